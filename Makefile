@@ -1,0 +1,106 @@
+# cairn — one C program over one database.  See README.md and docs/build.md.
+#
+#   make run     install what is missing, build, create the demo school, serve it
+#   make check   build and run every test (SQLite, PostgreSQL, ASan+UBSan, fuzz)
+#   make bench   run the benchmarks and rewrite docs/benchmarks.md
+#
+# Sources are found by wildcard: a new .c file under src/<room>/ is built into
+# libcairn.a, a new tests/unit/test_*.c becomes a test program, a new
+# fuzz/fuzz_*.c a libFuzzer target.  Nothing here needs editing for that.
+
+VERSION   := 0.1.0
+CC        ?= cc
+PKGS      := sqlite3 libpq jansson libsodium libmicrohttpd
+WARN      := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+             -Wmissing-prototypes -Wformat=2 -Wvla -Wcast-qual -Wundef \
+             -Wno-unused-parameter -Wno-format-truncation
+CPPFLAGS  := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DCAIRN_VERSION='"$(VERSION)"' \
+             -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS_REL  := -std=c17 -O2 -g $(WARN) -pthread
+CFLAGS_ASAN := -std=c17 -O1 -g -fno-omit-frame-pointer $(WARN) -pthread \
+               -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LIBS      := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
+TESTLIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+LIB_SRC   := $(sort $(wildcard src/*/*.c))
+TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+TESTUTIL  := tests/unit/testutil.c
+FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
+
+# build/<mode>/... : mode is rel or asan
+objs      = $(patsubst src/%.c,build/$(1)/obj/%.o,$(LIB_SRC))
+tests     = $(patsubst tests/unit/%.c,build/$(1)/tests/%,$(TEST_SRC))
+
+.PHONY: all run check check-build deps bench fuzz clean asan help
+all: build/rel/cairn
+
+help:
+	@sed -n '3,7p' Makefile
+
+deps:
+	@scripts/deps.sh
+
+# ---- release build -------------------------------------------------------
+build/rel/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_REL) -MMD -MP -c $< -o $@
+build/rel/libcairn.a: $(call objs,rel)
+	@rm -f $@; ar rcs $@ $^
+build/rel/cairn: src/main.c build/rel/libcairn.a
+	$(CC) $(CPPFLAGS) $(CFLAGS_REL) $< build/rel/libcairn.a $(LIBS) -o $@
+build/rel/tests/%: tests/unit/%.c $(TESTUTIL) build/rel/libcairn.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS_REL) $< $(TESTUTIL) build/rel/libcairn.a $(LIBS) $(TESTLIBS) -o $@
+
+# ---- sanitizer build -----------------------------------------------------
+build/asan/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ASAN) -MMD -MP -c $< -o $@
+build/asan/libcairn.a: $(call objs,asan)
+	@rm -f $@; ar rcs $@ $^
+build/asan/cairn: src/main.c build/asan/libcairn.a
+	$(CC) $(CPPFLAGS) $(CFLAGS_ASAN) $< build/asan/libcairn.a $(LIBS) -o $@
+build/asan/tests/%: tests/unit/%.c $(TESTUTIL) build/asan/libcairn.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS_ASAN) $< $(TESTUTIL) build/asan/libcairn.a $(LIBS) $(TESTLIBS) -o $@
+
+asan: build/asan/cairn $(call tests,asan)
+
+# ---- fuzzing (clang + libFuzzer) -----------------------------------------
+FUZZ_CC    := clang
+FUZZ_COMMON := -std=c17 -O1 -g $(WARN) -Wno-unknown-warning-option -pthread
+FUZZ_OBJ    := $(FUZZ_COMMON) -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_FLAGS  := $(FUZZ_COMMON) -fsanitize=fuzzer,address,undefined
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_OBJ) -c $< -o $@
+build/fuzz/libcairn.a: $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
+	@rm -f $@; ar rcs $@ $^
+build/fuzz/%: fuzz/%.c build/fuzz/libcairn.a
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $< build/fuzz/libcairn.a $(LIBS) -o $@
+fuzz: $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+
+# ---- the two commands ----------------------------------------------------
+# Each first installs what is missing, then re-runs make, so the pkg-config
+# flags above are read after the libraries exist.
+run:
+	@scripts/deps.sh run
+	@$(MAKE) --no-print-directory build/rel/cairn
+	@scripts/run-demo.sh
+
+check:
+	@scripts/deps.sh check
+	@$(MAKE) --no-print-directory check-build
+	@scripts/check.sh
+
+check-build: build/rel/cairn $(call tests,rel) asan fuzz
+
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory build/rel/cairn
+	@bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

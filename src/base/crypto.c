@@ -1,0 +1,102 @@
+/*
+** base/crypto.c — thin wrappers over libsodium.
+*/
+#include "base/crypto.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Static_assert(CRYPTO_KEY_BYTES == crypto_secretbox_KEYBYTES, "secretbox key size");
+_Static_assert(CRYPTO_NONCE_BYTES == crypto_secretbox_NONCEBYTES, "secretbox nonce size");
+_Static_assert(CRYPTO_MAC_BYTES == crypto_secretbox_MACBYTES, "secretbox MAC size");
+
+/* sodium_init() is itself thread-safe and idempotent (0 first time, 1
+** after); this returns 0 in both cases and -1 when it fails. */
+int crypto_init(void) {
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+/* Initialise libsodium or stop: without a working CSPRNG nothing that
+** depends on secrets may go on. */
+static void crypto_ready(void) {
+    static _Atomic int ready;
+    if (ready) return;
+    if (crypto_init() < 0) {
+        fprintf(stderr, "cairn: libsodium could not be initialised\n");
+        abort();
+    }
+    ready = 1;
+}
+
+/* Fill p[0..n) from the CSPRNG. */
+void crypto_random_bytes(void *p, size_t n) {
+    crypto_ready();
+    randombytes_buf(p, n);
+}
+
+/* Hex of nbytes random bytes into out (2*nbytes+1 bytes, caller's). */
+void crypto_random_token(char *out, size_t nbytes) {
+    unsigned char chunk[32];
+    crypto_ready();
+    out[0] = 0;
+    while (nbytes) {
+        size_t k = nbytes < sizeof chunk ? nbytes : sizeof chunk;
+        randombytes_buf(chunk, k);
+        sodium_bin2hex(out, 2 * k + 1, chunk, k);
+        out += 2 * k;
+        nbytes -= k;
+    }
+    sodium_memzero(chunk, sizeof chunk);
+}
+
+/* SHA-256 of p[0..n) as lowercase hex into out (caller's 65 bytes). */
+void crypto_sha256_hex(const void *p, size_t n, char out[CRYPTO_SHA256_HEX_LEN]) {
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_ready();
+    crypto_hash_sha256(h, p, n);
+    sodium_bin2hex(out, CRYPTO_SHA256_HEX_LEN, h, sizeof h);
+}
+
+/* Append nonce || secretbox(plain) to out (caller's buffer). */
+int crypto_text_seal(const unsigned char key[CRYPTO_KEY_BYTES], const void *plain, size_t n,
+                     struct buf *out) {
+    crypto_ready();
+    if (n > crypto_secretbox_MESSAGEBYTES_MAX - CRYPTO_SEAL_OVERHEAD) return -1;
+    buf_reserve(out, n + CRYPTO_SEAL_OVERHEAD);
+    unsigned char *dst = (unsigned char *)out->data + out->len;
+    randombytes_buf(dst, CRYPTO_NONCE_BYTES);
+    if (crypto_secretbox_easy(dst + CRYPTO_NONCE_BYTES, plain, n, dst, key) != 0) return -1;
+    out->len += n + CRYPTO_SEAL_OVERHEAD;
+    out->data[out->len] = 0;
+    return 0;
+}
+
+/* Verify and decrypt sealed[0..n), appending the plain text to out. */
+int crypto_text_open(const unsigned char key[CRYPTO_KEY_BYTES], const void *sealed, size_t n,
+                     struct buf *out, cairn_err *err) {
+    crypto_ready();
+    if (n < CRYPTO_SEAL_OVERHEAD)
+        return err_set(err, CAIRN_EINVAL, "sealed text is too short (%zu bytes, at least %d)",
+                       n, CRYPTO_SEAL_OVERHEAD);
+    const unsigned char *in = sealed;
+    size_t plain_len = n - CRYPTO_SEAL_OVERHEAD;
+    buf_reserve(out, plain_len);
+    unsigned char *dst = (unsigned char *)out->data + out->len;
+    if (crypto_secretbox_open_easy(dst, in + CRYPTO_NONCE_BYTES, n - CRYPTO_NONCE_BYTES, in,
+                                   key) != 0) {
+        out->data[out->len] = 0;
+        return err_set(err, CAIRN_EINVAL,
+                       "sealed text cannot be opened: wrong key, or it was changed");
+    }
+    out->len += plain_len;
+    out->data[out->len] = 0;
+    return 0;
+}
+
+/* 1 if equal, compared in constant time. */
+int crypto_constant_time_eq(const void *a, const void *b, size_t n) {
+    return sodium_memcmp(a, b, n) == 0;
+}

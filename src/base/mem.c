@@ -1,0 +1,47 @@
+/*
+** base/mem.c — allocation that never returns NULL.
+*/
+#include "base/mem.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Report an allocation failure and stop: there is no sane way on. */
+static void mem_die(size_t n) {
+    fprintf(stderr, "cairn: out of memory (asked for %zu bytes)\n", n);
+    abort();
+}
+
+/* malloc(n), aborting on failure; caller frees. */
+void *xmalloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (!p) mem_die(n);
+    return p;
+}
+
+/* calloc(n, sz), aborting on failure; caller frees. */
+void *xcalloc(size_t n, size_t sz) {
+    void *p = calloc(n ? n : 1, sz ? sz : 1);
+    if (!p) mem_die(n * sz);
+    return p;
+}
+
+/* realloc(p, n), aborting on failure; caller frees the result. */
+void *xrealloc(void *p, size_t n) {
+    void *q = realloc(p, n ? n : 1);
+    if (!q) mem_die(n);
+    return q;
+}
+
+/* Copy of the NUL-terminated string s; caller frees. */
+char *xstrdup(const char *s) {
+    return xstrndup(s, strlen(s));
+}
+
+/* Copy of the first n bytes of s, NUL-terminated; caller frees. */
+char *xstrndup(const char *s, size_t n) {
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}

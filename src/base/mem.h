@@ -1,0 +1,18 @@
+/*
+** base/mem.h — allocation that never returns NULL.
+**
+** cairn treats running out of memory as fatal: the x* functions print one
+** line to stderr and abort.  Everything they return is freed with free().
+*/
+#ifndef CAIRN_BASE_MEM_H
+#define CAIRN_BASE_MEM_H
+#include <stddef.h>
+#include <stdlib.h>
+
+void *xmalloc(size_t n);             /* malloc or abort; caller frees */
+void *xcalloc(size_t n, size_t sz);  /* zeroed; caller frees */
+void *xrealloc(void *p, size_t n);   /* realloc or abort */
+char *xstrdup(const char *s);        /* copy of s; caller frees */
+char *xstrndup(const char *s, size_t n); /* copy of s[0..n) plus NUL; caller frees */
+
+#endif

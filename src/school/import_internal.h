@@ -1,0 +1,80 @@
+/*
+** school/import_internal.h — what the importer's parts share: the session,
+** parsed values, and the one entry point every row goes through.
+**
+** A row reaches importer_record() as text per spec column, whatever file it
+** came from (our CSV formats, or OneRoster after mapping).  importer_record
+** validates, resolves references, writes, and on a bad row records
+** "file:line:column: what" — column being the field number in the source file.
+*/
+#ifndef CAIRN_SCHOOL_IMPORT_INTERNAL_H
+#define CAIRN_SCHOOL_IMPORT_INTERNAL_H
+#include "base/hmap.h"
+#include "school/import_spec.h"
+#include <stdio.h>
+
+#define IMPORT_MAX_COLS 16
+
+/* A parsed cell. */
+typedef struct import_value {
+    const char *s;     /* trimmed text, NUL-terminated (lower-cased for ENUM) */
+    size_t n;          /* 0 = empty / absent */
+    int64_t i;         /* COL_INT, COL_BOOL (0/1), COL_ENUM (index) */
+    double d;          /* COL_NUM */
+    int32_t date;      /* COL_DATE, days since 1970-01-01 */
+} import_value;
+
+/* Where a row came from, for messages and the bad-rows file. */
+typedef struct import_origin {
+    const char *file;            /* name used in messages */
+    long line;                   /* line where the record starts */
+    const int *file_col;         /* spec column -> 1-based field number; 0 = not in file */
+    /* the raw record, to copy into the bad-rows file (may be NULL) */
+    size_t nraw;
+    const char *const *raw;
+    const size_t *raw_len;
+    const char *const *header;   /* the file's header names (nraw of them) */
+} import_origin;
+
+/* Lookup tables of the school's own identifiers -> cairn ids. */
+typedef enum {
+    REF_SITE, REF_TERM, REF_PROGRAMME, REF_GROUP, REF_LEARNER, REF_STAFF,
+    REF_GUARDIAN, REF_ENROLMENT, REF_COUNT
+} import_ref;
+
+enum { IMPORT_STMT_MAX = 24 };
+
+struct importer {
+    store *st;
+    import_opts opts;
+    int64_t import_id;           /* this session's import_run id */
+    int64_t inst_id;             /* 0 until resolved */
+    int64_t next_inst_id;        /* for new institutions */
+    hmap *institutions;          /* code -> id, loaded at begin */
+    hmap *refs[REF_COUNT];       /* loaded on first use, per institution */
+    int64_t next_id[REF_COUNT];
+    store_stmt *stmt[IMPORT_STMT_MAX];
+    import_report rep;
+    FILE *skip;                  /* bad-rows file, when skipping */
+    char *skip_header_sig;       /* header written last to the bad-rows file */
+    buf kinds, sources;          /* for the import_run row */
+    buf scratch;
+    char started_at[32];
+    int failed;                  /* a fatal error happened: must roll back */
+};
+
+/* Validate, resolve and write one row of kind; text[i]/len[i] is the cell of
+** spec column i (NULL/0 when the file has no such column).  Returns 0 when
+** the row was written or recorded as bad, -1 on a fatal error (err set). */
+int importer_record(importer *im, import_kind kind, const char *const *text,
+                    const size_t *len, const import_origin *org, cairn_err *err);
+
+/* Write the row with the resolved values (import_write.c).  Returns 0 written,
+** 1 bad (*bad_col = spec column or -1, why filled), -1 fatal (err set). */
+int import_write_row(importer *im, const import_spec *spec, import_value *v,
+                     int *bad_col, buf *why, cairn_err *err);
+
+/* The institution scoped rows belong to, resolving it on first use. */
+int importer_institution(importer *im, int64_t *id, cairn_err *err);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+** school/school.h — institutions, programmes, groups, terms, people,
+** enrolments and the four event streams; their importers, exporters and the
+** demo school generator.
+**
+** The file formats are documented in docs/import.md; the column lists live
+** in one table, school/import_spec.c, which the importer, the exporter, the
+** OneRoster mapping and the demo generator all share.
+*/
+#ifndef CAIRN_SCHOOL_SCHOOL_H
+#define CAIRN_SCHOOL_SCHOOL_H
+#include "base/buf.h"
+#include "base/err.h"
+#include "store/store.h"
+#include <stdint.h>
+#include <stdio.h>
+
+/* Create or upgrade the school tables (and accounts/roles). */
+int school_migrate(store *st, int *applied, cairn_err *err);
+
+/* ---- institutions ------------------------------------------------------- */
+
+/* Resolve the institution an operation works on: by code when code is not
+** NULL, else the only institution in the database.  Errors say what to do
+** when there is none or more than one. */
+int school_institution_resolve(store *st, const char *code, int64_t *id, cairn_err *err);
+
+/* ---- import --------------------------------------------------------------- */
+
+typedef enum {
+    IMPORT_INSTITUTIONS, IMPORT_SITES, IMPORT_TERMS, IMPORT_PROGRAMMES,
+    IMPORT_GROUPS, IMPORT_LEARNERS, IMPORT_STAFF, IMPORT_GUARDIANS,
+    IMPORT_GROUP_STAFF, IMPORT_ENROLMENTS, IMPORT_ATTENDANCE, IMPORT_RESULTS,
+    IMPORT_BEHAVIOUR, IMPORT_ENGAGEMENT,
+    IMPORT_KIND_COUNT
+} import_kind;
+
+/* The kind named s ("learners", ...), or -1. */
+int import_kind_parse(const char *s);
+/* The name of kind k ("learners"). */
+const char *import_kind_name(import_kind k);
+
+typedef struct import_opts {
+    const char *institution;    /* institution code; NULL = the only one */
+    const char *skip_bad_path;  /* NULL = all-or-nothing; else import the
+                                   good rows and write the bad ones here */
+    int max_messages;           /* messages kept in the report; 0 = 200 */
+} import_opts;
+
+typedef struct import_report {
+    long rows_read;      /* data rows seen (header excluded) */
+    long rows_written;   /* rows inserted or updated */
+    long rows_bad;       /* rows rejected */
+    buf  messages;       /* one "file:line:column: what" per line, capped */
+    long messages_dropped;
+} import_report;
+
+void import_report_init(import_report *r);
+void import_report_free(import_report *r);
+
+/* An import session: one write transaction over one or more files, possibly
+** of several kinds (the demo and OneRoster use that).  Typical use:
+**
+**   importer *im; importer_begin(st, &opts, &im, &err);
+**   importer_file(im, IMPORT_LEARNERS, "learners.csv", &err);
+**   rc = importer_finish(im, &report, &err);   // commits or rolls back
+**
+** importer_file returns -1 only for problems that stop the file as a whole
+** (cannot open it, missing required column); bad rows are collected in the
+** report.  importer_finish commits when no row was bad (or skip_bad_path is
+** set) and returns 0, returns 1 when it rolled back because rows were bad,
+** and -1 on other errors (rolled back).  importer_abort() rolls back and frees. */
+typedef struct importer importer;
+
+int  importer_begin(store *st, const import_opts *opts, importer **out, cairn_err *err);
+int  importer_file(importer *im, import_kind kind, const char *path, cairn_err *err);
+int  importer_finish(importer *im, import_report *report, cairn_err *err);
+void importer_abort(importer *im);
+
+/* Import a OneRoster 1.1 / 1.2 CSV bundle from dir into the session. */
+int  importer_oneroster(importer *im, const char *dir, cairn_err *err);
+
+/* ---- export --------------------------------------------------------------- */
+
+/* Write kind's rows for the institution to out in the import format (comma,
+** UTF-8, header first); cells that could run as spreadsheet formulas are
+** neutralised.  Re-importing the output changes nothing. */
+int school_export(store *st, const char *institution, import_kind kind, FILE *out, cairn_err *err);
+
+/* ---- the demo school ------------------------------------------------------ */
+
+typedef struct demo_opts {
+    long     learners;      /* how many learners in all; 0 = 600 */
+    uint64_t seed;          /* same seed, same school */
+    int      years;         /* school years of events; 0 = 2 */
+    const char *start_year; /* first school year's start, "2024" by default */
+} demo_opts;
+
+/* Write the demo school as import files (institutions.csv, programmes.csv,
+** ... attendance.csv) into dir, which must exist. */
+int school_demo_write(const demo_opts *opts, const char *dir, cairn_err *err);
+
+/* Generate the demo school into the database through the importers. */
+int school_demo_load(store *st, const demo_opts *opts, import_report *report, cairn_err *err);
+
+/* ---- read side for pages ---------------------------------------------------- */
+
+typedef struct school_group_summary {
+    char    programme_code[65], programme_name[201];
+    char    group_code[65], group_name[201];
+    int     eqf_level;
+    long    learners_active;    /* active enrolments in the group */
+} school_group_summary;
+
+/* Every group of the institution with its programme and active learner
+** count, ordered by programme then group.  *rows is malloc'd; caller frees. */
+int school_group_summaries(store *st, int64_t institution_id,
+                           school_group_summary **rows, size_t *n, cairn_err *err);
+
+#endif

@@ -1,0 +1,523 @@
+/*
+** store/store.c — the public store API: dispatch to the backend, the
+** transaction rules both backends share, '?' translation for PostgreSQL,
+** URL elision, store_query_int64 and the migrations runner.
+*/
+#include "store/store.h"
+#include "store/store_internal.h"
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/mem.h"
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Advisory lock key that serialises migrations across processes ("cairnMIG"). */
+#define STORE_MIGRATE_LOCK_KEY INT64_C(0x636169726e4d4947)
+
+/* ---- common helpers ------------------------------------------------------ */
+
+/* Fill the common fields of a backend's store; url_shown is owned by st and
+** released by store_base_free(). */
+void store_base_init(store *st, const store_ops *ops, store_kind kind, const char *url) {
+    st->ops = ops;
+    st->kind = kind;
+    st->url_shown = store_url_elide(url);
+    st->tx_failed = 0;
+    st->last_error = STORE_ERR_NONE;
+}
+
+/* Release what store_base_init() allocated; st itself belongs to the backend. */
+void store_base_free(store *st) {
+    free(st->url_shown);
+    st->url_shown = NULL;
+}
+
+/* 1 if url names a PostgreSQL server (the two prefixes libpq accepts). */
+int store_is_url_postgres(const char *url) {
+    if (!url) return 0;
+    return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+}
+
+/* Copy of url with passwords replaced by "***": the part after ':' in the
+** user-info of a postgres URL, and the value of any password= parameter.
+** A SQLite path is copied unchanged.  Caller frees. */
+char *store_url_elide(const char *url) {
+    if (!url) return xstrdup("");
+    if (!store_is_url_postgres(url)) return xstrdup(url);
+    buf b = BUF_INIT;
+    const char *p = strstr(url, "://") + 3;
+    buf_append(&b, url, (size_t)(p - url));
+    size_t auth_len = strcspn(p, "/?#");
+    const char *at = NULL;
+    for (size_t i = 0; i < auth_len; i++)
+        if (p[i] == '@') at = p + i;
+    if (at) {
+        const char *colon = memchr(p, ':', (size_t)(at - p));
+        if (colon) {
+            buf_append(&b, p, (size_t)(colon - p));
+            buf_puts(&b, ":***");
+            p = at;
+        }
+    }
+    /* Rest: copy, eliding password=VALUE in the query string. */
+    const char *q = strchr(p, '?');
+    if (!q) {
+        buf_puts(&b, p);
+        return buf_detach(&b);
+    }
+    buf_append(&b, p, (size_t)(q - p) + 1);
+    p = q + 1;
+    while (*p) {
+        size_t n = strcspn(p, "&");
+        if (n >= 9 && strncmp(p, "password=", 9) == 0)
+            buf_puts(&b, "password=***");
+        else
+            buf_append(&b, p, n);
+        p += n;
+        if (*p == '&') buf_putc(&b, *p++);
+    }
+    return buf_detach(&b);
+}
+
+/* 1 if sql holds nothing to run: whitespace, ';' and comments only. */
+int store_sql_blank(const char *p) {
+    while (*p) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ';') p++;
+        else if (p[0] == '-' && p[1] == '-') p += strcspn(p, "\n");
+        else if (p[0] == '/' && p[1] == '*') {
+            const char *e = strstr(p + 2, "*/");
+            p = e ? e + 2 : p + strlen(p);
+        } else return 0;
+    }
+    return 1;
+}
+
+/* One-line excerpt of sql for error messages, written to out (always
+** NUL-terminated). */
+void store_sql_excerpt(char *out, size_t cap, const char *sql) {
+    size_t o = 0, limit = cap > 164 ? 160 : (cap > 4 ? cap - 4 : 0);
+    int space = 0;
+    if (!cap) return;
+    if (!sql) sql = "";
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') sql++;
+    for (; *sql && o < limit; sql++) {
+        if (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') {
+            space = 1;
+            continue;
+        }
+        if (space && o) out[o++] = ' ';
+        space = 0;
+        if (o < limit) out[o++] = *sql;
+    }
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') sql++;
+    if (*sql && cap >= 4 && o + 3 < cap) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o < cap ? o : cap - 1] = 0;
+}
+
+/* 1 if c can be part of an SQL identifier (ASCII letters, digits, '_',
+** '$', or any byte of a UTF-8 sequence). */
+static int ident_char(char c) {
+    unsigned char u = (unsigned char)c;
+    return isalnum(u) || u == '_' || u == '$' || u >= 0x80;
+}
+
+/* Rewrite '?' as $1..$n outside quotes and comments; see store_internal.h.
+** Caller frees the result. */
+char *store_sql_to_pg(const char *sql, int *nparams) {
+    buf b = BUF_INIT;
+    int n = 0;
+    const char *p = sql;
+    buf_reserve(&b, strlen(sql) + 16);
+    while (*p) {
+        char c = *p;
+        if (c == '\'') {
+            /* E'...' strings take backslash escapes; others only ''. */
+            int esc = p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
+                      (p - 1 == sql || !ident_char(p[-2]));
+            const char *s = p + 1;
+            for (;;) {
+                if (!*s) break;
+                if (esc && *s == '\\' && s[1]) { s += 2; continue; }
+                if (*s == '\'') {
+                    if (s[1] == '\'') { s += 2; continue; }
+                    s++;
+                    break;
+                }
+                s++;
+            }
+            buf_append(&b, p, (size_t)(s - p));
+            p = s;
+        } else if (c == '"') {
+            const char *s = p + 1;
+            for (;;) {
+                if (!*s) break;
+                if (*s == '"') {
+                    if (s[1] == '"') { s += 2; continue; }
+                    s++;
+                    break;
+                }
+                s++;
+            }
+            buf_append(&b, p, (size_t)(s - p));
+            p = s;
+        } else if (c == '-' && p[1] == '-') {
+            size_t len = strcspn(p, "\n");
+            buf_append(&b, p, len);
+            p += len;
+        } else if (c == '/' && p[1] == '*') {
+            const char *s = p + 2;
+            int depth = 1;   /* PostgreSQL comments nest */
+            while (*s && depth) {
+                if (s[0] == '/' && s[1] == '*') { depth++; s += 2; }
+                else if (s[0] == '*' && s[1] == '/') { depth--; s += 2; }
+                else s++;
+            }
+            buf_append(&b, p, (size_t)(s - p));
+            p = s;
+        } else if (c == '$' && !(p > sql && ident_char(p[-1])) && !isdigit((unsigned char)p[1])) {
+            /* Possibly a dollar-quoted string: $tag$ ... $tag$. */
+            const char *t = p + 1;
+            while (*t && *t != '$' && ident_char(*t)) t++;
+            if (*t == '$') {
+                size_t taglen = (size_t)(t - p) + 1;
+                const char *body = t + 1, *end = body;
+                for (;;) {
+                    end = strchr(end, '$');
+                    if (!end || strncmp(end, p, taglen) == 0) break;
+                    end++;
+                }
+                const char *stop = end ? end + taglen : body + strlen(body);
+                buf_append(&b, p, (size_t)(stop - p));
+                p = stop;
+            } else {
+                buf_putc(&b, c);
+                p++;
+            }
+        } else if (c == '?') {
+            buf_printf(&b, "$%d", ++n);
+            p++;
+        } else if (ident_char(c)) {
+            /* Copy a whole word so a '$' or quote inside it is not misread. */
+            const char *s = p;
+            while (*s && ident_char(*s) && *s != '$') s++;
+            if (s == p) s++;
+            buf_append(&b, p, (size_t)(s - p));
+            p = s;
+        } else {
+            buf_putc(&b, c);
+            p++;
+        }
+    }
+    if (nparams) *nparams = n;
+    if (!b.data) buf_puts(&b, "");
+    return buf_detach(&b);
+}
+
+/* ---- open / close ------------------------------------------------------- */
+
+/* Open a store for url (NULL = STORE_DEFAULT_URL); *out freed with store_close. */
+int store_open(const char *url, store **out, cairn_err *err) {
+    *out = NULL;
+    if (!url || !*url) url = STORE_DEFAULT_URL;
+    if (store_is_url_postgres(url)) return store_pg_open(url, out, err);
+    return store_sqlite_open(url, out, err);
+}
+
+/* Close the connection and free st (NULL is fine).  Statements must have
+** been finalized already. */
+void store_close(store *st) {
+    if (!st) return;
+    st->ops->close(st);
+}
+
+/* Which backend st uses. */
+store_kind store_kind_of(const store *st) {
+    return st->kind;
+}
+
+/* The URL st was opened with, password elided; owned by st. */
+const char *store_url(const store *st) {
+    return st->url_shown;
+}
+
+/* Kind of the last failure on st. */
+store_errkind store_last_error(const store *st) {
+    return (store_errkind)st->last_error;
+}
+
+/* Called after a failed call on st: a failure inside a transaction dooms it. */
+static void note_failure(store *st) {
+    if (st->ops->in_tx(st)) st->tx_failed = 1;
+}
+
+/* ---- statements --------------------------------------------------------- */
+
+/* Run parameterless statements; see store.h. */
+int store_exec(store *st, const char *sql, cairn_err *err) {
+    int rc = st->ops->exec(st, sql, err);
+    if (rc) note_failure(st);
+    return rc;
+}
+
+/* Prepare one statement; NULL and err set on failure.  Caller finalizes. */
+store_stmt *store_prepare(store *st, const char *sql, cairn_err *err) {
+    store_stmt *s = st->ops->prepare(st, sql, err);
+    if (!s) note_failure(st);
+    return s;
+}
+
+/* Release s and its server-side resources (NULL is fine). */
+void store_finalize(store_stmt *s) {
+    if (s) s->ops->finalize(s);
+}
+
+/* Bind an integer to parameter idx (1-based). */
+void store_bind_int64(store_stmt *s, int idx, int64_t v) { s->ops->bind_int64(s, idx, v); }
+/* Bind a double to parameter idx (1-based). */
+void store_bind_double(store_stmt *s, int idx, double v) { s->ops->bind_double(s, idx, v); }
+/* Bind a copy of text v (n bytes, or strlen when n == (size_t)-1; NULL v binds NULL). */
+void store_bind_text(store_stmt *s, int idx, const char *v, size_t n) { s->ops->bind_text(s, idx, v, n); }
+/* Bind SQL NULL to parameter idx (1-based). */
+void store_bind_null(store_stmt *s, int idx) { s->ops->bind_null(s, idx); }
+
+/* Run or advance s: STORE_ROW, STORE_DONE, or -1 with err set. */
+int store_step(store_stmt *s, cairn_err *err) {
+    int rc = s->ops->step(s, err);
+    if (rc < 0) note_failure(s->st);
+    return rc;
+}
+
+/* Ready s to run again; bindings are kept. */
+void store_reset(store_stmt *s) { s->ops->reset(s); }
+
+/* Number of result columns (on PostgreSQL, known after the first step). */
+int store_col_count(store_stmt *s) { return s->ops->col_count(s); }
+/* 1 if column col of the current row is NULL. */
+int store_col_is_null(store_stmt *s, int col) { return s->ops->col_is_null(s, col); }
+/* Column col as an integer (0 for NULL). */
+int64_t store_col_int64(store_stmt *s, int col) { return s->ops->col_int64(s, col); }
+/* Column col as a double (0 for NULL). */
+double store_col_double(store_stmt *s, int col) { return s->ops->col_double(s, col); }
+/* Column col as text owned by s (valid until the next step/reset), NULL for NULL. */
+const char *store_col_text(store_stmt *s, int col) { return s->ops->col_text(s, col); }
+/* Rows changed by the last completed INSERT/UPDATE/DELETE run of s. */
+int64_t store_changes(store_stmt *s) { return s->ops->changes(s); }
+
+/* ---- transactions -------------------------------------------------------- */
+
+/* Shared body of the two begins. */
+static int tx_begin(store *st, int write, int64_t key, cairn_err *err) {
+    if (st->ops->in_tx(st))
+        return err_set(err, CAIRN_EINTERNAL,
+                       "database error: a transaction is already open on this connection "
+                       "(transactions do not nest)");
+    st->tx_failed = 0;
+    if (st->ops->tx_begin(st, write, key, err) != 0) {
+        st->ops->tx_rollback(st);
+        st->tx_failed = 0;
+        return -1;
+    }
+    return 0;
+}
+
+/* Begin a transaction. */
+int store_tx_begin(store *st, cairn_err *err) {
+    return tx_begin(st, 0, 0, err);
+}
+
+/* Begin a transaction that writes, serialised with other writers on lock_key. */
+int store_tx_begin_write(store *st, int64_t lock_key, cairn_err *err) {
+    return tx_begin(st, 1, lock_key, err);
+}
+
+/* Commit; a doomed or failing transaction is rolled back and -1 returned. */
+int store_tx_commit(store *st, cairn_err *err) {
+    if (!st->ops->in_tx(st)) {
+        st->tx_failed = 0;
+        return err_set(err, CAIRN_EINTERNAL, "database error: commit with no transaction open");
+    }
+    if (st->tx_failed) {
+        st->ops->tx_rollback(st);
+        st->tx_failed = 0;
+        return err_set(err, CAIRN_EDB,
+                       "database error: transaction rolled back because a statement in it failed");
+    }
+    if (st->ops->tx_commit(st, err) != 0) {
+        if (st->ops->in_tx(st)) st->ops->tx_rollback(st);
+        st->tx_failed = 0;
+        return -1;
+    }
+    return 0;
+}
+
+/* Roll back the open transaction if any; 0 unless the rollback itself failed. */
+int store_tx_rollback(store *st) {
+    st->tx_failed = 0;
+    return st->ops->tx_rollback(st);
+}
+
+/* 1 if a transaction is open on st. */
+int store_in_tx(const store *st) {
+    return st->ops->in_tx(st);
+}
+
+/* ---- convenience --------------------------------------------------------- */
+
+/* First column of the first row of sql as an integer; see store.h. */
+int store_query_int64(store *st, const char *sql, int64_t param, int64_t *out, cairn_err *err) {
+    *out = 0;
+    store_stmt *s = store_prepare(st, sql, err);
+    if (!s) return -1;
+    if (param >= 0 && s->ops->param_count(s) > 0) store_bind_int64(s, 1, param);
+    int rc = store_step(s, err);
+    if (rc == STORE_ROW) *out = store_col_int64(s, 0);
+    store_finalize(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- migrations ---------------------------------------------------------- */
+
+/* Check the list: fields present, versions positive and ascending per room. */
+static int migrations_check(const store_migration *list, size_t n, cairn_err *err) {
+    for (size_t i = 0; i < n; i++) {
+        const store_migration *m = &list[i];
+        if (!m->room || !*m->room || !m->name || !m->sql || m->version <= 0)
+            return err_set(err, CAIRN_EINTERNAL,
+                           "migration %zu is incomplete (room, positive version, name and sql are needed)", i);
+        for (size_t j = i; j-- > 0;) {
+            if (strcmp(list[j].room, m->room) != 0) continue;
+            if (list[j].version >= m->version)
+                return err_set(err, CAIRN_EINTERNAL,
+                               "migrations of room %s are not in ascending order: version %d comes after %d",
+                               m->room, m->version, list[j].version);
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Create schema_migration if missing, under the migration lock. */
+static int migrations_table(store *st, cairn_err *err) {
+    if (store_tx_begin_write(st, STORE_MIGRATE_LOCK_KEY, err)) return -1;
+    if (store_exec(st,
+                   "CREATE TABLE IF NOT EXISTS schema_migration ("
+                   " room TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL,"
+                   " applied_at TEXT NOT NULL, PRIMARY KEY (room, version))",
+                   err) ||
+        store_tx_commit(st, err)) {
+        store_tx_rollback(st);
+        err_prefix(err, "cannot create table schema_migration");
+        return -1;
+    }
+    return 0;
+}
+
+/* Refuse to run against a database migrated by a newer program: a room's
+** highest applied version must be one this list knows. */
+static int migrations_not_newer(store *st, const store_migration *list, size_t n, cairn_err *err) {
+    store_stmt *q = store_prepare(st, "SELECT max(version) FROM schema_migration WHERE room = ?", err);
+    if (!q) return -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *room = list[i].room;
+        int seen = 0, top = 0;
+        for (size_t j = 0; j < n; j++) {
+            if (strcmp(list[j].room, room) != 0) continue;
+            if (j < i) seen = 1;
+            if (list[j].version > top) top = list[j].version;
+        }
+        if (seen) continue;
+        store_reset(q);
+        store_bind_text(q, 1, room, (size_t)-1);
+        int rc = store_step(q, err);
+        if (rc < 0) {
+            store_finalize(q);
+            return -1;
+        }
+        if (rc == STORE_ROW && !store_col_is_null(q, 0) && store_col_int64(q, 0) > top) {
+            int64_t have = store_col_int64(q, 0);
+            store_finalize(q);
+            return err_set(err, CAIRN_EINVAL,
+                           "the database has %s migration %lld but this program knows only up to %d: "
+                           "it was written by a newer cairn; upgrade cairn",
+                           room, (long long)have, top);
+        }
+    }
+    store_finalize(q);
+    return 0;
+}
+
+/* 1 if (room, version) is recorded, 0 if not, -1 on error. */
+static int migration_applied(store_stmt *q, const store_migration *m, cairn_err *err) {
+    store_reset(q);
+    store_bind_text(q, 1, m->room, (size_t)-1);
+    store_bind_int64(q, 2, m->version);
+    int rc = store_step(q, err);
+    if (rc < 0) return -1;
+    store_reset(q);
+    return rc == STORE_ROW;
+}
+
+/* Apply m unless recorded: 1 applied, 0 already there, -1 failed (rolled
+** back, err says which migration). */
+static int migration_apply(store *st, store_stmt *q, store_stmt *ins, const store_migration *m,
+                           cairn_err *err) {
+    int have = migration_applied(q, m, err);   /* cheap check without the lock */
+    if (have) return have < 0 ? -1 : 0;
+    if (store_tx_begin_write(st, STORE_MIGRATE_LOCK_KEY, err)) return -1;
+    have = migration_applied(q, m, err);       /* again, now holding the lock */
+    if (have > 0) {
+        store_tx_rollback(st);
+        return 0;
+    }
+    char now[32];
+    date_now_iso(now);
+    if (have < 0 || store_exec(st, m->sql, err)) goto fail;
+    store_reset(ins);
+    store_bind_text(ins, 1, m->room, (size_t)-1);
+    store_bind_int64(ins, 2, m->version);
+    store_bind_text(ins, 3, m->name, (size_t)-1);
+    store_bind_text(ins, 4, now, (size_t)-1);
+    if (store_step(ins, err) < 0) goto fail;
+    store_reset(ins);
+    if (store_tx_commit(st, err)) goto fail;
+    return 1;
+fail:
+    store_reset(ins);
+    store_tx_rollback(st);
+    err_prefix(err, "migration %s %d (%s) failed and was rolled back", m->room, m->version, m->name);
+    return -1;
+}
+
+/* Apply the pending migrations of list, each in its own transaction with
+** its schema_migration row; see store.h. */
+int store_migrate(store *st, const store_migration *list, size_t n, int *applied, cairn_err *err) {
+    int count = 0, rc = -1;
+    store_stmt *q = NULL, *ins = NULL;
+    if (applied) *applied = 0;
+    if (store_in_tx(st))
+        return err_set(err, CAIRN_EINTERNAL, "migrations cannot run inside an open transaction");
+    if (migrations_check(list, n, err)) return -1;
+    if (migrations_table(st, err)) return -1;
+    if (migrations_not_newer(st, list, n, err)) return -1;
+    q = store_prepare(st, "SELECT 1 FROM schema_migration WHERE room = ? AND version = ?", err);
+    if (!q) goto out;
+    ins = store_prepare(st,
+                        "INSERT INTO schema_migration (room, version, name, applied_at) VALUES (?, ?, ?, ?)",
+                        err);
+    if (!ins) goto out;
+    for (size_t i = 0; i < n; i++) {
+        int r = migration_apply(st, q, ins, &list[i], err);
+        if (r < 0) goto out;
+        count += r;
+    }
+    rc = 0;
+out:
+    store_finalize(q);
+    store_finalize(ins);
+    if (applied) *applied = count;
+    return rc;
+}

@@ -1,0 +1,128 @@
+/*
+** store/store.h — one database API over SQLite and PostgreSQL.
+**
+** The store knows nothing of what tables mean.  SQL is written once, with
+** '?' placeholders; on PostgreSQL they become $1..$n.  Write SQL that both
+** dialects accept: BIGINT, TEXT, DOUBLE PRECISION, SMALLINT for booleans,
+** dates as 'YYYY-MM-DD' TEXT, INSERT ... ON CONFLICT (...) DO UPDATE SET
+** col = excluded.col, RETURNING.  Where the dialects truly differ, branch on
+** store_kind_of().
+**
+** URL: NULL or a path selects SQLite (default "./cairn.db"; WAL, foreign
+** keys on, busy timeout); "postgresql://..." or "postgres://..." selects
+** PostgreSQL (the URL is handed to libpq as is).
+**
+** A store is used by one thread at a time; open one per thread.
+*/
+#ifndef CAIRN_STORE_STORE_H
+#define CAIRN_STORE_STORE_H
+#include "base/err.h"
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store store;
+typedef struct store_stmt store_stmt;
+
+typedef enum { STORE_SQLITE = 1, STORE_POSTGRES = 2 } store_kind;
+
+enum { STORE_DONE = 0, STORE_ROW = 1 };   /* store_step() results; -1 = error */
+
+#define STORE_DEFAULT_URL "./cairn.db"
+
+/* Open a connection; *out is freed with store_close(). */
+int  store_open(const char *url, store **out, cairn_err *err);
+void store_close(store *st);
+store_kind store_kind_of(const store *st);
+const char *store_url(const store *st);          /* as given (password elided) */
+
+/* Run one or more ';'-separated statements that take no parameters. */
+int store_exec(store *st, const char *sql, cairn_err *err);
+
+/* Prepare sql with '?' placeholders; NULL and err set on failure.
+** Free with store_finalize(). */
+store_stmt *store_prepare(store *st, const char *sql, cairn_err *err);
+void store_finalize(store_stmt *s);
+
+/* Bind parameter idx (1-based).  Text is copied; n = (size_t)-1 for strlen. */
+void store_bind_int64(store_stmt *s, int idx, int64_t v);
+void store_bind_double(store_stmt *s, int idx, double v);
+void store_bind_text(store_stmt *s, int idx, const char *v, size_t n);
+void store_bind_null(store_stmt *s, int idx);
+
+/* Execute (first call) or advance: STORE_ROW, STORE_DONE, or -1 with err set. */
+int store_step(store_stmt *s, cairn_err *err);
+/* Make the statement ready to run again; bindings are kept until rebound. */
+void store_reset(store_stmt *s);
+
+/* Columns of the current row, 0-based.  Text is owned by the statement and
+** valid until the next step/reset; NULL for SQL NULL. */
+int         store_col_count(store_stmt *s);
+int         store_col_is_null(store_stmt *s, int col);
+int64_t     store_col_int64(store_stmt *s, int col);
+double      store_col_double(store_stmt *s, int col);
+const char *store_col_text(store_stmt *s, int col);
+
+/* Rows changed by the last INSERT/UPDATE/DELETE step. */
+int64_t store_changes(store_stmt *s);
+
+/* Transactions.  store_tx_begin_write() also serialises writers to one
+** lock key (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory xact lock). */
+int store_tx_begin(store *st, cairn_err *err);
+int store_tx_begin_write(store *st, int64_t lock_key, cairn_err *err);
+int store_tx_commit(store *st, cairn_err *err);
+int store_tx_rollback(store *st);   /* never fails loudly; safe with no tx open */
+int store_in_tx(const store *st);
+
+/* Convenience: run sql with at most one int64 parameter (bind < 0 means
+** none) and return the first column of the first row in *out (0 if no row). */
+int store_query_int64(store *st, const char *sql, int64_t param, int64_t *out, cairn_err *err);
+
+/* ---- migrations -----------------------------------------------------------
+** Each room declares its migrations as an array in version order.  A
+** migration runs once, inside a transaction, and is recorded in
+** schema_migration(room, version); running them again is a no-op. */
+typedef struct store_migration {
+    const char *room;      /* "school", "risk", ... */
+    int         version;   /* 1, 2, 3 ... within the room */
+    const char *name;      /* short description */
+    const char *sql;       /* statements, ';'-separated, portable SQL */
+} store_migration;
+
+/* Apply the migrations of list[0..n) not yet applied; *applied (may be NULL)
+** gets how many ran. */
+int store_migrate(store *st, const store_migration *list, size_t n, int *applied, cairn_err *err);
+
+/* ---- additions ------------------------------------------------------------
+** Behaviour shared by both backends, stated once:
+**  - Any failed prepare/step/exec inside a transaction dooms it (as
+**    PostgreSQL does): store_tx_commit() then rolls back and fails.  A
+**    commit that fails for any reason leaves no transaction open.
+**  - Transactions do not nest: a begin while one is open fails.
+**  - Binding after a step needs no store_reset(): it readies the statement
+**    to run again.  A step after STORE_DONE returns STORE_DONE again until
+**    the statement is reset or rebound.
+**  - On PostgreSQL, parameters are sent as text and their types inferred
+**    from the SQL; where the context says nothing (`SELECT ? + 1` infers
+**    INTEGER, `? IS NULL` infers nothing) write CAST(? AS BIGINT) etc.
+**    store_col_count() is known there only after a step.
+**  - Finalize every statement before store_close(). */
+
+/* 1 if url selects PostgreSQL ("postgresql://" or "postgres://"). */
+int store_is_url_postgres(const char *url);
+
+/* What kind of failure the last failed call on st was, so a caller can turn
+** a constraint violation into a message for a person.  Meaningful right
+** after a call on st returned an error. */
+typedef enum {
+    STORE_ERR_NONE = 0,
+    STORE_ERR_UNIQUE,        /* unique or primary key violated */
+    STORE_ERR_FOREIGN_KEY,
+    STORE_ERR_NOT_NULL,
+    STORE_ERR_CHECK,
+    STORE_ERR_BUSY,          /* lock timeout, deadlock, serialisation failure */
+    STORE_ERR_CONNECTION,    /* cannot connect / connection lost */
+    STORE_ERR_OTHER
+} store_errkind;
+store_errkind store_last_error(const store *st);
+
+#endif

@@ -1,0 +1,354 @@
+/*
+** store/store_sqlite.c — the SQLite backend.
+**
+** The hot path (bind, step, reset, column reads) is one indirect call and
+** then straight into SQLite: no allocation, no locking, errors of binds
+** remembered and reported by the next step.
+*/
+#include "store/store_internal.h"
+#include "base/mem.h"
+#include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct sq_store {
+    store    base;
+    sqlite3 *db;
+} sq_store;
+
+typedef struct sq_stmt {
+    store_stmt    base;
+    sqlite3_stmt *stmt;
+    sqlite3      *db;
+    int           bind_rc;    /* first failed bind since the last step, or 0 */
+    int           bind_idx;
+    int           done;       /* stepped to SQLITE_DONE and not reset since */
+    int           readonly;
+    int64_t       changes;
+} sq_stmt;
+
+static const store_ops sq_ops;
+
+/* Map an extended SQLite result code to a store_errkind. */
+static int sq_errkind(int ext) {
+    switch (ext) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY: return STORE_ERR_UNIQUE;
+    case SQLITE_CONSTRAINT_FOREIGNKEY: return STORE_ERR_FOREIGN_KEY;
+    case SQLITE_CONSTRAINT_NOTNULL:    return STORE_ERR_NOT_NULL;
+    case SQLITE_CONSTRAINT_CHECK:      return STORE_ERR_CHECK;
+    default: break;
+    }
+    switch (ext & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return STORE_ERR_BUSY;
+    case SQLITE_CONSTRAINT: return STORE_ERR_CHECK;
+    default: return STORE_ERR_OTHER;
+    }
+}
+
+/* Fill err with "database error: <sqlite message> (in: <sql>)" and record
+** the error kind on st; returns -1. */
+static int sq_fail(store *st, sqlite3 *db, const char *sql, cairn_err *err) {
+    char ex[200];
+    int ext = sqlite3_extended_errcode(db);
+    st->last_error = sq_errkind(ext);
+    if (sql) {
+        store_sql_excerpt(ex, sizeof ex, sql);
+        return err_set(err, CAIRN_EDB, "database error: %s (in: %s)", sqlite3_errmsg(db), ex);
+    }
+    return err_set(err, CAIRN_EDB, "database error: %s", sqlite3_errmsg(db));
+}
+
+/* Open (creating if needed) the SQLite file at path and configure it for
+** cairn: WAL, foreign keys, busy timeout.  *out freed with store_close(). */
+int store_sqlite_open(const char *path, store **out, cairn_err *err) {
+    sqlite3 *db = NULL;
+    *out = NULL;
+    int rc = sqlite3_open_v2(path, &db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                                 SQLITE_OPEN_URI,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        const char *why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+        char *dir = xstrdup(path);
+        char *slash = strrchr(dir, '/');
+        struct stat sb;
+        int e = 0;
+        if (slash && slash != dir) {
+            *slash = 0;
+            if (stat(dir, &sb) != 0) e = errno;
+            else if (!S_ISDIR(sb.st_mode)) e = ENOTDIR;
+        }
+        if (e)
+            err_set(err, CAIRN_EDB, "cannot open database %s: directory %s: %s", path, dir,
+                    e == ENOENT ? "does not exist" : strerror(e));
+        else
+            err_set(err, CAIRN_EDB, "cannot open database %s: %s", path, why);
+        free(dir);
+        sqlite3_close(db);
+        return -1;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, 10000);
+    char *msg = NULL;
+    rc = sqlite3_exec(db,
+                      "PRAGMA journal_mode=WAL;"
+                      "PRAGMA foreign_keys=ON;"
+                      "PRAGMA synchronous=NORMAL;"
+                      "PRAGMA cache_size=-65536;"     /* 64 MiB */
+                      "PRAGMA temp_store=MEMORY;",
+                      NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        err_set(err, CAIRN_EDB, "cannot open database %s: %s", path, msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        sqlite3_close(db);
+        return -1;
+    }
+    sq_store *s = xcalloc(1, sizeof *s);
+    store_base_init(&s->base, &sq_ops, STORE_SQLITE, path);
+    s->db = db;
+    *out = &s->base;
+    return 0;
+}
+
+/* Close the connection (statements still open keep it alive until they
+** are finalized) and free st. */
+static void sq_close(store *st) {
+    sq_store *s = (sq_store *)st;
+    sqlite3_close_v2(s->db);
+    store_base_free(st);
+    free(s);
+}
+
+/* Run ';'-separated statements without parameters. */
+static int sq_exec(store *st, const char *sql, cairn_err *err) {
+    sq_store *s = (sq_store *)st;
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK) return 0;
+    char ex[200];
+    store_sql_excerpt(ex, sizeof ex, sql);
+    st->last_error = sq_errkind(sqlite3_extended_errcode(s->db));
+    err_set(err, CAIRN_EDB, "database error: %s (in: %s)", msg ? msg : sqlite3_errstr(rc), ex);
+    sqlite3_free(msg);
+    return -1;
+}
+
+/* Prepare exactly one statement; NULL and err set on failure.  The result
+** is freed with sq_finalize (through store_finalize). */
+static store_stmt *sq_prepare(store *st, const char *sql, cairn_err *err) {
+    sq_store *s = (sq_store *)st;
+    sqlite3_stmt *stmt = NULL;
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+    if (rc != SQLITE_OK) {
+        sq_fail(st, s->db, sql, err);
+        return NULL;
+    }
+    if (!stmt) {
+        st->last_error = STORE_ERR_OTHER;
+        err_set(err, CAIRN_EINTERNAL, "database error: empty statement");
+        return NULL;
+    }
+    if (tail && !store_sql_blank(tail)) {
+        char ex[200];
+        store_sql_excerpt(ex, sizeof ex, sql);
+        sqlite3_finalize(stmt);
+        st->last_error = STORE_ERR_OTHER;
+        err_set(err, CAIRN_EINTERNAL,
+                "database error: store_prepare takes one statement, got more (in: %s)", ex);
+        return NULL;
+    }
+    sq_stmt *q = xcalloc(1, sizeof *q);
+    q->base.ops = &sq_ops;
+    q->base.st = st;
+    q->stmt = stmt;
+    q->db = s->db;
+    q->readonly = sqlite3_stmt_readonly(stmt);
+    return &q->base;
+}
+
+/* Finalize the SQLite statement and free the wrapper. */
+static void sq_finalize(store_stmt *base) {
+    sq_stmt *q = (sq_stmt *)base;
+    sqlite3_finalize(q->stmt);
+    free(q);
+}
+
+/* Handle a failed bind: if the statement had been stepped (bound again
+** without a reset), reset it and return 1 so the caller retries; otherwise
+** keep the first failure for the next step to report and return 0. */
+static int sq_bind_failed(sq_stmt *q, int idx, int rc) {
+    if (rc == SQLITE_MISUSE && (q->done || sqlite3_stmt_busy(q->stmt))) {
+        sqlite3_reset(q->stmt);
+        q->done = 0;
+        return 1;
+    }
+    if (!q->bind_rc) {
+        q->bind_rc = rc;
+        q->bind_idx = idx;
+    }
+    return 0;
+}
+
+/* Bind an int64. */
+static void sq_bind_int64(store_stmt *base, int idx, int64_t v) {
+    sq_stmt *q = (sq_stmt *)base;
+    int rc = sqlite3_bind_int64(q->stmt, idx, v);
+    if (rc && sq_bind_failed(q, idx, rc) && (rc = sqlite3_bind_int64(q->stmt, idx, v)))
+        sq_bind_failed(q, idx, rc);
+}
+
+/* Bind a double. */
+static void sq_bind_double(store_stmt *base, int idx, double v) {
+    sq_stmt *q = (sq_stmt *)base;
+    int rc = sqlite3_bind_double(q->stmt, idx, v);
+    if (rc && sq_bind_failed(q, idx, rc) && (rc = sqlite3_bind_double(q->stmt, idx, v)))
+        sq_bind_failed(q, idx, rc);
+}
+
+/* sqlite3_bind_text with SQLite's length convention, or NULL when v is. */
+static int sq_bind_text_raw(sqlite3_stmt *stmt, int idx, const char *v, int len) {
+    if (!v) return sqlite3_bind_null(stmt, idx);
+    return sqlite3_bind_text(stmt, idx, v, len, SQLITE_TRANSIENT);
+}
+
+/* Bind a copy of the text (NULL v binds NULL). */
+static void sq_bind_text(store_stmt *base, int idx, const char *v, size_t n) {
+    sq_stmt *q = (sq_stmt *)base;
+    if (n != (size_t)-1 && n > (size_t)INT_MAX) {
+        sq_bind_failed(q, idx, SQLITE_TOOBIG);
+        return;
+    }
+    int len = n == (size_t)-1 ? -1 : (int)n;
+    int rc = sq_bind_text_raw(q->stmt, idx, v, len);
+    if (rc && sq_bind_failed(q, idx, rc) && (rc = sq_bind_text_raw(q->stmt, idx, v, len)))
+        sq_bind_failed(q, idx, rc);
+}
+
+/* Bind SQL NULL. */
+static void sq_bind_null(store_stmt *base, int idx) {
+    sq_stmt *q = (sq_stmt *)base;
+    int rc = sqlite3_bind_null(q->stmt, idx);
+    if (rc && sq_bind_failed(q, idx, rc) && (rc = sqlite3_bind_null(q->stmt, idx)))
+        sq_bind_failed(q, idx, rc);
+}
+
+/* Step: STORE_ROW, STORE_DONE (and again until reset), or -1 with err. */
+static int sq_step(store_stmt *base, cairn_err *err) {
+    sq_stmt *q = (sq_stmt *)base;
+    if (q->bind_rc) {
+        int rc = q->bind_rc, idx = q->bind_idx;
+        char ex[200];
+        q->bind_rc = 0;
+        store_sql_excerpt(ex, sizeof ex, sqlite3_sql(q->stmt));
+        base->st->last_error = STORE_ERR_OTHER;
+        return err_set(err, CAIRN_EINTERNAL, "database error: cannot bind parameter %d: %s (in: %s)", idx,
+                       rc == SQLITE_RANGE ? "no such parameter" : sqlite3_errstr(rc), ex);
+    }
+    if (q->done) return STORE_DONE;
+    int rc = sqlite3_step(q->stmt);
+    if (rc == SQLITE_ROW) return STORE_ROW;
+    if (rc == SQLITE_DONE) {
+        q->done = 1;
+        q->changes = q->readonly ? 0 : sqlite3_changes64(q->db);
+        return STORE_DONE;
+    }
+    sq_fail(base->st, q->db, sqlite3_sql(q->stmt), err);
+    sqlite3_reset(q->stmt);
+    return -1;
+}
+
+/* Reset so the statement runs again; bindings stay. */
+static void sq_reset(store_stmt *base) {
+    sq_stmt *q = (sq_stmt *)base;
+    sqlite3_reset(q->stmt);
+    q->done = 0;
+}
+
+/* Number of result columns. */
+static int sq_col_count(store_stmt *base) {
+    return sqlite3_column_count(((sq_stmt *)base)->stmt);
+}
+
+/* 1 if the column is NULL. */
+static int sq_col_is_null(store_stmt *base, int col) {
+    return sqlite3_column_type(((sq_stmt *)base)->stmt, col) == SQLITE_NULL;
+}
+
+/* Column as int64. */
+static int64_t sq_col_int64(store_stmt *base, int col) {
+    return sqlite3_column_int64(((sq_stmt *)base)->stmt, col);
+}
+
+/* Column as double. */
+static double sq_col_double(store_stmt *base, int col) {
+    return sqlite3_column_double(((sq_stmt *)base)->stmt, col);
+}
+
+/* Column as text owned by SQLite until the next step/reset; NULL for NULL. */
+static const char *sq_col_text(store_stmt *base, int col) {
+    return (const char *)sqlite3_column_text(((sq_stmt *)base)->stmt, col);
+}
+
+/* Rows changed by the last completed run. */
+static int64_t sq_changes(store_stmt *base) {
+    return ((sq_stmt *)base)->changes;
+}
+
+/* Number of '?' parameters. */
+static int sq_param_count(store_stmt *base) {
+    return sqlite3_bind_parameter_count(((sq_stmt *)base)->stmt);
+}
+
+/* BEGIN, or BEGIN IMMEDIATE for writers (the lock key is not needed: SQLite
+** has one writer at a time anyway). */
+static int sq_tx_begin(store *st, int write, int64_t lock_key, cairn_err *err) {
+    (void)lock_key;
+    return sq_exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+}
+
+/* COMMIT. */
+static int sq_tx_commit(store *st, cairn_err *err) {
+    return sq_exec(st, "COMMIT", err);
+}
+
+/* ROLLBACK if a transaction is open. */
+static int sq_tx_rollback(store *st) {
+    sq_store *s = (sq_store *)st;
+    if (sqlite3_get_autocommit(s->db)) return 0;
+    return sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* 1 if a transaction is open. */
+static int sq_in_tx(const store *st) {
+    return !sqlite3_get_autocommit(((const sq_store *)st)->db);
+}
+
+static const store_ops sq_ops = {
+    .close = sq_close,
+    .exec = sq_exec,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .bind_int64 = sq_bind_int64,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .reset = sq_reset,
+    .col_count = sq_col_count,
+    .col_is_null = sq_col_is_null,
+    .col_int64 = sq_col_int64,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+    .changes = sq_changes,
+    .param_count = sq_param_count,
+    .tx_begin = sq_tx_begin,
+    .tx_commit = sq_tx_commit,
+    .tx_rollback = sq_tx_rollback,
+    .in_tx = sq_in_tx,
+};

@@ -1,0 +1,145 @@
+/*
+** web/server.h — the HTTP server: listening, threads, database connections,
+** routing, security headers, access log.
+**
+** libmicrohttpd runs a pool of worker threads; each worker opens its own
+** database connection on first use and keeps it for its life (a store is
+** used by one thread at a time).  Every request gets an arena that is freed
+** when the response has been sent.  Handlers never touch libmicrohttpd: they
+** read a web_request and fill a web_response, and the server adds the
+** security headers, writes the access log line and sends it.
+**
+** Routes live in one static table in web/server.c:
+**
+**     { "GET", WEB_EXACT,  "/healthz",  page_healthz },
+**     { "GET", WEB_PREFIX, "/assets/",  page_asset   },
+**
+** A later feature adds a row there and puts its handler in its own file
+** (web/page_<feature>.c with a header).  "GET" rows also answer HEAD.  A
+** path that no row matches is 404; a path some row matches with another
+** method is 405 with an Allow header.
+*/
+#ifndef CAIRN_WEB_SERVER_H
+#define CAIRN_WEB_SERVER_H
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "store/store.h"
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+typedef struct web_config {
+    const char *listen;   /* "127.0.0.1:8080", "[::1]:8080", "localhost:8080";
+                             NULL = "127.0.0.1:8080" */
+    const char *db_url;   /* handed to store_open(); NULL = STORE_DEFAULT_URL */
+    int threads;          /* worker threads; <= 0 = one per online CPU (max 64) */
+} web_config;
+
+#define WEB_DEFAULT_LISTEN   "127.0.0.1:8080"
+#define WEB_BODY_MAX         (1024 * 1024)  /* bytes of request body accepted */
+#define WEB_CONNECTION_LIMIT 512            /* open connections at once */
+#define WEB_TIMEOUT_SECONDS  15             /* idle connections are closed */
+#define WEB_DRAIN_SECONDS    10             /* shutdown waits this long for requests */
+
+/* Serve until SIGINT or SIGTERM, then stop accepting, let requests in
+** flight finish (up to WEB_DRAIN_SECONDS; a second signal cuts it short),
+** close every worker's database connection and return 0.  Returns -1 with
+** err set if the listen address is malformed or cannot be bound, or the
+** server cannot start.  SIGINT and SIGTERM are blocked in every thread while
+** it runs (the caller's signal mask is restored on return).  Writes one
+** access log line per request, and a line at start and stop, to stderr. */
+int web_serve(const web_config *cfg, cairn_err *err);
+
+/* Parse a listen address "HOST:PORT" where HOST is an IPv4 literal,
+** "localhost" (127.0.0.1) or a bracketed IPv6 literal ("[::1]").  Fills
+** *addr with a struct sockaddr_in or sockaddr_in6 (the caller passes a
+** struct sockaddr_storage) and *addrlen.  Returns -1 with a clear message
+** for anything else. */
+int web_listen_parse(const char *listen, struct sockaddr_storage *addr,
+                     socklen_t *addrlen, cairn_err *err);
+
+/* ---- requests and responses ---------------------------------------------- */
+
+struct web_server;
+struct MHD_Connection;
+
+typedef struct web_request {
+    const char *method;       /* "GET", "HEAD", "POST", ... */
+    const char *path;         /* decoded path without the query: "/assets/cairn.css" */
+    const char *rest;         /* for WEB_PREFIX routes, path after the prefix */
+    const char *body;         /* request body, NUL-terminated ("" if none) */
+    size_t      body_len;
+    arena      *arena;        /* per request; freed after the response is sent */
+    uint64_t    id;           /* the request id in the access log */
+    store      *st;           /* the database, once web_request_store() found it;
+                                 a test may set it before calling a handler */
+    struct web_server     *server;  /* internal; NULL outside the server */
+    struct MHD_Connection *conn;    /* internal; NULL outside the server */
+} web_request;
+
+enum { WEB_CACHE_NONE = 0, WEB_CACHE_ASSET = 1 };
+
+typedef struct web_response {
+    int         status;        /* 200 unless the handler says otherwise */
+    const char *content_type;  /* static string; default text/html; charset=utf-8 */
+    buf         body;          /* what the handler wrote; the server frees it */
+    const char *static_body;   /* if set, sent instead of body; must be static */
+    size_t      static_len;
+    int         cache;         /* WEB_CACHE_NONE: Cache-Control no-store */
+    char        allow[64];     /* Allow header value for 405, "" = none */
+} web_response;
+
+typedef void (*web_handler)(web_request *req, web_response *res);
+
+enum { WEB_EXACT = 0, WEB_PREFIX = 1 };
+
+typedef struct web_route {
+    const char *method;   /* "GET" (answers HEAD too), "POST", ... */
+    int         match;    /* WEB_EXACT or WEB_PREFIX */
+    const char *path;     /* "/healthz"; a prefix ends with '/' */
+    web_handler handler;
+} web_route;
+
+/* The route for method and path, or NULL.  allow (allow_size bytes) gets
+** the methods the path does accept ("GET, HEAD"), or "" when no route
+** matches the path at all: NULL with a non-empty allow means 405, NULL with
+** an empty one 404. */
+const web_route *web_route_find(const char *method, const char *path,
+                                char *allow, size_t allow_size);
+
+/* Route req (method and path set) and run the handler, filling res, which
+** the caller set up with web_response_init and frees with
+** web_response_free.  404 / 405 pages come from here too.  Used by the
+** server for every request; tests may call it with req->st set. */
+void web_dispatch(web_request *req, web_response *res);
+
+void web_response_init(web_response *res);   /* status 200, HTML, no-store */
+void web_response_free(web_response *res);   /* frees res->body */
+
+/* The calling worker thread's database connection, opened with the
+** configured URL on first use and kept for later requests; owned by the
+** thread (never close it).  NULL with err set if it cannot be opened (the
+** next request tries again). */
+store *web_request_store(web_request *req, cairn_err *err);
+
+/* Close the thread's connection after it failed (server gone, broken
+** socket) so the next request opens a fresh one.  req->st becomes NULL. */
+void web_request_store_discard(web_request *req);
+
+/* A request header or query parameter (decoded), or NULL.  Owned by the
+** server; valid until the request completes.  NULL outside the server. */
+const char *web_request_header(web_request *req, const char *name);
+const char *web_request_query(web_request *req, const char *key);
+
+/* One line to stderr tagged with the time and request id: for problems
+** the person at the browser is not shown (database errors).  No personal
+** data in it. */
+void web_log(const web_request *req, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Fill res with a complete HTML error page: status, a heading and one
+** sentence (both text, escaped), and a link home. */
+void web_error_page(web_response *res, int status, const char *title, const char *message);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+** tests/unit/testutil.c — shared helpers for the cmocka test programs.
+*/
+#include "testutil.h"
+#include "base/buf.h"
+#include "base/mem.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* What test_store_fresh() made, so test_store_drop() can undo it. */
+typedef struct fresh {
+    store        *st;
+    store_kind    kind;
+    char         *url;      /* what store_open got: a file path or a postgres URL */
+    char         *dbname;   /* PostgreSQL database name */
+    char         *dir;      /* SQLite temp directory */
+    struct fresh *next;
+} fresh;
+
+static fresh *fresh_list;
+static unsigned fresh_counter;
+
+/* 1 if PostgreSQL tests should run; fails the test when it is not said
+** either way. */
+int test_pg_enabled(void) {
+    const char *pg = getenv("CAIRN_TEST_PG");
+    if (pg && *pg) return 1;
+    const char *no = getenv("CAIRN_TEST_NO_PG");
+    if (no && !strcmp(no, "1")) return 0;
+    fail_msg("CAIRN_TEST_PG is not set: start a server with "
+             "`export CAIRN_TEST_PG=$(scripts/pg-test.sh start)`, "
+             "or set CAIRN_TEST_NO_PG=1 to run the SQLite half only");
+    return 0;
+}
+
+/* A database name from name: t_<name>_<pid>_<n>, lower-case [a-z0-9_],
+** at most 63 bytes.  Caller frees. */
+static char *pg_dbname(const char *name) {
+    char clean[32];
+    size_t o = 0;
+    for (const char *p = name ? name : "db"; *p && o < sizeof clean - 1; p++) {
+        char c = *p;
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        clean[o++] = ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) ? c : '_';
+    }
+    clean[o] = 0;
+    buf b = BUF_INIT;
+    buf_printf(&b, "t_%s_%ld_%u", clean, (long)getpid(), ++fresh_counter);
+    return buf_detach(&b);
+}
+
+/* The admin URL with its database name replaced by db.  Handles
+** "postgresql://user@host:port/olddb?params", a missing path
+** ("postgresql://user@?host=..."), and an empty host ("postgresql://u@/db").
+** Caller frees. */
+static char *pg_url_with_db(const char *admin, const char *db) {
+    const char *p = strstr(admin, "://");
+    buf b = BUF_INIT;
+    if (!p) return NULL;
+    p += 3;
+    size_t auth = strcspn(p, "/?#");
+    buf_append(&b, admin, (size_t)(p - admin) + auth);
+    p += auth;
+    buf_printf(&b, "/%s", db);
+    if (*p == '/') p += 1 + strcspn(p + 1, "?#");
+    buf_puts(&b, p);
+    return buf_detach(&b);
+}
+
+/* Open the admin connection named by CAIRN_TEST_PG; fails the test on error. */
+static store *pg_admin(void) {
+    cairn_err err = {0};
+    store *adm = NULL;
+    const char *url = getenv("CAIRN_TEST_PG");
+    if (!url || !*url) fail_msg("CAIRN_TEST_PG is not set");
+    if (store_open(url, &adm, &err)) fail_msg("PostgreSQL admin connection: %s", err.msg);
+    return adm;
+}
+
+/* A fresh empty database; see testutil.h.  Close with test_store_drop(). */
+store *test_store_fresh(store_kind kind, const char *name) {
+    cairn_err err = {0};
+    fresh *f = xcalloc(1, sizeof *f);
+    f->kind = kind;
+    if (kind == STORE_POSTGRES) {
+        if (!test_pg_enabled()) {
+            free(f);
+            skip();
+        }
+        f->dbname = pg_dbname(name);
+        f->url = pg_url_with_db(getenv("CAIRN_TEST_PG"), f->dbname);
+        if (!f->url) fail_msg("CAIRN_TEST_PG is not a postgresql:// URL: %s", getenv("CAIRN_TEST_PG"));
+        store *adm = pg_admin();
+        char sql[160];
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s", f->dbname);
+        if (store_exec(adm, sql, &err)) {
+            store_close(adm);
+            fail_msg("%s: %s", sql, err.msg);
+        }
+        store_close(adm);
+    } else {
+        f->dir = test_tmpdir();
+        buf b = BUF_INIT;
+        buf_printf(&b, "%s/%s.db", f->dir, name && *name ? name : "test");
+        f->url = buf_detach(&b);
+    }
+    if (store_open(f->url, &f->st, &err)) fail_msg("opening fresh database %s: %s", f->url, err.msg);
+    f->next = fresh_list;
+    fresh_list = f;
+    return f->st;
+}
+
+/* Find (and with unlink set, remove from the list) what made st. */
+static fresh *fresh_find(store *st, int unlink_it) {
+    for (fresh **pp = &fresh_list; *pp; pp = &(*pp)->next) {
+        if ((*pp)->st == st) {
+            fresh *f = *pp;
+            if (unlink_it) *pp = f->next;
+            return f;
+        }
+    }
+    return NULL;
+}
+
+/* The URL test_store_fresh() opened st with; owned by the helper until
+** test_store_drop(st). */
+const char *test_store_url(store *st) {
+    fresh *f = fresh_find(st, 0);
+    if (!f) fail_msg("test_store_url: store was not made by test_store_fresh");
+    return f->url;
+}
+
+/* Close st and delete its file / drop its database.  NULL is fine. */
+void test_store_drop(store *st) {
+    if (!st) return;
+    fresh *f = fresh_find(st, 1);
+    store_close(st);
+    if (!f) return;
+    if (f->kind == STORE_POSTGRES) {
+        cairn_err err = {0};
+        store *adm = pg_admin();
+        char sql[200];
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->dbname);
+        int rc = store_exec(adm, sql, &err);
+        store_close(adm);
+        if (rc) fail_msg("%s: %s", sql, err.msg);
+    } else {
+        test_rm_rf(f->dir);   /* the file, its -wal and -shm */
+    }
+    free(f->url);
+    free(f->dbname);
+    free(f->dir);
+    free(f);
+}
+
+/* A new empty directory under $TMPDIR (or /tmp); caller frees the string
+** and removes the directory with test_rm_rf(). */
+char *test_tmpdir(void) {
+    const char *base = getenv("TMPDIR");
+    buf b = BUF_INIT;
+    buf_printf(&b, "%s/cairn-test-XXXXXX", base && *base ? base : "/tmp");
+    char *path = buf_detach(&b);
+    if (!mkdtemp(path)) fail_msg("mkdtemp %s: %s", path, strerror(errno));
+    return path;
+}
+
+/* Remove path and everything under it (symlinks are removed, not followed);
+** a missing path is fine. */
+void test_rm_rf(const char *path) {
+    struct stat sb;
+    if (!path || lstat(path, &sb) != 0) return;
+    if (S_ISDIR(sb.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d)) != NULL) {
+                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+                buf b = BUF_INIT;
+                buf_printf(&b, "%s/%s", path, e->d_name);
+                test_rm_rf(buf_cstr(&b));
+                buf_free(&b);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+/* Write data[0..n) to dir/name; returns the full path (caller frees). */
+char *test_write_file(const char *dir, const char *name, const char *data, size_t n) {
+    buf b = BUF_INIT;
+    buf_printf(&b, "%s/%s", dir, name);
+    char *path = buf_detach(&b);
+    FILE *fp = fopen(path, "wb");
+    if (!fp) fail_msg("cannot create %s: %s", path, strerror(errno));
+    if (n && fwrite(data, 1, n, fp) != n) fail_msg("cannot write %s: %s", path, strerror(errno));
+    if (fclose(fp) != 0) fail_msg("cannot write %s: %s", path, strerror(errno));
+    return path;
+}
+
+/* Path of tests/fixtures/rel, relative to the repository root where the
+** tests run; caller frees. */
+char *test_fixture(const char *rel) {
+    buf b = BUF_INIT;
+    buf_printf(&b, "tests/fixtures/%s", rel);
+    return buf_detach(&b);
+}

@@ -1,0 +1,46 @@
+/*
+** tests/unit/testutil.h — shared helpers for the cmocka test programs.
+**
+** Every test that touches a database runs on both backends.  PostgreSQL is
+** the server scripts/pg-test.sh starts for `make check`; its admin URL is in
+** the environment variable CAIRN_TEST_PG (e.g.
+** "postgresql://postgres@/postgres?host=/tmp/cairn-pg.X&port=54329").
+** When CAIRN_TEST_PG is unset, PostgreSQL tests FAIL (they are never skipped
+** silently) unless CAIRN_TEST_NO_PG=1 is set for a quick local run.
+*/
+#ifndef CAIRN_TESTUTIL_H
+#define CAIRN_TESTUTIL_H
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "store/store.h"
+
+/* A fresh, empty database of the given kind, unique to this process and
+** name: a new SQLite file in a temp dir, or a new PostgreSQL database
+** created through CAIRN_TEST_PG.  Fails the test on error.  Close with
+** test_store_drop(), which also deletes the file / drops the database. */
+store *test_store_fresh(store_kind kind, const char *name);
+void   test_store_drop(store *st);
+
+/* The URL test_store_fresh() used for st (to hand to a child process). */
+const char *test_store_url(store *st);
+
+/* 1 if PostgreSQL tests should run (CAIRN_TEST_PG set), 0 if explicitly
+** disabled with CAIRN_TEST_NO_PG=1.  Fails the test if neither is set. */
+int test_pg_enabled(void);
+
+/* A new empty temp directory; caller frees the string (the directory is
+** removed by test_rm_rf). */
+char *test_tmpdir(void);
+void  test_rm_rf(const char *path);
+
+/* Write n bytes to dir/name; returns the full path (caller frees). */
+char *test_write_file(const char *dir, const char *name, const char *data, size_t n);
+
+/* Path of a file under tests/fixtures (caller frees); the test programs are
+** run from the repository root. */
+char *test_fixture(const char *rel);
+
+#endif
