@@ -24,14 +24,17 @@ set -eu
 die() { echo "pg-test.sh: $*" >&2; exit 1; }
 
 find_bin() {
-    BIN=""
-    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V); do
-        [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && BIN="$d"
-    done
+    BIN=$(for d in /usr/lib/postgresql/*/bin; do
+              if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then printf '%s\n' "$d"; fi
+          done | sort -V | tail -n 1)
     if [ -z "$BIN" ]; then
         p=$(command -v initdb 2>/dev/null || true)
-        [ -n "$p" ] || p=$(command -v pg_config >/dev/null 2>&1 && echo "$(pg_config --bindir)/initdb" || true)
-        [ -n "$p" ] && [ -x "$p" ] || die "cannot find initdb: install PostgreSQL (Debian: apt-get install postgresql)"
+        if [ -z "$p" ] && command -v pg_config >/dev/null 2>&1; then
+            p="$(pg_config --bindir)/initdb"
+        fi
+        if [ -z "$p" ] || [ ! -x "$p" ]; then
+            die "cannot find initdb: install PostgreSQL (Debian: apt-get install postgresql)"
+        fi
         BIN=$(dirname "$p")
     fi
 }
@@ -119,7 +122,7 @@ url)
     url_of "$DIR"
     ;;
 *)
-    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0" >&2
     exit 2
     ;;
 esac

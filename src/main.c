@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
@@ -259,6 +260,10 @@ static int cmd_demo(int argc, char **argv) {
     if (optind != argc) return usage_error("demo", "unexpected argument \"%s\"", argv[optind]);
     cairn_err err = {0};
     if (out_dir) {
+        if (mkdir(out_dir, 0777) < 0 && errno != EEXIST) {
+            fprintf(stderr, "cairn demo: cannot create %s: %s\n", out_dir, strerror(errno));
+            return EXIT_FAIL;
+        }
         if (school_demo_write(&d, out_dir, &err) < 0) {
             fprintf(stderr, "cairn demo: %s\n", err.msg);
             return EXIT_FAIL;

@@ -44,6 +44,7 @@
 #define CSV_CHUNK_MIN          1
 #define CSV_MAX_FIELD_DEFAULT  65536
 #define CSV_MAX_FIELDS_DEFAULT 1024
+#define CSV_DETECT_MAX         ((size_t)1 << 20)  /* bytes looked at to choose , or ; */
 #define CSV_REC_SLACK          16   /* word stores may write 8 bytes past the end */
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
@@ -75,7 +76,10 @@ struct csv_reader {
     char sep;                  /* 0 until detected */
     int started;               /* BOM and separator handled */
     int state;                 /* 0 running, 1 finished, -1 failed */
-    size_t max_field, max_fields, chunk, max_buf;
+    size_t max_field, max_fields, chunk;
+    size_t max_rec;            /* most raw bytes a record can take within the limits */
+    size_t max_buf;            /* most the buffer may grow to: max(chunk, max_rec) */
+    size_t size_hint;          /* input size when known (first buffer need not be bigger) */
     uint64_t sepw;             /* sep in every byte of a word */
     unsigned char stop[256];   /* bytes that end the plain scan of an unquoted field */
     cairn_err err;             /* the error csv_next keeps returning after a failure */
@@ -123,9 +127,9 @@ void csv_tune(csv_reader *r, size_t max_fields, size_t chunk) {
     ** quote, every content byte a doubled quote, a separator; plus CRLF and
     ** a little room to look ahead (UTF-8 sequences, CRLF). */
     size_t per = 2 * r->max_field + 4;
-    if (r->max_fields > (SIZE_MAX / 4) / per) r->max_buf = SIZE_MAX / 4;
-    else r->max_buf = r->max_fields * per + 64;
-    if (r->max_buf < r->chunk) r->max_buf = r->chunk;
+    if (r->max_fields > (SIZE_MAX / 4) / per) r->max_rec = SIZE_MAX / 4;
+    else r->max_rec = r->max_fields * per + 64;
+    r->max_buf = r->max_rec < r->chunk ? r->chunk : r->max_rec;
 }
 
 /* Open path for reading.  Returns a reader the caller frees with
@@ -138,13 +142,15 @@ csv_reader *csv_open_file(const char *path, const csv_opts *opts, cairn_err *err
         return NULL;
     }
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fd, &st) != 0) st.st_mode = 0;
+    if (S_ISDIR(st.st_mode)) {
         close(fd);
         err_set(err, CAIRN_EIO, "%s: is a directory, not a CSV file", path);
         return NULL;
     }
     csv_reader *r = csv_new(opts, path);
     r->fd = fd;
+    r->size_hint = S_ISREG(st.st_mode) ? (size_t)st.st_size : SIZE_MAX;
     return r;
 }
 
@@ -155,6 +161,7 @@ csv_reader *csv_open_mem(const char *data, size_t n, const csv_opts *opts) {
     csv_reader *r = csv_new(opts, NULL);
     r->mem = data;
     r->mem_len = data ? n : 0;
+    r->size_hint = r->mem_len;
     return r;
 }
 
@@ -198,6 +205,7 @@ static int csv_refill(csv_reader *r) {
     }
     if (!r->buf || (keep > r->cap / 2 && r->cap < r->max_buf)) {
         size_t cap = r->buf ? r->cap * 2 : r->chunk;
+        if (!r->buf && r->size_hint < cap) cap = r->size_hint + 1;  /* small input */
         if (cap > r->max_buf || cap < r->cap) cap = r->max_buf;
         r->buf = xrealloc(r->buf, cap);
         r->cap = cap;
@@ -263,10 +271,16 @@ static int csv_start(csv_reader *r) {
         if (csv_refill(r) < 0) return -1;
     if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0) r->pos += 3;
     if (!r->sep) {
+        /* look at no more than the first CSV_DETECT_MAX bytes (or what the
+        ** limits allow), whatever the chunk size, so the choice is the same
+        ** for any chunk size */
+        size_t most = r->max_rec < CSV_DETECT_MAX ? r->max_rec : CSV_DETECT_MAX;
         for (;;) {
-            size_t commas = 0, semis = 0;
-            int whole = csv_detect_scan(r->buf + r->pos, r->buf + r->end, &commas, &semis);
-            if (whole || r->eof || r->cap >= r->max_buf) {
+            size_t commas = 0, semis = 0, have = r->end - r->pos;
+            int enough = have >= most;
+            int whole = csv_detect_scan(r->buf + r->pos, r->buf + r->pos + (enough ? most : have),
+                                        &commas, &semis);
+            if (whole || enough || r->eof) {
                 r->sep = semis > commas ? ';' : ',';
                 break;
             }

@@ -56,6 +56,8 @@ int importer_begin(store *st, const import_opts *opts, importer **out, cairn_err
     *out = NULL;
     importer *im = xcalloc(1, sizeof *im);
     im->st = st;
+    im->batch.slot = -1;
+    buf_init(&im->batch.raw);
     if (opts) im->opts = *opts;
     if (im->opts.max_messages <= 0) im->opts.max_messages = 200;
     import_report_init(&im->rep);
@@ -87,6 +89,7 @@ int importer_begin(store *st, const import_opts *opts, importer **out, cairn_err
 /* Roll back and free everything the session holds. */
 void importer_abort(importer *im) {
     if (!im) return;
+    import_batch_free(im);
     for (int i = 0; i < IMPORT_STMT_MAX; i++) store_finalize(im->stmt[i]);
     if (store_in_tx(im->st)) store_tx_rollback(im->st);
     for (int i = 0; i < REF_COUNT; i++) hmap_free(im->refs[i]);
@@ -133,6 +136,7 @@ int importer_finish(importer *im, import_report *report, cairn_err *err) {
     } else if (im->rep.rows_bad && !im->opts.skip_bad_path) {
         rc = 1;
     } else {
+        import_batch_free(im);
         for (int i = 0; i < IMPORT_STMT_MAX; i++) {
             store_finalize(im->stmt[i]);
             im->stmt[i] = NULL;
@@ -194,7 +198,7 @@ static void importer_skip_write(importer *im, const import_origin *org, const ch
 
 /* Record a bad row: one message "file:line:column: why" in the report (up to
 ** the cap), and the row in the bad-rows file when skipping. */
-static void importer_bad(importer *im, const import_origin *org, int file_col, const char *why) {
+void importer_bad(importer *im, const import_origin *org, int file_col, const char *why) {
     char msg[CAIRN_ERR_MAX];
     if (file_col > 0)
         snprintf(msg, sizeof msg, "%s:%ld:%d: %s", org->file, org->line, file_col, why);
@@ -233,8 +237,31 @@ static int import_value_parse(const import_col *c, const char *s, size_t n, char
                               import_value *v, buf *why) {
     memset(v, 0, sizeof *v);
     s = trim(s, &n);
+    /* Undo `cairn export`'s formula neutralisation (csv_write_field): a
+    ** single quote in front of = + - @ is dropped, so an export re-imports
+    ** unchanged ("+44 20 7946 0000" is exported as "'+44 20 7946 0000"). */
+    if ((c->type == COL_TEXT || c->type == COL_CODE) && n >= 2 && s[0] == '\'' &&
+        (s[1] == '=' || s[1] == '+' || s[1] == '-' || s[1] == '@')) {
+        s++;
+        n--;
+    }
     memcpy(tmp, s, n);
     tmp[n] = 0;
+    if (c->type == COL_TEXT) {
+        /* A line break inside a quoted field of a Windows (CRLF) file is
+        ** stored as a plain LF, like one from any other file. */
+        size_t o = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (tmp[i] == '\r') {
+                tmp[o++] = '\n';
+                if (i + 1 < n && tmp[i + 1] == '\n') i++;
+            } else {
+                tmp[o++] = tmp[i];
+            }
+        }
+        tmp[o] = 0;
+        n = o;
+    }
     v->s = tmp;
     v->n = n;
     if (n == 0) {
@@ -310,6 +337,13 @@ static int import_value_parse(const import_col *c, const char *s, size_t n, char
         return -1;
     }
     case COL_ENUM:
+        for (int i = 0; c->values[i]; i++) {   /* exact spelling first: the common case */
+            if (strcmp(tmp, c->values[i]) == 0) {
+                v->i = i;
+                v->s = c->values[i];
+                return 0;
+            }
+        }
         for (int i = 0; c->values[i]; i++) {
             if (strcasecmp(tmp, c->values[i]) == 0) {
                 v->i = i;
@@ -356,7 +390,7 @@ int importer_record(importer *im, import_kind kind, const char *const *text,
         }
     }
     if (rc == 0) {
-        rc = import_write_row(im, spec, v, &bad_col, why, err);
+        rc = import_write_row(im, spec, v, org, &bad_col, why, err);
     }
     for (size_t i = 0; i < spec->ncols; i++) free(tmp[i]);
     if (rc < 0) {
@@ -393,10 +427,14 @@ int importer_file(importer *im, import_kind kind, const char *path, cairn_err *e
     const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     csv_opts co = {0, 0, name};
     csv_reader *r = csv_open_file(path, &co, err);
-    if (!r) return -1;
+    if (!r) {
+        im->failed = 1;   /* the session must not commit without this file */
+        return -1;
+    }
     importer_note(im, spec->name, name);
     int rc = csv_next(r, err);
     if (rc <= 0) {
+        im->failed = 1;
         csv_close(r);
         if (rc == 0) return err_set(err, CAIRN_EINVAL, "%s:1: the file is empty; "
                                     "it needs a header line naming its columns", name);
@@ -436,12 +474,26 @@ int importer_file(importer *im, import_kind kind, const char *path, cairn_err *e
             break;
         }
     }
-    for (size_t c = 0; !bad && c < spec->ncols; c++) {
-        if (spec->cols[c].required && !file_col[c]) {
-            err_set(err, CAIRN_EINVAL, "%s:1: required column \"%s\" is missing (a %s file needs: %s)",
-                    name, spec->cols[c].name, spec->name, spec->key);
+    if (!bad) {
+        /* Name every missing required column, and all the required ones. */
+        buf missing = BUF_INIT, needed = BUF_INIT;
+        size_t nmissing = 0;
+        for (size_t c = 0; c < spec->ncols; c++) {
+            if (!spec->cols[c].required) continue;
+            if (needed.len) buf_puts(&needed, ", ");
+            buf_puts(&needed, spec->cols[c].name);
+            if (file_col[c]) continue;
+            if (nmissing++) buf_puts(&missing, ", ");
+            buf_printf(&missing, "\"%s\"", spec->cols[c].name);
+        }
+        if (nmissing) {
+            err_set(err, CAIRN_EINVAL, "%s:1: required column%s %s %s missing; %s files need: %s",
+                    name, nmissing > 1 ? "s" : "", buf_cstr(&missing),
+                    nmissing > 1 ? "are" : "is", spec->name, buf_cstr(&needed));
             bad = 1;
         }
+        buf_free(&missing);
+        buf_free(&needed);
     }
     if (!bad) {
         const char *text[IMPORT_MAX_COLS];
@@ -473,6 +525,7 @@ int importer_file(importer *im, import_kind kind, const char *path, cairn_err *e
             }
             if (importer_record(im, kind, text, len, &org, err) < 0) { rc = -1; break; }
         }
+        if (rc == 0 && import_batch_flush(im, err) < 0) rc = -1;
         free(raw);
         free(raw_len);
     }

@@ -132,6 +132,7 @@ char *store_sql_to_pg(const char *sql, int *nparams) {
     int n = 0;
     const char *p = sql;
     buf_reserve(&b, strlen(sql) + 16);
+    buf_append(&b, "", 0);   /* NUL-terminated even when sql is empty */
     while (*p) {
         char c = *p;
         if (c == '\'') {
@@ -213,7 +214,6 @@ char *store_sql_to_pg(const char *sql, int *nparams) {
         }
     }
     if (nparams) *nparams = n;
-    if (!b.data) buf_puts(&b, "");
     return buf_detach(&b);
 }
 

@@ -45,10 +45,19 @@ typedef struct web_config {
 /* Serve until SIGINT or SIGTERM, then stop accepting, let requests in
 ** flight finish (up to WEB_DRAIN_SECONDS; a second signal cuts it short),
 ** close every worker's database connection and return 0.  Returns -1 with
-** err set if the listen address is malformed or cannot be bound, or the
-** server cannot start.  SIGINT and SIGTERM are blocked in every thread while
-** it runs (the caller's signal mask is restored on return).  Writes one
-** access log line per request, and a line at start and stop, to stderr. */
+** err set if the listen address is malformed or cannot be bound, the
+** database cannot be opened (checked once at start), or the server cannot
+** start.
+**
+** Signals: SIGINT and SIGTERM are blocked before the workers start (they
+** inherit the mask) and taken with sigwait() in the calling thread; the
+** caller's mask is restored on return.  Call it from the main thread before
+** starting any other thread of your own, or block the two signals there
+** too.  SIGPIPE is not touched (libmicrohttpd sends with MSG_NOSIGNAL).
+**
+** Writes one access log line per request, and a line at start and stop, to
+** stderr:  2025-09-01T08:00:00.123Z req=17 GET /healthz 200 0.4ms
+** (path without the query string; control bytes shown as '?'). */
 int web_serve(const web_config *cfg, cairn_err *err);
 
 /* Parse a listen address "HOST:PORT" where HOST is an IPv4 literal,
@@ -124,7 +133,8 @@ void web_response_free(web_response *res);   /* frees res->body */
 store *web_request_store(web_request *req, cairn_err *err);
 
 /* Close the thread's connection after it failed (server gone, broken
-** socket) so the next request opens a fresh one.  req->st becomes NULL. */
+** socket) so the next request opens a fresh one.  req->st becomes NULL.
+** The server does this by itself after any 5xx answer. */
 void web_request_store_discard(web_request *req);
 
 /* A request header or query parameter (decoded), or NULL.  Owned by the

@@ -509,7 +509,7 @@ static void test_write_round_trip(void **state) {
     static const char *const fields[] = {
         "plain", "", "a,b", "a;b", "say \"hi\"", "\"", "\"\"", "line1\nline2", "cr\rlf\r\n",
         " lead", "trail ", "\ttab", "=cmd()", "-3", "-0.5", "@at", "+1+1", "\xC3\xA9t\xC3\xA9 \xE2\x82\xAC",
-        "\xEF\xBB\xBF" "bom", "'quoted already",
+        ("\xEF\xBB\xBF" "bom"), "'quoted already",
     };
     const size_t nf = sizeof fields / sizeof fields[0];
     static const char seps[] = {',', ';', '\t'};

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static store_kind k_sqlite = STORE_SQLITE;
 static store_kind k_pg = STORE_POSTGRES;
@@ -63,6 +65,7 @@ static int64_t q64(store *st, const char *sql, int64_t param) {
 
 /* ---- types round trip ---------------------------------------------------- */
 
+/* Every value type round-trips: int64 extremes, doubles, UTF-8 text with quotes, NULL. */
 static void t_types(void **state) {
     store *st = test_store_fresh(KIND(state), "types");
     assert_int_equal(store_kind_of(st), KIND(state));
@@ -139,6 +142,7 @@ static void t_types(void **state) {
 
 /* ---- statement reuse ----------------------------------------------------- */
 
+/* One prepared statement run many times with reset and rebinding; bad parameter index. */
 static void t_reuse(void **state) {
     store *st = test_store_fresh(KIND(state), "reuse");
     cairn_err err = {0};
@@ -201,6 +205,7 @@ static void t_reuse(void **state) {
 
 /* ---- '?' inside quotes and comments --------------------------------------- */
 
+/* '?' inside string literals, quoted identifiers and comments is not a placeholder. */
 static void t_qmark_literal(void **state) {
     store *st = test_store_fresh(KIND(state), "qmark");
     must_exec(st, "CREATE TABLE q (id BIGINT, \"odd?name\" TEXT, note TEXT)");
@@ -249,6 +254,7 @@ static void t_translate(void **state) {
 
 /* ---- upsert, changes, RETURNING ------------------------------------------- */
 
+/* ON CONFLICT DO UPDATE / DO NOTHING and store_changes() for INSERT, UPDATE, DELETE, SELECT. */
 static void t_upsert(void **state) {
     store *st = test_store_fresh(KIND(state), "upsert");
     must_exec(st, "CREATE TABLE kv (k TEXT PRIMARY KEY, v BIGINT NOT NULL)");
@@ -295,6 +301,7 @@ static void t_upsert(void **state) {
     test_store_drop(st);
 }
 
+/* INSERT ... RETURNING a generated id; UPDATE ... RETURNING several rows. */
 static void t_returning(void **state) {
     store *st = test_store_fresh(KIND(state), "returning");
     if (store_kind_of(st) == STORE_SQLITE)
@@ -336,6 +343,7 @@ static void t_returning(void **state) {
 
 /* ---- transactions --------------------------------------------------------- */
 
+/* Rollback discards, commit keeps, a failure dooms the transaction; no nesting. */
 static void t_tx(void **state) {
     store *st = test_store_fresh(KIND(state), "tx");
     cairn_err err = {0};
@@ -397,6 +405,7 @@ static void t_tx(void **state) {
     test_store_drop(st);
 }
 
+/* store_tx_begin_write() serialises writers (advisory lock / BEGIN IMMEDIATE). */
 static void t_tx_write(void **state) {
     store *st = test_store_fresh(KIND(state), "txwrite");
     cairn_err err = {0};
@@ -473,6 +482,7 @@ static const store_migration migs[] = {
                                  "CREATE INDEX alpha_one_name ON alpha_one (name)"},
 };
 
+/* Migrations apply once, re-run is a no-op, a failing one leaves no trace; bad lists refused. */
 static void t_migrate(void **state) {
     store *st = test_store_fresh(KIND(state), "migrate");
     cairn_err err = {0};
@@ -539,8 +549,44 @@ static void t_migrate(void **state) {
     test_store_drop(st);
 }
 
+/* Several processes migrating one database at once: each migration runs
+** exactly once in total, and none of them fails. */
+static void t_migrate_concurrent(void **state) {
+    store *st = test_store_fresh(KIND(state), "migconc");
+    const char *url = test_store_url(st);
+    enum { NPROC = 4 };
+    pid_t pids[NPROC];
+    for (int i = 0; i < NPROC; i++) {
+        pids[i] = fork();
+        assert_true(pids[i] >= 0);
+        if (pids[i] == 0) {
+            store *c = NULL;
+            cairn_err err = {0};
+            int applied = 0;
+            if (store_open(url, &c, &err)) _exit(100);
+            int rc = store_migrate(c, migs, 3, &applied, &err);
+            if (rc) fprintf(stderr, "child %d: %s\n", i, err.msg);
+            store_close(c);
+            _exit(rc ? 101 : applied);
+        }
+    }
+    int total = 0;
+    for (int i = 0; i < NPROC; i++) {
+        int status = 0;
+        assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+        assert_true(WIFEXITED(status));
+        assert_true(WEXITSTATUS(status) <= 3);
+        total += WEXITSTATUS(status);
+    }
+    assert_int_equal(total, 3);
+    assert_int_equal(q64(st, "SELECT count(*) FROM schema_migration", -1), 3);
+    assert_int_equal(q64(st, "SELECT count(*) FROM beta_one", -1), 2);
+    test_store_drop(st);
+}
+
 /* ---- errors ---------------------------------------------------------------- */
 
+/* Bad SQL and constraint violations give messages that name the problem, and the right kind. */
 static void t_errors(void **state) {
     store *st = test_store_fresh(KIND(state), "errors");
     cairn_err err = {0};
@@ -606,6 +652,7 @@ static void t_errors(void **state) {
 
 /* ---- URLs and opening -------------------------------------------------------- */
 
+/* Passwords never show in store_url(); which URLs select PostgreSQL. */
 static void t_url_elide(void **state) {
     (void)state;
     static const struct { const char *in, *out; } cases[] = {
@@ -629,6 +676,7 @@ static void t_url_elide(void **state) {
     assert_false(store_is_url_postgres(NULL));
 }
 
+/* Opening fails clearly: missing directory, a non-database file, no server; URL elided. */
 static void t_open(void **state) {
     cairn_err err = {0};
     store *st = NULL;
@@ -677,6 +725,7 @@ static void t_open(void **state) {
     assert_null(strstr(err.msg, ":pw@"));
 }
 
+/* Run every test; the database ones once per backend. */
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_translate),
@@ -691,6 +740,7 @@ int main(void) {
         BOTH(t_tx_write),
         BOTH(t_two_connections),
         BOTH(t_migrate),
+        BOTH(t_migrate_concurrent),
         BOTH(t_errors),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -1,0 +1,5 @@
+#!/bin/bash
+# bench/run.sh — every benchmark; what `make bench` runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bench/import_attendance.sh "$@"
