@@ -25,7 +25,7 @@ void buf_append(buf *b, const void *p, size_t n);    /* append n bytes */
 void buf_puts(buf *b, const char *s);                /* append a C string */
 void buf_putc(buf *b, int c);                        /* append one byte */
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_vprintf(buf *b, const char *fmt, va_list ap);
+void buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 const char *buf_cstr(buf *b);                        /* "" when empty; owned by b */
 char *buf_detach(buf *b);                            /* caller frees; b is empty after */
 

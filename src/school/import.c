@@ -214,6 +214,18 @@ void importer_bad(importer *im, const import_origin *org, int file_col, const ch
     importer_skip_write(im, org, msg);
 }
 
+/* Report a bad row found before the database saw it; rows still pending in
+** the batch are written (and their duplicates reported) first, so messages
+** keep the order of the file. */
+static int importer_bad_now(importer *im, const import_origin *org, int file_col,
+                            const char *why, cairn_err *err) {
+    char copy[CAIRN_ERR_MAX];
+    snprintf(copy, sizeof copy, "%s", why);   /* why may live in im->scratch */
+    if (im->batch.n && import_batch_flush(im, err) < 0) return -1;
+    importer_bad(im, org, file_col, copy);
+    return 0;
+}
+
 /* ---- values ----------------------------------------------------------------- */
 
 /* Trim ASCII spaces and tabs from both ends of s[0..*n). */
@@ -400,7 +412,10 @@ int importer_record(importer *im, import_kind kind, const char *const *text,
     }
     if (rc == 1) {
         int fc = bad_col >= 0 && org->file_col ? org->file_col[bad_col] : 0;
-        importer_bad(im, org, fc, buf_cstr(why));
+        if (importer_bad_now(im, org, fc, buf_cstr(why), err) < 0) {
+            im->failed = 1;
+            return -1;
+        }
     } else {
         im->rep.rows_written++;
     }
@@ -510,7 +525,10 @@ int importer_file(importer *im, import_kind kind, const char *path, cairn_err *e
             if (nf != nh) {
                 char why[160];
                 snprintf(why, sizeof why, "the row has %zu columns; the header has %zu", nf, nh);
-                importer_bad(im, &org, (int)(nf < nh ? nf : nh + 1), why);
+                if (importer_bad_now(im, &org, (int)(nf < nh ? nf : nh + 1), why, err) < 0) {
+                    rc = -1;
+                    break;
+                }
                 im->rep.rows_read++;
                 continue;
             }

@@ -333,6 +333,7 @@ static int batch_replay(importer *im, cairn_err *err) {
     size_t raw_len[IMPORT_MAX_COLS * 4];
     for (int r = 0; r < b->n; r++) {
         batch_bind(s, 1, b->val[r], b->nparams);
+        buf_reset(&im->scratch);
         int rc = run_upsert(s, b->spec, &im->scratch, err);
         if (rc < 0) return -1;
         if (rc == 0) continue;

@@ -163,12 +163,13 @@ static void assert_common_values(store *st) {
                  " FROM enrolment e JOIN learner l ON l.institution_id = e.institution_id AND"
                  " l.id = e.learner_id JOIN programme p ON p.institution_id = e.institution_id AND"
                  " p.id = e.programme_id JOIN class_group g ON g.institution_id = e.institution_id"
-                 " AND g.id = e.group_id WHERE l.ref IN ('L1001', 'L1002', 'L1004', 'L1007')"
+                 " AND g.id = e.group_id WHERE l.ref IN ('L1001', 'L1002', 'L1004', 'L1005', 'L1007')"
                  " ORDER BY l.ref, e.start_date",
              "L1001|CARP|CARP-1A|2024-09-02|~|active\n"
              "L1001|ELEC|ELEC-1A|2025-02-03|2025-07-11|active\n"
              "L1002|CARP|CARP-1A|2024-09-02|~|active\n"
              "L1004|CARP|CARP-1B|2024-09-09|~|active\n"
+             "L1005|CARP|CARP-1B|2024-09-02|~|active\n"
              "L1007|ELEC|ELEC-1A|2025-02-03|~|active");
     /* primary teachers are class teachers */
     assert_q(st, "SELECT g.code, s.ref, gs.role FROM group_staff gs JOIN class_group g ON"
@@ -180,8 +181,26 @@ static void assert_common_values(store *st) {
 
 /* ---- good bundles ------------------------------------------------------------ */
 
+/* 1 if the fixture file rel starts with prefix (n bytes) and contains
+** needle somewhere, so a checkout that rewrote line ends or dropped the BOM
+** is noticed rather than silently testing less. */
+static int fixture_has(const char *rel, const char *prefix, size_t n, const char *needle) {
+    char *path = test_fixture(rel);
+    FILE *fp = fopen(path, "rb");
+    if (!fp) fail_msg("cannot open %s", path);
+    char text[8192];
+    size_t got = fread(text, 1, sizeof text - 1, fp);
+    text[got] = 0;
+    fclose(fp);
+    free(path);
+    return got >= n && memcmp(text, prefix, n) == 0 && strstr(text, needle) != NULL;
+}
+
 /* A 1.1 bundle (manifest, BOM, CRLF, quoted commas, a district course). */
 static void t_v11_imports(void **state) {
+    assert_true(fixture_has("oneroster/v1.1/users.csv", "\xEF\xBB\xBFsourcedId", 12, "\r\n"));
+    assert_true(fixture_has("oneroster/v1.1/courses.csv", "\xEF\xBB\xBF", 3,
+                            "\"Hairdressing, Barbering and Beauty\""));
     store *st = fresh_school(KIND(state), "or_v11");
     import_ok(st, "oneroster/v1.1");
     assert_counts(st);
@@ -301,6 +320,8 @@ static void t_skip_bad(void **state) {
     int rc = import_bundle(st, dir, NULL, buf_cstr(&skip), &rep, &err);
     if (rc != 0) fail_msg("rc %d: %s", rc, err.msg);
     assert_int_equal(rep.rows_bad, 1);
+    assert_int_equal(rep.rows_read, 11);   /* 1 institution, term, programme, group, */
+    assert_int_equal(rep.rows_written, 10);  /* 3 people, 1 guardian link, 3 enrollments */
     assert_int_equal(q64(st, "SELECT count(*) FROM learner"), 2);
     assert_int_equal(q64(st, "SELECT count(*) FROM enrolment"), 1);
     FILE *fp = fopen(buf_cstr(&skip), "r");
