@@ -47,16 +47,20 @@ void arena_free(arena *a) {
     free(a);
 }
 
-/* Drop all allocations; keeps the oldest block for reuse. */
+/* Drop all allocations; keeps one standard-size block for reuse (oversized
+** blocks are freed). */
 void arena_reset(arena *a) {
-    arena_block *b = a->head;
-    while (b && b->next) {
+    arena_block *keep = NULL, *b = a->head;
+    while (b) {
         arena_block *n = b->next;
-        free(b);
+        if (!keep && b->size == a->block_size) keep = b;
+        else free(b);
         b = n;
     }
-    a->head = b;
-    b->used = 0;
+    if (!keep) keep = arena_block_new(a->block_size);
+    keep->next = NULL;
+    keep->used = 0;
+    a->head = keep;
 }
 
 /* n bytes aligned to 16, valid until the arena is reset or freed. */

@@ -425,7 +425,7 @@ int importer_record(importer *im, import_kind kind, const char *const *text,
 /* ---- CSV files ---------------------------------------------------------------- */
 
 /* Note kind and source in the session's import_run summary. */
-static void importer_note(importer *im, const char *kind, const char *source) {
+void importer_note(importer *im, const char *kind, const char *source) {
     if (!strstr(buf_cstr(&im->kinds), kind)) {
         if (im->kinds.len) buf_putc(&im->kinds, ',');
         buf_puts(&im->kinds, kind);

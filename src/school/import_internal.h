@@ -93,9 +93,14 @@ struct importer {
     import_batch batch;          /* pending event rows */
 };
 
+/* Note kind and source in the session's import_run summary (import.c). */
+void importer_note(importer *im, const char *kind, const char *source);
+
 /* Validate, resolve and write one row of kind; text[i]/len[i] is the cell of
-** spec column i (NULL/0 when the file has no such column).  Returns 0 when
-** the row was written or recorded as bad, -1 on a fatal error (err set). */
+** spec column i (NULL/0 when the file has no such column).  org must stay
+** valid until the file ends (import_batch_flush), since event rows are
+** written in batches.  Returns 0 when the row was written or recorded as
+** bad, -1 on a fatal error (err set). */
 int importer_record(importer *im, import_kind kind, const char *const *text,
                     const size_t *len, const import_origin *org, cairn_err *err);
 

@@ -1342,14 +1342,7 @@ int importer_oneroster(importer *im, const char *dir, cairn_err *err) {
     o.im = im;
     o.dir = dir;
     buf_putc(&o.pool, 0);   /* offset 0 is the empty string */
-    if (!strstr(buf_cstr(&im->kinds), "oneroster")) {
-        if (im->kinds.len) buf_putc(&im->kinds, ',');
-        buf_puts(&im->kinds, "oneroster");
-    }
-    if (im->sources.len < 900) {
-        if (im->sources.len) buf_putc(&im->sources, ',');
-        buf_puts(&im->sources, dir);
-    }
+    importer_note(im, "oneroster", dir);
     int rc = or_manifest(&o, err);
     if (rc == 0) rc = or_orgs(&o, err);
     if (rc == 0) rc = or_sessions(&o, err);

@@ -619,7 +619,8 @@ int web_serve(const web_config *cfg, cairn_err *err) {
         flags, 0, NULL, NULL, on_request, &srv,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)NULL,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+        /* 0 = no pool: the one internal thread is the worker */
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads > 1 ? threads : 0),
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)WEB_TIMEOUT_SECONDS,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
