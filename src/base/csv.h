@@ -7,9 +7,9 @@
 ** embedded separators, doubled quotes and newlines.  Rejects, with the line
 ** and column where it happens: invalid UTF-8, a NUL byte, an unterminated
 ** quote, text after a closing quote, a field longer than the limit and a
-** record with more fields than the limit.  Memory is one chunk (1 MiB) for
-** ordinary files and never more than the limits allow (max_fields fields of
-** max_field bytes, about twice that raw).
+** record with more fields than the limit.  Memory is about two chunks
+** (2 MiB) for ordinary files, less for small ones, and never more than the
+** limits allow (max_fields fields of max_field bytes, about twice that raw).
 **
 ** Lines are physical lines of the file (1-based), so a record with an
 ** embedded newline spans several; columns are field numbers (1-based).
@@ -27,7 +27,8 @@
 typedef struct csv_reader csv_reader;
 
 typedef struct csv_opts {
-    char   sep;            /* 0 = detect ',' or ';' from the first record */
+    char   sep;            /* 0 = detect ',' or ';' from the first record; '"', CR,
+                           ** LF or a non-ASCII byte make the first csv_next fail */
     size_t max_field;      /* 0 = default 65536 bytes */
     const char *name;      /* file name used in messages; NULL = path or "<input>" */
 } csv_opts;

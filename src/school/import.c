@@ -402,6 +402,9 @@ int importer_record(importer *im, import_kind kind, const char *const *text,
         }
     }
     if (rc == 0) {
+        im->row_absent = 0;
+        for (size_t i = 0; i < spec->ncols; i++)
+            if (!text[i]) im->row_absent |= 1u << i;
         rc = import_write_row(im, spec, v, org, &bad_col, why, err);
     }
     for (size_t i = 0; i < spec->ncols; i++) free(tmp[i]);

@@ -83,6 +83,8 @@ struct importer {
     hmap *refs[REF_COUNT];       /* loaded on first use, per institution */
     int64_t next_id[REF_COUNT];
     store_stmt *stmt[IMPORT_STMT_MAX];
+    uint32_t stmt_mask[IMPORT_STMT_MAX]; /* kept columns each statement was prepared for */
+    uint32_t row_absent;         /* bit i: spec column i is not in the row's file */
     import_report rep;
     FILE *skip;                  /* bad-rows file, when skipping */
     char *skip_header_sig;       /* header written last to the bad-rows file */

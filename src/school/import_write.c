@@ -16,7 +16,7 @@
 enum {
     ST_INSTITUTION, ST_SITE, ST_TERM, ST_PROGRAMME, ST_GROUP, ST_LEARNER,
     ST_LEARNER_AUDIT, ST_STAFF, ST_GUARDIAN, ST_LEARNER_GUARDIAN, ST_GROUP_STAFF,
-    ST_ENROLMENT, ST_ATTENDANCE, ST_RESULT, ST_BEHAVIOUR, ST_ENGAGEMENT, ST_COUNT
+    ST_ENROLMENT, ST_ATTENDANCE, ST_RESULT, ST_BEHAVIOUR, ST_ENGAGEMENT, ST_LEARNER_AUDIT_CLEAR, ST_COUNT
 };
 
 #define UPSERT_TAIL(table) " WHERE " table ".import_id <> excluded.import_id"
@@ -63,6 +63,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         " migrant_background = excluded.migrant_background,"
         " special_needs = excluded.special_needs, first_language = excluded.first_language,"
         " import_id = excluded.import_id",
+    [ST_LEARNER_AUDIT_CLEAR] =
+        "DELETE FROM learner_audit WHERE institution_id = ? AND learner_id = ?",
     [ST_STAFF] =
         "INSERT INTO staff (institution_id, id, ref, given_name, family_name, email,"
         " job_title, import_id) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (institution_id, ref)"
@@ -136,9 +138,66 @@ static const struct { const char *table, *key_sql, *noun, *kind; } ref_info[REF_
 };
 
 /* The session's statement for slot i, prepared on first use. */
-static store_stmt *stmt_get(importer *im, int i, cairn_err *err) {
-    if (!im->stmt[i]) im->stmt[i] = store_prepare(im->st, stmt_sql[i], err);
-    return im->stmt[i];
+/* Optional columns that an update keeps when the file does not have them
+** (a narrower file must never wipe what it does not mention): statement
+** slot, spec column, table column.  An empty cell in a column the file has
+** still clears the value. */
+static const struct { int slot, spec_col; const char *column; } keep_cols[] = {
+    {ST_INSTITUTION, 2, "country"},
+    {ST_SITE, 2, "address"},
+    {ST_PROGRAMME, 2, "eqf_level"}, {ST_PROGRAMME, 3, "duration_months"},
+    {ST_PROGRAMME, 4, "field"},
+    {ST_GROUP, 2, "programme_id"}, {ST_GROUP, 3, "school_year"},
+    {ST_GROUP, 4, "year_of_programme"}, {ST_GROUP, 5, "site_id"},
+    {ST_LEARNER, 3, "birth_date"}, {ST_LEARNER, 4, "email"},
+    {ST_LEARNER_AUDIT, 5, "gender"}, {ST_LEARNER_AUDIT, 6, "migrant_background"},
+    {ST_LEARNER_AUDIT, 7, "special_needs"}, {ST_LEARNER_AUDIT, 8, "first_language"},
+    {ST_STAFF, 3, "email"}, {ST_STAFF, 4, "job_title"},
+    {ST_GUARDIAN, 3, "email"}, {ST_GUARDIAN, 4, "phone"},
+    {ST_GROUP_STAFF, 2, "role"},
+    {ST_ENROLMENT, 3, "group_id"}, {ST_ENROLMENT, 4, "expected_end_date"},
+    {ST_RESULT, 4, "score"}, {ST_RESULT, 5, "max_score"}, {ST_RESULT, 6, "passed"},
+    {ST_RESULT, 7, "late"}, {ST_RESULT, 8, "missing"},
+};
+
+/* stmt_sql[slot] with "col = excluded.col" turned into "col = table.col"
+** for each kept column in mask; caller frees out. */
+static void stmt_sql_keeping(int slot, uint32_t mask, buf *out) {
+    buf_puts(out, stmt_sql[slot]);
+    for (size_t k = 0; k < sizeof keep_cols / sizeof *keep_cols; k++) {
+        if (keep_cols[k].slot != slot || !(mask >> keep_cols[k].spec_col & 1)) continue;
+        const char *into = stmt_sql[slot] + strlen("INSERT INTO ");   /* every kept slot is an upsert */
+        size_t tlen = strcspn(into, " (");
+        char from[128], to[128];
+        snprintf(from, sizeof from, "%s = excluded.%s", keep_cols[k].column, keep_cols[k].column);
+        snprintf(to, sizeof to, "%s = %.*s.%s", keep_cols[k].column, (int)tlen, into,
+                 keep_cols[k].column);
+        char *at = strstr(out->data, from);
+        if (!at) continue;
+        buf rest = BUF_INIT;
+        buf_puts(&rest, at + strlen(from));
+        out->len = (size_t)(at - out->data);
+        buf_puts(out, to);
+        buf_append(out, rest.data, rest.len);
+        buf_free(&rest);
+    }
+}
+
+/* The session's statement for slot, prepared for the columns the current
+** row's file has (see keep_cols); re-prepared only when that changes. */
+static store_stmt *stmt_get(importer *im, int slot, cairn_err *err) {
+    uint32_t mask = 0;
+    for (size_t k = 0; k < sizeof keep_cols / sizeof *keep_cols; k++)
+        if (keep_cols[k].slot == slot && (im->row_absent >> keep_cols[k].spec_col & 1))
+            mask |= 1u << keep_cols[k].spec_col;
+    if (im->stmt[slot] && im->stmt_mask[slot] == mask) return im->stmt[slot];
+    store_finalize(im->stmt[slot]);
+    buf sql = BUF_INIT;
+    stmt_sql_keeping(slot, mask, &sql);
+    im->stmt[slot] = store_prepare(im->st, buf_cstr(&sql), err);
+    im->stmt_mask[slot] = mask;
+    buf_free(&sql);
+    return im->stmt[slot];
 }
 
 /* The map of identifiers for ref, loaded from the database on first use. */
@@ -515,17 +574,23 @@ static int write_learner(importer *im, const import_spec *spec, import_value *v,
         return 1;
     }
     int rc = write_entity(im, spec, v, ST_LEARNER, REF_LEARNER, bind_person, bad_col, why, err);
-    if (rc || !(v[5].n || v[6].n || v[7].n || v[8].n)) return rc;
-    STMT(ST_LEARNER_AUDIT);
+    /* The audit row: untouched when the file has none of its columns,
+    ** removed when it has all four and they are empty, else upserted
+    ** (keeping the columns the file does not have). */
+    if (rc || (im->row_absent >> 5 & 0xF) == 0xF) return rc;
+    int any = v[5].n || v[6].n || v[7].n || v[8].n || (im->row_absent >> 5 & 0xF) != 0;
+    STMT(any ? ST_LEARNER_AUDIT : ST_LEARNER_AUDIT_CLEAR);
     int64_t id = 0;
     hmap_get(im->refs[REF_LEARNER], v[0].s, v[0].n, &id);
     store_bind_int64(s, 1, im->inst_id);
     store_bind_int64(s, 2, id);
-    bind_text_or_null(s, 3, &v[5]);
-    bind_int_or_null(s, 4, &v[6]);
-    bind_int_or_null(s, 5, &v[7]);
-    bind_text_or_null(s, 6, &v[8]);
-    store_bind_int64(s, 7, im->import_id);
+    if (any) {
+        bind_text_or_null(s, 3, &v[5]);
+        bind_int_or_null(s, 4, &v[6]);
+        bind_int_or_null(s, 5, &v[7]);
+        bind_text_or_null(s, 6, &v[8]);
+        store_bind_int64(s, 7, im->import_id);
+    }
     rc = store_step(s, err);
     store_reset(s);
     return rc < 0 ? -1 : 0;

@@ -422,6 +422,37 @@ static void t_corrected(void **state) {
     test_store_drop(st);
 }
 
+/* A file with fewer columns updates what it has and keeps the rest; an
+** empty cell in a column the file has clears the value. */
+static void t_narrow_file_keeps(void **state) {
+    store *st = fresh_school(state, "narrow");
+    load_samples(st);
+    char *dir = test_tmpdir();
+    char *path = write_text(dir, "learners.csv",
+                            "learner,given_name,family_name\nL1002,Lukas,Nowak\n");
+    assert_int_equal(import_ok(st, IMPORT_LEARNERS, path), 1);
+    assert_qtext(st, "SELECT given_name FROM learner WHERE ref = ?", "L1002", "Lukas");
+    assert_qtext(st, "SELECT birth_date FROM learner WHERE ref = ?", "L1002", "2007-11-02");
+    assert_qtext(st, "SELECT email FROM learner WHERE ref = ?", "L1002",
+                 "lukasz.nowak@students.harbourside.example");
+    assert_qtext(st, "SELECT a.first_language FROM learner_audit a JOIN learner l"
+                 " ON l.institution_id = a.institution_id AND l.id = a.learner_id WHERE l.ref = ?",
+                 "L1002", "pl");
+    free(path);
+    path = write_text(dir, "learners.csv",
+                      "learner,given_name,family_name,email,gender\nL1002,Lukas,Nowak,,\n");
+    assert_int_equal(import_ok(st, IMPORT_LEARNERS, path), 1);
+    assert_int_equal(q64(st, "SELECT count(*) FROM learner WHERE ref = 'L1002' AND email IS NULL", -1), 1);
+    assert_qtext(st, "SELECT birth_date FROM learner WHERE ref = ?", "L1002", "2007-11-02");
+    assert_int_equal(q64(st, "SELECT count(*) FROM learner_audit a JOIN learner l"
+                         " ON l.institution_id = a.institution_id AND l.id = a.learner_id"
+                         " WHERE l.ref = 'L1002' AND a.gender IS NULL AND a.first_language = 'pl'", -1), 1);
+    free(path);
+    test_rm_rf(dir);
+    free(dir);
+    test_store_drop(st);
+}
+
 /* ---- bad files ---------------------------------------------------------------- */
 
 typedef struct expected {
@@ -996,6 +1027,7 @@ int main(void) {
         BOTH(t_samples_one_session),
         BOTH(t_reimport_same),
         BOTH(t_corrected),
+        BOTH(t_narrow_file_keeps),
         BOTH(t_bad_fixtures),
         BOTH(t_several_bad_and_cap),
         BOTH(t_skip_bad),
