@@ -64,7 +64,9 @@ static const char *const stmt_sql[ST_COUNT] = {
         " special_needs = excluded.special_needs, first_language = excluded.first_language,"
         " import_id = excluded.import_id",
     [ST_LEARNER_AUDIT_CLEAR] =
-        "DELETE FROM learner_audit WHERE institution_id = ? AND learner_id = ?",
+        "DELETE FROM learner_audit WHERE institution_id = ? AND learner_id = ?"
+        " AND gender IS NULL AND migrant_background IS NULL AND special_needs IS NULL"
+        " AND first_language IS NULL",
     [ST_STAFF] =
         "INSERT INTO staff (institution_id, id, ref, given_name, family_name, email,"
         " job_title, import_id) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (institution_id, ref)"
@@ -574,25 +576,30 @@ static int write_learner(importer *im, const import_spec *spec, import_value *v,
         return 1;
     }
     int rc = write_entity(im, spec, v, ST_LEARNER, REF_LEARNER, bind_person, bad_col, why, err);
-    /* The audit row: untouched when the file has none of its columns,
-    ** removed when it has all four and they are empty, else upserted
-    ** (keeping the columns the file does not have). */
+    /* The audit row: untouched when the file has none of its columns, else
+    ** upserted (keeping the columns the file does not have); a row left with
+    ** no value at all is removed, so "nothing known" is stored as no row. */
     if (rc || (im->row_absent >> 5 & 0xF) == 0xF) return rc;
-    int any = v[5].n || v[6].n || v[7].n || v[8].n || (im->row_absent >> 5 & 0xF) != 0;
-    STMT(any ? ST_LEARNER_AUDIT : ST_LEARNER_AUDIT_CLEAR);
+    STMT(ST_LEARNER_AUDIT);
     int64_t id = 0;
     hmap_get(im->refs[REF_LEARNER], v[0].s, v[0].n, &id);
     store_bind_int64(s, 1, im->inst_id);
     store_bind_int64(s, 2, id);
-    if (any) {
-        bind_text_or_null(s, 3, &v[5]);
-        bind_int_or_null(s, 4, &v[6]);
-        bind_int_or_null(s, 5, &v[7]);
-        bind_text_or_null(s, 6, &v[8]);
-        store_bind_int64(s, 7, im->import_id);
-    }
+    bind_text_or_null(s, 3, &v[5]);
+    bind_int_or_null(s, 4, &v[6]);
+    bind_int_or_null(s, 5, &v[7]);
+    bind_text_or_null(s, 6, &v[8]);
+    store_bind_int64(s, 7, im->import_id);
     rc = store_step(s, err);
     store_reset(s);
+    if (rc < 0) return -1;
+    if (v[5].n || v[6].n || v[7].n || v[8].n) return 0;
+    store_stmt *clear = stmt_get(im, ST_LEARNER_AUDIT_CLEAR, err);
+    if (!clear) return -1;
+    store_bind_int64(clear, 1, im->inst_id);
+    store_bind_int64(clear, 2, id);
+    rc = store_step(clear, err);
+    store_reset(clear);
     return rc < 0 ? -1 : 0;
 }
 
