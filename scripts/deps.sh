@@ -9,7 +9,7 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 
-RUN_PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libmicrohttpd-dev"
+RUN_PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libmicrohttpd-dev libxgboost-dev"
 CHECK_PKGS="postgresql clang libclang-rt-14-dev libcmocka-dev curl sqlite3"
 BENCH_PKGS="postgresql sqlite3 time"
 
