@@ -53,10 +53,14 @@ enum { IMPORT_STMT_MAX = 24 };
 #define IMPORT_BATCH_ROWS 64
 #define IMPORT_BATCH_PARAMS 8
 
+typedef enum { BATCH_INT, BATCH_TEXT, BATCH_DOUBLE } import_batch_type;
+
 typedef struct import_batch_val {
+    uint8_t type;     /* import_batch_type */
+    uint8_t tn;       /* length of t */
+    char t[66];       /* text up to a code's 64 bytes */
     int64_t i;
-    char t[16];       /* short text (dates); t[0] = 0 means "use i" */
-    uint8_t tn;
+    double d;
 } import_batch_val;
 
 typedef struct import_batch {

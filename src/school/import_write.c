@@ -340,8 +340,11 @@ static void batch_sql(int slot, int nparams, buf *out) {
 /* Bind one row's values to s starting at parameter first. */
 static void batch_bind(store_stmt *s, int first, const import_batch_val *row, int nparams) {
     for (int p = 0; p < nparams; p++) {
-        if (row[p].tn) store_bind_text(s, first + p, row[p].t, row[p].tn);
-        else store_bind_int64(s, first + p, row[p].i);
+        switch (row[p].type) {
+        case BATCH_TEXT: store_bind_text(s, first + p, row[p].t, row[p].tn); break;
+        case BATCH_DOUBLE: store_bind_double(s, first + p, row[p].d); break;
+        default: store_bind_int64(s, first + p, row[p].i);
+        }
     }
 }
 
@@ -383,6 +386,14 @@ static import_batch_val *batch_row(importer *im, int slot, const import_spec *sp
     }
     memset(b->val[r], 0, sizeof b->val[r]);
     return b->val[r];
+}
+
+/* Put text (at most 64 bytes: the spec's code limit) into a batch value. */
+static void batch_text(import_batch_val *v, const import_value *src) {
+    size_t n = src->n < sizeof v->t - 1 ? src->n : sizeof v->t - 1;
+    memcpy(v->t, src->s, n);
+    v->tn = (uint8_t)n;
+    v->type = BATCH_TEXT;
 }
 
 /* Replay the batch row by row after a rollback, reporting each duplicate. */
@@ -717,8 +728,7 @@ static int write_attendance(importer *im, const import_spec *spec, import_value 
     if (!row) return -1;
     row[0].i = im->inst_id;
     row[1].i = learner_id;
-    memcpy(row[2].t, v[1].s, v[1].n);
-    row[2].tn = (uint8_t)v[1].n;
+    batch_text(&row[2], &v[1]);
     row[3].i = v[2].n ? v[2].i : 0;
     row[4].i = v[3].i;
     row[5].i = v[4].n ? v[4].i : 0;
@@ -775,20 +785,20 @@ static int write_behaviour(importer *im, const import_spec *spec, import_value *
 }
 
 static int write_engagement(importer *im, const import_spec *spec, import_value *v,
-                            int *bad_col, buf *why, cairn_err *err) {
+                            const import_origin *org, int *bad_col, buf *why, cairn_err *err) {
     int64_t learner_id;
     RESOLVE(REF_LEARNER, 0, learner_id);
-    STMT(ST_ENGAGEMENT);
-    store_bind_int64(s, 1, im->inst_id);
-    store_bind_int64(s, 2, learner_id);
-    store_bind_text(s, 3, v[1].s, v[1].n);
-    store_bind_text(s, 4, v[2].s, v[2].n);
-    store_bind_text(s, 5, v[3].s, v[3].n);
-    store_bind_double(s, 6, v[4].d);
-    store_bind_int64(s, 7, im->import_id);
-    int rc = run_upsert(s, spec, why, err);
-    if (rc == 1) *bad_col = 0;
-    return rc;
+    import_batch_val *row = batch_row(im, ST_ENGAGEMENT, spec, 7, org, err);
+    if (!row) return -1;
+    row[0].i = im->inst_id;
+    row[1].i = learner_id;
+    batch_text(&row[2], &v[1]);
+    batch_text(&row[3], &v[2]);
+    batch_text(&row[4], &v[3]);
+    row[5].d = v[4].d;
+    row[5].type = BATCH_DOUBLE;
+    row[6].i = im->import_id;
+    return 0;
 }
 
 /* Write the resolved row v of spec's kind; see import_internal.h. */
@@ -817,7 +827,7 @@ int import_write_row(importer *im, const import_spec *spec, import_value *v,
     case IMPORT_ATTENDANCE: return write_attendance(im, spec, v, org, bad_col, why, err);
     case IMPORT_RESULTS: return write_result(im, spec, v, bad_col, why, err);
     case IMPORT_BEHAVIOUR: return write_behaviour(im, spec, v, bad_col, why, err);
-    case IMPORT_ENGAGEMENT: return write_engagement(im, spec, v, bad_col, why, err);
+    case IMPORT_ENGAGEMENT: return write_engagement(im, spec, v, org, bad_col, why, err);
     default: return err_set(err, CAIRN_EINTERNAL, "no writer for %s", spec->name);
     }
 }
