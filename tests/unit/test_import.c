@@ -22,13 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static store_kind k_sqlite = STORE_SQLITE;
-static store_kind k_pg = STORE_POSTGRES;
-
-#define KIND(state) (*(store_kind *)*(state))
-#define BOTH(f)                                                    \
-    {#f " [sqlite]", f, NULL, NULL, &k_sqlite},                    \
-    {#f " [postgres]", f, NULL, NULL, &k_pg}
 
 #define SAMPLES "docs/samples"
 #define BAD_DIR "tests/fixtures/import/bad"

@@ -16,13 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static store_kind k_sqlite = STORE_SQLITE;
-static store_kind k_pg = STORE_POSTGRES;
-
-#define KIND(state) (*(store_kind *)*(state))
-#define BOTH(f)                                                    \
-    {#f " [sqlite]", f, NULL, NULL, &k_sqlite},                    \
-    {#f " [postgres]", f, NULL, NULL, &k_pg}
 
 /* A fresh database with the school tables; drop with test_store_drop(). */
 static store *fresh_school(store_kind kind, const char *name) {

@@ -14,13 +14,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static store_kind k_sqlite = STORE_SQLITE;
-static store_kind k_pg = STORE_POSTGRES;
-
-#define KIND(state) (*(store_kind *)*(state))
-#define BOTH(f)                                                    \
-    {#f " [sqlite]", f, NULL, NULL, &k_sqlite},                    \
-    {#f " [postgres]", f, NULL, NULL, &k_pg}
 
 /* 1 if needle occurs in hay, ignoring ASCII case. */
 static int contains_ci(const char *hay, const char *needle) {

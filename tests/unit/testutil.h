@@ -17,6 +17,15 @@
 #include <cmocka.h>
 #include "store/store.h"
 
+/* Run a test on both backends: in the cmocka_unit_test list write
+** BOTH(test_fn); inside the test KIND(state) is the store_kind to use. */
+static const store_kind test_kind_sqlite = STORE_SQLITE;
+static const store_kind test_kind_pg = STORE_POSTGRES;
+#define KIND(state) (*(const store_kind *)*(state))
+#define BOTH(f)                                                                  \
+    {#f " [sqlite]", f, NULL, NULL, (void *)(uintptr_t)&test_kind_sqlite},       \
+    {#f " [postgres]", f, NULL, NULL, (void *)(uintptr_t)&test_kind_pg}
+
 /* A fresh, empty database of the given kind, unique to this process and
 ** name: a new SQLite file in a temp dir, or a new PostgreSQL database
 ** created through CAIRN_TEST_PG.  Fails the test on error.  Close with
