@@ -28,7 +28,7 @@ TESTUTIL  := tests/unit/testutil.c
 FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
 
 # build/<mode>/... : mode is rel or asan
-objs      = $(patsubst src/%.c,build/$(1)/obj/%.o,$(LIB_SRC))
+objs      = $(patsubst src/%.c,build/$(1)/obj/%.o,$(LIB_SRC)) build/$(1)/obj/gen/catalog.o
 tests     = $(patsubst tests/unit/%.c,build/$(1)/tests/%,$(TEST_SRC))
 
 .PHONY: all run check check-build deps bench fuzz clean asan help
@@ -39,6 +39,24 @@ help:
 
 deps:
 	@scripts/deps.sh
+
+# ---- message catalogs (src/web/i18n.h) -------------------------------------
+# po/*.po become sorted C tables in build/gen/catalog.c (scripts/po2c.sh,
+# plain sh + awk; a malformed .po stops the build with "po/de.po:LINE: ...").
+# Its object joins libcairn.a in each of the three builds, rules below.
+PO        := $(sort $(wildcard po/*.po))
+build/gen/catalog.c: $(PO) scripts/po2c.sh
+	@mkdir -p $(dir $@)
+	sh scripts/po2c.sh c $@ $(PO)
+build/rel/obj/gen/catalog.o: build/gen/catalog.c src/web/i18n.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_REL) -c $< -o $@
+build/asan/obj/gen/catalog.o: build/gen/catalog.c src/web/i18n.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ASAN) -c $< -o $@
+build/fuzz/obj/gen/catalog.o: build/gen/catalog.c src/web/i18n.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_OBJ) -c $< -o $@
 
 # ---- release build -------------------------------------------------------
 build/rel/obj/%.o: src/%.c
@@ -74,7 +92,7 @@ FUZZ_FLAGS  := $(FUZZ_COMMON) -fsanitize=fuzzer,address,undefined
 build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_OBJ) -c $< -o $@
-build/fuzz/libcairn.a: $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
+build/fuzz/libcairn.a: $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC)) build/fuzz/obj/gen/catalog.o
 	@rm -f $@; ar rcs $@ $^
 build/fuzz/%: fuzz/%.c build/fuzz/libcairn.a
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $< build/fuzz/libcairn.a $(LIBS) -o $@

@@ -3,3 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench/import_attendance.sh "$@"
+bench/score_asof.sh

@@ -3,15 +3,16 @@
 #
 #   scripts/deps.sh          what `make run` needs (build + run)
 #   scripts/deps.sh check    also what `make check` needs (PostgreSQL server,
-#                            clang + libFuzzer, cmocka, curl)
+#                            clang + libFuzzer, cmocka, curl, gettext for
+#                            msgfmt --check in tests/cli/test_i18n_cli.sh)
 #   scripts/deps.sh bench    also what `make bench` needs
 #
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 
 RUN_PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libmicrohttpd-dev libxgboost-dev"
-CHECK_PKGS="postgresql clang libclang-rt-14-dev libcmocka-dev curl sqlite3"
-BENCH_PKGS="postgresql sqlite3 time"
+CHECK_PKGS="postgresql clang libclang-rt-14-dev libcmocka-dev curl sqlite3 gettext"
+BENCH_PKGS="postgresql sqlite3 time python3-pandas python3-xgboost"
 
 want="$RUN_PKGS"
 case "${1:-run}" in

@@ -5,7 +5,8 @@
 ** dated on or before D, so a model trained on indicators "as of" a horizon
 ** never sees the future.  Each indicator has a plain-language name and a
 ** unit, so a teacher can read it; NAN means "not known" (no events of that
-** kind yet), never zero.
+** kind yet), never zero.  The exact definitions (windows, terms, sessions,
+** what counts as failed or active) are at the top of risk/features.c.
 */
 #ifndef CAIRN_RISK_FEATURES_H
 #define CAIRN_RISK_FEATURES_H
@@ -49,8 +50,13 @@ typedef struct risk_feature_info {
     int direction;          /* +1 more = riskier, -1 less = riskier, 0 not known */
 } risk_feature_info;
 
-/* The description of feature f. */
+/* The description of feature f (a static entry, never freed; NULL when f is
+** out of range). */
 const risk_feature_info *risk_feature_info_of(risk_feature f);
+
+/* The feature whose code is code ("att_rate_4w"), or -1: for reading the
+** feature list a stored model or rule names. */
+int risk_feature_find(const char *code);
 
 /* One learner's enrolment to compute indicators for, as of a date. */
 typedef struct risk_target {
@@ -67,8 +73,9 @@ typedef struct risk_features {
 } risk_features;
 
 /* The enrolments active on day asof (started on or before it and not exited
-** before it) of the institution, one target each with that asof.  *targets
-** is malloc'd; caller frees. */
+** before it; a paused enrolment counts as active) of the institution, one
+** target each with that asof, ordered by learner.  *targets is malloc'd;
+** caller frees. */
 int risk_targets_active(store *st, int64_t institution_id, int32_t asof,
                         risk_target **targets, size_t *n, cairn_err *err);
 

@@ -3,6 +3,7 @@
 ** frame and the built-in stylesheet.  See html.h for the rule.
 */
 #include "web/html.h"
+#include "web/i18n.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,15 +322,20 @@ static int lang_ok(const char *lang) {
     return 1;
 }
 
-/* Open an HTML5 page (see html.h); the title shows as "title — cairn". */
+/* Open an HTML5 page (see html.h); the title shows as "title — cairn".
+** The frame's own text is in the language of lang (English if that is
+** not one of web/i18n.h's), with dir="rtl" for a right-to-left one. */
 void html_page_begin(buf *b, const char *lang, const char *title) {
+    const char *tag = lang_ok(lang) ? lang : "en";
+    const i18n_lang *l = i18n_find(tag);
+    if (!l) l = i18n_default();
+    html_printf(b, "<!DOCTYPE html>\n<html lang=\"%A\"", tag);
+    if (l->rtl) html_printf(b, " dir=\"rtl\"");
     html_printf(b,
-        "<!DOCTYPE html>\n"
-        "<html lang=\"%A\">\n"
+        ">\n"
         "<head>\n"
         "<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
-        lang_ok(lang) ? lang : "en");
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     if (title && *title)
         html_printf(b, "<title>%T \xE2\x80\x94 cairn</title>\n", title);
     else
@@ -338,12 +344,33 @@ void html_page_begin(buf *b, const char *lang, const char *title) {
         "<link rel=\"stylesheet\" href=\"/assets/cairn.css\">\n"
         "</head>\n"
         "<body>\n"
-        "<a class=\"skip\" href=\"#main\">Skip to main content</a>\n"
+        "<a class=\"skip\" href=\"#main\">%T</a>\n"
         "<header class=\"site\"><a class=\"brand\" href=\"/\">cairn</a></header>\n"
-        "<main id=\"main\" tabindex=\"-1\">\n");
+        "<main id=\"main\" tabindex=\"-1\">\n",
+        T(l, "Skip to main content"));
 }
 
-/* Close the page opened by html_page_begin(). */
+/* The language of the page in b, read back from the <html lang="..."> that
+** html_page_begin() wrote at its start; the current request's if b does
+** not start that way. */
+static const i18n_lang *page_lang(const buf *b) {
+    static const char head[] = "<!DOCTYPE html>\n<html lang=\"";
+    size_t hl = sizeof head - 1;
+    if (b->data && b->len > hl && memcmp(b->data, head, hl) == 0) {
+        char tag[40];
+        size_t n = 0;
+        while (n < sizeof tag - 1 && hl + n < b->len && b->data[hl + n] != '"') {
+            tag[n] = b->data[hl + n];
+            n++;
+        }
+        tag[n] = 0;
+        const i18n_lang *l = i18n_find(tag);
+        return l ? l : i18n_default();
+    }
+    return i18n_current();
+}
+
+/* Close the page opened by html_page_begin(), in the page's language. */
 void html_page_end(buf *b) {
     html_printf(b,
         "</main>\n"
@@ -351,13 +378,16 @@ void html_page_end(buf *b) {
 #ifdef CAIRN_VERSION
         " " CAIRN_VERSION
 #endif
-        " \xE2\x80\x94 helping every learner stay</p></footer>\n"
+        " \xE2\x80\x94 %T</p></footer>\n"
         "</body>\n"
-        "</html>\n");
+        "</html>\n",
+        T(page_lang(b), "helping every learner stay"));
 }
 
 /* ---- the stylesheet -------------------------------------------------------- */
 
+/* Sides are logical (inline-start/end, text-align start/end), never left or
+** right, so a page with dir="rtl" is mirrored by the browser as it should. */
 static const char css[] =
     ":root{color-scheme:light dark;--fg:#1b1f24;--bg:#fdfdfc;--muted:#57606a;"
     "--line:#d0d7de;--accent:#0b5cad;--head:#f2f4f6}\n"
@@ -366,11 +396,12 @@ static const char css[] =
     "*{box-sizing:border-box}\n"
     "html{font-size:100%}\n"
     "body{margin:0;font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,"
-    "\"Noto Sans\",sans-serif;color:var(--fg);background:var(--bg)}\n"
+    "\"Noto Sans\",\"Noto Sans Arabic\",sans-serif;color:var(--fg);background:var(--bg)}\n"
     "a{color:var(--accent)}\n"
     "a:focus-visible,main:focus-visible{outline:3px solid var(--accent);outline-offset:2px}\n"
-    ".skip{position:absolute;left:-999px;top:0;padding:.5rem 1rem;background:var(--bg)}\n"
-    ".skip:focus{left:.5rem;top:.5rem}\n"
+    ".skip{position:absolute;inset-inline-start:.5rem;top:0;padding:.5rem 1rem;"
+    "background:var(--bg);transform:translateY(-150%)}\n"
+    ".skip:focus{top:.5rem;transform:none}\n"
     "header.site,footer.site{padding:.75rem 1.25rem;border-bottom:1px solid var(--line)}\n"
     "footer.site{border-top:1px solid var(--line);border-bottom:0;color:var(--muted);"
     "font-size:.875rem;margin-top:3rem}\n"
@@ -380,12 +411,12 @@ static const char css[] =
     "h2{font-size:1.25rem;margin-top:2rem}\n"
     ".muted,.code{color:var(--muted)}\n"
     "table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}\n"
-    "caption{text-align:left;color:var(--muted);padding-bottom:.25rem}\n"
-    "th,td{text-align:left;padding:.375rem .5rem;border-bottom:1px solid var(--line)}\n"
+    "caption{text-align:start;color:var(--muted);padding-block-end:.25rem}\n"
+    "th,td{text-align:start;padding:.375rem .5rem;border-bottom:1px solid var(--line)}\n"
     "thead th{background:var(--head)}\n"
-    ".num{text-align:right;font-variant-numeric:tabular-nums}\n"
-    ".notice{padding:1rem;border:1px solid var(--line);border-left:4px solid var(--accent);"
-    "background:var(--head)}\n"
+    ".num{text-align:end;font-variant-numeric:tabular-nums}\n"
+    ".notice{padding:1rem;border:1px solid var(--line);"
+    "border-inline-start:4px solid var(--accent);background:var(--head)}\n"
     "code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\n"
     "@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}\n";
 

@@ -16,7 +16,9 @@
 #include "web/server.h"
 #include "base/mem.h"
 #include "school/school.h"
+#include "web/auth.h"
 #include "web/html.h"
+#include "web/i18n.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +42,7 @@ struct web_server {
     atomic_long   in_flight;      /* requests begun and not yet completed */
     atomic_ullong next_id;        /* request ids */
     atomic_int    stopping;       /* 1 once a stop signal came: close after each answer */
+    int           behind_proxy;   /* trust X-Forwarded-Proto / -For (web_config) */
 };
 
 /* ---- pages (declared first: the routing table names them) ---------------- */
@@ -49,12 +53,23 @@ static void page_asset(web_request *req, web_response *res);
 
 /* ---- the routing table -------------------------------------------------------
 ** Add a row per page.  First match wins, so put exact paths before prefixes
-** that would cover them.  "GET" rows answer HEAD too. */
+** that would cover them.  "GET" rows answer HEAD too.  Every row needs a
+** row in the access table of web/access.c (who may use it); a route without
+** one is refused, and tests/unit/test_access.c fails. */
 static const web_route web_routes[] = {
-    { "GET", WEB_EXACT,  "/",        page_home    },
-    { "GET", WEB_EXACT,  "/healthz", page_healthz },
-    { "GET", WEB_PREFIX, "/assets/", page_asset   },
+    { "GET",  WEB_EXACT,  "/",        page_home        },
+    { "GET",  WEB_EXACT,  "/healthz", page_healthz     },
+    { "GET",  WEB_PREFIX, "/assets/", page_asset       },
+    { "GET",  WEB_EXACT,  "/login",   page_login_get   },
+    { "POST", WEB_EXACT,  "/login",   page_login_post  },
+    { "POST", WEB_EXACT,  "/logout",  page_logout_post },
 };
+
+/* The routing table and its length (see server.h). */
+const web_route *web_route_table(size_t *n) {
+    *n = sizeof web_routes / sizeof web_routes[0];
+    return web_routes;
+}
 
 /* 1 if route r covers path. */
 static int route_matches_path(const web_route *r, const char *path) {
@@ -103,24 +118,28 @@ void web_response_free(web_response *res) {
 }
 
 /* Replace res with an HTML error page: status, title as heading, message,
-** and a link to the start page. */
+** and a link to the start page.  title and message are msgids
+** (web/i18n.h), shown in the language of the request being answered. */
 void web_error_page(web_response *res, int status, const char *title, const char *message) {
+    const i18n_lang *L = i18n_current();
     buf_reset(&res->body);
     res->static_body = NULL;
     res->static_len = 0;
     res->status = status;
     res->content_type = "text/html; charset=utf-8";
     res->cache = WEB_CACHE_NONE;
-    html_page_begin(&res->body, "en", title);
-    html_printf(&res->body,
-                "<h1>%T</h1>\n<p>%T</p>\n<p><a href=\"/\">Go to the start page</a></p>\n",
-                title, message);
+    html_page_begin(&res->body, L->code, T(L, title));
+    html_printf(&res->body, "<h1>%T</h1>\n<p>%T</p>\n<p><a href=\"/\">%T</a></p>\n",
+                T(L, title), T(L, message), T(L, "Go to the start page"));
     html_page_end(&res->body);
 }
 
-/* Route req and run its handler, or fill res with a 404 or 405 page. */
+/* Route req and run its handler, or fill res with a 404 or 405 page.
+** While it runs, req is the thread's current request (i18n_current_set),
+** so error pages speak its language. */
 void web_dispatch(web_request *req, web_response *res) {
     char allow[sizeof res->allow];
+    i18n_current_set(req);
     const web_route *r = web_route_find(req->method, req->path, allow, sizeof allow);
     if (!r) {
         if (allow[0]) {
@@ -130,10 +149,31 @@ void web_dispatch(web_request *req, web_response *res) {
         } else {
             web_error_page(res, 404, "Page not found", "There is no page at this address.");
         }
-        return;
+    } else {
+        req->rest = r->match == WEB_PREFIX ? req->path + strlen(r->path) : "";
+        if (auth_gate(req, res, r) == 0)   /* session, access, CSRF */
+            r->handler(req, res);
     }
-    req->rest = r->match == WEB_PREFIX ? req->path + strlen(r->path) : "";
-    r->handler(req, res);
+    i18n_current_set(NULL);
+}
+
+/* Add a Set-Cookie value to res (see server.h). */
+void web_response_cookie(web_response *res, const char *value) {
+    if (res->ncookies < WEB_COOKIES_MAX) res->cookies[res->ncookies++] = value;
+}
+
+/* A 303 to location with a small page linking it (see server.h). */
+void web_redirect(web_response *res, const char *location) {
+    buf_reset(&res->body);
+    res->static_body = NULL;
+    res->static_len = 0;
+    res->status = 303;
+    res->content_type = "text/html; charset=utf-8";
+    res->location = location;
+    const i18n_lang *L = i18n_current();
+    html_page_begin(&res->body, L->code, T(L, "Redirect"));
+    html_printf(&res->body, "<p><a href=\"%A\">%T</a></p>\n", location, T(L, "Continue"));
+    html_page_end(&res->body);
 }
 
 /* ---- the worker's database connection ------------------------------------ */
@@ -185,6 +225,61 @@ const char *web_request_header(web_request *req, const char *name) {
 const char *web_request_query(web_request *req, const char *key) {
     if (!req->conn) return NULL;
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/* A cookie's value, or NULL (owned by libmicrohttpd). */
+const char *web_request_cookie(web_request *req, const char *name) {
+    if (!req->conn) return NULL;
+    return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+/* The value of hex digit c, or -1. */
+static int hex_value(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* s[0..n) form-decoded ('+' is a space, %XX a byte) into a's memory. */
+static char *form_decode(arena *a, const char *s, size_t n) {
+    char *out = arena_alloc(a, n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (s[i] == '+') *o++ = ' ';
+        else if (s[i] == '%' && i + 2 < n &&
+                 (hi = hex_value((unsigned char)s[i + 1])) >= 0 &&
+                 (lo = hex_value((unsigned char)s[i + 2])) >= 0) {
+            *o++ = (char)(hi * 16 + lo);
+            i += 2;
+        } else *o++ = s[i];
+    }
+    *o = 0;
+    return out;
+}
+
+/* A field of the urlencoded body (see server.h). */
+const char *web_request_form(web_request *req, const char *name) {
+    if (!req->body || !req->body_len) return NULL;
+    if (req->conn) {
+        const char *ct = web_request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+        size_t want = strlen("application/x-www-form-urlencoded");
+        if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", want) != 0 ||
+            (ct[want] != 0 && ct[want] != ';' && ct[want] != ' '))
+            return NULL;
+    }
+    const char *p = req->body, *end = req->body + req->body_len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *stop = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(stop - p));
+        const char *kend = eq ? eq : stop;
+        char *key = form_decode(req->arena, p, (size_t)(kend - p));
+        if (strcmp(key, name) == 0)
+            return eq ? form_decode(req->arena, eq + 1, (size_t)(stop - eq - 1)) : "";
+        p = stop + 1;
+    }
+    return NULL;
 }
 
 /* ---- logging ------------------------------------------------------------------- */
@@ -331,6 +426,8 @@ static enum MHD_Result send_response(web_ctx *ctx, struct MHD_Connection *conn, 
                res->cache == WEB_CACHE_ASSET ? "public, max-age=3600" : "no-store");
     add_header(r, "X-Request-Id", id);
     if (res->allow[0]) add_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+    if (res->location) add_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
+    for (int i = 0; i < res->ncookies; i++) add_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->cookies[i]);
     if (atomic_load(&ctx->server->stopping))
         add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned)res->status, r);
@@ -338,6 +435,41 @@ static enum MHD_Result send_response(web_ctx *ctx, struct MHD_Connection *conn, 
     if (rc == MHD_YES) ctx->status = res->status;
     ctx->state = CTX_ANSWERED;
     return rc;
+}
+
+/* Fill the request's client address and TLS flag: from the socket, or
+** behind a proxy from X-Forwarded-For (its last entry: the address the
+** proxy saw) and X-Forwarded-Proto. */
+static void request_client(web_ctx *ctx, struct MHD_Connection *conn) {
+    char addr[INET6_ADDRSTRLEN + 1] = "";
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr,
+                      sizeof addr);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr,
+                      sizeof addr);
+    }
+    ctx->req.secure = 0;
+    if (ctx->server->behind_proxy) {
+        const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+        ctx->req.secure = proto && strcasecmp(proto, "https") == 0;
+        const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+        if (xff) {
+            const char *last = strrchr(xff, ',');
+            last = last ? last + 1 : xff;
+            while (*last == ' ' || *last == '\t') last++;
+            size_t n = strcspn(last, " \t");
+            if (n > 0 && n < sizeof addr && strspn(last, "0123456789abcdefABCDEF.:") >= n) {
+                memcpy(addr, last, n);
+                addr[n] = 0;
+            }
+        }
+    }
+    ctx->req.client_addr = arena_strdup(ctx->req.arena, addr);
 }
 
 /* Run the router for ctx's request and send what it produced. */
@@ -352,12 +484,15 @@ static enum MHD_Result answer(web_ctx *ctx, struct MHD_Connection *conn) {
     return rc;
 }
 
-/* Send an error page without running a handler. */
+/* Send an error page without running a handler (title and message are
+** msgids, shown in the request's language). */
 static enum MHD_Result answer_error(web_ctx *ctx, struct MHD_Connection *conn, int status,
                                     const char *title, const char *message) {
     web_response res;
     web_response_init(&res);
+    i18n_current_set(&ctx->req);
     web_error_page(&res, status, title, message);
+    i18n_current_set(NULL);
     enum MHD_Result rc = send_response(ctx, conn, &res);
     web_response_free(&res);
     return rc;
@@ -380,14 +515,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         ctx->req.method = arena_strdup(ctx->req.arena, method);
         ctx->req.path = arena_strdup(ctx->req.arena, url);
         ctx->req.conn = conn;
+        request_client(ctx, conn);
         char allow[64];
         if (!web_route_find(method, url, allow, sizeof allow))
             return answer(ctx, conn);                 /* 404 or 405 at once */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > WEB_BODY_MAX)
-            return answer_error(ctx, conn, 413, "Request too large",
-                                "What was sent is larger than this server accepts.");
+            return answer_error(ctx, conn, 413, N_("Request too large"),
+                                N_("What was sent is larger than this server accepts."));
         return MHD_YES;
     }
 
@@ -405,8 +541,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
 
     if (ctx->too_large)
-        return answer_error(ctx, conn, 413, "Request too large",
-                            "What was sent is larger than this server accepts.");
+        return answer_error(ctx, conn, 413, N_("Request too large"),
+                            N_("What was sent is larger than this server accepts."));
     if (ctx->body.len) {
         ctx->req.body = ctx->body.data;
         ctx->req.body_len = ctx->body.len;
@@ -597,6 +733,7 @@ int web_serve(const web_config *cfg, cairn_err *err) {
     atomic_init(&srv.in_flight, 0);
     atomic_init(&srv.next_id, 0);
     atomic_init(&srv.stopping, 0);
+    srv.behind_proxy = cfg->behind_proxy;
     if (check_database(srv.db_url, err) != 0) return -1;
 
     int fd = listen_socket(spec, &addr, addrlen, err);
@@ -708,25 +845,39 @@ static void page_asset(web_request *req, web_response *res) {
     web_error_page(res, 404, "Page not found", "There is no page at this address.");
 }
 
-/* "1 learner" / "2 learners". */
-static const char *plural(long n, const char *one, const char *many) {
-    return n == 1 ? one : many;
-}
-
-/* Write the programme / group table of rows[0..n) into b. */
-static void home_groups(buf *b, const school_group_summary *rows, size_t n) {
+/* Write the programme / group table of rows[0..n) into b, in language L. */
+static void home_groups(buf *b, const i18n_lang *L, const school_group_summary *rows,
+                        size_t n) {
     long learners = 0;
     size_t programmes = 0;
+    char num[I18N_NUM_MAX];
     for (size_t i = 0; i < n; i++) {
         learners += rows[i].learners_active;
         if (rows[i].programme_code[0] &&
             (i == 0 || strcmp(rows[i].programme_code, rows[i - 1].programme_code) != 0))
             programmes++;
     }
-    html_printf(b, "<p>%ld active %T in %zu %T and %zu %T.</p>\n",
-                learners, plural(learners, "learner", "learners"),
-                n, plural((long)n, "group", "groups"),
-                programmes, plural((long)programmes, "programme", "programmes"));
+    /* "2 active learners in 3 groups and 2 programmes.": each count's phrase
+    ** has its plural form and, through the context, the grammatical case
+    ** its place in the sentence needs.  The phrases are filled into their
+    ** own buffers and go into the sentence as %T: they hold no markup and
+    ** no '&' (the build checks every translation against its msgid), so
+    ** what html_printf wrote there is plain text, escaped once here. */
+    buf phrase[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
+    html_printf(&phrase[0],
+                TNC(L, "home summary", "%T active learner", "%T active learners", learners),
+                i18n_format_int(L, learners, num, sizeof num));
+    html_printf(&phrase[1], TNC(L, "home summary: in N groups", "%T group", "%T groups", n),
+                i18n_format_int(L, (long long)n, num, sizeof num));
+    html_printf(&phrase[2],
+                TNC(L, "home summary: and N programmes", "%T programme", "%T programmes",
+                    programmes),
+                i18n_format_int(L, (long long)programmes, num, sizeof num));
+    html_printf(b, "<p>");
+    html_printf(b, TC(L, "home summary", "%T in %T and %T."), buf_cstr(&phrase[0]),
+                buf_cstr(&phrase[1]), buf_cstr(&phrase[2]));
+    html_printf(b, "</p>\n");
+    for (int i = 0; i < 3; i++) buf_free(&phrase[i]);
     for (size_t i = 0; i < n; i++) {
         const school_group_summary *g = &rows[i];
         if (i == 0 || strcmp(g->programme_code, rows[i - 1].programme_code) != 0) {
@@ -735,26 +886,35 @@ static void home_groups(buf *b, const school_group_summary *rows, size_t n) {
                             g->programme_name[0] ? g->programme_name : g->programme_code,
                             g->programme_code);
             else
-                html_printf(b, "<section>\n<h2>Groups without a programme</h2>\n");
-            if (g->eqf_level > 0)
-                html_printf(b, "<p class=\"muted\">EQF level %d</p>\n", g->eqf_level);
+                html_printf(b, "<section>\n<h2>%T</h2>\n", T(L, "Groups without a programme"));
+            if (g->eqf_level > 0) {
+                html_printf(b, "<p class=\"muted\">");
+                html_printf(b, T(L, "EQF level %T"),
+                            i18n_format_int(L, g->eqf_level, num, sizeof num));
+                html_printf(b, "</p>\n");
+            }
             html_printf(b,
-                "<table>\n<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Code</th>"
-                "<th scope=\"col\" class=\"num\">Active learners</th></tr></thead>\n<tbody>\n");
+                "<table>\n<thead><tr><th scope=\"col\">%T</th><th scope=\"col\">%T</th>"
+                "<th scope=\"col\" class=\"num\">%T</th></tr></thead>\n<tbody>\n",
+                T(L, "Group"), T(L, "Code"), T(L, "Active learners"));
         }
         html_printf(b, "<tr><th scope=\"row\">%T</th><td class=\"code\">%T</td>"
-                       "<td class=\"num\">%ld</td></tr>\n",
+                       "<td class=\"num\">%T</td></tr>\n",
                     g->group_name[0] ? g->group_name : g->group_code, g->group_code,
-                    g->learners_active);
+                    i18n_format_int(L, g->learners_active, num, sizeof num));
         if (i + 1 == n || strcmp(g->programme_code, rows[i + 1].programme_code) != 0)
             html_printf(b, "</tbody>\n</table>\n</section>\n");
     }
 }
 
-/* GET /: the institution's programmes and groups with active learner
-** counts, read-only; a friendly notice when there is no school yet. */
+/* GET /: the signed-in account's institution's programmes and groups with
+** active learner counts, read-only, and a sign-out button; the access table
+** lets only signed-in staff here.  Without a session (a test calling the
+** handler directly) the only institution is shown.  In the account's or
+** the browser's language. */
 static void page_home(web_request *req, web_response *res) {
     cairn_err err = {0};
+    const i18n_lang *L = i18n_request(req);
     store *st = web_request_store(req, &err);
     if (!st) {
         web_log(req, "home: %s", err.msg);
@@ -762,14 +922,17 @@ static void page_home(web_request *req, web_response *res) {
                        "The database cannot be reached right now. Please try again in a minute.");
         return;
     }
-    int64_t inst = 0;
-    if (school_institution_resolve(st, NULL, &inst, &err) != 0) {
+    int64_t inst = req->session ? req->session->who.institution_id : 0;
+    if (inst <= 0 && school_institution_resolve(st, NULL, &inst, &err) != 0) {
         if (err.code == CAIRN_ENOTFOUND) {
             buf *b = &res->body;
-            html_page_begin(b, "en", "Programmes and groups");
-            html_printf(b, "<h1>Programmes and groups</h1>\n"
-                           "<p class=\"notice\">No school data yet \xE2\x80\x94 run "
-                           "<code>cairn demo</code> or <code>cairn import</code>.</p>\n");
+            html_page_begin(b, L->code, T(L, "Programmes and groups"));
+            html_printf(b, "<h1>%T</h1>\n", T(L, "Programmes and groups"));
+            page_auth_signout(req, b);
+            html_printf(b, "<p class=\"notice\">");
+            html_printf(b, T(L, "No school data yet \xE2\x80\x94 run <code>cairn demo</code> "
+                               "or <code>cairn import</code>."));
+            html_printf(b, "</p>\n");
             html_page_end(b);
             return;
         }
@@ -789,13 +952,17 @@ static void page_home(web_request *req, web_response *res) {
         return;
     }
     buf *b = &res->body;
-    html_page_begin(b, "en", "Programmes and groups");
-    html_printf(b, "<h1>Programmes and groups</h1>\n");
-    if (n == 0)
-        html_printf(b, "<p class=\"notice\">This school has no groups yet \xE2\x80\x94 add them "
-                       "with <code>cairn import</code>.</p>\n");
-    else
-        home_groups(b, rows, n);
+    html_page_begin(b, L->code, T(L, "Programmes and groups"));
+    html_printf(b, "<h1>%T</h1>\n", T(L, "Programmes and groups"));
+    page_auth_signout(req, b);
+    if (n == 0) {
+        html_printf(b, "<p class=\"notice\">");
+        html_printf(b, T(L, "This school has no groups yet \xE2\x80\x94 add them with "
+                           "<code>cairn import</code>."));
+        html_printf(b, "</p>\n");
+    } else {
+        home_groups(b, L, rows, n);
+    }
     html_page_end(b);
     free(rows);
 }

@@ -34,6 +34,9 @@ typedef struct web_config {
                              NULL = "127.0.0.1:8080" */
     const char *db_url;   /* handed to store_open(); NULL = STORE_DEFAULT_URL */
     int threads;          /* worker threads; <= 0 = one per online CPU (max 64) */
+    int behind_proxy;     /* 1 = a TLS reverse proxy in front: trust its
+                             X-Forwarded-Proto (https -> Secure cookies) and
+                             the last X-Forwarded-For address */
 } web_config;
 
 #define WEB_DEFAULT_LISTEN   "127.0.0.1:8080"
@@ -72,6 +75,7 @@ int web_listen_parse(const char *listen, struct sockaddr_storage *addr,
 
 struct web_server;
 struct MHD_Connection;
+struct auth_session;
 
 typedef struct web_request {
     const char *method;       /* "GET", "HEAD", "POST", ... */
@@ -85,9 +89,16 @@ typedef struct web_request {
                                  a test may set it before calling a handler */
     struct web_server     *server;  /* internal; NULL outside the server */
     struct MHD_Connection *conn;    /* internal; NULL outside the server */
+    const char *client_addr;  /* the client's IP address as text ("" unknown);
+                                 behind a proxy, the one the proxy names */
+    int         secure;       /* 1 = came over TLS (only --behind-proxy) */
+    struct auth_session *session;   /* the signed-in account, set by the gate
+                                       (web/auth.h) before the handler; NULL
+                                       = anonymous */
 } web_request;
 
 enum { WEB_CACHE_NONE = 0, WEB_CACHE_ASSET = 1 };
+#define WEB_COOKIES_MAX 4
 
 typedef struct web_response {
     int         status;        /* 200 unless the handler says otherwise */
@@ -97,6 +108,10 @@ typedef struct web_response {
     size_t      static_len;
     int         cache;         /* WEB_CACHE_NONE: Cache-Control no-store */
     char        allow[64];     /* Allow header value for 405, "" = none */
+    const char *location;      /* Location header (web_redirect), NULL = none */
+    const char *cookies[WEB_COOKIES_MAX];  /* Set-Cookie values (static or in
+                                              the request arena) */
+    int         ncookies;
 } web_response;
 
 typedef void (*web_handler)(web_request *req, web_response *res);
@@ -123,6 +138,9 @@ const web_route *web_route_find(const char *method, const char *path,
 ** server for every request; tests may call it with req->st set. */
 void web_dispatch(web_request *req, web_response *res);
 
+/* The routing table (for the access test); *n gets its length. */
+const web_route *web_route_table(size_t *n);
+
 void web_response_init(web_response *res);   /* status 200, HTML, no-store */
 void web_response_free(web_response *res);   /* frees res->body */
 
@@ -141,6 +159,24 @@ void web_request_store_discard(web_request *req);
 ** server; valid until the request completes.  NULL outside the server. */
 const char *web_request_header(web_request *req, const char *name);
 const char *web_request_query(web_request *req, const char *key);
+
+/* A cookie the browser sent, or NULL (owned by the server, as above). */
+const char *web_request_cookie(web_request *req, const char *name);
+
+/* A field of an application/x-www-form-urlencoded body, decoded, or NULL
+** (also when the body has another Content-Type).  The first of repeated
+** fields wins.  Owned by req's arena.  Works outside the server too, on
+** req->body (taken as a form). */
+const char *web_request_form(web_request *req, const char *name);
+
+/* Add a Set-Cookie header with value (which must live until the response
+** is sent: static or in req's arena); beyond WEB_COOKIES_MAX it is
+** dropped. */
+void web_response_cookie(web_response *res, const char *value);
+
+/* Make res a 303 See Other to location, a path on this server that starts
+** with '/' (static or in req's arena), with a short HTML body linking it. */
+void web_redirect(web_response *res, const char *location);
 
 /* One line to stderr tagged with the time and request id: for problems
 ** the person at the browser is not shown (database errors).  No personal

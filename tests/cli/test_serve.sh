@@ -3,8 +3,10 @@
 #
 #   CAIRN=build/rel/cairn bash tests/cli/test_serve.sh      (from the repository root)
 #
-# Creates a demo school, starts the server on a free port, checks the health
-# check, the start page (content and security headers), the stylesheet,
+# Creates a demo school and an account, starts the server on a free port,
+# checks the health check, that the start page needs a session, signs in
+# (tests/cli/test_user_cli.sh tests that part in depth), the start page
+# (content and security headers), the stylesheet,
 # 404 / 405, the access log, refusal of bad listen addresses, and that
 # SIGTERM stops it with status 0.  Runs on SQLite, and on PostgreSQL too when
 # CAIRN_TEST_PG names a test server (see scripts/pg-test.sh).
@@ -129,6 +131,12 @@ suite() {
         not_ok "$L: cairn demo --learners 200"; sed 's/^/# /' "$TMP/demo.err" | tail -5
     fi
     name=$(programme_name "$db")
+    if printf 'serve test password\n' | CAIRN_PWHASH_FAST=1 "$CAIRN" user add servetest \
+           --role school_leader --password-stdin --db "$db" > /dev/null 2> "$TMP/user.err"; then
+        ok "$L: cairn user add servetest"
+    else
+        not_ok "$L: cairn user add servetest"; sed 's/^/# /' "$TMP/user.err"
+    fi
 
     if ! start_server "$db" "$log"; then
         not_ok "$L: server starts and /healthz answers 200"
@@ -143,7 +151,17 @@ suite() {
     check "$L: GET /healthz says ok" [ "$(cat "$TMP/body")" = ok ]
     check "$L: /healthz is text/plain" has_header Content-Type 'text/plain'
 
+    local jar="$TMP/jar-$L" token
     code=$(http_get "$base/")
+    check "$L: GET / without signing in is 303 to /login" \
+        bash -c "[ $code = 303 ] && tr -d '\r' < '$TMP/headers' | grep -q '^Location: /login'"
+    http_get "$base/login" -c "$jar" -b "$jar" > /dev/null
+    token=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -1)
+    code=$(http_get "$base/login" -c "$jar" -b "$jar" --data-urlencode "csrf=$token" \
+           --data-urlencode "username=servetest" --data-urlencode "password=serve test password")
+    check "$L: signing in is 303" [ "$code" = 303 ]
+
+    code=$(http_get "$base/" -b "$jar")
     check "$L: GET / is 200" [ "$code" = 200 ]
     check "$L: / is text/html" has_header Content-Type 'text/html; charset=utf-8'
     check "$L: / has Content-Security-Policy default-src 'self'" \
@@ -165,7 +183,7 @@ suite() {
     check "$L: / shows active learner counts" grep -q 'Active learners' "$TMP/body"
     check "$L: / has no inline script" bash -c "! grep -qi '<script' '$TMP/body'"
 
-    code=$(http_get "$base/" -I)
+    code=$(http_get "$base/" -I -b "$jar")
     check "$L: HEAD / is 200" [ "$code" = 200 ]
 
     code=$(http_get "$base/assets/cairn.css")
@@ -186,7 +204,7 @@ suite() {
     code=$(http_get "$base/healthz" -X DELETE)
     check "$L: DELETE /healthz is 405" [ "$code" = 405 ]
 
-    code=$(http_get "$base/?learner=Secret-Name-42")
+    code=$(http_get "$base/?learner=Secret-Name-42" -b "$jar")
     check "$L: a query string does not change /" [ "$code" = 200 ]
     sleep 0.2   # the access line is written when the response has gone out
     check "$L: the access log has a line per request (method, path, status, ms)" \

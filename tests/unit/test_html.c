@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "school/school.h"
 #include "web/html.h"
+#include "web/auth.h"
 #include "web/server.h"
 #include <ctype.h>
 #include <netinet/in.h>
@@ -456,17 +457,29 @@ static void test_routes(void **state) {
     web_response_free(&res);
 }
 
-/* GET / on kind's database: empty, then with hostile names. */
+/* GET / on kind's database: empty, then with hostile names.  The page
+** needs a session (web/auth.h): without one it is a redirect to /login;
+** the test signs in as a school leader of no particular institution by
+** setting req.session, as a unit test may. */
 static void home_on(store_kind kind) {
     store *st = test_store_fresh(kind, "web_home");
     cairn_err err = {0};
     assert_int_equal(school_migrate(st, NULL, &err), 0);
+    assert_int_equal(web_migrate(st, NULL, &err), 0);
 
     web_request req = {0};
     web_response res;
     req.method = "GET";
     req.path = "/";
     req.st = st;
+    web_response_init(&res);
+    web_dispatch(&req, &res);
+    assert_int_equal(res.status, 303);
+    web_response_free(&res);
+
+    auth_session leader = {0};
+    leader.who.roles = ACCESS_ROLE_SCHOOL_LEADER;
+    req.session = &leader;
     web_response_init(&res);
     web_dispatch(&req, &res);
     assert_int_equal(res.status, 200);

@@ -1,0 +1,233 @@
+/*
+** web/access.c — the one place access is decided (see access.h).
+**
+** The route table below must have a row for every row of web_routes[] in
+** web/server.c; tests/unit/test_access.c walks them all as every role.
+** When you add a route, add its row here in the same change, and its
+** expected answers to the test.
+*/
+#include "web/access.h"
+#include <string.h>
+
+/* ---- the route table ----------------------------------------------------------
+** method and path exactly as in web_routes[]; allow says who may use it. */
+static const access_route_rule access_routes[] = {
+    /* the start page (later: the dashboard) — staff of the school */
+    { "GET",  "/",        ACCESS_ROLES_STAFF },
+    /* load balancers and scripts */
+    { "GET",  "/healthz", ACCESS_PUBLIC },
+    /* the stylesheet; the login page needs it before anyone signs in */
+    { "GET",  "/assets/", ACCESS_PUBLIC },
+    /* signing in and out (web/pages_auth.c) */
+    { "GET",  "/login",   ACCESS_PUBLIC },
+    { "POST", "/login",   ACCESS_PUBLIC },
+    { "POST", "/logout",  ACCESS_SIGNED_IN },
+};
+
+/* ---- roles -------------------------------------------------------------------- */
+
+typedef struct role_info {
+    unsigned    bit;
+    const char *code;
+    const char *name;
+} role_info;
+
+/* In bit order; codes as in the role table of school/school_schema.c. */
+static const role_info roles[ACCESS_ROLE_COUNT] = {
+    { ACCESS_ROLE_ADMINISTRATOR,    "administrator",           "Administrator" },
+    { ACCESS_ROLE_SCHOOL_LEADER,    "school_leader",           "School leader" },
+    { ACCESS_ROLE_KEY_WORKER,       "key_worker",              "Key worker" },
+    { ACCESS_ROLE_TEACHER,          "teacher",                 "Teacher / trainer" },
+    { ACCESS_ROLE_TEAM_MEMBER,      "team_member",             "Multi-professional team member" },
+    { ACCESS_ROLE_LEARNER,          "learner",                 "Learner" },
+    { ACCESS_ROLE_GUARDIAN,         "guardian",                "Parent / guardian" },
+    { ACCESS_ROLE_EXTERNAL_SERVICE, "external_service",        "External service" },
+    { ACCESS_ROLE_DPO,              "data_protection_officer", "Data protection officer" },
+};
+
+/* The bit of role code, or 0. */
+unsigned access_role_parse(const char *code) {
+    if (!code) return 0;
+    for (int i = 0; i < ACCESS_ROLE_COUNT; i++)
+        if (strcmp(roles[i].code, code) == 0) return roles[i].bit;
+    return 0;
+}
+
+/* The code of a single role bit, or NULL. */
+const char *access_role_code(unsigned bit) {
+    for (int i = 0; i < ACCESS_ROLE_COUNT; i++)
+        if (roles[i].bit == bit) return roles[i].code;
+    return NULL;
+}
+
+/* The display name of a single role bit, or NULL. */
+const char *access_role_name(unsigned bit) {
+    for (int i = 0; i < ACCESS_ROLE_COUNT; i++)
+        if (roles[i].bit == bit) return roles[i].name;
+    return NULL;
+}
+
+/* "school_leader, teacher" for the role bits in set, "-" for none. */
+void access_roles_format(unsigned set, buf *out) {
+    int any = 0;
+    for (int i = 0; i < ACCESS_ROLE_COUNT; i++) {
+        if (!(set & roles[i].bit)) continue;
+        if (any) buf_puts(out, ", ");
+        buf_puts(out, roles[i].code);
+        any = 1;
+    }
+    if (!any) buf_puts(out, "-");
+}
+
+/* Every role code, comma-separated (static). */
+const char *access_role_codes(void) {
+    return "administrator, school_leader, key_worker, teacher, team_member, learner, "
+           "guardian, external_service, data_protection_officer";
+}
+
+/* ---- who is asking -------------------------------------------------------------- */
+
+/* Load an account's institution, staff link, roles and disabled flag. */
+int access_ctx_load(store *st, int64_t account_id, access_ctx *out, cairn_err *err) {
+    memset(out, 0, sizeof *out);
+    out->st = st;
+    out->account_id = account_id;
+    store_stmt *q = store_prepare(st,
+        "SELECT institution_id, person_kind, person_id, disabled FROM account WHERE id = ?", err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, account_id);
+    int rc = store_step(q, err);
+    if (rc == STORE_ROW) {
+        out->institution_id = store_col_is_null(q, 0) ? 0 : store_col_int64(q, 0);
+        const char *kind = store_col_text(q, 1);
+        if (kind && strcmp(kind, "staff") == 0 && !store_col_is_null(q, 2))
+            out->staff_id = store_col_int64(q, 2);
+        out->disabled = store_col_int64(q, 3) != 0;
+    }
+    store_finalize(q);
+    if (rc < 0) return -1;
+    if (rc != STORE_ROW)
+        return err_set(err, CAIRN_ENOTFOUND, "there is no account %lld", (long long)account_id);
+    if (out->disabled || !out->institution_id) return 0;
+    q = store_prepare(st, "SELECT role FROM account_role WHERE account_id = ? AND institution_id = ?",
+                      err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, account_id);
+    store_bind_int64(q, 2, out->institution_id);
+    while ((rc = store_step(q, err)) == STORE_ROW) out->roles |= access_role_parse(store_col_text(q, 0));
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- learner records -------------------------------------------------------------- */
+
+/* 1 if ctx sees the whole institution. */
+static int ctx_sees_all(const access_ctx *ctx) {
+    return (ctx->roles & (ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER)) != 0;
+}
+
+/* 1 if ctx can see anything at all. */
+static int ctx_sees_some(const access_ctx *ctx) {
+    return !ctx->disabled && ctx->institution_id > 0 && ctx->account_id > 0;
+}
+
+/* The predicate text (see access.h).  Parameters, in order: account id,
+** institution id, then the staff id once for a teacher and twice for a key
+** worker (only when not already seeing everything, and only with a staff
+** link). */
+void access_learner_predicate(const access_ctx *ctx, const char *inst_col,
+                              const char *learner_col, buf *sql) {
+    if (!ctx_sees_some(ctx)) {
+        buf_puts(sql, "(1 = 0)");
+        return;
+    }
+    buf_printf(sql, "(EXISTS (SELECT 1 FROM account acc_a WHERE acc_a.id = ? AND acc_a.disabled = 0)"
+                    " AND %s = ? AND (", inst_col);
+    if (ctx_sees_all(ctx)) {
+        buf_puts(sql, "1 = 1))");
+        return;
+    }
+    int any = 0;
+    if ((ctx->roles & ACCESS_ROLE_TEACHER) && ctx->staff_id > 0) {
+        buf_printf(sql,
+            "EXISTS (SELECT 1 FROM enrolment acc_e JOIN group_staff acc_g"
+            " ON acc_g.institution_id = acc_e.institution_id AND acc_g.group_id = acc_e.group_id"
+            " WHERE acc_e.institution_id = %s AND acc_e.learner_id = %s"
+            " AND acc_e.status = 'active' AND acc_g.staff_id = ? AND acc_g.role <> 'key_worker')",
+            inst_col, learner_col);
+        any = 1;
+    }
+    if ((ctx->roles & ACCESS_ROLE_KEY_WORKER) && ctx->staff_id > 0) {
+        buf_printf(sql,
+            "%sEXISTS (SELECT 1 FROM support_assignment acc_s WHERE acc_s.institution_id = %s"
+            " AND acc_s.learner_id = %s AND acc_s.staff_id = ?)"
+            " OR EXISTS (SELECT 1 FROM learner_share acc_h WHERE acc_h.institution_id = %s"
+            " AND acc_h.learner_id = %s AND acc_h.staff_id = ?)",
+            any ? " OR " : "", inst_col, learner_col, inst_col, learner_col);
+        any = 1;
+    }
+    if (!any) buf_puts(sql, "1 = 0");
+    buf_puts(sql, "))");
+}
+
+/* Bind what access_learner_predicate() wrote; returns the next index. */
+int access_learner_predicate_bind(const access_ctx *ctx, store_stmt *s, int first) {
+    int i = first;
+    if (!ctx_sees_some(ctx)) return i;
+    store_bind_int64(s, i++, ctx->account_id);
+    store_bind_int64(s, i++, ctx->institution_id);
+    if (ctx_sees_all(ctx)) return i;
+    if ((ctx->roles & ACCESS_ROLE_TEACHER) && ctx->staff_id > 0)
+        store_bind_int64(s, i++, ctx->staff_id);
+    if ((ctx->roles & ACCESS_ROLE_KEY_WORKER) && ctx->staff_id > 0) {
+        store_bind_int64(s, i++, ctx->staff_id);
+        store_bind_int64(s, i++, ctx->staff_id);
+    }
+    return i;
+}
+
+/* 1 may view, 0 may not, -1 error (see access.h). */
+int access_can_view_learner(const access_ctx *ctx, int64_t learner_id, cairn_err *err) {
+    if (!ctx || !ctx->st || !ctx_sees_some(ctx) || learner_id <= 0) return 0;
+    buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT 1 FROM learner l WHERE l.institution_id = ? AND l.id = ? AND ");
+    access_learner_predicate(ctx, "l.institution_id", "l.id", &sql);
+    store_stmt *q = store_prepare(ctx->st, buf_cstr(&sql), err);
+    buf_free(&sql);
+    if (!q) return -1;
+    store_bind_int64(q, 1, ctx->institution_id);
+    store_bind_int64(q, 2, learner_id);
+    access_learner_predicate_bind(ctx, q, 3);
+    int rc = store_step(q, err);
+    store_finalize(q);
+    if (rc < 0) return -1;
+    return rc == STORE_ROW;
+}
+
+/* ---- routes ---------------------------------------------------------------------- */
+
+/* The rule with route's method and path, or NULL. */
+const access_route_rule *access_route_rule_find(const web_route *route) {
+    if (!route) return NULL;
+    for (size_t i = 0; i < sizeof access_routes / sizeof access_routes[0]; i++)
+        if (strcmp(access_routes[i].method, route->method) == 0 &&
+            strcmp(access_routes[i].path, route->path) == 0)
+            return &access_routes[i];
+    return NULL;
+}
+
+/* Allow / deny / no rule for role_set on route (see access.h). */
+int access_route_allowed(unsigned role_set, const web_route *route) {
+    const access_route_rule *r = access_route_rule_find(route);
+    if (!r) return ACCESS_NO_RULE;
+    if (r->allow & ACCESS_PUBLIC) return ACCESS_ALLOW;
+    if (!(role_set & ACCESS_SIGNED_IN)) return ACCESS_DENY;
+    if (r->allow & ACCESS_SIGNED_IN) return ACCESS_ALLOW;
+    return (role_set & r->allow & ACCESS_ROLES_ALL) ? ACCESS_ALLOW : ACCESS_DENY;
+}
+
+/* The route table and its length. */
+const access_route_rule *access_route_rules(size_t *n) {
+    *n = sizeof access_routes / sizeof access_routes[0];
+    return access_routes;
+}

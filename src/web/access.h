@@ -1,0 +1,145 @@
+/*
+** web/access.h — who may see what: the one place access is decided.
+**
+** Two questions, both answered here and nowhere else:
+**
+**   1. May this set of roles use this route at all?  access_route_allowed()
+**      looks the route up in one table (web/access.c) that has a row for
+**      every route of web/server.c's web_routes[]; the router asks it before
+**      any handler runs.  A route without a row is refused, and the unit test
+**      that walks every route as every role fails.
+**
+**   2. May this person see this learner's record?  access_can_view_learner()
+**      decides by relationship, never by role alone:
+**
+**        administrator, school leader   every learner of their institution
+**        teacher                        learners with an active enrolment in a
+**                                       group they teach (group_staff, any role
+**                                       there but 'key_worker')
+**        key worker                     learners in their caseload
+**                                       (support_assignment) and learners a
+**                                       leader shared with them (learner_share)
+**        anyone else                    nobody (their rooms come later)
+**        a disabled account             nobody, whatever its roles
+**
+**      Pages that list learners use the same rule as an SQL predicate
+**      (access_learner_predicate), so a list never shows a row its detail
+**      page would refuse.
+**
+** Roles are scoped to one institution (account_role); an access_ctx holds
+** the roles of the account in its own institution (account.institution_id).
+** The staff member an account is linked to (account.person_kind = 'staff')
+** is what the relationships are looked up with.
+*/
+#ifndef CAIRN_WEB_ACCESS_H
+#define CAIRN_WEB_ACCESS_H
+#include "base/buf.h"
+#include "base/err.h"
+#include "store/store.h"
+#include "web/server.h"
+#include <stdint.h>
+
+/* ---- roles ---------------------------------------------------------------
+** One bit per row of the role table (school/school_schema.c). */
+enum {
+    ACCESS_ROLE_ADMINISTRATOR    = 1u << 0,
+    ACCESS_ROLE_SCHOOL_LEADER    = 1u << 1,
+    ACCESS_ROLE_KEY_WORKER       = 1u << 2,
+    ACCESS_ROLE_TEACHER          = 1u << 3,
+    ACCESS_ROLE_TEAM_MEMBER      = 1u << 4,
+    ACCESS_ROLE_LEARNER          = 1u << 5,
+    ACCESS_ROLE_GUARDIAN         = 1u << 6,
+    ACCESS_ROLE_EXTERNAL_SERVICE = 1u << 7,
+    ACCESS_ROLE_DPO              = 1u << 8,
+};
+#define ACCESS_ROLE_COUNT  9
+#define ACCESS_ROLES_ALL   ((1u << ACCESS_ROLE_COUNT) - 1)
+/* The roles this issue serves (the web pages of the staff). */
+#define ACCESS_ROLES_STAFF (ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER | \
+                            ACCESS_ROLE_KEY_WORKER | ACCESS_ROLE_TEACHER)
+
+/* Set in a role set for any request with a valid session or API token,
+** whatever roles the account holds (so "signed in, no roles" differs from
+** "anonymous", which is the empty set 0). */
+#define ACCESS_SIGNED_IN   (1u << 29)
+
+/* The bit for a role code ("key_worker"), or 0 if there is no such role. */
+unsigned access_role_parse(const char *code);
+
+/* The code ("key_worker") and the display name ("Key worker") of a single
+** role bit; NULL for anything else.  Static strings. */
+const char *access_role_code(unsigned bit);
+const char *access_role_name(unsigned bit);
+
+/* Append the codes of the roles in set to out, comma-separated
+** ("school_leader, teacher"), or "-" when there are none. */
+void access_roles_format(unsigned set, buf *out);
+
+/* The role codes every role bit stands for, in bit order, for messages:
+** "administrator, school_leader, ...".  Static string. */
+const char *access_role_codes(void);
+
+/* ---- who is asking ------------------------------------------------------- */
+
+typedef struct access_ctx {
+    store   *st;              /* the database to look relationships up in */
+    int64_t  account_id;
+    int64_t  institution_id;  /* the account's institution; 0 = none */
+    int64_t  staff_id;        /* linked staff member; 0 = not linked */
+    unsigned roles;           /* ACCESS_ROLE_* held in institution_id */
+    int      disabled;        /* 1 = the account is disabled: no access at all */
+} access_ctx;
+
+/* Fill *out for account_id from the database (its institution, staff link,
+** roles there and disabled flag), with out->st = st.  CAIRN_ENOTFOUND when
+** there is no such account.  A disabled account loads with roles 0. */
+int access_ctx_load(store *st, int64_t account_id, access_ctx *out, cairn_err *err);
+
+/* ---- learner records ------------------------------------------------------ */
+
+/* May ctx see the record of learner_id (in ctx's institution)?  1 yes,
+** 0 no (also when there is no such learner, or the account is disabled in
+** the database now, even if ctx says otherwise), -1 could not tell (err
+** set; treat as no). */
+int access_can_view_learner(const access_ctx *ctx, int64_t learner_id, cairn_err *err);
+
+/* Append to sql a boolean SQL expression that is true exactly for the
+** learners ctx may see, for a query where inst_col and learner_col name the
+** institution and learner id columns ("l.institution_id", "l.id").  The
+** column names are the programmer's constants, never input.  The
+** expression has '?' parameters; bind them with
+** access_learner_predicate_bind() starting at the index of the first of
+** them, which returns the index after the last.  The text and the bindings
+** depend only on ctx, so one prepared statement serves one ctx. */
+void access_learner_predicate(const access_ctx *ctx, const char *inst_col,
+                              const char *learner_col, buf *sql);
+int  access_learner_predicate_bind(const access_ctx *ctx, store_stmt *s, int first);
+
+/* ---- routes ------------------------------------------------------------------ */
+
+/* Who may use a route: role bits, or one of these two. */
+#define ACCESS_PUBLIC      (1u << 30)   /* anyone, signed in or not */
+/* ACCESS_SIGNED_IN (above) as a rule: any signed-in account */
+
+typedef struct access_route_rule {
+    const char *method;   /* as in web_routes[]: "GET", "POST" ... */
+    const char *path;     /* as in web_routes[]: "/", "/assets/" ... */
+    unsigned    allow;    /* ACCESS_PUBLIC, ACCESS_SIGNED_IN, or role bits */
+} access_route_rule;
+
+enum { ACCESS_NO_RULE = -1, ACCESS_DENY = 0, ACCESS_ALLOW = 1 };
+
+/* The rule for route (by its method and path), or NULL if the table has
+** none. */
+const access_route_rule *access_route_rule_find(const web_route *route);
+
+/* May a request with role_set use route?  role_set is 0 for an anonymous
+** request, else ACCESS_SIGNED_IN | the account's role bits.
+** ACCESS_ALLOW, ACCESS_DENY, or ACCESS_NO_RULE when the route is not in
+** the table (callers refuse it). */
+int access_route_allowed(unsigned role_set, const web_route *route);
+
+/* The whole table (for tests and documentation); *n gets its length. */
+const access_route_rule *access_route_rules(size_t *n);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+** web/audit.h — the append-only, hash-chained audit log.
+**
+** Everything that reads or changes a learner's support record is written
+** here (DESIGN.md): who (account), what (an action code such as
+** "learner.view"), which learner, when, and a short detail without personal
+** data.  Each institution has one chain: event n stores the hash of event
+** n-1 and its own hash
+**
+**     hash = SHA-256( "cairn-audit-v1" \n prev_hash \n institution_id \n id
+**                     \n at \n account_id \n len:action \n learner_id
+**                     \n len:detail )
+**
+** (numbers in decimal, 0 for "none"; lengths in decimal bytes), so changing,
+** removing or reordering any event breaks every hash after it and
+** audit_verify() finds the first broken one.  The database refuses UPDATE
+** and DELETE on audit_event with triggers (web/web_schema.c); the chain
+** catches whoever goes around them.  Removing the newest events leaves a
+** valid shorter chain: keep audit_head()'s answer somewhere else (a daily
+** export) to catch that too.
+**
+** This lives in the web room for now; the support room will own it (and the
+** audit_event table) when it is built.
+*/
+#ifndef CAIRN_WEB_AUDIT_H
+#define CAIRN_WEB_AUDIT_H
+#include "base/crypto.h"
+#include "base/err.h"
+#include "store/store.h"
+#include <stdint.h>
+
+#define AUDIT_ACTION_MAX 64      /* bytes of an action code */
+#define AUDIT_DETAIL_MAX 2000    /* bytes of detail */
+
+/* Append one event to institution_id's chain.  account_id 0 = done by the
+** system or the command line; learner_id 0 = no learner.  action is a code
+** of [a-z0-9_.] ("learner.view"); detail is text (may be NULL), no personal
+** data.  Outside a transaction this takes the institution's audit write
+** lock and commits by itself; inside the caller's transaction it writes in
+** it (the caller holds whatever lock it took; a racing writer then fails on
+** the primary key rather than forking the chain).  -1 with err set on bad
+** input or a database error (nothing written). */
+int audit_log(store *st, int64_t institution_id, int64_t account_id, const char *action,
+              int64_t learner_id, const char *detail, cairn_err *err);
+
+/* Check institution_id's whole chain.  0 = intact (*checked, may be NULL,
+** gets the number of events); 1 = broken: *bad_id (may be NULL) gets the
+** first event that does not verify and err says what is wrong with it
+** (CAIRN_EINVAL); -1 = could not read it (err set). */
+int audit_verify(store *st, int64_t institution_id, int64_t *checked, int64_t *bad_id,
+                 cairn_err *err);
+
+/* The newest event's id and hash (0 and 64 zeros for an empty chain), to
+** keep outside the database. */
+int audit_head(store *st, int64_t institution_id, int64_t *id,
+               char hash[CRYPTO_SHA256_HEX_LEN], cairn_err *err);
+
+#endif

@@ -1,0 +1,159 @@
+/*
+** web/pages_auth.c — the sign-in page (GET/POST /login) and sign-out
+** (POST /logout).
+**
+** Plain server-rendered forms that work without JavaScript: every field has
+** a label and an autocomplete attribute (so password managers work), an
+** error is announced (role="alert") and tied to the fields with
+** aria-describedby.  The gate (web/auth.c) has already checked the CSRF
+** token and where a POST came from before these handlers run.
+*/
+#include "web/auth.h"
+#include "web/html.h"
+#include "web/i18n.h"
+#include <string.h>
+
+/* 1 if next is a safe place to go after signing in: a path on this server
+** ("/..." but not "//..." or "/\..." which browsers read as another host),
+** printable ASCII, at most 512 bytes. */
+static int next_ok(const char *next) {
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\') return 0;
+    size_t n = strlen(next);
+    if (n > 512) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (next[i] <= 0x20 || next[i] >= 0x7F || next[i] == '\\') return 0;
+    return 1;
+}
+
+/* Write the sign-in page into res with status, the user name typed so far
+** (may be NULL) and an error message (a msgid; NULL = none), in the
+** browser's language. */
+static void login_form(web_request *req, web_response *res, int status, const char *username,
+                       const char *error, const char *next) {
+    const i18n_lang *L = i18n_request(req);
+    const char *token = auth_login_token(req, res);
+    buf *b = &res->body;
+    buf_reset(b);
+    res->status = status;
+    html_page_begin(b, L->code, T(L, "Sign in"));
+    html_printf(b, "<h1>%T</h1>\n", T(L, "Sign in"));
+    if (error)
+        html_printf(b, "<p class=\"notice error\" role=\"alert\" id=\"login-error\">%T</p>\n",
+                    T(L, error));
+    html_printf(b, "<form class=\"login\" method=\"post\" action=\"/login\">\n"
+                   "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n", token);
+    if (next_ok(next))
+        html_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%A\">\n", next);
+    html_printf(b, "<p><label for=\"username\">%T</label><br>\n"
+                   "<input id=\"username\" name=\"username\" type=\"text\" "
+                   "autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" "
+                   "required maxlength=\"%d\" value=\"%A\"", T(L, "User name"),
+                AUTH_USERNAME_MAX, username ? username : "");
+    if (error) html_printf(b, " aria-describedby=\"login-error\" aria-invalid=\"true\"");
+    html_printf(b, "></p>\n"
+                   "<p><label for=\"password\">%T</label><br>\n"
+                   "<input id=\"password\" name=\"password\" type=\"password\" "
+                   "autocomplete=\"current-password\" required maxlength=\"%d\"",
+                T(L, "Password"), AUTH_PASSWORD_MAX);
+    if (error) html_printf(b, " aria-describedby=\"login-error\" aria-invalid=\"true\"");
+    html_printf(b, "></p>\n"
+                   "<p><button type=\"submit\">%T</button></p>\n"
+                   "</form>\n"
+                   "<p class=\"muted\">%T</p>\n",
+                T(L, "Sign in"),
+                T(L, "Forgotten your password? Ask an administrator of your school to set a "
+                     "new one."));
+    html_page_end(b);
+}
+
+/* GET /login: the form; a signed-in browser goes on to where it wanted. */
+void page_login_get(web_request *req, web_response *res) {
+    const char *next = web_request_query(req, "next");
+    if (req->session) {
+        web_redirect(res, next_ok(next) ? next : "/");
+        return;
+    }
+    login_form(req, res, 200, NULL, NULL, next);
+}
+
+/* POST /login: check the name and password; on success a new session (the
+** browser's old one, if any, ends), the cookie, and a redirect. */
+void page_login_post(web_request *req, web_response *res) {
+    const char *username = web_request_form(req, "username");
+    const char *password = web_request_form(req, "password");
+    const char *next = web_request_form(req, "next");
+    if (!username || !*username || !password || !*password) {
+        login_form(req, res, 400, username, N_("Enter your user name and your password."), next);
+        return;
+    }
+    cairn_err err = {0};
+    store *st = web_request_store(req, &err);
+    if (!st) {
+        web_log(req, "login: %s", err.msg);
+        web_error_page(res, 503, "Database unavailable",
+                       "The database cannot be reached right now. Please try again in a minute.");
+        return;
+    }
+    auth_login_result result;
+    char token[AUTH_TOKEN_LEN + 1];
+    if (auth_login(st, username, password, req->client_addr, auth_now(), &result, NULL, token,
+                   &err) < 0) {
+        web_log(req, "login: %s", err.msg);
+        web_error_page(res, 500, "Sign-in failed",
+                       "Something went wrong while signing you in. The server log has the details.");
+        return;
+    }
+    switch (result) {
+    case AUTH_LOGIN_OK: {
+        const char *old = auth_session_cookie(req);
+        if (old && auth_session_end(st, old, &err) < 0)
+            web_log(req, "login: ending the old session: %s", err.msg);
+        web_redirect(res, next_ok(next) ? next : "/");
+        auth_cookie_set(req, res, arena_strdup(req->arena, token));
+        auth_login_cookie_clear(req, res);
+        return;
+    }
+    case AUTH_LOGIN_LOCKED:
+        login_form(req, res, 429, username,
+                   N_("Too many failed sign-ins for this user name or from this network. Sign-in "
+                      "is locked for 15 minutes; wait and try again, or ask an administrator."),
+                   next);
+        return;
+    case AUTH_LOGIN_DISABLED:
+        login_form(req, res, 403, username,
+                   N_("This account is disabled. Ask an administrator of your school."), next);
+        return;
+    case AUTH_LOGIN_BAD:
+    default:
+        login_form(req, res, 401, username,
+                   N_("The user name or the password is not right. Check both and try again."),
+                   next);
+        return;
+    }
+}
+
+/* POST /logout: end the session, clear the cookie, back to the form. */
+void page_logout_post(web_request *req, web_response *res) {
+    cairn_err err = {0};
+    const char *token = auth_session_cookie(req);
+    store *st = web_request_store(req, &err);
+    if (token && st && auth_session_end(st, token, &err) < 0)
+        web_log(req, "logout: %s", err.msg);
+    else if (!st)
+        web_log(req, "logout: %s", err.msg);
+    web_redirect(res, "/login");
+    auth_cookie_set(req, res, NULL);
+}
+
+/* "Signed in as NAME" and a sign-out button (see auth.h), in the
+** request's language. */
+void page_auth_signout(web_request *req, buf *b) {
+    const auth_session *s = req->session;
+    if (!s || s->via_api_token) return;
+    const i18n_lang *L = i18n_request(req);
+    html_printf(b, "<form class=\"signout\" method=\"post\" action=\"/logout\">\n<p>");
+    html_printf(b, T(L, "Signed in as <strong>%T</strong> (%T)."), s->display_name, s->username);
+    html_printf(b, "\n<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
+                   "<button type=\"submit\">%T</button></p>\n</form>\n",
+                s->csrf, T(L, "Sign out"));
+}

@@ -1,0 +1,313 @@
+#!/bin/bash
+# tests/cli/test_user_cli.sh — `cairn user` and signing in through the server.
+#
+#   CAIRN=build/rel/cairn bash tests/cli/test_user_cli.sh      (from the repository root)
+#
+# Accounts: add / passwd / role / disable / enable / list / demo-accounts /
+# token, and the clear errors (exit 1 or 2) for bad input.  Then a real
+# server: the start page needs a session, sign-in with the form's CSRF token
+# and a cookie jar, CSRF and cross-site refusals, sign-out, the lock after
+# five wrong passwords, a disabled account, and Secure __Host- cookies behind
+# a TLS proxy.  Runs on SQLite, and on PostgreSQL too when CAIRN_TEST_PG
+# names a test server (see scripts/pg-test.sh).
+#
+# CAIRN_PWHASH_FAST=1 is set: weak password hashing for speed, tests only.
+#
+# Prints one "ok - ..." / "not ok - ..." line per check and ends with
+# "N passed, M failed"; exits non-zero if anything failed.  Needs curl.
+set -u
+
+CAIRN=${CAIRN:-build/rel/cairn}
+export CAIRN_PWHASH_FAST=1
+PASS=0
+FAIL=0
+TMP=$(mktemp -d /tmp/cairn-user.XXXXXX)
+SERVER_PID=""
+PG_DB=""
+PSQL=""
+
+ok()     { PASS=$((PASS + 1)); echo "ok - $*"; }
+not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
+check()  { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+
+finish() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -KILL "$SERVER_PID" 2>/dev/null
+        wait "$SERVER_PID" 2>/dev/null
+    fi
+    if [ -n "$PG_DB" ] && [ -n "$PSQL" ]; then
+        "$PSQL" -q "$CAIRN_TEST_PG" -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1
+    fi
+    rm -rf "$TMP"
+}
+trap finish EXIT
+
+# run EXPECTED-STATUS DESCRIPTION STDIN CMD...: run cairn with STDIN (\n
+# escapes allowed) as its input; out/err in $TMP/out, $TMP/err; check the
+# exit status.
+run() {
+    local want=$1 d=$2 input=$3 got; shift 3
+    printf '%b' "$input" | "$CAIRN" "$@" > "$TMP/out" 2> "$TMP/err"
+    got=$?
+    if [ "$got" = "$want" ]; then ok "$d (exit $got)"; else
+        not_ok "$d (exit $got, expected $want)"; sed 's/^/# /' "$TMP/err" | head -5; fi
+}
+# says FILE REGEX: the file matches.
+says() { grep -qE -- "$2" "$1"; }
+
+# http METHOD URL [curl options...]: body to $TMP/body, headers to
+# $TMP/headers; prints the status ("000" when no answer).
+http() {
+    local m=$1 url=$2; shift 2
+    curl -s --max-time 10 -X "$m" -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' "$@" "$url" 2>/dev/null
+}
+has_header() { tr -d '\r' < "$TMP/headers" | grep -qiE "^$1: $2"; }
+# csrf_of: the csrf field of the page in $TMP/body.
+csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -1; }
+
+# start_server DB LOG [options...]: serve on a free port; sets SERVER_PID, PORT.
+start_server() {
+    local db=$1 log=$2 attempt i code; shift 2
+    for attempt in 1 2 3 4 5 6 7 8; do
+        PORT=$((20000 + (RANDOM % 10000)))
+        "$CAIRN" serve --db "$db" --listen "127.0.0.1:$PORT" --threads 2 "$@" 2> "$log" &
+        SERVER_PID=$!
+        for i in $(seq 1 200); do
+            if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
+            code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
+                   "http://127.0.0.1:$PORT/healthz" 2>/dev/null)
+            [ "$code" = 200 ] && return 0
+            sleep 0.1
+        done
+        if kill -0 "$SERVER_PID" 2>/dev/null; then return 1; fi
+        wait "$SERVER_PID" 2>/dev/null
+        SERVER_PID=""
+        grep -q "already in use" "$log" || return 1
+    done
+    return 1
+}
+
+stop_server() {
+    local i
+    kill -TERM "$SERVER_PID" 2>/dev/null
+    for i in $(seq 1 50); do
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then wait "$SERVER_PID"; SERVER_PID=""; return; fi
+        sleep 0.1
+    done
+    kill -KILL "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=""
+}
+
+# login JAR USER PASSWORD [curl options...]: fetch the form into JAR, post it;
+# prints the status of the POST (body and headers of the POST are kept).
+login() {
+    local jar=$1 user=$2 pw=$3 token; shift 3
+    http GET "$BASE/login" -c "$jar" -b "$jar" "$@" > /dev/null
+    token=$(csrf_of)
+    http POST "$BASE/login" -c "$jar" -b "$jar" --data-urlencode "csrf=$token" \
+        --data-urlencode "username=$user" --data-urlencode "password=$pw" "$@"
+}
+
+# ---- the command line --------------------------------------------------------
+
+cli_suite() {
+    local L=$1 db=$2
+    run 0 "$L: cairn demo --learners 200" "" demo --db "$db" --learners 200
+
+    run 0 "$L: user add with --password-stdin" "a long password\n" \
+        user add Anna --role teacher --staff S0012 --name "Anna Teacher" --password-stdin --db "$db"
+    check "$L: ...says what was added" says "$TMP/out" "user anna added: Anna Teacher, roles teacher, institution DEMO-VET, staff S0012"
+    run 0 "$L: user list" "" user list --db "$db"
+    check "$L: ...shows the new account, lower-cased, with role and staff link" \
+        says "$TMP/out" "^anna +Anna Teacher +teacher +DEMO-VET +S0012 +active"
+    run 1 "$L: a taken user name is refused" "a long password\n" \
+        user add ANNA --role teacher --password-stdin --db "$db"
+    check "$L: ...saying it is taken" says "$TMP/err" 'user name "anna" is taken'
+    run 2 "$L: an unknown role is wrong usage" "a long password\n" \
+        user add bob --role teachr --password-stdin --db "$db"
+    check "$L: ...naming it and listing the roles" says "$TMP/err" 'unknown role "teachr" \(roles: administrator, school_leader'
+    run 1 "$L: an unknown staff reference is refused" "a long password\n" \
+        user add bob --role teacher --staff S9999 --password-stdin --db "$db"
+    check "$L: ...saying which" says "$TMP/err" 'no staff member with the reference "S9999"'
+    run 1 "$L: a short password is refused" "short\n" \
+        user add bob --role teacher --password-stdin --db "$db"
+    check "$L: ...saying how long it must be" says "$TMP/err" "too short: use at least 10"
+    run 2 "$L: without --password-stdin and no terminal it will not guess" "" \
+        user add bob --role teacher --db "$db"
+    check "$L: ...and says how to give the password" says "$TMP/err" "password-stdin"
+    run 1 "$L: an empty standard input gives no password" "" \
+        user add bob --role teacher --password-stdin --db "$db"
+    run 2 "$L: add without --role" "a long password\n" user add bob --password-stdin --db "$db"
+    run 2 "$L: a password on the command line is not taken" "" \
+        user add bob secretpassword --role teacher --db "$db"
+    run 1 "$L: a bad user name is refused" "a long password\n" \
+        user add "bob smith" --role teacher --password-stdin --db "$db"
+    check "$L: ...saying which characters are allowed" says "$TMP/err" "letters a-z, digits"
+    run 2 "$L: an unknown action" "" user frobnicate --db "$db"
+    run 2 "$L: no action" "" user
+    run 0 "$L: cairn help lists user" "" help
+    check "$L: ...with its summary" says "$TMP/out" "^  user "
+    "$CAIRN" user list --db "$db" > "$TMP/out" 2>&1
+    check "$L: ...only anna exists" bash -c "[ \$(grep -c 'DEMO-VET' '$TMP/out') = 1 ]"
+
+    run 0 "$L: user passwd" "a new long password\n" user passwd anna --password-stdin --db "$db"
+    check "$L: ...says sessions ended" says "$TMP/out" "sessions were ended"
+    run 1 "$L: passwd of an unknown user" "a new long password\n" \
+        user passwd nobody --password-stdin --db "$db"
+    check "$L: ...says there is no such user" says "$TMP/err" 'there is no user "nobody"'
+    run 0 "$L: user role --add key_worker" "" user role anna --add key_worker --db "$db"
+    run 1 "$L: giving a role twice" "" user role anna --add key_worker --db "$db"
+    check "$L: ...says it is already there" says "$TMP/err" "already has the role key_worker"
+    run 0 "$L: user role --remove teacher" "" user role anna --remove teacher --db "$db"
+    run 1 "$L: removing a role it lacks" "" user role anna --remove teacher --db "$db"
+    run 2 "$L: --add and --remove together" "" user role anna --add teacher --remove key_worker --db "$db"
+    run 2 "$L: role with an unknown role" "" user role anna --add boss --db "$db"
+    run 1 "$L: role of an unknown user" "" user role nobody --add teacher --db "$db"
+    "$CAIRN" user list --db "$db" > "$TMP/out" 2>&1
+    check "$L: list shows the changed roles" says "$TMP/out" "^anna +Anna Teacher +key_worker "
+    run 0 "$L: user role --add teacher again" "" user role anna --add teacher --db "$db"
+    run 0 "$L: user disable" "" user disable anna --db "$db"
+    "$CAIRN" user list --db "$db" > "$TMP/out" 2>&1
+    check "$L: list shows it disabled" says "$TMP/out" "^anna .* disabled "
+    run 1 "$L: disable an unknown user" "" user disable nobody --db "$db"
+
+    run 0 "$L: user demo-accounts" "" user demo-accounts --db "$db"
+    check "$L: ...prints the four accounts with their passwords" bash -c \
+        "grep -qE '^  admin +cairn-demo-admin +administrator' '$TMP/out' &&
+         grep -qE '^  leader +cairn-demo-leader +school_leader +staff S0001' '$TMP/out' &&
+         grep -qE '^  keyworker +cairn-demo-keyworker +key_worker +staff S[0-9]+ .*caseload of [1-9] learners' '$TMP/out' &&
+         grep -qE '^  teacher +cairn-demo-teacher +teacher +staff S[0-9]+ .*teaches [1-9][0-9]* groups' '$TMP/out'"
+    run 0 "$L: demo-accounts again" "" user demo-accounts --db "$db"
+    check "$L: ...leaves them as they are" bash -c "[ \$(grep -c 'already there' '$TMP/out') = 4 ]"
+    run 0 "$L: user token" "" user token teacher --name script --days 30 --db "$db"
+    check "$L: ...prints a cairn_ token once" says "$TMP/out" "^cairn_[0-9a-f]{64}$"
+    run 2 "$L: token without --name" "" user token teacher --db "$db"
+}
+
+# ---- through the server --------------------------------------------------------
+
+server_suite() {
+    local L=$1 db=$2 log="$TMP/serve-$1.log" code token sess
+    if ! start_server "$db" "$log"; then
+        not_ok "$L: server starts"; sed 's/^/# /' "$log" | tail -20; return
+    fi
+    ok "$L: server starts (port $PORT)"
+    BASE="http://127.0.0.1:$PORT"
+    local jar="$TMP/jar-$L"
+    rm -f "$jar"
+
+    code=$(http GET "$BASE/")
+    check "$L: GET / without a session is 303" [ "$code" = 303 ]
+    check "$L: ...to /login" has_header Location "/login"
+    code=$(http GET "$BASE/login" -c "$jar" -b "$jar")
+    check "$L: GET /login is 200" [ "$code" = 200 ]
+    check "$L: ...sets the pre-sign-in cookie HttpOnly, SameSite=Strict" \
+        has_header Set-Cookie "cairn_login=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict"
+    check "$L: ...has labelled fields with autocomplete" bash -c \
+        "grep -q '<label for=\"username\">' '$TMP/body' && grep -q 'autocomplete=\"username\"' '$TMP/body' &&
+         grep -q '<label for=\"password\">' '$TMP/body' && grep -q 'autocomplete=\"current-password\"' '$TMP/body'"
+    check "$L: ...and works without JavaScript (a plain POST form, no script)" bash -c \
+        "grep -q '<form class=\"login\" method=\"post\" action=\"/login\">' '$TMP/body' && ! grep -qi '<script' '$TMP/body'"
+    token=$(csrf_of)
+    check "$L: ...carries a CSRF token" [ ${#token} = 64 ]
+
+    code=$(http POST "$BASE/login" -c "$jar" -b "$jar" --data-urlencode "username=teacher" \
+           --data-urlencode "password=cairn-demo-teacher")
+    check "$L: POST /login without the CSRF token is 403" [ "$code" = 403 ]
+    code=$(http POST "$BASE/login" -c "$jar" -b "$jar" --data-urlencode "csrf=$token" \
+           --data-urlencode "username=teacher" --data-urlencode "password=cairn-demo-teacher")
+    check "$L: POST /login with the token is 303" [ "$code" = 303 ]
+    check "$L: ...to /" has_header Location "/"
+    check "$L: ...sets the session cookie HttpOnly, SameSite=Lax, not Secure on plain HTTP" bash -c \
+        "tr -d '\r' < '$TMP/headers' | grep -qE '^Set-Cookie: cairn_session=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Lax$'"
+    sess=$(awk '$6 == "cairn_session" { print $7 }' "$jar")
+    code=$(http GET "$BASE/" -b "$jar" -c "$jar")
+    check "$L: GET / signed in is 200" [ "$code" = 200 ]
+    check "$L: ...names who is signed in" says "$TMP/body" "Signed in as <strong>"
+    check "$L: ...and shows the school" says "$TMP/body" "Active learners"
+    token=$(csrf_of)
+    code=$(http POST "$BASE/logout" -b "$jar" -c "$jar")
+    check "$L: POST /logout without the CSRF token is 403" [ "$code" = 403 ]
+    code=$(http POST "$BASE/logout" -b "$jar" -c "$jar" --data "csrf=0000")
+    check "$L: POST /logout with a wrong token is 403" [ "$code" = 403 ]
+    code=$(http POST "$BASE/logout" -b "$jar" -c "$jar" --data "csrf=$token" -H "Sec-Fetch-Site: cross-site")
+    check "$L: a cross-site POST is 403 even with the token" [ "$code" = 403 ]
+    code=$(http POST "$BASE/logout" -b "$jar" -c "$jar" --data "csrf=$token" -H "Origin: http://evil.example")
+    check "$L: a POST from another Origin is 403" [ "$code" = 403 ]
+    code=$(http GET "$BASE/" -b "$jar")
+    check "$L: ...and the session survived all of them" [ "$code" = 200 ]
+    code=$(http POST "$BASE/logout" -b "$jar" -c "$jar" --data "csrf=$token" -H "Origin: $BASE" \
+           -H "Sec-Fetch-Site: same-origin")
+    check "$L: POST /logout with the token is 303 to /login" bash -c "[ $code = 303 ] && tr -d '\r' < '$TMP/headers' | grep -q '^Location: /login'"
+    check "$L: ...and clears the cookie" has_header Set-Cookie "cairn_session=; .*Max-Age=0"
+    code=$(http GET "$BASE/" -b "cairn_session=$sess")
+    check "$L: the old session token no longer works" [ "$code" = 303 ]
+
+    rm -f "$jar"
+    code=$(login "$jar" leader cairn-demo-leader)
+    check "$L: the school leader signs in" [ "$code" = 303 ]
+    code=$(http GET "$BASE/" -b "$jar")
+    check "$L: ...and sees the start page" [ "$code" = 200 ]
+    rm -f "$jar"
+
+    for i in 1 2 3 4; do
+        code=$(login "$jar" keyworker "wrong password $i")
+        check "$L: wrong password $i is 401" [ "$code" = 401 ]
+    done
+    check "$L: ...saying name or password is not right" says "$TMP/body" "user name or the password is not right"
+    code=$(login "$jar" keyworker "wrong password 5")
+    check "$L: the fifth wrong password is 429" [ "$code" = 429 ]
+    check "$L: ...with a clear locked message" says "$TMP/body" "Sign-in is locked for 15 minutes"
+    code=$(login "$jar" keyworker cairn-demo-keyworker)
+    check "$L: then even the right password is refused (locked)" [ "$code" = 429 ]
+    code=$(login "$jar" anna "a new long password")
+    check "$L: a disabled account cannot sign in (403)" [ "$code" = 403 ]
+    check "$L: ...and is told so" says "$TMP/body" "This account is disabled"
+    stop_server
+
+    # Behind a TLS proxy: Secure __Host- cookies.
+    if ! start_server "$db" "$log" --behind-proxy; then
+        not_ok "$L: server starts --behind-proxy"; sed 's/^/# /' "$log" | tail -20; return
+    fi
+    BASE="http://127.0.0.1:$PORT"
+    rm -f "$jar"
+    code=$(login "$jar" admin cairn-demo-admin -H "X-Forwarded-Proto: https" -H "X-Forwarded-For: 203.0.113.9")
+    check "$L: behind a proxy, sign-in over https is 303" [ "$code" = 303 ]
+    check "$L: ...with a Secure __Host-cairn cookie" \
+        has_header Set-Cookie "__Host-cairn=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Lax; Secure"
+    stop_server
+}
+
+# ---- run ------------------------------------------------------------------------
+
+if [ ! -x "$CAIRN" ]; then
+    not_ok "CAIRN=$CAIRN is not an executable (build it with make)"
+    echo "$PASS passed, $FAIL failed"; exit 1
+fi
+if ! command -v curl >/dev/null 2>&1; then
+    not_ok "curl is not installed (make deps installs it)"
+    echo "$PASS passed, $FAIL failed"; exit 1
+fi
+
+cli_suite sqlite "$TMP/t.db"
+server_suite sqlite "$TMP/t.db"
+
+if [ -n "${CAIRN_TEST_PG:-}" ]; then
+    PSQL=$(command -v psql 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1)
+    PG_DB="cairn_user_$$"
+    if [ -z "$PSQL" ] || [ ! -x "$PSQL" ]; then
+        not_ok "postgres: psql not found (needed to create a test database)"
+        PG_DB=""
+    elif ! "$PSQL" -q "$CAIRN_TEST_PG" -c "CREATE DATABASE $PG_DB" >/dev/null 2>"$TMP/pg.err"; then
+        not_ok "postgres: create database $PG_DB: $(head -1 "$TMP/pg.err")"
+        PG_DB=""
+    else
+        PGURL=$(printf '%s' "$CAIRN_TEST_PG" | sed "s|/postgres?|/$PG_DB?|")
+        cli_suite postgres "$PGURL"
+        server_suite postgres "$PGURL"
+    fi
+fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
