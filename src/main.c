@@ -380,6 +380,74 @@ static void score_print(const risk_score_summary *s) {
     }
 }
 
+/* ---- rules -------------------------------------------------------------------- */
+
+/* Read all of path into b; 0 or -1 with err set. */
+static int file_slurp(const char *path, buf *b, cairn_err *err) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return err_set(err, CAIRN_EIO, "cannot read %s: %s", path, strerror(errno));
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(b, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) return err_set(err, CAIRN_EIO, "cannot read %s", path);
+    return 0;
+}
+
+/* `cairn rules`: show the early-warning thresholds, or store a new version. */
+static int cmd_rules(int argc, char **argv) {
+    static const struct option opts[] = {LONGOPT_DB, LONGOPT_HELP,
+        {"institution", required_argument, 0, 'i'}, {"file", required_argument, 0, 'f'},
+        {"by", required_argument, 0, 'b'}, LONGOPT_END};
+    const char *db = NULL, *inst_code = NULL, *file = NULL, *by = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'd') db = optarg;
+        else if (c == 'i') inst_code = optarg;
+        else if (c == 'f') file = optarg;
+        else if (c == 'b') by = optarg;
+        else if (c == 'h') { usage_print(command_find("rules"), stdout); return EXIT_OK; }
+        else return usage_error("rules", "%s", "unknown option");
+    }
+    const char *verb = optind < argc ? argv[optind] : "show";
+    int set = !strcmp(verb, "set");
+    if (!set && strcmp(verb, "show"))
+        return usage_error("rules", "unknown action \"%s\": use show or set", verb);
+    const char *json = set && optind + 1 < argc ? argv[optind + 1] : NULL;
+    if (set && !json == !file)
+        return usage_error("rules", "%s", "set needs the changes as one JSON argument or --file F");
+    if (optind + (set ? (json ? 2 : 1) : (optind < argc)) != argc)
+        return usage_error("rules", "%s", "too many arguments");
+    cairn_err err = {0};
+    buf text = BUF_INIT, out = BUF_INIT;
+    if (file && file_slurp(file, &text, &err) < 0) {
+        fprintf(stderr, "cairn rules: %s\n", err.msg);
+        return EXIT_FAIL;
+    }
+    store *st = db_open_current(db_url(db), &err);
+    int64_t inst = 0;
+    int rc = st ? school_institution_resolve(st, inst_code, &inst, &err) : -1;
+    if (rc == 0 && set) {
+        const char *who = by ? by : getenv("USER");
+        rc = risk_rules_set(st, inst, json ? json : buf_cstr(&text), who && *who ? who : "cairn",
+                            &err);
+    }
+    risk_rules r;
+    if (rc == 0) rc = risk_rules_load(st, inst, &r, &err);
+    if (rc == 0) {
+        risk_rules_json(&r, &out);
+        printf("rule set version %d%s\n%s\n", r.version, set ? " (now in use)" : "",
+               buf_cstr(&out));
+    } else {
+        fprintf(stderr, "cairn rules: %s\n%s", err.msg, set ? "nothing was changed\n" : "");
+    }
+    buf_free(&text);
+    buf_free(&out);
+    if (st) store_close(st);
+    return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
 static int cmd_score(int argc, char **argv) {
     static const struct option opts[] = {LONGOPT_DB, LONGOPT_HELP,
         {"institution", required_argument, 0, 'i'}, {"asof", required_argument, 0, 'a'},
@@ -556,11 +624,16 @@ static int cmd_train(int argc, char **argv) {
 
 /* `cairn evaluate --table FILE ...`: the model on a table without events. */
 static int evaluate_table(const char *path, const char *target, const char *positive,
-                          const char *const *without, int folds, uint64_t seed,
-                          const char *calib) {
+                          const char *const *without, const char *const *categorical,
+                          int folds, uint64_t seed, const char *calib) {
     risk_table_opts to = {0};
     to.target = target;
     to.positive = positive;
+    /* "@uci-dropout" names the code columns of the UCI data set at once. */
+    if (categorical[0] && !strcmp(categorical[0], "@uci-dropout"))
+        to.categorical = risk_table_uci_categorical;
+    else if (categorical[0])
+        to.categorical = categorical;
     char name[512];
     if (!without[0]) snprintf(name, sizeof name, "all columns");
     else {
@@ -573,9 +646,11 @@ static int evaluate_table(const char *path, const char *target, const char *posi
     risk_cv_opts cv = {0};
     cv.folds = folds;
     cv.seed = seed;
-    cv.calib = !calib || !strcmp(calib, "isotonic") ? RISK_CALIB_ISOTONIC
-             : !strcmp(calib, "platt")               ? RISK_CALIB_PLATT
-                                                     : RISK_CALIB_NONE;
+    /* Platt by default: on tables like UCI's, isotonic steps cost a little
+    ** Brier score and ranking, Platt changes neither (see docs/risk.md). */
+    cv.calib = !calib || !strcmp(calib, "platt") ? RISK_CALIB_PLATT
+             : !strcmp(calib, "isotonic")        ? RISK_CALIB_ISOTONIC
+                                                 : RISK_CALIB_NONE;
     risk_train_opts o;
     risk_table_train_defaults(&o);
     o.nthread = 1;   /* a few thousand rows: one thread, which never waits on another */
@@ -601,13 +676,14 @@ static int cmd_evaluate(int argc, char **argv) {
         {"table", required_argument, 0, 'T'}, {"target", required_argument, 0, 't'},
         {"positive", required_argument, 0, 'p'}, {"without", required_argument, 0, 'w'},
         {"seed", required_argument, 0, 's'}, {"calibration", required_argument, 0, 'C'},
-        LONGOPT_END};
-    enum { MAX_WITHOUT = 32 };
+        {"categorical", required_argument, 0, 'K'}, LONGOPT_END};
+    enum { MAX_WITHOUT = 32, MAX_CATEGORICAL = 64 };
     const char *db = NULL, *inst_code = NULL, *table = NULL, *target = NULL, *positive = NULL;
     const char *calib = NULL;
     const char *without[MAX_WITHOUT + 1] = {0};
+    const char *categorical[MAX_CATEGORICAL + 1] = {0};
     const char *allow[RISK_ATTR_COUNT];
-    int horizons[RISK_HORIZONS_MAX], json = 0, c, nwithout = 0, folds = 0;
+    int horizons[RISK_HORIZONS_MAX], json = 0, c, nwithout = 0, ncategorical = 0, folds = 0;
     long v;
     uint64_t seed = 42;
     risk_train_config cfg = {0};
@@ -657,6 +733,11 @@ static int cmd_evaluate(int argc, char **argv) {
                 return usage_error("evaluate", "at most %d --without prefixes", MAX_WITHOUT);
             without[nwithout++] = optarg;
             break;
+        case 'K':
+            if (ncategorical == MAX_CATEGORICAL)
+                return usage_error("evaluate", "at most %d --categorical columns", MAX_CATEGORICAL);
+            categorical[ncategorical++] = optarg;
+            break;
         case 's':
             if ((v = parse_count(optarg)) < 0)
                 return usage_error("evaluate", "--seed \"%s\" must be a whole number", optarg);
@@ -681,11 +762,12 @@ static int cmd_evaluate(int argc, char **argv) {
             return usage_error("evaluate", "%s", "--table evaluates a file: --db, --institution, "
                                "--horizons, --allow-attribute, --gap-tolerance and --json do not "
                                "apply");
-        return evaluate_table(table, target, positive, without, folds ? folds : 5, seed, calib);
+        return evaluate_table(table, target, positive, without, categorical,
+                              folds ? folds : 5, seed, calib);
     }
-    if (target || positive || nwithout || calib)
-        return usage_error("evaluate", "%s", "--target, --positive, --without and --calibration "
-                           "go with --table FILE");
+    if (target || positive || nwithout || ncategorical || calib)
+        return usage_error("evaluate", "%s", "--target, --positive, --without, --categorical "
+                           "and --calibration go with --table FILE");
     eo.folds = folds;
     eo.lead_time = 1;
     cairn_err err = {0};
@@ -976,6 +1058,13 @@ static const command commands[] = {
     {"demo", "create a realistic demo school",
      "cairn demo [--db URL] [--learners N] [--seed S] [--years Y] [--if-empty] [--out DIR]\n"
      "  --out DIR writes the import files instead of loading them", cmd_demo},
+    {"rules", "show or change the early-warning thresholds (versioned)",
+     "cairn rules [--db URL] [--institution CODE] [show]\n"
+     "cairn rules [--db URL] [--institution CODE] [--by NAME] set JSON | set --file F\n"
+     "  JSON names only the rules to change, e.g. '{\"attendance_low\": 85}' or\n"
+     "  '{\"missing_work\": {\"enabled\": false}}'.  Each change stores a new version;\n"
+     "  scores record the version that produced them.  See docs/risk.md.",
+     cmd_rules},
     {"score", "flag the learners who need a look, as of a day",
      "cairn score [--db URL] [--institution CODE] [--asof YYYY-MM-DD] [--capacity N]\n"
      "            [--selective M] [--top K] [--json]\n"
@@ -1003,7 +1092,8 @@ static const command commands[] = {
      "cairn evaluate [--db URL] [--institution CODE] [--horizons 4,8,16]\n"
      "               [--allow-attribute NAME]... [--folds K] [--gap-tolerance 0.10] [--json]\n"
      "cairn evaluate --table FILE --target COLUMN --positive VALUE [--without PREFIX]...\n"
-     "               [--folds 5] [--seed S] [--calibration isotonic|platt|none]\n"
+     "               [--categorical NAME|@uci-dropout]... [--folds 5] [--seed S]\n"
+     "               [--calibration platt|isotonic|none]\n"
      "  On the school's history: ROC AUC, PR AUC, precision and recall at the top 5/10/20 %\n"
      "  and at the tiers, Brier, calibration, warning time and fairness by group, for the\n"
      "  rules and for the model.  Time-aware (learn from earlier years, judge the latest)\n"
