@@ -117,4 +117,65 @@ typedef struct school_group_summary {
 int school_group_summaries(store *st, int64_t institution_id,
                            school_group_summary **rows, size_t *n, cairn_err *err);
 
+/* One learner's identity and the enrolment that matters most now (an
+** active one, else the latest), for the learner page. */
+typedef struct school_learner_info {
+    int64_t id;
+    char    ref[65], given_name[101], family_name[101], birth_date[11];
+    int     has_enrolment;
+    char    programme_code[65], programme_name[201];
+    char    group_code[65], group_name[201];
+    char    start_date[11], expected_end_date[11], exit_date[11];
+    char    status[16];          /* "active", "paused", "completed", ... */
+} school_learner_info;
+
+/* Read learner_id of the institution into *out: 1 found, 0 no such
+** learner, -1 error. */
+int school_learner_get(store *st, int64_t institution_id, int64_t learner_id,
+                       school_learner_info *out, cairn_err *err);
+
+/* One week of a learner's events (Monday to Sunday). */
+typedef struct school_week {
+    int32_t week_start;          /* the Monday, days since 1970-01-01 */
+    int     present, late, excused, unexcused;   /* attendance sessions */
+    int     results, failed, missing;            /* assessments dated that week */
+    int     incidents, serious;                  /* behaviour (serious: severity 2-3) */
+    int     active_days;                         /* days with learning-platform activity */
+} school_week;
+
+/* The weeks weeks ending with the week of last_day, oldest first, into
+** out[0..weeks). */
+int school_learner_weeks(store *st, int64_t institution_id, int64_t learner_id,
+                         int32_t last_day, int weeks, school_week *out, cairn_err *err);
+
+/* A class group by code. */
+typedef struct school_group_info {
+    int64_t id;
+    char    code[65], name[201], programme_code[65], programme_name[201];
+} school_group_info;
+
+/* Find group code of the institution: 1 found, 0 none, -1 error. */
+int school_group_find(store *st, int64_t institution_id, const char *code,
+                      school_group_info *out, cairn_err *err);
+
+#define SCHOOL_WEEKS_MAX 26
+
+/* One learner's weekly attendance in a group. */
+typedef struct school_group_week_row {
+    int64_t learner_id;
+    char    ref[65], given_name[101], family_name[101];
+    int     attended[SCHOOL_WEEKS_MAX];   /* present or late sessions */
+    int     recorded[SCHOOL_WEEKS_MAX];   /* sessions recorded */
+} school_group_week_row;
+
+/* The learners enrolled in group_id at some time in the weeks (enrolment
+** started by the last day, not left before the first), ordered by family
+** and given name, with
+** their attendance in the weeks (<= SCHOOL_WEEKS_MAX) weeks ending with the
+** week of last_day; *week_start gets the first Monday.  *rows malloc'd;
+** caller frees. */
+int school_group_attendance_weeks(store *st, int64_t institution_id, int64_t group_id,
+                                  int32_t last_day, int weeks, int32_t *week_start,
+                                  school_group_week_row **rows, size_t *n, cairn_err *err);
+
 #endif

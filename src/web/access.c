@@ -22,6 +22,15 @@ static const access_route_rule access_routes[] = {
     { "GET",  "/login",   ACCESS_PUBLIC },
     { "POST", "/login",   ACCESS_PUBLIC },
     { "POST", "/logout",  ACCESS_SIGNED_IN },
+    /* the pages (web/pages_dashboard.c, web/pages_learner.c); the record
+    ** itself is checked by relationship in the handler */
+    { "GET",  "/dashboard",   ACCESS_ROLES_STAFF },
+    { "GET",  "/programmes",  ACCESS_ROLES_STAFF },
+    { "GET",  "/learners/",   ACCESS_ROLES_STAFF },
+    /* a group's attendance: leaders, administrators and its teachers
+    ** (access_can_view_group) */
+    { "GET",  "/groups/",     ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER |
+                              ACCESS_ROLE_TEACHER },
 };
 
 /* ---- roles -------------------------------------------------------------------- */
@@ -198,6 +207,33 @@ int access_can_view_learner(const access_ctx *ctx, int64_t learner_id, cairn_err
     store_bind_int64(q, 1, ctx->institution_id);
     store_bind_int64(q, 2, learner_id);
     access_learner_predicate_bind(ctx, q, 3);
+    int rc = store_step(q, err);
+    store_finalize(q);
+    if (rc < 0) return -1;
+    return rc == STORE_ROW;
+}
+
+/* 1 may view the group, 0 may not, -1 error (see access.h).  Asks the
+** database whether the account is still enabled, as the learner check does. */
+int access_can_view_group(const access_ctx *ctx, int64_t group_id, cairn_err *err) {
+    if (!ctx || !ctx->st || !ctx_sees_some(ctx) || group_id <= 0) return 0;
+    int sees_all = ctx_sees_all(ctx);
+    if (!sees_all && !((ctx->roles & ACCESS_ROLE_TEACHER) && ctx->staff_id > 0)) return 0;
+    buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT 1 FROM class_group g WHERE g.institution_id = ? AND g.id = ?"
+                   " AND EXISTS (SELECT 1 FROM account acc_a WHERE acc_a.id = ?"
+                   " AND acc_a.disabled = 0)");
+    if (!sees_all)
+        buf_puts(&sql, " AND EXISTS (SELECT 1 FROM group_staff acc_g"
+                       " WHERE acc_g.institution_id = g.institution_id AND acc_g.group_id = g.id"
+                       " AND acc_g.staff_id = ? AND acc_g.role <> 'key_worker')");
+    store_stmt *q = store_prepare(ctx->st, buf_cstr(&sql), err);
+    buf_free(&sql);
+    if (!q) return -1;
+    store_bind_int64(q, 1, ctx->institution_id);
+    store_bind_int64(q, 2, group_id);
+    store_bind_int64(q, 3, ctx->account_id);
+    if (!sees_all) store_bind_int64(q, 4, ctx->staff_id);
     int rc = store_step(q, err);
     store_finalize(q);
     if (rc < 0) return -1;

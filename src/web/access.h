@@ -115,6 +115,13 @@ void access_learner_predicate(const access_ctx *ctx, const char *inst_col,
                               const char *learner_col, buf *sql);
 int  access_learner_predicate_bind(const access_ctx *ctx, store_stmt *s, int first);
 
+/* May ctx see the group group_id (in ctx's institution) as a whole — its
+** weekly attendance, say?  Administrators and school leaders see every
+** group; a teacher the groups they teach (group_staff, any role there but
+** 'key_worker'); nobody else.  1 yes, 0 no (also for an unknown group or a
+** disabled account), -1 could not tell (err set; treat as no). */
+int access_can_view_group(const access_ctx *ctx, int64_t group_id, cairn_err *err);
+
 /* ---- routes ------------------------------------------------------------------ */
 
 /* Who may use a route: role bits, or one of these two. */

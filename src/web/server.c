@@ -19,6 +19,7 @@
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/i18n.h"
+#include "web/pages.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -57,7 +58,11 @@ static void page_asset(web_request *req, web_response *res);
 ** row in the access table of web/access.c (who may use it); a route without
 ** one is refused, and tests/unit/test_access.c fails. */
 static const web_route web_routes[] = {
-    { "GET",  WEB_EXACT,  "/",        page_home        },
+    { "GET",  WEB_EXACT,  "/",        page_root        },
+    { "GET",  WEB_EXACT,  "/dashboard",  page_dashboard },
+    { "GET",  WEB_EXACT,  "/programmes", page_home      },
+    { "GET",  WEB_PREFIX, "/learners/",  page_learner   },
+    { "GET",  WEB_PREFIX, "/groups/",    page_group     },
     { "GET",  WEB_EXACT,  "/healthz", page_healthz     },
     { "GET",  WEB_PREFIX, "/assets/", page_asset       },
     { "GET",  WEB_EXACT,  "/login",   page_login_get   },
@@ -898,16 +903,16 @@ static void home_groups(buf *b, const i18n_lang *L, const school_group_summary *
                 "<th scope=\"col\" class=\"num\">%T</th></tr></thead>\n<tbody>\n",
                 T(L, "Group"), T(L, "Code"), T(L, "Active learners"));
         }
-        html_printf(b, "<tr><th scope=\"row\">%T</th><td class=\"code\">%T</td>"
-                       "<td class=\"num\">%T</td></tr>\n",
-                    g->group_name[0] ? g->group_name : g->group_code, g->group_code,
+        html_printf(b, "<tr><th scope=\"row\"><a href=\"/groups/%U\">%T</a></th>"
+                       "<td class=\"code\">%T</td><td class=\"num\">%T</td></tr>\n",
+                    g->group_code, g->group_name[0] ? g->group_name : g->group_code, g->group_code,
                     i18n_format_int(L, g->learners_active, num, sizeof num));
         if (i + 1 == n || strcmp(g->programme_code, rows[i + 1].programme_code) != 0)
             html_printf(b, "</tbody>\n</table>\n</section>\n");
     }
 }
 
-/* GET /: the signed-in account's institution's programmes and groups with
+/* GET /programmes: the signed-in account's institution's programmes and groups with
 ** active learner counts, read-only, and a sign-out button; the access table
 ** lets only signed-in staff here.  Without a session (a test calling the
 ** handler directly) the only institution is shown.  In the account's or
@@ -953,8 +958,8 @@ static void page_home(web_request *req, web_response *res) {
     }
     buf *b = &res->body;
     html_page_begin(b, L->code, T(L, "Programmes and groups"));
+    page_nav(req, b, "/programmes");
     html_printf(b, "<h1>%T</h1>\n", T(L, "Programmes and groups"));
-    page_auth_signout(req, b);
     if (n == 0) {
         html_printf(b, "<p class=\"notice\">");
         html_printf(b, T(L, "This school has no groups yet \xE2\x80\x94 add them with "

@@ -286,14 +286,14 @@ else
            --data-urlencode "csrf=$token" --data-urlencode "username=lang" \
            --data-urlencode "password=i18n test password")
     check "signing in works with an Arabic browser" [ "$code" = 303 ]
-    code=$(http_get "$B/" -b "$jar" -H "Accept-Language: ar")
+    code=$(http_get "$B/programmes" -b "$jar" -H "Accept-Language: ar")
     check "the start page in Arabic: right to left, translated, Arabic-Indic digits" \
         bash -c "[ $code = 200 ] && grep -qF '<html lang=\"ar\" dir=\"rtl\">' '$TMP/body' &&
                  grep -qF '<h1>البرامج والمجموعات</h1>' '$TMP/body' &&
                  grep -qF 'المتعلمون النشطون' '$TMP/body' &&
                  grep -qE '<td class=\"num\">(٠|١|٢|٣|٤|٥|٦|٧|٨|٩)+</td>' '$TMP/body' &&
                  ! grep -qE '<td class=\"num\">[0-9]+</td>' '$TMP/body'"
-    code=$(http_get "$B/" -b "$jar" -H "Accept-Language: uk")
+    code=$(http_get "$B/programmes" -b "$jar" -H "Accept-Language: uk")
     check "...and in Ukrainian for a Ukrainian browser" \
         bash -c "[ $code = 200 ] && grep -qF 'Освітні програми та групи' '$TMP/body' &&
                  grep -qE '<p>[0-9 ]+ активн' '$TMP/body'"

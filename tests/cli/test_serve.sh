@@ -161,7 +161,7 @@ suite() {
            --data-urlencode "username=servetest" --data-urlencode "password=serve test password")
     check "$L: signing in is 303" [ "$code" = 303 ]
 
-    code=$(http_get "$base/" -b "$jar")
+    code=$(http_get "$base/programmes" -b "$jar")
     check "$L: GET / is 200" [ "$code" = 200 ]
     check "$L: / is text/html" has_header Content-Type 'text/html; charset=utf-8'
     check "$L: / has Content-Security-Policy default-src 'self'" \
@@ -183,7 +183,7 @@ suite() {
     check "$L: / shows active learner counts" grep -q 'Active learners' "$TMP/body"
     check "$L: / has no inline script" bash -c "! grep -qi '<script' '$TMP/body'"
 
-    code=$(http_get "$base/" -I -b "$jar")
+    code=$(http_get "$base/programmes" -I -b "$jar")
     check "$L: HEAD / is 200" [ "$code" = 200 ]
 
     code=$(http_get "$base/assets/cairn.css")
@@ -204,8 +204,8 @@ suite() {
     code=$(http_get "$base/healthz" -X DELETE)
     check "$L: DELETE /healthz is 405" [ "$code" = 405 ]
 
-    code=$(http_get "$base/?learner=Secret-Name-42" -b "$jar")
-    check "$L: a query string does not change /" [ "$code" = 200 ]
+    code=$(http_get "$base/programmes?learner=Secret-Name-42" -b "$jar")
+    check "$L: a query string does not change /programmes" [ "$code" = 200 ]
     sleep 0.2   # the access line is written when the response has gone out
     check "$L: the access log has a line per request (method, path, status, ms)" \
         grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z req=[0-9]+ GET /healthz 200 [0-9.]+ms' "$log"

@@ -222,7 +222,7 @@ server_suite() {
     check "$L: ...sets the session cookie HttpOnly, SameSite=Lax, not Secure on plain HTTP" bash -c \
         "tr -d '\r' < '$TMP/headers' | grep -qE '^Set-Cookie: cairn_session=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Lax$'"
     sess=$(awk '$6 == "cairn_session" { print $7 }' "$jar")
-    code=$(http GET "$BASE/" -b "$jar" -c "$jar")
+    code=$(http GET "$BASE/programmes" -b "$jar" -c "$jar")
     check "$L: GET / signed in is 200" [ "$code" = 200 ]
     check "$L: ...names who is signed in" says "$TMP/body" "Signed in as <strong>"
     check "$L: ...and shows the school" says "$TMP/body" "Active learners"
@@ -235,7 +235,7 @@ server_suite() {
     check "$L: a cross-site POST is 403 even with the token" [ "$code" = 403 ]
     code=$(http POST "$BASE/logout" -b "$jar" -c "$jar" --data "csrf=$token" -H "Origin: http://evil.example")
     check "$L: a POST from another Origin is 403" [ "$code" = 403 ]
-    code=$(http GET "$BASE/" -b "$jar")
+    code=$(http GET "$BASE/programmes" -b "$jar")
     check "$L: ...and the session survived all of them" [ "$code" = 200 ]
     code=$(http POST "$BASE/logout" -b "$jar" -c "$jar" --data "csrf=$token" -H "Origin: $BASE" \
            -H "Sec-Fetch-Site: same-origin")
@@ -247,7 +247,7 @@ server_suite() {
     rm -f "$jar"
     code=$(login "$jar" leader cairn-demo-leader)
     check "$L: the school leader signs in" [ "$code" = 303 ]
-    code=$(http GET "$BASE/" -b "$jar")
+    code=$(http GET "$BASE/programmes" -b "$jar")
     check "$L: ...and sees the start page" [ "$code" = 200 ]
     rm -f "$jar"
 

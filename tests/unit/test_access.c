@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/crypto.h"
 #include "base/mem.h"
+#include "risk/risk.h"
 #include "school/school.h"
 #include "web/access.h"
 #include "web/audit.h"
@@ -56,7 +57,9 @@ static const char *const school_sql =
 static store *school_db(void **state, const char *name) {
     cairn_err err = {0};
     store *st = test_store_fresh(KIND(state), name);
-    if (school_migrate(st, NULL, &err) || web_migrate(st, NULL, &err)) fail_msg("migrate: %s", err.msg);
+    if (school_migrate(st, NULL, &err) || risk_migrate(st, NULL, &err) ||
+        web_migrate(st, NULL, &err))
+        fail_msg("migrate: %s", err.msg);
     if (store_exec(st, school_sql, &err)) fail_msg("school: %s", err.msg);
     return st;
 }
@@ -211,6 +214,11 @@ static const route_expect expected[] = {
     {"GET",  "/login",   1, ACCESS_ROLES_ALL, 1},
     {"POST", "/login",   1, ACCESS_ROLES_ALL, 1},
     {"POST", "/logout",  0, ACCESS_ROLES_ALL, 1},
+    {"GET",  "/dashboard",  0, STAFF, 0},
+    {"GET",  "/programmes", 0, STAFF, 0},
+    {"GET",  "/learners/",  0, STAFF, 0},
+    {"GET",  "/groups/",    0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER |
+                               ACCESS_ROLE_TEACHER, 0},
 };
 
 /* The expected row for route r, or NULL. */

@@ -1,0 +1,239 @@
+/*
+** risk/risk_read.c — read side of the scores for pages (see risk_read.h).
+*/
+#include "risk/risk_read.h"
+#include "base/date.h"
+#include "base/mem.h"
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define READ_FROM                                                                   \
+    " FROM risk_score s"                                                            \
+    " JOIN learner l ON l.institution_id = s.institution_id AND l.id = s.learner_id" \
+    " JOIN enrolment e ON e.institution_id = s.institution_id AND e.id = s.enrolment_id" \
+    " LEFT JOIN class_group g ON g.institution_id = e.institution_id AND g.id = e.group_id" \
+    " LEFT JOIN programme p ON p.institution_id = e.institution_id AND p.id = e.programme_id"
+
+#define READ_COLUMNS                                                                \
+    "SELECT s.learner_id, l.ref, l.given_name, l.family_name,"                      \
+    " coalesce(g.code, ''), coalesce(g.name, ''), coalesce(p.code, ''),"            \
+    " coalesce(p.name, ''), s.asof, s.probability, s.tier, s.flags, s.reasons"
+
+/* The number of flags in a stored JSON array of codes, in SQL. */
+#define READ_NFLAGS                                                                 \
+    "(length(s.flags) - length(replace(s.flags, ',', ''))"                          \
+    " + CASE WHEN s.flags = '[]' THEN 0 ELSE 1 END)"
+
+/* Copy src (NULL = "") into dst of cap bytes, cut if needed. */
+static void copy_text(char *dst, size_t cap, const char *src) {
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+/* 1 if s is NULL or empty. */
+static int blank(const char *s) {
+    return !s || !*s;
+}
+
+/* Append the WHERE conditions of f (after "s.institution_id = ? AND
+** s.asof = ?") to sql; with_tier 0 leaves the tier out. */
+static void filter_sql(const risk_attention_filter *f, int with_tier, buf *sql) {
+    if (!blank(f->programme_code)) buf_puts(sql, " AND p.code = ?");
+    if (!blank(f->group_code)) buf_puts(sql, " AND g.code = ?");
+    if (with_tier) {
+        if (f->tier >= 0) buf_puts(sql, " AND s.tier = ?");
+        else buf_puts(sql, " AND (s.tier > 0 OR s.flags <> '[]')");
+    }
+    if (!blank(f->flag)) buf_puts(sql, " AND s.flags LIKE ?");
+    if (f->visible && f->visible->sql) {
+        buf_puts(sql, " AND ");
+        buf_puts(sql, f->visible->sql);
+    }
+}
+
+/* Bind what filter_sql() wrote, from index first; returns the next. */
+static int filter_bind(const risk_attention_filter *f, int with_tier, store_stmt *s, int first) {
+    int i = first;
+    if (!blank(f->programme_code)) store_bind_text(s, i++, f->programme_code, (size_t)-1);
+    if (!blank(f->group_code)) store_bind_text(s, i++, f->group_code, (size_t)-1);
+    if (with_tier && f->tier >= 0) store_bind_int64(s, i++, f->tier);
+    if (!blank(f->flag)) {
+        char like[80];
+        snprintf(like, sizeof like, "%%\"%s\"%%", f->flag);
+        store_bind_text(s, i++, like, (size_t)-1);
+    }
+    if (f->visible && f->visible->sql && f->visible->bind)
+        i = f->visible->bind(f->visible->ctx, s, i);
+    return i;
+}
+
+/* Check f before any SQL is built: a tier out of range or an unknown flag
+** code is an error a person can act on. */
+static int filter_check(const risk_attention_filter *f, cairn_err *err) {
+    if (f->tier < -1 || f->tier >= RISK_TIER_COUNT)
+        return err_set(err, CAIRN_EINVAL, "tier %d does not exist; use 0, 1 or 2", f->tier);
+    if (!blank(f->flag) && risk_rule_find(f->flag) < 0)
+        return err_set(err, CAIRN_EINVAL, "there is no flag \"%.60s\"", f->flag);
+    return 0;
+}
+
+/* Fill r from the current row of s (columns of READ_COLUMNS). */
+static int row_read(store_stmt *s, risk_attention_row *r, cairn_err *err) {
+    memset(r, 0, sizeof *r);
+    r->learner_id = store_col_int64(s, 0);
+    copy_text(r->ref, sizeof r->ref, store_col_text(s, 1));
+    copy_text(r->given_name, sizeof r->given_name, store_col_text(s, 2));
+    copy_text(r->family_name, sizeof r->family_name, store_col_text(s, 3));
+    copy_text(r->group_code, sizeof r->group_code, store_col_text(s, 4));
+    copy_text(r->group_name, sizeof r->group_name, store_col_text(s, 5));
+    copy_text(r->programme_code, sizeof r->programme_code, store_col_text(s, 6));
+    copy_text(r->programme_name, sizeof r->programme_name, store_col_text(s, 7));
+    const char *d = store_col_text(s, 8);
+    if (!d || date_parse(d, strlen(d), &r->asof) < 0)
+        return err_set(err, CAIRN_EDB, "a stored score of learner %lld has a bad date",
+                       (long long)r->learner_id);
+    r->probability = store_col_is_null(s, 9) ? NAN : store_col_double(s, 9);
+    r->tier = (risk_tier)store_col_int64(s, 10);
+    json_t *a = json_loads(store_col_text(s, 11) ? store_col_text(s, 11) : "[]", 0, NULL);
+    for (size_t i = 0; json_is_array(a) && i < json_array_size(a) && r->nflags < RISK_RULE_COUNT;
+         i++) {
+        const char *c = json_string_value(json_array_get(a, i));
+        if (c) copy_text(r->flag_codes[r->nflags++], sizeof r->flag_codes[0], c);
+    }
+    json_decref(a);
+    json_t *o = json_loads(store_col_text(s, 12) ? store_col_text(s, 12) : "{}", 0, NULL);
+    json_t *items = json_object_get(o, "items");
+    for (size_t i = 0; json_is_array(items) && i < json_array_size(items) &&
+                       r->nreasons < RISK_READ_REASONS; i++) {
+        const char *t = json_string_value(json_object_get(json_array_get(items, i), "text"));
+        if (t && *t) copy_text(r->reason[r->nreasons++], sizeof r->reason[0], t);
+    }
+    json_decref(o);
+    return 0;
+}
+
+/* The latest score date, 0 if none. */
+int risk_read_latest_asof(store *st, int64_t inst, int32_t *asof, cairn_err *err) {
+    *asof = 0;
+    store_stmt *s = store_prepare(st, "SELECT max(asof) FROM risk_score WHERE institution_id = ?",
+                                  err);
+    if (!s) return -1;
+    store_bind_int64(s, 1, inst);
+    int rc = store_step(s, err);
+    if (rc == STORE_ROW && !store_col_is_null(s, 0)) {
+        const char *d = store_col_text(s, 0);
+        if (!d || date_parse(d, strlen(d), asof) < 0) {
+            *asof = 0;
+            rc = err_set(err, CAIRN_EDB, "the latest score date is not a date");
+        }
+    }
+    store_finalize(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Bind institution and asof to parameters 1 and 2. */
+static void bind_head(store_stmt *s, int64_t inst, int32_t asof) {
+    char d[DATE_TEXT_LEN];
+    date_format(asof, d);
+    store_bind_int64(s, 1, inst);
+    store_bind_text(s, 2, d, (size_t)-1);
+}
+
+/* The attention list (see risk_read.h). */
+int risk_read_attention(store *st, int64_t inst, int32_t asof, const risk_attention_filter *f,
+                        size_t limit, risk_attention_row **rows, size_t *n, size_t *total,
+                        cairn_err *err) {
+    *rows = NULL;
+    *n = 0;
+    if (total) *total = 0;
+    if (filter_check(f, err) != 0) return -1;
+    if (limit == 0) limit = 200;
+    buf sql = BUF_INIT;
+    if (total) {
+        buf_puts(&sql, "SELECT count(*)" READ_FROM " WHERE s.institution_id = ? AND s.asof = ?");
+        filter_sql(f, 1, &sql);
+        store_stmt *c = store_prepare(st, buf_cstr(&sql), err);
+        if (!c) { buf_free(&sql); return -1; }
+        bind_head(c, inst, asof);
+        filter_bind(f, 1, c, 3);
+        int rc = store_step(c, err);
+        if (rc == STORE_ROW) *total = (size_t)store_col_int64(c, 0);
+        store_finalize(c);
+        if (rc < 0) { buf_free(&sql); return -1; }
+        buf_reset(&sql);
+    }
+    buf_puts(&sql, READ_COLUMNS READ_FROM " WHERE s.institution_id = ? AND s.asof = ?");
+    filter_sql(f, 1, &sql);
+    buf_printf(&sql, " ORDER BY s.tier DESC, coalesce(s.probability, -1) DESC, " READ_NFLAGS
+                     " DESC, l.family_name, l.given_name, l.id LIMIT %zu", limit);
+    store_stmt *s = store_prepare(st, buf_cstr(&sql), err);
+    buf_free(&sql);
+    if (!s) return -1;
+    bind_head(s, inst, asof);
+    filter_bind(f, 1, s, 3);
+    size_t cap = 0;
+    int rc;
+    while ((rc = store_step(s, err)) == STORE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *rows = xrealloc(*rows, cap * sizeof **rows);
+        }
+        if (row_read(s, &(*rows)[*n], err) != 0) { rc = -1; break; }
+        (*n)++;
+    }
+    store_finalize(s);
+    if (rc < 0) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+        return -1;
+    }
+    return 0;
+}
+
+/* Counts per tier (see risk_read.h). */
+int risk_read_tier_counts(store *st, int64_t inst, int32_t asof, const risk_attention_filter *f,
+                          size_t counts[RISK_TIER_COUNT], cairn_err *err) {
+    for (int i = 0; i < RISK_TIER_COUNT; i++) counts[i] = 0;
+    risk_attention_filter g = *f;
+    g.tier = -1;
+    if (filter_check(&g, err) != 0) return -1;
+    buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT s.tier, count(*)" READ_FROM
+                   " WHERE s.institution_id = ? AND s.asof = ?");
+    filter_sql(&g, 0, &sql);
+    buf_puts(&sql, " GROUP BY s.tier");
+    store_stmt *s = store_prepare(st, buf_cstr(&sql), err);
+    buf_free(&sql);
+    if (!s) return -1;
+    bind_head(s, inst, asof);
+    filter_bind(&g, 0, s, 3);
+    int rc;
+    while ((rc = store_step(s, err)) == STORE_ROW) {
+        int64_t t = store_col_int64(s, 0);
+        if (t >= 0 && t < RISK_TIER_COUNT) counts[t] = (size_t)store_col_int64(s, 1);
+    }
+    store_finalize(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* One learner's latest score: 1 found, 0 none, -1 error. */
+int risk_read_learner_latest(store *st, int64_t inst, int64_t learner_id,
+                             risk_attention_row *out, cairn_err *err) {
+    memset(out, 0, sizeof *out);
+    store_stmt *s = store_prepare(st, READ_COLUMNS READ_FROM
+        " WHERE s.institution_id = ? AND s.learner_id = ? ORDER BY s.asof DESC LIMIT 1", err);
+    if (!s) return -1;
+    store_bind_int64(s, 1, inst);
+    store_bind_int64(s, 2, learner_id);
+    int rc = store_step(s, err);
+    int found = 0;
+    if (rc == STORE_ROW) {
+        if (row_read(s, out, err) != 0) rc = -1;
+        else found = 1;
+    }
+    store_finalize(s);
+    return rc < 0 ? -1 : found;
+}

@@ -1,0 +1,77 @@
+/*
+** risk/risk_read.h — read side of the scores for pages: who needs attention
+** as of the latest score date, and one learner's latest score with its
+** reasons.
+**
+** The risk room knows nothing of accounts; a caller that must limit the
+** rows to what a person may see passes a visibility filter: a boolean SQL
+** expression over the columns s.institution_id and s.learner_id (a
+** constant written by the programmer, never input) and a function that
+** binds its parameters.  The web room passes access_learner_predicate().
+**
+** Ownership: rows are malloc'd and freed by the caller; nothing prints.
+*/
+#ifndef CAIRN_RISK_RISK_READ_H
+#define CAIRN_RISK_RISK_READ_H
+#include "risk/risk.h"
+
+/* Limits rows to the learners someone may see (see above). */
+typedef struct risk_visibility {
+    const char *sql;                                       /* NULL = every learner */
+    int (*bind)(const void *ctx, store_stmt *s, int first);  /* returns next index */
+    const void *ctx;
+} risk_visibility;
+
+/* What the attention list is narrowed to; zeroed = learners with a sign
+** (tier above universal or a flag), any programme, group, flag. */
+typedef struct risk_attention_filter {
+    const char *programme_code;   /* NULL or "" = any */
+    const char *group_code;       /* NULL or "" = any */
+    int         tier;             /* -1 = any tier above universal or flagged; 0..2 = that tier */
+    const char *flag;             /* a rule code; NULL or "" = any */
+    const risk_visibility *visible;   /* NULL = everyone */
+} risk_attention_filter;
+
+#define RISK_READ_REASONS (RISK_RULE_COUNT + RISK_MODEL_REASONS)
+
+/* One learner's latest score, with names for a page. */
+typedef struct risk_attention_row {
+    int64_t   learner_id;
+    char      ref[65];
+    char      given_name[101], family_name[101];
+    char      group_code[65], group_name[201];
+    char      programme_code[65], programme_name[201];
+    int32_t   asof;
+    double    probability;                 /* NAN without a model */
+    risk_tier tier;
+    int       nflags;
+    char      flag_codes[RISK_RULE_COUNT][40];
+    int       nreasons;                    /* sentences, rules first, then the model's */
+    char      reason[RISK_READ_REASONS][RISK_REASON_MAX];
+} risk_attention_row;
+
+/* The latest score date of the institution into *asof; 0 when there are no
+** scores yet (not an error). */
+int risk_read_latest_asof(store *st, int64_t institution_id, int32_t *asof, cairn_err *err);
+
+/* The learners of the institution scored on asof that pass f, ordered by
+** tier (highest first), then probability, then number of flags (most
+** first), then name; at most limit rows (0 = 200).  *rows malloc'd; *total
+** (may be NULL) gets how many passed the filter before the limit. */
+int risk_read_attention(store *st, int64_t institution_id, int32_t asof,
+                        const risk_attention_filter *f, size_t limit,
+                        risk_attention_row **rows, size_t *n, size_t *total, cairn_err *err);
+
+/* How many learners scored on asof fall in each tier, among those that
+** pass f with its tier ignored (f->tier is not read; all three tiers are
+** counted, universal ones without flags too). */
+int risk_read_tier_counts(store *st, int64_t institution_id, int32_t asof,
+                          const risk_attention_filter *f, size_t counts[RISK_TIER_COUNT],
+                          cairn_err *err);
+
+/* The latest score of one learner into *out: 1 found, 0 no score yet,
+** -1 error.  Does not check who may see it (the caller does). */
+int risk_read_learner_latest(store *st, int64_t institution_id, int64_t learner_id,
+                             risk_attention_row *out, cairn_err *err);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+** web/chart.h — charts drawn by the server as SVG, written through the
+** escaping writers of web/html.h.
+**
+** Every chart is a <figure> holding an <svg role="img"> with a <title> and
+** a <desc> (tied to it with aria-labelledby), and after it the same
+** numbers as a <table> for screen readers and for anyone who prefers to
+** read them (in a <details>, so it takes no room until opened).  Colours
+** come from the stylesheet (classes), so the chart follows light and dark
+** mode and the page's Content-Security-Policy (no inline styles).
+*/
+#ifndef CAIRN_WEB_CHART_H
+#define CAIRN_WEB_CHART_H
+#include "base/buf.h"
+#include "web/i18n.h"
+#include <stddef.h>
+
+/* One point of a line: its label on the x axis (text, e.g. a formatted
+** date) and its value; NAN leaves a gap. */
+typedef struct chart_point {
+    const char *label;
+    double      value;
+} chart_point;
+
+enum { CHART_NUMBER = 0, CHART_PERCENT = 1 };
+
+typedef struct chart_line {
+    const char *id;          /* a constant id prefix, unique on the page: "risk" */
+    const char *title;       /* text: shown as the figure's caption and <title> */
+    const char *desc;        /* text: one or two sentences saying what it shows */
+    const char *x_heading;   /* text: the table's first column ("Date") */
+    const char *y_heading;   /* text: the table's second column ("Risk") */
+    double      y_min, y_max;
+    int         format;      /* CHART_PERCENT: values are 0..1, shown as % */
+    int         decimals;    /* for CHART_NUMBER */
+    const chart_point *points;
+    size_t      n;
+} chart_line;
+
+/* Append the figure for c to b in language L.  Nothing is drawn for a
+** line without points but the empty table; y_max <= y_min is taken as
+** y_min + 1. */
+void chart_line_write(buf *b, const i18n_lang *L, const chart_line *c);
+
+/* Open an <svg> of width x height user units with role="img", a <title>
+** and a <desc> (text, escaped) and aria-labelledby naming both; id is a
+** constant id prefix.  Close it with chart_svg_end(). */
+void chart_svg_begin(buf *b, const char *id, int width, int height, const char *title,
+                     const char *desc);
+void chart_svg_end(buf *b);
+
+/* A value formatted for people in L: "42 %" style for CHART_PERCENT (v in
+** 0..1), else with decimals; "–" for NAN.  Returns out. */
+const char *chart_format_value(const i18n_lang *L, double v, int format, int decimals,
+                               char *out, size_t cap);
+
+#endif

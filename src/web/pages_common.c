@@ -1,0 +1,89 @@
+/*
+** web/pages_common.c — what the staff pages share (see pages.h), and the
+** start page's redirect.
+*/
+#include "web/pages.h"
+#include "web/auth.h"
+#include "web/html.h"
+#include <string.h>
+
+/* GET /: signed-in staff go to their dashboard (the programme overview
+** lives at /programmes). */
+void page_root(web_request *req, web_response *res) {
+    (void)req;
+    web_redirect(res, "/dashboard");
+}
+
+/* The request's store, or NULL with a 503 page in res. */
+store *page_store(web_request *req, web_response *res) {
+    cairn_err err = {0};
+    store *st = web_request_store(req, &err);
+    if (!st) {
+        web_log(req, "page: %s", err.msg);
+        web_error_page(res, 503, "Database unavailable",
+                       "The database cannot be reached right now. Please try again in a minute.");
+    }
+    return st;
+}
+
+/* A 500 page for a read that failed; the details go to the log only. */
+void page_read_failed(web_request *req, web_response *res, const char *what, const char *msg) {
+    web_log(req, "%s: %s", what, msg);
+    web_error_page(res, 500, "The school data could not be read",
+                   "Something went wrong while reading the school data. "
+                   "The server log has the details.");
+}
+
+/* The translated name of a tier. */
+const char *page_tier_name(const i18n_lang *L, risk_tier t) {
+    switch (t) {
+    case RISK_TIER_UNIVERSAL: return T(L, "Universal support");
+    case RISK_TIER_SELECTIVE: return T(L, "Selective support");
+    case RISK_TIER_INDIVIDUAL: return T(L, "Individual support");
+    }
+    return "?";
+}
+
+/* The rules' names, as risk/rules.c calls them, marked for translation. */
+static const struct { const char *code, *name; } flag_names[] = {
+    { "attendance_low",     N_("low attendance") },
+    { "attendance_drop",    N_("sharp drop in attendance") },
+    { "behaviour_serious",  N_("serious behaviour incident") },
+    { "behaviour_repeated", N_("repeated behaviour incidents") },
+    { "failed_unit",        N_("failed assessment") },
+    { "missing_work",       N_("missing assessments") },
+    { "engagement_drop",    N_("drop in engagement") },
+};
+
+/* The translated name of a flag code. */
+const char *page_flag_name(const i18n_lang *L, const char *code) {
+    for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
+        if (code && strcmp(flag_names[i].code, code) == 0) return T(L, flag_names[i].name);
+    return code ? code : "";
+}
+
+/* The staff navigation and sign-out button. */
+void page_nav(web_request *req, buf *b, const char *current) {
+    const i18n_lang *L = i18n_request(req);
+    html_printf(b, "<nav class=\"pages\" aria-label=\"%A\"><ul>\n", T(L, "Pages"));
+    int dash = current && strcmp(current, "/dashboard") == 0;
+    int prog = current && strcmp(current, "/programmes") == 0;
+    html_printf(b, dash ? "<li><a href=\"/dashboard\" aria-current=\"page\">%T</a></li>\n"
+                        : "<li><a href=\"/dashboard\">%T</a></li>\n", T(L, "Dashboard"));
+    html_printf(b, prog ? "<li><a href=\"/programmes\" aria-current=\"page\">%T</a></li>\n"
+                        : "<li><a href=\"/programmes\">%T</a></li>\n",
+                T(L, "Programmes and groups"));
+    html_printf(b, "</ul></nav>\n");
+    page_auth_signout(req, b);
+}
+
+/* A positive decimal id, or 0. */
+int64_t page_parse_id(const char *s) {
+    if (!s || !*s || strlen(s) > 18) return 0;
+    int64_t v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9') return 0;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}

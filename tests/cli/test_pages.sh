@@ -1,0 +1,198 @@
+#!/bin/bash
+# tests/cli/test_pages.sh — the staff pages end to end: dashboard, learner
+# page, group page.
+#
+#   CAIRN=build/rel/cairn bash tests/cli/test_pages.sh      (from the repository root)
+#
+# Makes a demo school, scores it as of a day in the demo period, creates the
+# demo accounts, starts the server and, signed in with curl: the leader's
+# dashboard lists learners with reasons and its filters narrow the list; a
+# learner page shows the reasons and an SVG chart with a title and is
+# written to the audit log; the teacher cannot open a learner outside their
+# groups (403) nor an unknown one (404); the group page shows the heat map;
+# the Arabic dashboard is right to left.
+#
+# Prints "ok - ..." / "not ok - ..." per check and ends with "N passed, M
+# failed"; exits non-zero if anything failed.  Needs curl and sqlite3.
+set -u
+
+CAIRN=${CAIRN:-build/rel/cairn}
+PASS=0
+FAIL=0
+TMP=$(mktemp -d /tmp/cairn-pages.XXXXXX)
+SERVER_PID=""
+
+ok()     { PASS=$((PASS + 1)); echo "ok - $*"; }
+not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
+check()  { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+
+finish() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null
+        wait "$SERVER_PID" 2>/dev/null
+    fi
+    rm -rf "$TMP"
+}
+trap finish EXIT
+
+http() {
+    local url=$1; shift
+    curl -s --max-time 20 -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' "$@" "$url" 2>/dev/null
+}
+csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -1; }
+
+start_server() {
+    local db=$1 log=$2 attempt i code
+    for attempt in 1 2 3 4 5 6 7 8; do
+        PORT=$((20000 + (RANDOM % 10000)))
+        "$CAIRN" serve --db "$db" --listen "127.0.0.1:$PORT" --threads 2 2> "$log" &
+        SERVER_PID=$!
+        for i in $(seq 1 200); do
+            if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
+            code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
+                   "http://127.0.0.1:$PORT/healthz" 2>/dev/null)
+            [ "$code" = 200 ] && return 0
+            sleep 0.1
+        done
+        if kill -0 "$SERVER_PID" 2>/dev/null; then return 1; fi
+        wait "$SERVER_PID" 2>/dev/null
+        SERVER_PID=""
+        grep -q "already in use" "$log" || return 1
+    done
+    return 1
+}
+
+# login JAR USER PASSWORD [curl options]: prints the status of the POST.
+login() {
+    local jar=$1 user=$2 pw=$3 token; shift 3
+    http "$BASE/login" -c "$jar" -b "$jar" "$@" > /dev/null
+    token=$(csrf_of)
+    http "$BASE/login" -c "$jar" -b "$jar" --data-urlencode "csrf=$token" \
+        --data-urlencode "username=$user" --data-urlencode "password=$pw" "$@"
+}
+
+# rows: the number of learner rows in the dashboard table of the last body.
+rows() { grep -c '<tr><th scope="row"><a href="/learners/' "$TMP/body"; }
+
+db="$TMP/pages.db"
+if ! { "$CAIRN" demo --db "$db" --learners 200 &&
+       "$CAIRN" score --db "$db" --asof 2025-03-14 &&
+       "$CAIRN" score --db "$db" --asof 2025-02-14 &&
+       "$CAIRN" score --db "$db" --asof 2025-01-17 &&
+       "$CAIRN" user demo-accounts --db "$db"; } > "$TMP/setup.out" 2> "$TMP/setup.err"; then
+    not_ok "a scored demo school with accounts"; sed 's/^/# /' "$TMP/setup.err" | tail -5
+    echo "$PASS passed, $FAIL failed"
+    exit 1
+fi
+ok "a scored demo school with accounts"
+if ! start_server "$db" "$TMP/serve.log"; then
+    not_ok "server starts"; sed 's/^/# /' "$TMP/serve.log" | tail -10
+    echo "$PASS passed, $FAIL failed"
+    exit 1
+fi
+ok "server starts (port $PORT)"
+BASE="http://127.0.0.1:$PORT"
+
+code=$(http "$BASE/dashboard")
+check "the dashboard needs a session (303 to /login)" [ "$code" = 303 ]
+
+L="$TMP/leader.jar"
+code=$(login "$L" leader cairn-demo-leader)
+check "the leader signs in" [ "$code" = 303 ]
+code=$(http "$BASE/" -b "$L")
+check "GET / signed in is 303 to /dashboard" \
+    bash -c "[ $code = 303 ] && tr -d '\r' < '$TMP/headers' | grep -q '^Location: /dashboard'"
+code=$(http "$BASE/programmes" -b "$L")
+check "the programme listing is at /programmes" \
+    bash -c "[ $code = 200 ] && grep -q 'Active learners' '$TMP/body'"
+
+code=$(http "$BASE/dashboard" -b "$L")
+all=$(rows)
+check "the leader's dashboard is 200 and lists learners" bash -c "[ $code = 200 ] && [ $all -gt 0 ]"
+check "...with reasons in words" grep -q '<ul class="reasons">' "$TMP/body"
+check "...and counts per tier" grep -q 'Individual support' "$TMP/body"
+check "...and the filter form" grep -q '<select id="f-flag" name="flag">' "$TMP/body"
+check "...most urgent first (the first row is not universal)" \
+    bash -c "grep -m1 -o '<td class=\"tier-[0-9]\">' '$TMP/body' | grep -qv 'tier-0'"
+learner=$(grep -o 'href="/learners/[0-9]*"' "$TMP/body" | head -1 | grep -o '[0-9]*')
+
+code=$(http "$BASE/dashboard?tier=2" -b "$L")
+t2=$(rows)
+check "filtering by tier narrows the list" \
+    bash -c "[ $code = 200 ] && [ $t2 -lt $all ] && ! grep -q '<td class=\"tier-1\">' '$TMP/body'"
+code=$(http "$BASE/dashboard?flag=attendance_low" -b "$L")
+fl=$(rows)
+check "filtering by flag narrows the list" bash -c "[ $code = 200 ] && [ $fl -le $all ]"
+group=$(sqlite3 "$db" "SELECT g.code FROM risk_score s JOIN enrolment e ON e.institution_id = s.institution_id
+        AND e.id = s.enrolment_id JOIN class_group g ON g.institution_id = e.institution_id
+        AND g.id = e.group_id WHERE s.learner_id = $learner ORDER BY s.asof DESC LIMIT 1")
+code=$(http "$BASE/dashboard?group=$group" -b "$L")
+gr=$(rows)
+check "filtering by group narrows the list" bash -c "[ $code = 200 ] && [ $gr -lt $all ]"
+code=$(http "$BASE/dashboard?tier=9&flag=%3Cscript%3E" -b "$L")
+check "nonsense filters are ignored, not echoed" \
+    bash -c "[ $code = 200 ] && ! grep -q '<script' '$TMP/body'"
+
+code=$(http "$BASE/learners/$learner" -b "$L")
+check "the learner page is 200" [ "$code" = 200 ]
+check "...shows the reasons" grep -q '<ul class="reasons">' "$TMP/body"
+check "...and an SVG chart with a title and a description" \
+    bash -c "grep -q '<svg class=\"chart\"' '$TMP/body' && grep -q '<title id=\"risk-title\">' '$TMP/body' && grep -q '<desc id=\"risk-desc\">' '$TMP/body'"
+check "...with its numbers as a table" grep -q '<details><summary>Show the numbers</summary>' "$TMP/body"
+check "...and the last eight weeks" grep -q 'The last eight weeks' "$TMP/body"
+views=$(sqlite3 "$db" "SELECT count(*) FROM audit_event WHERE action = 'learner.view' AND learner_id = $learner")
+check "the view is in the audit log" [ "$views" -ge 1 ]
+code=$(http "$BASE/learners/99999999" -b "$L")
+check "an unknown learner is 404" [ "$code" = 404 ]
+code=$(http "$BASE/learners/abc" -b "$L")
+check "a malformed learner number is 404" [ "$code" = 404 ]
+code=$(http "$BASE/groups/$group" -b "$L")
+check "the leader's group page has the heat map" \
+    bash -c "[ $code = 200 ] && grep -q '<table class=\"heat\">' '$TMP/body' && grep -q 'class=\"num heat-[0-3]\"' '$TMP/body'"
+
+T="$TMP/teacher.jar"
+code=$(login "$T" teacher cairn-demo-teacher)
+check "the teacher signs in" [ "$code" = 303 ]
+code=$(http "$BASE/dashboard" -b "$T")
+tr=$(rows)
+check "the teacher's dashboard shows fewer learners" bash -c "[ $code = 200 ] && [ $tr -lt $all ]"
+staff=$(sqlite3 "$db" "SELECT person_id FROM account WHERE username = 'teacher'")
+outside=$(sqlite3 "$db" "SELECT l.id FROM learner l WHERE NOT EXISTS (SELECT 1 FROM enrolment e
+          JOIN group_staff g ON g.institution_id = e.institution_id AND g.group_id = e.group_id
+          WHERE e.learner_id = l.id AND e.status = 'active' AND g.staff_id = $staff
+          AND g.role <> 'key_worker') ORDER BY l.id LIMIT 1")
+inside=$(sqlite3 "$db" "SELECT e.learner_id FROM enrolment e JOIN group_staff g
+          ON g.institution_id = e.institution_id AND g.group_id = e.group_id
+          WHERE e.status = 'active' AND g.staff_id = $staff AND g.role <> 'key_worker'
+          ORDER BY e.learner_id LIMIT 1")
+before=$(sqlite3 "$db" "SELECT count(*) FROM audit_event WHERE learner_id = $outside")
+code=$(http "$BASE/learners/$outside" -b "$T")
+check "the teacher cannot open a learner outside their groups (403)" [ "$code" = 403 ]
+after=$(sqlite3 "$db" "SELECT count(*) FROM audit_event WHERE learner_id = $outside")
+check "...and nothing of the record is logged as viewed" [ "$before" = "$after" ]
+code=$(http "$BASE/learners/$inside" -b "$T")
+check "the teacher opens a learner of their group" [ "$code" = 200 ]
+tid=$(sqlite3 "$db" "SELECT id FROM account WHERE username = 'teacher'")
+n=$(sqlite3 "$db" "SELECT count(*) FROM audit_event WHERE action = 'learner.view' AND learner_id = $inside AND account_id = $tid")
+check "...which is in the audit log with the teacher's account" [ "$n" -ge 1 ]
+mine=$(sqlite3 "$db" "SELECT g.code FROM class_group g JOIN group_staff s ON s.institution_id = g.institution_id AND s.group_id = g.id WHERE s.staff_id = $staff AND s.role <> 'key_worker' LIMIT 1")
+other=$(sqlite3 "$db" "SELECT g.code FROM class_group g WHERE NOT EXISTS (SELECT 1 FROM group_staff s WHERE s.institution_id = g.institution_id AND s.group_id = g.id AND s.staff_id = $staff AND s.role <> 'key_worker') LIMIT 1")
+code=$(http "$BASE/groups/$mine" -b "$T")
+check "the teacher sees their own group's attendance" [ "$code" = 200 ]
+code=$(http "$BASE/groups/$other" -b "$T")
+check "...but not another group's (403)" [ "$code" = 403 ]
+
+K="$TMP/kw.jar"
+login "$K" keyworker cairn-demo-keyworker > /dev/null
+code=$(http "$BASE/groups/$group" -b "$K")
+check "a key worker may not open group pages (403)" [ "$code" = 403 ]
+
+code=$(http "$BASE/dashboard" -b "$L" -H "Accept-Language: ar")
+check "the Arabic dashboard is right to left" \
+    bash -c "[ $code = 200 ] && grep -qF '<html lang=\"ar\" dir=\"rtl\">' '$TMP/body'"
+code=$(http "$BASE/dashboard" -b "$L" -H "Accept-Language: de")
+check "the German dashboard is translated" \
+    bash -c "[ $code = 200 ] && grep -q '<html lang=\"de\">' '$TMP/body' && ! grep -q 'Learners who need attention' '$TMP/body'"
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
