@@ -8,6 +8,7 @@
 */
 #include "risk/model.h"
 #include "base/mem.h"
+#include "risk/treeshap.h"
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@ struct risk_model {
     BoosterHandle h;
     size_t ncols;
     int nthread;
+    risk_treeshap *shap;   /* fast contributions, built on first use; NULL = XGBoost's */
+    int shap_tried;        /* 1 once building them was attempted */
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -287,14 +290,32 @@ int risk_model_predict(risk_model *m, const float *X, size_t nrows, size_t ncols
     return 0;
 }
 
-/* TreeSHAP contributions.  XGBoost 1.7's in-place prediction (PredictFromDense)
-** serves only values and margins ("Unsupported prediction type: 2"), so this
-** goes through a DMatrix and XGBoosterPredictFromDMatrix with type 2. */
+/* Build m->shap (risk/treeshap.h) from the booster's JSON model, once.  A
+** model it cannot handle (e.g. trees too deep) leaves m->shap NULL, and the
+** contributions then come from XGBoost itself: same numbers, slower. */
+static void model_shap_prepare(risk_model *m) {
+    if (m->shap_tried) return;
+    m->shap_tried = 1;
+    bst_ulong len = 0;
+    const char *raw = NULL;
+    cairn_err e = {0};
+    if (XGBoosterSaveModelToBuffer(m->h, "{\"format\": \"json\"}", &len, &raw) == 0)
+        risk_treeshap_build(raw, (size_t)len, m->ncols, &m->shap, &e);
+}
+
+/* TreeSHAP contributions: exact path-dependent TreeSHAP by per-leaf tables
+** (risk/treeshap.c) when the model allows, else XGBoost's own.  XGBoost 1.7's
+** in-place prediction (PredictFromDense) serves only values and margins
+** ("Unsupported prediction type: 2"), so its path goes through a DMatrix and
+** XGBoosterPredictFromDMatrix with type 2. */
 int risk_model_contributions(risk_model *m, const float *X, size_t nrows, size_t ncols,
                              double *out, cairn_err *err) {
     if (model_check_predict(m, X, nrows, ncols, out, err)) return -1;
     if (nrows == 0) return 0;
     if (model_quiet(err)) return -1;
+    model_shap_prepare(m);
+    if (m->shap)
+        return risk_treeshap_contributions(m->shap, X, nrows, ncols, m->nthread, out, err);
     DMatrixHandle d = NULL;
     if (model_dmatrix(X, nrows, ncols, m->nthread, "copying the data to explain", &d, err)) return -1;
     const char *config = "{\"type\": 2, \"training\": false, \"iteration_begin\": 0, "
@@ -377,6 +398,7 @@ int risk_model_load(const void *data, size_t n, risk_model **out, cairn_err *err
 /* Release the model and its booster. */
 void risk_model_free(risk_model *m) {
     if (!m) return;
+    risk_treeshap_free(m->shap);
     XGBoosterFree(m->h);
     free(m);
 }
