@@ -540,7 +540,10 @@ static void test_gate_csrf(void **state) {
     assert_int_equal(res.status, 303);
     assert_string_equal(res.location, "/login");
     web_response_free(&res);
-    dispatch(st, "GET", "/", &s, NULL, &res);
+    dispatch(st, "GET", "/", &s, NULL, &res);      /* signed in: the dashboard */
+    assert_int_equal(res.status, 303);
+    web_response_free(&res);
+    dispatch(st, "GET", "/programmes", &s, NULL, &res);
     assert_int_equal(res.status, 200);
     assert_non_null(strstr(buf_cstr(&res.body), "action=\"/logout\""));
     assert_non_null(strstr(buf_cstr(&res.body), s.csrf));

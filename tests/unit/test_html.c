@@ -480,6 +480,7 @@ static void home_on(store_kind kind) {
     auth_session leader = {0};
     leader.who.roles = ACCESS_ROLE_SCHOOL_LEADER;
     req.session = &leader;
+    req.path = "/programmes";     /* signed in, "/" leads to the dashboard */
     web_response_init(&res);
     web_dispatch(&req, &res);
     assert_int_equal(res.status, 200);
