@@ -540,6 +540,30 @@ static int horizons_parse(const char *s, int *h, int max) {
     }
 }
 
+/* The options train and evaluate share: --horizons (c == 'H') into horizons
+** (room for RISK_HORIZONS_MAX) and --allow-attribute (c == 'a') into allow
+** (room for RISK_ATTR_COUNT), both recorded in cfg.  Returns EXIT_OK, or
+** EXIT_USAGE after saying what is wrong for the command cmd. */
+static int train_option(const char *cmd, int c, const char *arg, risk_train_config *cfg,
+                        int *horizons, const char **allow) {
+    if (c == 'H') {
+        int n = horizons_parse(arg, horizons, RISK_HORIZONS_MAX);
+        if (n < 0)
+            return usage_error(cmd, "--horizons \"%s\": give 1 to %d whole numbers of weeks "
+                               "from 1 to %d, separated by commas (e.g. 4,8,16)",
+                               arg, RISK_HORIZONS_MAX, RISK_HORIZON_WEEKS_MAX);
+        cfg->horizons = horizons;
+        cfg->nhorizons = (size_t)n;
+    } else {
+        if (risk_attr_find(arg) < 0)
+            return usage_error(cmd, "unknown attribute \"%s\" for --allow-attribute: use "
+                               "gender, migrant_background, special_needs or first_language",
+                               arg);
+        if (cfg->nallow < RISK_ATTR_COUNT) allow[cfg->nallow++] = arg;
+    }
+    return EXIT_OK;
+}
+
 /* Print what training did, for a person. */
 static void train_print(const risk_train_result *r, const risk_train_config *c) {
     printf("model version %d trained and made active\n", r->version);
@@ -576,23 +600,12 @@ static int cmd_train(int argc, char **argv) {
         switch (c) {
         case 'd': db = optarg; break;
         case 'i': inst_code = optarg; break;
-        case 'H': {
-            int n = horizons_parse(optarg, horizons, RISK_HORIZONS_MAX);
-            if (n < 0)
-                return usage_error("train", "--horizons \"%s\": give 1 to %d whole numbers of "
-                                   "weeks from 1 to %d, separated by commas (e.g. 4,8,16)",
-                                   optarg, RISK_HORIZONS_MAX, RISK_HORIZON_WEEKS_MAX);
-            cfg.horizons = horizons;
-            cfg.nhorizons = (size_t)n;
+        case 'H':
+        case 'a': {
+            int bad = train_option("train", c, optarg, &cfg, horizons, allow);
+            if (bad) return bad;
             break;
         }
-        case 'a':
-            if (risk_attr_find(optarg) < 0)
-                return usage_error("train", "unknown attribute \"%s\" for --allow-attribute: use "
-                                   "gender, migrant_background, special_needs or first_language",
-                                   optarg);
-            if (cfg.nallow < RISK_ATTR_COUNT) allow[cfg.nallow++] = optarg;
-            break;
         case 'b': cfg.by = optarg; break;
         case 'c': card = 1; break;
         case 'h': usage_print(command_find("train"), stdout); return EXIT_OK;
@@ -693,23 +706,12 @@ static int cmd_evaluate(int argc, char **argv) {
         switch (c) {
         case 'd': db = optarg; break;
         case 'i': inst_code = optarg; break;
-        case 'H': {
-            int n = horizons_parse(optarg, horizons, RISK_HORIZONS_MAX);
-            if (n < 0)
-                return usage_error("evaluate", "--horizons \"%s\": give 1 to %d whole numbers "
-                                   "of weeks from 1 to %d, separated by commas (e.g. 4,8,16)",
-                                   optarg, RISK_HORIZONS_MAX, RISK_HORIZON_WEEKS_MAX);
-            cfg.horizons = horizons;
-            cfg.nhorizons = (size_t)n;
+        case 'H':
+        case 'a': {
+            int bad = train_option("evaluate", c, optarg, &cfg, horizons, allow);
+            if (bad) return bad;
             break;
         }
-        case 'a':
-            if (risk_attr_find(optarg) < 0)
-                return usage_error("evaluate", "unknown attribute \"%s\" for --allow-attribute: "
-                                   "use gender, migrant_background, special_needs or "
-                                   "first_language", optarg);
-            if (cfg.nallow < RISK_ATTR_COUNT) allow[cfg.nallow++] = optarg;
-            break;
         case 'k':
             if ((v = parse_count(optarg)) < 2 || v > 20)
                 return usage_error("evaluate", "--folds \"%s\" must be 2 to 20", optarg);

@@ -17,24 +17,7 @@
 set -u
 
 CAIRN=${CAIRN:-build/rel/cairn}
-PASS=0
-FAIL=0
-TMP=$(mktemp -d /tmp/cairn-i18n.XXXXXX)
-SERVER_PID=""
-
-ok()     { PASS=$((PASS + 1)); echo "ok - $*"; }
-not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-# check DESCRIPTION COMMAND...: ok if the command succeeds.
-check()  { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-
-finish() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -KILL "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
-    rm -rf "$TMP"
-}
-trap finish EXIT
+. "$(dirname "$0")/lib.sh" || exit 1
 
 # ---- the catalogs are complete ---------------------------------------------------
 
@@ -213,34 +196,6 @@ fi
 
 # ---- pages in the browser's language ------------------------------------------------
 
-# http_get URL [curl options...]: body to $TMP/body, prints the status.
-http_get() {
-    local url=$1; shift
-    curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' "$@" "$url" 2>/dev/null
-}
-
-# start_server DB LOG: `cairn serve` on a free port; sets SERVER_PID, PORT.
-start_server() {
-    local db=$1 log=$2 attempt i code
-    for attempt in 1 2 3 4 5 6 7 8; do
-        PORT=$((20000 + (RANDOM % 10000)))
-        "$CAIRN" serve --db "$db" --listen "127.0.0.1:$PORT" --threads 2 2> "$log" &
-        SERVER_PID=$!
-        for i in $(seq 1 200); do
-            if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
-            code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
-                   "http://127.0.0.1:$PORT/healthz" 2>/dev/null)
-            [ "$code" = 200 ] && return 0
-            sleep 0.1
-        done
-        if kill -0 "$SERVER_PID" 2>/dev/null; then return 1; fi
-        wait "$SERVER_PID" 2>/dev/null
-        SERVER_PID=""
-        grep -q "already in use" "$log" || return 1
-    done
-    return 1
-}
-
 db="$TMP/t.db"
 if [ ! -x "$CAIRN" ]; then
     not_ok "no program at $CAIRN (build it first)"
@@ -252,11 +207,11 @@ elif ! start_server "$db" "$TMP/serve.log"; then
     not_ok "server starts"; sed 's/^/# /' "$TMP/serve.log" | tail -10
 else
     ok "server starts (port $PORT)"
-    B="http://127.0.0.1:$PORT"
+    BASE="http://127.0.0.1:$PORT"
     # lang ACCEPT-LANGUAGE HTML-TAG TEXT: /login in that language.
     lang() {
         local code
-        code=$(http_get "$B/login" -H "Accept-Language: $1")
+        code=$(http "$BASE/login" -H "Accept-Language: $1")
         check "GET /login with Accept-Language \"$1\": $2 and \"$3\"" \
             bash -c "[ $code = 200 ] && grep -qF '$2' '$TMP/body' && grep -qF '<h1>$3</h1>' '$TMP/body'"
     }
@@ -264,40 +219,33 @@ else
     lang "uk" '<html lang="uk">' "Увійти"
     lang "ar" '<html lang="ar" dir="rtl">' "تسجيل الدخول"
     lang "fr" '<html lang="en">' "Sign in"
-    code=$(http_get "$B/login")
+    code=$(http "$BASE/login")
     check "GET /login without Accept-Language is English" \
         bash -c "[ $code = 200 ] && grep -qF '<html lang=\"en\">' '$TMP/body'"
-    code=$(http_get "$B/no/such/page" -H "Accept-Language: de")
+    code=$(http "$BASE/no/such/page" -H "Accept-Language: de")
     check "a 404 page in German" bash -c "[ $code = 404 ] && grep -qF '<h1>Seite nicht gefunden</h1>' '$TMP/body'"
-    code=$(http_get "$B/" -X POST -H "Accept-Language: ar")
+    code=$(http "$BASE/" -X POST -H "Accept-Language: ar")
     check "a 405 page in Arabic, right to left" \
         bash -c "[ $code = 405 ] && grep -qF '<html lang=\"ar\" dir=\"rtl\">' '$TMP/body'"
 
     # Sign in with an Arabic browser and read the start page.
     jar="$TMP/jar"
-    http_get "$B/login" -c "$jar" -b "$jar" -H "Accept-Language: ar" > /dev/null
-    token=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$TMP/body" | sed 's/.*value="//; s/"$//')
-    code=$(http_get "$B/login" -c "$jar" -b "$jar" -H "Accept-Language: ar" \
-           --data-urlencode "csrf=$token" --data-urlencode "username=lang" \
-           --data-urlencode "password=wrong password")
+    code=$(sign_in "$jar" lang "wrong password" -H "Accept-Language: ar")
     check "a failed sign-in says so in Arabic" \
         bash -c "[ $code = 401 ] && grep -qF 'اسم المستخدم أو كلمة المرور غير صحيحة' '$TMP/body'"
-    code=$(http_get "$B/login" -c "$jar" -b "$jar" -H "Accept-Language: ar" \
-           --data-urlencode "csrf=$token" --data-urlencode "username=lang" \
-           --data-urlencode "password=i18n test password")
+    code=$(sign_in "$jar" lang "i18n test password" -H "Accept-Language: ar")
     check "signing in works with an Arabic browser" [ "$code" = 303 ]
-    code=$(http_get "$B/programmes" -b "$jar" -H "Accept-Language: ar")
+    code=$(http "$BASE/programmes" -b "$jar" -H "Accept-Language: ar")
     check "the start page in Arabic: right to left, translated, Arabic-Indic digits" \
         bash -c "[ $code = 200 ] && grep -qF '<html lang=\"ar\" dir=\"rtl\">' '$TMP/body' &&
                  grep -qF '<h1>البرامج والمجموعات</h1>' '$TMP/body' &&
                  grep -qF 'المتعلمون النشطون' '$TMP/body' &&
                  grep -qE '<td class=\"num\">(٠|١|٢|٣|٤|٥|٦|٧|٨|٩)+</td>' '$TMP/body' &&
                  ! grep -qE '<td class=\"num\">[0-9]+</td>' '$TMP/body'"
-    code=$(http_get "$B/programmes" -b "$jar" -H "Accept-Language: uk")
+    code=$(http "$BASE/programmes" -b "$jar" -H "Accept-Language: uk")
     check "...and in Ukrainian for a Ukrainian browser" \
         bash -c "[ $code = 200 ] && grep -qF 'Освітні програми та групи' '$TMP/body' &&
                  grep -qE '<p>[0-9 ]+ активн' '$TMP/body'"
 fi
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+done_testing

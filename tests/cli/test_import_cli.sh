@@ -11,32 +11,12 @@
 # Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" last;
 # the exit status is non-zero when anything failed.
 set -u
+. "$(dirname "$0")/lib.sh" || exit 1
 cd "$(dirname "$0")/../.."
 
-PASSED=0
-FAILED=0
-ok()     { PASSED=$((PASSED + 1)); echo "ok - $*"; }
-not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
-# check DESCRIPTION COMMAND...: ok when the command succeeds.
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-
-if [ -z "${CAIRN:-}" ] || [ ! -x "$CAIRN" ]; then
-    not_ok "CAIRN is the cairn binary (got \"${CAIRN:-}\")"
-    echo "$PASSED passed, $FAILED failed"
-    exit 1
-fi
+need_cairn
 case $CAIRN in /*) ;; *) CAIRN=$PWD/$CAIRN ;; esac
 unset CAIRN_DB
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/cairn-cli-import.XXXXXX")
-PGDB=""
-cleanup() {
-    if [ -n "$PGDB" ]; then
-        psql "$CAIRN_TEST_PG" -qAt -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" >/dev/null 2>&1
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 SAMPLES=docs/samples
 BAD=tests/fixtures/import/bad
@@ -196,15 +176,9 @@ suite() {
 
 suite "$TMP/cairn.db" sqlite
 
-if [ -n "${CAIRN_TEST_PG:-}" ] && command -v psql >/dev/null 2>&1; then
-    PGDB="t_cli_import_$$"
-    if psql "$CAIRN_TEST_PG" -qAt -c "CREATE DATABASE $PGDB" >/dev/null 2>"$TMP/psql.err"; then
-        PGURL=$(printf '%s\n' "$CAIRN_TEST_PG" | sed "s|^\(postgres[a-z]*://[^/?#]*\)/[^?#]*|\1/$PGDB|; t; s|^\(postgres[a-z]*://[^/?#]*\)|\1/$PGDB|")
-        suite "$PGURL" postgres
-    else
-        not_ok "create a PostgreSQL database: $(cat "$TMP/psql.err")"
-    fi
+if [ -n "${CAIRN_TEST_PG:-}" ] && command -v psql >/dev/null 2>&1 &&
+   pg_create_db "t_cli_import_$$"; then
+    suite "$PG_URL" postgres
 fi
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+done_testing

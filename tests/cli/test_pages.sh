@@ -17,59 +17,7 @@
 set -u
 
 CAIRN=${CAIRN:-build/rel/cairn}
-PASS=0
-FAIL=0
-TMP=$(mktemp -d /tmp/cairn-pages.XXXXXX)
-SERVER_PID=""
-
-ok()     { PASS=$((PASS + 1)); echo "ok - $*"; }
-not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check()  { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-
-finish() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
-    rm -rf "$TMP"
-}
-trap finish EXIT
-
-http() {
-    local url=$1; shift
-    curl -s --max-time 20 -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' "$@" "$url" 2>/dev/null
-}
-csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -1; }
-
-start_server() {
-    local db=$1 log=$2 attempt i code
-    for attempt in 1 2 3 4 5 6 7 8; do
-        PORT=$((20000 + (RANDOM % 10000)))
-        "$CAIRN" serve --db "$db" --listen "127.0.0.1:$PORT" --threads 2 2> "$log" &
-        SERVER_PID=$!
-        for i in $(seq 1 200); do
-            if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
-            code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
-                   "http://127.0.0.1:$PORT/healthz" 2>/dev/null)
-            [ "$code" = 200 ] && return 0
-            sleep 0.1
-        done
-        if kill -0 "$SERVER_PID" 2>/dev/null; then return 1; fi
-        wait "$SERVER_PID" 2>/dev/null
-        SERVER_PID=""
-        grep -q "already in use" "$log" || return 1
-    done
-    return 1
-}
-
-# login JAR USER PASSWORD [curl options]: prints the status of the POST.
-login() {
-    local jar=$1 user=$2 pw=$3 token; shift 3
-    http "$BASE/login" -c "$jar" -b "$jar" "$@" > /dev/null
-    token=$(csrf_of)
-    http "$BASE/login" -c "$jar" -b "$jar" --data-urlencode "csrf=$token" \
-        --data-urlencode "username=$user" --data-urlencode "password=$pw" "$@"
-}
+. "$(dirname "$0")/lib.sh" || exit 1
 
 # rows: the number of learner rows in the dashboard table of the last body.
 rows() { grep -c '<tr><th scope="row"><a href="/learners/' "$TMP/body"; }
@@ -81,14 +29,12 @@ if ! { "$CAIRN" demo --db "$db" --learners 200 &&
        "$CAIRN" score --db "$db" --asof 2025-01-17 &&
        "$CAIRN" user demo-accounts --db "$db"; } > "$TMP/setup.out" 2> "$TMP/setup.err"; then
     not_ok "a scored demo school with accounts"; sed 's/^/# /' "$TMP/setup.err" | tail -5
-    echo "$PASS passed, $FAIL failed"
-    exit 1
+    done_testing
 fi
 ok "a scored demo school with accounts"
 if ! start_server "$db" "$TMP/serve.log"; then
     not_ok "server starts"; sed 's/^/# /' "$TMP/serve.log" | tail -10
-    echo "$PASS passed, $FAIL failed"
-    exit 1
+    done_testing
 fi
 ok "server starts (port $PORT)"
 BASE="http://127.0.0.1:$PORT"
@@ -97,7 +43,7 @@ code=$(http "$BASE/dashboard")
 check "the dashboard needs a session (303 to /login)" [ "$code" = 303 ]
 
 L="$TMP/leader.jar"
-code=$(login "$L" leader cairn-demo-leader)
+code=$(sign_in "$L" leader cairn-demo-leader)
 check "the leader signs in" [ "$code" = 303 ]
 code=$(http "$BASE/" -b "$L")
 check "GET / signed in is 303 to /dashboard" \
@@ -151,7 +97,7 @@ check "the leader's group page has the heat map" \
     bash -c "[ $code = 200 ] && grep -q '<table class=\"heat\">' '$TMP/body' && grep -q 'class=\"num heat-[0-3]\"' '$TMP/body'"
 
 T="$TMP/teacher.jar"
-code=$(login "$T" teacher cairn-demo-teacher)
+code=$(sign_in "$T" teacher cairn-demo-teacher)
 check "the teacher signs in" [ "$code" = 303 ]
 code=$(http "$BASE/dashboard" -b "$T")
 tr=$(rows)
@@ -183,7 +129,7 @@ code=$(http "$BASE/groups/$other" -b "$T")
 check "...but not another group's (403)" [ "$code" = 403 ]
 
 K="$TMP/kw.jar"
-login "$K" keyworker cairn-demo-keyworker > /dev/null
+sign_in "$K" keyworker cairn-demo-keyworker > /dev/null
 code=$(http "$BASE/groups/$group" -b "$K")
 check "a key worker may not open group pages (403)" [ "$code" = 403 ]
 
@@ -194,5 +140,4 @@ code=$(http "$BASE/dashboard" -b "$L" -H "Accept-Language: de")
 check "the German dashboard is translated" \
     bash -c "[ $code = 200 ] && grep -q '<html lang=\"de\">' '$TMP/body' && ! grep -q 'Learners who need attention' '$TMP/body'"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+done_testing

@@ -13,23 +13,13 @@
 # Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" last;
 # the exit status is non-zero when anything failed.
 set -u
+. "$(dirname "$0")/lib.sh" || exit 1
 cd "$(dirname "$0")/../.."
 
-PASSED=0
-FAILED=0
-ok()     { PASSED=$((PASSED + 1)); echo "ok - $*"; }
-not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
-
-if [ -z "${CAIRN:-}" ] || [ ! -x "$CAIRN" ]; then
-    not_ok "CAIRN is the cairn binary (got \"${CAIRN:-}\")"
-    echo "$PASSED passed, $FAILED failed"
-    exit 1
-fi
+need_cairn
 case $CAIRN in /*) ;; *) CAIRN=$PWD/$CAIRN ;; esac
 unset CAIRN_DB
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/cairn-cli-risk.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
 DB=$TMP/school.db
 ASOF=2026-03-02            # a school day in the demo's second year
 UCI=../shared/data/uci-dropout/data.csv
@@ -164,5 +154,4 @@ else
     not_ok "the UCI dropout file is at $UCI"
 fi
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+done_testing

@@ -4,43 +4,37 @@
 # line "N passed, M failed".
 set -u
 CAIRN=${CAIRN:-build/rel/cairn}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-PASSED=0; FAILED=0
-ok() { echo "ok - $1"; PASSED=$((PASSED + 1)); }
-not_ok() { echo "not ok - $1"; FAILED=$((FAILED + 1)); }
-check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
+. "$(dirname "$0")/lib.sh" || exit 1
 DB=$TMP/t.db
 
 "$CAIRN" demo --db "$DB" --learners 60 >/dev/null 2>&1
-check "demo school created" '[ -s "$DB" ]'
+check "demo school created" eval '[ -s "$DB" ]'
 
 "$CAIRN" rules --db "$DB" >"$TMP/show" 2>&1; rc=$?
-check "rules show exits 0" '[ $rc -eq 0 ]'
-check "the first version holds the defaults" 'grep -q "^rule set version 1" "$TMP/show" && grep -q "\"attendance_low\":{\"enabled\":true,\"threshold\":90}" "$TMP/show"'
+check "rules show exits 0" eval '[ $rc -eq 0 ]'
+check "the first version holds the defaults" eval 'grep -q "^rule set version 1" "$TMP/show" && grep -q "\"attendance_low\":{\"enabled\":true,\"threshold\":90}" "$TMP/show"'
 
 "$CAIRN" rules --db "$DB" set '{"attendance_low": 85}' --by tester >"$TMP/set" 2>&1; rc=$?
-check "rules set exits 0" '[ $rc -eq 0 ]'
-check "a change makes version 2 with the new threshold" 'grep -q "^rule set version 2" "$TMP/set" && grep -q "\"threshold\":85" "$TMP/set"'
-check "who changed it is recorded" '[ "$(sqlite3 "$DB" "SELECT created_by FROM risk_rule_set WHERE version = 2")" = tester ]'
+check "rules set exits 0" eval '[ $rc -eq 0 ]'
+check "a change makes version 2 with the new threshold" eval 'grep -q "^rule set version 2" "$TMP/set" && grep -q "\"threshold\":85" "$TMP/set"'
+check "who changed it is recorded" eval '[ "$(sqlite3 "$DB" "SELECT created_by FROM risk_rule_set WHERE version = 2")" = tester ]'
 
 "$CAIRN" rules --db "$DB" set '{"attendence_low": 85}' >"$TMP/bad" 2>&1; rc=$?
-check "an unknown rule exits 1" '[ $rc -eq 1 ]'
-check "the message names the unknown rule and lists the real ones" 'grep -q "no rule \"attendence_low\"" "$TMP/bad" && grep -q "attendance_low" "$TMP/bad"'
+check "an unknown rule exits 1" eval '[ $rc -eq 1 ]'
+check "the message names the unknown rule and lists the real ones" eval 'grep -q "no rule \"attendence_low\"" "$TMP/bad" && grep -q "attendance_low" "$TMP/bad"'
 "$CAIRN" rules --db "$DB" set '{"attendance_low": 120}' >"$TMP/bad2" 2>&1; rc=$?
-check "an out-of-range threshold exits 1 and says so" '[ $rc -eq 1 ] && grep -q "out of range" "$TMP/bad2"'
+check "an out-of-range threshold exits 1 and says so" eval '[ $rc -eq 1 ] && grep -q "out of range" "$TMP/bad2"'
 "$CAIRN" rules --db "$DB" set '{"attendance_low": ' >"$TMP/bad3" 2>&1; rc=$?
-check "malformed JSON exits 1" '[ $rc -eq 1 ]'
-check "bad changes stored no version" '[ "$(sqlite3 "$DB" "SELECT max(version) FROM risk_rule_set")" = 2 ]'
+check "malformed JSON exits 1" eval '[ $rc -eq 1 ]'
+check "bad changes stored no version" eval '[ "$(sqlite3 "$DB" "SELECT max(version) FROM risk_rule_set")" = 2 ]'
 
 printf '{"missing_work": {"enabled": false}}' >"$TMP/t.json"
 "$CAIRN" rules --db "$DB" set --file "$TMP/t.json" >"$TMP/file" 2>&1; rc=$?
-check "set --file stores version 3 with the rule off" '[ $rc -eq 0 ] && grep -q "^rule set version 3" "$TMP/file" && grep -q "\"missing_work\":{\"enabled\":false" "$TMP/file"'
+check "set --file stores version 3 with the rule off" eval '[ $rc -eq 0 ] && grep -q "^rule set version 3" "$TMP/file" && grep -q "\"missing_work\":{\"enabled\":false" "$TMP/file"'
 
 "$CAIRN" rules --db "$DB" set >"$TMP/u" 2>&1; rc=$?
-check "set without changes is a usage error (2)" '[ $rc -eq 2 ]'
+check "set without changes is a usage error (2)" eval '[ $rc -eq 2 ]'
 "$CAIRN" rules --db "$DB" frobnicate >"$TMP/u2" 2>&1; rc=$?
-check "an unknown action is a usage error (2)" '[ $rc -eq 2 ]'
+check "an unknown action is a usage error (2)" eval '[ $rc -eq 2 ]'
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+done_testing

@@ -16,41 +16,8 @@
 set -u
 
 CAIRN=${CAIRN:-build/rel/cairn}
-PASS=0
-FAIL=0
-TMP=$(mktemp -d /tmp/cairn-serve.XXXXXX)
-SERVER_PID=""
-PG_DB=""
-PSQL=""
-
-ok()     { PASS=$((PASS + 1)); echo "ok - $*"; }
-not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-# check DESCRIPTION COMMAND...: ok if the command succeeds.
-check()  { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-
-finish() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -KILL "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
-    if [ -n "$PG_DB" ] && [ -n "$PSQL" ]; then
-        "$PSQL" -q "$CAIRN_TEST_PG" -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1
-    fi
-    rm -rf "$TMP"
-}
-trap finish EXIT
-
-# http_get URL [curl options...]: body to $TMP/body, headers to $TMP/headers,
-# prints the status code ("000" when there was no answer).
-http_get() {
-    local url=$1; shift
-    curl -s --max-time 10 -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' "$@" "$url" 2>/dev/null
-}
-
-# has_header NAME VALUE-REGEX: the last response carried that header.
-has_header() {
-    tr -d '\r' < "$TMP/headers" | grep -qiE "^$1: $2"
-}
+SERVER_THREADS=3
+. "$(dirname "$0")/lib.sh" || exit 1
 
 # html_escape: the text on stdin as the page writes it.
 html_escape() {
@@ -69,52 +36,6 @@ programme_name() {
         name=$(sqlite3 "$db" "SELECT name FROM programme ORDER BY id LIMIT 1" 2>/dev/null)
     fi
     printf '%s' "$name"
-}
-
-# start_server DB LOG: start `cairn serve` on a free port in 20000-29999;
-# sets SERVER_PID and PORT and waits (bounded) until /healthz answers 200.
-# Returns non-zero if it never became ready.
-start_server() {
-    local db=$1 log=$2 attempt i code
-    for attempt in 1 2 3 4 5 6 7 8; do
-        PORT=$((20000 + (RANDOM % 10000)))
-        "$CAIRN" serve --db "$db" --listen "127.0.0.1:$PORT" --threads 3 2> "$log" &
-        SERVER_PID=$!
-        for i in $(seq 1 200); do                        # up to ~20 s (ASan is slow)
-            if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
-            code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
-                   "http://127.0.0.1:$PORT/healthz" 2>/dev/null)
-            [ "$code" = 200 ] && return 0
-            sleep 0.1
-        done
-        if kill -0 "$SERVER_PID" 2>/dev/null; then       # alive but never ready
-            return 1
-        fi
-        wait "$SERVER_PID" 2>/dev/null
-        SERVER_PID=""
-        grep -q "already in use" "$log" || return 1      # a real failure
-    done
-    return 1
-}
-
-# stop_server: SIGTERM, then wait up to 5 s; sets STOP_STATUS ("timeout"
-# if it had to be killed).
-stop_server() {
-    local i
-    STOP_STATUS=timeout
-    kill -TERM "$SERVER_PID" 2>/dev/null
-    for i in $(seq 1 50); do
-        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-            wait "$SERVER_PID"
-            STOP_STATUS=$?
-            SERVER_PID=""
-            return
-        fi
-        sleep 0.1
-    done
-    kill -KILL "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null
-    SERVER_PID=""
 }
 
 # suite LABEL DB: the whole set of checks against one database.
@@ -144,24 +65,21 @@ suite() {
         return
     fi
     ok "$L: server starts and /healthz answers 200 (port $PORT)"
-    local base="http://127.0.0.1:$PORT"
+    BASE="http://127.0.0.1:$PORT"
 
-    code=$(http_get "$base/healthz")
+    code=$(http "$BASE/healthz")
     check "$L: GET /healthz is 200" [ "$code" = 200 ]
     check "$L: GET /healthz says ok" [ "$(cat "$TMP/body")" = ok ]
     check "$L: /healthz is text/plain" has_header Content-Type 'text/plain'
 
-    local jar="$TMP/jar-$L" token
-    code=$(http_get "$base/")
+    local jar="$TMP/jar-$L"
+    code=$(http "$BASE/")
     check "$L: GET / without signing in is 303 to /login" \
         bash -c "[ $code = 303 ] && tr -d '\r' < '$TMP/headers' | grep -q '^Location: /login'"
-    http_get "$base/login" -c "$jar" -b "$jar" > /dev/null
-    token=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -1)
-    code=$(http_get "$base/login" -c "$jar" -b "$jar" --data-urlencode "csrf=$token" \
-           --data-urlencode "username=servetest" --data-urlencode "password=serve test password")
+    code=$(sign_in "$jar" servetest "serve test password")
     check "$L: signing in is 303" [ "$code" = 303 ]
 
-    code=$(http_get "$base/programmes" -b "$jar")
+    code=$(http "$BASE/programmes" -b "$jar")
     check "$L: GET / is 200" [ "$code" = 200 ]
     check "$L: / is text/html" has_header Content-Type 'text/html; charset=utf-8'
     check "$L: / has Content-Security-Policy default-src 'self'" \
@@ -183,28 +101,28 @@ suite() {
     check "$L: / shows active learner counts" grep -q 'Active learners' "$TMP/body"
     check "$L: / has no inline script" bash -c "! grep -qi '<script' '$TMP/body'"
 
-    code=$(http_get "$base/programmes" -I -b "$jar")
+    code=$(http "$BASE/programmes" -I -b "$jar")
     check "$L: HEAD / is 200" [ "$code" = 200 ]
 
-    code=$(http_get "$base/assets/cairn.css")
+    code=$(http "$BASE/assets/cairn.css")
     check "$L: GET /assets/cairn.css is 200" [ "$code" = 200 ]
     check "$L: the stylesheet is text/css" has_header Content-Type 'text/css'
     check "$L: the stylesheet is not empty" test -s "$TMP/body"
 
-    code=$(http_get "$base/no/such/page")
+    code=$(http "$BASE/no/such/page")
     check "$L: unknown path is 404" [ "$code" = 404 ]
     check "$L: the 404 page is HTML with the security headers" \
         bash -c "grep -q '<main' '$TMP/body' && tr -d '\r' < '$TMP/headers' | grep -qi '^X-Frame-Options: DENY'"
-    code=$(http_get "$base/assets/nothing.css")
+    code=$(http "$BASE/assets/nothing.css")
     check "$L: unknown asset is 404" [ "$code" = 404 ]
 
-    code=$(http_get "$base/" -X POST --data 'a=1')
+    code=$(http "$BASE/" -X POST --data 'a=1')
     check "$L: POST / is 405" [ "$code" = 405 ]
     check "$L: the 405 says which methods are allowed" has_header Allow 'GET, HEAD'
-    code=$(http_get "$base/healthz" -X DELETE)
+    code=$(http "$BASE/healthz" -X DELETE)
     check "$L: DELETE /healthz is 405" [ "$code" = 405 ]
 
-    code=$(http_get "$base/programmes?learner=Secret-Name-42" -b "$jar")
+    code=$(http "$BASE/programmes?learner=Secret-Name-42" -b "$jar")
     check "$L: a query string does not change /programmes" [ "$code" = 200 ]
     sleep 0.2   # the access line is written when the response has gone out
     check "$L: the access log has a line per request (method, path, status, ms)" \
@@ -223,22 +141,14 @@ suite() {
     check "$L: SIGTERM stops the server within 5 s with status 0 (got $STOP_STATUS)" \
         [ "$STOP_STATUS" = 0 ]
     check "$L: the server logs that it stopped" grep -q "stopped" "$log"
-    code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "$base/healthz" 2>/dev/null)
+    code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "$BASE/healthz" 2>/dev/null)
     check "$L: nothing answers after the stop" [ "$code" = 000 ]
 }
 
 # ---- run ----------------------------------------------------------------------
 
-if [ ! -x "$CAIRN" ]; then
-    not_ok "CAIRN=$CAIRN is not an executable (build it with make)"
-    echo "$PASS passed, $FAIL failed"
-    exit 1
-fi
-if ! command -v curl >/dev/null 2>&1; then
-    not_ok "curl is not installed (make deps installs it)"
-    echo "$PASS passed, $FAIL failed"
-    exit 1
-fi
+need_cairn
+need_curl
 
 # Bad listen addresses are refused before anything starts.
 for bad in "127.0.0.1:99999" "127.0.0.1" "example.invalid:8080" "::1:8080" "[::1]:0"; do
@@ -250,19 +160,8 @@ done
 
 suite sqlite "$TMP/t.db"
 
-if [ -n "${CAIRN_TEST_PG:-}" ]; then
-    PSQL=$(command -v psql 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1)
-    PG_DB="cairn_serve_$$"
-    if [ -z "$PSQL" ] || [ ! -x "$PSQL" ]; then
-        not_ok "postgres: psql not found (needed to create a test database)"
-        PG_DB=""
-    elif ! "$PSQL" -q "$CAIRN_TEST_PG" -c "CREATE DATABASE $PG_DB" >/dev/null 2>"$TMP/pg.err"; then
-        not_ok "postgres: create database $PG_DB: $(head -1 "$TMP/pg.err")"
-        PG_DB=""
-    else
-        suite postgres "$(printf '%s' "$CAIRN_TEST_PG" | sed "s|/postgres?|/$PG_DB?|")"
-    fi
+if [ -n "${CAIRN_TEST_PG:-}" ] && pg_create_db "cairn_serve_$$"; then
+    suite postgres "$PG_URL"
 fi
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+done_testing

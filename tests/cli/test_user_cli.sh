@@ -19,28 +19,7 @@ set -u
 
 CAIRN=${CAIRN:-build/rel/cairn}
 export CAIRN_PWHASH_FAST=1
-PASS=0
-FAIL=0
-TMP=$(mktemp -d /tmp/cairn-user.XXXXXX)
-SERVER_PID=""
-PG_DB=""
-PSQL=""
-
-ok()     { PASS=$((PASS + 1)); echo "ok - $*"; }
-not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check()  { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-
-finish() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -KILL "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
-    if [ -n "$PG_DB" ] && [ -n "$PSQL" ]; then
-        "$PSQL" -q "$CAIRN_TEST_PG" -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1
-    fi
-    rm -rf "$TMP"
-}
-trap finish EXIT
+. "$(dirname "$0")/lib.sh" || exit 1
 
 # run EXPECTED-STATUS DESCRIPTION STDIN CMD...: run cairn with STDIN (\n
 # escapes allowed) as its input; out/err in $TMP/out, $TMP/err; check the
@@ -54,60 +33,6 @@ run() {
 }
 # says FILE REGEX: the file matches.
 says() { grep -qE -- "$2" "$1"; }
-
-# http METHOD URL [curl options...]: body to $TMP/body, headers to
-# $TMP/headers; prints the status ("000" when no answer).
-http() {
-    local m=$1 url=$2; shift 2
-    curl -s --max-time 10 -X "$m" -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' "$@" "$url" 2>/dev/null
-}
-has_header() { tr -d '\r' < "$TMP/headers" | grep -qiE "^$1: $2"; }
-# csrf_of: the csrf field of the page in $TMP/body.
-csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -1; }
-
-# start_server DB LOG [options...]: serve on a free port; sets SERVER_PID, PORT.
-start_server() {
-    local db=$1 log=$2 attempt i code; shift 2
-    for attempt in 1 2 3 4 5 6 7 8; do
-        PORT=$((20000 + (RANDOM % 10000)))
-        "$CAIRN" serve --db "$db" --listen "127.0.0.1:$PORT" --threads 2 "$@" 2> "$log" &
-        SERVER_PID=$!
-        for i in $(seq 1 200); do
-            if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
-            code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
-                   "http://127.0.0.1:$PORT/healthz" 2>/dev/null)
-            [ "$code" = 200 ] && return 0
-            sleep 0.1
-        done
-        if kill -0 "$SERVER_PID" 2>/dev/null; then return 1; fi
-        wait "$SERVER_PID" 2>/dev/null
-        SERVER_PID=""
-        grep -q "already in use" "$log" || return 1
-    done
-    return 1
-}
-
-stop_server() {
-    local i
-    kill -TERM "$SERVER_PID" 2>/dev/null
-    for i in $(seq 1 50); do
-        if ! kill -0 "$SERVER_PID" 2>/dev/null; then wait "$SERVER_PID"; SERVER_PID=""; return; fi
-        sleep 0.1
-    done
-    kill -KILL "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null
-    SERVER_PID=""
-}
-
-# login JAR USER PASSWORD [curl options...]: fetch the form into JAR, post it;
-# prints the status of the POST (body and headers of the POST are kept).
-login() {
-    local jar=$1 user=$2 pw=$3 token; shift 3
-    http GET "$BASE/login" -c "$jar" -b "$jar" "$@" > /dev/null
-    token=$(csrf_of)
-    http POST "$BASE/login" -c "$jar" -b "$jar" --data-urlencode "csrf=$token" \
-        --data-urlencode "username=$user" --data-urlencode "password=$pw" "$@"
-}
 
 # ---- the command line --------------------------------------------------------
 
@@ -197,10 +122,10 @@ server_suite() {
     local jar="$TMP/jar-$L"
     rm -f "$jar"
 
-    code=$(http GET "$BASE/")
+    code=$(http "$BASE/")
     check "$L: GET / without a session is 303" [ "$code" = 303 ]
     check "$L: ...to /login" has_header Location "/login"
-    code=$(http GET "$BASE/login" -c "$jar" -b "$jar")
+    code=$(http "$BASE/login" -c "$jar" -b "$jar")
     check "$L: GET /login is 200" [ "$code" = 200 ]
     check "$L: ...sets the pre-sign-in cookie HttpOnly, SameSite=Strict" \
         has_header Set-Cookie "cairn_login=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict"
@@ -212,56 +137,56 @@ server_suite() {
     token=$(csrf_of)
     check "$L: ...carries a CSRF token" [ ${#token} = 64 ]
 
-    code=$(http POST "$BASE/login" -c "$jar" -b "$jar" --data-urlencode "username=teacher" \
+    code=$(http "$BASE/login" -X POST -c "$jar" -b "$jar" --data-urlencode "username=teacher" \
            --data-urlencode "password=cairn-demo-teacher")
     check "$L: POST /login without the CSRF token is 403" [ "$code" = 403 ]
-    code=$(http POST "$BASE/login" -c "$jar" -b "$jar" --data-urlencode "csrf=$token" \
+    code=$(http "$BASE/login" -X POST -c "$jar" -b "$jar" --data-urlencode "csrf=$token" \
            --data-urlencode "username=teacher" --data-urlencode "password=cairn-demo-teacher")
     check "$L: POST /login with the token is 303" [ "$code" = 303 ]
     check "$L: ...to /" has_header Location "/"
     check "$L: ...sets the session cookie HttpOnly, SameSite=Lax, not Secure on plain HTTP" bash -c \
         "tr -d '\r' < '$TMP/headers' | grep -qE '^Set-Cookie: cairn_session=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Lax$'"
     sess=$(awk '$6 == "cairn_session" { print $7 }' "$jar")
-    code=$(http GET "$BASE/programmes" -b "$jar" -c "$jar")
+    code=$(http "$BASE/programmes" -b "$jar" -c "$jar")
     check "$L: GET / signed in is 200" [ "$code" = 200 ]
     check "$L: ...names who is signed in" says "$TMP/body" "Signed in as <strong>"
     check "$L: ...and shows the school" says "$TMP/body" "Active learners"
     token=$(csrf_of)
-    code=$(http POST "$BASE/logout" -b "$jar" -c "$jar")
+    code=$(http "$BASE/logout" -X POST -b "$jar" -c "$jar")
     check "$L: POST /logout without the CSRF token is 403" [ "$code" = 403 ]
-    code=$(http POST "$BASE/logout" -b "$jar" -c "$jar" --data "csrf=0000")
+    code=$(http "$BASE/logout" -X POST -b "$jar" -c "$jar" --data "csrf=0000")
     check "$L: POST /logout with a wrong token is 403" [ "$code" = 403 ]
-    code=$(http POST "$BASE/logout" -b "$jar" -c "$jar" --data "csrf=$token" -H "Sec-Fetch-Site: cross-site")
+    code=$(http "$BASE/logout" -X POST -b "$jar" -c "$jar" --data "csrf=$token" -H "Sec-Fetch-Site: cross-site")
     check "$L: a cross-site POST is 403 even with the token" [ "$code" = 403 ]
-    code=$(http POST "$BASE/logout" -b "$jar" -c "$jar" --data "csrf=$token" -H "Origin: http://evil.example")
+    code=$(http "$BASE/logout" -X POST -b "$jar" -c "$jar" --data "csrf=$token" -H "Origin: http://evil.example")
     check "$L: a POST from another Origin is 403" [ "$code" = 403 ]
-    code=$(http GET "$BASE/programmes" -b "$jar")
+    code=$(http "$BASE/programmes" -b "$jar")
     check "$L: ...and the session survived all of them" [ "$code" = 200 ]
-    code=$(http POST "$BASE/logout" -b "$jar" -c "$jar" --data "csrf=$token" -H "Origin: $BASE" \
+    code=$(http "$BASE/logout" -X POST -b "$jar" -c "$jar" --data "csrf=$token" -H "Origin: $BASE" \
            -H "Sec-Fetch-Site: same-origin")
     check "$L: POST /logout with the token is 303 to /login" bash -c "[ $code = 303 ] && tr -d '\r' < '$TMP/headers' | grep -q '^Location: /login'"
     check "$L: ...and clears the cookie" has_header Set-Cookie "cairn_session=; .*Max-Age=0"
-    code=$(http GET "$BASE/" -b "cairn_session=$sess")
+    code=$(http "$BASE/" -b "cairn_session=$sess")
     check "$L: the old session token no longer works" [ "$code" = 303 ]
 
     rm -f "$jar"
-    code=$(login "$jar" leader cairn-demo-leader)
+    code=$(sign_in "$jar" leader cairn-demo-leader)
     check "$L: the school leader signs in" [ "$code" = 303 ]
-    code=$(http GET "$BASE/programmes" -b "$jar")
+    code=$(http "$BASE/programmes" -b "$jar")
     check "$L: ...and sees the start page" [ "$code" = 200 ]
     rm -f "$jar"
 
     for i in 1 2 3 4; do
-        code=$(login "$jar" keyworker "wrong password $i")
+        code=$(sign_in "$jar" keyworker "wrong password $i")
         check "$L: wrong password $i is 401" [ "$code" = 401 ]
     done
     check "$L: ...saying name or password is not right" says "$TMP/body" "user name or the password is not right"
-    code=$(login "$jar" keyworker "wrong password 5")
+    code=$(sign_in "$jar" keyworker "wrong password 5")
     check "$L: the fifth wrong password is 429" [ "$code" = 429 ]
     check "$L: ...with a clear locked message" says "$TMP/body" "Sign-in is locked for 15 minutes"
-    code=$(login "$jar" keyworker cairn-demo-keyworker)
+    code=$(sign_in "$jar" keyworker cairn-demo-keyworker)
     check "$L: then even the right password is refused (locked)" [ "$code" = 429 ]
-    code=$(login "$jar" anna "a new long password")
+    code=$(sign_in "$jar" anna "a new long password")
     check "$L: a disabled account cannot sign in (403)" [ "$code" = 403 ]
     check "$L: ...and is told so" says "$TMP/body" "This account is disabled"
     stop_server
@@ -272,7 +197,7 @@ server_suite() {
     fi
     BASE="http://127.0.0.1:$PORT"
     rm -f "$jar"
-    code=$(login "$jar" admin cairn-demo-admin -H "X-Forwarded-Proto: https" -H "X-Forwarded-For: 203.0.113.9")
+    code=$(sign_in "$jar" admin cairn-demo-admin -H "X-Forwarded-Proto: https" -H "X-Forwarded-For: 203.0.113.9")
     check "$L: behind a proxy, sign-in over https is 303" [ "$code" = 303 ]
     check "$L: ...with a Secure __Host-cairn cookie" \
         has_header Set-Cookie "__Host-cairn=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Lax; Secure"
@@ -281,33 +206,15 @@ server_suite() {
 
 # ---- run ------------------------------------------------------------------------
 
-if [ ! -x "$CAIRN" ]; then
-    not_ok "CAIRN=$CAIRN is not an executable (build it with make)"
-    echo "$PASS passed, $FAIL failed"; exit 1
-fi
-if ! command -v curl >/dev/null 2>&1; then
-    not_ok "curl is not installed (make deps installs it)"
-    echo "$PASS passed, $FAIL failed"; exit 1
-fi
+need_cairn
+need_curl
 
 cli_suite sqlite "$TMP/t.db"
 server_suite sqlite "$TMP/t.db"
 
-if [ -n "${CAIRN_TEST_PG:-}" ]; then
-    PSQL=$(command -v psql 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1)
-    PG_DB="cairn_user_$$"
-    if [ -z "$PSQL" ] || [ ! -x "$PSQL" ]; then
-        not_ok "postgres: psql not found (needed to create a test database)"
-        PG_DB=""
-    elif ! "$PSQL" -q "$CAIRN_TEST_PG" -c "CREATE DATABASE $PG_DB" >/dev/null 2>"$TMP/pg.err"; then
-        not_ok "postgres: create database $PG_DB: $(head -1 "$TMP/pg.err")"
-        PG_DB=""
-    else
-        PGURL=$(printf '%s' "$CAIRN_TEST_PG" | sed "s|/postgres?|/$PG_DB?|")
-        cli_suite postgres "$PGURL"
-        server_suite postgres "$PGURL"
-    fi
+if [ -n "${CAIRN_TEST_PG:-}" ] && pg_create_db "cairn_user_$$"; then
+    cli_suite postgres "$PG_URL"
+    server_suite postgres "$PG_URL"
 fi
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+done_testing

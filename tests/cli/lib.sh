@@ -1,0 +1,167 @@
+# tests/cli/lib.sh — what the command-line and server tests share.
+#
+# Sourced by tests/cli/test_*.sh, from the repository root:
+#
+#   . "$(dirname "$0")/lib.sh" || exit 1
+#
+# Not a test itself (its name does not start with test_).  On sourcing it
+# sets PASSED=0 FAILED=0, makes a temporary directory $TMP and removes it at
+# exit, together with a server still running (SERVER_PID) and a PostgreSQL
+# test database made by pg_create_db (PG_DB).
+#
+#   ok / not_ok / check     TAP-style "ok - ..." / "not ok - ..." lines
+#   done_testing            the last line "N passed, M failed"; exits 1 if any failed
+#   need_cairn / need_curl  stop (one failed check) without $CAIRN or curl
+#   http / has_header / csrf_of / sign_in        one request with curl
+#   pick_port / start_server / stop_server       `cairn serve` on a free port
+#   pg_create_db            a fresh database on the $CAIRN_TEST_PG server
+# shellcheck shell=bash
+
+PASSED=0
+FAILED=0
+SERVER_PID=""
+PG_DB=""
+PSQL=""
+
+# ---- counting -------------------------------------------------------------------
+
+ok()     { PASSED=$((PASSED + 1)); echo "ok - $*"; }
+not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
+# check DESCRIPTION COMMAND...: ok if the command succeeds.
+check()  { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+
+# done_testing: print "N passed, M failed" and exit, non-zero if anything failed.
+done_testing() {
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ] && exit 0
+    exit 1
+}
+
+# need_cairn: $CAIRN must be an executable, else one failed check and stop.
+need_cairn() {
+    if [ -z "${CAIRN:-}" ] || [ ! -x "$CAIRN" ]; then
+        not_ok "CAIRN=${CAIRN:-} is not an executable (build it with make)"
+        done_testing
+    fi
+}
+# need_curl: curl must be installed, else one failed check and stop.
+need_curl() {
+    if ! command -v curl >/dev/null 2>&1; then
+        not_ok "curl is not installed (make deps installs it)"
+        done_testing
+    fi
+}
+
+# ---- the temporary directory and the cleanup at exit ------------------------------
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/cairn-$(basename "$0" .sh | sed 's/^test_//').XXXXXX")
+
+lib_cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        stop_server
+    fi
+    if [ -n "$PG_DB" ] && [ -n "$PSQL" ]; then
+        "$PSQL" -q "$CAIRN_TEST_PG" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1
+    fi
+    rm -rf "$TMP"
+}
+trap lib_cleanup EXIT
+
+# ---- HTTP ---------------------------------------------------------------------------
+
+# http URL [curl options...]: body to $TMP/body, headers to $TMP/headers;
+# prints the status code ("000" when there was no answer).
+http() {
+    local url=$1; shift
+    curl -s --max-time 20 -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' "$@" "$url" 2>/dev/null
+}
+# has_header NAME VALUE-REGEX: the last response carried that header.
+has_header() { tr -d '\r' < "$TMP/headers" | grep -qiE "^$1: $2"; }
+# csrf_of: the csrf field of the page in $TMP/body.
+csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -1; }
+
+# sign_in JAR USER PASSWORD [curl options...]: fetch the sign-in form of the
+# server at $BASE into the cookie jar JAR and post it with its CSRF token;
+# prints the status of the POST (its body and headers are kept).
+sign_in() {
+    local jar=$1 user=$2 pw=$3 token; shift 3
+    http "$BASE/login" -c "$jar" -b "$jar" "$@" > /dev/null
+    token=$(csrf_of)
+    http "$BASE/login" -X POST -c "$jar" -b "$jar" --data-urlencode "csrf=$token" \
+        --data-urlencode "username=$user" --data-urlencode "password=$pw" "$@"
+}
+
+# ---- the server ---------------------------------------------------------------------
+
+# pick_port: a port in 20000-29999 into PORT (start_server tries another one
+# if it is taken).
+pick_port() { PORT=$((20000 + (RANDOM % 10000))); }
+
+# start_server DB LOG [serve options...]: start `cairn serve` (SERVER_THREADS
+# threads, 2 unless set) on a free port; sets SERVER_PID and PORT and waits
+# (bounded) until /healthz answers 200.  Returns non-zero if it never became
+# ready.
+start_server() {
+    local db=$1 log=$2 attempt i code; shift 2
+    for attempt in 1 2 3 4 5 6 7 8; do
+        pick_port
+        "$CAIRN" serve --db "$db" --listen "127.0.0.1:$PORT" --threads "${SERVER_THREADS:-2}" "$@" 2> "$log" &
+        SERVER_PID=$!
+        for i in $(seq 1 200); do                        # up to ~20 s (ASan is slow)
+            if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
+            code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
+                   "http://127.0.0.1:$PORT/healthz" 2>/dev/null)
+            [ "$code" = 200 ] && return 0
+            sleep 0.1
+        done
+        if kill -0 "$SERVER_PID" 2>/dev/null; then       # alive but never ready
+            return 1
+        fi
+        wait "$SERVER_PID" 2>/dev/null
+        SERVER_PID=""
+        grep -q "already in use" "$log" || return 1      # a real failure
+    done
+    return 1
+}
+
+# stop_server: SIGTERM, then wait up to 5 s; sets STOP_STATUS (the exit
+# status, or "timeout" if it had to be killed).
+stop_server() {
+    local i
+    STOP_STATUS=timeout
+    kill -TERM "$SERVER_PID" 2>/dev/null
+    for i in $(seq 1 50); do
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            wait "$SERVER_PID"
+            STOP_STATUS=$?
+            SERVER_PID=""
+            return
+        fi
+        sleep 0.1
+    done
+    kill -KILL "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=""
+}
+
+# ---- PostgreSQL ---------------------------------------------------------------------
+
+# pg_create_db NAME: create database NAME on the server $CAIRN_TEST_PG names
+# (dropped at exit); sets PG_DB and PG_URL.  On failure one failed check and
+# a non-zero status.
+pg_create_db() {
+    PSQL=$(command -v psql 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1)
+    PG_DB=$1
+    if [ -z "$PSQL" ] || [ ! -x "$PSQL" ]; then
+        not_ok "postgres: psql not found (needed to create a test database)"
+        PG_DB=""
+        return 1
+    fi
+    if ! "$PSQL" -q "$CAIRN_TEST_PG" -c "CREATE DATABASE $PG_DB" >/dev/null 2>"$TMP/pg.err"; then
+        not_ok "postgres: create database $PG_DB: $(head -1 "$TMP/pg.err")"
+        PG_DB=""
+        return 1
+    fi
+    PG_URL=$(printf '%s\n' "$CAIRN_TEST_PG" |
+             sed "s|^\(postgres[a-z]*://[^/?#]*\)/[^?#]*|\1/$PG_DB|; t; s|^\(postgres[a-z]*://[^/?#]*\)|\1/$PG_DB|")
+}
