@@ -31,6 +31,11 @@ static const access_route_rule access_routes[] = {
     ** (access_can_view_group) */
     { "GET",  "/groups/",     ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER |
                               ACCESS_ROLE_TEACHER },
+    /* the JSON API (web/api.c): the caller, and the learners as on the
+    ** pages (records checked by relationship in the handler) */
+    { "GET",  "/api/v1/me",         ACCESS_SIGNED_IN },
+    { "GET",  "/api/v1/learners",   ACCESS_ROLES_STAFF },
+    { "GET",  "/api/v1/learners/",  ACCESS_ROLES_STAFF },
 };
 
 /* ---- roles -------------------------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include "base/mem.h"
 #include "school/school.h"
 #include "web/html.h"
+#include "web/i18n.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -1122,6 +1123,14 @@ static void gate_to_login(web_request *req, web_response *res) {
     buf_free(&b);
 }
 
+/* Fill res with an error for the gate: JSON on API paths (code names it
+** for programs), else the HTML page (title and message are msgids). */
+static void gate_error(web_request *req, web_response *res, int status, const char *code,
+                       const char *title, const char *message) {
+    if (web_path_is_api(req->path)) web_error_json(res, status, code, message);
+    else web_error_page(res, status, title, message);
+}
+
 /* The middleware (see auth.h). */
 int auth_gate(web_request *req, web_response *res, const web_route *route) {
     cairn_err err = {0};
@@ -1131,7 +1140,8 @@ int auth_gate(web_request *req, web_response *res, const web_route *route) {
     if (!rule) {
         web_log(req, "access: route %s %s has no row in the access table; refused",
                 route->method, route->path);
-        web_error_page(res, 403, "Not allowed", "This page is not open to anyone yet.");
+        gate_error(req, res, 403, "forbidden", N_("Not allowed"),
+                   N_("This page is not open to anyone yet."));
         return 1;
     }
     if (req->conn) {
@@ -1140,8 +1150,9 @@ int auth_gate(web_request *req, web_response *res, const web_route *route) {
             web_log(req, "sign-in check: %s", err.msg);
             if (req->st) web_request_store_discard(req);
             if (!(rule->allow & ACCESS_PUBLIC) || !safe) {
-                web_error_page(res, 503, "Database unavailable", "The database cannot be "
-                               "reached right now. Please try again in a minute.");
+                gate_error(req, res, 503, "unavailable", N_("Database unavailable"),
+                           N_("The database cannot be reached right now. Please try again "
+                              "in a minute."));
                 return 1;
             }
         }
@@ -1150,13 +1161,14 @@ int auth_gate(web_request *req, web_response *res, const web_route *route) {
     unsigned role_set = req->session ? (ACCESS_SIGNED_IN | req->session->who.roles) : 0;
     if (access_route_allowed(role_set, route) != ACCESS_ALLOW) {
         if (req->session)
-            web_error_page(res, 403, "Not allowed",
-                           "Your account may not open this page. If you need it, ask a school "
-                           "leader or an administrator.");
+            gate_error(req, res, 403, "forbidden", N_("Not allowed"),
+                       N_("Your account may not open this page. If you need it, ask a "
+                          "school leader or an administrator."));
         else if (safe && !api)
             gate_to_login(req, res);
         else
-            web_error_page(res, 401, "Please sign in", "Sign in first, then try again.");
+            gate_error(req, res, 401, "unauthorized", N_("Please sign in"),
+                       N_("Sign in first, then try again."));
         return 1;
     }
     if (safe) return 0;
@@ -1164,8 +1176,9 @@ int auth_gate(web_request *req, web_response *res, const web_route *route) {
                              web_request_header(req, "Origin"), web_request_header(req, "Host"),
                              req->secure)) {
         web_log(req, "refused a cross-site %s", req->method);
-        web_error_page(res, 403, "Refused", "This request came from another site and was "
-                       "refused. Open the page here and try again.");
+        gate_error(req, res, 403, "forbidden", N_("Refused"),
+                   N_("This request came from another site and was refused. Open the page "
+                      "here and try again."));
         return 1;
     }
     if (req->session && req->session->via_api_token) return 0;
@@ -1175,9 +1188,9 @@ int auth_gate(web_request *req, web_response *res, const web_route *route) {
     if (!ok && (rule->allow & ACCESS_PUBLIC))
         ok = auth_csrf_equal(web_request_cookie(req, auth_login_cookie_name(req)), given);
     if (!ok) {
-        web_error_page(res, 403, "The form has expired",
-                       "This form is too old or did not come from this site. Go back, reload "
-                       "the page and try again.");
+        gate_error(req, res, 403, "forbidden", N_("The form has expired"),
+                   N_("This form is too old or did not come from this site. Go back, "
+                      "reload the page and try again."));
         return 1;
     }
     return 0;

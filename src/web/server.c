@@ -19,9 +19,11 @@
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/i18n.h"
+#include "web/api.h"
 #include "web/pages.h"
 
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -68,6 +70,9 @@ static const web_route web_routes[] = {
     { "GET",  WEB_EXACT,  "/login",   page_login_get   },
     { "POST", WEB_EXACT,  "/login",   page_login_post  },
     { "POST", WEB_EXACT,  "/logout",  page_logout_post },
+    { "GET",  WEB_EXACT,  "/api/v1/me",        api_me           },
+    { "GET",  WEB_EXACT,  "/api/v1/learners",  api_learners     },
+    { "GET",  WEB_PREFIX, "/api/v1/learners/", api_learner      },
 };
 
 /* The routing table and its length (see server.h). */
@@ -139,6 +144,26 @@ void web_error_page(web_response *res, int status, const char *title, const char
     html_page_end(&res->body);
 }
 
+/* 1 for a path of the JSON API. */
+int web_path_is_api(const char *path) {
+    return path && strncmp(path, "/api/", 5) == 0;
+}
+
+/* Replace res with a JSON error object (see server.h). */
+void web_error_json(web_response *res, int status, const char *code, const char *message) {
+    buf_reset(&res->body);
+    res->static_body = NULL;
+    res->static_len = 0;
+    res->status = status;
+    res->content_type = "application/json";
+    res->cache = WEB_CACHE_NONE;
+    json_t *o = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message);
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    buf_puts(&res->body, text ? text : "{\"error\":{\"code\":\"internal\",\"message\":\"\"}}");
+    free(text);
+    json_decref(o);
+}
+
 /* Route req and run its handler, or fill res with a 404 or 405 page.
 ** While it runs, req is the thread's current request (i18n_current_set),
 ** so error pages speak its language. */
@@ -147,7 +172,13 @@ void web_dispatch(web_request *req, web_response *res) {
     i18n_current_set(req);
     const web_route *r = web_route_find(req->method, req->path, allow, sizeof allow);
     if (!r) {
-        if (allow[0]) {
+        int api = web_path_is_api(req->path);
+        if (allow[0] && api) {
+            web_error_json(res, 405, "method_not_allowed", "This address cannot be used that way.");
+            memcpy(res->allow, allow, sizeof allow);
+        } else if (api) {
+            web_error_json(res, 404, "not_found", "There is nothing at this address.");
+        } else if (allow[0]) {
             web_error_page(res, 405, "Method not allowed",
                            "This address cannot be used that way.");
             memcpy(res->allow, allow, sizeof allow);

@@ -188,4 +188,12 @@ void web_log(const web_request *req, const char *fmt, ...)
 ** sentence (both text, escaped), and a link home. */
 void web_error_page(web_response *res, int status, const char *title, const char *message);
 
+/* 1 if path belongs to the JSON API (starts with "/api/"). */
+int web_path_is_api(const char *path);
+
+/* Fill res with a JSON error object {"error":{"code":code,"message":
+** message}} and status, Content-Type application/json.  code is a short
+** machine word ("forbidden"); message is English text for people. */
+void web_error_json(web_response *res, int status, const char *code, const char *message);
+
 #endif

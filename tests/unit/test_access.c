@@ -219,6 +219,9 @@ static const route_expect expected[] = {
     {"GET",  "/learners/",  0, STAFF, 0},
     {"GET",  "/groups/",    0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER |
                                ACCESS_ROLE_TEACHER, 0},
+    {"GET",  "/api/v1/me",        0, ACCESS_ROLES_ALL, 1},
+    {"GET",  "/api/v1/learners",  0, STAFF, 0},
+    {"GET",  "/api/v1/learners/", 0, STAFF, 0},
 };
 
 /* The expected row for route r, or NULL. */

@@ -1,0 +1,22 @@
+/*
+** web/api.h — the JSON API under /api/v1 (web/api.c): what the staff pages
+** show, for programs, with API tokens (Authorization: Bearer) or a session.
+**
+** The same access rules as the pages (web/access.h), errors as
+** {"error":{"code":..,"message":..}} (web_error_json), lists paginated with
+** limit and offset.  Described in docs/openapi.yaml, which
+** tests/cli/test_api.sh checks against the live answers.
+*/
+#ifndef CAIRN_WEB_API_H
+#define CAIRN_WEB_API_H
+#include "web/server.h"
+
+#define API_LIMIT_DEFAULT 50      /* learners per page without ?limit */
+#define API_LIMIT_MAX     200     /* the largest ?limit accepted */
+#define API_OFFSET_MAX    10000   /* the largest ?offset accepted */
+
+void api_me(web_request *req, web_response *res);        /* GET /api/v1/me */
+void api_learners(web_request *req, web_response *res);  /* GET /api/v1/learners */
+void api_learner(web_request *req, web_response *res);   /* GET /api/v1/learners/{id} */
+
+#endif

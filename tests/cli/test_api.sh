@@ -1,0 +1,174 @@
+#!/bin/bash
+# tests/cli/test_api.sh — the JSON API under /api/v1 end to end.
+#
+#   CAIRN=build/rel/cairn bash tests/cli/test_api.sh      (from the repository root)
+#
+# Makes a demo school, scores it as of a day in the demo period, creates the
+# demo accounts and API tokens for the leader and a teacher, starts the
+# server and checks with curl: the leader lists learners (JSON with items and
+# total), pagination with limit, offset and next; a learner's record, which
+# is written to the audit log; the teacher sees fewer learners and gets a
+# 403 JSON error for a learner outside their groups; no token is 401, a bad
+# limit 400, an unknown path 404 and a wrong method 405, all as JSON error
+# objects; and every answer matches docs/openapi.yaml (tests/cli/openapi_check.py).
+#
+# Prints "ok - ..." / "not ok - ..." per check and ends with "N passed, M
+# failed"; exits non-zero if anything failed.  Needs curl, sqlite3, python3.
+set -u
+
+CAIRN=${CAIRN:-build/rel/cairn}
+. "$(dirname "$0")/lib.sh" || exit 1
+need_cairn
+need_curl
+
+SPEC="$(dirname "$0")/../../docs/openapi.yaml"
+CHECKER="$(dirname "$0")/openapi_check.py"
+
+# jq_py EXPR: evaluate a Python expression over the last body, bound to j.
+jq_py() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($1)" "$TMP/body"; }
+
+# api PATH TOKEN [curl options...]: GET $BASE/api/v1PATH with the token (""
+# for none); prints the status; body in $TMP/body.
+api() {
+    local path=$1 token=$2; shift 2
+    if [ -n "$token" ]; then
+        http "$BASE/api/v1$path" -H "Authorization: Bearer $token" "$@"
+    else
+        http "$BASE/api/v1$path" "$@"
+    fi
+}
+
+# conforms METHOD PATH STATUS: the last body matches the spec for it.
+conforms() {
+    local out
+    if out=$(python3 "$CHECKER" "$SPEC" "$1" "${2%%\?*}" "$3" "$TMP/body" 2>&1); then
+        ok "...$1 $2 $3 matches docs/openapi.yaml"
+    else
+        not_ok "...$1 $2 $3 matches docs/openapi.yaml"; echo "$out" | sed 's/^/# /' | head -5
+    fi
+}
+
+# is_json: the last answer is application/json.
+is_json() { has_header Content-Type 'application/json'; }
+
+# error_code CODE: the last body is an error object with that code.
+error_code() { [ "$(jq_py "j['error']['code']" 2>/dev/null)" = "$1" ]; }
+
+check "docs/openapi.yaml is JSON-compatible OpenAPI 3.1" \
+    python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['openapi'].startswith('3.1')" "$SPEC"
+
+db="$TMP/api.db"
+if ! { "$CAIRN" demo --db "$db" --learners 200 &&
+       "$CAIRN" score --db "$db" --asof 2025-02-14 &&
+       "$CAIRN" score --db "$db" --asof 2025-03-14 &&
+       "$CAIRN" user demo-accounts --db "$db" &&
+       "$CAIRN" user token leader --name test --db "$db" > "$TMP/leader.token" &&
+       "$CAIRN" user token teacher --name test --db "$db" > "$TMP/teacher.token"; } \
+       > "$TMP/setup.out" 2> "$TMP/setup.err"; then
+    not_ok "a scored demo school with accounts and tokens"; sed 's/^/# /' "$TMP/setup.err" | tail -5
+    done_testing
+fi
+ok "a scored demo school with accounts and tokens"
+LT=$(cat "$TMP/leader.token")
+TT=$(cat "$TMP/teacher.token")
+if ! start_server "$db" "$TMP/serve.log"; then
+    not_ok "server starts"; sed 's/^/# /' "$TMP/serve.log" | tail -10
+    done_testing
+fi
+ok "server starts (port $PORT)"
+BASE="http://127.0.0.1:$PORT"
+
+code=$(api /me "$LT")
+check "GET /me with the leader's token is 200 JSON" bash -c "[ $code = 200 ] && tr -d '\r' < '$TMP/headers' | grep -qi '^Content-Type: application/json'"
+check "...naming the leader and their role" \
+    bash -c "[ \"\$(python3 -c \"import json; j=json.load(open('$TMP/body')); print(j['username'], ','.join(j['roles']))\")\" = 'leader school_leader' ]"
+conforms GET /me 200
+
+code=$(api /learners "$LT")
+all=$(jq_py "j['total']")
+check "the leader lists learners (200, items and total)" \
+    bash -c "[ $code = 200 ] && [ $all -gt 0 ] && [ \$(python3 -c \"import json; print(len(json.load(open('$TMP/body'))['items']))\") -gt 0 ]"
+check "...with reasons in words" bash -c "[ \"\$(python3 -c \"import json; j=json.load(open('$TMP/body')); print(any(i['reasons'] for i in j['items']))\")\" = True ]"
+check "...most urgent first" [ "$(jq_py "j['items'][0]['tier']")" -gt 0 ]
+check "...with the default limit 50" [ "$(jq_py "j['limit']")" = 50 ]
+conforms GET /learners 200
+learner=$(jq_py "j['items'][0]['id']")
+first3=$(jq_py "[i['id'] for i in j['items'][:4]]")
+
+code=$(api "/learners?limit=2" "$LT")
+page1=$(jq_py "[i['id'] for i in j['items']]")
+next=$(jq_py "j['next']")
+check "limit=2 gives two items and a next page" \
+    bash -c "[ $code = 200 ] && [ \"$(jq_py "len(j['items'])")\" = 2 ] && [ \"$next\" = '/api/v1/learners?limit=2&offset=2' ]"
+conforms GET "/learners?limit=2" 200
+code=$(http "$BASE$next" -H "Authorization: Bearer $LT")
+page2=$(jq_py "[i['id'] for i in j['items']]")
+check "...the next page continues where the first stopped" \
+    bash -c "[ $code = 200 ] && [ \"$(jq_py "j['offset']")\" = 2 ] && python3 -c \"import sys; a=$page1; b=$page2; assert a+b == $first3, (a, b)\""
+code=$(api "/learners?limit=200&offset=$((all - 1))" "$LT")
+check "...and the last page has one item and no next" \
+    bash -c "[ $code = 200 ] && [ \"$(jq_py "len(j['items'])")\" = 1 ] && [ \"$(jq_py "j['next']")\" = None ]"
+conforms GET "/learners?offset=..." 200
+code=$(api "/learners?tier=2" "$LT")
+check "filtering by tier narrows the list" \
+    bash -c "[ $code = 200 ] && [ \"$(jq_py "j['total']")\" -lt $all ] && [ \"$(jq_py "set(i['tier'] for i in j['items']) <= {2}")\" = True ]"
+
+code=$(api "/learners/$learner" "$LT")
+check "the leader reads a learner's record (200)" \
+    bash -c "[ $code = 200 ] && [ \"$(jq_py "j['id']")\" = $learner ] && [ \"$(jq_py "len(j['history'])")\" -ge 2 ]"
+conforms GET "/learners/$learner" 200
+views=$(sqlite3 "$db" "SELECT count(*) FROM audit_event WHERE action = 'learner.view' AND learner_id = $learner AND detail = 'api'")
+check "...and the view is in the audit log" [ "$views" -ge 1 ]
+code=$(api "/learners/99999999" "$LT")
+check "an unknown learner is 404 JSON" bash -c "[ $code = 404 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code not_found"
+conforms GET /learners/99999999 404
+
+code=$(api /learners "$TT")
+tr=$(jq_py "j['total']")
+check "the teacher sees fewer learners than the leader" bash -c "[ $code = 200 ] && [ $tr -lt $all ]"
+conforms GET /learners 200
+staff=$(sqlite3 "$db" "SELECT person_id FROM account WHERE username = 'teacher'")
+outside=$(sqlite3 "$db" "SELECT l.id FROM learner l WHERE NOT EXISTS (SELECT 1 FROM enrolment e
+          JOIN group_staff g ON g.institution_id = e.institution_id AND g.group_id = e.group_id
+          WHERE e.learner_id = l.id AND e.status = 'active' AND g.staff_id = $staff
+          AND g.role <> 'key_worker') ORDER BY l.id LIMIT 1")
+before=$(sqlite3 "$db" "SELECT count(*) FROM audit_event WHERE learner_id = $outside")
+code=$(api "/learners/$outside" "$TT")
+check "the teacher gets 403 JSON for a learner outside their groups" \
+    bash -c "[ $code = 403 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code forbidden"
+check "...as application/json" is_json
+conforms GET "/learners/$outside" 403
+after=$(sqlite3 "$db" "SELECT count(*) FROM audit_event WHERE learner_id = $outside")
+check "...and nothing is logged as viewed" [ "$before" = "$after" ]
+
+code=$(api /learners "")
+check "no token is 401 JSON" bash -c "[ $code = 401 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code unauthorized"
+check "...as application/json" is_json
+conforms GET /learners 401
+code=$(api /learners "cairn_0000000000000000000000000000000000000000000000000000000000000000")
+check "a wrong token is 401 JSON" bash -c "[ $code = 401 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code unauthorized"
+code=$(api /me "")
+conforms GET /me 401
+code=$(api "/learners?limit=0" "$LT")
+check "limit=0 is 400 JSON" bash -c "[ $code = 400 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code bad_request"
+conforms GET "/learners?limit=0" 400
+for bad in "limit=201" "limit=abc" "offset=-1" "tier=7" "flag=nonsense"; do
+    code=$(api "/learners?$bad" "$LT")
+    check "$bad is 400 JSON" bash -c "[ $code = 400 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code bad_request"
+done
+code=$(api /nothing-here "$LT")
+check "an unknown API path is 404 JSON" bash -c "[ $code = 404 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code not_found"
+code=$(api /me "$LT" -X POST)
+check "POST /me is 405 JSON with Allow" \
+    bash -c "[ $code = 405 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code method_not_allowed && tr -d '\r' < '$TMP/headers' | grep -q '^Allow: GET, HEAD'"
+conforms GET /me 405   # (the 405 answer is described under the path's operations)
+echo '{"items":[{"id":"x"}],"total":1}' > "$TMP/wrong.json"
+check "the checker itself refuses an answer that breaks the spec" \
+    bash -c "! python3 '$CHECKER' '$SPEC' GET /learners 200 '$TMP/wrong.json' > /dev/null"
+
+L="$TMP/leader.jar"
+sign_in "$L" leader cairn-demo-leader > /dev/null
+code=$(http "$BASE/dashboard" -b "$L")
+check "the HTML pages still answer HTML" bash -c "[ $code = 200 ] && ! tr -d '\r' < '$TMP/headers' | grep -qi '^Content-Type: application/json'"
+
+done_testing
