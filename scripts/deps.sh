@@ -11,7 +11,7 @@
 set -eu
 
 RUN_PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libmicrohttpd-dev libxgboost-dev"
-CHECK_PKGS="postgresql clang libclang-rt-14-dev libcmocka-dev curl sqlite3 gettext"
+CHECK_PKGS="postgresql clang libclang-rt-14-dev libcmocka-dev curl sqlite3 gettext python3"
 BENCH_PKGS="postgresql sqlite3 time python3-pandas python3-xgboost"
 
 want="$RUN_PKGS"
