@@ -45,3 +45,15 @@ char *xstrndup(const char *s, size_t n) {
     p[n] = 0;
     return p;
 }
+
+/* Copy src (NULL = "") into dst of cap bytes, cut at a UTF-8 boundary. */
+void str_copy(char *dst, size_t cap, const char *src) {
+    if (!src) src = "";
+    size_t n = strlen(src);
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}

@@ -14,5 +14,8 @@ void *xcalloc(size_t n, size_t sz);  /* zeroed; caller frees */
 void *xrealloc(void *p, size_t n);   /* realloc or abort */
 char *xstrdup(const char *s);        /* copy of s; caller frees */
 char *xstrndup(const char *s, size_t n); /* copy of s[0..n) plus NUL; caller frees */
+/* Copy src (NULL = "") into dst of cap bytes (cap > 0), cut at a UTF-8
+** character boundary when it does not fit; dst is always NUL-terminated. */
+void  str_copy(char *dst, size_t cap, const char *src);
 
 #endif

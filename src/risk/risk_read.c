@@ -27,10 +27,6 @@
     "(length(s.flags) - length(replace(s.flags, ',', ''))"                          \
     " + CASE WHEN s.flags = '[]' THEN 0 ELSE 1 END)"
 
-/* Copy src (NULL = "") into dst of cap bytes, cut if needed. */
-static void copy_text(char *dst, size_t cap, const char *src) {
-    snprintf(dst, cap, "%s", src ? src : "");
-}
 
 /* 1 if s is NULL or empty. */
 static int blank(const char *s) {
@@ -83,13 +79,13 @@ static int filter_check(const risk_attention_filter *f, cairn_err *err) {
 static int row_read(store_stmt *s, risk_attention_row *r, cairn_err *err) {
     memset(r, 0, sizeof *r);
     r->learner_id = store_col_int64(s, 0);
-    copy_text(r->ref, sizeof r->ref, store_col_text(s, 1));
-    copy_text(r->given_name, sizeof r->given_name, store_col_text(s, 2));
-    copy_text(r->family_name, sizeof r->family_name, store_col_text(s, 3));
-    copy_text(r->group_code, sizeof r->group_code, store_col_text(s, 4));
-    copy_text(r->group_name, sizeof r->group_name, store_col_text(s, 5));
-    copy_text(r->programme_code, sizeof r->programme_code, store_col_text(s, 6));
-    copy_text(r->programme_name, sizeof r->programme_name, store_col_text(s, 7));
+    str_copy(r->ref, sizeof r->ref, store_col_text(s, 1));
+    str_copy(r->given_name, sizeof r->given_name, store_col_text(s, 2));
+    str_copy(r->family_name, sizeof r->family_name, store_col_text(s, 3));
+    str_copy(r->group_code, sizeof r->group_code, store_col_text(s, 4));
+    str_copy(r->group_name, sizeof r->group_name, store_col_text(s, 5));
+    str_copy(r->programme_code, sizeof r->programme_code, store_col_text(s, 6));
+    str_copy(r->programme_name, sizeof r->programme_name, store_col_text(s, 7));
     const char *d = store_col_text(s, 8);
     if (!d || date_parse(d, strlen(d), &r->asof) < 0)
         return err_set(err, CAIRN_EDB, "a stored score of learner %lld has a bad date",
@@ -100,7 +96,7 @@ static int row_read(store_stmt *s, risk_attention_row *r, cairn_err *err) {
     for (size_t i = 0; json_is_array(a) && i < json_array_size(a) && r->nflags < RISK_RULE_COUNT;
          i++) {
         const char *c = json_string_value(json_array_get(a, i));
-        if (c) copy_text(r->flag_codes[r->nflags++], sizeof r->flag_codes[0], c);
+        if (c) str_copy(r->flag_codes[r->nflags++], sizeof r->flag_codes[0], c);
     }
     json_decref(a);
     json_t *o = json_loads(store_col_text(s, 12) ? store_col_text(s, 12) : "{}", 0, NULL);
@@ -108,7 +104,7 @@ static int row_read(store_stmt *s, risk_attention_row *r, cairn_err *err) {
     for (size_t i = 0; json_is_array(items) && i < json_array_size(items) &&
                        r->nreasons < RISK_READ_REASONS; i++) {
         const char *t = json_string_value(json_object_get(json_array_get(items, i), "text"));
-        if (t && *t) copy_text(r->reason[r->nreasons++], sizeof r->reason[0], t);
+        if (t && *t) str_copy(r->reason[r->nreasons++], sizeof r->reason[0], t);
     }
     json_decref(o);
     return 0;

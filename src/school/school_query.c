@@ -32,14 +32,6 @@ int school_institution_resolve(store *st, const char *code, int64_t *id, cairn_e
     return store_query_int64(st, "SELECT min(id) FROM institution", -1, id, err);
 }
 
-/* Copy text into a fixed field, truncating. */
-static void copy_field(char *dst, size_t cap, const char *src) {
-    if (!src) src = "";
-    size_t n = strlen(src);
-    if (n >= cap) n = cap - 1;
-    memcpy(dst, src, n);
-    dst[n] = 0;
-}
 
 /* Every group with its programme and active learner count; *rows is
 ** malloc'd and freed by the caller. */
@@ -65,11 +57,11 @@ int school_group_summaries(store *st, int64_t institution_id, school_group_summa
             *rows = xrealloc(*rows, cap * sizeof **rows);
         }
         school_group_summary *r = &(*rows)[(*n)++];
-        copy_field(r->programme_code, sizeof r->programme_code, store_col_text(s, 0));
-        copy_field(r->programme_name, sizeof r->programme_name, store_col_text(s, 1));
+        str_copy(r->programme_code, sizeof r->programme_code, store_col_text(s, 0));
+        str_copy(r->programme_name, sizeof r->programme_name, store_col_text(s, 1));
         r->eqf_level = (int)store_col_int64(s, 2);
-        copy_field(r->group_code, sizeof r->group_code, store_col_text(s, 3));
-        copy_field(r->group_name, sizeof r->group_name, store_col_text(s, 4));
+        str_copy(r->group_code, sizeof r->group_code, store_col_text(s, 3));
+        str_copy(r->group_name, sizeof r->group_name, store_col_text(s, 4));
         r->learners_active = (long)store_col_int64(s, 5);
     }
     store_finalize(s);
@@ -106,19 +98,19 @@ int school_learner_get(store *st, int64_t inst, int64_t learner_id, school_learn
     int rc = store_step(s, err);
     if (rc == STORE_ROW) {
         out->id = store_col_int64(s, 0);
-        copy_field(out->ref, sizeof out->ref, store_col_text(s, 1));
-        copy_field(out->given_name, sizeof out->given_name, store_col_text(s, 2));
-        copy_field(out->family_name, sizeof out->family_name, store_col_text(s, 3));
-        copy_field(out->birth_date, sizeof out->birth_date, store_col_text(s, 4));
+        str_copy(out->ref, sizeof out->ref, store_col_text(s, 1));
+        str_copy(out->given_name, sizeof out->given_name, store_col_text(s, 2));
+        str_copy(out->family_name, sizeof out->family_name, store_col_text(s, 3));
+        str_copy(out->birth_date, sizeof out->birth_date, store_col_text(s, 4));
         out->has_enrolment = !store_col_is_null(s, 5);
-        copy_field(out->programme_code, sizeof out->programme_code, store_col_text(s, 6));
-        copy_field(out->programme_name, sizeof out->programme_name, store_col_text(s, 7));
-        copy_field(out->group_code, sizeof out->group_code, store_col_text(s, 8));
-        copy_field(out->group_name, sizeof out->group_name, store_col_text(s, 9));
-        copy_field(out->start_date, sizeof out->start_date, store_col_text(s, 10));
-        copy_field(out->expected_end_date, sizeof out->expected_end_date, store_col_text(s, 11));
-        copy_field(out->exit_date, sizeof out->exit_date, store_col_text(s, 12));
-        copy_field(out->status, sizeof out->status, store_col_text(s, 13));
+        str_copy(out->programme_code, sizeof out->programme_code, store_col_text(s, 6));
+        str_copy(out->programme_name, sizeof out->programme_name, store_col_text(s, 7));
+        str_copy(out->group_code, sizeof out->group_code, store_col_text(s, 8));
+        str_copy(out->group_name, sizeof out->group_name, store_col_text(s, 9));
+        str_copy(out->start_date, sizeof out->start_date, store_col_text(s, 10));
+        str_copy(out->expected_end_date, sizeof out->expected_end_date, store_col_text(s, 11));
+        str_copy(out->exit_date, sizeof out->exit_date, store_col_text(s, 12));
+        str_copy(out->status, sizeof out->status, store_col_text(s, 13));
     }
     store_finalize(s);
     if (rc < 0) return -1;
@@ -229,10 +221,10 @@ int school_group_find(store *st, int64_t inst, const char *code, school_group_in
     int rc = store_step(s, err);
     if (rc == STORE_ROW) {
         out->id = store_col_int64(s, 0);
-        copy_field(out->code, sizeof out->code, store_col_text(s, 1));
-        copy_field(out->name, sizeof out->name, store_col_text(s, 2));
-        copy_field(out->programme_code, sizeof out->programme_code, store_col_text(s, 3));
-        copy_field(out->programme_name, sizeof out->programme_name, store_col_text(s, 4));
+        str_copy(out->code, sizeof out->code, store_col_text(s, 1));
+        str_copy(out->name, sizeof out->name, store_col_text(s, 2));
+        str_copy(out->programme_code, sizeof out->programme_code, store_col_text(s, 3));
+        str_copy(out->programme_name, sizeof out->programme_name, store_col_text(s, 4));
     }
     store_finalize(s);
     if (rc < 0) return -1;
@@ -292,9 +284,9 @@ int school_group_attendance_weeks(store *st, int64_t inst, int64_t group_id, int
         school_group_week_row *r = &(*rows)[(*n)++];
         memset(r, 0, sizeof *r);
         r->learner_id = store_col_int64(s, 0);
-        copy_field(r->ref, sizeof r->ref, store_col_text(s, 1));
-        copy_field(r->given_name, sizeof r->given_name, store_col_text(s, 2));
-        copy_field(r->family_name, sizeof r->family_name, store_col_text(s, 3));
+        str_copy(r->ref, sizeof r->ref, store_col_text(s, 1));
+        str_copy(r->given_name, sizeof r->given_name, store_col_text(s, 2));
+        str_copy(r->family_name, sizeof r->family_name, store_col_text(s, 3));
     }
     store_finalize(s);
     if (rc < 0) goto fail;

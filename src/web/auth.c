@@ -189,17 +189,20 @@ int auth_username_normalise(const char *in, char out[AUTH_USERNAME_MAX + 1], cai
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-/* Copy src (NULL = "") into dst of size bytes, cut at a UTF-8 boundary. */
-static void copy_text(char *dst, size_t size, const char *src) {
-    if (!src) src = "";
-    size_t n = strlen(src);
-    if (n >= size) {
-        n = size - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) n--;
-    }
-    memcpy(dst, src, n);
-    dst[n] = 0;
+
+/* Run sql, an UPDATE taking (now, token hash), to note when a session or
+** token was last used: written at most every AUTH_TOUCH_SECONDS. */
+static int touch_hash(store *st, const char *sql, const char *hash, int64_t now,
+                      cairn_err *err) {
+    store_stmt *u = store_prepare(st, sql, err);
+    if (!u) return -1;
+    store_bind_int64(u, 1, now);
+    store_bind_text(u, 2, hash, (size_t)-1);
+    int rc = store_step(u, err);
+    store_finalize(u);
+    return rc < 0 ? -1 : 0;
 }
+
 
 /* 1 if s is exactly n lowercase hex digits. */
 static int is_hex(const char *s, size_t n) {
@@ -235,14 +238,14 @@ static int exec_ints(store *st, const char *sql, const int64_t *v, int n, cairn_
 static void account_from_row(store_stmt *q, auth_account *a) {
     memset(a, 0, sizeof *a);
     a->id = store_col_int64(q, 0);
-    copy_text(a->username, sizeof a->username, store_col_text(q, 1));
-    copy_text(a->display_name, sizeof a->display_name, store_col_text(q, 2));
+    str_copy(a->username, sizeof a->username, store_col_text(q, 1));
+    str_copy(a->display_name, sizeof a->display_name, store_col_text(q, 2));
     a->institution_id = store_col_is_null(q, 3) ? 0 : store_col_int64(q, 3);
-    copy_text(a->institution_code, sizeof a->institution_code, store_col_text(q, 4));
+    str_copy(a->institution_code, sizeof a->institution_code, store_col_text(q, 4));
     const char *kind = store_col_text(q, 5);
     if (kind && strcmp(kind, "staff") == 0 && !store_col_is_null(q, 6))
         a->staff_id = store_col_int64(q, 6);
-    copy_text(a->staff_ref, sizeof a->staff_ref, store_col_text(q, 7));
+    str_copy(a->staff_ref, sizeof a->staff_ref, store_col_text(q, 7));
     a->disabled = store_col_int64(q, 8) != 0;
     a->has_password = !store_col_is_null(q, 9);
     a->sessions = store_col_int64(q, 10);
@@ -330,7 +333,7 @@ static int staff_find(store *st, int64_t inst, const char *ref, int64_t *id, cha
         *id = store_col_int64(q, 0);
         buf b = BUF_INIT;
         buf_printf(&b, "%s %s", store_col_text(q, 1), store_col_text(q, 2));
-        copy_text(name, name_size, buf_cstr(&b));
+        str_copy(name, name_size, buf_cstr(&b));
         buf_free(&b);
     }
     store_finalize(q);
@@ -526,14 +529,14 @@ static int demo_staff(store *st, const char *sql, int64_t inst, int64_t *id, cha
     int rc = store_step(q, err);
     if (rc == STORE_ROW) {
         *id = store_col_int64(q, 0);
-        copy_text(ref, ref_size, store_col_text(q, 1));
+        str_copy(ref, ref_size, store_col_text(q, 1));
         buf b = BUF_INIT;
         buf_printf(&b, "staff %s %s %s", store_col_text(q, 1), store_col_text(q, 2),
                    store_col_text(q, 3));
         if (store_col_count(q) > 4)
             buf_printf(&b, ", teaches %lld groups with active learners",
                        (long long)store_col_int64(q, 4));
-        copy_text(desc, desc_size, buf_cstr(&b));
+        str_copy(desc, desc_size, buf_cstr(&b));
         buf_free(&b);
     }
     store_finalize(q);
@@ -626,13 +629,13 @@ int auth_demo_accounts(store *st, const char *institution,
     for (int i = 0; i < AUTH_DEMO_ACCOUNTS; i++) {
         auth_demo_account *o = &out[i];
         memset(o, 0, sizeof *o);
-        copy_text(o->username, sizeof o->username, demo[i].user);
-        copy_text(o->password, sizeof o->password, demo[i].password);
-        copy_text(o->role, sizeof o->role, access_role_code(demo[i].role));
+        str_copy(o->username, sizeof o->username, demo[i].user);
+        str_copy(o->password, sizeof o->password, demo[i].password);
+        str_copy(o->role, sizeof o->role, access_role_code(demo[i].role));
         auth_account have;
         cairn_err e2 = {0};
         if (auth_account_find(st, demo[i].user, &have, &e2) == 0) {
-            copy_text(o->linked, sizeof o->linked, have.staff_ref[0] ? have.staff_ref : "-");
+            str_copy(o->linked, sizeof o->linked, have.staff_ref[0] ? have.staff_ref : "-");
             if (i == 0) admin_id = have.id;
             continue;
         }
@@ -647,9 +650,9 @@ int auth_demo_accounts(store *st, const char *institution,
             found = demo_staff(st, demo[i].staff_sql, inst, &staff, ref, sizeof ref, o->linked,
                                sizeof o->linked, err);
             if (found < 0) return -1;
-            if (found == 1) copy_text(o->linked, sizeof o->linked, "no staff member to link");
+            if (found == 1) str_copy(o->linked, sizeof o->linked, "no staff member to link");
         } else {
-            copy_text(o->linked, sizeof o->linked, "not linked to a staff member");
+            str_copy(o->linked, sizeof o->linked, "not linked to a staff member");
         }
         auth_account_spec spec = {demo[i].user, NULL, demo[i].password, institution,
                                   found == 0 && demo[i].staff_sql ? ref : NULL, demo[i].role};
@@ -729,12 +732,12 @@ int auth_session_lookup(store *st, const char *token, int64_t now, auth_session 
     int64_t account = 0, disabled = 0;
     if (rc == STORE_ROW) {
         account = store_col_int64(q, 0);
-        copy_text(out->csrf, sizeof out->csrf, store_col_text(q, 1));
+        str_copy(out->csrf, sizeof out->csrf, store_col_text(q, 1));
         out->created_at = store_col_int64(q, 2);
         out->last_seen_at = store_col_int64(q, 3);
-        copy_text(out->username, sizeof out->username, store_col_text(q, 4));
-        copy_text(out->display_name, sizeof out->display_name, store_col_text(q, 5));
-        copy_text(out->language, sizeof out->language, store_col_text(q, 6));
+        str_copy(out->username, sizeof out->username, store_col_text(q, 4));
+        str_copy(out->display_name, sizeof out->display_name, store_col_text(q, 5));
+        str_copy(out->language, sizeof out->language, store_col_text(q, 6));
         disabled = store_col_int64(q, 7);
     }
     store_finalize(q);
@@ -748,14 +751,9 @@ int auth_session_lookup(store *st, const char *token, int64_t now, auth_session 
         return session_delete_hash(st, hash, err) < 0 ? -1 : 1;
     }
     if (now - out->last_seen_at >= AUTH_TOUCH_SECONDS) {
-        store_stmt *u = store_prepare(st,
-            "UPDATE web_session SET last_seen_at = ? WHERE token_hash = ?", err);
-        if (!u) return -1;
-        store_bind_int64(u, 1, now);
-        store_bind_text(u, 2, out->token_hash, (size_t)-1);
-        rc = store_step(u, err);
-        store_finalize(u);
-        if (rc < 0) return -1;
+        if (touch_hash(st, "UPDATE web_session SET last_seen_at = ? WHERE token_hash = ?",
+                       out->token_hash, now, err) < 0)
+            return -1;
         out->last_seen_at = now;
     }
     if (access_ctx_load(st, account, &out->who, err) < 0) return -1;
@@ -849,7 +847,7 @@ int auth_login(store *st, const char *username, const char *password, const char
     token[0] = 0;
     if (!address) address = "";
     if (auth_username_normalise(username, name, NULL) < 0)
-        copy_text(name, sizeof name, username);   /* still counted, as typed */
+        str_copy(name, sizeof name, username);   /* still counted, as typed */
     int64_t by_user, by_address;
     if (auth_login_failures(st, name, address, now, &by_user, &by_address, err) < 0) return -1;
     if (login_locked(by_user, by_address)) {
@@ -865,7 +863,7 @@ int auth_login(store *st, const char *username, const char *password, const char
     char hash[AUTH_HASH_MAX] = "";
     if (rc == STORE_ROW) {
         id = store_col_int64(q, 0);
-        copy_text(hash, sizeof hash, store_col_text(q, 1));
+        str_copy(hash, sizeof hash, store_col_text(q, 1));
         disabled = store_col_int64(q, 2);
     }
     store_finalize(q);
@@ -971,9 +969,9 @@ int auth_token_lookup(store *st, const char *token, int64_t now, auth_session *o
         out->created_at = store_col_int64(q, 1);
         expires = store_col_is_null(q, 2) ? 0 : store_col_int64(q, 2);
         out->last_seen_at = store_col_is_null(q, 3) ? 0 : store_col_int64(q, 3);
-        copy_text(out->username, sizeof out->username, store_col_text(q, 4));
-        copy_text(out->display_name, sizeof out->display_name, store_col_text(q, 5));
-        copy_text(out->language, sizeof out->language, store_col_text(q, 6));
+        str_copy(out->username, sizeof out->username, store_col_text(q, 4));
+        str_copy(out->display_name, sizeof out->display_name, store_col_text(q, 5));
+        str_copy(out->language, sizeof out->language, store_col_text(q, 6));
         disabled = store_col_int64(q, 7);
     }
     store_finalize(q);
@@ -983,14 +981,9 @@ int auth_token_lookup(store *st, const char *token, int64_t now, auth_session *o
         return 1;
     }
     if (now - out->last_seen_at >= AUTH_TOUCH_SECONDS) {
-        store_stmt *u = store_prepare(st,
-            "UPDATE api_token SET last_used_at = ? WHERE token_hash = ?", err);
-        if (!u) return -1;
-        store_bind_int64(u, 1, now);
-        store_bind_text(u, 2, out->token_hash, (size_t)-1);
-        rc = store_step(u, err);
-        store_finalize(u);
-        if (rc < 0) return -1;
+        if (touch_hash(st, "UPDATE api_token SET last_used_at = ? WHERE token_hash = ?",
+                       out->token_hash, now, err) < 0)
+            return -1;
         out->last_seen_at = now;
     }
     out->via_api_token = 1;

@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/mem.h"
 #include "base/crypto.h"
 #include "base/date.h"
 #include "base/err.h"
@@ -351,6 +352,20 @@ static void test_crypto_token_hash(void **state) {
     assert_int_equal(crypto_constant_time_eq("abcdef", "abcdeg", 5), 1);
 }
 
+/* str_copy cuts long text at a UTF-8 character boundary and handles NULL. */
+static void test_str_copy(void **state) {
+    (void)state;
+    char small[6];
+    str_copy(small, sizeof small, "abcdefgh");
+    assert_string_equal(small, "abcde");
+    str_copy(small, sizeof small, "abcd\xC3\xA9");     /* "abcdé": é would not fit whole */
+    assert_string_equal(small, "abcd");
+    str_copy(small, sizeof small, NULL);
+    assert_string_equal(small, "");
+    str_copy(small, sizeof small, "\xC5\x81ab");        /* "Łab" fits */
+    assert_string_equal(small, "\xC5\x81ab");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_date_known),
@@ -362,6 +377,7 @@ int main(void) {
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_arena_many),
         cmocka_unit_test(test_arena_big_and_reset),
+        cmocka_unit_test(test_str_copy),
         cmocka_unit_test(test_crypto_seal_open),
         cmocka_unit_test(test_crypto_token_hash),
     };
