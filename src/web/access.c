@@ -36,6 +36,25 @@ static const access_route_rule access_routes[] = {
     { "GET",  "/api/v1/me",         ACCESS_SIGNED_IN },
     { "GET",  "/api/v1/learners",   ACCESS_ROLES_STAFF },
     { "GET",  "/api/v1/learners/",  ACCESS_ROLES_STAFF },
+    /* acting on a learner (web/pages_actions.c): the record is checked by
+    ** relationship and the action by access_can_act_on_learner() */
+    { "POST", "/learners/",         ACCESS_ROLES_STAFF },
+    { "POST", "/api/v1/learners/",  ACCESS_ROLES_STAFF },
+    /* the model card: those who answer for how the school uses it */
+    { "GET",  "/model",             ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER },
+    { "GET",  "/api/v1/model",      ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER },
+    /* the institution's counts and trend: as the dashboard; a group: as
+    ** its page */
+    { "GET",  "/api/v1/summary",    ACCESS_ROLES_STAFF },
+    { "GET",  "/api/v1/groups/",    ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER |
+                                    ACCESS_ROLE_TEACHER },
+    /* importing school data writes the records of everyone: administrators */
+    { "GET",  "/import",            ACCESS_ROLE_ADMINISTRATOR },
+    { "POST", "/import",            ACCESS_ROLE_ADMINISTRATOR },
+    { "POST", "/import/confirm",    ACCESS_ROLE_ADMINISTRATOR },
+    { "POST", "/api/v1/imports",    ACCESS_ROLE_ADMINISTRATOR },
+    /* one's own language */
+    { "POST", "/language",          ACCESS_SIGNED_IN },
 };
 
 /* ---- roles -------------------------------------------------------------------- */

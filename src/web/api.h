@@ -18,5 +18,16 @@
 void api_me(web_request *req, web_response *res);        /* GET /api/v1/me */
 void api_learners(web_request *req, web_response *res);  /* GET /api/v1/learners */
 void api_learner(web_request *req, web_response *res);   /* GET /api/v1/learners/{id} */
+/* POST /api/v1/learners/{id}/acknowledgements and .../key-worker
+** (web/pages_actions.c) */
+void api_learner_post(web_request *req, web_response *res);
+void api_model(web_request *req, web_response *res);     /* GET /api/v1/model (web/pages_model.c) */
+/* GET /api/v1/summary: tier counts and the institution's trend;
+** GET /api/v1/groups/{code}: a group's weekly attendance (web/pages_model.c) */
+void api_summary(web_request *req, web_response *res);
+void api_group(web_request *req, web_response *res);
+/* POST /api/v1/imports?kind=K[&dry_run=1], the CSV file as the body
+** (web/pages_import.c) */
+void api_import_post(web_request *req, web_response *res);
 
 #endif

@@ -327,6 +327,7 @@ const char *auth_session_cookie(web_request *req);
 void page_login_get(web_request *req, web_response *res);    /* GET /login */
 void page_login_post(web_request *req, web_response *res);   /* POST /login */
 void page_logout_post(web_request *req, web_response *res);  /* POST /logout */
+void page_language_post(web_request *req, web_response *res); /* POST /language */
 
 /* Write "Signed in as NAME" and a sign-out button (a POST form with the
 ** session's CSRF token) into b; nothing without a session.  For page

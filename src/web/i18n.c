@@ -169,6 +169,11 @@ const i18n_lang *i18n_pick(const char *user_setting, const char *accept_language
 const i18n_lang *i18n_request(struct web_request *req) {
     if (!req) return &langs[0];
     const char *setting = req->session ? req->session->language : NULL;
+    /* before signing in, the login page's language links (?lang=de) */
+    if (!req->session || !setting || !*setting) {
+        const char *asked = web_request_query(req, "lang");
+        if (asked && i18n_find(asked)) setting = asked;
+    }
     return i18n_pick(setting, web_request_header(req, "Accept-Language"));
 }
 

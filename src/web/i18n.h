@@ -130,6 +130,8 @@ struct web_request;
 /* i18n_pick() for a request: the signed-in account's language setting,
 ** then the Accept-Language header.  Outside the server (no connection)
 ** only the session counts. */
+/* (before signing in, or with no setting, a ?lang= query naming one of ours
+** comes before the header: the login page links each language) */
 const i18n_lang *i18n_request(struct web_request *req);
 
 /* The request the calling worker thread is answering, for code that writes

@@ -19,6 +19,14 @@ void page_root(web_request *req, web_response *res);        /* GET /  -> /dashbo
 void page_dashboard(web_request *req, web_response *res);   /* GET /dashboard */
 void page_learner(web_request *req, web_response *res);     /* GET /learners/{id} */
 void page_group(web_request *req, web_response *res);       /* GET /groups/{code} */
+/* POST /learners/{id}/acknowledge and /learners/{id}/key-worker
+** (web/pages_actions.c) */
+void page_learner_post(web_request *req, web_response *res);
+void page_model(web_request *req, web_response *res);       /* GET /model (web/pages_model.c) */
+/* the import page (web/pages_import.c) */
+void page_import_get(web_request *req, web_response *res);     /* GET /import */
+void page_import_post(web_request *req, web_response *res);    /* POST /import: upload, check */
+void page_import_confirm(web_request *req, web_response *res); /* POST /import/confirm */
 
 /* ---- shared ------------------------------------------------------------------- */
 

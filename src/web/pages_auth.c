@@ -25,6 +25,27 @@ static int next_ok(const char *next) {
     return 1;
 }
 
+/* Set account_id's language setting to lang's code (NULL = none, follow
+** the browser).  0, or -1 with err set. */
+static int account_language_set(store *st, int64_t account_id, const i18n_lang *lang,
+                                cairn_err *err) {
+    store_stmt *q = store_prepare(st, "UPDATE account SET language = ? WHERE id = ?", err);
+    if (!q) return -1;
+    if (lang) store_bind_text(q, 1, lang->code, (size_t)-1);
+    else store_bind_null(q, 1);
+    store_bind_int64(q, 2, account_id);
+    int rc = store_step(q, err);
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The language the sign-in page was asked for with ?lang=, or NULL. */
+static const i18n_lang *login_lang_asked(web_request *req) {
+    const char *asked = web_request_query(req, "lang");
+    const i18n_lang *l = asked ? i18n_find(asked) : NULL;
+    return l && strcmp(l->code, asked) == 0 ? l : NULL;
+}
+
 /* Write the sign-in page into res with status, the user name typed so far
 ** (may be NULL) and an error message (a msgid; NULL = none), in the
 ** browser's language. */
@@ -36,12 +57,27 @@ static void login_form(web_request *req, web_response *res, int status, const ch
     buf_reset(b);
     res->status = status;
     html_page_begin(b, L->code, T(L, "Sign in"));
-    html_printf(b, "<h1>%T</h1>\n", T(L, "Sign in"));
+    size_t nl;
+    const i18n_lang *langs = i18n_langs(&nl);
+    html_printf(b, "<nav class=\"languages\" aria-label=\"%A\"><ul>\n", T(L, "Language"));
+    for (size_t i = 0; i < nl; i++)
+        html_printf(b, langs[i].code == L->code
+                           ? "<li><a href=\"/login?lang=%U\" lang=\"%A\" hreflang=\"%A\" "
+                             "aria-current=\"true\">%T</a></li>\n"
+                           : "<li><a href=\"/login?lang=%U\" lang=\"%A\" hreflang=\"%A\">"
+                             "%T</a></li>\n",
+                    langs[i].code, langs[i].code, langs[i].code, langs[i].name);
+    html_printf(b, "</ul></nav>\n<h1>%T</h1>\n", T(L, "Sign in"));
     if (error)
         html_printf(b, "<p class=\"notice error\" role=\"alert\" id=\"login-error\">%T</p>\n",
                     T(L, error));
-    html_printf(b, "<form class=\"login\" method=\"post\" action=\"/login\">\n"
-                   "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n", token);
+    const i18n_lang *asked = login_lang_asked(req);
+    if (asked)
+        html_printf(b, "<form class=\"login\" method=\"post\" action=\"/login?lang=%U\">\n",
+                    asked->code);
+    else
+        html_printf(b, "<form class=\"login\" method=\"post\" action=\"/login\">\n");
+    html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n", token);
     if (next_ok(next))
         html_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%A\">\n", next);
     html_printf(b, "<p><label for=\"username\">%T</label><br>\n"
@@ -108,6 +144,12 @@ void page_login_post(web_request *req, web_response *res) {
         const char *old = auth_session_cookie(req);
         if (old && auth_session_end(st, old, &err) < 0)
             web_log(req, "login: ending the old session: %s", err.msg);
+        /* a language chosen on the sign-in page becomes the account's */
+        const i18n_lang *asked = login_lang_asked(req);
+        auth_session s;
+        if (asked && auth_session_lookup(st, token, auth_now(), &s, &err) == 0 &&
+            account_language_set(st, s.who.account_id, asked, &err) < 0)
+            web_log(req, "login: saving the language: %s", err.msg);
         web_redirect(res, next_ok(next) ? next : "/");
         auth_cookie_set(req, res, arena_strdup(req->arena, token));
         auth_login_cookie_clear(req, res);
@@ -156,4 +198,36 @@ void page_auth_signout(web_request *req, buf *b) {
     html_printf(b, "\n<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
                    "<button type=\"submit\">%T</button></p>\n</form>\n",
                 s->csrf, T(L, "Sign out"));
+}
+
+/* POST /language: set the signed-in account's language (form field "lang",
+** one of i18n_langs(), or "" for "follow the browser") and go back to the
+** page named in "return" (a path on this server; else the dashboard).  An
+** unknown language is a 400 that changes nothing. */
+void page_language_post(web_request *req, web_response *res) {
+    const char *code = web_request_form(req, "lang");
+    const i18n_lang *l = code && *code ? i18n_find(code) : NULL;
+    if (!code || (*code && (!l || strcmp(l->code, code) != 0))) {
+        web_error_page(res, 400, "Unknown language",
+                       "The language asked for is not one this site speaks.");
+        return;
+    }
+    if (!req->session || req->session->via_api_token) {
+        web_error_page(res, 400, "Not signed in", "Please sign in again.");
+        return;
+    }
+    cairn_err err = {0};
+    store *st = web_request_store(req, &err);
+    if (!st || account_language_set(st, req->session->who.account_id, l, &err) < 0) {
+        web_log(req, "language: %s", err.msg);
+        web_error_page(res, 503, "Database unavailable",
+                       "The database cannot be reached right now. Please try again in a minute.");
+        return;
+    }
+    const char *back = web_request_form(req, "return");
+    /* only a path on this server: "/x", never "//host" or "/\host" */
+    if (!back || back[0] != '/' || back[1] == '/' || back[1] == '\\' ||
+        strpbrk(back, "\r\n") || strlen(back) > 200)
+        back = "/dashboard";
+    web_redirect(res, arena_strdup(req->arena, back));
 }

@@ -3,6 +3,7 @@
 ** start page's redirect.
 */
 #include "web/pages.h"
+#include "web/access.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include <string.h>
@@ -62,18 +63,51 @@ const char *page_flag_name(const i18n_lang *L, const char *code) {
     return code ? code : "";
 }
 
-/* The staff navigation and sign-out button. */
+/* One item of the staff navigation: a link to path, marked as the current
+** page when it is. */
+static void nav_item(buf *b, const char *path, const char *label, const char *current) {
+    if (current && strcmp(current, path) == 0)
+        html_printf(b, "<li><a href=\"%A\" aria-current=\"page\">%T</a></li>\n", path, label);
+    else
+        html_printf(b, "<li><a href=\"%A\">%T</a></li>\n", path, label);
+}
+
+/* The language switcher: a form that posts the chosen language to
+** /language (the account's setting) and comes back to this page. */
+static void nav_language(web_request *req, buf *b, const i18n_lang *L) {
+    const auth_session *s = req->session;
+    if (!s || s->via_api_token) return;
+    size_t n;
+    const i18n_lang *langs = i18n_langs(&n);
+    html_printf(b, "<form class=\"language\" method=\"post\" action=\"/language\">\n"
+                   "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
+                   "<input type=\"hidden\" name=\"return\" value=\"%A\">\n"
+                   "<label for=\"lang-select\">%T</label>\n"
+                   "<select id=\"lang-select\" name=\"lang\">\n",
+                s->csrf, req->path ? req->path : "/dashboard", T(L, "Language"));
+    for (size_t i = 0; i < n; i++)
+        html_printf(b, langs[i].code == L->code
+                           ? "<option value=\"%A\" lang=\"%A\" selected>%T</option>\n"
+                           : "<option value=\"%A\" lang=\"%A\">%T</option>\n",
+                    langs[i].code, langs[i].code, langs[i].name);
+    html_printf(b, "</select>\n<button type=\"submit\">%T</button>\n</form>\n",
+                T(L, "Change language"));
+}
+
+/* The staff navigation (the model and import pages only for the roles
+** that may open them), the language switcher and the sign-out button. */
 void page_nav(web_request *req, buf *b, const char *current) {
     const i18n_lang *L = i18n_request(req);
+    unsigned roles = req->session ? req->session->who.roles : 0;
     html_printf(b, "<nav class=\"pages\" aria-label=\"%A\"><ul>\n", T(L, "Pages"));
-    int dash = current && strcmp(current, "/dashboard") == 0;
-    int prog = current && strcmp(current, "/programmes") == 0;
-    html_printf(b, dash ? "<li><a href=\"/dashboard\" aria-current=\"page\">%T</a></li>\n"
-                        : "<li><a href=\"/dashboard\">%T</a></li>\n", T(L, "Dashboard"));
-    html_printf(b, prog ? "<li><a href=\"/programmes\" aria-current=\"page\">%T</a></li>\n"
-                        : "<li><a href=\"/programmes\">%T</a></li>\n",
-                T(L, "Programmes and groups"));
+    nav_item(b, "/dashboard", T(L, "Dashboard"), current);
+    nav_item(b, "/programmes", T(L, "Programmes and groups"), current);
+    if (roles & (ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER))
+        nav_item(b, "/model", T(L, "Early-warning model"), current);
+    if (roles & ACCESS_ROLE_ADMINISTRATOR)
+        nav_item(b, "/import", T(L, "Import data"), current);
     html_printf(b, "</ul></nav>\n");
+    nav_language(req, b, L);
     page_auth_signout(req, b);
 }
 

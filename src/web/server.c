@@ -14,6 +14,7 @@
 ** completion callback writes the access log line and frees the arena.
 */
 #include "web/server.h"
+#include "base/crypto.h"
 #include "base/mem.h"
 #include "school/school.h"
 #include "web/auth.h"
@@ -73,7 +74,31 @@ static const web_route web_routes[] = {
     { "GET",  WEB_EXACT,  "/api/v1/me",        api_me           },
     { "GET",  WEB_EXACT,  "/api/v1/learners",  api_learners     },
     { "GET",  WEB_PREFIX, "/api/v1/learners/", api_learner      },
+    /* acting on a learner: acknowledge a flag, assign a key worker
+    ** (web/pages_actions.c) */
+    { "POST", WEB_PREFIX, "/learners/",        page_learner_post   },
+    { "POST", WEB_PREFIX, "/api/v1/learners/", api_learner_post    },
+    /* the model card and evaluation (web/pages_model.c) */
+    { "GET",  WEB_EXACT,  "/model",            page_model          },
+    { "GET",  WEB_EXACT,  "/api/v1/model",     api_model           },
+    /* the institution's counts and trend, and a group's attendance */
+    { "GET",  WEB_EXACT,  "/api/v1/summary",   api_summary         },
+    { "GET",  WEB_PREFIX, "/api/v1/groups/",   api_group           },
+    /* importing a file: upload, check, confirm (web/pages_import.c) */
+    { "GET",  WEB_EXACT,  "/import",           page_import_get     },
+    { "POST", WEB_EXACT,  "/import",           page_import_post    },
+    { "POST", WEB_EXACT,  "/import/confirm",   page_import_confirm },
+    { "POST", WEB_EXACT,  "/api/v1/imports",   api_import_post     },
+    /* the language of the signed-in account (web/pages_auth.c) */
+    { "POST", WEB_EXACT,  "/language",         page_language_post  },
 };
+
+/* The most bytes of body a route accepts: uploads of files may be larger
+** than forms. */
+static size_t route_body_max(const char *path) {
+    if (!strcmp(path, "/import") || !strcmp(path, "/api/v1/imports")) return WEB_UPLOAD_MAX;
+    return WEB_BODY_MAX;
+}
 
 /* The routing table and its length (see server.h). */
 const web_route *web_route_table(size_t *n) {
@@ -120,6 +145,30 @@ void web_response_init(web_response *res) {
     res->status = 200;
     res->content_type = "text/html; charset=utf-8";
     buf_init(&res->body);
+}
+
+/* res's Content-Security-Policy nonce: 22 characters of base64url from 16
+** random bytes, made on first use and kept in res (see server.h). */
+const char *web_response_nonce(web_response *res) {
+    if (!res->nonce[0]) {
+        unsigned char raw[16];
+        crypto_random_bytes(raw, sizeof raw);
+        static const char b64[] =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        uint64_t acc = 0;
+        int bits = 0, k = 0;
+        for (size_t i = 0; i < sizeof raw; i++) {
+            acc = (acc << 8) | raw[i];
+            bits += 8;
+            while (bits >= 6 && k < (int)sizeof res->nonce - 1) {
+                bits -= 6;
+                res->nonce[k++] = b64[(acc >> bits) & 63];
+            }
+        }
+        if (bits > 0 && k < (int)sizeof res->nonce - 1) res->nonce[k++] = b64[(acc << (6 - bits)) & 63];
+        res->nonce[k] = 0;
+    }
+    return res->nonce;
 }
 
 /* Free what res holds (its body). */
@@ -398,7 +447,8 @@ typedef struct web_ctx {
     char            log_method[16];
     int             state;
     int             status;     /* what we queued; 0 = nothing (yet) */
-    int             too_large;  /* body exceeded WEB_BODY_MAX */
+    int             too_large;  /* body exceeded body_max */
+    size_t          body_max;   /* route_body_max() of the path */
     buf             body;
 } web_ctx;
 
@@ -450,9 +500,12 @@ static enum MHD_Result send_response(web_ctx *ctx, struct MHD_Connection *conn, 
     snprintf(id, sizeof id, "%llu", (unsigned long long)ctx->req.id);
     add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                res->content_type ? res->content_type : "text/html; charset=utf-8");
-    add_header(r, "Content-Security-Policy",
-               "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    char csp[320];
+    snprintf(csp, sizeof csp,
+             "default-src 'self'; script-src 'self' 'nonce-%s'; style-src 'self' 'nonce-%s'; "
+             "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+             "frame-ancestors 'none'", web_response_nonce(res), web_response_nonce(res));
+    add_header(r, "Content-Security-Policy", csp);
     add_header(r, "X-Content-Type-Options", "nosniff");
     add_header(r, "Referrer-Policy", "no-referrer");
     add_header(r, "X-Frame-Options", "DENY");
@@ -557,7 +610,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return answer(ctx, conn);                 /* 404 or 405 at once */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > WEB_BODY_MAX)
+        ctx->body_max = route_body_max(ctx->req.path);
+        if (cl && strtoull(cl, NULL, 10) > ctx->body_max)
             return answer_error(ctx, conn, 413, N_("Request too large"),
                                 N_("What was sent is larger than this server accepts."));
         return MHD_YES;
@@ -565,7 +619,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     if (*upload_data_size) {
         if (!ctx->too_large) {
-            if (ctx->body.len + *upload_data_size > WEB_BODY_MAX) {
+            if (ctx->body.len + *upload_data_size > ctx->body_max) {
                 ctx->too_large = 1;
                 buf_free(&ctx->body);
             } else {

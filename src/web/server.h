@@ -41,6 +41,8 @@ typedef struct web_config {
 
 #define WEB_DEFAULT_LISTEN   "127.0.0.1:8080"
 #define WEB_BODY_MAX         (1024 * 1024)  /* bytes of request body accepted */
+#define WEB_UPLOAD_MAX       (32 * 1024 * 1024)  /* ... by the routes that take files
+                                                    (POST /import, /api/v1/imports) */
 #define WEB_CONNECTION_LIMIT 512            /* open connections at once */
 #define WEB_TIMEOUT_SECONDS  15             /* idle connections are closed */
 #define WEB_DRAIN_SECONDS    10             /* shutdown waits this long for requests */
@@ -112,6 +114,7 @@ typedef struct web_response {
     const char *cookies[WEB_COOKIES_MAX];  /* Set-Cookie values (static or in
                                               the request arena) */
     int         ncookies;
+    char        nonce[24];     /* the CSP nonce, "" until web_response_nonce() */
 } web_response;
 
 typedef void (*web_handler)(web_request *req, web_response *res);
@@ -168,6 +171,13 @@ const char *web_request_cookie(web_request *req, const char *name);
 ** fields wins.  Owned by req's arena.  Works outside the server too, on
 ** req->body (taken as a form). */
 const char *web_request_form(web_request *req, const char *name);
+
+/* The Content-Security-Policy nonce of this response: random, made on
+** first use, different for every response, and named in the CSP header
+** the server sends (script-src and style-src 'nonce-...').  An inline
+** <script> or <style> must carry it:  html_printf(b, "<script nonce=\"%A\">",
+** web_response_nonce(res)).  Owned by res. */
+const char *web_response_nonce(web_response *res);
 
 /* Add a Set-Cookie header with value (which must live until the response
 ** is sent: static or in req's arena); beyond WEB_COOKIES_MAX it is

@@ -222,6 +222,18 @@ static const route_expect expected[] = {
     {"GET",  "/api/v1/me",        0, ACCESS_ROLES_ALL, 1},
     {"GET",  "/api/v1/learners",  0, STAFF, 0},
     {"GET",  "/api/v1/learners/", 0, STAFF, 0},
+    {"POST", "/learners/",        0, STAFF, 0},
+    {"POST", "/api/v1/learners/", 0, STAFF, 0},
+    {"GET",  "/model",            0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/api/v1/model",     0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/api/v1/summary",   0, STAFF, 0},
+    {"GET",  "/api/v1/groups/",   0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER |
+                                     ACCESS_ROLE_TEACHER, 0},
+    {"GET",  "/import",           0, ACCESS_ROLE_ADMINISTRATOR, 0},
+    {"POST", "/import",           0, ACCESS_ROLE_ADMINISTRATOR, 0},
+    {"POST", "/import/confirm",   0, ACCESS_ROLE_ADMINISTRATOR, 0},
+    {"POST", "/api/v1/imports",   0, ACCESS_ROLE_ADMINISTRATOR, 0},
+    {"POST", "/language",         0, ACCESS_ROLES_ALL, 1},
 };
 
 /* The expected row for route r, or NULL. */

@@ -1,0 +1,5 @@
+/* web/pages_actions.c — placeholder until written (session 2). */
+#include "web/api.h"
+#include "web/pages.h"
+void page_learner_post(web_request *req, web_response *res) { (void)req; web_error_json(res, 501, "not_implemented", "not written yet"); }
+void api_learner_post(web_request *req, web_response *res) { (void)req; web_error_json(res, 501, "not_implemented", "not written yet"); }
