@@ -140,4 +140,42 @@ code=$(http "$BASE/dashboard" -b "$L" -H "Accept-Language: de")
 check "the German dashboard is translated" \
     bash -c "[ $code = 200 ] && grep -q '<html lang=\"de\">' '$TMP/body' && ! grep -q 'Learners who need attention' '$TMP/body'"
 
+# ---- the language switcher and the sign-in page's language links ----
+code=$(http "$BASE/login?lang=de")
+check "the sign-in page in German with ?lang=de, and links to every language" \
+    bash -c "[ $code = 200 ] && grep -q '<html lang=\"de\">' '$TMP/body' && grep -q 'href=\"/login?lang=ar\"' '$TMP/body' && grep -q 'action=\"/login?lang=de\"' '$TMP/body'"
+code=$(http "$BASE/login?lang=xx")
+check "...an unknown ?lang= is ignored" bash -c "[ $code = 200 ] && grep -q '<html lang=\"en\">' '$TMP/body'"
+code=$(http "$BASE/dashboard" -b "$L")
+token=$(csrf_of)
+check "the dashboard carries the language switcher" grep -q '<select id="lang-select" name="lang">' "$TMP/body"
+lid=$(sqlite3 "$db" "SELECT id FROM account WHERE username = 'leader'")
+code=$(http "$BASE/language" -b "$L" -X POST --data-urlencode "lang=ar" --data-urlencode "return=/dashboard")
+check "POST /language without its CSRF token is refused (403)" [ "$code" = 403 ]
+check "...and the setting is unchanged" \
+    [ "$(sqlite3 "$db" "SELECT coalesce(language, '-') FROM account WHERE id = $lid")" = "-" ]
+code=$(http "$BASE/language" -b "$L" -X POST --data-urlencode "csrf=$token" --data-urlencode "lang=xx")
+check "an unknown language is 400 and changes nothing" \
+    bash -c "[ $code = 400 ] && [ \"\$(sqlite3 '$db' \"SELECT coalesce(language, '-') FROM account WHERE id = $lid\")\" = - ]"
+code=$(http "$BASE/language" -b "$L" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "lang=ar" --data-urlencode "return=//evil.example/")
+check "switching to Arabic redirects home, never off-site" \
+    bash -c "[ $code = 303 ] && tr -d '\r' < '$TMP/headers' | grep -q '^Location: /dashboard\$'"
+code=$(http "$BASE/dashboard" -b "$L" -H "Accept-Language: de")
+check "...and the account's setting wins over the browser's language" \
+    bash -c "[ $code = 200 ] && grep -qF '<html lang=\"ar\" dir=\"rtl\">' '$TMP/body'"
+code=$(http "$BASE/language" -b "$L" -X POST --data-urlencode "csrf=$token" --data-urlencode "lang=")
+check "an empty choice goes back to following the browser" \
+    bash -c "[ $code = 303 ] && [ \"\$(sqlite3 '$db' \"SELECT coalesce(language, '-') FROM account WHERE id = $lid\")\" = - ]"
+
+# ---- the Content-Security-Policy nonce ----
+http "$BASE/login" > /dev/null
+n1=$(tr -d '\r' < "$TMP/headers" | sed -n "s/^Content-Security-Policy: .*script-src 'self' 'nonce-\([A-Za-z0-9_-]*\)'.*/\1/p")
+http "$BASE/login" > /dev/null
+n2=$(tr -d '\r' < "$TMP/headers" | sed -n "s/^Content-Security-Policy: .*script-src 'self' 'nonce-\([A-Za-z0-9_-]*\)'.*/\1/p")
+check "every response names a fresh CSP nonce" \
+    bash -c "[ ${#n1} -ge 20 ] && [ ${#n2} -ge 20 ] && [ '$n1' != '$n2' ]"
+check "...and no inline script runs without it" \
+    bash -c "! grep -q '<script>' '$TMP/body'"
+
 done_testing
