@@ -332,6 +332,7 @@ static int staff_find(store *st, int64_t inst, const char *ref, int64_t *id, cha
     if (rc == STORE_ROW) {
         *id = store_col_int64(q, 0);
         buf b = BUF_INIT;
+        /* not HTML: a display name, escaped where it is shown */
         buf_printf(&b, "%s %s", store_col_text(q, 1), store_col_text(q, 2));
         str_copy(name, name_size, buf_cstr(&b));
         buf_free(&b);
@@ -531,10 +532,11 @@ static int demo_staff(store *st, const char *sql, int64_t inst, int64_t *id, cha
         *id = store_col_int64(q, 0);
         str_copy(ref, ref_size, store_col_text(q, 1));
         buf b = BUF_INIT;
+        /* not HTML: a description for the command line */
         buf_printf(&b, "staff %s %s %s", store_col_text(q, 1), store_col_text(q, 2),
                    store_col_text(q, 3));
         if (store_col_count(q) > 4)
-            buf_printf(&b, ", teaches %lld groups with active learners",
+            buf_printf(&b, ", teaches %lld groups with active learners", /* not HTML */
                        (long long)store_col_int64(q, 4));
         str_copy(desc, desc_size, buf_cstr(&b));
         buf_free(&b);
@@ -1110,7 +1112,7 @@ static void gate_to_login(web_request *req, web_response *res) {
         return;
     }
     buf b = BUF_INIT;
-    buf_puts(&b, "/login?next=");
+    buf_puts(&b, "/login?next=");   /* not HTML: a Location path; the rest percent-encoded */
     html_url_param(&b, req->path);
     web_redirect(res, arena_strdup(req->arena, buf_cstr(&b)));
     buf_free(&b);

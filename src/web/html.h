@@ -37,6 +37,11 @@
 ** for a future "trusted constant template" conversion and is deliberately
 ** not implemented.
 **
+** The rule is checked at test time: scripts/html-lint.sh (run by
+** tests/cli/test_html_writers.sh) refuses any raw buf_ write in the web room
+** that is not marked "/* not HTML: why */" and any html_printf whose format
+** is a variable.
+**
 ** URLs in href/src: build them from a constant path in the template and %U
 ** for each variable part.  Never put a runtime-supplied whole URL in an
 ** href (a "javascript:" URL survives attribute escaping).

@@ -208,6 +208,7 @@ void web_error_json(web_response *res, int status, const char *code, const char 
     res->cache = WEB_CACHE_NONE;
     json_t *o = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message);
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    /* not HTML: a JSON document from jansson */
     buf_puts(&res->body, text ? text : "{\"error\":{\"code\":\"internal\",\"message\":\"\"}}");
     free(text);
     json_decref(o);
@@ -623,7 +624,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 ctx->too_large = 1;
                 buf_free(&ctx->body);
             } else {
-                buf_append(&ctx->body, upload_data, *upload_data_size);
+                buf_append(&ctx->body, upload_data, *upload_data_size); /* not HTML: the request */
             }
         }
         *upload_data_size = 0;
@@ -915,13 +916,13 @@ static void page_healthz(web_request *req, web_response *res) {
     res->content_type = "text/plain; charset=utf-8";
     store *st = web_request_store(req, &err);
     if (st && store_query_int64(st, "SELECT 1", -1, &one, &err) == 0 && one == 1) {
-        buf_puts(&res->body, "ok\n");
+        buf_puts(&res->body, "ok\n");                  /* not HTML: text/plain */
         return;
     }
     web_log(req, "healthz: database unavailable: %s", err.msg[0] ? err.msg : "SELECT 1 gave no 1");
     if (st) web_request_store_discard(req);
     res->status = 503;
-    buf_puts(&res->body, "database unavailable\n");
+    buf_puts(&res->body, "database unavailable\n");   /* not HTML: text/plain */
 }
 
 /* GET /assets/<name>: the built-in files. */
