@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/run-demo.sh — what `make run` does after building: create the
 # database and the demo school if there is none, the demo accounts (and
-# print them), then serve it.
+# print them), a model and scores for a new demo school, then serve it.
 #
 # CAIRN_DB (default ./cairn.db) and CAIRN_LISTEN (default 127.0.0.1:8080)
 # are honoured.
@@ -11,7 +11,20 @@ DB=${CAIRN_DB:-./cairn.db}
 LISTEN=${CAIRN_LISTEN:-127.0.0.1:8080}
 
 "$CAIRN" init --db "$DB"
-"$CAIRN" demo --db "$DB" --if-empty
+out=$("$CAIRN" demo --db "$DB" --if-empty)
+echo "$out"
+# A new demo school also gets what a school would have after a term of use:
+# a trained model and monthly scores, so the dashboard, the learner pages and
+# the model page have something to show.  The demo's school years end in
+# June 2026; the scores run up to spring of the second year.
+case "$out" in
+    *"demo school created"*)
+        "$CAIRN" train --db "$DB" --by demo
+        for d in 2025-10-15 2025-11-14 2025-12-12 2026-01-16 2026-02-13 2026-03-13; do
+            "$CAIRN" score --db "$DB" --asof "$d" > /dev/null
+        done
+        echo "cairn: demo scores up to 2026-03-13 (the dashboard shows that day)" ;;
+esac
 # One account per role (admin, leader, keyworker, teacher) with public demo
 # passwords; printed every time, left as they are when they exist.
 "$CAIRN" user demo-accounts --db "$DB"
