@@ -4,7 +4,9 @@
 #   1. unit tests (cmocka), release build, on SQLite and PostgreSQL
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. command-line and server tests (tests/cli/test_*.sh), on both builds
-#   4. a short libFuzzer run of every fuzz target over its committed corpus
+#   4. the staff pages in a real browser (tests/browser/run.sh: Debian's
+#      chromium driven by playwright-core from npm, release build)
+#   5. a short libFuzzer run of every fuzz target over its committed corpus
 #
 # A throwaway PostgreSQL server is started for the run and removed after.
 # The last line is "N passed, N failed"; the exit status is 0 only when
@@ -77,6 +79,15 @@ for s in tests/cli/test_*.sh; do
     run_shell "$s" "cli/$(basename "$s" .sh)" build/rel/cairn
     run_shell "$s" "cli-asan/$(basename "$s" .sh)" build/asan/cairn
 done
+echo "== browser (chromium)"
+# npm ci when node_modules is missing or stale; a failure here is a failed
+# check, and run.sh itself fails (never skips) without chromium or node_modules.
+if scripts/browser-deps.sh; then
+    run_shell tests/browser/run.sh "browser/pages" build/rel/cairn
+else
+    FAILED=$((FAILED + 1)); note_fail "browser/deps"
+    printf '%-40s %4d passed %4d failed\n' "browser/deps (scripts/browser-deps.sh)" 0 1
+fi
 echo "== fuzzing (${FUZZ_SECONDS}s per target)"
 for fz in build/fuzz/fuzz_*; do
     [ -x "$fz" ] || continue

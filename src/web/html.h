@@ -39,7 +39,7 @@
 **
 ** The rule is checked at test time: scripts/html-lint.sh (run by
 ** tests/cli/test_html_writers.sh) refuses any raw buf_ write in the web room
-** that is not marked "/* not HTML: why */" and any html_printf whose format
+** that is not marked with a "not HTML: why" comment, and any html_printf whose format
 ** is a variable.
 **
 ** URLs in href/src: build them from a constant path in the template and %U

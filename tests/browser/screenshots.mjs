@@ -1,0 +1,124 @@
+// tests/browser/screenshots.mjs — PNGs of the main pages in every language,
+// for docs/screenshots/ (run through scripts/screenshots.sh, which makes
+// the demo school and starts the server).
+//
+// Environment: CAIRN_BASE (http://127.0.0.1:PORT), CAIRN_ACCOUNTS (JSON, as
+// for pages.test.mjs), CAIRN_SHOTS (the directory to write to).
+//
+// Writes <page>-<lang>.png at 1280x900 for the sign-in page, the dashboard,
+// a learner page and a group page in en, de, uk and ar, and
+// <page>-<lang>-phone.png at 375x812 for the dashboard and the learner page
+// in en and ar, plus README.md listing them.  A page is shot whole when the
+// PNG stays under 300 KB, else only its first screen.
+
+import { launch, newContext, signIn } from './lib.mjs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BASE = process.env.CAIRN_BASE;
+const ACCOUNTS = JSON.parse(process.env.CAIRN_ACCOUNTS || '{}');
+const OUT = process.env.CAIRN_SHOTS;
+if (!BASE || !ACCOUNTS.leader || !OUT) {
+  console.error('screenshots.mjs: set CAIRN_BASE, CAIRN_ACCOUNTS and CAIRN_SHOTS (run scripts/screenshots.sh)');
+  process.exit(2);
+}
+const LANGS = ['en', 'de', 'uk', 'ar'];
+const PHONE_LANGS = ['en', 'ar'];
+const MAX_BYTES = 300 * 1024;
+const NAMES = { en: 'English', de: 'German', uk: 'Ukrainian', ar: 'Arabic, right to left' };
+const PAGES = {
+  login: 'the sign-in page (/login?lang=..)',
+  dashboard: "the school leader's dashboard (/dashboard)",
+  learner: 'the page of the most urgent learner on the dashboard (/learners/{id})',
+  group: "that learner's group: weekly attendance as a heat map (/groups/{code})",
+};
+
+mkdirSync(OUT, { recursive: true });
+const made = [];
+
+// Shoot page into OUT/name.png: whole when small enough, else the window.
+async function shoot(page, name, what) {
+  let png = await page.screenshot({ fullPage: true, animations: 'disabled' });
+  let whole = true;
+  if (png.length > MAX_BYTES) {
+    png = await page.screenshot({ fullPage: false, animations: 'disabled' });
+    whole = false;
+  }
+  const file = `${name}.png`;
+  writeFileSync(join(OUT, file), png);
+  made.push({ file, what, whole, kb: Math.round(png.length / 1024) });
+  console.log(`${file}  ${Math.round(png.length / 1024)} KB${whole ? '' : ' (first screen only)'}`);
+}
+
+// Choose a language with the navigation's switcher, as a person would.
+async function chooseLanguage(page, code) {
+  await page.locator('#lang-select').selectOption(code);
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/language'),
+    page.locator('form.language button[type="submit"]').click(),
+  ]);
+  await page.waitForFunction((c) => document.documentElement.lang === c, code);
+}
+
+const browser = await launch();
+try {
+  // the sign-in page, nobody signed in
+  const anon = await newContext(browser);
+  const lp = await anon.newPage();
+  for (const lang of LANGS) {
+    await lp.goto(`${BASE}/login?lang=${lang}`);
+    await shoot(lp, `login-${lang}`, `${PAGES.login}, ${NAMES[lang]}`);
+  }
+  await anon.close();
+
+  // the leader's pages, desktop
+  const ctx = await newContext(browser);
+  const page = await signIn(ctx, BASE, 'leader', ACCOUNTS.leader.password);
+  await page.goto(`${BASE}/dashboard`);
+  const learner = await page.locator('table.attention tbody tr th a').first().getAttribute('href');
+  await page.goto(BASE + learner);
+  const group = await page.locator('dl.facts a[href^="/groups/"]').first().getAttribute('href');
+  for (const lang of LANGS) {
+    await page.goto(`${BASE}/dashboard`);
+    await chooseLanguage(page, lang);
+    await shoot(page, `dashboard-${lang}`, `${PAGES.dashboard}, ${NAMES[lang]}`);
+    await page.goto(BASE + learner);
+    await shoot(page, `learner-${lang}`, `${PAGES.learner}, ${NAMES[lang]}`);
+    await page.goto(BASE + group);
+    await shoot(page, `group-${lang}`, `${PAGES.group}, ${NAMES[lang]}`);
+  }
+
+  // a phone (the leader's language is the account's, so it carries over)
+  const phone = await newContext(browser, { phone: true, scale: 1 });
+  const pp = await signIn(phone, BASE, 'leader', ACCOUNTS.leader.password);
+  for (const lang of PHONE_LANGS) {
+    await pp.goto(`${BASE}/dashboard`);
+    await chooseLanguage(pp, lang);
+    await shoot(pp, `dashboard-${lang}-phone`, `${PAGES.dashboard} on a phone (375x812), ${NAMES[lang]}`);
+    await pp.goto(BASE + learner);
+    await shoot(pp, `learner-${lang}-phone`, `${PAGES.learner} on a phone (375x812), ${NAMES[lang]}`);
+  }
+  await pp.goto(`${BASE}/dashboard`);
+  await chooseLanguage(pp, 'en');
+} finally {
+  await browser.close();
+}
+
+const lines = [
+  '# Screenshots',
+  '',
+  'The staff pages of a demo school (`cairn demo --learners 200`, scored as of',
+  '2025-03-14, 2025-02-14 and 2025-01-17, then `cairn train`), signed in as the',
+  'demo school leader, in headless Chromium (tests/browser/screenshots.mjs).',
+  'Made by `scripts/screenshots.sh`, which rewrites this folder; do not edit by',
+  'hand.  Desktop shots are 1280x900, phone shots 375x812.',
+  'A page is shown whole when its PNG stays under 300 KB, else its first screen.',
+  'All names and data are made up by the demo generator.',
+  '',
+  '| file | what | shown |',
+  '| --- | --- | --- |',
+  ...made.map((m) => `| [${m.file}](${m.file}) | ${m.what} | ${m.whole ? 'whole page' : 'first screen'} |`),
+  '',
+];
+writeFileSync(join(OUT, 'README.md'), lines.join('\n'));
+console.log(`${made.length} screenshots in ${OUT}`);
