@@ -126,8 +126,9 @@ static int importer_log_run(importer *im, cairn_err *err) {
 }
 
 /* Finish the session: commit if nothing was bad or bad rows are skipped,
-** else roll back.  Returns 0 committed, 1 rolled back because of bad rows,
-** -1 error (rolled back).  The report is moved to *report; im is freed. */
+** else roll back; a dry run always rolls back.  Returns 0 committed (or
+** would commit), 1 rolled back because of bad rows, -1 error (rolled back).
+** The report is moved to *report; im is freed. */
 int importer_finish(importer *im, import_report *report, cairn_err *err) {
     int rc;
     if (im->failed) {
@@ -141,7 +142,11 @@ int importer_finish(importer *im, import_report *report, cairn_err *err) {
             store_finalize(im->stmt[i]);
             im->stmt[i] = NULL;
         }
-        rc = (importer_log_run(im, err) < 0 || store_tx_commit(im->st, err) < 0) ? -1 : 0;
+        rc = importer_log_run(im, err) < 0 ? -1 : 0;
+        if (rc == 0 && im->opts.dry_run)
+            store_tx_rollback(im->st);   /* a dry run: everything checked, nothing kept */
+        else if (rc == 0 && store_tx_commit(im->st, err) < 0)
+            rc = -1;
         if (rc == 0 && im->skip) {
             if (fclose(im->skip) != 0) {
                 im->skip = NULL;

@@ -45,6 +45,11 @@ typedef struct import_opts {
     const char *skip_bad_path;  /* NULL = all-or-nothing; else import the
                                    good rows and write the bad ones here */
     int max_messages;           /* messages kept in the report; 0 = 200 */
+    int dry_run;                /* 1 = check only: every row is validated and
+                                   written inside the transaction (so the
+                                   database checks keys and references), then
+                                   importer_finish rolls back; the report says
+                                   what a real import would have done */
 } import_opts;
 
 typedef struct import_report {
@@ -69,7 +74,10 @@ void import_report_free(import_report *r);
 ** (cannot open it, missing required column); bad rows are collected in the
 ** report.  importer_finish commits when no row was bad (or skip_bad_path is
 ** set) and returns 0, returns 1 when it rolled back because rows were bad,
-** and -1 on other errors (rolled back).  importer_abort() rolls back and frees. */
+** and -1 on other errors (rolled back).  With opts.dry_run it never commits:
+** 0 then means the import would succeed (rows_written = rows it would write),
+** and the report is the one the real import would give.  importer_abort()
+** rolls back and frees. */
 typedef struct importer importer;
 
 int  importer_begin(store *st, const import_opts *opts, importer **out, cairn_err *err);
@@ -177,5 +185,54 @@ typedef struct school_group_week_row {
 int school_group_attendance_weeks(store *st, int64_t institution_id, int64_t group_id,
                                   int32_t last_day, int weeks, int32_t *week_start,
                                   school_group_week_row **rows, size_t *n, cairn_err *err);
+
+/* ---- the institution's trend (dashboard) --------------------------------------- */
+
+/* Limits a trend to the learners someone may see: a boolean SQL expression
+** over the columns v.institution_id and v.id of the learner table (a
+** constant written by the programmer, never input) and a function that
+** binds its parameters, returning the next index.  The web room passes
+** access_learner_predicate().  sql NULL = every learner. */
+typedef struct school_visibility {
+    const char *sql;
+    int (*bind)(const void *ctx, store_stmt *s, int first);
+    const void *ctx;
+} school_visibility;
+
+#define SCHOOL_TREND_MONTHS 13   /* a school year's months, at most */
+
+/* One calendar month of the trend. */
+typedef struct school_trend_month {
+    int32_t month_start;   /* the 1st of the month, days since 1970-01-01 */
+    long    sessions;      /* attendance sessions recorded */
+    long    attended;      /* of them present or late */
+    long    learners;      /* distinct learners with a session recorded */
+    long    left_early;    /* learners whose enrolment ended 'left_early' in the month */
+} school_trend_month;
+
+/* The school year that day falls in, from the term table: the school_year
+** of the latest term starting on or before day, spanning its terms' first
+** start and last end.  1 found (*first, *last set), 0 no such term, -1
+** error. */
+int school_year_span(store *st, int64_t institution_id, int32_t day, int32_t *first,
+                       int32_t *last, cairn_err *err);
+
+/* The months from the month of first to the month of last (at most
+** SCHOOL_TREND_MONTHS, the latest kept) into out[0..*n), each with its
+** attendance (sessions dated first..last) and early leavers (exit_date
+** first..last), counted over the learners vis lets through (NULL = all).
+** One aggregate query per series; the attendance one walks the learners
+** and, for each the filter lets through, its primary-key range of the
+** period, so a teacher's trend reads only their learners' rows.  A whole
+** institution's school year is still millions of rows (about 0.8 s of CPU
+** at 20,000 learners on SQLite): cache the answer (web/trend.h does). */
+int school_trend(store *st, int64_t institution_id, int32_t first, int32_t last,
+                 const school_visibility *vis, school_trend_month out[SCHOOL_TREND_MONTHS],
+                 size_t *n, cairn_err *err);
+
+/* A number that changes whenever an import has written to the database
+** (the latest import_run id); for caches of what is read from imported
+** data. */
+int school_data_version(store *st, int64_t *version, cairn_err *err);
 
 #endif

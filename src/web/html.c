@@ -420,6 +420,9 @@ static const char css[] =
     "code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\n"
     "nav.pages ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:1rem}\n"
     "nav.pages a[aria-current]{font-weight:700}\n"
+    "nav.languages ul{list-style:none;margin:0 0 1rem;padding:0;display:flex;flex-wrap:wrap;gap:1rem}\n"
+    "nav.languages a[aria-current]{font-weight:700;text-decoration:none}\n"
+    "form.language{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin-block:.5rem}\n"
     ".filters{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:end}\n"
     ".filters p{margin:.25rem 0}\n"
     "select,button{font:inherit;padding:.25rem .5rem}\n"
@@ -444,6 +447,35 @@ static const char css[] =
     ".heat-2{background:#f5c16c;color:#1b1f24}\n"
     ".heat-3{background:#e8f3e8;color:#1b1f24}\n"
     ".heat-none{color:var(--muted)}\n"
+    /* charts read left to right in every language (text-anchor would flip in
+    ** rtl); a reason keeps its own direction; a phone scrolls the dashboard's
+    ** table, not the page */
+    "svg.chart{direction:ltr}\nul.reasons li{unicode-bidi:plaintext}\n"
+    "@media (max-width:40rem){table.attention{display:block;overflow-x:auto}}\n"
+    /* the model page: the calibration plot's diagonal, short inline lists,
+    ** withheld rows of the fairness table */
+    "svg.chart .grid line.diagonal{stroke:var(--muted);stroke-dasharray:6 4}\n"
+    "ul.inline{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}\n"
+    "tr.suppressed td{color:var(--muted);font-style:italic}\n"
+    /* the import page: visible focus on form fields, a long file input and
+    ** long messages that wrap on a phone */
+    "button:focus-visible,select:focus-visible,input:focus-visible"
+    "{outline:3px solid var(--accent);outline-offset:2px}\n"
+    "input[type=file]{max-inline-size:100%}\n"
+    ".notice.error{border-inline-start-color:#b42318}\n"
+    "ul.problems{padding-inline-start:1.25rem}\n"
+    "ul.problems code{overflow-wrap:anywhere}\n"
+    "button:focus-visible,select:focus-visible,textarea:focus-visible,"
+    "input:focus-visible{outline:3px solid var(--accent);outline-offset:2px}\n"
+    "textarea{font:inherit;inline-size:100%;max-inline-size:40rem;padding:.25rem .5rem}\n"
+    ".action{margin-block-end:1.5rem}\n"
+    "ul.acks{list-style:none;padding-inline-start:0}\n"
+    "ul.acks li{border-inline-start:3px solid var(--line);padding-inline-start:.75rem}\n"
+    ".comment{white-space:pre-line;margin-block-start:0;overflow-wrap:anywhere}\n"
+    ".field-error{color:#b42318;font-weight:600}\n"
+    "[aria-invalid=true]{border:2px solid #b42318}\n"
+    "@media (prefers-color-scheme:dark){.field-error{color:#ff9b8f}"
+    "[aria-invalid=true]{border-color:#ff9b8f}}\n"
     "@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}\n";
 
 /* The built-in stylesheet (static; never freed). */

@@ -1,7 +1,656 @@
-/* web/pages_import.c — placeholder until written (session 2). */
+/*
+** web/pages_import.c — importing a school data file from the browser and
+** through the API (administrators only; the route rules say so).
+**
+**   GET  /import           the upload form: kind of data and the file
+**   POST /import           multipart/form-data upload: the file is staged
+**                          and checked with a dry run (school/school.h
+**                          import_opts.dry_run); the report is shown, with
+**                          a Confirm form only when every row is good
+**   POST /import/confirm   imports the staged file for real (all or
+**                          nothing), deletes it, writes the audit log
+**   POST /api/v1/imports   ?kind=K[&dry_run=1], the CSV file as the body
+**
+** Staging: each upload gets a private directory <id>/ under the staging
+** directory ("<database file>-imports" next to a SQLite file, else
+** "$TMPDIR/cairn-imports-<uid>"; mode 0700), holding "<kind>.csv" (0600)
+** and "owner": the uploading account, institution, kind and the SHA-256 of
+** the content.  The browser gets a random token; <id> is the token's
+** SHA-256, so the directory listing does not give tokens away.  Confirming
+** renames "owner" first (atomic, so a token works once even when two
+** confirms race), after checking the account; uploads older than
+** STAGE_MAX_AGE are refused and swept away.
+*/
+#include "base/crypto.h"
+#include "school/school.h"
 #include "web/api.h"
+#include "web/audit.h"
+#include "web/auth.h"
+#include "web/html.h"
+#include "web/multipart.h"
 #include "web/pages.h"
-void page_import_get(web_request *req, web_response *res) { (void)req; web_error_json(res, 501, "not_implemented", "not written yet"); }
-void page_import_post(web_request *req, web_response *res) { (void)req; web_error_json(res, 501, "not_implemented", "not written yet"); }
-void page_import_confirm(web_request *req, web_response *res) { (void)req; web_error_json(res, 501, "not_implemented", "not written yet"); }
-void api_import_post(web_request *req, web_response *res) { (void)req; web_error_json(res, 501, "not_implemented", "not written yet"); }
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IMPORT_MESSAGES_SHOWN 100      /* bad-row messages kept and shown */
+#define STAGE_MAX_AGE         3600     /* seconds an upload waits for its confirm */
+#define STAGE_TOKEN_BYTES     32
+
+/* The kinds in the order docs/import.md says to import them, with names
+** for people. */
+static const struct { import_kind kind; const char *label; } kind_labels[] = {
+    { IMPORT_INSTITUTIONS, N_("Institutions") },
+    { IMPORT_SITES,        N_("Sites") },
+    { IMPORT_TERMS,        N_("Terms") },
+    { IMPORT_PROGRAMMES,   N_("Programmes") },
+    { IMPORT_GROUPS,       N_("Class groups") },
+    { IMPORT_LEARNERS,     N_("Learners") },
+    { IMPORT_STAFF,        N_("Staff") },
+    { IMPORT_GUARDIANS,    N_("Parents and guardians") },
+    { IMPORT_GROUP_STAFF,  N_("Staff of class groups") },
+    { IMPORT_ENROLMENTS,   N_("Enrolments") },
+    { IMPORT_ATTENDANCE,   N_("Attendance") },
+    { IMPORT_RESULTS,      N_("Assessment results") },
+    { IMPORT_BEHAVIOUR,    N_("Behaviour incidents") },
+    { IMPORT_ENGAGEMENT,   N_("Learning-platform activity") },
+};
+#define NKINDS (sizeof kind_labels / sizeof kind_labels[0])
+
+/* The translated name of kind k. */
+static const char *kind_label(const i18n_lang *L, import_kind k) {
+    for (size_t i = 0; i < NKINDS; i++)
+        if (kind_labels[i].kind == k) return T(L, kind_labels[i].label);
+    return import_kind_name(k);
+}
+
+/* ---- running the importer ------------------------------------------------------- */
+
+/* What one import (or dry run) of one file came to. */
+typedef struct import_outcome {
+    int           rc;          /* 0 clean, 1 bad rows, -1 refused or failed */
+    int           refused;     /* 1 = the file as a whole was refused (err says why) */
+    import_report rep;         /* counts and messages; freed by the caller */
+    cairn_err     err;
+} import_outcome;
+
+/* Import the file at path as kind into the caller's institution (its code
+** looked up through the account; "" = the only one), a dry run when dry is
+** 1.  Fills *out; the caller frees out->rep.  -1 for a failure that is not
+** the file's fault (database, disk): out->err says what, for the log. */
+static int run_import(web_request *req, store *st, import_kind kind, const char *path, int dry,
+                      import_outcome *out) {
+    memset(out, 0, sizeof *out);
+    import_report_init(&out->rep);
+    auth_account acc;
+    if (auth_account_find(st, req->session->username, &acc, &out->err) != 0) return -1;
+    import_opts opts = {0};
+    opts.institution = acc.institution_code[0] ? acc.institution_code : NULL;
+    opts.max_messages = IMPORT_MESSAGES_SHOWN;
+    opts.dry_run = dry;
+    importer *im;
+    if (importer_begin(st, &opts, &im, &out->err) != 0) return -1;
+    if (importer_file(im, kind, path, &out->err) != 0) {
+        importer_abort(im);
+        out->rc = -1;
+        out->refused = out->err.code == CAIRN_EINVAL;
+        return out->refused ? 0 : -1;
+    }
+    out->rc = importer_finish(im, &out->rep, &out->err);
+    if (out->rc < 0) {
+        out->refused = out->err.code == CAIRN_EINVAL;
+        return out->refused ? 0 : -1;
+    }
+    return 0;
+}
+
+/* Write the audit event of a real import that was written: kind and
+** counts, no personal data.  A failure goes to the log (the import itself
+** is committed by then). */
+static void audit_import(web_request *req, store *st, import_kind kind, const import_outcome *o,
+                         const char *via) {
+    char detail[200];
+    snprintf(detail, sizeof detail, "kind=%s rows_read=%ld rows_written=%ld via=%s",
+             import_kind_name(kind), o->rep.rows_read, o->rep.rows_written, via);
+    cairn_err err = {0};
+    const access_ctx *who = &req->session->who;
+    if (audit_log(st, who->institution_id, who->account_id, "import", 0, detail, &err) != 0)
+        web_log(req, "import audit: %s", err.msg);
+}
+
+/* ---- staging -------------------------------------------------------------------- */
+
+/* The staging directory for st's database (see the top of this file),
+** created when missing; refused unless it is a directory of ours that
+** nobody else may enter.  The path is in req's arena; NULL with err set. */
+static const char *stage_dir(web_request *req, store *st, cairn_err *err) {
+    const char *url = store_url(st);
+    const char *dir;
+    if (store_kind_of(st) == STORE_SQLITE && url && *url && url[0] != ':' &&
+        strncmp(url, "file:", 5) != 0) {
+        dir = arena_printf(req->arena, "%s-imports", url);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        dir = arena_printf(req->arena, "%s/cairn-imports-%lu", tmp && *tmp ? tmp : "/tmp",
+                           (unsigned long)geteuid());
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        err_set(err, CAIRN_EIO, "%s: cannot create the staging directory: %s", dir, strerror(errno));
+        return NULL;
+    }
+    struct stat sb;
+    if (lstat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid() ||
+        (sb.st_mode & 077)) {
+        err_set(err, CAIRN_EIO, "%s: the staging directory is not a private directory of this "
+                                "server's user", dir);
+        return NULL;
+    }
+    return dir;
+}
+
+/* Remove one upload's directory dir/id and what is in it (no error if it
+** is gone). */
+static void stage_remove(web_request *req, const char *dir, const char *id) {
+    const char *sub = arena_printf(req->arena, "%s/%s", dir, id);
+    DIR *d = opendir(sub);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL)
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                unlink(arena_printf(req->arena, "%s/%s", sub, e->d_name));
+        closedir(d);
+    }
+    rmdir(sub);
+}
+
+/* Remove the uploads in dir older than STAGE_MAX_AGE. */
+static void stage_sweep(web_request *req, const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    time_t now = time(NULL);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        struct stat sb;
+        if (e->d_name[0] == '.') continue;
+        if (lstat(arena_printf(req->arena, "%s/%s", dir, e->d_name), &sb) == 0 &&
+            S_ISDIR(sb.st_mode) && now - sb.st_mtime > STAGE_MAX_AGE)
+            stage_remove(req, dir, e->d_name);
+    }
+    closedir(d);
+}
+
+/* Write data[0..n) to a new file path, mode 0600 (never through a link,
+** never over an existing file).  -1 with err set. */
+static int write_private(const char *path, const void *data, size_t n, cairn_err *err) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return err_set(err, CAIRN_EIO, "%s: cannot create: %s", path, strerror(errno));
+    const char *p = data;
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            err_set(err, CAIRN_EIO, "%s: cannot write: %s", path, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    if (close(fd) != 0) return err_set(err, CAIRN_EIO, "%s: cannot write: %s", path, strerror(errno));
+    return 0;
+}
+
+/* A staged upload: its directory, id and the CSV file's path (all in req's
+** arena). */
+typedef struct stage {
+    const char *dir, *id, *csv;
+} stage;
+
+/* The upload directory id of a token: its SHA-256 (in req's arena). */
+static const char *stage_id(web_request *req, const char *token) {
+    char h[CRYPTO_SHA256_HEX_LEN];
+    crypto_sha256_hex(token, strlen(token), h);
+    return arena_strdup(req->arena, h);
+}
+
+/* Stage data[0..n) as kind for the signed-in account: a new upload
+** directory with the file and, when token is not NULL, the owner file
+** binding it to the account; token (STAGE_TOKEN_BYTES * 2 + 1 bytes) gets
+** the token.  -1 with err set (nothing left behind). */
+static int stage_create(web_request *req, const char *dir, import_kind kind, const char *data,
+                        size_t n, char *token, stage *out, cairn_err *err) {
+    char tok[STAGE_TOKEN_BYTES * 2 + 1];
+    crypto_random_token(tok, STAGE_TOKEN_BYTES);
+    out->dir = dir;
+    out->id = stage_id(req, tok);
+    const char *sub = arena_printf(req->arena, "%s/%s", dir, out->id);
+    if (mkdir(sub, 0700) != 0)
+        return err_set(err, CAIRN_EIO, "%s: cannot create: %s", sub, strerror(errno));
+    out->csv = arena_printf(req->arena, "%s/%s.csv", sub, import_kind_name(kind));
+    int rc = write_private(out->csv, data, n, err);
+    if (rc == 0 && token) {
+        char sha[CRYPTO_SHA256_HEX_LEN];
+        crypto_sha256_hex(data, n, sha);
+        const access_ctx *who = &req->session->who;
+        const char *owner = arena_printf(req->arena, "account=%lld\ninstitution=%lld\nkind=%s\n"
+                                         "sha256=%s\n", (long long)who->account_id,
+                                         (long long)who->institution_id, import_kind_name(kind), sha);
+        rc = write_private(arena_printf(req->arena, "%s/owner", sub), owner, strlen(owner), err);
+        memcpy(token, tok, sizeof tok);
+    }
+    if (rc != 0) stage_remove(req, dir, out->id);
+    return rc;
+}
+
+/* What claiming a staged upload came to. */
+enum { CLAIM_OK = 0, CLAIM_GONE, CLAIM_NOT_YOURS, CLAIM_CHANGED, CLAIM_FAILED };
+
+/* Take the upload of token for kind on behalf of the signed-in account:
+** CLAIM_OK (out filled; the upload can never be claimed again), CLAIM_GONE
+** (no such upload, used, expired, or another kind), CLAIM_NOT_YOURS
+** (another account's: left as it is), CLAIM_CHANGED (the file is not what
+** was checked), CLAIM_FAILED (err set). */
+static int stage_claim(web_request *req, const char *dir, const char *token, import_kind kind,
+                       stage *out, cairn_err *err) {
+    if (!token || strlen(token) != STAGE_TOKEN_BYTES * 2 ||
+        strspn(token, "0123456789abcdef") != STAGE_TOKEN_BYTES * 2)
+        return CLAIM_GONE;
+    out->dir = dir;
+    out->id = stage_id(req, token);
+    const char *owner = arena_printf(req->arena, "%s/%s/owner", dir, out->id);
+    out->csv = arena_printf(req->arena, "%s/%s/%s.csv", dir, out->id, import_kind_name(kind));
+    FILE *f = fopen(owner, "re");
+    if (!f) {
+        if (errno == ENOENT) return CLAIM_GONE;
+        err_set(err, CAIRN_EIO, "%s: %s", owner, strerror(errno));
+        return CLAIM_FAILED;
+    }
+    long long account = 0, inst = 0;
+    char kind_name[40] = "", sha[CRYPTO_SHA256_HEX_LEN] = "";
+    struct stat sb;
+    int fields = fscanf(f, "account=%lld\ninstitution=%lld\nkind=%39s\nsha256=%64s\n", &account,
+                        &inst, kind_name, sha);
+    int fresh = fstat(fileno(f), &sb) == 0 && time(NULL) - sb.st_mtime <= STAGE_MAX_AGE;
+    fclose(f);
+    const access_ctx *who = &req->session->who;
+    if (fields != 4) {
+        err_set(err, CAIRN_EIO, "%s: not an owner file", owner);
+        return CLAIM_FAILED;
+    }
+    if (account != who->account_id || inst != who->institution_id) return CLAIM_NOT_YOURS;
+    if (strcmp(kind_name, import_kind_name(kind)) != 0 || !fresh) return CLAIM_GONE;
+    if (rename(owner, arena_printf(req->arena, "%s.used", owner)) != 0) return CLAIM_GONE;
+    f = fopen(out->csv, "rbe");
+    if (!f) return CLAIM_CHANGED;
+    buf content = BUF_INIT;
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&content, chunk, got);   /* not HTML: the staged file, to hash */
+    fclose(f);
+    char now_sha[CRYPTO_SHA256_HEX_LEN];
+    crypto_sha256_hex(content.data ? content.data : "", content.len, now_sha);
+    buf_free(&content);
+    return strcmp(now_sha, sha) == 0 ? CLAIM_OK : CLAIM_CHANGED;
+}
+
+/* ---- pages ---------------------------------------------------------------------- */
+
+/* The upload form, with the kind kind preselected (-1 = none). */
+static void upload_form(web_request *req, buf *b, const i18n_lang *L, int kind) {
+    html_printf(b, "<form class=\"upload\" method=\"post\" action=\"/import\" "
+                   "enctype=\"multipart/form-data\">\n"
+                   "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
+                   "<p><label for=\"import-kind\">%T</label><br>\n"
+                   "<select id=\"import-kind\" name=\"kind\" required>\n",
+                req->session->csrf, T(L, "What the file holds"));
+    if (kind < 0) html_printf(b, "<option value=\"\">%T</option>\n", T(L, "Choose a kind of data"));
+    for (size_t i = 0; i < NKINDS; i++)
+        html_printf(b, (int)kind_labels[i].kind == kind ? "<option value=\"%A\" selected>%T</option>\n"
+                                                        : "<option value=\"%A\">%T</option>\n",
+                    import_kind_name(kind_labels[i].kind), T(L, kind_labels[i].label));
+    html_printf(b, "</select></p>\n<p><label for=\"import-file\">%T</label><br>\n"
+                   "<input id=\"import-file\" name=\"file\" type=\"file\" "
+                   "accept=\".csv,text/csv\" required aria-describedby=\"import-hint\"></p>\n"
+                   "<p id=\"import-hint\" class=\"muted\">%T</p>\n"
+                   "<p><button type=\"submit\">%T</button></p>\n</form>\n",
+                T(L, "CSV file"),
+                T(L, "A CSV file in the format of docs/import.md, UTF-8, with a header line."),
+                T(L, "Upload and check"));
+}
+
+/* Start the import page with title and its heading; ends inside <main>. */
+static buf *import_page_begin(web_request *req, web_response *res, int status, const char *title) {
+    const i18n_lang *L = i18n_request(req);
+    res->status = status;
+    buf *b = &res->body;
+    buf_reset(b);
+    html_page_begin(b, L->code, title);
+    page_nav(req, b, "/import");
+    html_printf(b, "<h1>%T</h1>\n", title);
+    return b;
+}
+
+/* The form page again with an error saying what was wrong (a msgid) and,
+** when detail is not NULL, the reader's English message. */
+static void form_with_error(web_request *req, web_response *res, int status, const char *what,
+                            const char *detail, int kind) {
+    const i18n_lang *L = i18n_request(req);
+    buf *b = import_page_begin(req, res, status, T(L, "Import data"));
+    html_printf(b, "<div class=\"notice error\" role=\"alert\"><p>%T</p>\n", T(L, what));
+    if (detail) html_printf(b, "<p><code lang=\"en\">%T</code></p>\n", detail);
+    html_printf(b, "</div>\n");
+    upload_form(req, b, L, kind);
+    html_page_end(b);
+}
+
+/* The counts and messages of a report; dry says whether rows were only
+** checked. */
+static void report_section(buf *b, const i18n_lang *L, const import_outcome *o, int dry) {
+    char n1[I18N_NUM_MAX];
+    html_printf(b, "<section aria-labelledby=\"h-report\">\n<h2 id=\"h-report\">%T</h2>\n"
+                   "<dl class=\"facts\">\n",
+                dry ? T(L, "Validation report") : T(L, "Import report"));
+    html_printf(b, "<dt>%T</dt><dd>%T</dd>\n", T(L, "Rows read"),
+                i18n_format_int(L, o->rep.rows_read, n1, sizeof n1));
+    html_printf(b, "<dt>%T</dt><dd>%T</dd>\n",
+                dry ? T(L, "Rows that would be written") : T(L, "Rows written"),
+                i18n_format_int(L, o->rep.rows_written, n1, sizeof n1));
+    html_printf(b, "<dt>%T</dt><dd>%T</dd>\n</dl>\n", T(L, "Rows with problems"),
+                i18n_format_int(L, o->rep.rows_bad, n1, sizeof n1));
+    if (o->refused) {
+        html_printf(b, "<p>%T</p>\n<p><code lang=\"en\">%T</code></p>\n",
+                    T(L, "The file as a whole could not be read:"), o->err.msg);
+    }
+    if (o->rep.messages.len) {
+        html_printf(b, "<h3>%T</h3>\n<ul class=\"problems\">\n",
+                    T(L, "Problems, by line and column"));
+        const char *p = o->rep.messages.data;
+        while (*p) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            html_printf(b, "<li><code lang=\"en\">");
+            html_text_n(b, p, n);
+            html_printf(b, "</code></li>\n");
+            p += n + (nl ? 1 : 0);
+        }
+        html_printf(b, "</ul>\n");
+    }
+    if (o->rep.messages_dropped) {
+        html_printf(b, "<p>");
+        html_printf(b, TN(L, "%T more problem is not shown.", "%T more problems are not shown.",
+                          o->rep.messages_dropped),
+                    i18n_format_int(L, o->rep.messages_dropped, n1, sizeof n1));
+        html_printf(b, "</p>\n");
+    }
+    html_printf(b, "</section>\n");
+}
+
+/* GET /import: the upload form. */
+void page_import_get(web_request *req, web_response *res) {
+    const i18n_lang *L = i18n_request(req);
+    buf *b = import_page_begin(req, res, 200, T(L, "Import data"));
+    html_printf(b, "<p>%T</p>\n",
+                T(L, "Upload a file to check it first: nothing is written to the database "
+                     "until you confirm the import."));
+    upload_form(req, b, L, -1);
+    html_page_end(b);
+}
+
+/* POST /import: stage the upload, dry-run it, show the report. */
+void page_import_post(web_request *req, web_response *res) {
+    const i18n_lang *L = i18n_request(req);
+    multipart_part parts[8];
+    size_t n;
+    cairn_err err = {0};
+    if (multipart_parse(web_request_header(req, "Content-Type"), req->body, req->body_len,
+                        req->arena, parts, 8, &n, &err) != 0) {
+        form_with_error(req, res, 400, N_("The upload could not be read. Choose the file and "
+                                          "upload it again."), err.msg, -1);
+        return;
+    }
+    const multipart_part *kp = multipart_find(parts, n, "kind");
+    const multipart_part *fp = multipart_find(parts, n, "file");
+    char kind_name[32] = "";
+    if (kp && !kp->filename && kp->len < sizeof kind_name) memcpy(kind_name, kp->data, kp->len);
+    int kind = import_kind_parse(kind_name);
+    if (kind < 0) {
+        form_with_error(req, res, 400, N_("Choose what kind of data the file holds."), NULL, -1);
+        return;
+    }
+    if (!fp || !fp->filename) {
+        form_with_error(req, res, 400, N_("Choose a file to upload."), NULL, kind);
+        return;
+    }
+    if (fp->len == 0) {
+        form_with_error(req, res, 400, N_("The file is empty. Choose the file with the data."),
+                        NULL, kind);
+        return;
+    }
+    store *st = page_store(req, res);
+    if (!st) return;
+    const char *dir = stage_dir(req, st, &err);
+    char token[STAGE_TOKEN_BYTES * 2 + 1];
+    stage sg;
+    if (dir) stage_sweep(req, dir);
+    if (!dir || stage_create(req, dir, (import_kind)kind, fp->data, fp->len, token, &sg, &err)) {
+        page_read_failed(req, res, "import staging", err.msg);
+        return;
+    }
+    import_outcome o;
+    if (run_import(req, st, (import_kind)kind, sg.csv, 1, &o) != 0) {
+        stage_remove(req, dir, sg.id);
+        page_read_failed(req, res, "import check", o.err.msg);
+        import_report_free(&o.rep);
+        return;
+    }
+    int clean = o.rc == 0 && o.rep.rows_bad == 0;
+    buf *b = import_page_begin(req, res, clean ? 200 : 422, T(L, "Check the import"));
+    html_printf(b, "<p>");
+    html_printf(b, T(L, "File <bdi>%T</bdi>, checked as: %T."), fp->filename,
+                kind_label(L, (import_kind)kind));
+    html_printf(b, "</p>\n");
+    report_section(b, L, &o, 1);
+    if (clean) {
+        html_printf(b, "<form class=\"confirm\" method=\"post\" action=\"/import/confirm\">\n"
+                       "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
+                       "<input type=\"hidden\" name=\"token\" value=\"%A\">\n"
+                       "<input type=\"hidden\" name=\"kind\" value=\"%A\">\n"
+                       "<p>%T</p>\n<p><button type=\"submit\">%T</button> "
+                       "<a href=\"/import\">%T</a></p>\n</form>\n",
+                    req->session->csrf, token, import_kind_name((import_kind)kind),
+                    T(L, "Every row is good. Nothing has been written yet."),
+                    T(L, "Confirm the import"), T(L, "Cancel"));
+    } else {
+        stage_remove(req, dir, sg.id);
+        html_printf(b, "<p class=\"notice\" role=\"alert\">%T</p>\n",
+                    T(L, "Nothing was written. Fix the file and upload it again."));
+        upload_form(req, b, L, kind);
+    }
+    html_page_end(b);
+    import_report_free(&o.rep);
+}
+
+/* POST /import/confirm: import the staged upload for real. */
+void page_import_confirm(web_request *req, web_response *res) {
+    const i18n_lang *L = i18n_request(req);
+    cairn_err err = {0};
+    int kind = import_kind_parse(web_request_form(req, "kind") ? web_request_form(req, "kind") : "");
+    if (kind < 0) {
+        web_error_page(res, 400, "Bad request", "The form did not say what kind of data to import.");
+        return;
+    }
+    store *st = page_store(req, res);
+    if (!st) return;
+    const char *dir = stage_dir(req, st, &err);
+    stage sg;
+    int claim = dir ? stage_claim(req, dir, web_request_form(req, "token"), (import_kind)kind, &sg,
+                                  &err)
+                    : CLAIM_FAILED;
+    if (claim == CLAIM_FAILED) { page_read_failed(req, res, "import staging", err.msg); return; }
+    if (claim == CLAIM_NOT_YOURS) {
+        web_error_page(res, 403, "Not allowed", "Only the person who uploaded this file can "
+                                                "confirm its import.");
+        return;
+    }
+    if (claim == CLAIM_GONE) {
+        web_error_page(res, 409, "Nothing to confirm", "This upload was already imported, has "
+                       "expired or does not exist. Upload the file again.");
+        return;
+    }
+    import_outcome o;
+    if (claim == CLAIM_CHANGED) {
+        stage_remove(req, dir, sg.id);
+        web_error_page(res, 409, "Nothing to confirm", "The uploaded file changed after it was "
+                       "checked. Upload the file again.");
+        return;
+    }
+    int rc = run_import(req, st, (import_kind)kind, sg.csv, 0, &o);
+    stage_remove(req, dir, sg.id);
+    if (rc != 0) {
+        page_read_failed(req, res, "import", o.err.msg);
+        import_report_free(&o.rep);
+        return;
+    }
+    int done = o.rc == 0;
+    if (done) audit_import(req, st, (import_kind)kind, &o, "page");
+    buf *b = import_page_begin(req, res, done ? 200 : 422,
+                               done ? T(L, "Import finished") : T(L, "Import failed"));
+    html_printf(b, "<p>%T</p>\n", kind_label(L, (import_kind)kind));
+    report_section(b, L, &o, 0);
+    if (done) {
+        html_printf(b, "<p class=\"notice\">");
+        html_printf(b, T(L, "The data is in. Risk scores update at the next scoring run "
+                            "(<code>cairn score</code>)."));
+        html_printf(b, "</p>\n");
+    } else {
+        html_printf(b, "<p class=\"notice\" role=\"alert\">%T</p>\n",
+                    T(L, "The data changed since the check, and the import now fails. Nothing "
+                         "was written. Fix the file and upload it again."));
+    }
+    html_printf(b, "<p><a href=\"/import\">%T</a></p>\n", T(L, "Import another file"));
+    html_page_end(b);
+    import_report_free(&o.rep);
+}
+
+/* ---- the API -------------------------------------------------------------------- */
+
+/* One "file:line:column: what" (or "file:line: what") message as a JSON
+** error object {line, column, message}; line and column null when the
+** message has none. */
+static json_t *message_json(const char *msg, size_t n) {
+    char text[CAIRN_ERR_MAX];
+    snprintf(text, sizeof text, "%.*s", (int)(n < sizeof text ? n : sizeof text - 1), msg);
+    json_t *line = json_null(), *col = json_null();
+    const char *what = text;
+    char *p = strchr(text, ':');
+    if (p && p[1] >= '0' && p[1] <= '9') {
+        char *end;
+        long l = strtol(p + 1, &end, 10);
+        long c = -1;
+        if (*end == ':' && end[1] >= '0' && end[1] <= '9') c = strtol(end + 1, &end, 10);
+        if (end[0] == ':' && end[1] == ' ') {
+            json_decref(line);
+            line = json_integer(l);
+            if (c >= 0) { json_decref(col); col = json_integer(c); }
+            what = end + 2;
+        }
+    }
+    return json_pack("{s:o,s:o,s:s}", "line", line, "column", col, "message", what);
+}
+
+/* Answer with v (taken over) as JSON and status. */
+static void json_answer(web_response *res, int status, json_t *v) {
+    char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+    json_decref(v);
+    if (!text) {
+        web_error_json(res, 500, "internal", "The answer could not be written.");
+        return;
+    }
+    buf_reset(&res->body);
+    res->status = status;
+    res->content_type = "application/json";
+    buf_puts(&res->body, text);   /* not HTML: a JSON document from jansson */
+    free(text);
+}
+
+/* POST /api/v1/imports?kind=K[&dry_run=1]: import (or check) the CSV body. */
+void api_import_post(web_request *req, web_response *res) {
+    cairn_err err = {0};
+    if (!req->session) {
+        web_error_json(res, 401, "unauthorized", "Send an API token or sign in first.");
+        return;
+    }
+    const char *kq = web_request_query(req, "kind");
+    int kind = kq ? import_kind_parse(kq) : -1;
+    if (kind < 0) {
+        web_error_json(res, 400, "bad_request", "kind must be one of institutions, sites, terms, "
+                       "programmes, groups, learners, staff, guardians, group_staff, enrolments, "
+                       "attendance, results, behaviour, engagement.");
+        return;
+    }
+    const char *dq = web_request_query(req, "dry_run");
+    int dry = 0;
+    if (dq && !strcmp(dq, "1")) dry = 1;
+    else if (dq && strcmp(dq, "0") != 0) {
+        web_error_json(res, 400, "bad_request", "dry_run must be 0 or 1.");
+        return;
+    }
+    const char *ct = web_request_header(req, "Content-Type");
+    size_t ctn = strlen("text/csv");
+    if (!ct || strncasecmp(ct, "text/csv", ctn) != 0 || (ct[ctn] && ct[ctn] != ';' && ct[ctn] != ' ')) {
+        web_error_json(res, 415, "unsupported_media_type",
+                       "Send the file itself as the body, with Content-Type: text/csv.");
+        return;
+    }
+    store *st = web_request_store(req, &err);
+    if (!st) {
+        web_log(req, "api: %s", err.msg);
+        web_error_json(res, 503, "unavailable", "The database cannot be reached right now.");
+        return;
+    }
+    const char *dir = stage_dir(req, st, &err);
+    stage sg;
+    if (dir) stage_sweep(req, dir);
+    if (!dir ||
+        stage_create(req, dir, (import_kind)kind, req->body, req->body_len, NULL, &sg, &err)) {
+        web_log(req, "api import staging: %s", err.msg);
+        web_error_json(res, 500, "internal", "The file could not be stored for the import.");
+        return;
+    }
+    import_outcome o;
+    int rc = run_import(req, st, (import_kind)kind, sg.csv, dry, &o);
+    stage_remove(req, dir, sg.id);
+    if (rc != 0) {
+        web_log(req, "api import: %s", o.err.msg);
+        web_error_json(res, 500, "internal", "The import failed; nothing was written. The "
+                                             "server log has the details.");
+        import_report_free(&o.rep);
+        return;
+    }
+    if (o.rc == 0 && !dry) audit_import(req, st, (import_kind)kind, &o, "api");
+    json_t *errors = json_array();
+    const char *p = o.rep.messages.data ? o.rep.messages.data : "";
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        json_array_append_new(errors, message_json(p, n));
+        p += n + (nl ? 1 : 0);
+    }
+    if (o.refused) json_array_append_new(errors, message_json(o.err.msg, strlen(o.err.msg)));
+    json_answer(res, o.rc == 0 ? 200 : 422,
+                json_pack("{s:s,s:b,s:I,s:I,s:I,s:o,s:I}", "kind", import_kind_name((import_kind)kind),
+                          "dry_run", dry, "rows_read", (json_int_t)o.rep.rows_read, "rows_written",
+                          (json_int_t)o.rep.rows_written, "rows_bad", (json_int_t)o.rep.rows_bad,
+                          "errors", errors, "errors_not_shown",
+                          (json_int_t)o.rep.messages_dropped));
+    import_report_free(&o.rep);
+}

@@ -21,6 +21,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/api.h"
+#include "web/multipart.h"
 #include "web/pages.h"
 
 #include <arpa/inet.h>
@@ -344,11 +345,28 @@ static char *form_decode(arena *a, const char *s, size_t n) {
     return out;
 }
 
-/* A field of the urlencoded body (see server.h). */
+/* A plain (not file) field of a multipart/form-data body, NUL-terminated
+** in req's arena, or NULL when there is none or the body is malformed. */
+static const char *form_multipart_field(web_request *req, const char *ct, const char *name) {
+    multipart_part parts[MULTIPART_PARTS_MAX];
+    size_t n;
+    cairn_err err = {0};
+    if (multipart_parse(ct, req->body, req->body_len, req->arena, parts, MULTIPART_PARTS_MAX, &n,
+                        &err) < 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!parts[i].filename && strcmp(parts[i].name, name) == 0)
+            return arena_strndup(req->arena, parts[i].data, parts[i].len);
+    return NULL;
+}
+
+/* A field of the urlencoded (or multipart/form-data) body (see server.h). */
 const char *web_request_form(web_request *req, const char *name) {
     if (!req->body || !req->body_len) return NULL;
     if (req->conn) {
         const char *ct = web_request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
+            return form_multipart_field(req, ct, name);
         size_t want = strlen("application/x-www-form-urlencoded");
         if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", want) != 0 ||
             (ct[want] != 0 && ct[want] != ';' && ct[want] != ' '))

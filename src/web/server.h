@@ -166,10 +166,11 @@ const char *web_request_query(web_request *req, const char *key);
 /* A cookie the browser sent, or NULL (owned by the server, as above). */
 const char *web_request_cookie(web_request *req, const char *name);
 
-/* A field of an application/x-www-form-urlencoded body, decoded, or NULL
-** (also when the body has another Content-Type).  The first of repeated
-** fields wins.  Owned by req's arena.  Works outside the server too, on
-** req->body (taken as a form). */
+/* A field of an application/x-www-form-urlencoded body, decoded, or a
+** plain (not file) field of a multipart/form-data body (web/multipart.h),
+** or NULL (also when the body has another Content-Type or is malformed).
+** The first of repeated fields wins.  Owned by req's arena.  Works outside
+** the server too, on req->body (taken as urlencoded). */
 const char *web_request_form(web_request *req, const char *name);
 
 /* The Content-Security-Policy nonce of this response: random, made on
