@@ -193,7 +193,7 @@ void access_learner_predicate(const access_ctx *ctx, const char *inst_col,
     if ((ctx->roles & ACCESS_ROLE_KEY_WORKER) && ctx->staff_id > 0) {
         buf_printf(sql,
             "%sEXISTS (SELECT 1 FROM support_assignment acc_s WHERE acc_s.institution_id = %s"
-            " AND acc_s.learner_id = %s AND acc_s.staff_id = ?)"
+            " AND acc_s.learner_id = %s AND acc_s.staff_id = ? AND acc_s.ended_at IS NULL)"
             " OR EXISTS (SELECT 1 FROM learner_share acc_h WHERE acc_h.institution_id = %s"
             " AND acc_h.learner_id = %s AND acc_h.staff_id = ?)",
             any ? " OR " : "", inst_col, learner_col, inst_col, learner_col);
@@ -235,6 +235,23 @@ int access_can_view_learner(const access_ctx *ctx, int64_t learner_id, cairn_err
     store_finalize(q);
     if (rc < 0) return -1;
     return rc == STORE_ROW;
+}
+
+/* 1 may act, 0 may not, -1 error (see access.h): acknowledging needs what
+** viewing needs; assigning a key worker needs the administrator or school
+** leader role on top (and viewing, which also asks the database whether the
+** account is still enabled and the learner is of its institution). */
+int access_can_act_on_learner(const access_ctx *ctx, int64_t learner_id, access_action action,
+                              cairn_err *err) {
+    if (!ctx) return 0;
+    switch (action) {
+    case ACCESS_ACT_ACKNOWLEDGE:
+        return access_can_view_learner(ctx, learner_id, err);
+    case ACCESS_ACT_ASSIGN_KEY_WORKER:
+        if (!ctx_sees_all(ctx)) return 0;
+        return access_can_view_learner(ctx, learner_id, err);
+    }
+    return 0;
 }
 
 /* 1 may view the group, 0 may not, -1 error (see access.h).  Asks the

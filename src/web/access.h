@@ -16,9 +16,10 @@
 **        teacher                        learners with an active enrolment in a
 **                                       group they teach (group_staff, any role
 **                                       there but 'key_worker')
-**        key worker                     learners in their caseload
-**                                       (support_assignment) and learners a
-**                                       leader shared with them (learner_share)
+**        key worker                     learners in their current caseload
+**                                       (support_assignment rows not ended)
+**                                       and learners a leader shared with
+**                                       them (learner_share)
 **        anyone else                    nobody (their rooms come later)
 **        a disabled account             nobody, whatever its roles
 **
@@ -114,6 +115,22 @@ int access_can_view_learner(const access_ctx *ctx, int64_t learner_id, cairn_err
 void access_learner_predicate(const access_ctx *ctx, const char *inst_col,
                               const char *learner_col, buf *sql);
 int  access_learner_predicate_bind(const access_ctx *ctx, store_stmt *s, int first);
+
+/* What someone may do to a learner's record (web/actions.h). */
+typedef enum access_action {
+    ACCESS_ACT_ACKNOWLEDGE = 1,        /* acknowledge a flag with a comment */
+    ACCESS_ACT_ASSIGN_KEY_WORKER = 2   /* name the learner's key worker */
+} access_action;
+
+/* May ctx do action to learner_id's record (in ctx's institution)?
+**   ACCESS_ACT_ACKNOWLEDGE        whoever may see the record
+**                                 (access_can_view_learner)
+**   ACCESS_ACT_ASSIGN_KEY_WORKER  administrators and school leaders of the
+**                                 institution only
+** 1 yes, 0 no (also for an unknown learner or action, a disabled account),
+** -1 could not tell (err set; treat as no). */
+int access_can_act_on_learner(const access_ctx *ctx, int64_t learner_id, access_action action,
+                              cairn_err *err);
 
 /* May ctx see the group group_id (in ctx's institution) as a whole — its
 ** weekly attendance, say?  Administrators and school leaders see every

@@ -1,16 +1,22 @@
 /*
 ** web/api.c — the JSON API under /api/v1 (see api.h): the caller, the
-** dashboard list of learners and one learner's record.
+** dashboard list of learners, one learner's record, and acting on it
+** (acknowledging a flag, naming the key worker: api_learner_post, which
+** api.h places in web/pages_actions.c; it lives here to share the JSON
+** helpers).
 **
 ** Reads go through the rooms' read functions (risk/risk_read.h,
-** school/school.h); access is decided only by web/access.h; viewing a
-** learner's record is written to the audit log as on the learner page.
+** school/school.h, web/actions.h); access is decided only by
+** web/access.h; viewing a learner's record is written to the audit log as
+** on the learner page, and the writers of web/actions.h log the changes.
 */
 #include "web/api.h"
 #include "base/date.h"
+#include "base/mem.h"
 #include "risk/risk_read.h"
 #include "school/school.h"
 #include "web/access.h"
+#include "web/actions.h"
 #include "web/audit.h"
 #include "web/auth.h"
 #include "web/html.h"
@@ -18,6 +24,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- shared ---------------------------------------------------------------- */
 
@@ -267,8 +274,48 @@ static json_t *history_json(const risk_score_point *h, size_t n) {
     return a;
 }
 
+/* An acknowledgement as a JSON object. */
+static json_t *ack_json(const actions_ack *a) {
+    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)a->id,
+                     "learner_id", (json_int_t)a->learner_id, "flag", a->rule_code,
+                     "asof", a->asof, "comment", a->comment, "at", a->at,
+                     "account_id", (json_int_t)a->account_id, "by", a->by);
+}
+
+/* A key worker assignment as a JSON object. */
+static json_t *key_worker_json(const actions_key_worker *k) {
+    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:s,s:o}", "learner_id",
+                     (json_int_t)k->learner_id, "staff_id", (json_int_t)k->staff.id,
+                     "ref", k->staff.ref, "given_name", k->staff.given_name,
+                     "family_name", k->staff.family_name,
+                     "job_title", json_text_or_null(k->staff.job_title),
+                     "assigned_at", k->assigned_at,
+                     "assigned_by", k->assigned_by ? json_integer(k->assigned_by) : json_null());
+}
+
+/* The learner's acknowledgements (newest first) and current key worker
+** into *acks and *kw (new references).  0 or -1 (err set). */
+static int actions_json(store *st, int64_t inst, int64_t id, json_t **acks, json_t **kw,
+                        cairn_err *err) {
+    actions_ack *rows = NULL;
+    size_t n = 0;
+    actions_key_worker cur;
+    int have;
+    if (actions_ack_list(st, inst, id, &rows, &n, err) < 0 ||
+        (have = actions_key_worker_current(st, inst, id, &cur, err)) < 0) {
+        free(rows);
+        return -1;
+    }
+    *acks = json_array();
+    for (size_t i = 0; i < n; i++) json_array_append_new(*acks, ack_json(&rows[i]));
+    free(rows);
+    *kw = have ? key_worker_json(&cur) : json_null();
+    return 0;
+}
+
 /* GET /api/v1/learners/{id}: identity, enrolment, current score and
-** history, after the access check; the view goes to the audit log. */
+** history, acknowledgements and key worker, after the access check; the
+** view goes to the audit log. */
 void api_learner(web_request *req, web_response *res) {
     cairn_err err = {0};
     int64_t id = 0;
@@ -304,17 +351,190 @@ void api_learner(web_request *req, web_response *res) {
     risk_attention_row sc;
     risk_score_point *hist = NULL;
     size_t nhist = 0;
+    json_t *acks = NULL, *kw = NULL;
     int have = risk_read_learner_latest(st, who->institution_id, id, &sc, &err);
-    if (have < 0 || risk_score_history(st, who->institution_id, id, &hist, &nhist, &err) != 0) {
+    if (have < 0 || risk_score_history(st, who->institution_id, id, &hist, &nhist, &err) != 0 ||
+        actions_json(st, who->institution_id, id, &acks, &kw, &err) != 0) {
         api_read_failed(req, res, "learner", err.msg);
         free(hist);
         return;
     }
-    api_send(res, 200, json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "id", (json_int_t)li.id,
-                                 "ref", li.ref, "given_name", li.given_name, "family_name",
-                                 li.family_name, "birth_date", json_text_or_null(li.birth_date),
+    api_send(res, 200, json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+                                 (json_int_t)li.id, "ref", li.ref, "given_name", li.given_name,
+                                 "family_name", li.family_name,
+                                 "birth_date", json_text_or_null(li.birth_date),
                                  "enrolment", enrolment_json(&li),
                                  "score", have ? score_json(&sc) : json_null(),
-                                 "history", history_json(hist, nhist)));
+                                 "history", history_json(hist, nhist),
+                                 "acknowledgements", acks, "key_worker", kw));
     free(hist);
+}
+
+/* ---- POST /api/v1/learners/{id}/acknowledgements and .../key-worker ------------ */
+
+/* 1 if the request says its body is JSON (application/json, parameters
+** such as charset allowed). */
+static int body_is_json(web_request *req) {
+    const char *ct = web_request_header(req, "Content-Type");
+    size_t n = strlen("application/json");
+    return ct && strncasecmp(ct, "application/json", n) == 0 &&
+           (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* A 400 naming the problem: message (a constant or in req's arena). */
+static void bad_body(web_response *res, const char *message) {
+    web_error_json(res, 400, "bad_request", message);
+}
+
+/* The body as a JSON object whose members are all among the names
+** allowed[0..n); NULL after a 415 or 400 that says what is wrong. */
+static json_t *body_object(web_request *req, web_response *res, const char *const *allowed,
+                           size_t n) {
+    if (!body_is_json(req)) {
+        web_error_json(res, 415, "unsupported_media_type",
+                       "Send the body as JSON with Content-Type: application/json.");
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *body = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES,
+                              &jerr);
+    if (!body) {
+        bad_body(res, arena_printf(req->arena, "The body is not valid JSON: line %d, column %d: "
+                                               "%s.", jerr.line, jerr.column, jerr.text));
+        return NULL;
+    }
+    if (!json_is_object(body)) {
+        json_decref(body);
+        bad_body(res, "The body must be a JSON object.");
+        return NULL;
+    }
+    const char *key;
+    json_t *value;
+    json_object_foreach(body, key, value) {
+        size_t i = 0;
+        while (i < n && strcmp(key, allowed[i]) != 0) i++;
+        if (i == n) {
+            bad_body(res, arena_printf(req->arena, "The body has an unknown field \"%.64s\".",
+                                       key));
+            json_decref(body);
+            return NULL;
+        }
+    }
+    return body;
+}
+
+/* The string member name of body, or NULL after a 400 saying it is missing
+** or not a string. */
+static const char *body_string(web_request *req, web_response *res, json_t *body,
+                               const char *name) {
+    json_t *v = json_object_get(body, name);
+    if (!json_is_string(v)) {
+        bad_body(res, arena_printf(req->arena, "%s is required and must be a string.", name));
+        return NULL;
+    }
+    if (strlen(json_string_value(v)) != json_string_length(v)) {
+        bad_body(res, arena_printf(req->arena, "%s must not hold a NUL character.", name));
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+/* The answer for a refused value: 422 naming the field. */
+static void refused(web_request *req, web_response *res, actions_problem p) {
+    web_error_json(res, 422, "unprocessable",
+                   arena_printf(req->arena, "%s.", actions_problem_text(p)));
+}
+
+/* POST .../acknowledgements: {"flag": code, "comment": text} -> 201. */
+static void post_acknowledgement(web_request *req, web_response *res, const access_ctx *who,
+                                 int64_t id, json_t *body) {
+    cairn_err err = {0};
+    const char *flag = body_string(req, res, body, "flag");
+    const char *comment = flag ? body_string(req, res, body, "comment") : NULL;
+    if (!comment) return;
+    actions_ack *a = calloc(1, sizeof *a);
+    actions_problem p = ACTIONS_OK;
+    int rc = a ? actions_acknowledge(who->st, who, id, flag, comment, a, &p, &err) : -1;
+    if (rc < 0) {
+        web_log(req, "api acknowledge: %s", a ? err.msg : "out of memory");
+        web_error_json(res, 500, "internal", "The acknowledgement could not be saved.");
+    } else if (rc > 0) {
+        refused(req, res, p);
+    } else {
+        str_copy(a->by, sizeof a->by, req->session->display_name);
+        res->location = arena_printf(req->arena, "/api/v1/learners/%lld", (long long)id);
+        api_send(res, 201, ack_json(a));
+    }
+    free(a);
+}
+
+/* POST .../key-worker: {"staff_id": N} -> 200 with the assignment. */
+static void post_key_worker(web_request *req, web_response *res, const access_ctx *who,
+                            int64_t id, json_t *body) {
+    cairn_err err = {0};
+    json_t *v = json_object_get(body, "staff_id");
+    if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+        bad_body(res, "staff_id is required and must be a positive whole number.");
+        return;
+    }
+    actions_key_worker kw;
+    actions_problem p = ACTIONS_OK;
+    int rc = actions_key_worker_assign(who->st, who, id, (int64_t)json_integer_value(v), &kw, &p,
+                                       &err);
+    if (rc < 0) {
+        web_log(req, "api key worker: %s", err.msg);
+        web_error_json(res, 500, "internal", "The key worker could not be saved.");
+    } else if (rc > 0) {
+        refused(req, res, p);
+    } else {
+        api_send(res, 200, key_worker_json(&kw));
+    }
+}
+
+/* POST /api/v1/learners/{id}/acknowledgements and /api/v1/learners/{id}/key-worker:
+** 404 for another path or an unknown learner, 415 without a JSON body, 400
+** for a malformed one, 403 when the caller may not act on the learner, 422
+** for a refused value; nothing is written unless it succeeds. */
+void api_learner_post(web_request *req, web_response *res) {
+    cairn_err err = {0};
+    const char *rest = req->rest ? req->rest : "", *slash = strchr(rest, '/');
+    int ack = slash && strcmp(slash + 1, "acknowledgements") == 0;
+    int64_t id = 0;
+    size_t digits = slash ? (size_t)(slash - rest) : 0;
+    if (slash && (ack || strcmp(slash + 1, "key-worker") == 0) && digits && digits <= 18 &&
+        strspn(rest, "0123456789") == digits)
+        id = strtoll(rest, NULL, 10);
+    if (id <= 0) {
+        web_error_json(res, 404, "not_found", "There is nothing to post to at this address.");
+        return;
+    }
+    static const char *const ack_fields[] = {"flag", "comment"};
+    static const char *const kw_fields[] = {"staff_id"};
+    json_t *body = ack ? body_object(req, res, ack_fields, 2) : body_object(req, res, kw_fields, 1);
+    if (!body) return;
+    store *st = api_store(req, res);
+    access_ctx who_buf;
+    const access_ctx *who = st ? api_viewer(req, res, st, &who_buf) : NULL;
+    if (!who) {                                   /* answered: 503 or 401 */
+        json_decref(body);
+        return;
+    }
+    school_learner_info li;
+    int found = school_learner_get(st, who->institution_id, id, &li, &err), may = 0;
+    if (found > 0)
+        may = access_can_act_on_learner(who, id, ack ? ACCESS_ACT_ACKNOWLEDGE
+                                                     : ACCESS_ACT_ASSIGN_KEY_WORKER, &err);
+    if (found < 0 || may < 0)
+        api_read_failed(req, res, "learner action", err.msg);
+    else if (!found)
+        web_error_json(res, 404, "not_found", "There is no learner with this number.");
+    else if (!may)
+        web_error_json(res, 403, "forbidden", ack ? "You may not act on this learner's record."
+                                                  : "Only administrators and school leaders may "
+                                                    "name a learner's key worker.");
+    else if (ack)
+        post_acknowledgement(req, res, who, id, body);
+    else
+        post_key_worker(req, res, who, id, body);
+    json_decref(body);
 }

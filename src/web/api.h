@@ -18,8 +18,8 @@
 void api_me(web_request *req, web_response *res);        /* GET /api/v1/me */
 void api_learners(web_request *req, web_response *res);  /* GET /api/v1/learners */
 void api_learner(web_request *req, web_response *res);   /* GET /api/v1/learners/{id} */
-/* POST /api/v1/learners/{id}/acknowledgements and .../key-worker
-** (web/pages_actions.c) */
+/* POST /api/v1/learners/{id}/acknowledgements and .../key-worker (in
+** web/api.c, beside the JSON helpers; the domain is web/actions.h) */
 void api_learner_post(web_request *req, web_response *res);
 void api_model(web_request *req, web_response *res);     /* GET /api/v1/model (web/pages_model.c) */
 /* GET /api/v1/summary: tier counts and the institution's trend;

@@ -1,7 +1,8 @@
 /*
 ** web/pages_learner.c — GET /learners/{id} (identity, enrolment, current
-** flags and why, risk over time, the last eight weeks) and GET
-** /groups/{code} (the class's weekly attendance as a heat map table).
+** flags and why, the actions on them — web/pages_actions.c —, risk over
+** time, the last eight weeks) and GET /groups/{code} (the class's weekly
+** attendance as a heat map table).
 **
 ** Access: a learner page only after access_can_view_learner() says yes
 ** (403 otherwise, 404 for a learner that does not exist), and every view is
@@ -13,6 +14,7 @@
 #include "risk/risk_read.h"
 #include "school/school.h"
 #include "web/access.h"
+#include "web/actions.h"
 #include "web/audit.h"
 #include "web/auth.h"
 #include "web/chart.h"
@@ -193,15 +195,34 @@ static void timeline_section(buf *b, const i18n_lang *L, const school_week *w, i
     html_printf(b, "</tbody>\n</table></div>\n</section>\n");
 }
 
+/* The notice after a change went through (?done=, Post/Redirect/Get), as a
+** status message; nothing for any other value. */
+static void done_notice(web_request *req, buf *b, const i18n_lang *L) {
+    const char *done = web_request_query(req, "done");
+    const char *text = NULL;
+    if (done && strcmp(done, "acknowledged") == 0)
+        text = T(L, "Your acknowledgement was saved.");
+    else if (done && strcmp(done, "key-worker") == 0)
+        text = T(L, "The key worker was assigned.");
+    if (text) html_printf(b, "<p class=\"notice\" role=\"status\">%T</p>\n", text);
+}
+
 /* GET /learners/{id}. */
 void page_learner(web_request *req, web_response *res) {
-    cairn_err err = {0};
-    const i18n_lang *L = i18n_request(req);
     int64_t id = page_parse_id(req->rest);
     if (!id) {
         web_error_page(res, 404, "Page not found", "There is no page at this address.");
         return;
     }
+    page_learner_show(req, res, id, 200, NULL);
+}
+
+/* The learner page with status (see actions.h); form is a refused
+** submission to show again, or NULL. */
+void page_learner_show(web_request *req, web_response *res, int64_t id, int status,
+                       const page_action_form *form) {
+    cairn_err err = {0};
+    const i18n_lang *L = i18n_request(req);
     store *st = page_store(req, res);
     if (!st) return;
     access_ctx ctx;
@@ -242,15 +263,24 @@ void page_learner(web_request *req, web_response *res) {
     }
     buf *b = &res->body;
     buf name = BUF_INIT;
+    /* not HTML: the name as text, escaped by html_page_begin and %T */
     buf_printf(&name, "%s %s", li.given_name, li.family_name);
     html_page_begin(b, L->code, buf_cstr(&name));
     page_nav(req, b, NULL);
     html_printf(b, "<h1>%T</h1>\n", buf_cstr(&name));
+    if (!form) done_notice(req, b, L);
     identity(b, L, &li);
     flags_section(b, L, &sc, have);
+    if (page_actions_section(req, b, L, who, id, &sc, have, form, &err) != 0) {
+        page_read_failed(req, res, "learner actions", err.msg);
+        buf_free(&name);
+        free(hist);
+        return;
+    }
     history_section(b, L, hist, nhist);
     timeline_section(b, L, weeks, TIMELINE_WEEKS);
     html_page_end(b);
+    res->status = status;
     buf_free(&name);
     free(hist);
 }

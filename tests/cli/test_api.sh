@@ -10,7 +10,11 @@
 # is written to the audit log; the teacher sees fewer learners and gets a
 # 403 JSON error for a learner outside their groups; no token is 401, a bad
 # limit 400, an unknown path 404 and a wrong method 405, all as JSON error
-# objects; and every answer matches docs/openapi.yaml (tests/cli/openapi_check.py).
+# objects; acting on a learner: acknowledging a flag (201, shown in the
+# record, audited), naming a key worker (200), bad bodies (400, 415, 422,
+# each naming the field) that write nothing, a teacher refused (403), a
+# session-cookie POST without X-CSRF-Token refused and with it accepted;
+# and every answer matches docs/openapi.yaml (tests/cli/openapi_check.py).
 #
 # Prints "ok - ..." / "not ok - ..." per check and ends with "N passed, M
 # failed"; exits non-zero if anything failed.  Needs curl, sqlite3, python3.
@@ -170,5 +174,86 @@ L="$TMP/leader.jar"
 sign_in "$L" leader cairn-demo-leader > /dev/null
 code=$(http "$BASE/dashboard" -b "$L")
 check "the HTML pages still answer HTML" bash -c "[ $code = 200 ] && ! tr -d '\r' < '$TMP/headers' | grep -qi '^Content-Type: application/json'"
+
+# ---- acting on a learner: acknowledgements and key workers ----
+# post PATH TOKEN JSON [curl options...]: POST JSON to $BASE/api/v1PATH.
+post() {
+    local path=$1 token=$2 body=$3; shift 3
+    api "$path" "$token" -X POST -H 'Content-Type: application/json' --data-binary "$body" "$@"
+}
+acks() { sqlite3 "$db" "SELECT count(*) FROM flag_acknowledgement"; }
+code=$(api "/learners?limit=200" "$LT")
+flagged=$(jq_py "[i['id'] for i in j['items'] if i['flags']][0]")
+flag=$(jq_py "[i['flags'][0] for i in j['items'] if i['flags']][0]")
+code=$(post "/learners/$flagged/acknowledgements" "$LT" "{\"flag\":\"$flag\",\"comment\":\"Phoned home.\\nMeeting on Monday.\"}")
+check "the leader acknowledges a flag (201)" \
+    bash -c "[ $code = 201 ] && [ \"$(jq_py "j['flag']")\" = '$flag' ] && [ \"$(jq_py "j['by']")\" != '' ]"
+conforms POST "/learners/$flagged/acknowledgements" 201
+check "...written once, and to the audit log without the comment" \
+    bash -c "[ \"\$(sqlite3 '$db' \"SELECT count(*) FROM flag_acknowledgement WHERE learner_id = $flagged AND rule_code = '$flag'\")\" = 1 ] && [ \"\$(sqlite3 '$db' \"SELECT count(*) FROM audit_event WHERE action = 'flag.acknowledge' AND learner_id = $flagged AND detail NOT LIKE '%Phoned%'\")\" = 1 ]"
+code=$(api "/learners/$flagged" "$LT")
+check "...and the record shows it" \
+    bash -c "[ $code = 200 ] && [ \"$(jq_py "j['acknowledgements'][0]['comment']")\" = \"$(printf 'Phoned home.\nMeeting on Monday.')\" ]"
+conforms GET "/learners/$flagged" 200
+before=$(acks)
+code=$(post "/learners/$flagged/acknowledgements" "$LT" '{"flag":')
+check "a body that is not JSON is 400 naming the place" \
+    bash -c "[ $code = 400 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code bad_request && grep -q 'line 1' '$TMP/body'"
+conforms POST "/learners/$flagged/acknowledgements" 400
+code=$(post "/learners/$flagged/acknowledgements" "$LT" "{\"flag\":\"$flag\"}")
+check "a missing comment is 400 naming the field" bash -c "[ $code = 400 ] && grep -q 'comment is required' '$TMP/body'"
+code=$(post "/learners/$flagged/acknowledgements" "$LT" "{\"flag\":\"$flag\",\"comment\":\"x\",\"extra\":1}")
+check "an unknown field is 400 naming it" bash -c "[ $code = 400 ] && grep -q 'extra' '$TMP/body'"
+code=$(post "/learners/$flagged/acknowledgements" "$LT" "{\"flag\":\"$flag\",\"comment\":\"  \"}")
+check "an empty comment is 422 naming the field" \
+    bash -c "[ $code = 422 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code unprocessable && grep -q '\"message\":\"comment' '$TMP/body'"
+conforms POST "/learners/$flagged/acknowledgements" 422
+code=$(post "/learners/$flagged/acknowledgements" "$LT" '{"flag":"engagement_none","comment":"x"}')
+check "a flag the learner does not have is 422 naming the field" \
+    bash -c "[ $code = 422 ] && grep -q '\"message\":\"flag' '$TMP/body'"
+code=$(api "/learners/$flagged/acknowledgements" "$LT" -X POST -H 'Content-Type: text/plain' --data-binary '{}')
+check "a body that is not sent as JSON is 415" \
+    bash -c "[ $code = 415 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code unsupported_media_type"
+conforms POST "/learners/$flagged/acknowledgements" 415
+check "...and none of the refused requests wrote anything" [ "$(acks)" = "$before" ]
+code=$(post "/learners/$outside/acknowledgements" "$TT" "{\"flag\":\"$flag\",\"comment\":\"x\"}")
+check "the teacher may not act on a learner outside their groups (403)" \
+    bash -c "[ $code = 403 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code forbidden"
+conforms POST "/learners/$outside/acknowledgements" 403
+code=$(post "/learners/99999999/acknowledgements" "$LT" '{"flag":"attendance_low","comment":"x"}')
+check "an unknown learner is 404" [ "$code" = 404 ]
+
+kwstaff=$(sqlite3 "$db" "SELECT person_id FROM account WHERE username = 'keyworker'")
+assignments() { sqlite3 "$db" "SELECT count(*) || '/' || count(ended_at) FROM support_assignment"; }
+before=$(assignments)
+inside=$(sqlite3 "$db" "SELECT e.learner_id FROM enrolment e JOIN group_staff g
+          ON g.institution_id = e.institution_id AND g.group_id = e.group_id
+          WHERE e.status = 'active' AND g.staff_id = $staff AND g.role <> 'key_worker'
+          ORDER BY e.learner_id LIMIT 1")
+code=$(post "/learners/$inside/key-worker" "$TT" "{\"staff_id\":$kwstaff}")
+check "a teacher may not name a key worker, even for their own learner (403)" [ "$code" = 403 ]
+code=$(post "/learners/$flagged/key-worker" "$LT" '{"staff_id":"seven"}')
+check "a staff_id that is not a number is 400" bash -c "[ $code = 400 ] && grep -q 'staff_id' '$TMP/body'"
+code=$(post "/learners/$flagged/key-worker" "$LT" '{"staff_id":99999999}')
+check "an unknown staff member is 422 naming the field" bash -c "[ $code = 422 ] && grep -q 'staff_id' '$TMP/body'"
+check "...and none of them changed an assignment" [ "$(assignments)" = "$before" ]
+code=$(post "/learners/$flagged/key-worker" "$LT" "{\"staff_id\":$kwstaff}")
+check "the leader names the key worker (200)" \
+    bash -c "[ $code = 200 ] && [ \"$(jq_py "j['staff_id']")\" = $kwstaff ]"
+conforms POST "/learners/$flagged/key-worker" 200
+code=$(api "/learners/$flagged" "$LT")
+check "...and the record shows them" [ "$(jq_py "j['key_worker']['staff_id']")" = "$kwstaff" ]
+conforms GET "/learners/$flagged" 200
+
+code=$(http "$BASE/dashboard" -b "$L")
+token=$(csrf_of)
+before=$(acks)
+code=$(http "$BASE/api/v1/learners/$flagged/acknowledgements" -b "$L" -X POST \
+       -H 'Content-Type: application/json' --data-binary "{\"flag\":\"$flag\",\"comment\":\"by session\"}")
+check "a session POST without X-CSRF-Token is refused (403) and writes nothing" \
+    bash -c "[ $code = 403 ] && [ \"\$(sqlite3 '$db' 'SELECT count(*) FROM flag_acknowledgement')\" = $before ]"
+code=$(http "$BASE/api/v1/learners/$flagged/acknowledgements" -b "$L" -X POST -H "X-CSRF-Token: $token" \
+       -H 'Content-Type: application/json' --data-binary "{\"flag\":\"$flag\",\"comment\":\"by session\"}")
+check "...and accepted with it (201)" [ "$code" = 201 ]
 
 done_testing
