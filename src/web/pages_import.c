@@ -11,39 +11,25 @@
 **                          nothing), deletes it, writes the audit log
 **   POST /api/v1/imports   ?kind=K[&dry_run=1], the CSV file as the body
 **
-** Staging: each upload gets a private directory <id>/ under the staging
-** directory ("<database file>-imports" next to a SQLite file, else
-** "$TMPDIR/cairn-imports-<uid>"; mode 0700), holding "<kind>.csv" (0600)
-** and "owner": the uploading account, institution, kind and the SHA-256 of
-** the content.  The browser gets a random token; <id> is the token's
-** SHA-256, so the directory listing does not give tokens away.  Confirming
-** renames "owner" first (atomic, so a token works once even when two
-** confirms race), after checking the account; uploads older than
-** STAGE_MAX_AGE are refused and swept away.
+** The uploaded file waits between the check and the confirm in a private
+** staging directory, bound to the uploading account and usable once:
+** web/import_staging.h.
 */
-#include "base/crypto.h"
 #include "school/school.h"
 #include "web/api.h"
 #include "web/audit.h"
 #include "web/auth.h"
 #include "web/html.h"
+#include "web/import_staging.h"
 #include "web/multipart.h"
 #include "web/pages.h"
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #define IMPORT_MESSAGES_SHOWN 100      /* bad-row messages kept and shown */
-#define STAGE_MAX_AGE         3600     /* seconds an upload waits for its confirm */
-#define STAGE_TOKEN_BYTES     32
 
 /* The kinds in the order docs/import.md says to import them, with names
 ** for people. */
@@ -124,182 +110,6 @@ static void audit_import(web_request *req, store *st, import_kind kind, const im
     const access_ctx *who = &req->session->who;
     if (audit_log(st, who->institution_id, who->account_id, "import", 0, detail, &err) != 0)
         web_log(req, "import audit: %s", err.msg);
-}
-
-/* ---- staging -------------------------------------------------------------------- */
-
-/* The staging directory for st's database (see the top of this file),
-** created when missing; refused unless it is a directory of ours that
-** nobody else may enter.  The path is in req's arena; NULL with err set. */
-static const char *stage_dir(web_request *req, store *st, cairn_err *err) {
-    const char *url = store_url(st);
-    const char *dir;
-    if (store_kind_of(st) == STORE_SQLITE && url && *url && url[0] != ':' &&
-        strncmp(url, "file:", 5) != 0) {
-        dir = arena_printf(req->arena, "%s-imports", url);
-    } else {
-        const char *tmp = getenv("TMPDIR");
-        dir = arena_printf(req->arena, "%s/cairn-imports-%lu", tmp && *tmp ? tmp : "/tmp",
-                           (unsigned long)geteuid());
-    }
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        err_set(err, CAIRN_EIO, "%s: cannot create the staging directory: %s", dir, strerror(errno));
-        return NULL;
-    }
-    struct stat sb;
-    if (lstat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid() ||
-        (sb.st_mode & 077)) {
-        err_set(err, CAIRN_EIO, "%s: the staging directory is not a private directory of this "
-                                "server's user", dir);
-        return NULL;
-    }
-    return dir;
-}
-
-/* Remove one upload's directory dir/id and what is in it (no error if it
-** is gone). */
-static void stage_remove(web_request *req, const char *dir, const char *id) {
-    const char *sub = arena_printf(req->arena, "%s/%s", dir, id);
-    DIR *d = opendir(sub);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL)
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-                unlink(arena_printf(req->arena, "%s/%s", sub, e->d_name));
-        closedir(d);
-    }
-    rmdir(sub);
-}
-
-/* Remove the uploads in dir older than STAGE_MAX_AGE. */
-static void stage_sweep(web_request *req, const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    time_t now = time(NULL);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        struct stat sb;
-        if (e->d_name[0] == '.') continue;
-        if (lstat(arena_printf(req->arena, "%s/%s", dir, e->d_name), &sb) == 0 &&
-            S_ISDIR(sb.st_mode) && now - sb.st_mtime > STAGE_MAX_AGE)
-            stage_remove(req, dir, e->d_name);
-    }
-    closedir(d);
-}
-
-/* Write data[0..n) to a new file path, mode 0600 (never through a link,
-** never over an existing file).  -1 with err set. */
-static int write_private(const char *path, const void *data, size_t n, cairn_err *err) {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) return err_set(err, CAIRN_EIO, "%s: cannot create: %s", path, strerror(errno));
-    const char *p = data;
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            err_set(err, CAIRN_EIO, "%s: cannot write: %s", path, strerror(errno));
-            close(fd);
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    if (close(fd) != 0) return err_set(err, CAIRN_EIO, "%s: cannot write: %s", path, strerror(errno));
-    return 0;
-}
-
-/* A staged upload: its directory, id and the CSV file's path (all in req's
-** arena). */
-typedef struct stage {
-    const char *dir, *id, *csv;
-} stage;
-
-/* The upload directory id of a token: its SHA-256 (in req's arena). */
-static const char *stage_id(web_request *req, const char *token) {
-    char h[CRYPTO_SHA256_HEX_LEN];
-    crypto_sha256_hex(token, strlen(token), h);
-    return arena_strdup(req->arena, h);
-}
-
-/* Stage data[0..n) as kind for the signed-in account: a new upload
-** directory with the file and, when token is not NULL, the owner file
-** binding it to the account; token (STAGE_TOKEN_BYTES * 2 + 1 bytes) gets
-** the token.  -1 with err set (nothing left behind). */
-static int stage_create(web_request *req, const char *dir, import_kind kind, const char *data,
-                        size_t n, char *token, stage *out, cairn_err *err) {
-    char tok[STAGE_TOKEN_BYTES * 2 + 1];
-    crypto_random_token(tok, STAGE_TOKEN_BYTES);
-    out->dir = dir;
-    out->id = stage_id(req, tok);
-    const char *sub = arena_printf(req->arena, "%s/%s", dir, out->id);
-    if (mkdir(sub, 0700) != 0)
-        return err_set(err, CAIRN_EIO, "%s: cannot create: %s", sub, strerror(errno));
-    out->csv = arena_printf(req->arena, "%s/%s.csv", sub, import_kind_name(kind));
-    int rc = write_private(out->csv, data, n, err);
-    if (rc == 0 && token) {
-        char sha[CRYPTO_SHA256_HEX_LEN];
-        crypto_sha256_hex(data, n, sha);
-        const access_ctx *who = &req->session->who;
-        const char *owner = arena_printf(req->arena, "account=%lld\ninstitution=%lld\nkind=%s\n"
-                                         "sha256=%s\n", (long long)who->account_id,
-                                         (long long)who->institution_id, import_kind_name(kind), sha);
-        rc = write_private(arena_printf(req->arena, "%s/owner", sub), owner, strlen(owner), err);
-        memcpy(token, tok, sizeof tok);
-    }
-    if (rc != 0) stage_remove(req, dir, out->id);
-    return rc;
-}
-
-/* What claiming a staged upload came to. */
-enum { CLAIM_OK = 0, CLAIM_GONE, CLAIM_NOT_YOURS, CLAIM_CHANGED, CLAIM_FAILED };
-
-/* Take the upload of token for kind on behalf of the signed-in account:
-** CLAIM_OK (out filled; the upload can never be claimed again), CLAIM_GONE
-** (no such upload, used, expired, or another kind), CLAIM_NOT_YOURS
-** (another account's: left as it is), CLAIM_CHANGED (the file is not what
-** was checked), CLAIM_FAILED (err set). */
-static int stage_claim(web_request *req, const char *dir, const char *token, import_kind kind,
-                       stage *out, cairn_err *err) {
-    if (!token || strlen(token) != STAGE_TOKEN_BYTES * 2 ||
-        strspn(token, "0123456789abcdef") != STAGE_TOKEN_BYTES * 2)
-        return CLAIM_GONE;
-    out->dir = dir;
-    out->id = stage_id(req, token);
-    const char *owner = arena_printf(req->arena, "%s/%s/owner", dir, out->id);
-    out->csv = arena_printf(req->arena, "%s/%s/%s.csv", dir, out->id, import_kind_name(kind));
-    FILE *f = fopen(owner, "re");
-    if (!f) {
-        if (errno == ENOENT) return CLAIM_GONE;
-        err_set(err, CAIRN_EIO, "%s: %s", owner, strerror(errno));
-        return CLAIM_FAILED;
-    }
-    long long account = 0, inst = 0;
-    char kind_name[40] = "", sha[CRYPTO_SHA256_HEX_LEN] = "";
-    struct stat sb;
-    int fields = fscanf(f, "account=%lld\ninstitution=%lld\nkind=%39s\nsha256=%64s\n", &account,
-                        &inst, kind_name, sha);
-    int fresh = fstat(fileno(f), &sb) == 0 && time(NULL) - sb.st_mtime <= STAGE_MAX_AGE;
-    fclose(f);
-    const access_ctx *who = &req->session->who;
-    if (fields != 4) {
-        err_set(err, CAIRN_EIO, "%s: not an owner file", owner);
-        return CLAIM_FAILED;
-    }
-    if (account != who->account_id || inst != who->institution_id) return CLAIM_NOT_YOURS;
-    if (strcmp(kind_name, import_kind_name(kind)) != 0 || !fresh) return CLAIM_GONE;
-    if (rename(owner, arena_printf(req->arena, "%s.used", owner)) != 0) return CLAIM_GONE;
-    f = fopen(out->csv, "rbe");
-    if (!f) return CLAIM_CHANGED;
-    buf content = BUF_INIT;
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&content, chunk, got);   /* not HTML: the staged file, to hash */
-    fclose(f);
-    char now_sha[CRYPTO_SHA256_HEX_LEN];
-    crypto_sha256_hex(content.data ? content.data : "", content.len, now_sha);
-    buf_free(&content);
-    return strcmp(now_sha, sha) == 0 ? CLAIM_OK : CLAIM_CHANGED;
 }
 
 /* ---- pages ---------------------------------------------------------------------- */
@@ -437,17 +247,17 @@ void page_import_post(web_request *req, web_response *res) {
     }
     store *st = page_store(req, res);
     if (!st) return;
-    const char *dir = stage_dir(req, st, &err);
-    char token[STAGE_TOKEN_BYTES * 2 + 1];
-    stage sg;
-    if (dir) stage_sweep(req, dir);
-    if (!dir || stage_create(req, dir, (import_kind)kind, fp->data, fp->len, token, &sg, &err)) {
+    const char *dir = import_staging_dir(st, req->arena, &err);
+    char token[IMPORT_STAGING_TOKEN_LEN];
+    import_staged sg;
+    if (!dir || import_staging_save(dir, &req->session->who, (import_kind)kind, fp->data, fp->len,
+                                    token, &sg, req->arena, &err)) {
         page_read_failed(req, res, "import staging", err.msg);
         return;
     }
     import_outcome o;
     if (run_import(req, st, (import_kind)kind, sg.csv, 1, &o) != 0) {
-        stage_remove(req, dir, sg.id);
+        import_staging_discard(&sg, req->arena);
         page_read_failed(req, res, "import check", o.err.msg);
         import_report_free(&o.rep);
         return;
@@ -470,7 +280,7 @@ void page_import_post(web_request *req, web_response *res) {
                     T(L, "Every row is good. Nothing has been written yet."),
                     T(L, "Confirm the import"), T(L, "Cancel"));
     } else {
-        stage_remove(req, dir, sg.id);
+        import_staging_discard(&sg, req->arena);
         html_printf(b, "<p class=\"notice\" role=\"alert\">%T</p>\n",
                     T(L, "Nothing was written. Fix the file and upload it again."));
         upload_form(req, b, L, kind);
@@ -490,31 +300,31 @@ void page_import_confirm(web_request *req, web_response *res) {
     }
     store *st = page_store(req, res);
     if (!st) return;
-    const char *dir = stage_dir(req, st, &err);
-    stage sg;
-    int claim = dir ? stage_claim(req, dir, web_request_form(req, "token"), (import_kind)kind, &sg,
-                                  &err)
-                    : CLAIM_FAILED;
-    if (claim == CLAIM_FAILED) { page_read_failed(req, res, "import staging", err.msg); return; }
-    if (claim == CLAIM_NOT_YOURS) {
+    const char *dir = import_staging_dir(st, req->arena, &err);
+    import_staged sg;
+    int claim = dir ? import_staging_claim(dir, web_request_form(req, "token"), &req->session->who,
+                                           (import_kind)kind, &sg, req->arena, &err)
+                    : IMPORT_CLAIM_FAILED;
+    if (claim == IMPORT_CLAIM_FAILED) { page_read_failed(req, res, "import staging", err.msg); return; }
+    if (claim == IMPORT_CLAIM_NOT_YOURS) {
         web_error_page(res, 403, "Not allowed", "Only the person who uploaded this file can "
                                                 "confirm its import.");
         return;
     }
-    if (claim == CLAIM_GONE) {
+    if (claim == IMPORT_CLAIM_GONE) {
         web_error_page(res, 409, "Nothing to confirm", "This upload was already imported, has "
                        "expired or does not exist. Upload the file again.");
         return;
     }
     import_outcome o;
-    if (claim == CLAIM_CHANGED) {
-        stage_remove(req, dir, sg.id);
+    if (claim == IMPORT_CLAIM_CHANGED) {
+        import_staging_discard(&sg, req->arena);
         web_error_page(res, 409, "Nothing to confirm", "The uploaded file changed after it was "
                        "checked. Upload the file again.");
         return;
     }
     int rc = run_import(req, st, (import_kind)kind, sg.csv, 0, &o);
-    stage_remove(req, dir, sg.id);
+    import_staging_discard(&sg, req->arena);
     if (rc != 0) {
         page_read_failed(req, res, "import", o.err.msg);
         import_report_free(&o.rep);
@@ -617,18 +427,17 @@ void api_import_post(web_request *req, web_response *res) {
         web_error_json(res, 503, "unavailable", "The database cannot be reached right now.");
         return;
     }
-    const char *dir = stage_dir(req, st, &err);
-    stage sg;
-    if (dir) stage_sweep(req, dir);
-    if (!dir ||
-        stage_create(req, dir, (import_kind)kind, req->body, req->body_len, NULL, &sg, &err)) {
+    const char *dir = import_staging_dir(st, req->arena, &err);
+    import_staged sg;
+    if (!dir || import_staging_save(dir, &req->session->who, (import_kind)kind, req->body,
+                                    req->body_len, NULL, &sg, req->arena, &err)) {
         web_log(req, "api import staging: %s", err.msg);
         web_error_json(res, 500, "internal", "The file could not be stored for the import.");
         return;
     }
     import_outcome o;
     int rc = run_import(req, st, (import_kind)kind, sg.csv, dry, &o);
-    stage_remove(req, dir, sg.id);
+    import_staging_discard(&sg, req->arena);
     if (rc != 0) {
         web_log(req, "api import: %s", o.err.msg);
         web_error_json(res, 500, "internal", "The import failed; nothing was written. The "
