@@ -119,7 +119,98 @@ void chart_line_write(buf *b, const i18n_lang *L, const chart_line *c) {
     for (size_t i = 0; i < c->n; i++)
         html_printf(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">%T</td></tr>\n",
                     c->points[i].label,
-                    chart_format_value(L, c->points[i].value, c->format, c->decimals, v,
-                                       sizeof v));
+                    c->points[i].note ? c->points[i].note
+                                      : chart_format_value(L, c->points[i].value, c->format,
+                                                           c->decimals, v, sizeof v));
+    html_printf(b, "</tbody>\n</table>\n</details>\n</figure>\n");
+}
+
+/* ---- calibration plot ------------------------------------------------------------ */
+
+#define CAL_W     400
+#define CAL_H     360
+#define CAL_START 56    /* room for the y labels */
+#define CAL_END   16
+#define CAL_TOP   12
+#define CAL_BOT   48    /* room for the x labels and the x axis name */
+
+/* The x coordinate of a share 0..1 on the calibration plot. */
+static double cal_x(double v) {
+    v = v < 0 ? 0 : v > 1 ? 1 : v;
+    return CAL_START + (CAL_W - CAL_START - CAL_END) * v;
+}
+
+/* The y coordinate of a share 0..1 on the calibration plot. */
+static double cal_y(double v) {
+    v = v < 0 ? 0 : v > 1 ? 1 : v;
+    return CAL_TOP + (CAL_H - CAL_TOP - CAL_BOT) * (1.0 - v);
+}
+
+/* 1 if bin k is drawn: it has rows, figures and no note. */
+static int cal_drawn(const chart_calib_bin *k) {
+    return !k->note && k->n > 0 && !isnan(k->predicted) && !isnan(k->observed);
+}
+
+/* Append the calibration plot (see chart.h). */
+void chart_calibration_write(buf *b, const i18n_lang *L, const chart_calibration *c) {
+    char v[I18N_NUM_MAX], w[I18N_NUM_MAX];
+    html_printf(b, "<figure class=\"chart\">\n<figcaption id=\"%A-caption\">%T</figcaption>\n",
+                c->id, c->title);
+    chart_svg_begin(b, c->id, CAL_W, CAL_H, c->title, c->desc);
+    html_printf(b, "<g class=\"grid\" aria-hidden=\"true\">\n");
+    for (int k = 0; k <= 4; k++) {
+        double s = k / 4.0;
+        chart_format_value(L, s, CHART_PERCENT, 0, v, sizeof v);
+        html_printf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>\n", CAL_START,
+                    CAL_W - CAL_END, cal_y(s), cal_y(s));
+        html_printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>\n", cal_x(s),
+                    cal_x(s), CAL_TOP, CAL_H - CAL_BOT);
+        html_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%T</text>\n",
+                    CAL_START - 6, cal_y(s) + 4, v);
+        html_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%T</text>\n",
+                    cal_x(s), CAL_H - CAL_BOT + 16, v);
+    }
+    html_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%T</text>\n",
+                (CAL_START + CAL_W - CAL_END) / 2, CAL_H - 8, c->x_heading);
+    html_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"start\">%T</text>\n", CAL_START + 4,
+                CAL_TOP + 14, c->y_heading);
+    html_printf(b, "<line class=\"diagonal\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                   "y2=\"%.1f\"/>\n</g>\n<g class=\"series\" aria-hidden=\"true\">\n",
+                cal_x(0), cal_y(0), cal_x(1), cal_y(1));
+    int open = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const chart_calib_bin *k = &c->bins[i];
+        if (!cal_drawn(k)) continue;
+        html_printf(b, open ? " %.1f,%.1f" : "<polyline points=\"%.1f,%.1f", cal_x(k->predicted),
+                    cal_y(k->observed));
+        open = 1;
+    }
+    if (open) html_printf(b, "\"/>\n");
+    for (size_t i = 0; i < c->n; i++)
+        if (cal_drawn(&c->bins[i]))
+            html_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>\n",
+                        cal_x(c->bins[i].predicted), cal_y(c->bins[i].observed));
+    html_printf(b, "</g>\n");
+    chart_svg_end(b);
+    html_printf(b, "<details><summary>%T</summary>\n<table>\n<caption>%T</caption>\n"
+                   "<thead><tr><th scope=\"col\">%T</th><th scope=\"col\" class=\"num\">%T</th>"
+                   "<th scope=\"col\" class=\"num\">%T</th><th scope=\"col\" class=\"num\">%T</th>"
+                   "</tr></thead>\n<tbody>\n",
+                T(L, "Show the numbers"), c->title, c->bin_heading, c->n_heading, c->x_heading,
+                c->y_heading);
+    for (size_t i = 0; i < c->n; i++) {
+        const chart_calib_bin *k = &c->bins[i];
+        if (k->note) {
+            html_printf(b, "<tr><th scope=\"row\">%T</th><td class=\"num\" colspan=\"3\">%T"
+                           "</td></tr>\n", k->label, k->note);
+            continue;
+        }
+        html_printf(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">%T</td>", k->label,
+                    i18n_format_int(L, k->n, w, sizeof w));
+        html_printf(b, "<td class=\"num\">%T</td>",
+                    chart_format_value(L, k->predicted, CHART_PERCENT, 0, v, sizeof v));
+        html_printf(b, "<td class=\"num\">%T</td></tr>\n",
+                    chart_format_value(L, k->observed, CHART_PERCENT, 0, v, sizeof v));
+    }
     html_printf(b, "</tbody>\n</table>\n</details>\n</figure>\n");
 }

@@ -20,6 +20,8 @@
 typedef struct chart_point {
     const char *label;
     double      value;
+    const char *note;    /* text shown in the table instead of the value (e.g.
+                            "suppressed"); NULL = the value */
 } chart_point;
 
 enum { CHART_NUMBER = 0, CHART_PERCENT = 1 };
@@ -53,5 +55,34 @@ void chart_svg_end(buf *b);
 ** 0..1), else with decimals; "–" for NAN.  Returns out. */
 const char *chart_format_value(const i18n_lang *L, double v, int format, int decimals,
                                char *out, size_t cap);
+
+/* One bin of a calibration plot: learners (rows) whose predicted risk fell
+** in the bin, their mean prediction and the share who did leave early. */
+typedef struct chart_calib_bin {
+    const char *label;       /* text: the bin's range ("10 % to 20 %") */
+    double      predicted;   /* mean predicted risk, 0..1; NAN = empty bin */
+    double      observed;    /* share who left early, 0..1; NAN = empty bin */
+    long        n;           /* rows in the bin */
+    const char *note;        /* text shown in the table instead of the figures
+                                (a suppressed bin); the point is not drawn */
+} chart_calib_bin;
+
+typedef struct chart_calibration {
+    const char *id;          /* a constant id prefix, unique on the page */
+    const char *title;       /* text: caption and <title> */
+    const char *desc;        /* text: what the plot shows */
+    const char *x_heading;   /* text: "Predicted risk" (x axis and table) */
+    const char *y_heading;   /* text: "Share who left early" (y axis and table) */
+    const char *bin_heading; /* text: the table's first column ("Predicted risk band") */
+    const char *n_heading;   /* text: the rows column ("Rows") */
+    const chart_calib_bin *bins;
+    size_t      n;
+} chart_calibration;
+
+/* Append a calibration (reliability) plot: observed share against mean
+** prediction per bin, both 0..100 %, with the diagonal of perfect
+** calibration, then the numbers as a table.  Bins with a note or without
+** rows are not drawn. */
+void chart_calibration_write(buf *b, const i18n_lang *L, const chart_calibration *c);
 
 #endif

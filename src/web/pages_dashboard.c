@@ -1,15 +1,18 @@
 /*
 ** web/pages_dashboard.c — GET /dashboard: the learners who need attention
 ** as of the latest score date, with filters that work without JavaScript
-** (a GET form), counts per tier, and only the learners the viewer may see
+** (a GET form), counts per tier, the attendance and early-leaving trend of
+** the school year (web/trend.h), and only the learners the viewer may see
 ** (access_learner_predicate).
 */
 #include "web/pages.h"
+#include "base/date.h"
 #include "risk/risk_read.h"
 #include "school/school.h"
 #include "web/access.h"
 #include "web/auth.h"
 #include "web/html.h"
+#include "web/trend.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,7 +151,9 @@ void page_dashboard(web_request *req, web_response *res) {
     school_group_summary *groups = NULL;
     size_t ngroups = 0, n = 0, total = 0, counts[RISK_TIER_COUNT] = {0};
     risk_attention_row *rows = NULL;
+    web_trend trend;
     if (risk_read_latest_asof(st, inst, &asof, &err) != 0 ||
+        web_trend_get(st, &who, asof ? asof : date_today(), &trend, &err) != 0 ||
         school_group_summaries(st, inst, &groups, &ngroups, &err) != 0 ||
         (asof && (risk_read_tier_counts(st, inst, asof, &f, counts, &err) != 0 ||
                   risk_read_attention(st, inst, asof, &f, DASHBOARD_ROWS, &rows, &n, &total,
@@ -164,6 +169,7 @@ void page_dashboard(web_request *req, web_response *res) {
         html_printf(b, "<p class=\"notice\">");
         html_printf(b, T(L, "No scores yet \xE2\x80\x94 run <code>cairn score</code>."));
         html_printf(b, "</p>\n");
+        web_trend_write(b, L, &trend);
         html_page_end(b);
         goto done;
     }
@@ -173,6 +179,7 @@ void page_dashboard(web_request *req, web_response *res) {
                         "decision."), i18n_format_date(L, asof, date, sizeof date));
     html_printf(b, "</p>\n");
     tier_counts(b, L, counts);
+    web_trend_write(b, L, &trend);
     html_printf(b, "<h2>%T</h2>\n", T(L, "Learners who need attention"));
     filter_form(b, L, groups, ngroups, &f, tier);
     if (n == 0) {
