@@ -30,6 +30,7 @@
 #include "risk/risk.h"
 #include "risk/explain.h"
 #include "risk/train.h"
+#include "school/school.h"
 #include "base/crypto.h"
 #include "base/date.h"
 #include "base/mem.h"
@@ -454,7 +455,9 @@ int risk_score_run(store *st, int64_t inst, int32_t asof, const risk_score_opts 
         previous_date(st, inst, asof_text, prev_text, err) < 0 ||
         (prev_text[0] && stored_load(st, inst, prev_text, &prev, &nprev, err) < 0) ||
         rows_write(st, inst, asof_text, &rules, model_v, rows, &peers, pred, sc, n, cur, ncur,
-                   prev, nprev, out, err) < 0) {
+                   prev, nprev, out, err) < 0 ||
+        /* the leaders' dashboard trend for this date, with the scores */
+        school_trend_store(st, inst, asof, err) < 0) {
         store_tx_rollback(st);
         out->written = out->unchanged = out->removed = out->same_as_before = 0;
         rc = -1;

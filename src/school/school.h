@@ -225,10 +225,34 @@ int school_year_span(store *st, int64_t institution_id, int32_t day, int32_t *fi
 ** and, for each the filter lets through, its primary-key range of the
 ** period, so a teacher's trend reads only their learners' rows.  A whole
 ** institution's school year is still millions of rows (about 0.8 s of CPU
-** at 20,000 learners on SQLite): cache the answer (web/trend.h does). */
+** at 20,000 learners on SQLite): `cairn score` stores it per score date
+** (school_trend_store), and web/trend.h caches the restricted views. */
 int school_trend(store *st, int64_t institution_id, int32_t first, int32_t last,
                  const school_visibility *vis, school_trend_month out[SCHOOL_TREND_MONTHS],
                  size_t *n, cairn_err *err);
+
+/* The trend's period as of ref: the school year ref falls in (the term
+** table, school_year_span) cut at ref, *school_year = 1; without terms,
+** the twelve calendar months up to ref, *school_year = 0.  0 or -1 error. */
+int school_trend_period(store *st, int64_t institution_id, int32_t ref, int32_t *first,
+                        int32_t *last, int *school_year, cairn_err *err);
+
+/* Compute the whole institution's trend (school_trend over every learner)
+** for the period of asof (school_trend_period) and replace the stored set
+** of (institution_id, asof) in table school_trend_month with it: raw
+** counts, one row per month of the period, empty months included.  Runs
+** inside the caller's transaction when one is open (`cairn score` calls it
+** inside its write transaction), else in its own.  About the cost of one
+** live whole-institution trend. */
+int school_trend_store(store *st, int64_t institution_id, int32_t asof, cairn_err *err);
+
+/* The stored set of (institution_id, asof) as school_trend would give it
+** for first..last, into out[0..*n): 1 found, 0 when nothing is stored for
+** asof or the stored months are not the period's (the terms changed
+** since; *n = 0 then), -1 error. */
+int school_trend_stored(store *st, int64_t institution_id, int32_t asof, int32_t first,
+                        int32_t last, school_trend_month out[SCHOOL_TREND_MONTHS], size_t *n,
+                        cairn_err *err);
 
 /* A number that changes whenever an import has written to the database
 ** (the latest import_run id); for caches of what is read from imported

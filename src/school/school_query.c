@@ -407,22 +407,20 @@ static void add_trend_leavers(school_trend_month *m, store_stmt *s) {
     m->left_early = (long)store_col_int64(s, 1);
 }
 
-/* The months of first..last with attendance and early leavers (see school.h). */
-int school_trend(store *st, int64_t inst, int32_t first, int32_t last,
-                 const school_visibility *vis, school_trend_month out[SCHOOL_TREND_MONTHS],
-                 size_t *n, cairn_err *err) {
-    *n = 0;
-    if (last < first) return 0;
+/* Zero out[] and give it the months of *first..last (at most
+** SCHOOL_TREND_MONTHS, the latest kept: *first then moves to the 1st of the
+** first month kept); returns how many.  last >= *first. */
+static size_t trend_months(int32_t *first, int32_t last, school_trend_month *out) {
     int y, m, d, ly, lm;
     date_to_ymd(last, &ly, &lm, &d);
-    date_to_ymd(first, &y, &m, &d);
+    date_to_ymd(*first, &y, &m, &d);
     long span = (long)(ly - y) * 12 + (lm - m) + 1;
     if (span > SCHOOL_TREND_MONTHS) {   /* keep the latest months */
         long skip = span - SCHOOL_TREND_MONTHS;
         long idx = (long)y * 12 + (m - 1) + skip;
         y = (int)(idx / 12);
         m = (int)(idx % 12) + 1;
-        first = date_from_ymd(y, m, 1);
+        *first = date_from_ymd(y, m, 1);
         span = SCHOOL_TREND_MONTHS;
     }
     memset(out, 0, SCHOOL_TREND_MONTHS * sizeof *out);
@@ -430,7 +428,16 @@ int school_trend(store *st, int64_t inst, int32_t first, int32_t last,
         long idx = (long)y * 12 + (m - 1) + i;
         out[i].month_start = date_from_ymd((int)(idx / 12), (int)(idx % 12) + 1, 1);
     }
-    *n = (size_t)span;
+    return (size_t)span;
+}
+
+/* The months of first..last with attendance and early leavers (see school.h). */
+int school_trend(store *st, int64_t inst, int32_t first, int32_t last,
+                 const school_visibility *vis, school_trend_month out[SCHOOL_TREND_MONTHS],
+                 size_t *n, cairn_err *err) {
+    *n = 0;
+    if (last < first) return 0;
+    *n = trend_months(&first, last, out);
     /* learner first (CROSS JOIN fixes the order in SQLite), so the
     ** visibility predicate runs once per learner, then its attendance rows
     ** of the period through the primary key (institution_id, learner_id,
@@ -455,6 +462,117 @@ int school_trend(store *st, int64_t inst, int32_t first, int32_t last,
         return -1;
     }
     return 0;
+}
+
+/* The trend's period as of ref (see school.h): 0 or -1 error. */
+int school_trend_period(store *st, int64_t inst, int32_t ref, int32_t *first, int32_t *last,
+                        int *school_year, cairn_err *err) {
+    int found = school_year_span(st, inst, ref, first, last, err);
+    if (found < 0) return -1;
+    *school_year = found;
+    if (!found || *last > ref) *last = ref;
+    if (!found) {   /* no terms: the twelve months up to ref */
+        int y, m, d;
+        date_to_ymd(ref, &y, &m, &d);
+        long idx = (long)y * 12 + (m - 1) - 11;
+        *first = date_from_ymd((int)(idx / 12), (int)(idx % 12) + 1, 1);
+    }
+    return 0;
+}
+
+/* Replace the stored trend of (inst, asof) with rows month[0..n); inside
+** the open transaction. */
+static int trend_rows_replace(store *st, int64_t inst, const char *asof_text,
+                              const school_trend_month *month, size_t n, cairn_err *err) {
+    store_stmt *del = store_prepare(st, "DELETE FROM school_trend_month"
+                                        " WHERE institution_id = ? AND asof = ?", err);
+    if (!del) return -1;
+    store_bind_int64(del, 1, inst);
+    store_bind_text(del, 2, asof_text, (size_t)-1);
+    int rc = store_step(del, err);
+    store_finalize(del);
+    if (rc < 0) return -1;
+    store_stmt *ins = store_prepare(st,
+        "INSERT INTO school_trend_month (institution_id, asof, month, learners,"
+        " sessions_recorded, sessions_attended, left_early, computed_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
+    if (!ins) return -1;
+    char now[32];
+    date_now_iso(now);
+    rc = 0;
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+        char month_text[DATE_TEXT_LEN];
+        date_format(month[i].month_start, month_text);
+        month_text[7] = 0;   /* "YYYY-MM" */
+        store_bind_int64(ins, 1, inst);
+        store_bind_text(ins, 2, asof_text, (size_t)-1);
+        store_bind_text(ins, 3, month_text, (size_t)-1);
+        store_bind_int64(ins, 4, month[i].learners);
+        store_bind_int64(ins, 5, month[i].sessions);
+        store_bind_int64(ins, 6, month[i].attended);
+        store_bind_int64(ins, 7, month[i].left_early);
+        store_bind_text(ins, 8, now, (size_t)-1);
+        rc = store_step(ins, err);
+    }
+    store_finalize(ins);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Compute and store the whole institution's trend as of asof (see school.h). */
+int school_trend_store(store *st, int64_t inst, int32_t asof, cairn_err *err) {
+    int32_t first, last;
+    int school_year;
+    school_trend_month month[SCHOOL_TREND_MONTHS];
+    size_t n = 0;
+    if (school_trend_period(st, inst, asof, &first, &last, &school_year, err) ||
+        school_trend(st, inst, first, last, NULL, month, &n, err))
+        return -1;
+    char asof_text[DATE_TEXT_LEN];
+    date_format(asof, asof_text);
+    if (store_in_tx(st)) return trend_rows_replace(st, inst, asof_text, month, n, err);
+    if (store_tx_begin(st, err) < 0) return -1;
+    if (trend_rows_replace(st, inst, asof_text, month, n, err) < 0) {
+        store_tx_rollback(st);
+        return -1;
+    }
+    return store_tx_commit(st, err) < 0 ? -1 : 0;
+}
+
+/* The stored trend of (inst, asof) for first..last (see school.h): 1 found,
+** 0 none or not the period's months, -1 error. */
+int school_trend_stored(store *st, int64_t inst, int32_t asof, int32_t first, int32_t last,
+                        school_trend_month out[SCHOOL_TREND_MONTHS], size_t *n,
+                        cairn_err *err) {
+    *n = 0;
+    if (last < first) return 0;
+    size_t want = trend_months(&first, last, out);
+    store_stmt *s = store_prepare(st,
+        "SELECT month, learners, sessions_recorded, sessions_attended, left_early"
+        " FROM school_trend_month WHERE institution_id = ? AND asof = ?", err);
+    if (!s) return -1;
+    char asof_text[DATE_TEXT_LEN];
+    date_format(asof, asof_text);
+    store_bind_int64(s, 1, inst);
+    store_bind_text(s, 2, asof_text, (size_t)-1);
+    size_t rows = 0;
+    int rc, matches = 1;
+    while ((rc = store_step(s, err)) == STORE_ROW) {
+        int k = trend_month_index(store_col_text(s, 0), out, want);
+        rows++;
+        if (k < 0) {
+            matches = 0;
+            continue;
+        }
+        out[k].learners = (long)store_col_int64(s, 1);
+        out[k].sessions = (long)store_col_int64(s, 2);
+        out[k].attended = (long)store_col_int64(s, 3);
+        out[k].left_early = (long)store_col_int64(s, 4);
+    }
+    store_finalize(s);
+    if (rc < 0) return -1;
+    if (!matches || rows != want) return 0;   /* the primary key rules out duplicates */
+    *n = want;
+    return 1;
 }
 
 /* The latest import_run id (see school.h). */

@@ -162,14 +162,32 @@
     " role TEXT NOT NULL REFERENCES role(code),"                                \
     " PRIMARY KEY (account_id, institution_id, role));"
 
+/* The whole institution's monthly trend as of each score date, written by
+** `cairn score` (school_trend_store) so that the leaders' dashboard reads a
+** handful of rows instead of a school year of attendance.  Raw counts:
+** small months are withheld when shown (web/trend.c), not here.  month is
+** 'YYYY-MM'; sessions_recorded/sessions_attended/learners count attendance
+** rows of the month up to asof, left_early the learners whose enrolment
+** ended so in the month. */
+#define SCHOOL_V2_COMMON                                                        \
+    "CREATE TABLE school_trend_month ("                                         \
+    " institution_id BIGINT NOT NULL REFERENCES institution(id),"               \
+    " asof TEXT NOT NULL, month TEXT NOT NULL,"                                 \
+    " learners BIGINT NOT NULL, sessions_recorded BIGINT NOT NULL,"             \
+    " sessions_attended BIGINT NOT NULL, left_early BIGINT NOT NULL,"           \
+    " computed_at TEXT NOT NULL,"                                               \
+    " PRIMARY KEY (institution_id, asof, month));"
+
 static const store_migration school_migrations_sqlite[] = {
     {"school", 1, "institutions, people, enrolments, events, accounts",
      SCHOOL_V1_COMMON EVENT_TABLES(" WITHOUT ROWID")},
+    {"school", 2, "the institution's monthly trend per score date", SCHOOL_V2_COMMON},
 };
 
 static const store_migration school_migrations_pg[] = {
     {"school", 1, "institutions, people, enrolments, events, accounts",
      SCHOOL_V1_COMMON EVENT_TABLES("")},
+    {"school", 2, "the institution's monthly trend per score date", SCHOOL_V2_COMMON},
 };
 
 /* Create or upgrade the school tables; *applied (may be NULL) gets how many

@@ -1,6 +1,9 @@
 /*
 ** web/trend.c — the institution's attendance and early-leaving trend, its
-** cache, its charts and its JSON (see trend.h).
+** cache, its charts and its JSON (see trend.h).  Whole-institution viewers
+** read the series `cairn score` stored for the latest score date
+** (school_trend_month); the live query, cached, serves everyone else and
+** databases with nothing stored for that date.
 */
 #include "web/trend.h"
 #include "base/date.h"
@@ -24,36 +27,69 @@ static int sees_whole_institution(const access_ctx *who) {
     return (who->roles & (ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER)) != 0;
 }
 
-/* Read the trend without the cache (see trend.h). */
-int web_trend_read(store *st, const access_ctx *who, int32_t ref, web_trend *out,
-                   cairn_err *err) {
+/* 1 if who may be shown the stored whole-institution series: a viewer
+** who sees every learner, with an account the predicate would let through
+** (access_learner_predicate gives the disabled nothing). */
+static int reads_stored_series(const access_ctx *who) {
+    return sees_whole_institution(who) && !who->disabled && who->account_id > 0 &&
+           who->institution_id > 0;
+}
+
+/* Start out for who as of ref: the period, and for whole-institution
+** viewers the series `cairn score` stored for ref (school_trend_stored).
+** 1 when out's months are filled from the store, 0 when the live query
+** must fill them, -1 with err set on a database error. */
+static int trend_begin(store *st, const access_ctx *who, int32_t ref, web_trend *out,
+                       cairn_err *err) {
     memset(out, 0, sizeof *out);
     out->ref = ref;
     out->min_cell = METRIC_MIN_CELL;
     out->whole_institution = sees_whole_institution(who);
-    int found = school_year_span(st, who->institution_id, ref, &out->first, &out->last, err);
+    if (school_trend_period(st, who->institution_id, ref, &out->first, &out->last,
+                            &out->school_year, err))
+        return -1;
+    if (!reads_stored_series(who)) return 0;
+    int found = school_trend_stored(st, who->institution_id, ref, out->first, out->last,
+                                    out->month, &out->n, err);
     if (found < 0) return -1;
-    out->school_year = found;
-    if (!found || out->last > ref) out->last = ref;
-    if (!found) {   /* no terms: the twelve months up to ref */
-        int y, m, d;
-        date_to_ymd(ref, &y, &m, &d);
-        long idx = (long)y * 12 + (m - 1) - 11;
-        out->first = date_from_ymd((int)(idx / 12), (int)(idx % 12) + 1, 1);
-    }
+    out->stored = found;
+    return found;
+}
+
+/* Fill out's months (period already set by trend_begin) with the live
+** query over the learners the viewer may see (access_learner_predicate).  0 or -1
+** with err set. */
+static int trend_live(store *st, const access_ctx *who, web_trend *out, cairn_err *err) {
     buf pred = BUF_INIT;
     access_learner_predicate(who, "v.institution_id", "v.id", &pred);
     school_visibility vis = {buf_cstr(&pred), bind_access, who};
     int rc = school_trend(st, who->institution_id, out->first, out->last, &vis, out->month,
                           &out->n, err);
     buf_free(&pred);
-    if (rc) return -1;
+    return rc ? -1 : 0;
+}
+
+/* Withhold the months of out with fewer than out->min_cell learners:
+** flag them and zero their figures. */
+static void trend_suppress(web_trend *out) {
     for (size_t i = 0; i < out->n; i++) {
         school_trend_month *m = &out->month[i];
         if (m->learners >= (long)out->min_cell) continue;
         out->suppressed[i] = 1;
         m->sessions = m->attended = m->learners = m->left_early = 0;
     }
+}
+
+/* Read the trend without the cache (see trend.h). */
+int web_trend_read(store *st, const access_ctx *who, int32_t ref, web_trend *out,
+                   cairn_err *err) {
+    int from_store = trend_begin(st, who, ref, out, err);
+    if (from_store < 0) return -1;
+    /* nothing stored for ref: no scores on ref (the reference day is then
+    ** today), a database scored before school_trend_month existed, or terms
+    ** changed since the scoring run; or a restricted viewer */
+    if (!from_store && trend_live(st, who, out, err)) return -1;
+    trend_suppress(out);
     return 0;
 }
 
@@ -98,6 +134,16 @@ static trend_slot *slot_victim(void) {
 /* Read the trend through the cache (see trend.h). */
 int web_trend_get(store *st, const access_ctx *who, int32_t ref, web_trend *out,
                   cairn_err *err) {
+    /* the stored series is a handful of rows: read it every time, uncached,
+    ** so a new scoring run shows at once */
+    if (reads_stored_series(who)) {
+        int from_store = trend_begin(st, who, ref, out, err);
+        if (from_store < 0) return -1;
+        if (from_store) {
+            trend_suppress(out);
+            return 0;
+        }
+    }
     int64_t version = 0;
     if (school_data_version(st, &version, err)) return -1;
     const char *url = store_url(st) ? store_url(st) : "";

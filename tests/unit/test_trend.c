@@ -3,8 +3,10 @@
 ** trend (school_trend, school_year_span, web/trend.h): exact monthly
 ** figures on a small hand-built school, small months suppressed, only the
 ** learners the viewer may see, the cache and its invalidation by an
-** import; and the pages and API that show it, through web_dispatch.  On
-** SQLite and PostgreSQL.
+** import; the whole-institution series stored per score date
+** (school_trend_store, called by risk_score_run) and read back for leaders;
+** and the pages and API that show it, through web_dispatch.  On SQLite and
+** PostgreSQL.
 **
 ** The school: 2024/25 has two terms (2 Sep - 20 Dec, 6 Jan - 27 Jun).  G1
 ** (taught by T1) holds learners 1..12, G2 (taught by T2) learners 13..15.
@@ -216,6 +218,138 @@ static void test_trend_cache(void **state) {
     test_store_drop(st);
 }
 
+static int get(store *st, const access_ctx *ctx, const char *path, char **body);
+
+/* 1 if a and b hold the same trend: period, months, figures, suppression. */
+static int same_trend(const web_trend *a, const web_trend *b) {
+    if (a->ref != b->ref || a->first != b->first || a->last != b->last ||
+        a->school_year != b->school_year || a->whole_institution != b->whole_institution ||
+        a->min_cell != b->min_cell || a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++) {
+        const school_trend_month *x = &a->month[i], *y = &b->month[i];
+        if (x->month_start != y->month_start || x->sessions != y->sessions ||
+            x->attended != y->attended || x->learners != y->learners ||
+            x->left_early != y->left_early || a->suppressed[i] != b->suppressed[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* How many rows school_trend_month holds for asof. */
+static int64_t stored_rows(store *st, const char *asof) {
+    cairn_err err = {0};
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM school_trend_month WHERE institution_id = 1"
+                              " AND asof = '%s'", asof);
+    int64_t n = -1;
+    if (store_query_int64(st, sql, -1, &n, &err) < 0) fail_msg("count: %s", err.msg);
+    return n;
+}
+
+/* `cairn score` stores the whole institution's series per score date; the
+** leader's trend then comes from those rows and equals the live query
+** exactly; a second date stores its own set; teachers stay on the live
+** query; and a database with nothing stored for the date falls back. */
+static void test_trend_stored(void **state) {
+    cairn_err err = {0};
+    store *st = trend_db(state, "trend_stored");
+    access_ctx leader = account(st, "leader", "H1", ACCESS_ROLE_SCHOOL_LEADER);
+    access_ctx t1 = account(st, "teacher1", "T1", ACCESS_ROLE_TEACHER);
+    web_trend live, got;
+
+    /* nothing stored yet: the live query */
+    assert_int_equal(web_trend_read(st, &leader, day("2024-11-30"), &live, &err), 0);
+    assert_int_equal(live.stored, 0);
+    assert_int_equal(live.n, 3);
+
+    /* scoring a date stores its series, in the scoring transaction */
+    risk_score_summary sum;
+    if (risk_score_run(st, 1, day("2024-11-30"), NULL, &sum, &err) < 0)
+        fail_msg("score: %s", err.msg);
+    risk_score_summary_free(&sum);
+    assert_int_equal(stored_rows(st, "2024-11-30"), 3);
+    assert_int_equal(web_trend_read(st, &leader, day("2024-11-30"), &got, &err), 0);
+    assert_int_equal(got.stored, 1);
+    assert_true(same_trend(&live, &got));
+    expect_month(&got, 0, "2024-09-01", 0, 30, 24, 15, 0);
+    expect_month(&got, 1, "2024-10-01", 0, 12, 6, 12, 1);
+    expect_month(&got, 2, "2024-11-01", 1, 0, 0, 0, 0);   /* withheld when shown */
+    /* through web_trend_get too, uncached */
+    assert_int_equal(web_trend_get(st, &leader, day("2024-11-30"), &got, &err), 0);
+    assert_int_equal(got.stored, 1);
+    assert_true(same_trend(&live, &got));
+
+    /* the stored figures are the raw counts of the unfiltered query */
+    school_trend_month raw[SCHOOL_TREND_MONTHS], kept[SCHOOL_TREND_MONTHS];
+    size_t nraw = 0, nkept = 0;
+    assert_int_equal(school_trend(st, 1, day("2024-09-02"), day("2024-11-30"), NULL, raw, &nraw,
+                                  &err), 0);
+    assert_int_equal(school_trend_stored(st, 1, day("2024-11-30"), day("2024-09-02"),
+                                         day("2024-11-30"), kept, &nkept, &err), 1);
+    assert_int_equal(nkept, nraw);
+    assert_memory_equal(kept, raw, nraw * sizeof *raw);
+    assert_int_equal(kept[2].sessions, 3);   /* November is stored, withheld only when shown */
+
+    /* the leader reads the rows, not the attendance: an edit of a stored row shows */
+    if (store_exec(st, "UPDATE school_trend_month SET sessions_recorded = 40"
+                       " WHERE asof = '2024-11-30' AND month = '2024-09'", &err))
+        fail_msg("update: %s", err.msg);
+    assert_int_equal(web_trend_get(st, &leader, day("2024-11-30"), &got, &err), 0);
+    assert_int_equal(got.month[0].sessions, 40);
+    /* ... and storing the date again replaces its set */
+    assert_int_equal(school_trend_store(st, 1, day("2024-11-30"), &err), 0);
+    assert_int_equal(stored_rows(st, "2024-11-30"), 3);
+    assert_int_equal(web_trend_get(st, &leader, day("2024-11-30"), &got, &err), 0);
+    assert_true(same_trend(&live, &got));
+
+    /* a teacher's trend stays the live one */
+    web_trend t1_live;
+    assert_int_equal(web_trend_get(st, &t1, day("2024-11-30"), &got, &err), 0);
+    assert_int_equal(got.stored, 0);
+    assert_int_equal(got.month[0].sessions, 22);
+    assert_int_equal(web_trend_read(st, &t1, day("2024-11-30"), &t1_live, &err), 0);
+    assert_true(same_trend(&t1_live, &got));
+
+    /* a second date stores its own set, and the first one stays */
+    assert_int_equal(web_trend_read(st, &leader, day("2024-10-31"), &live, &err), 0);
+    assert_int_equal(live.stored, 0);
+    if (risk_score_run(st, 1, day("2024-10-31"), NULL, &sum, &err) < 0)
+        fail_msg("score: %s", err.msg);
+    risk_score_summary_free(&sum);
+    assert_int_equal(stored_rows(st, "2024-10-31"), 2);
+    assert_int_equal(stored_rows(st, "2024-11-30"), 3);
+    assert_int_equal(web_trend_read(st, &leader, day("2024-10-31"), &got, &err), 0);
+    assert_int_equal(got.stored, 1);
+    assert_int_equal(got.n, 2);
+    assert_true(same_trend(&live, &got));
+    expect_month(&got, 1, "2024-10-01", 0, 12, 6, 12, 1);
+
+    /* the dashboard and the summary API show the latest date's stored series */
+    char *body = NULL;
+    if (store_exec(st, "UPDATE school_trend_month SET sessions_attended = 15"
+                       " WHERE asof = '2024-11-30' AND month = '2024-09'", &err))
+        fail_msg("update: %s", err.msg);
+    assert_int_equal(get(st, &leader, "/api/v1/summary", &body), 200);
+    assert_non_null(strstr(body, "\"month\":\"2024-09\",\"sessions\":30,\"attendance_rate\":0.5,"));
+    free(body);
+
+    /* nothing stored for a date (scored before the table existed): live */
+    if (store_exec(st, "DELETE FROM school_trend_month WHERE asof = '2024-11-30'", &err))
+        fail_msg("delete: %s", err.msg);
+    assert_int_equal(web_trend_read(st, &leader, day("2024-11-30"), &got, &err), 0);
+    assert_int_equal(got.stored, 0);
+    assert_int_equal(got.month[0].attended, 24);
+    /* stored months that are not the period's (terms changed since): live */
+    assert_int_equal(school_trend_store(st, 1, day("2024-11-30"), &err), 0);
+    if (store_exec(st, "UPDATE term SET start_date = '2024-10-01' WHERE id = 2", &err))
+        fail_msg("terms: %s", err.msg);
+    assert_int_equal(web_trend_read(st, &leader, day("2024-11-30"), &got, &err), 0);
+    assert_int_equal(got.stored, 0);
+    assert_int_equal(got.n, 2);
+    test_store_drop(st);
+}
+
 /* GET path as the account behind ctx through the router; returns the status
 ** and leaves the body in *body (caller frees). */
 static int get(store *st, const access_ctx *ctx, const char *path, char **body) {
@@ -289,6 +423,7 @@ int main(void) {
         BOTH(test_year_span),
         BOTH(test_trend_figures),
         BOTH(test_trend_cache),
+        BOTH(test_trend_stored),
         BOTH(test_trend_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
