@@ -75,7 +75,7 @@ static void assert_q(store *st, const char *sql, const char *want) {
 ** and the error in *err. */
 static int import_bundle(store *st, const char *dir, const char *institution,
                          const char *skip_path, import_report *rep, cairn_err *err) {
-    import_opts opts = {institution, skip_path, 0};
+    import_opts opts = {.institution = institution, .skip_bad_path = skip_path};
     importer *im;
     import_report_init(rep);
     if (importer_begin(st, &opts, &im, err)) fail_msg("importer_begin: %s", err->msg);
