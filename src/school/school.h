@@ -254,6 +254,13 @@ int school_trend_stored(store *st, int64_t institution_id, int32_t asof, int32_t
                         int32_t last, school_trend_month out[SCHOOL_TREND_MONTHS], size_t *n,
                         cairn_err *err);
 
+/* When the scores of (institution_id, asof) were last written by `cairn
+** score`: the computed_at of the trend it stores in the same transaction
+** (school_trend_store), ISO text into out, "" when none is stored.  A
+** primary-key range read; for caches of what is read from the scores. */
+int school_scores_written_at(store *st, int64_t institution_id, int32_t asof, char out[32],
+                             cairn_err *err);
+
 /* A number that changes whenever an import has written to the database
 ** (the latest import_run id); for caches of what is read from imported
 ** data. */

@@ -579,3 +579,21 @@ int school_trend_stored(store *st, int64_t inst, int32_t asof, int32_t first, in
 int school_data_version(store *st, int64_t *version, cairn_err *err) {
     return store_query_int64(st, "SELECT coalesce(max(id), 0) FROM import_run", -1, version, err);
 }
+
+/* When the scores of (inst, asof) were last written, as the computed_at of
+** the trend stored in the same transaction (see school.h); "" when none. */
+int school_scores_written_at(store *st, int64_t inst, int32_t asof, char out[32], cairn_err *err) {
+    out[0] = 0;
+    store_stmt *s = store_prepare(st,
+        "SELECT max(computed_at) FROM school_trend_month WHERE institution_id = ? AND asof = ?",
+        err);
+    if (!s) return -1;
+    char asof_text[DATE_TEXT_LEN];
+    date_format(asof, asof_text);
+    store_bind_int64(s, 1, inst);
+    store_bind_text(s, 2, asof_text, (size_t)-1);
+    int rc = store_step(s, err);
+    if (rc == STORE_ROW && store_col_text(s, 0)) str_copy(out, 32, store_col_text(s, 0));
+    store_finalize(s);
+    return rc < 0 ? -1 : 0;
+}

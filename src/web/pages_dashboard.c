@@ -10,6 +10,7 @@
 #include "risk/risk_read.h"
 #include "school/school.h"
 #include "web/access.h"
+#include "web/dashboard_data.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/trend.h"
@@ -17,13 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DASHBOARD_ROWS 200
-#define DASHBOARD_REASONS 3
-
-/* Bind the access predicate's parameters (risk_visibility.bind). */
-static int bind_access(const void *ctx, store_stmt *s, int first) {
-    return access_learner_predicate_bind(ctx, s, first);
-}
+#define DASHBOARD_ROWS 50               /* learners per page */
+#define DASHBOARD_REASONS 3             /* reasons shown per learner */
+#define DASHBOARD_GROUP_SELECT_MAX 300  /* more groups: a text field, not a list */
 
 /* A query parameter, or "" when absent or longer than 64 bytes. */
 static const char *param(web_request *req, const char *name) {
@@ -53,14 +50,23 @@ static void filter_form(buf *b, const i18n_lang *L, const school_group_summary *
                    groups[i].programme_name[0] ? groups[i].programme_name
                                                : groups[i].programme_code,
                    f->programme_code);
-    html_printf(b, "</select></p>\n<p><label for=\"f-group\">%T</label>\n"
-                   "<select id=\"f-group\" name=\"group\">\n", T(L, "Group"));
-    option(b, "", T(L, "All groups"), f->group_code);
-    for (size_t i = 0; i < ngroups; i++)
-        option(b, groups[i].group_code,
-               groups[i].group_name[0] ? groups[i].group_name : groups[i].group_code,
-               f->group_code);
-    html_printf(b, "</select></p>\n<p><label for=\"f-tier\">%T</label>\n"
+    html_printf(b, "</select></p>\n<p><label for=\"f-group\">%T</label>\n", T(L, "Group"));
+    if (ngroups <= DASHBOARD_GROUP_SELECT_MAX) {
+        html_printf(b, "<select id=\"f-group\" name=\"group\">\n");
+        option(b, "", T(L, "All groups"), f->group_code);
+        for (size_t i = 0; i < ngroups; i++)
+            option(b, groups[i].group_code,
+                   groups[i].group_name[0] ? groups[i].group_name : groups[i].group_code,
+                   f->group_code);
+        html_printf(b, "</select>");
+    } else {
+        /* a list of thousands of groups helps nobody: type the code */
+        html_printf(b, "<input id=\"f-group\" name=\"group\" type=\"text\" maxlength=\"64\" "
+                       "value=\"%A\" aria-describedby=\"f-group-hint\"> "
+                       "<span id=\"f-group-hint\" class=\"muted\">%T</span>",
+                    f->group_code, T(L, "the group's code, empty for all groups"));
+    }
+    html_printf(b, "</p>\n<p><label for=\"f-tier\">%T</label>\n"
                    "<select id=\"f-tier\" name=\"tier\">\n", T(L, "Tier"));
     option(b, "", T(L, "Everyone who needs attention"), tier);
     option(b, "2", page_tier_name(L, RISK_TIER_INDIVIDUAL), tier);
@@ -120,7 +126,46 @@ static void attention_table(buf *b, const i18n_lang *L, const risk_attention_row
     html_printf(b, "</tbody>\n</table>\n");
 }
 
-/* GET /dashboard. */
+/* Append the dashboard's own URL with the filters of f and tier and,
+** when after is not 0, the page after that learner. */
+static void dashboard_url(buf *b, const risk_attention_filter *f, const char *tier,
+                          int64_t after) {
+    html_printf(b, "/dashboard?programme=%U&amp;group=%U&amp;tier=%U&amp;flag=%U",
+                f->programme_code, f->group_code, tier, f->flag);
+    if (after) html_printf(b, "&amp;after=%lld", (long long)after);
+}
+
+/* The count line and the links to the next and the first page. */
+static void paging(buf *b, const i18n_lang *L, const dashboard_data *d,
+                   const risk_attention_filter *f, const char *tier, int64_t after) {
+    char num[I18N_NUM_MAX], num2[I18N_NUM_MAX];
+    html_printf(b, "<p>");
+    if (d->total > d->n)
+        html_printf(b, TN(L, "Showing %T of %T learner.", "Showing %T of %T learners.", d->total),
+                    i18n_format_int(L, (long long)d->n, num, sizeof num),
+                    i18n_format_int(L, (long long)d->total, num2, sizeof num2));
+    else
+        html_printf(b, TN(L, "%T learner.", "%T learners.", d->n),
+                    i18n_format_int(L, (long long)d->n, num, sizeof num));
+    html_printf(b, "</p>\n");
+    if (!d->more && !after) return;
+    html_printf(b, "<nav class=\"paging\" aria-label=\"%A\"><ul>\n", T(L, "More learners"));
+    if (d->more) {
+        html_printf(b, "<li><a rel=\"next\" href=\"");
+        dashboard_url(b, f, tier, d->rows[d->n - 1].learner_id);
+        html_printf(b, "\">%T</a></li>\n", T(L, "Next page"));
+    }
+    if (after) {
+        html_printf(b, "<li><a href=\"");
+        dashboard_url(b, f, tier, 0);
+        html_printf(b, "\">%T</a></li>\n", T(L, "First page"));
+    }
+    html_printf(b, "</ul></nav>\n");
+}
+
+/* GET /dashboard: the filters and the page come from the query string
+** (programme, group, tier, flag, after = the last learner of the previous
+** page); what is read comes from web/dashboard_data.h. */
 void page_dashboard(web_request *req, web_response *res) {
     cairn_err err = {0};
     const i18n_lang *L = i18n_request(req);
@@ -132,7 +177,6 @@ void page_dashboard(web_request *req, web_response *res) {
     }
     access_ctx who = req->session->who;
     who.st = st;
-    int64_t inst = who.institution_id;
 
     const char *tier = param(req, "tier");
     risk_attention_filter f = {0};
@@ -142,64 +186,50 @@ void page_dashboard(web_request *req, web_response *res) {
     if (f.flag[0] && risk_rule_find(f.flag) < 0) f.flag = "";
     f.tier = (tier[0] >= '0' && tier[0] <= '2' && !tier[1]) ? tier[0] - '0' : -1;
     if (f.tier < 0) tier = "";
-    buf pred = BUF_INIT;
-    access_learner_predicate(&who, "s.institution_id", "s.learner_id", &pred);
-    risk_visibility vis = {buf_cstr(&pred), bind_access, &who};
-    f.visible = &vis;
+    dashboard_query q = {f.programme_code, f.group_code, f.flag, f.tier,
+                         page_parse_id(param(req, "after")), DASHBOARD_ROWS};
 
-    int32_t asof = 0;
-    school_group_summary *groups = NULL;
-    size_t ngroups = 0, n = 0, total = 0, counts[RISK_TIER_COUNT] = {0};
-    risk_attention_row *rows = NULL;
+    dashboard_data d;
     web_trend trend;
-    if (risk_read_latest_asof(st, inst, &asof, &err) != 0 ||
-        web_trend_get(st, &who, asof ? asof : date_today(), &trend, &err) != 0 ||
-        school_group_summaries(st, inst, &groups, &ngroups, &err) != 0 ||
-        (asof && (risk_read_tier_counts(st, inst, asof, &f, counts, &err) != 0 ||
-                  risk_read_attention(st, inst, asof, &f, DASHBOARD_ROWS, &rows, &n, &total,
-                                      &err) != 0))) {
+    int rc = dashboard_data_read(st, &who, &q, &d, &err);
+    if (rc != 0 && q.after && err.code == CAIRN_ENOTFOUND) {
+        q.after = 0;     /* that learner is not in today's list: start again */
+        err = (cairn_err){0};
+        rc = dashboard_data_read(st, &who, &q, &d, &err);
+    }
+    if (rc != 0 || web_trend_get(st, &who, d.asof ? d.asof : date_today(), &trend, &err) != 0) {
         page_read_failed(req, res, "dashboard", err.msg);
-        goto done;
+        dashboard_data_free(&d);
+        return;
     }
     buf *b = &res->body;
     html_page_begin(b, L->code, T(L, "Dashboard"));
     page_nav(req, b, "/dashboard");
     html_printf(b, "<h1>%T</h1>\n", T(L, "Dashboard"));
-    if (!asof) {
+    if (!d.asof) {
         html_printf(b, "<p class=\"notice\">");
         html_printf(b, T(L, "No scores yet \xE2\x80\x94 run <code>cairn score</code>."));
         html_printf(b, "</p>\n");
         web_trend_write(b, L, &trend);
         html_page_end(b);
-        goto done;
+        dashboard_data_free(&d);
+        return;
     }
-    char date[I18N_DATE_MAX], num[I18N_NUM_MAX], num2[I18N_NUM_MAX];
+    char date[I18N_DATE_MAX];
     html_printf(b, "<p>");
     html_printf(b, T(L, "Scores as of %T. Flags are signs for a person to look at, never a "
-                        "decision."), i18n_format_date(L, asof, date, sizeof date));
+                        "decision."), i18n_format_date(L, d.asof, date, sizeof date));
     html_printf(b, "</p>\n");
-    tier_counts(b, L, counts);
+    tier_counts(b, L, d.counts);
     web_trend_write(b, L, &trend);
     html_printf(b, "<h2>%T</h2>\n", T(L, "Learners who need attention"));
-    filter_form(b, L, groups, ngroups, &f, tier);
-    if (n == 0) {
+    filter_form(b, L, d.groups, d.ngroups, &f, tier);
+    if (d.n == 0) {
         html_printf(b, "<p class=\"notice\">%T</p>\n", T(L, "No learners match these filters."));
     } else {
-        html_printf(b, "<p>");
-        if (total > n)
-            html_printf(b, TN(L, "Showing the first %T of %T learner.",
-                              "Showing the first %T of %T learners.", total),
-                        i18n_format_int(L, (long long)n, num, sizeof num),
-                        i18n_format_int(L, (long long)total, num2, sizeof num2));
-        else
-            html_printf(b, TN(L, "%T learner.", "%T learners.", n),
-                        i18n_format_int(L, (long long)n, num, sizeof num));
-        html_printf(b, "</p>\n");
-        attention_table(b, L, rows, n);
+        paging(b, L, &d, &f, tier, q.after);
+        attention_table(b, L, d.rows, d.n);
     }
     html_page_end(b);
-done:
-    buf_free(&pred);
-    free(groups);
-    free(rows);
+    dashboard_data_free(&d);
 }

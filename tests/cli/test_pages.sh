@@ -62,6 +62,17 @@ check "...most urgent first (the first row is not universal)" \
     bash -c "grep -m1 -o '<td class=\"tier-[0-9]\">' '$TMP/body' | grep -qv 'tier-0'"
 learner=$(grep -o 'href="/learners/[0-9]*"' "$TMP/body" | head -1 | grep -o '[0-9]*')
 
+first_page=$(grep -o 'href="/learners/[0-9]*"' "$TMP/body" | sort -u)
+next=$(grep -o 'rel="next" href="[^"]*"' "$TMP/body" | sed 's/.*href="//; s/"$//; s/&amp;/\&/g')
+check "the dashboard shows at most 50 learners a page, with a link to the next" \
+    bash -c "[ $all -le 50 ] && [ -n '$next' ]"
+code=$(http "$BASE$next" -b "$L")
+second_page=$(grep -o 'href="/learners/[0-9]*"' "$TMP/body" | sort -u)
+check "...the next page lists other learners and links back to the first" \
+    bash -c "[ $code = 200 ] && [ -n \"\$(comm -13 <(echo '$first_page') <(echo '$second_page'))\" ] && grep -q '>First page</a>' '$TMP/body'"
+code=$(http "$BASE/dashboard?after=999999999" -b "$L")
+check "...a page after an unknown learner starts again at the first" \
+    bash -c "[ $code = 200 ] && [ \$(grep -c '<tr><th scope=\"row\"><a href=\"/learners/' '$TMP/body') = $all ]"
 code=$(http "$BASE/dashboard?tier=2" -b "$L")
 t2=$(rows)
 check "filtering by tier narrows the list" \
