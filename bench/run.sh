@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bench/import_attendance.sh "$@"
 bench/score_asof.sh
+bench/web_wrk.sh            # uses the school bench/score_asof.sh built

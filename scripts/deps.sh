@@ -11,7 +11,7 @@
 set -eu
 
 RUN_PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libmicrohttpd-dev libxgboost-dev"
-CHECK_PKGS="postgresql clang libclang-rt-14-dev libcmocka-dev curl sqlite3 gettext python3 chromium nodejs"
+CHECK_PKGS="postgresql clang libclang-rt-14-dev libcmocka-dev curl sqlite3 gettext python3 chromium nodejs nginx openssl"
 BENCH_PKGS="postgresql sqlite3 time python3-pandas python3-xgboost wrk nginx linux-perf"
 
 want="$RUN_PKGS"

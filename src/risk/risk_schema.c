@@ -53,6 +53,20 @@ static const store_migration risk_migrations[] = {
      " FOREIGN KEY (institution_id, rule_set_version)"
      "  REFERENCES risk_rule_set(institution_id, version));"
      "CREATE INDEX risk_score_by_asof ON risk_score (institution_id, asof);"},
+    /* Index-backed reads at 100,000 learners (bench/web_wrk.sh):
+    ** risk_score_attention walks one day's scores in the dashboard's order
+    ** (tier, then probability, highest first: read backwards) and holds
+    ** flags and learner_id, so the counts per tier and the attention total
+    ** are read from the index alone; it starts with (institution_id, asof)
+    ** and so replaces risk_score_by_asof.  result_by_learner_date serves
+    ** "one learner's results between two days" (the learner page's
+    ** timeline), which the planner otherwise answers from result_by_date,
+    ** every learner's results in the window. */
+    {"risk", 2, "indexes for the dashboard and the learner page",
+     "CREATE INDEX risk_score_attention ON risk_score"
+     " (institution_id, asof, tier, coalesce(probability, -1), flags, learner_id);"
+     "DROP INDEX risk_score_by_asof;"
+     "CREATE INDEX result_by_learner_date ON result (institution_id, learner_id, date);"},
 };
 
 /* Create or upgrade the risk tables; *applied (may be NULL) gets how many

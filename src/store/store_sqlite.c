@@ -3,7 +3,8 @@
 **
 ** The hot path (bind, step, reset, column reads) is one indirect call and
 ** then straight into SQLite: no allocation, no locking, errors of binds
-** remembered and reported by the next step.
+** remembered and reported by the next step.  Finalized statements are kept
+** per connection and reused by the next prepare of the same SQL.
 */
 #include "store/store_internal.h"
 #include "base/mem.h"
@@ -13,13 +14,31 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+
+typedef struct sq_stmt sq_stmt;
+
+/* Finalized statements kept for reuse: preparing costs more than running
+** many of the short queries of a web page (at 100,000 learners, about a
+** tenth of a learner page was SQLite's parser).  A statement in the cache
+** is reset, so it holds no read snapshot or lock. */
+#define SQ_CACHE_SLOTS 48
+#define SQ_CACHE_SQL_MAX 4096      /* longer SQL is not kept */
+
+typedef struct sq_cache_slot {
+    uint64_t hash;                 /* of the SQL text; 0 = empty slot */
+    uint64_t used;                 /* sq_store.clock at the last put */
+    sq_stmt *stmt;
+} sq_cache_slot;
 
 typedef struct sq_store {
     store    base;
     sqlite3 *db;
+    uint64_t clock;                /* counts puts, for least-recently-used eviction */
+    sq_cache_slot cache[SQ_CACHE_SLOTS];
 } sq_store;
 
-typedef struct sq_stmt {
+struct sq_stmt {
     store_stmt    base;
     sqlite3_stmt *stmt;
     sqlite3      *db;
@@ -28,7 +47,8 @@ typedef struct sq_stmt {
     int           done;       /* stepped to SQLITE_DONE and not reset since */
     int           readonly;
     int64_t       changes;
-} sq_stmt;
+    uint64_t      hash;       /* of the SQL text, 0 if not to be cached */
+};
 
 static const store_ops sq_ops;
 
@@ -63,8 +83,28 @@ static int sq_fail(store *st, sqlite3 *db, const char *sql, cairn_err *err) {
     return err_set(err, CAIRN_EDB, "database error: %s", sqlite3_errmsg(db));
 }
 
+#define SQ_BUSY_LIMIT_MS 10000     /* give up on a lock after this long */
+
+/* Busy handler: SQLite calls it while another connection holds the lock it
+** needs, with the number of calls so far; nonzero means "try again".  It
+** sleeps 50 us, doubling up to 2 ms, for at most SQ_BUSY_LIMIT_MS in all.
+** (SQLite's own busy timeout sleeps 1, 2, 5, 10 ... 100 ms: a learner page
+** that waited for another one's audit-log commit, which holds the write
+** lock for well under a millisecond, slept for milliseconds.) */
+static int sq_busy_wait(void *unused, int calls) {
+    (void)unused;
+    long us = 50;
+    for (int i = 0; i < calls && us < 2000; i++) us *= 2;
+    if (us > 2000) us = 2000;
+    /* the time slept so far is at most calls * 2 ms */
+    if ((long)calls * 2 > SQ_BUSY_LIMIT_MS) return 0;
+    struct timespec ts = {0, us * 1000L};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 /* Open (creating if needed) the SQLite file at path and configure it for
-** cairn: WAL, foreign keys, busy timeout.  *out freed with store_close(). */
+** cairn: WAL, foreign keys, busy handler.  *out freed with store_close(). */
 int store_sqlite_open(const char *path, store **out, cairn_err *err) {
     sqlite3 *db = NULL;
     *out = NULL;
@@ -93,7 +133,7 @@ int store_sqlite_open(const char *path, store **out, cairn_err *err) {
         return -1;
     }
     sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, 10000);
+    sqlite3_busy_handler(db, sq_busy_wait, NULL);
     char *msg = NULL;
     /* A new file gets 16 KiB pages (set before WAL, which fixes the page
     ** size): bulk imports write a quarter of the pages they would with the
@@ -126,9 +166,15 @@ int store_sqlite_open(const char *path, store **out, cairn_err *err) {
 }
 
 /* Close the connection (statements still open keep it alive until they
-** are finalized) and free st. */
+** are finalized) and free st; the cached statements are finalized here. */
 static void sq_close(store *st) {
     sq_store *s = (sq_store *)st;
+    for (int i = 0; i < SQ_CACHE_SLOTS; i++) {
+        if (!s->cache[i].stmt) continue;
+        sqlite3_finalize(s->cache[i].stmt->stmt);
+        free(s->cache[i].stmt);
+        s->cache[i].stmt = NULL;
+    }
     sqlite3_close_v2(s->db);
     store_base_free(st);
     free(s);
@@ -148,10 +194,65 @@ static int sq_exec(store *st, const char *sql, cairn_err *err) {
     return -1;
 }
 
-/* Prepare exactly one statement; NULL and err set on failure.  The result
-** is freed with sq_finalize (through store_finalize). */
+/* FNV-1a hash of sql, never 0; 0 (not cached) when it is too long. */
+static uint64_t sq_sql_hash(const char *sql) {
+    uint64_t h = 1469598103934665603ULL;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++, n++) {
+        if (n >= SQ_CACHE_SQL_MAX) return 0;
+        h = (h ^ *p) * 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
+/* Take the cached statement for sql out of the cache, or NULL. */
+static sq_stmt *sq_cache_take(sq_store *s, uint64_t hash, const char *sql) {
+    if (!hash) return NULL;
+    for (int i = 0; i < SQ_CACHE_SLOTS; i++) {
+        sq_cache_slot *c = &s->cache[i];
+        if (c->hash != hash || !c->stmt || strcmp(sqlite3_sql(c->stmt->stmt), sql) != 0)
+            continue;
+        sq_stmt *q = c->stmt;
+        c->stmt = NULL;
+        c->hash = 0;
+        return q;
+    }
+    return NULL;
+}
+
+/* Keep q for reuse (it is reset, its bindings cleared), evicting the
+** least recently kept statement when the cache is full; 0 if q cannot be
+** kept (the caller finalizes it). */
+static int sq_cache_put(sq_store *s, sq_stmt *q) {
+    if (!q->hash) return 0;
+    sqlite3_reset(q->stmt);
+    sqlite3_clear_bindings(q->stmt);
+    q->bind_rc = q->bind_idx = q->done = 0;
+    q->changes = 0;
+    sq_cache_slot *slot = &s->cache[0];
+    for (int i = 0; i < SQ_CACHE_SLOTS; i++) {
+        sq_cache_slot *c = &s->cache[i];
+        if (!c->stmt) { slot = c; break; }
+        if (c->used < slot->used) slot = c;
+    }
+    if (slot->stmt) {
+        sqlite3_finalize(slot->stmt->stmt);
+        free(slot->stmt);
+    }
+    slot->stmt = q;
+    slot->hash = q->hash;
+    slot->used = ++s->clock;
+    return 1;
+}
+
+/* Prepare exactly one statement, or take it from the cache; NULL and err
+** set on failure.  The result is freed with sq_finalize (through
+** store_finalize), which may keep it for the next prepare of the same SQL. */
 static store_stmt *sq_prepare(store *st, const char *sql, cairn_err *err) {
     sq_store *s = (sq_store *)st;
+    uint64_t hash = sq_sql_hash(sql);
+    sq_stmt *cached = sq_cache_take(s, hash, sql);
+    if (cached) return &cached->base;
     sqlite3_stmt *stmt = NULL;
     const char *tail = NULL;
     int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
@@ -179,12 +280,16 @@ static store_stmt *sq_prepare(store *st, const char *sql, cairn_err *err) {
     q->stmt = stmt;
     q->db = s->db;
     q->readonly = sqlite3_stmt_readonly(stmt);
+    /* the cache matches on sqlite3_sql(), which is the text as given */
+    q->hash = strcmp(sqlite3_sql(stmt), sql) == 0 ? hash : 0;
     return &q->base;
 }
 
-/* Finalize the SQLite statement and free the wrapper. */
+/* Give the statement back: kept in the connection's cache for the next
+** prepare of the same SQL, else finalized and its wrapper freed. */
 static void sq_finalize(store_stmt *base) {
     sq_stmt *q = (sq_stmt *)base;
+    if (sq_cache_put((sq_store *)base->st, q)) return;
     sqlite3_finalize(q->stmt);
     free(q);
 }
