@@ -167,6 +167,16 @@ void api_learners(web_request *req, web_response *res) {
         web_error_json(res, 400, "bad_request", "offset must be a whole number from 0 to 10000.");
         return;
     }
+    long after = 0;
+    if ((v = web_request_query(req, "after")) &&
+        parse_range(v, 1, 999999999999999999L, &after) < 0) {
+        web_error_json(res, 400, "bad_request", "after must be a learner id (a whole number).");
+        return;
+    }
+    if (after && offset) {
+        web_error_json(res, 400, "bad_request", "Give offset or after, not both.");
+        return;
+    }
     if ((v = web_request_query(req, "tier")) && parse_range(v, 0, 2, &tier) < 0) {
         web_error_json(res, 400, "bad_request", "tier must be 0, 1 or 2.");
         return;
@@ -197,13 +207,27 @@ void api_learners(web_request *req, web_response *res) {
     int32_t asof = 0;
     risk_attention_row *rows = NULL;
     size_t n = 0, total = 0;
-    if (risk_read_latest_asof(st, who->institution_id, &asof, &err) != 0 ||
-        (asof && risk_read_attention(st, who->institution_id, asof, &f,
-                                     (size_t)(offset + limit), &rows, &n, &total, &err) != 0)) {
-        api_read_failed(req, res, "learners", err.msg);
+    /* one row more than the page, to know whether a next page exists;
+    ** after = keyset paging (any depth at the same cost), else offset */
+    int rc = risk_read_latest_asof(st, who->institution_id, &asof, &err);
+    if (rc == 0 && asof)
+        rc = after ? risk_read_attention_after(st, who->institution_id, asof, &f, after,
+                                               (size_t)limit + 1, &rows, &n, &total, &err)
+                   : risk_read_attention(st, who->institution_id, asof, &f,
+                                         (size_t)(offset + limit) + 1, &rows, &n, &total, &err);
+    if (rc != 0) {
+        if (after && err.code == CAIRN_ENOTFOUND)
+            web_error_json(res, 400, "bad_request",
+                           "after names no learner of the list (scored on its date).");
+        else
+            api_read_failed(req, res, "learners", err.msg);
         buf_free(&pred);
+        free(rows);
         return;
     }
+    size_t end = (size_t)(offset + limit);     /* rows[offset..end) is the page */
+    int more = n > end;
+    if (n > end) n = end;
     json_t *items = json_array();
     for (size_t i = (size_t)offset; i < n; i++) {
         const risk_attention_row *r = &rows[i];
@@ -225,9 +249,11 @@ void api_learners(web_request *req, web_response *res) {
             "flags", flags, "reasons", reasons));
     }
     json_t *next = json_null();
-    if ((size_t)(offset + limit) < total && offset + limit <= API_OFFSET_MAX) {
+    if (more && n > (size_t)offset) {
         buf b = BUF_INIT;
-        buf_printf(&b, "/api/v1/learners?limit=%ld&offset=%ld", limit, offset + limit);
+        /* not HTML: a URL whose free parts are percent-encoded */
+        buf_printf(&b, "/api/v1/learners?limit=%ld&after=%lld", limit,
+                   (long long)rows[n - 1].learner_id);
         if (tier >= 0) buf_printf(&b, "&tier=%ld", tier);
         next_param(&b, "programme", f.programme_code);
         next_param(&b, "group", f.group_code);

@@ -13,7 +13,8 @@
 
 #define API_LIMIT_DEFAULT 50      /* learners per page without ?limit */
 #define API_LIMIT_MAX     200     /* the largest ?limit accepted */
-#define API_OFFSET_MAX    10000   /* the largest ?offset accepted */
+#define API_OFFSET_MAX    10000   /* the largest ?offset accepted; deeper pages
+                                     use ?after= (keyset paging), as next does */
 
 void api_me(web_request *req, web_response *res);        /* GET /api/v1/me */
 void api_learners(web_request *req, web_response *res);  /* GET /api/v1/learners */

@@ -103,12 +103,20 @@ code=$(api "/learners?limit=2" "$LT")
 page1=$(jq_py "[i['id'] for i in j['items']]")
 next=$(jq_py "j['next']")
 check "limit=2 gives two items and a next page" \
-    bash -c "[ $code = 200 ] && [ \"$(jq_py "len(j['items'])")\" = 2 ] && [ \"$next\" = '/api/v1/learners?limit=2&offset=2' ]"
+    bash -c "[ $code = 200 ] && [ \"$(jq_py "len(j['items'])")\" = 2 ] && [ \"$next\" = \"/api/v1/learners?limit=2&after=\$(python3 -c 'print($page1[-1])')\" ]"
 conforms GET "/learners?limit=2" 200
 code=$(http "$BASE$next" -H "Authorization: Bearer $LT")
 page2=$(jq_py "[i['id'] for i in j['items']]")
 check "...the next page continues where the first stopped" \
-    bash -c "[ $code = 200 ] && [ \"$(jq_py "j['offset']")\" = 2 ] && python3 -c \"import sys; a=$page1; b=$page2; assert a+b == $first3, (a, b)\""
+    bash -c "[ $code = 200 ] && python3 -c \"import sys; a=$page1; b=$page2; assert a+b == $first3, (a, b)\""
+conforms GET "/learners?after=..." 200
+code=$(api "/learners?limit=2&offset=2" "$LT")
+check "...and offset paging gives the same page" \
+    bash -c "[ $code = 200 ] && [ \"$(jq_py "[i['id'] for i in j['items']]")\" = \"$page2\" ]"
+code=$(api "/learners?after=999999999" "$LT")
+check "after naming no learner of the list is 400" [ "$code" = 400 ]
+code=$(api "/learners?after=$learner&offset=2" "$LT")
+check "offset and after together are 400" [ "$code" = 400 ]
 code=$(api "/learners?limit=200&offset=$((all - 1))" "$LT")
 check "...and the last page has one item and no next" \
     bash -c "[ $code = 200 ] && [ \"$(jq_py "len(j['items'])")\" = 1 ] && [ \"$(jq_py "j['next']")\" = None ]"
