@@ -34,6 +34,18 @@ typedef struct risk_attention_filter {
 
 #define RISK_READ_REASONS (RISK_RULE_COUNT + RISK_MODEL_REASONS)
 
+/* One reason's fields as scoring stored them (risk_score.reasons items):
+** what a page needs to write the sentence again in the reader's language
+** (web/reasons.h).  indicator "" = the item could not be read (show the
+** English text). */
+typedef struct risk_reason_fields {
+    int    is_rule;          /* 1 = a rule that fired; 0 = one of the model's reasons */
+    char   code[40];         /* the rule's code ("attendance_low"); "" for the model */
+    char   indicator[40];    /* the indicator's code ("att_rate_4w") */
+    double value;
+    double threshold, peer;  /* NAN when the item has none */
+} risk_reason_fields;
+
 /* One learner's latest score, with names for a page. */
 typedef struct risk_attention_row {
     int64_t   learner_id;
@@ -48,6 +60,7 @@ typedef struct risk_attention_row {
     char      flag_codes[RISK_RULE_COUNT][40];
     int       nreasons;                    /* sentences, rules first, then the model's */
     char      reason[RISK_READ_REASONS][RISK_REASON_MAX];
+    risk_reason_fields reason_fields[RISK_READ_REASONS];   /* reason[k]'s fields */
 } risk_attention_row;
 
 /* The latest score date of the institution into *asof; 0 when there are no

@@ -10,6 +10,7 @@
 #ifndef CAIRN_WEB_PAGES_H
 #define CAIRN_WEB_PAGES_H
 #include "risk/risk.h"
+#include "risk/risk_read.h"
 #include "web/i18n.h"
 #include "web/server.h"
 
@@ -46,6 +47,9 @@ const char *page_flag_name(const i18n_lang *L, const char *code);
 /* Write the navigation of the staff pages (dashboard, programmes) and the
 ** sign-out button into b; current is the path of this page. */
 void page_nav(web_request *req, buf *b, const char *current);
+
+/* Write reason k of row r as a list item, in L's language (web/reasons.h). */
+void page_reason_li(buf *b, const i18n_lang *L, const risk_attention_row *r, int k);
 
 /* Parse a positive decimal id (at most 18 digits, nothing else): the id,
 ** or 0 when s is not one. */

@@ -6,6 +6,7 @@
 #include "web/access.h"
 #include "web/auth.h"
 #include "web/html.h"
+#include "web/reasons.h"
 #include <string.h>
 
 /* GET /: signed-in staff go to their dashboard (the programme overview
@@ -109,6 +110,15 @@ void page_nav(web_request *req, buf *b, const char *current) {
     html_printf(b, "</ul></nav>\n");
     nav_language(req, b, L);
     page_auth_signout(req, b);
+}
+
+/* Reason k of r as <li>, rewritten in L's language from its fields. */
+void page_reason_li(buf *b, const i18n_lang *L, const risk_attention_row *r, int k) {
+    page_reason pr;
+    page_reason_from_fields(&r->reason_fields[k], r->reason[k], &pr);
+    html_printf(b, "<li>");
+    page_reason_write(b, L, &pr);
+    html_printf(b, "</li>\n");
 }
 
 /* A positive decimal id, or 0. */

@@ -119,7 +119,7 @@ static void attention_table(buf *b, const i18n_lang *L, const risk_attention_row
         }
         html_printf(b, "</td><td><ul class=\"reasons\">\n");
         for (int k = 0; k < r->nreasons && k < DASHBOARD_REASONS; k++)
-            html_printf(b, "<li>%T</li>\n", r->reason[k]);
+            page_reason_li(b, L, r, k);
         if (r->nreasons == 0) html_printf(b, "<li>%T</li>\n", T(L, "no flags"));
         html_printf(b, "</ul></td></tr>\n");
     }

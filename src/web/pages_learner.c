@@ -104,7 +104,7 @@ static void flags_section(buf *b, const i18n_lang *L, const risk_attention_row *
     }
     if (sc->nreasons) {
         html_printf(b, "<ul class=\"reasons\">\n");
-        for (int i = 0; i < sc->nreasons; i++) html_printf(b, "<li>%T</li>\n", sc->reason[i]);
+        for (int i = 0; i < sc->nreasons; i++) page_reason_li(b, L, sc, i);
         html_printf(b, "</ul>\n");
     } else {
         html_printf(b, "<p>%T</p>\n", T(L, "No flags: nothing stands out right now."));

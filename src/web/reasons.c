@@ -126,6 +126,21 @@ int page_reason_from_json(const json_t *item, page_reason *out) {
     return 0;
 }
 
+/* Fill *out from risk_read's fields of one reason; see reasons.h. */
+void page_reason_from_fields(const risk_reason_fields *f, const char *text, page_reason *out) {
+    memset(out, 0, sizeof *out);
+    if (text) copy_text(out->text, sizeof out->text, text);
+    if (!f->indicator[0]) return;
+    out->is_rule = f->is_rule;
+    copy_text(out->code, sizeof out->code, f->code);
+    copy_text(out->indicator, sizeof out->indicator, f->indicator);
+    out->value = f->value;
+    out->has_threshold = f->is_rule && !isnan(f->threshold);
+    out->threshold = out->has_threshold ? f->threshold : 0;
+    out->has_peer = !isnan(f->peer);
+    out->peer = out->has_peer ? f->peer : 0;
+}
+
 /* Read a stored reasons document; see reasons.h. */
 int page_reasons_parse(const char *reasons_json, page_reason *out, int max) {
     if (!reasons_json || !out || max <= 0) return 0;

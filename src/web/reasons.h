@@ -27,6 +27,7 @@
 #ifndef CAIRN_WEB_REASONS_H
 #define CAIRN_WEB_REASONS_H
 #include "base/buf.h"
+#include "risk/risk_read.h"
 #include "web/i18n.h"
 #include <jansson.h>
 
@@ -50,6 +51,11 @@ int page_reason_from_json(const json_t *item, page_reason *out);
 ** "items", or a bare array of items) into out.  Returns how many were read;
 ** items that cannot be read are skipped; malformed JSON or NULL gives 0. */
 int page_reasons_parse(const char *reasons_json, page_reason *out, int max);
+
+/* Fill *out from the fields risk_read gives beside a reason (text: its
+** stored English sentence, may be NULL).  Fields that could not be read
+** (indicator "") leave only the text, which page_reason_write then shows. */
+void page_reason_from_fields(const risk_reason_fields *f, const char *text, page_reason *out);
 
 /* Append the sentence of r in L's language (English when L is NULL) to b,
 ** escaped for element content: no markup except, for an indicator or rule

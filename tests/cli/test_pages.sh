@@ -150,6 +150,11 @@ check "the Arabic dashboard is right to left" \
 code=$(http "$BASE/dashboard" -b "$L" -H "Accept-Language: de")
 check "the German dashboard is translated" \
     bash -c "[ $code = 200 ] && grep -q '<html lang=\"de\">' '$TMP/body' && ! grep -q 'Learners who need attention' '$TMP/body'"
+check "...reasons included, with German numbers" \
+    bash -c "grep -q '<li>Anwesenheit in den letzten' '$TMP/body' && ! grep -q '<li>attendance in the last' '$TMP/body'"
+code=$(http "$BASE/learners/$learner" -b "$L" -H "Accept-Language: ar")
+check "the Arabic learner page gives the reasons in Arabic with Arabic digits" \
+    bash -c "[ $code = 200 ] && sed -n '/<ul class=\"reasons\">/,/<\/ul>/p' '$TMP/body' | grep -q '<li>.*\\(٠\\|١\\|٢\\|٣\\|٤\\|٥\\|٦\\|٧\\|٨\\|٩\\)' && ! sed -n '/<ul class=\"reasons\">/,/<\/ul>/p' '$TMP/body' | grep -q '<li>attendance'"
 
 # ---- the language switcher and the sign-in page's language links ----
 code=$(http "$BASE/login?lang=de")
