@@ -72,6 +72,12 @@ else
     $CAIRN score --db "$DB" --asof "$D" >/dev/null
     ORIGIN="\`cairn demo --learners $LEARNERS --years 1 --seed 7\`, \`cairn train\`, \`cairn score --asof $D\`"
 fi
+# A school made by a build that used 16 KiB pages: rewrite the copy with the
+# 4 KiB pages new databases get now (src/store/store_sqlite.c).
+if [ "$(q "$DB" "PRAGMA page_size")" != 4096 ]; then
+    say "rewriting the copy with 4 KiB pages (VACUUM)"
+    q "$DB" "PRAGMA journal_mode=DELETE; PRAGMA page_size=4096; VACUUM; PRAGMA journal_mode=WAL;" >/dev/null
+fi
 # Bring the copy's schema up to this build (timed: new indexes are built here).
 T0=$(date +%s.%N)
 $CAIRN init --db "$DB" >"$OUT/init.log" 2>&1 || { cat "$OUT/init.log" >&2; exit 1; }

@@ -521,3 +521,23 @@ out:
     if (applied) *applied = count;
     return rc;
 }
+
+/* Turn SQLite's automatic WAL checkpoint on (the default, every 1000
+** pages) or off for this connection; see store.h. */
+int store_autocheckpoint(store *st, int on, cairn_err *err) {
+    if (st->kind != STORE_SQLITE) return 0;
+    return store_exec(st, on ? "PRAGMA wal_autocheckpoint=1000;" : "PRAGMA wal_autocheckpoint=0;",
+                      err);
+}
+
+/* Copy what it can of the WAL into the database file without waiting for
+** readers or writers (SQLite); see store.h. */
+int store_checkpoint(store *st, cairn_err *err) {
+    if (st->kind != STORE_SQLITE) return 0;
+    return store_exec(st, "PRAGMA wal_checkpoint(PASSIVE);", err);
+}
+
+/* Queue this connection's writers on a process mutex (SQLite); see store.h. */
+void store_queue_writers(store *st) {
+    if (st->kind == STORE_SQLITE) (void)sq_queue_writers(st);
+}

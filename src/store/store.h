@@ -73,6 +73,25 @@ int store_tx_commit(store *st, cairn_err *err);
 int store_tx_rollback(store *st);   /* never fails loudly; safe with no tx open */
 int store_in_tx(const store *st);
 
+/* WAL checkpoints (SQLite; both are no-ops on PostgreSQL).  SQLite copies
+** the write-ahead log back into the database file, with an fsync, inside
+** whichever commit crosses 1000 pages of log: in a server that writes on
+** many requests (the audit log) that request waits for the disk.  The web
+** server turns that off on its workers' connections
+** (store_autocheckpoint(st, 0)) and checkpoints from a thread of its own
+** (store_checkpoint(), PASSIVE: it never blocks readers or writers). */
+int store_autocheckpoint(store *st, int on, cairn_err *err);
+int store_checkpoint(store *st, cairn_err *err);
+
+/* Make this connection's write transactions wait their turn on a mutex
+** shared by the connections of this process to the same SQLite file that
+** did the same, before BEGIN IMMEDIATE: a waiting thread is woken the moment
+** the other's transaction ends, instead of polling SQLite's busy handler
+** (the web server's workers, whose audit-log appends come thousands a
+** second).  The wait is bounded like the busy handler's (10 s).  No-op on
+** PostgreSQL, whose advisory locks already queue. */
+void store_queue_writers(store *st);
+
 /* Convenience: run sql with at most one int64 parameter (bind < 0 means
 ** none) and return the first column of the first row in *out (0 if no row). */
 int store_query_int64(store *st, const char *sql, int64_t param, int64_t *out, cairn_err *err);

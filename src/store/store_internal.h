@@ -77,4 +77,8 @@ int store_sql_blank(const char *sql);
 ** 160 characters, "..." when cut) to out[0..cap). */
 void store_sql_excerpt(char *out, size_t cap, const char *sql);
 
+/* store_sqlite.c: queue this connection's write transactions (store.h
+** store_queue_writers). */
+int sq_queue_writers(store *st);
+
 #endif

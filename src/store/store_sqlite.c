@@ -9,6 +9,7 @@
 #include "store/store_internal.h"
 #include "base/mem.h"
 #include <errno.h>
+#include <pthread.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -31,9 +32,30 @@ typedef struct sq_cache_slot {
     sq_stmt *stmt;
 } sq_cache_slot;
 
+/* ---- one writer at a time, within the process ----------------------------------
+** Connections that asked for it (store_queue_writers(): the web server's
+** workers) queue on a mutex of their database file before BEGIN IMMEDIATE,
+** so a thread that must wait for another's
+** write transaction (the web server's audit-log appends) is woken the
+** moment it ends, instead of polling SQLite's busy handler.  Other
+** processes (`cairn score` beside the server) still meet the busy handler.
+** The wait is bounded like the busy handler's (SQ_BUSY_LIMIT_MS). */
+#define SQ_WRITERS_MAX 32
+
+typedef struct sq_writer {
+    char            path[PATH_MAX];   /* sqlite3_db_filename(); "" = free */
+    int             refs;             /* open connections to it */
+    pthread_mutex_t mu;
+} sq_writer;
+
+static pthread_mutex_t sq_writers_mu = PTHREAD_MUTEX_INITIALIZER;
+static sq_writer sq_writers[SQ_WRITERS_MAX];
+
 typedef struct sq_store {
     store    base;
     sqlite3 *db;
+    sq_writer *writer;             /* NULL: not queued (not asked, no file name, table full) */
+    int      holds_writer;         /* 1 while this connection's write transaction is open */
     uint64_t clock;                /* counts puts, for least-recently-used eviction */
     sq_cache_slot cache[SQ_CACHE_SLOTS];
 } sq_store;
@@ -103,6 +125,45 @@ static int sq_busy_wait(void *unused, int calls) {
     return 1;
 }
 
+/* The writer queue of the database file path, with one more reference;
+** NULL for "" (a temporary or in-memory database) or when all are taken. */
+static sq_writer *sq_writer_get(const char *path) {
+    if (!path || !*path || strlen(path) >= PATH_MAX) return NULL;
+    sq_writer *w = NULL, *free_slot = NULL;
+    pthread_mutex_lock(&sq_writers_mu);
+    for (int i = 0; i < SQ_WRITERS_MAX && !w; i++) {
+        if (sq_writers[i].refs > 0 && strcmp(sq_writers[i].path, path) == 0) w = &sq_writers[i];
+        else if (sq_writers[i].refs == 0 && !free_slot) free_slot = &sq_writers[i];
+    }
+    if (!w && free_slot) {
+        w = free_slot;
+        strcpy(w->path, path);
+        pthread_mutex_init(&w->mu, NULL);
+    }
+    if (w) w->refs++;
+    pthread_mutex_unlock(&sq_writers_mu);
+    return w;
+}
+
+/* Drop a reference to w (NULL is fine). */
+static void sq_writer_put(sq_writer *w) {
+    if (!w) return;
+    pthread_mutex_lock(&sq_writers_mu);
+    if (--w->refs == 0) {
+        pthread_mutex_destroy(&w->mu);
+        w->path[0] = 0;
+    }
+    pthread_mutex_unlock(&sq_writers_mu);
+}
+
+/* Release the writer queue once the connection's transaction has ended. */
+static void sq_writer_release(sq_store *s) {
+    if (s->holds_writer && sqlite3_get_autocommit(s->db)) {
+        s->holds_writer = 0;
+        pthread_mutex_unlock(&s->writer->mu);
+    }
+}
+
 /* Open (creating if needed) the SQLite file at path and configure it for
 ** cairn: WAL, foreign keys, busy handler.  *out freed with store_close(). */
 int store_sqlite_open(const char *path, store **out, cairn_err *err) {
@@ -135,11 +196,13 @@ int store_sqlite_open(const char *path, store **out, cairn_err *err) {
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_handler(db, sq_busy_wait, NULL);
     char *msg = NULL;
-    /* A new file gets 16 KiB pages (set before WAL, which fixes the page
-    ** size): bulk imports write a quarter of the pages they would with the
-    ** 4 KiB default, about 8% faster in bench/import_attendance.sh.  An
-    ** existing file keeps the page size it has. */
-    rc = sqlite3_exec(db, "PRAGMA page_size=16384;", NULL, NULL, NULL);
+    /* A new file gets 4 KiB pages (set before WAL, which fixes the page
+    ** size; an existing file keeps the one it has).  16 KiB imported 8%
+    ** faster, but every commit writes whole pages to the log and makes the
+    ** other connections read theirs again: with the audit log appended on
+    ** every learner view, 4 KiB served the learner page at 100,000 learners
+    ** about 40% faster (docs/benchmarks.md, docs/decisions.md). */
+    rc = sqlite3_exec(db, "PRAGMA page_size=4096;", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         err_set(err, CAIRN_EDB, "cannot open database %s: %s", path, sqlite3_errmsg(db));
         sqlite3_close(db);
@@ -175,7 +238,9 @@ static void sq_close(store *st) {
         free(s->cache[i].stmt);
         s->cache[i].stmt = NULL;
     }
+    if (s->holds_writer) pthread_mutex_unlock(&s->writer->mu);
     sqlite3_close_v2(s->db);
+    sq_writer_put(s->writer);
     store_base_free(st);
     free(s);
 }
@@ -424,19 +489,38 @@ static int sq_param_count(store_stmt *base) {
 ** has one writer at a time anyway). */
 static int sq_tx_begin(store *st, int write, int64_t lock_key, cairn_err *err) {
     (void)lock_key;
-    return sq_exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+    sq_store *s = (sq_store *)st;
+    if (write && s->writer && !s->holds_writer) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += SQ_BUSY_LIMIT_MS / 1000;
+        if (pthread_mutex_timedlock(&s->writer->mu, &until) != 0)
+            return err_set(err, CAIRN_EDB, "database is locked: another write of this program "
+                           "took over %d s", SQ_BUSY_LIMIT_MS / 1000);
+        s->holds_writer = 1;
+    }
+    int rc = sq_exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+    sq_writer_release(s);      /* a BEGIN that failed opened nothing */
+    return rc;
 }
 
-/* COMMIT. */
+/* COMMIT, then let the next writer of this file in. */
 static int sq_tx_commit(store *st, cairn_err *err) {
-    return sq_exec(st, "COMMIT", err);
+    int rc = sq_exec(st, "COMMIT", err);
+    sq_writer_release((sq_store *)st);
+    return rc;
 }
 
 /* ROLLBACK if a transaction is open. */
 static int sq_tx_rollback(store *st) {
     sq_store *s = (sq_store *)st;
-    if (sqlite3_get_autocommit(s->db)) return 0;
-    return sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    if (sqlite3_get_autocommit(s->db)) {
+        sq_writer_release(s);
+        return 0;
+    }
+    int rc = sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    sq_writer_release(s);
+    return rc;
 }
 
 /* 1 if a transaction is open. */
@@ -467,3 +551,12 @@ static const store_ops sq_ops = {
     .tx_rollback = sq_tx_rollback,
     .in_tx = sq_in_tx,
 };
+
+/* Queue this connection's write transactions on its file's mutex (see the
+** section "one writer at a time" above); 0, or -1 when the file cannot be
+** queued for (then it simply relies on the busy handler). */
+int sq_queue_writers(store *st) {
+    sq_store *s = (sq_store *)st;
+    if (!s->writer) s->writer = sq_writer_get(sqlite3_db_filename(s->db, "main"));
+    return s->writer ? 0 : -1;
+}

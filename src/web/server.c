@@ -48,6 +48,7 @@ struct web_server {
     atomic_ullong next_id;        /* request ids */
     atomic_int    stopping;       /* 1 once a stop signal came: close after each answer */
     int           behind_proxy;   /* trust X-Forwarded-Proto / -For (web_config) */
+    int           checkpointing;  /* 1 = the checkpointer thread runs (WAL checkpoints) */
 };
 
 /* ---- pages (declared first: the routing table names them) ---------------- */
@@ -280,6 +281,11 @@ store *web_request_store(web_request *req, cairn_err *err) {
     store *st = pthread_getspecific(req->server->store_key);
     if (!st) {
         if (store_open(req->server->db_url, &st, err) != 0) return NULL;
+        /* the checkpointer thread does it, not a request (store.h) */
+        cairn_err quiet = {0};
+        if (req->server->checkpointing && store_autocheckpoint(st, 0, &quiet) != 0)
+            web_log(req, "store: %s", quiet.msg);
+        store_queue_writers(st);     /* audit appends wait on a mutex, not by polling */
         if (pthread_setspecific(req->server->store_key, st) != 0) {
             store_close(st);
             err_set(err, CAIRN_EINTERNAL, "cannot keep the database connection for this thread");
@@ -826,6 +832,69 @@ static int check_database(const char *url, cairn_err *err) {
     return 0;
 }
 
+/* ---- the checkpointer ------------------------------------------------------------
+** The workers' connections never checkpoint the SQLite write-ahead log
+** (web_request_store); this thread does, every WEB_CHECKPOINT_MS, on a
+** connection of its own, so no request waits for the fsync of a checkpoint.
+** Often, because a busy server appends thousands of audit events a second
+** and a long log makes every page read look through it; a checkpoint that
+** copies everything lets the next writer start the log afresh. */
+#define WEB_CHECKPOINT_MS 100
+
+typedef struct checkpointer {
+    const char     *db_url;
+    pthread_mutex_t mu;
+    pthread_cond_t  cv;
+    int             stop;
+} checkpointer;
+
+/* The checkpointer thread: a PASSIVE checkpoint every WEB_CHECKPOINT_MS until stop,
+** and one more at the end.  Problems go to the log; it tries again. */
+static void *checkpointer_run(void *arg) {
+    checkpointer *c = arg;
+    store *st = NULL;
+    int stop = 0;
+    while (!stop) {
+        pthread_mutex_lock(&c->mu);
+        if (!c->stop) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += WEB_CHECKPOINT_MS * 1000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec += 1;
+                until.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&c->cv, &c->mu, &until);
+        }
+        stop = c->stop;
+        pthread_mutex_unlock(&c->mu);
+        cairn_err err = {0};
+        if (!st && store_open(c->db_url, &st, &err) != 0) {
+            log_line("cairn serve: checkpointer: %s", err.msg);
+            st = NULL;
+            continue;
+        }
+        if (store_checkpoint(st, &err) != 0) {
+            log_line("cairn serve: checkpointer: %s", err.msg);
+            store_close(st);
+            st = NULL;
+        }
+    }
+    if (st) store_close(st);
+    return NULL;
+}
+
+/* Tell the checkpointer to stop and wait for its last checkpoint (when
+** started is 1). */
+static void checkpointer_stop(checkpointer *c, pthread_t thread, int started) {
+    if (!started) return;
+    pthread_mutex_lock(&c->mu);
+    c->stop = 1;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(thread, NULL);
+}
+
 /* Serve until SIGINT/SIGTERM (see server.h). */
 int web_serve(const web_config *cfg, cairn_err *err) {
     const char *spec = cfg->listen ? cfg->listen : WEB_DEFAULT_LISTEN;
@@ -860,6 +929,14 @@ int web_serve(const web_config *cfg, cairn_err *err) {
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, &old);
 
+    /* the checkpointer first: the workers leave checkpoints to it only when
+    ** it runs (srv.checkpointing) */
+    checkpointer ckpt = {srv.db_url, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+    pthread_t ckpt_thread;
+    srv.checkpointing = pthread_create(&ckpt_thread, NULL, checkpointer_run, &ckpt) == 0;
+    if (!srv.checkpointing)
+        log_line("cairn serve: cannot start the checkpointer; requests will checkpoint");
+
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
     /* A pool only for 2+ threads; with one, the internal thread is the worker
     ** (libmicrohttpd warns about a pool size of 0 or 1). */
@@ -881,6 +958,7 @@ int web_serve(const web_config *cfg, cairn_err *err) {
     if (!d) {
         /* libmicrohttpd may already have closed fd; leaking it once on a
         ** failed start is safer than closing a number that was reused. */
+        checkpointer_stop(&ckpt, ckpt_thread, srv.checkpointing);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         pthread_key_delete(srv.store_key);
         return err_set(err, CAIRN_EINTERNAL, "cannot start the web server on %s "
@@ -910,6 +988,7 @@ int web_serve(const web_config *cfg, cairn_err *err) {
     }
     long left = atomic_load(&srv.in_flight);
     MHD_stop_daemon(d);          /* joins the workers; their stores close */
+    checkpointer_stop(&ckpt, ckpt_thread, srv.checkpointing);
     if (lfd != MHD_INVALID_SOCKET) close(lfd);
     pthread_key_delete(srv.store_key);
 
