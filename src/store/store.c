@@ -530,11 +530,18 @@ int store_autocheckpoint(store *st, int on, cairn_err *err) {
                       err);
 }
 
-/* Copy what it can of the WAL into the database file without waiting for
-** readers or writers (SQLite); see store.h. */
-int store_checkpoint(store *st, cairn_err *err) {
+/* Checkpoint the WAL (SQLite): PASSIVE, or RESTART when restart is 1;
+** *log_frames gets the frames in the log afterwards; see store.h. */
+int store_checkpoint(store *st, int restart, long *log_frames, cairn_err *err) {
+    *log_frames = 0;
     if (st->kind != STORE_SQLITE) return 0;
-    return store_exec(st, "PRAGMA wal_checkpoint(PASSIVE);", err);
+    store_stmt *q = store_prepare(st, restart ? "PRAGMA wal_checkpoint(RESTART)"
+                                              : "PRAGMA wal_checkpoint(PASSIVE)", err);
+    if (!q) return -1;
+    int rc = store_step(q, err);
+    if (rc == STORE_ROW) *log_frames = (long)store_col_int64(q, 1);
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
 }
 
 /* Queue this connection's writers on a process mutex (SQLite); see store.h. */

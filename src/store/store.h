@@ -79,9 +79,14 @@ int store_in_tx(const store *st);
 ** many requests (the audit log) that request waits for the disk.  The web
 ** server turns that off on its workers' connections
 ** (store_autocheckpoint(st, 0)) and checkpoints from a thread of its own
-** (store_checkpoint(), PASSIVE: it never blocks readers or writers). */
+** with store_checkpoint(): PASSIVE (restart 0) never blocks readers or
+** writers, but under a steady stream of both the log is never started
+** afresh and grows; RESTART (restart 1) holds new writers back until the
+** readers have caught up, copies everything and makes the next writer start
+** the log from the beginning.  *log_frames gets the frames in the log
+** afterwards (0 on PostgreSQL). */
 int store_autocheckpoint(store *st, int on, cairn_err *err);
-int store_checkpoint(store *st, cairn_err *err);
+int store_checkpoint(store *st, int restart, long *log_frames, cairn_err *err);
 
 /* Make this connection's write transactions wait their turn on a mutex
 ** shared by the connections of this process to the same SQLite file that

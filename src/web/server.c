@@ -840,6 +840,9 @@ static int check_database(const char *url, cairn_err *err) {
 ** and a long log makes every page read look through it; a checkpoint that
 ** copies everything lets the next writer start the log afresh. */
 #define WEB_CHECKPOINT_MS 100
+/* A log longer than this (frames: 32 MiB of 4 KiB pages) is checkpointed
+** with RESTART, which briefly holds writers back, so it starts afresh. */
+#define WEB_WAL_RESTART_FRAMES 8192
 
 typedef struct checkpointer {
     const char     *db_url;
@@ -848,8 +851,9 @@ typedef struct checkpointer {
     int             stop;
 } checkpointer;
 
-/* The checkpointer thread: a PASSIVE checkpoint every WEB_CHECKPOINT_MS until stop,
-** and one more at the end.  Problems go to the log; it tries again. */
+/* The checkpointer thread: a PASSIVE checkpoint every WEB_CHECKPOINT_MS,
+** and a RESTART one when the log has grown past WEB_WAL_RESTART_FRAMES,
+** until stop, and one more at the end.  Problems go to the log; it tries again. */
 static void *checkpointer_run(void *arg) {
     checkpointer *c = arg;
     store *st = NULL;
@@ -874,7 +878,9 @@ static void *checkpointer_run(void *arg) {
             st = NULL;
             continue;
         }
-        if (store_checkpoint(st, &err) != 0) {
+        long frames = 0;
+        if (store_checkpoint(st, 0, &frames, &err) != 0 ||
+            (frames > WEB_WAL_RESTART_FRAMES && store_checkpoint(st, 1, &frames, &err) != 0)) {
             log_line("cairn serve: checkpointer: %s", err.msg);
             store_close(st);
             st = NULL;

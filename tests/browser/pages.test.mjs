@@ -9,12 +9,11 @@
 //   CAIRN_OUTSIDE     a learner id the teacher may not see
 // Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed".
 //
-// Checks for pages other sessions are still writing (acknowledging a flag,
-// the model page, the import form, the dashboard's trend chart) print
-// "ok - # SKIP ..." while the page answers 501 or lacks what is checked;
-// look for "// GUARD" to remove the guards once those pages exist.
+// Every check fails, never skips, when a page or its form is missing:
+// acknowledging a flag, naming a key worker, the model page's calibration
+// chart, the import form and the dashboard's trend charts included.
 
-import { launch, newContext, signIn, check, skip, assert, summary } from './lib.mjs';
+import { launch, newContext, signIn, check, assert, summary } from './lib.mjs';
 
 const BASE = process.env.CAIRN_BASE;
 const ACCOUNTS = JSON.parse(process.env.CAIRN_ACCOUNTS || '{}');
@@ -309,20 +308,20 @@ try {
     assert(role === 'table', `on a phone the learners' table is "${role}" to assistive technology, not a table`);
   });
 
-  // ---- pages still being written (GUARD: remove the skips once they exist) ----
+  // ---- acting on a learner, the model page, the import page, the trend ----
   await check('the leader acknowledges a flag with a comment and sees it', async () => {
     await leader.goto(BASE + learnerPath);
     const forms = leader.locator('main form[method="post"]').filter({ has: leader.locator('textarea') });
     const ack = forms.filter({ hasText: /acknowledg/i });
     const form = (await ack.count()) ? ack.first() : forms.first();
-    if (!(await form.count())) throw skip('the learner page has no form to acknowledge a flag yet'); // GUARD
+    if (!(await form.count())) throw new Error('the learner page has no form to acknowledge a flag yet');
     const comment = `Spoke with the learner ${Date.now()}`;
     await form.locator('textarea').first().fill(comment);
     const [resp] = await Promise.all([
       leader.waitForResponse((r) => r.request().method() === 'POST'),
       form.locator('button[type="submit"], input[type="submit"]').first().click(),
     ]);
-    if (resp.status() === 501) throw skip('acknowledging answers 501 (not written yet)'); // GUARD
+    if (resp.status() === 501) throw new Error('acknowledging answers 501 (not written yet)');
     await leader.waitForLoadState('load');
     if (path(leader) !== learnerPath) await leader.goto(BASE + learnerPath);
     assert(await leader.getByText(comment).count() >= 1, 'the comment is not on the learner page');
@@ -331,7 +330,7 @@ try {
   await check('the leader names a key worker and sees the name', async () => {
     await leader.goto(BASE + learnerPath);
     const form = leader.locator('main form[method="post"][action$="/key-worker"]');
-    if (!(await form.count())) throw skip('the learner page has no form to name a key worker yet'); // GUARD
+    if (!(await form.count())) throw new Error('the learner page has no form to name a key worker yet');
     const select = form.locator('select').first();
     const options = await select.locator('option').evaluateAll((os) =>
       os.filter((o) => o.value).map((o) => ({ value: o.value, text: o.textContent.trim() })));
@@ -342,7 +341,7 @@ try {
       leader.waitForResponse((r) => r.request().method() === 'POST'),
       form.locator('button[type="submit"]').first().click(),
     ]);
-    if (resp.status() === 501) throw skip('naming a key worker answers 501 (not written yet)'); // GUARD
+    if (resp.status() === 501) throw new Error('naming a key worker answers 501 (not written yet)');
     await leader.waitForLoadState('load');
     if (path(leader) !== learnerPath) await leader.goto(BASE + learnerPath);
     const name = pick.text.replace(/\s*\(.*\)$/, '');
@@ -352,12 +351,12 @@ try {
 
   await check('the model page shows a calibration chart', async () => {
     const resp = await leader.goto(BASE + '/model');
-    if (resp.status() === 501) throw skip('/model answers 501 (not written yet)'); // GUARD
+    if (resp.status() === 501) throw new Error('/model answers 501 (not written yet)');
     assert(resp.status() === 200, `/model answered ${resp.status()}`);
     const chart = leader.getByRole('img', { name: /calibrat/i });
     if (!(await chart.count())) {
       const any = await leader.locator('svg').count();
-      if (!any) throw skip('/model has no chart yet'); // GUARD
+      if (!any) throw new Error('/model has no chart yet');
       throw new Error('the model page has a chart, but none is named for calibration');
     }
   });
@@ -366,10 +365,10 @@ try {
     const admin = pages.admin;
     assert(admin, 'the administrator is not signed in');
     const resp = await admin.goto(BASE + '/import');
-    if (resp.status() === 501) throw skip('/import answers 501 (not written yet)'); // GUARD
+    if (resp.status() === 501) throw new Error('/import answers 501 (not written yet)');
     assert(resp.status() === 200, `/import answered ${resp.status()}`);
     const form = admin.locator('form[method="post"]').filter({ has: admin.locator('input[type="file"]') });
-    if (!(await form.count())) throw skip('/import has no upload form yet'); // GUARD
+    if (!(await form.count())) throw new Error('/import has no upload form yet');
     assert(/multipart\/form-data/i.test(await form.first().getAttribute('enctype') || ''), 'the form is not multipart/form-data');
     const file = form.first().locator('input[type="file"]').first();
     const id = await file.getAttribute('id');
@@ -379,7 +378,7 @@ try {
   await check("the dashboard's trend chart has an accessible name", async () => {
     await leader.goto(BASE + '/dashboard');
     const svgs = leader.locator('main svg');
-    if (!(await svgs.count())) throw skip('the dashboard has no chart yet'); // GUARD
+    if (!(await svgs.count())) throw new Error('the dashboard has no chart yet');
     const named = leader.locator('main svg[role="img"][aria-labelledby], main svg[role="img"][aria-label]');
     assert(await named.count() === await svgs.count(), 'a chart on the dashboard has no role="img" and name');
   });
