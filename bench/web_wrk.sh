@@ -77,6 +77,7 @@ fi
 if [ "$(q "$DB" "PRAGMA page_size")" != 4096 ]; then
     say "rewriting the copy with 4 KiB pages (VACUUM)"
     q "$DB" "PRAGMA journal_mode=DELETE; PRAGMA page_size=4096; VACUUM; PRAGMA journal_mode=WAL;" >/dev/null
+    ORIGIN="$ORIGIN, rewritten with 4 KiB pages (VACUUM), as a database made by this build has"
 fi
 # Bring the copy's schema up to this build (timed: new indexes are built here).
 T0=$(date +%s.%N)
