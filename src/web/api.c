@@ -28,8 +28,9 @@
 
 /* ---- shared ---------------------------------------------------------------- */
 
-/* Write v (which this takes over) into res as the JSON body with status. */
-static void api_send(web_response *res, int status, json_t *v) {
+/* Write v (which this takes over) into res as the JSON body with status
+** (see api.h). */
+void api_send(web_response *res, int status, json_t *v) {
     char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
     json_decref(v);
     if (!text) {
@@ -39,7 +40,7 @@ static void api_send(web_response *res, int status, json_t *v) {
     buf_reset(&res->body);
     res->status = status;
     res->content_type = "application/json";
-    buf_puts(&res->body, text);
+    buf_puts(&res->body, text);   /* not HTML: a JSON document from jansson */
     free(text);
 }
 

@@ -10,11 +10,17 @@
 #ifndef CAIRN_WEB_API_H
 #define CAIRN_WEB_API_H
 #include "web/server.h"
+#include <jansson.h>
 
 #define API_LIMIT_DEFAULT 50      /* learners per page without ?limit */
 #define API_LIMIT_MAX     200     /* the largest ?limit accepted */
 #define API_OFFSET_MAX    10000   /* the largest ?offset accepted; deeper pages
                                      use ?after= (keyset paging), as next does */
+
+/* Write v (taken over: this frees it) into res as the JSON body with
+** status; a 500 JSON error if it cannot be written.  The one way the API
+** answers with JSON. */
+void api_send(web_response *res, int status, json_t *v);
 
 void api_me(web_request *req, web_response *res);        /* GET /api/v1/me */
 void api_learners(web_request *req, web_response *res);  /* GET /api/v1/learners */

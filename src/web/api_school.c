@@ -22,22 +22,6 @@
 
 #define GROUP_WEEKS 8   /* as the group page */
 
-/* Write v (which this takes over) into res as the JSON body with status
-** (the same as web/api.c's own helper, which is private to that file). */
-static void send_json(web_response *res, int status, json_t *v) {
-    char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
-    json_decref(v);
-    if (!text) {
-        web_error_json(res, 500, "internal", "The answer could not be written.");
-        return;
-    }
-    buf_reset(&res->body);
-    res->status = status;
-    res->content_type = "application/json";
-    buf_puts(&res->body, text);   /* not HTML: a JSON document from jansson */
-    free(text);
-}
-
 /* The caller's access context on the request's database, or NULL after a
 ** 503 (no database) or 401 (no session) JSON error. */
 static const access_ctx *caller(web_request *req, web_response *res, access_ctx *out) {
@@ -113,7 +97,7 @@ void api_summary(web_request *req, web_response *res) {
         json_array_append_new(tiers, json_pack("{s:i,s:s,s:I}", "tier", t, "tier_name",
                                                risk_tier_name((risk_tier)t), "learners",
                                                (json_int_t)counts[t]));
-    send_json(res, 200, json_pack("{s:o,s:o,s:o}", "asof", day_json(asof), "tiers", tiers,
+    api_send(res, 200, json_pack("{s:o,s:o,s:o}", "asof", day_json(asof), "tiers", tiers,
                                   "trend", web_trend_json(&trend)));
 }
 
@@ -171,7 +155,7 @@ void api_group(web_request *req, web_response *res) {
             "given_name", r->given_name, "family_name", r->family_name, "weeks", att));
     }
     free(rows);
-    send_json(res, 200, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "code", g.code, "name",
+    api_send(res, 200, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "code", g.code, "name",
                                   g.name, "programme", text_or_null(g.programme_code),
                                   "programme_name", text_or_null(g.programme_name), "asof",
                                   day_json(asof), "weeks", weeks, "learners", learners));
@@ -220,6 +204,6 @@ void api_model(web_request *req, web_response *res) {
                                               versions[i].created_by, "active",
                                               versions[i].active));
     free(versions);
-    send_json(res, 200, json_pack("{s:i,s:o,s:o}", "version", version, "card", card,
+    api_send(res, 200, json_pack("{s:i,s:o,s:o}", "version", version, "card", card,
                                   "versions", list));
 }

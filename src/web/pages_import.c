@@ -377,21 +377,6 @@ static json_t *message_json(const char *msg, size_t n) {
     return json_pack("{s:o,s:o,s:s}", "line", line, "column", col, "message", what);
 }
 
-/* Answer with v (taken over) as JSON and status. */
-static void json_answer(web_response *res, int status, json_t *v) {
-    char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
-    json_decref(v);
-    if (!text) {
-        web_error_json(res, 500, "internal", "The answer could not be written.");
-        return;
-    }
-    buf_reset(&res->body);
-    res->status = status;
-    res->content_type = "application/json";
-    buf_puts(&res->body, text);   /* not HTML: a JSON document from jansson */
-    free(text);
-}
-
 /* POST /api/v1/imports?kind=K[&dry_run=1]: import (or check) the CSV body. */
 void api_import_post(web_request *req, web_response *res) {
     cairn_err err = {0};
@@ -455,7 +440,7 @@ void api_import_post(web_request *req, web_response *res) {
         p += n + (nl ? 1 : 0);
     }
     if (o.refused) json_array_append_new(errors, message_json(o.err.msg, strlen(o.err.msg)));
-    json_answer(res, o.rc == 0 ? 200 : 422,
+    api_send(res, o.rc == 0 ? 200 : 422,
                 json_pack("{s:s,s:b,s:I,s:I,s:I,s:o,s:I}", "kind", import_kind_name((import_kind)kind),
                           "dry_run", dry, "rows_read", (json_int_t)o.rep.rows_read, "rows_written",
                           (json_int_t)o.rep.rows_written, "rows_bad", (json_int_t)o.rep.rows_bad,
