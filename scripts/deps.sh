@@ -4,8 +4,12 @@
 #   scripts/deps.sh          what `make run` needs (build + run)
 #   scripts/deps.sh check    also what `make check` needs (PostgreSQL server,
 #                            clang + libFuzzer, cmocka, curl, gettext for
-#                            msgfmt --check in tests/cli/test_i18n_cli.sh)
-#   scripts/deps.sh bench    also what `make bench` needs
+#                            msgfmt --check in tests/cli/test_i18n_cli.sh,
+#                            chromium + nodejs for tests/browser (the npm
+#                            packages: scripts/browser-deps.sh), nginx +
+#                            openssl for tests/cli/test_proxy.sh)
+#   scripts/deps.sh bench    also what `make bench` needs (wrk, nginx, perf,
+#                            pandas + xgboost for the scoring peer)
 #
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
