@@ -14,6 +14,7 @@
 #   need_cairn / need_curl  stop (one failed check) without $CAIRN or curl
 #   http / has_header / csrf_of / sign_in        one request with curl
 #   pick_port / start_server / stop_server       `cairn serve` on a free port
+#   serve_or_stop           start_server, one check, stop the test if it fails
 #   pg_create_db            a fresh database on the $CAIRN_TEST_PG server
 # shellcheck shell=bash
 
@@ -122,6 +123,18 @@ start_server() {
         grep -q "already in use" "$log" || return 1      # a real failure
     done
     return 1
+}
+
+# serve_or_stop DB: start_server DB (log in $TMP/serve.log) and say so with
+# one check; when it does not start, show the end of its log and stop the
+# test (done_testing).  Sets BASE to the server's address.
+serve_or_stop() {
+    if ! start_server "$1" "$TMP/serve.log"; then
+        not_ok "server starts"; sed 's/^/# /' "$TMP/serve.log" | tail -10
+        done_testing
+    fi
+    ok "server starts (port $PORT)"
+    BASE="http://127.0.0.1:$PORT"
 }
 
 # stop_server: SIGTERM, then wait up to 5 s; sets STOP_STATUS (the exit

@@ -31,12 +31,7 @@ if ! { "$CAIRN" demo --db "$db" --learners 200 &&
     done_testing
 fi
 ok "a scored demo school with accounts"
-if ! start_server "$db" "$TMP/serve.log"; then
-    not_ok "server starts"; sed 's/^/# /' "$TMP/serve.log" | tail -10
-    done_testing
-fi
-ok "server starts (port $PORT)"
-BASE="http://127.0.0.1:$PORT"
+serve_or_stop "$db"
 
 q() { sqlite3 "$db" "$1"; }
 acks() { q "SELECT count(*) FROM flag_acknowledgement"; }

@@ -75,12 +75,7 @@ fi
 ok "a scored demo school with accounts and tokens"
 LT=$(cat "$TMP/leader.token")
 TT=$(cat "$TMP/teacher.token")
-if ! start_server "$db" "$TMP/serve.log"; then
-    not_ok "server starts"; sed 's/^/# /' "$TMP/serve.log" | tail -10
-    done_testing
-fi
-ok "server starts (port $PORT)"
-BASE="http://127.0.0.1:$PORT"
+serve_or_stop "$db"
 
 code=$(api /me "$LT")
 check "GET /me with the leader's token is 200 JSON" bash -c "[ $code = 200 ] && tr -d '\r' < '$TMP/headers' | grep -qi '^Content-Type: application/json'"

@@ -93,12 +93,7 @@ WEB201,Fay,Vale,2008-02-02
 WEB202,Gus,Wren,2007-12-12
 EOF
 
-if ! start_server "$db" "$TMP/serve.log"; then
-    not_ok "server starts"; sed 's/^/# /' "$TMP/serve.log" | tail -10
-    done_testing
-fi
-ok "server starts (port $PORT)"
-BASE="http://127.0.0.1:$PORT"
+serve_or_stop "$db"
 
 # ---- who may open the page -------------------------------------------------------
 

@@ -58,12 +58,7 @@ fi
 ok "a scored demo school with accounts and tokens"
 LT=$(cat "$TMP/leader.token")
 TT=$(cat "$TMP/teacher.token")
-if ! start_server "$db" "$TMP/serve.log"; then
-    not_ok "server starts"; sed 's/^/# /' "$TMP/serve.log" | tail -10
-    done_testing
-fi
-ok "server starts (port $PORT)"
-BASE="http://127.0.0.1:$PORT"
+serve_or_stop "$db"
 
 L="$TMP/leader.jar"
 T="$TMP/teacher.jar"

@@ -32,12 +32,7 @@ if ! { "$CAIRN" demo --db "$db" --learners 200 &&
     done_testing
 fi
 ok "a scored demo school with accounts"
-if ! start_server "$db" "$TMP/serve.log"; then
-    not_ok "server starts"; sed 's/^/# /' "$TMP/serve.log" | tail -10
-    done_testing
-fi
-ok "server starts (port $PORT)"
-BASE="http://127.0.0.1:$PORT"
+serve_or_stop "$db"
 
 code=$(http "$BASE/dashboard")
 check "the dashboard needs a session (303 to /login)" [ "$code" = 303 ]

@@ -60,23 +60,13 @@ static const char *const school_sql =
 
 /* The hand-built school in a fresh database. */
 static store *school_db(void **state, const char *name) {
-    cairn_err err = {0};
-    store *st = test_store_fresh(KIND(state), name);
-    if (school_migrate(st, NULL, &err) || risk_migrate(st, NULL, &err) ||
-        web_migrate(st, NULL, &err))
-        fail_msg("migrate: %s", err.msg);
-    if (store_exec(st, school_sql, &err)) fail_msg("school: %s", err.msg);
-    return st;
+    return test_school_db(KIND(state), name, school_sql);
 }
 
 /* Add an account; returns its id. */
 static int64_t add(store *st, const char *user, const char *inst, const char *staff,
                    unsigned roles) {
-    cairn_err err = {0};
-    int64_t id = 0;
-    auth_account_spec spec = {user, NULL, "correct horse battery", inst, staff, roles};
-    if (auth_account_add(st, &spec, &id, &err)) fail_msg("add %s: %s", user, err.msg);
-    return id;
+    return test_account_add(st, user, inst, staff, roles);
 }
 
 /* The access context of account id. */

@@ -48,11 +48,7 @@ static const char *const school_sql =
 /* The hand-built school (see the top) in a fresh database. */
 static store *trend_db(void **state, const char *name) {
     cairn_err err = {0};
-    store *st = test_store_fresh(KIND(state), name);
-    if (school_migrate(st, NULL, &err) || risk_migrate(st, NULL, &err) ||
-        web_migrate(st, NULL, &err))
-        fail_msg("migrate: %s", err.msg);
-    if (store_exec(st, school_sql, &err)) fail_msg("school: %s", err.msg);
+    store *st = test_school_db(KIND(state), name, school_sql);
     buf sql = BUF_INIT;
     for (int id = 1; id <= 15; id++) {
         int g = id <= 12 ? 1 : 2;
@@ -83,9 +79,7 @@ static store *trend_db(void **state, const char *name) {
 /* An account with roles (linked to staff_ref when not NULL) and its access context. */
 static access_ctx account(store *st, const char *user, const char *staff_ref, unsigned roles) {
     cairn_err err = {0};
-    int64_t id = 0;
-    auth_account_spec spec = {user, NULL, "correct horse battery", "ONE", staff_ref, roles};
-    if (auth_account_add(st, &spec, &id, &err)) fail_msg("add %s: %s", user, err.msg);
+    int64_t id = test_account_add(st, user, "ONE", staff_ref, roles);
     access_ctx ctx;
     if (access_ctx_load(st, id, &ctx, &err)) fail_msg("ctx %s: %s", user, err.msg);
     return ctx;

@@ -4,6 +4,9 @@
 #include "testutil.h"
 #include "base/buf.h"
 #include "base/mem.h"
+#include "risk/risk.h"
+#include "school/school.h"
+#include "web/auth.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -211,4 +214,25 @@ char *test_fixture(const char *rel) {
     buf b = BUF_INIT;
     buf_printf(&b, "tests/fixtures/%s", rel);
     return buf_detach(&b);
+}
+
+/* A fresh database with every room's tables and a hand-built school. */
+store *test_school_db(store_kind kind, const char *name, const char *sql) {
+    cairn_err err = {0};
+    store *st = test_store_fresh(kind, name);
+    if (school_migrate(st, NULL, &err) || risk_migrate(st, NULL, &err) ||
+        web_migrate(st, NULL, &err))
+        fail_msg("migrate: %s", err.msg);
+    if (sql && store_exec(st, sql, &err)) fail_msg("school: %s", err.msg);
+    return st;
+}
+
+/* Add an account for a test; its id. */
+int64_t test_account_add(store *st, const char *user, const char *inst, const char *staff,
+                         unsigned roles) {
+    cairn_err err = {0};
+    int64_t id = 0;
+    auth_account_spec spec = {user, NULL, "correct horse battery", inst, staff, roles};
+    if (auth_account_add(st, &spec, &id, &err)) fail_msg("add %s: %s", user, err.msg);
+    return id;
 }

@@ -52,4 +52,15 @@ char *test_write_file(const char *dir, const char *name, const char *data, size_
 ** run from the repository root. */
 char *test_fixture(const char *rel);
 
+/* A fresh database of kind (see test_store_fresh) with the school, risk and
+** web tables, and sql (a test's hand-built school) run in it.  Fails the
+** test on error. */
+store *test_school_db(store_kind kind, const char *name, const char *sql);
+
+/* Add an account (password "correct horse battery") in institution code
+** inst, linked to staff ref staff (NULL = none), with role bits roles;
+** returns its id.  Fails the test on error. */
+int64_t test_account_add(store *st, const char *user, const char *inst, const char *staff,
+                         unsigned roles);
+
 #endif
