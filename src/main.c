@@ -18,6 +18,7 @@
 #include "risk/train.h"
 #include "school/school.h"
 #include "store/store.h"
+#include "support/support.h"
 #include "web/auth.h"
 #include "web/server.h"
 #include <errno.h>
@@ -86,7 +87,7 @@ static store *db_open_current(const char *url, cairn_err *err) {
     store *st;
     if (store_open(url, &st, err) < 0) return NULL;
     if (school_migrate(st, NULL, err) < 0 || risk_migrate(st, NULL, err) < 0 ||
-        web_migrate(st, NULL, err) < 0) {
+        support_migrate(st, NULL, err) < 0 || web_migrate(st, NULL, err) < 0) {
         store_close(st);
         return NULL;
     }
@@ -111,11 +112,14 @@ static int cmd_init(int argc, char **argv) {
     if (optind != argc) return usage_error("init", "unexpected argument \"%s\"", argv[optind]);
     cairn_err err = {0};
     store *st;
-    int applied = 0;
-    if (store_open(db_url(db), &st, &err) < 0 || school_migrate(st, &applied, &err) < 0) {
+    int applied = 0, more[3] = {0, 0, 0};   /* every room's migrations */
+    if (store_open(db_url(db), &st, &err) < 0 || school_migrate(st, &applied, &err) < 0 ||
+        risk_migrate(st, &more[0], &err) < 0 || support_migrate(st, &more[1], &err) < 0 ||
+        web_migrate(st, &more[2], &err) < 0) {
         fprintf(stderr, "cairn init: %s\n", err.msg);
         return EXIT_FAIL;
     }
+    applied += more[0] + more[1] + more[2];
     printf("%s: %s (%d migration%s applied)\n", store_url(st),
            applied ? "database created or upgraded" : "database is up to date", applied,
            applied == 1 ? "" : "s");

@@ -15,9 +15,9 @@
 #include "base/mem.h"
 #include "risk/risk_read.h"
 #include "school/school.h"
+#include "support/audit.h"
 #include "web/access.h"
 #include "web/actions.h"
-#include "web/audit.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include <jansson.h>
@@ -302,7 +302,7 @@ static json_t *history_json(const risk_score_point *h, size_t n) {
 }
 
 /* An acknowledgement as a JSON object. */
-static json_t *ack_json(const actions_ack *a) {
+static json_t *ack_json(const support_ack *a) {
     return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)a->id,
                      "learner_id", (json_int_t)a->learner_id, "flag", a->rule_code,
                      "asof", a->asof, "comment", a->comment, "at", a->at,
@@ -310,7 +310,7 @@ static json_t *ack_json(const actions_ack *a) {
 }
 
 /* A key worker assignment as a JSON object. */
-static json_t *key_worker_json(const actions_key_worker *k) {
+static json_t *key_worker_json(const support_key_worker *k) {
     return json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:s,s:o}", "learner_id",
                      (json_int_t)k->learner_id, "staff_id", (json_int_t)k->staff.id,
                      "ref", k->staff.ref, "given_name", k->staff.given_name,
@@ -324,12 +324,12 @@ static json_t *key_worker_json(const actions_key_worker *k) {
 ** into *acks and *kw (new references).  0 or -1 (err set). */
 static int actions_json(store *st, int64_t inst, int64_t id, json_t **acks, json_t **kw,
                         cairn_err *err) {
-    actions_ack *rows = NULL;
+    support_ack *rows = NULL;
     size_t n = 0;
-    actions_key_worker cur;
+    support_key_worker cur;
     int have;
-    if (actions_ack_list(st, inst, id, &rows, &n, err) < 0 ||
-        (have = actions_key_worker_current(st, inst, id, &cur, err)) < 0) {
+    if (support_ack_list(st, inst, id, &rows, &n, err) < 0 ||
+        (have = support_key_worker_current(st, inst, id, &cur, err)) < 0) {
         free(rows);
         return -1;
     }
@@ -370,7 +370,7 @@ void api_learner(web_request *req, web_response *res) {
         web_error_json(res, 403, "forbidden", "You may not see this learner's record.");
         return;
     }
-    if (audit_log(st, who->institution_id, who->account_id, "learner.view", id, "api",
+    if (support_audit_append(st, who->institution_id, who->account_id, "learner.view", id, "api",
                   &err) != 0) {
         api_read_failed(req, res, "learner audit", err.msg);
         return;
@@ -467,9 +467,9 @@ static const char *body_string(web_request *req, web_response *res, json_t *body
 }
 
 /* The answer for a refused value: 422 naming the field. */
-static void refused(web_request *req, web_response *res, actions_problem p) {
+static void refused(web_request *req, web_response *res, support_problem p) {
     web_error_json(res, 422, "unprocessable",
-                   arena_printf(req->arena, "%s.", actions_problem_text(p)));
+                   arena_printf(req->arena, "%s.", support_problem_text(p)));
 }
 
 /* POST .../acknowledgements: {"flag": code, "comment": text} -> 201. */
@@ -479,9 +479,10 @@ static void post_acknowledgement(web_request *req, web_response *res, const acce
     const char *flag = body_string(req, res, body, "flag");
     const char *comment = flag ? body_string(req, res, body, "comment") : NULL;
     if (!comment) return;
-    actions_ack *a = calloc(1, sizeof *a);
-    actions_problem p = ACTIONS_OK;
-    int rc = a ? actions_acknowledge(who->st, who, id, flag, comment, a, &p, &err) : -1;
+    support_ack *a = calloc(1, sizeof *a);
+    support_problem p = SUPPORT_OK;
+    int rc = a ? support_flag_acknowledge(who->st, who->institution_id, who->account_id, id, flag,
+                                          comment, a, &p, &err) : -1;
     if (rc < 0) {
         web_log(req, "api acknowledge: %s", a ? err.msg : "out of memory");
         web_error_json(res, 500, "internal", "The acknowledgement could not be saved.");
@@ -504,10 +505,10 @@ static void post_key_worker(web_request *req, web_response *res, const access_ct
         bad_body(res, "staff_id is required and must be a positive whole number.");
         return;
     }
-    actions_key_worker kw;
-    actions_problem p = ACTIONS_OK;
-    int rc = actions_key_worker_assign(who->st, who, id, (int64_t)json_integer_value(v), &kw, &p,
-                                       &err);
+    support_key_worker kw;
+    support_problem p = SUPPORT_OK;
+    int rc = support_key_worker_assign(who->st, who->institution_id, who->account_id, id,
+                                       (int64_t)json_integer_value(v), &kw, &p, &err);
     if (rc < 0) {
         web_log(req, "api key worker: %s", err.msg);
         web_error_json(res, 500, "internal", "The key worker could not be saved.");

@@ -7,6 +7,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "school/school.h"
+#include "support/demo.h"
 #include "web/html.h"
 #include "web/i18n.h"
 
@@ -546,59 +547,6 @@ static int demo_staff(store *st, const char *sql, int64_t inst, int64_t *id, cha
     return rc == STORE_ROW ? 0 : 1;
 }
 
-/* Give staff member kw a caseload of up to 8 active learners of the groups
-** they are key worker of; *n gets how many. */
-static int demo_caseload(store *st, int64_t inst, int64_t kw, int64_t by, int *n,
-                         cairn_err *err) {
-    char now[32];
-    *n = 0;
-    date_now_iso(now);
-    store_stmt *q = store_prepare(st,
-        "SELECT DISTINCT e.learner_id FROM enrolment e JOIN group_staff gs"
-        " ON gs.institution_id = e.institution_id AND gs.group_id = e.group_id"
-        " WHERE e.institution_id = ? AND gs.staff_id = ? AND gs.role = 'key_worker'"
-        " AND e.status = 'active' ORDER BY e.learner_id LIMIT 8", err);
-    if (!q) return -1;
-    store_stmt *ins = store_prepare(st,
-        "INSERT INTO support_assignment (institution_id, learner_id, staff_id, assigned_by,"
-        " assigned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (institution_id, learner_id, staff_id)"
-        " DO NOTHING", err);
-    if (!ins) {
-        store_finalize(q);
-        return -1;
-    }
-    store_bind_int64(q, 1, inst);
-    store_bind_int64(q, 2, kw);
-    int64_t ids[8];
-    int rc = 0, k = 0;
-    while (k < 8 && (rc = store_step(q, err)) == STORE_ROW) ids[k++] = store_col_int64(q, 0);
-    store_finalize(q);
-    if (k < 8 && rc < 0) {
-        store_finalize(ins);
-        return -1;
-    }
-    if (store_tx_begin_write(st, AUTH_ACCOUNT_LOCK_KEY, err) < 0) {
-        store_finalize(ins);
-        return -1;
-    }
-    for (int i = 0; i < k; i++) {
-        store_bind_int64(ins, 1, inst);
-        store_bind_int64(ins, 2, ids[i]);
-        store_bind_int64(ins, 3, kw);
-        store_bind_int64(ins, 4, by);
-        store_bind_text(ins, 5, now, (size_t)-1);
-        if (store_step(ins, err) < 0) {
-            store_finalize(ins);
-            store_tx_rollback(st);
-            return -1;
-        }
-    }
-    store_finalize(ins);
-    if (store_tx_commit(st, err) < 0) return -1;
-    *n = k;
-    return 0;
-}
-
 /* Create the demo accounts (see auth.h). */
 int auth_demo_accounts(store *st, const char *institution,
                        auth_demo_account out[AUTH_DEMO_ACCOUNTS], cairn_err *err) {
@@ -671,7 +619,7 @@ int auth_demo_accounts(store *st, const char *institution,
         o->created = 1;
         if (demo[i].role == ACCESS_ROLE_KEY_WORKER && staff) {
             int n = 0;
-            if (demo_caseload(st, inst, staff, admin_id, &n, err) < 0) return -1;
+            if (support_demo_caseload(st, inst, staff, admin_id, &n, err) < 0) return -1;
             size_t len = strlen(o->linked);
             snprintf(o->linked + len, sizeof o->linked - len, ", caseload of %d learners", n);
         }

@@ -13,9 +13,9 @@
 #include "base/date.h"
 #include "risk/risk_read.h"
 #include "school/school.h"
+#include "support/audit.h"
 #include "web/access.h"
 #include "web/actions.h"
-#include "web/audit.h"
 #include "web/auth.h"
 #include "web/chart.h"
 #include "web/html.h"
@@ -244,7 +244,7 @@ void page_learner_show(web_request *req, web_response *res, int64_t id, int stat
         web_error_page(res, 403, "Not allowed", "You may not see this learner's record.");
         return;
     }
-    if (audit_log(st, who->institution_id, who->account_id, "learner.view", id, "learner page",
+    if (support_audit_append(st, who->institution_id, who->account_id, "learner.view", id, "learner page",
                   &err) != 0) {
         page_read_failed(req, res, "learner audit", err.msg);
         return;

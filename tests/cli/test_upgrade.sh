@@ -11,7 +11,7 @@
 # the audit log verifies (recomputed here in Python from the layout in the
 # audit log's header, so a change to that layout is caught too; the
 # verifier is shown to refuse a tampered copy), and the log still refuses
-# UPDATE; a second `cairn init` applies nothing; served, the learner API
+# UPDATE; the schema is exactly that of a new database; a second `cairn init` applies nothing; served, the learner API
 # (with the fixture's API token) shows the acknowledgement with its comment
 # and the current key workers; the upgraded database takes a new key-worker
 # change and new audit events, and the chain still verifies after them.
@@ -96,6 +96,13 @@ check "...and schema_migration kept its rows" \
 check "the audit chain still verifies" chain_ok "$db"
 check "...and the audit log still refuses UPDATE" \
     bash -c "! sqlite3 '$db' \"UPDATE audit_event SET detail = 'x' WHERE id = 1\" 2> /dev/null"
+"$CAIRN" user list --db "$TMP/fresh.db" > /dev/null 2>&1   # a new database, every room migrated
+schema() { sqlite3 "$1" "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"; }
+schema "$db" > "$TMP/schema.upgraded"
+schema "$TMP/fresh.db" > "$TMP/schema.fresh"
+check "the upgraded schema is the one a new database gets (tables, indexes, triggers)" \
+    bash -c "[ -s '$TMP/schema.fresh' ] && cmp -s '$TMP/schema.upgraded' '$TMP/schema.fresh'"
+diff "$TMP/schema.upgraded" "$TMP/schema.fresh" | sed 's/^/# /' | head -10
 
 "$CAIRN" init --db "$db" > "$TMP/init2.out" 2>&1
 check "a second cairn init applies nothing" grep -q "(0 migrations applied)" "$TMP/init2.out"

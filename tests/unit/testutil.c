@@ -6,6 +6,7 @@
 #include "base/mem.h"
 #include "risk/risk.h"
 #include "school/school.h"
+#include "support/support.h"
 #include "web/auth.h"
 #include <dirent.h>
 #include <errno.h>
@@ -221,7 +222,7 @@ store *test_school_db(store_kind kind, const char *name, const char *sql) {
     cairn_err err = {0};
     store *st = test_store_fresh(kind, name);
     if (school_migrate(st, NULL, &err) || risk_migrate(st, NULL, &err) ||
-        web_migrate(st, NULL, &err))
+        support_migrate(st, NULL, &err) || web_migrate(st, NULL, &err))
         fail_msg("migrate: %s", err.msg);
     if (sql && store_exec(st, sql, &err)) fail_msg("school: %s", err.msg);
     return st;
