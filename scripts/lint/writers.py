@@ -259,9 +259,9 @@ class FileCheck:
             own = (f is not None and f.variadic and f.params and hi - lo == 1
                    and t[lo].text == f.params[-1][0] and not variadic)
             if not own:
-                what = " ".join(x.text for x in t[lo:hi])
                 self.say(t[lo].line, "%s with a variable format (%s); the format must be a "
-                         "string literal or a T() msgid" % (name, what))
+                         "string literal%s" % (name, self.code(lo, hi),
+                                               " or a T() msgid" if family == "html" else ""))
             return
         convs = None
         for tok, _msgid in fmts:
@@ -288,16 +288,25 @@ class FileCheck:
                      % (name, len(rest), "" if len(rest) == 1 else "s", len(convs), missing[1]))
         elif len(rest) > len(convs):
             a = rest[len(convs)]
-            self.say(t[a[0]].line, "%s has %d arguments for %d conversion%s; \"%s\" is one too many"
-                     % (name, len(rest), len(convs), "" if len(convs) == 1 else "s",
-                        " ".join(x.text for x in t[a[0]:a[1]])))
+            self.say(t[a[0]].line, "%s has %d argument%s for %d conversion%s; \"%s\" is one too many"
+                     % (name, len(rest), "" if len(rest) == 1 else "s", len(convs),
+                        "" if len(convs) == 1 else "s", self.code(a[0], a[1])))
         for (kind, text, _cl), (a, b) in zip(convs, rest):
             got = self.typer.type_of(a, b)
             cat = self.d.category(got)
             if cat is None or cat in OK[kind]:
                 continue
             self.say(t[a].line, "%s: \"%s\" takes %s, but %s is %s" % (
-                name, text, WANT[kind], " ".join(x.text for x in t[a:b]), self.show(got)))
+                name, text, WANT[kind], self.code(a, b), self.show(got)))
+
+    def code(self, lo, hi):
+        """toks[lo:hi] as short C text for a message."""
+        out = ""
+        for k in range(lo, hi):
+            x = self.t[k].text
+            tight = x in (",", ")", "]", "->", ".", "(", "[") or out.endswith(("(", "[", "->", ".", "!", "&"))
+            out += x if tight or not out else " " + x
+        return out if len(out) <= 60 else out[:57] + "..."
 
     def show(self, ty):
         r = self.d.resolve(ty)
