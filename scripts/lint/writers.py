@@ -357,7 +357,7 @@ def main(argv):
     for fc in checks:
         fc.writers.update(wrappers)
         for line, what in sorted(fc.run()):
-            print("%s:%d: %s" % (fc.path, line, what))
+            print("%s:%d: %s" % (os.path.relpath(fc.path), line, what))
             bad += 1
     return 1 if bad else 0
 
