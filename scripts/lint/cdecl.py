@@ -101,6 +101,7 @@ class Decls:
         return c
 
     def is_typename(self, name):
+        """1 if name is a type: a typedef seen or a system type."""
         return name in self.typedefs or name in SYSTEM_TYPES
 
     def resolve(self, t, depth=0):
@@ -139,12 +140,15 @@ class Scanner:
         self.t, self.pairs, self.d, self.local = toks, pairs, decls, local
 
     def txt(self, i):
+        """The text of token i, or "" past the end."""
         return self.t[i].text if i < len(self.t) else ""
 
     def is_punct(self, i, s):
+        """1 if token i is the punctuator s."""
         return i < len(self.t) and self.t[i].kind == "punct" and self.t[i].text == s
 
     def skip_attr(self, i):
+        """The index after any __attribute__((...)) or asm(...) at i."""
         while self.txt(i) in ("__attribute__", "__asm__", "asm") and self.is_punct(i + 1, "("):
             i = self.pairs.get(i + 1, i + 1) + 1
         return i

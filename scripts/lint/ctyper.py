@@ -25,6 +25,7 @@ class Typer:
         return self.d.globals.get(name)
 
     def operand_end(self, i):
+        """1 if token i can end an operand (so an operator after it is binary)."""
         tk = self.t[i]
         if tk.kind in ("num", "str", "char"):
             return True
@@ -33,6 +34,7 @@ class Typer:
         return tk.text in (")", "]", "++", "--")
 
     def cat(self, ty):
+        """The category of ty (see Decls.category)."""
         return self.d.category(ty)
 
     def arith(self, a, b):
@@ -47,6 +49,7 @@ class Typer:
         return None
 
     def binary(self, op, a, b):
+        """The type of a op b."""
         if op in ("||", "&&", "==", "!=", "<", ">", "<=", ">="):
             return INT
         ptrs = ("str", "ptr", "json")
@@ -74,6 +77,7 @@ class Typer:
         return Type(ty.base, ty.ptr + ptr) if i == hi else None
 
     def member(self, ty, field, arrow):
+        """The type of field of a struct ty (pointed to when arrow), or None."""
         ty = self.d.resolve(ty)
         if ty is None or ty.ptr != (1 if arrow else 0):
             return None
@@ -117,6 +121,7 @@ class Typer:
         return self.unary(lo, hi)
 
     def matching_colon(self, q, hi):
+        """The : that closes the ? at q, or None."""
         depth, nest = 0, 0
         for i in range(q + 1, hi):
             x = self.t[i].text if self.t[i].kind == "punct" else ""
@@ -133,6 +138,7 @@ class Typer:
         return None
 
     def last_binary(self, lo, hi, ops):
+        """The last binary operator of ops outside brackets in toks[lo:hi], or None."""
         depth, found = 0, None
         for i in range(lo, hi):
             tk = self.t[i]
@@ -147,6 +153,7 @@ class Typer:
         return found
 
     def unary(self, lo, hi):
+        """The type of a unary, cast or postfix expression toks[lo:hi]."""
         t = self.t
         x = t[lo].text
         if t[lo].kind == "punct":

@@ -87,6 +87,7 @@ def check(src, gen):
 
 
 def main(argv):
+    """Check SRC (argv[0], default src); print the findings; 1 if any."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     src = argv[0] if argv else os.path.join(root, "src")
     gen = os.path.join(os.path.dirname(os.path.abspath(src)), "build", "gen")

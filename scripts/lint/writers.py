@@ -126,9 +126,11 @@ class FileCheck:
         self.json = {"json_pack": 0, "json_pack_ex": 2, "json_vpack_ex": 2}
 
     def say(self, line, what):
+        """Record a finding at line."""
         self.found.append((line, what))
 
     def func_at(self, i):
+        """The function definition whose body holds token i, or None."""
         for f in self.d.funcdefs:
             if f.body[0] <= i <= f.body[1]:
                 return f
@@ -160,6 +162,7 @@ class FileCheck:
                     and self.d.is_typename(self.t[i - 2].text))
 
     def run(self):
+        """Check every call in the file; returns [(line, message)]."""
         for i, tk in enumerate(self.t):
             if tk.kind != "id" or not self.is_call(i):
                 continue
@@ -174,6 +177,7 @@ class FileCheck:
         return self.found
 
     def check_raw(self, i):
+        """The raw-write rule for the buf_ call whose name is token i."""
         lo, hi = self.t[i].line, self.t[self.pairs[i + 1]].line
         args = split_top(self.t, i + 2, self.pairs[i + 1])
         target = " ".join(x.text for x in self.t[args[0][0]:args[0][1]]) if args else ""
@@ -235,6 +239,7 @@ class FileCheck:
                    "".join(x.value for x in strs), [p for x in strs for p in x.pieces])
 
     def top_question(self, lo, hi):
+        """The index of the first ? outside brackets in toks[lo:hi], or None."""
         depth = 0
         for i in range(lo, hi):
             x = self.t[i].text if self.t[i].kind == "punct" else ""
@@ -247,6 +252,7 @@ class FileCheck:
         return None
 
     def check_call(self, i, args, fmt_at, variadic, family):
+        """Format, conversions, count and types of the writer call at token i."""
         name, t = self.t[i].text, self.t
         line = t[i].line
         if fmt_at >= len(args):
@@ -309,11 +315,13 @@ class FileCheck:
         return out if len(out) <= 60 else out[:57] + "..."
 
     def show(self, ty):
+        """A type as a message shows it, with what its typedef stands for."""
         r = self.d.resolve(ty)
         return repr(ty).strip() + ("" if r.base == ty.base else " (" + repr(r).strip() + ")")
 
 
 def c_files(args):
+    """The .c files named, and those under the folders named, at any depth."""
     for a in args:
         if os.path.isdir(a):
             for root, dirs, files in os.walk(a):
@@ -326,6 +334,7 @@ def c_files(args):
 
 
 def header_files(root):
+    """Every .h under src/ and build/gen/ of the repository at root."""
     for top in (os.path.join(root, "src"), os.path.join(root, "build", "gen")):
         for dirpath, dirs, files in os.walk(top):
             dirs.sort()
@@ -335,6 +344,7 @@ def header_files(root):
 
 
 def main(argv):
+    """Check the files of argv (default src/web); print the findings; 1 if any."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     targets = list(c_files(argv or [os.path.join(root, "src", "web")]))
     known = Decls()
