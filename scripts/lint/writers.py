@@ -37,6 +37,7 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ctok import Tok, tokenize, match_brackets, split_top   # noqa: E402
 from cdecl import Decls, Scanner, T_MACROS               # noqa: E402
@@ -136,18 +137,33 @@ class FileCheck:
                 return f
         return None
 
-    def wrappers(self, more):
-        """Variadic functions of this file (and others, in more) that hand
-        their last named parameter to html_vprintf as its format."""
+    def wrappers(self, known):
+        """Add to known (name -> (format index, variadic)) the functions of
+        this file that hand one of their parameters, as the format, to a
+        va_list writer of known: a variadic one whose last named parameter
+        it is (checked at its callers like html_printf), or one taking that
+        parameter and a va_list after it (like html_vprintf).  Returns 1 if
+        it added any; call again until none, for chains of wrappers."""
+        added = 0
         for f in self.d.funcdefs:
-            if not f.variadic or not f.params:
-                continue
-            fmt = f.params[-1][0]
+            names = [p[0] for p in f.params]
             for i in range(f.body[0], f.body[1]):
-                if self.t[i].text == "html_vprintf" and self.is_call(i):
-                    args = split_top(self.t, i + 2, self.pairs[i + 1])
-                    if len(args) > 1 and args[1][1] - args[1][0] == 1 and self.t[args[1][0]].text == fmt:
-                        more[f.name] = (len(f.params) - 1, True)
+                w = known.get(self.t[i].text)
+                if w is None or w[1] or f.name in known or not self.is_call(i):
+                    continue
+                args = split_top(self.t, i + 2, self.pairs[i + 1])
+                k = w[0]
+                if k >= len(args) or args[k][1] - args[k][0] != 1 or self.t[args[k][0]].text not in names:
+                    continue
+                at = names.index(self.t[args[k][0]].text)
+                if f.variadic and at == len(names) - 1:
+                    known[f.name] = (at, True)
+                elif at + 1 < len(names) and self.d.resolve(f.params[at + 1][1]).base == "va_list":
+                    known[f.name] = (at, False)
+                else:
+                    continue
+                added = 1
+        return added
 
     def is_call(self, i):
         """1 if the name at i is called here (not declared or defined)."""
@@ -262,8 +278,9 @@ class FileCheck:
         fmts = self.formats(lo, hi, name)
         if fmts is None:
             f = self.func_at(i)
-            own = (f is not None and f.variadic and f.params and hi - lo == 1
-                   and t[lo].text == f.params[-1][0] and not variadic)
+            names = [p[0] for p in f.params] if f is not None else []
+            own = (not variadic and hi - lo == 1 and t[lo].text in names
+                   and self.writers.get(f.name, (None,))[0] == names.index(t[lo].text))
             if not own:
                 self.say(t[lo].line, "%s with a variable format (%s); the format must be a "
                          "string literal%s" % (name, self.code(lo, hi),
@@ -357,15 +374,16 @@ def main(argv):
         if h.replace(os.sep, "/").endswith("src/web/html.h"):
             d = Scanner(toks, pairs, Decls(), False).scan()
             html_api = set(d.funcs)
-    checks, wrappers = [], {}
+    checks, writers = [], {"html_printf": (1, True), "html_vprintf": (1, False)}
     for path in targets:
         with open(path, encoding="utf-8", errors="replace") as fh:
             fc = FileCheck(path, fh.read(), known, html_api)
-        fc.wrappers(wrappers)
         checks.append(fc)
+    while any([fc.wrappers(writers) for fc in checks]):
+        pass
     bad = 0
     for fc in checks:
-        fc.writers.update(wrappers)
+        fc.writers = writers
         for line, what in sorted(fc.run()):
             print("%s:%d: %s" % (os.path.relpath(fc.path), line, what))
             bad += 1
