@@ -15,8 +15,9 @@ each finding is printed as "FILE:LINE: what"; exit status 1 if any.
            (a function that builds SQL, say), or inside the definition of a
            function that web/html.h declares (the escaping writers).  No
            file is exempt by its name.
-  format   html_printf/html_vprintf (and any variadic function whose format
-           parameter is handed to html_vprintf) take a format that is a
+  format   html_printf/html_vprintf (and any function of ours that hands
+           its format parameter on to html_vprintf, directly or through
+           another such function: found, not listed) take a format that is a
            string literal, a T()/TC()/TN()/TNC() msgid literal, or ?: between
            those; never a variable.  json_pack/json_pack_ex likewise.
   convert  each conversion is one html_vprintf accepts (%T %A %U %J, %d %ld
