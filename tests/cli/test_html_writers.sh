@@ -10,7 +10,7 @@
 set -u
 . "$(dirname "$0")/lib.sh" || exit 1
 
-if out=$(sh scripts/html-lint.sh src/web/*.c 2>&1); then
+if out=$(sh scripts/html-lint.sh $(find src/web -name "*.c" | sort) 2>&1); then
     ok "every page in src/web is written through html.h"
 else
     not_ok "every page in src/web is written through html.h"
