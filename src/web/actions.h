@@ -2,7 +2,7 @@
 ** web/actions.h — acting on a learner's record: acknowledging a flag with a
 ** comment, and naming the learner's key worker (web/actions.c); and the
 ** learner page's "Actions" section and its POST handler
-** (web/pages_actions.c), which web/pages_learner.c calls.
+** (web/support/), which the learner page (web/school/learner.c) shows.
 **
 ** Who may act is decided by the caller with access_can_act_on_learner()
 ** (web/access.h) before calling a writer here; these functions check the
@@ -127,7 +127,7 @@ int actions_key_worker_assign(store *st, const access_ctx *who, int64_t learner_
                               int64_t staff_id, actions_key_worker *out,
                               actions_problem *problem, cairn_err *err);
 
-/* ---- the learner page (web/pages_actions.c) --------------------------------- */
+/* ---- the learner page (web/support/learner_actions.c) --------------------------------- */
 
 /* What a refused form sent, to show it again with its error. */
 typedef struct page_action_form {
