@@ -32,12 +32,14 @@ static int cmd_demo(int argc, char **argv) {
         case 'd': db = optarg; break;
         case 'n':
             if ((v = cli_parse_count(optarg)) < 1 || v > 2000000)
-                return cli_usage_error(&cli_cmd_demo, "--learners \"%s\" must be a number from 1 to 2000000", optarg);
+                return cli_usage_error(&cli_cmd_demo,
+                                       "--learners \"%s\" must be a number from 1 to 2000000", optarg);
             d.learners = v;
             break;
         case 's':
             if ((v = cli_parse_count(optarg)) < 0)
-                return cli_usage_error(&cli_cmd_demo, "--seed \"%s\" must be a whole number", optarg);
+                return cli_usage_error(&cli_cmd_demo,
+                                       "--seed \"%s\" must be a whole number", optarg);
             d.seed = (uint64_t)v;
             break;
         case 'y':
@@ -51,7 +53,8 @@ static int cmd_demo(int argc, char **argv) {
         default: return cli_usage_error(&cli_cmd_demo, "%s", "unknown option");
         }
     }
-    if (optind != argc) return cli_usage_error(&cli_cmd_demo, "unexpected argument \"%s\"", argv[optind]);
+    if (optind != argc) return cli_usage_error(&cli_cmd_demo,
+                                               "unexpected argument \"%s\"", argv[optind]);
     cairn_err err = {0};
     if (out_dir) {
         if (mkdir(out_dir, 0777) < 0 && errno != EEXIST) {

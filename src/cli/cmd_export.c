@@ -31,7 +31,8 @@ static int cmd_export(int argc, char **argv) {
     if (argc - optind != 1) return cli_usage_error(&cli_cmd_export, "%s", "give exactly one KIND");
     int kind = import_kind_parse(argv[optind]);
     if (kind < 0)
-        return cli_usage_error(&cli_cmd_export, "unknown kind \"%s\" (see cairn export --help)", argv[optind]);
+        return cli_usage_error(&cli_cmd_export,
+                               "unknown kind \"%s\" (see cairn export --help)", argv[optind]);
     cairn_err err = {0};
     store *st = cli_db_open(cli_db_url(db), &err);
     if (!st) {
@@ -45,7 +46,8 @@ static int cmd_export(int argc, char **argv) {
         return CLI_EXIT_FAIL;
     }
     int rc = school_export(st, inst, (import_kind)kind, out, &err);
-    if (fflush(out) != 0 && rc == 0) rc = err_set(&err, CAIRN_EIO, "write failed: %s", strerror(errno));
+    if (fflush(out) != 0 && rc == 0)
+        rc = err_set(&err, CAIRN_EIO, "write failed: %s", strerror(errno));
     if (out != stdout) fclose(out);
     store_close(st);
     if (rc < 0) {

@@ -59,12 +59,14 @@ static int cmd_import(int argc, char **argv) {
         else if (c == 'h') { cli_usage_print(&cli_cmd_import, stdout); return CLI_EXIT_OK; }
         else return cli_usage_error(&cli_cmd_import, "%s", "unknown option");
     }
-    if (argc - optind < 2) return cli_usage_error(&cli_cmd_import, "%s", "give a KIND and at least one FILE");
+    if (argc - optind < 2) return cli_usage_error(&cli_cmd_import,
+                                                  "%s", "give a KIND and at least one FILE");
     const char *kind_name = argv[optind];
     int oneroster = strcmp(kind_name, "oneroster") == 0;
     int kind = import_kind_parse(kind_name);
     if (!oneroster && kind < 0)
-        return cli_usage_error(&cli_cmd_import, "unknown kind \"%s\" (see cairn import --help)", kind_name);
+        return cli_usage_error(&cli_cmd_import,
+                               "unknown kind \"%s\" (see cairn import --help)", kind_name);
     cairn_err err = {0};
     store *st = cli_db_open(cli_db_url(db), &err);
     if (!st) {

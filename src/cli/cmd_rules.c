@@ -55,7 +55,8 @@ static int cmd_rules(int argc, char **argv) {
         return cli_usage_error(&cli_cmd_rules, "unknown action \"%s\": use show or set", verb);
     const char *json = set && optind + 1 < argc ? argv[optind + 1] : NULL;
     if (set && !json == !file)
-        return cli_usage_error(&cli_cmd_rules, "%s", "set needs the changes as one JSON argument or --file F");
+        return cli_usage_error(&cli_cmd_rules,
+                               "%s", "set needs the changes as one JSON argument or --file F");
     if (optind + (set ? (json ? 2 : 1) : (optind < argc)) != argc)
         return cli_usage_error(&cli_cmd_rules, "%s", "too many arguments");
     cairn_err err = {0};

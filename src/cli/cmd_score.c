@@ -74,18 +74,21 @@ static int cmd_score(int argc, char **argv) {
         case 'i': inst_code = optarg; break;
         case 'a':
             if (date_parse(optarg, strlen(optarg), &asof) < 0)
-                return cli_usage_error(&cli_cmd_score, "--asof \"%s\" is not a date written YYYY-MM-DD",
+                return cli_usage_error(&cli_cmd_score,
+                                       "--asof \"%s\" is not a date written YYYY-MM-DD",
                                    optarg);
             break;
         case 'c':
             if ((v = cli_parse_count(optarg)) < 1 || v > 10000000)
-                return cli_usage_error(&cli_cmd_score, "--capacity \"%s\" must be a number of learners, 1 "
+                return cli_usage_error(&cli_cmd_score,
+                                       "--capacity \"%s\" must be a number of learners, 1 "
                                    "or more", optarg);
             o.tiers.capacity = v;
             break;
         case 's':
             if ((v = cli_parse_count(optarg)) < 1 || v > 10000000)
-                return cli_usage_error(&cli_cmd_score, "--selective \"%s\" must be a number of learners, 1 "
+                return cli_usage_error(&cli_cmd_score,
+                                       "--selective \"%s\" must be a number of learners, 1 "
                                    "or more", optarg);
             o.tiers.capacity_selective = v;
             break;
@@ -99,7 +102,8 @@ static int cmd_score(int argc, char **argv) {
         default: return cli_usage_error(&cli_cmd_score, "%s", "unknown option");
         }
     }
-    if (optind != argc) return cli_usage_error(&cli_cmd_score, "unexpected argument \"%s\"", argv[optind]);
+    if (optind != argc) return cli_usage_error(&cli_cmd_score,
+                                               "unexpected argument \"%s\"", argv[optind]);
     if (o.tiers.capacity_selective && !o.tiers.capacity)
         return cli_usage_error(&cli_cmd_score, "%s", "--selective M needs --capacity N");
     cairn_err err = {0};

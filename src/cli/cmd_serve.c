@@ -36,7 +36,8 @@ static int cmd_serve(int argc, char **argv) {
         else if (c == 'h') { cli_usage_print(&cli_cmd_serve, stdout); return CLI_EXIT_OK; }
         else return cli_usage_error(&cli_cmd_serve, "%s", "unknown option");
     }
-    if (optind != argc) return cli_usage_error(&cli_cmd_serve, "unexpected argument \"%s\"", argv[optind]);
+    if (optind != argc) return cli_usage_error(&cli_cmd_serve,
+                                               "unexpected argument \"%s\"", argv[optind]);
     cfg.db_url = cli_db_url(db);
     cairn_err err = {0};
     store *st = cli_db_open(cfg.db_url, &err);   /* migrate once, before threads */

@@ -72,9 +72,11 @@ static int cmd_train(int argc, char **argv) {
         default: return cli_usage_error(&cli_cmd_train, "%s", "unknown option");
         }
     }
-    if (optind != argc) return cli_usage_error(&cli_cmd_train, "unexpected argument \"%s\"", argv[optind]);
+    if (optind != argc) return cli_usage_error(&cli_cmd_train,
+                                               "unexpected argument \"%s\"", argv[optind]);
     cairn_err err = {0};
-    if (risk_train_config_check(&cfg, &err) < 0) return cli_usage_error(&cli_cmd_train, "%s", err.msg);
+    if (risk_train_config_check(&cfg, &err) < 0) return cli_usage_error(&cli_cmd_train,
+                                                                        "%s", err.msg);
     store *st = cli_db_open(cli_db_url(db), &err);
     if (!st) {
         fprintf(stderr, "cairn train: %s\n", err.msg);

@@ -57,7 +57,8 @@ static int password_read(const char *cmd, int from_stdin, int confirm, const cha
         return CLI_EXIT_OK;
     }
     if (!isatty(STDIN_FILENO))
-        return cli_usage_error(&cli_cmd_user, "give the password on standard input with --password-stdin "
+        return cli_usage_error(&cli_cmd_user,
+                               "give the password on standard input with --password-stdin "
                            "(it is never taken from the command line)");
     struct termios old, quiet;
     if (tcgetattr(STDIN_FILENO, &old) != 0) {
@@ -178,7 +179,8 @@ static int cmd_user(int argc, char **argv) {
         return cli_usage_error(&cli_cmd_user, "give exactly one USERNAME to %s", sub);
     const char *username = no_name ? NULL : argv[optind];
     if (!strcmp(sub, "add") && !roles)
-        return cli_usage_error(&cli_cmd_user, "give the new account a role with --role ROLE (roles: %s)",
+        return cli_usage_error(&cli_cmd_user,
+                               "give the new account a role with --role ROLE (roles: %s)",
                            access_role_codes());
     if (!strcmp(sub, "role") && !!role_add == !!role_remove)
         return cli_usage_error(&cli_cmd_user, "%s", "give one of --add ROLE or --remove ROLE");
