@@ -97,9 +97,9 @@ static int evaluate_table(const table_args *a) {
            nign = names_count((const char *const *)d.ignore);
     const char **cat = xcalloc(ncat + names_count(a->categorical) + 1, sizeof *cat);
     const char **drop = xcalloc(nign + 2, sizeof *drop);
-    memcpy(cat, d.categorical, ncat * sizeof *cat);
-    memcpy(cat + ncat, a->categorical, names_count(a->categorical) * sizeof *cat);
-    memcpy(drop, d.ignore, nign * sizeof *drop);
+    for (size_t i = 0; i < ncat; i++) cat[i] = d.categorical[i];   /* d's lists may be NULL */
+    for (size_t i = 0; a->categorical[i]; i++) cat[ncat + i] = a->categorical[i];
+    for (size_t i = 0; i < nign; i++) drop[i] = d.ignore[i];
     if (d.target && strcmp(d.target, to.target)) drop[nign] = d.target;
     to.categorical = cat[0] ? cat : NULL;
     to.drop = drop[0] ? drop : NULL;
