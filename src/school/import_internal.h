@@ -77,6 +77,24 @@ typedef struct import_batch {
     store_stmt *savepoint, *release, *rollback_to;
 } import_batch;
 
+/* The message of a row whose key the database already saw in this import
+** (import_write.c); importer_bad notes such rows for the second reading. */
+#define IMPORT_DUP_PREFIX "duplicate key:"
+
+/* A file is read once; when a key turns out repeated in it, it is read
+** again to learn those keys (IMPORT_PASS_KEYS, nothing written or
+** reported) and once more to import it with every row of such a key bad
+** (IMPORT_PASS_AMBIGUOUS). */
+enum { IMPORT_PASS_WRITE, IMPORT_PASS_KEYS, IMPORT_PASS_AMBIGUOUS };
+
+/* A key repeated in the file being read: the lines the database found
+** repeating it (first pass), and the line of its first row, once seen. */
+typedef struct import_dup {
+    long first_line;             /* 0 = not seen yet in this file */
+    long *lines;
+    size_t n, cap;
+} import_dup;
+
 struct importer {
     store *st;
     import_opts opts;
@@ -97,6 +115,12 @@ struct importer {
     char started_at[32];
     int failed;                  /* a fatal error happened: must roll back */
     import_batch batch;          /* pending event rows */
+    int pass;                    /* IMPORT_PASS_* of the file being read */
+    hmap *dup_lines;             /* line -> 1: rows of this file found repeating a key */
+    hmap *dup_keys;              /* key text -> index into dups */
+    import_dup *dups;
+    size_t ndups, capdups;
+    buf keytext;
 };
 
 /* Note kind and source in the session's import_run summary (import.c). */
