@@ -100,7 +100,8 @@ const char *access_role_name(unsigned bit) {
     return NULL;
 }
 
-/* "school_leader, teacher" for the role bits in set, "-" for none. */
+/* "school_leader, teacher" for the role bits in set, "-" for none (not HTML:
+** plain text for the command line). */
 void access_roles_format(unsigned set, buf *out) {
     int any = 0;
     for (int i = 0; i < ACCESS_ROLE_COUNT; i++) {
@@ -167,7 +168,7 @@ static int ctx_sees_some(const access_ctx *ctx) {
 /* The predicate text (see access.h).  Parameters, in order: account id,
 ** institution id, then the staff id once for a teacher and twice for a key
 ** worker (only when not already seeing everything, and only with a staff
-** link). */
+** link).  Not HTML: SQL text. */
 void access_learner_predicate(const access_ctx *ctx, const char *inst_col,
                               const char *learner_col, buf *sql) {
     if (!ctx_sees_some(ctx)) {
@@ -222,7 +223,7 @@ int access_learner_predicate_bind(const access_ctx *ctx, store_stmt *s, int firs
 /* 1 may view, 0 may not, -1 error (see access.h). */
 int access_can_view_learner(const access_ctx *ctx, int64_t learner_id, cairn_err *err) {
     if (!ctx || !ctx->st || !ctx_sees_some(ctx) || learner_id <= 0) return 0;
-    buf sql = BUF_INIT;
+    buf sql = BUF_INIT;   /* not HTML: SQL text */
     buf_puts(&sql, "SELECT 1 FROM learner l WHERE l.institution_id = ? AND l.id = ? AND ");
     access_learner_predicate(ctx, "l.institution_id", "l.id", &sql);
     store_stmt *q = store_prepare(ctx->st, buf_cstr(&sql), err);
@@ -260,7 +261,7 @@ int access_can_view_group(const access_ctx *ctx, int64_t group_id, cairn_err *er
     if (!ctx || !ctx->st || !ctx_sees_some(ctx) || group_id <= 0) return 0;
     int sees_all = ctx_sees_all(ctx);
     if (!sees_all && !((ctx->roles & ACCESS_ROLE_TEACHER) && ctx->staff_id > 0)) return 0;
-    buf sql = BUF_INIT;
+    buf sql = BUF_INIT;   /* not HTML: SQL text */
     buf_puts(&sql, "SELECT 1 FROM class_group g WHERE g.institution_id = ? AND g.id = ?"
                    " AND EXISTS (SELECT 1 FROM account acc_a WHERE acc_a.id = ?"
                    " AND acc_a.disabled = 0)");

@@ -147,7 +147,8 @@ static const char *text_param(web_request *req, const char *name) {
     return strlen(v) <= 64 ? v : NULL;
 }
 
-/* Append "&name=value" (value URL-encoded) to b when value is not empty. */
+/* Append "&name=value" (value URL-encoded) to b when value is not empty (not
+** HTML: a URL query). */
 static void next_param(buf *b, const char *name, const char *value) {
     if (!value || !*value) return;
     buf_printf(b, "&%s=", name);

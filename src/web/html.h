@@ -37,10 +37,11 @@
 ** for a future "trusted constant template" conversion and is deliberately
 ** not implemented.
 **
-** The rule is checked at test time: scripts/html-lint.sh (run by
-** tests/cli/test_html_writers.sh) refuses any raw buf_ write in the web room
-** that is not marked with a "not HTML: why" comment, and any html_printf whose format
-** is a variable.
+** The rule is checked at test time by scripts/lint/writers.py (run by
+** tests/cli/test_html_writers.sh over every .c file under src/web): it
+** refuses a raw buf_ write not marked with a "not HTML: why" comment, a
+** format that is not a literal or a T() msgid, a conversion not listed
+** above, a missing or extra argument, and an argument of a known wrong type.
 **
 ** URLs in href/src: build them from a constant path in the template and %U
 ** for each variable part.  Never put a runtime-supplied whole URL in an
