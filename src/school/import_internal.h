@@ -151,6 +151,24 @@ void import_batch_free(importer *im);
 ** the source record in the bad-rows file (import.c). */
 void importer_bad(importer *im, const import_origin *org, int file_col, const char *why);
 
+/* Read one CSV file of kind into the session in its current pass
+** (import.c); importer_file (import_repeat.c) calls it once, or three times
+** when a key repeats.  0, or -1 for a problem with the file as a whole. */
+int importer_file_read(importer *im, import_kind kind, const char *path, cairn_err *err);
+
+/* Reload the institutions' codes and ids from the database (import.c). */
+int importer_load_institutions(importer *im, cairn_err *err);
+
+/* Forget the repeated keys and lines of the last file (import_repeat.c). */
+void importer_dups_clear(importer *im);
+
+/* In the second and third readings of a file (import_repeat.c): learn the
+** key of a row the database found repeating one (returns 2: do not write
+** it), or make every row of a repeated key bad (1, *bad_col and why
+** filled); 0: write the row. */
+int importer_row_repeated(importer *im, const import_spec *spec, const import_value *v,
+                          const import_origin *org, int *bad_col, buf *why);
+
 /* The institution scoped rows belong to, resolving it on first use. */
 int importer_institution(importer *im, int64_t *id, cairn_err *err);
 
