@@ -1,5 +1,5 @@
 /*
-** web/pages_model.c — GET /model: the institution's active early-warning
+** web/risk/model.c — GET /model and GET /api/v1/model: the institution's active early-warning
 ** model in plain words (what it predicts, when and by whom it was trained,
 ** on what data, its inputs and their constraints), its evaluation against
 ** the rules, a calibration plot, the fairness table and the list of model
@@ -11,6 +11,8 @@
 ** least) are shown as withheld, never as numbers.
 */
 #include "web/pages.h"
+#include "web/page.h"
+#include "gen/pages.h"
 #include "base/date.h"
 #include "risk/metrics.h"
 #include "risk/model_card.h"
@@ -313,8 +315,23 @@ static void fairness_row(buf *b, const i18n_lang *L, const char *th, const json_
                 fmt_pct(L, jnum(g, "precision"), v4, sizeof v4));
 }
 
+/* A withheld fairness row: its name and why it is withheld (the card's
+** "suppression": a small group, or one withheld so that a smaller one
+** cannot be worked out). */
+static void withheld_row(buf *b, const i18n_lang *L, const char *th, const json_t *g,
+                         size_t min_cell) {
+    char n1[I18N_NUM_MAX];
+    html_printf(b, "<tr class=\"suppressed\"><th scope=\"row\">%T</th><td colspan=\"5\">", th);
+    if (!strcmp(jstr(g, "suppression"), "complementary"))
+        html_printf(b, "%T", T(L, "withheld (so that a smaller group cannot be worked out)"));
+    else
+        html_printf(b, T(L, "withheld (fewer than %T)"),
+                    i18n_format_int(L, (long long)min_cell, n1, sizeof n1));
+    html_printf(b, "</td></tr>\n");
+}
+
 /* The fairness tables: per group of each audit attribute, suppressed
-** groups withheld. */
+** rows withheld. */
 static void fairness_section(buf *b, const i18n_lang *L, const json_t *card) {
     char n1[I18N_NUM_MAX];
     const json_t *tables = json_object_get(card, "fairness");
@@ -339,19 +356,18 @@ static void fairness_section(buf *b, const i18n_lang *L, const json_t *card) {
                        "%T</th></tr></thead>\n<tbody>\n",
                     attr, T(L, "Group"), TC(L, "model", "Rows"), TC(L, "model", "Left early"), TC(L, "model", "Flagged"),
                     TC(L, "model", "Recall"), TC(L, "model", "Precision"));
-        fairness_row(b, L, TC(L, "model", "Everyone"), json_object_get(t, "overall"));
+        const json_t *all = json_object_get(t, "overall");
+        if (json_is_true(json_object_get(all, "suppressed")))
+            withheld_row(b, L, TC(L, "model", "Everyone"), all, min_cell);
+        else
+            fairness_row(b, L, TC(L, "model", "Everyone"), all);
         const json_t *groups = json_object_get(t, "groups");
         for (size_t k = 0; k < json_array_size(groups); k++) {
             const json_t *g = json_array_get(groups, k);
-            if (json_is_true(json_object_get(g, "suppressed"))) {
-                html_printf(b, "<tr class=\"suppressed\"><th scope=\"row\">%T</th>"
-                               "<td colspan=\"5\">", jstr(g, "name"));
-                html_printf(b, T(L, "withheld (fewer than %T)"),
-                            i18n_format_int(L, (long long)min_cell, n1, sizeof n1));
-                html_printf(b, "</td></tr>\n");
-            } else {
+            if (json_is_true(json_object_get(g, "suppressed")))
+                withheld_row(b, L, jstr(g, "name"), g, min_cell);
+            else
                 fairness_row(b, L, jstr(g, "name"), g);
-            }
         }
         html_printf(b, "</tbody>\n</table></div>\n");
         const json_t *gaps = json_object_get(t, "gaps");
@@ -402,38 +418,44 @@ static void no_model(buf *b, const i18n_lang *L) {
     html_printf(b, "</p>\n");
 }
 
-/* GET /model. */
-void page_model(web_request *req, web_response *res) {
+/* json_decref(), in the shape arena_defer wants. */
+static void json_free_cb(void *p) {
+    json_decref(p);
+}
+
+/*
+** WEBPAGE: GET /model
+** ACCESS:  administrator school_leader
+** BODY:    none
+** NAV:     30 Early-warning model
+**
+** The model card of the active model: what it is for, its inputs, how
+** well it works, how fair it is across groups, and its versions; those
+** who answer for how the school uses it.
+*/
+void page_model(web_ctx *c) {
     cairn_err err = {0};
-    const i18n_lang *L = i18n_request(req);
-    store *st = page_store(req, res);
-    if (!st) return;
-    if (!req->session) {
-        web_error_page(res, 403, "Not allowed", "You may not open this page.");
-        return;
-    }
-    int64_t inst = req->session->who.institution_id;
+    const i18n_lang *L = c->L;
+    int64_t inst = c->who->institution_id;
     char *text = NULL;
     int version = 0;
     risk_model_version *versions = NULL;
     size_t nversions = 0;
-    int found = risk_model_active_card(st, inst, &text, &version, &err);
-    if (found < 0 || risk_model_versions(st, inst, &versions, &nversions, &err) != 0) {
-        page_read_failed(req, res, "model", err.msg);
-        free(text);
+    int found = risk_model_active_card(c->st, inst, &text, &version, &err);
+    page_keep(c, text);
+    if (found < 0 || risk_model_versions(c->st, inst, &versions, &nversions, &err) != 0) {
+        page_fail(c, "model", err.msg);
         return;
     }
+    page_keep(c, versions);
     json_t *card = found ? json_loads(text, 0, NULL) : NULL;
-    free(text);
+    if (card) arena_defer(c->arena, json_free_cb, card);
     if (found && !json_is_object(card)) {
-        json_decref(card);
-        free(versions);
-        page_read_failed(req, res, "model", "the active model's card is not a JSON object");
+        page_fail(c, "model", "the active model's card is not a JSON object");
         return;
     }
-    buf *b = &res->body;
-    html_page_begin(b, L->code, T(L, "Early-warning model"));
-    page_nav(req, b, "/model");
+    buf *b = c->b;
+    page_begin(c, T(L, "Early-warning model"));
     html_printf(b, "<h1>%T</h1>\n", T(L, "Early-warning model"));
     if (!card) {
         no_model(b, L);
@@ -444,7 +466,49 @@ void page_model(web_request *req, web_response *res) {
         fairness_section(b, L, card);
     }
     versions_section(b, L, versions, nversions);
-    html_page_end(b);
-    json_decref(card);
-    free(versions);
+    page_end(c);
+}
+
+/*
+** WEBPAGE: GET /api/v1/model
+** ACCESS:  administrator school_leader
+** BODY:    none
+**
+** The active model's card as stored, with the list of versions; 404 when
+** no model is active.
+*/
+void api_model(web_ctx *c) {
+    cairn_err err = {0};
+    char *text = NULL;
+    int version = 0;
+    risk_model_version *versions = NULL;
+    size_t nversions = 0;
+    int found = risk_model_active_card(c->st, c->who->institution_id, &text, &version, &err);
+    page_keep(c, text);
+    if (found < 0 ||
+        risk_model_versions(c->st, c->who->institution_id, &versions, &nversions, &err) != 0) {
+        api_fail(c, "model", err.msg);
+        return;
+    }
+    page_keep(c, versions);
+    if (!found) {
+        api_not_found(c, "No model is trained yet; the rules are used meanwhile. Train one with "
+                         "`cairn train`.");
+        return;
+    }
+    json_t *card = json_loads(text, 0, NULL);
+    if (!json_is_object(card)) {
+        json_decref(card);
+        api_fail(c, "model", "the active model's card is not a JSON object");
+        return;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; i < nversions; i++)
+        json_array_append_new(list, json_pack("{s:i,s:s,s:s,s:b}", "version",
+                                              versions[i].version, "trained_at",
+                                              versions[i].created_at, "trained_by",
+                                              versions[i].created_by, "active",
+                                              versions[i].active));
+    api_reply(c, 200, json_pack("{s:i,s:o,s:o}", "version", version, "card", card,
+                                "versions", list));
 }
