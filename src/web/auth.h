@@ -85,7 +85,7 @@ int web_migrate(store *st, int *applied, cairn_err *err);
 #define AUTH_HASH_MAX           128    /* = crypto_pwhash_STRBYTES */
 #define AUTH_USERNAME_MAX       64
 #define AUTH_NAME_MAX           200
-#define AUTH_PASSWORD_MIN       10
+#define AUTH_PASSWORD_MIN       15     /* characters; docs/decisions.md, "Passwords" */
 #define AUTH_PASSWORD_MAX       1024
 
 /* ---- the clock -------------------------------------------------------------- */
@@ -103,8 +103,8 @@ auth_clock_fn auth_clock_set(auth_clock_fn fn);
 /* ---- passwords and names -------------------------------------------------------- */
 
 /* Hash password into out (a NUL-terminated "$argon2id$..." string).  -1
-** with err set if it breaks the policy (auth_password_check) or libsodium
-** runs out of memory. */
+** with err set if its form is wrong (auth_password_form_check; the policy
+** is the caller's: auth_password_check) or libsodium runs out of memory. */
 int auth_password_hash(const char *password, char out[AUTH_HASH_MAX], cairn_err *err);
 
 /* 1 if password matches hash, 0 if not (also for a NULL or malformed
@@ -115,9 +115,24 @@ int auth_password_verify(const char *hash, const char *password);
 ** (or is not an argon2id hash at all), 0 if it is current. */
 int auth_password_needs_rehash(const char *hash);
 
-/* The password policy: AUTH_PASSWORD_MIN to AUTH_PASSWORD_MAX bytes, valid
-** UTF-8, no control characters.  -1 with a message saying which. */
-int auth_password_check(const char *password, cairn_err *err);
+/* The policy for a new password (web/password_policy.c; NIST SP 800-63B):
+** valid UTF-8 without control characters, at most AUTH_PASSWORD_MAX bytes,
+** at least AUTH_PASSWORD_MIN characters, no composition rules; not the user
+** name (username, may be NULL) nor containing it (3 characters or more,
+** any case), not one short piece repeated ("aaaaaaaaaa"), not one of the
+** most common passwords (with digits or punctuation added at the end too),
+** and not what libcrack2's FascistCheckUser() refuses when its dictionary
+** is installed.  -1 with a message saying why, for the person choosing. */
+int auth_password_check(const char *password, const char *username, cairn_err *err);
+
+/* Only the form: not empty, valid UTF-8, no control characters, at most
+** AUTH_PASSWORD_MAX bytes.  What auth_password_hash() checks: an old
+** password that the policy refuses today can still be re-hashed. */
+int auth_password_form_check(const char *password, cairn_err *err);
+
+/* libcrack2's dictionary (the path it takes, without ".pwd"; a static
+** string), or NULL when the dictionary file is not installed. */
+const char *auth_password_dictionary(void);
 
 /* Check a user name and write it lower-cased to out: 1 to
 ** AUTH_USERNAME_MAX bytes of a-z 0-9 . _ - @, starting with a letter or
