@@ -207,4 +207,3 @@ void demo_learner_results(const demo *d, rng *r, const learner *l, out_file *o) 
         }
     }
 }
-

@@ -294,4 +294,3 @@ void demo_learner_write(demo *d, const cohort *co, long idx, out_file *out) {
     for (int f = 0; f < IMPORT_KIND_COUNT; f++)
         if (out[f].b.len >= FLUSH_AT) demo_out_flush(&out[f]);
 }
-
