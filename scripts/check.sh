@@ -3,7 +3,8 @@
 #
 #   1. unit tests (cmocka), release build, on SQLite and PostgreSQL
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. command-line and server tests (tests/cli/test_*.sh), on both builds
+#   3. command-line and server tests (tests/cli/test_*.sh), on both builds;
+#      the source checks of scripts/lint/ (writers, include order) among them
 #   4. the staff pages in a real browser (tests/browser/run.sh: Debian's
 #      chromium driven by playwright-core from npm, release build)
 #   5. a short libFuzzer run of every fuzz target over its committed corpus

@@ -7,7 +7,8 @@
 #                            msgfmt --check in tests/cli/test_i18n_cli.sh,
 #                            chromium + nodejs for tests/browser (the npm
 #                            packages: scripts/browser-deps.sh), nginx +
-#                            openssl for tests/cli/test_proxy.sh)
+#                            openssl for tests/cli/test_proxy.sh, python3 for
+#                            the source checks of scripts/lint/)
 #   scripts/deps.sh bench    also what `make bench` needs (wrk, nginx, perf,
 #                            pandas + xgboost for the scoring peer)
 #

@@ -3,7 +3,8 @@
 #
 #   scripts/po2c.sh c OUT.c po/de.po po/uk.po ...   compile .po files into C tables
 #                                                   (the Makefile's build/gen/catalog.c)
-#   scripts/po2c.sh pot src/web/*.c > po/cairn.pot  extract the msgids of the code
+#   scripts/po2c.sh pot $(find src/web -name '*.c' | sort) > po/cairn.pot
+#                                                    extract the msgids of the code
 #   scripts/po2c.sh check po/cairn.pot po/*.po      every msgid of the template
 #                                                   translated in every .po?
 #
@@ -25,7 +26,8 @@
 # T(l, "..."), TC(l, "ctx", "..."), TN(l, "...", "...", n), TNC(l, "ctx",
 # "...", "...", n), N_("..."), the same through i18n_tr/i18n_trc/i18n_trn/
 # i18n_trnc, and the title and message of
-# web_error_page(res, status, "...", "...") — string literals only
+# web_error_page(res, status, "...", "..."), page_not_found(c, "...", "...")
+# and page_refuse(c, "...") (web/page.h) — string literals only
 # (adjacent literals joined), comments skipped.
 set -eu
 LC_ALL=C
@@ -474,6 +476,7 @@ BEGIN {
     SPEC["TN"] = "plural 2 3"; SPEC["i18n_trn"] = "plural 2 3"
     SPEC["TNC"] = "ctxplural 2 3 4"; SPEC["i18n_trnc"] = "ctxplural 2 3 4"
     SPEC["web_error_page"] = "id 3 4"
+    SPEC["page_not_found"] = "id 2 3"; SPEC["page_refuse"] = "id 2"
 }
 FNR == 1 && NR > 1 { tokenize(src, prev); scan(prev); src = "" }
 { src = src $0 "\n"; prev = FILENAME }
@@ -481,7 +484,7 @@ END {
     if (NR > 0) { tokenize(src, prev); scan(prev) }
     if (errors) exit 1
     print "# cairn: the messages of the web interface."
-    print "# Made by scripts/po2c.sh pot from src/web/*.c; do not edit by hand."
+    print "# Made by scripts/po2c.sh pot from the .c files of src/web; do not edit by hand."
     print "msgid \"\""
     print "msgstr \"\""
     print "\"Project-Id-Version: cairn\\n\""

@@ -3,6 +3,7 @@
 */
 #include "base/arena.h"
 #include "base/mem.h"
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,10 +14,26 @@ typedef struct arena_block {
     _Alignas(16) unsigned char data[];
 } arena_block;
 
+typedef struct arena_cleanup {
+    struct arena_cleanup *next;
+    void (*fn)(void *);
+    void *p;
+} arena_cleanup;
+
 struct arena {
     arena_block *head;    /* current block; older blocks follow */
     size_t block_size;
+    arena_cleanup *cleanups;  /* arena_defer(), newest first; in the blocks */
 };
+
+/* Run and forget the deferred calls of a, newest first. */
+static void arena_run_cleanups(arena *a) {
+    while (a->cleanups) {
+        arena_cleanup *c = a->cleanups;
+        a->cleanups = c->next;
+        c->fn(c->p);
+    }
+}
 
 /* A new block with room for at least n bytes. */
 static arena_block *arena_block_new(size_t n) {
@@ -32,12 +49,14 @@ arena *arena_new(size_t block_size) {
     arena *a = xmalloc(sizeof *a);
     a->block_size = block_size ? block_size : 64 * 1024;
     a->head = arena_block_new(a->block_size);
+    a->cleanups = NULL;
     return a;
 }
 
 /* Free every block and the arena itself. */
 void arena_free(arena *a) {
     if (!a) return;
+    arena_run_cleanups(a);
     arena_block *b = a->head;
     while (b) {
         arena_block *n = b->next;
@@ -50,6 +69,7 @@ void arena_free(arena *a) {
 /* Drop all allocations; keeps one standard-size block for reuse (oversized
 ** blocks are freed). */
 void arena_reset(arena *a) {
+    arena_run_cleanups(a);
     arena_block *keep = NULL, *b = a->head;
     while (b) {
         arena_block *n = b->next;
@@ -125,4 +145,14 @@ size_t arena_bytes(const arena *a) {
     size_t n = 0;
     for (const arena_block *b = a->head; b; b = b->next) n += b->size;
     return n;
+}
+
+/* Register fn(p) to run when a is reset or freed. */
+void arena_defer(arena *a, void (*fn)(void *), void *p) {
+    assert(a && fn);
+    arena_cleanup *c = arena_alloc(a, sizeof *c);
+    c->fn = fn;
+    c->p = p;
+    c->next = a->cleanups;
+    a->cleanups = c;
 }

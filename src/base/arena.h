@@ -21,4 +21,9 @@ char  *arena_strdup(arena *a, const char *s);             /* owned by a */
 char  *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 size_t arena_bytes(const arena *a);           /* bytes held in blocks (for measuring) */
 
+/* Call fn(p) when a is reset or freed (last registered, first called): for
+** memory or handles a request or job owns that did not come from a.  fn
+** must not be NULL; p may be. */
+void   arena_defer(arena *a, void (*fn)(void *), void *p);
+
 #endif

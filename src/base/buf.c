@@ -10,6 +10,7 @@
 void buf_init(buf *b) {
     b->data = NULL;
     b->len = b->cap = 0;
+    b->failed = 0;
 }
 
 /* Release b's memory; b is empty and reusable after. */
@@ -21,6 +22,7 @@ void buf_free(buf *b) {
 /* Forget the contents but keep the allocation. */
 void buf_reset(buf *b) {
     b->len = 0;
+    b->failed = 0;
     if (b->data) b->data[0] = 0;
 }
 

@@ -13,9 +13,12 @@ typedef struct buf {
     char  *data;   /* NULL until the first append */
     size_t len;    /* bytes used, not counting the NUL */
     size_t cap;    /* bytes allocated */
+    int    failed; /* 1 once a writer refused to write into b (web/html.h's
+                      html_printf with a bad conversion); cleared by
+                      buf_init, buf_free and buf_reset */
 } buf;
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT {NULL, 0, 0, 0}
 
 void buf_init(buf *b);                               /* empty buffer */
 void buf_free(buf *b);                               /* release; b is empty after */

@@ -1,61 +1,12 @@
 /*
 ** web/access.c — the one place access is decided (see access.h).
 **
-** The route table below must have a row for every row of web_routes[] in
-** web/server.c; tests/unit/test_access.c walks them all as every role.
-** When you add a route, add its row here in the same change, and its
-** expected answers to the test.
+** Who may use a route is the ACCESS of its record (web/page.h), in the
+** route table tools/mkpages.c makes; tests/unit/test_access.c walks every
+** route as every role against its own table of expected answers.
 */
 #include "web/access.h"
 #include <string.h>
-
-/* ---- the route table ----------------------------------------------------------
-** method and path exactly as in web_routes[]; allow says who may use it. */
-static const access_route_rule access_routes[] = {
-    /* the start page (later: the dashboard) — staff of the school */
-    { "GET",  "/",        ACCESS_ROLES_STAFF },
-    /* load balancers and scripts */
-    { "GET",  "/healthz", ACCESS_PUBLIC },
-    /* the stylesheet; the login page needs it before anyone signs in */
-    { "GET",  "/assets/", ACCESS_PUBLIC },
-    /* signing in and out (web/pages_auth.c) */
-    { "GET",  "/login",   ACCESS_PUBLIC },
-    { "POST", "/login",   ACCESS_PUBLIC },
-    { "POST", "/logout",  ACCESS_SIGNED_IN },
-    /* the pages (web/pages_dashboard.c, web/pages_learner.c); the record
-    ** itself is checked by relationship in the handler */
-    { "GET",  "/dashboard",   ACCESS_ROLES_STAFF },
-    { "GET",  "/programmes",  ACCESS_ROLES_STAFF },
-    { "GET",  "/learners/",   ACCESS_ROLES_STAFF },
-    /* a group's attendance: leaders, administrators and its teachers
-    ** (access_can_view_group) */
-    { "GET",  "/groups/",     ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER |
-                              ACCESS_ROLE_TEACHER },
-    /* the JSON API (web/api.c): the caller, and the learners as on the
-    ** pages (records checked by relationship in the handler) */
-    { "GET",  "/api/v1/me",         ACCESS_SIGNED_IN },
-    { "GET",  "/api/v1/learners",   ACCESS_ROLES_STAFF },
-    { "GET",  "/api/v1/learners/",  ACCESS_ROLES_STAFF },
-    /* acting on a learner (web/pages_actions.c): the record is checked by
-    ** relationship and the action by access_can_act_on_learner() */
-    { "POST", "/learners/",         ACCESS_ROLES_STAFF },
-    { "POST", "/api/v1/learners/",  ACCESS_ROLES_STAFF },
-    /* the model card: those who answer for how the school uses it */
-    { "GET",  "/model",             ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER },
-    { "GET",  "/api/v1/model",      ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER },
-    /* the institution's counts and trend: as the dashboard; a group: as
-    ** its page */
-    { "GET",  "/api/v1/summary",    ACCESS_ROLES_STAFF },
-    { "GET",  "/api/v1/groups/",    ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER |
-                                    ACCESS_ROLE_TEACHER },
-    /* importing school data writes the records of everyone: administrators */
-    { "GET",  "/import",            ACCESS_ROLE_ADMINISTRATOR },
-    { "POST", "/import",            ACCESS_ROLE_ADMINISTRATOR },
-    { "POST", "/import/confirm",    ACCESS_ROLE_ADMINISTRATOR },
-    { "POST", "/api/v1/imports",    ACCESS_ROLE_ADMINISTRATOR },
-    /* one's own language */
-    { "POST", "/language",          ACCESS_SIGNED_IN },
-};
 
 /* ---- roles -------------------------------------------------------------------- */
 
@@ -100,7 +51,8 @@ const char *access_role_name(unsigned bit) {
     return NULL;
 }
 
-/* "school_leader, teacher" for the role bits in set, "-" for none. */
+/* "school_leader, teacher" for the role bits in set, "-" for none (not HTML:
+** plain text for the command line). */
 void access_roles_format(unsigned set, buf *out) {
     int any = 0;
     for (int i = 0; i < ACCESS_ROLE_COUNT; i++) {
@@ -167,7 +119,7 @@ static int ctx_sees_some(const access_ctx *ctx) {
 /* The predicate text (see access.h).  Parameters, in order: account id,
 ** institution id, then the staff id once for a teacher and twice for a key
 ** worker (only when not already seeing everything, and only with a staff
-** link). */
+** link).  Not HTML: SQL text. */
 void access_learner_predicate(const access_ctx *ctx, const char *inst_col,
                               const char *learner_col, buf *sql) {
     if (!ctx_sees_some(ctx)) {
@@ -222,7 +174,7 @@ int access_learner_predicate_bind(const access_ctx *ctx, store_stmt *s, int firs
 /* 1 may view, 0 may not, -1 error (see access.h). */
 int access_can_view_learner(const access_ctx *ctx, int64_t learner_id, cairn_err *err) {
     if (!ctx || !ctx->st || !ctx_sees_some(ctx) || learner_id <= 0) return 0;
-    buf sql = BUF_INIT;
+    buf sql = BUF_INIT;   /* not HTML: SQL text */
     buf_puts(&sql, "SELECT 1 FROM learner l WHERE l.institution_id = ? AND l.id = ? AND ");
     access_learner_predicate(ctx, "l.institution_id", "l.id", &sql);
     store_stmt *q = store_prepare(ctx->st, buf_cstr(&sql), err);
@@ -260,7 +212,7 @@ int access_can_view_group(const access_ctx *ctx, int64_t group_id, cairn_err *er
     if (!ctx || !ctx->st || !ctx_sees_some(ctx) || group_id <= 0) return 0;
     int sees_all = ctx_sees_all(ctx);
     if (!sees_all && !((ctx->roles & ACCESS_ROLE_TEACHER) && ctx->staff_id > 0)) return 0;
-    buf sql = BUF_INIT;
+    buf sql = BUF_INIT;   /* not HTML: SQL text */
     buf_puts(&sql, "SELECT 1 FROM class_group g WHERE g.institution_id = ? AND g.id = ?"
                    " AND EXISTS (SELECT 1 FROM account acc_a WHERE acc_a.id = ?"
                    " AND acc_a.disabled = 0)");
@@ -283,28 +235,12 @@ int access_can_view_group(const access_ctx *ctx, int64_t group_id, cairn_err *er
 
 /* ---- routes ---------------------------------------------------------------------- */
 
-/* The rule with route's method and path, or NULL. */
-const access_route_rule *access_route_rule_find(const web_route *route) {
-    if (!route) return NULL;
-    for (size_t i = 0; i < sizeof access_routes / sizeof access_routes[0]; i++)
-        if (strcmp(access_routes[i].method, route->method) == 0 &&
-            strcmp(access_routes[i].path, route->path) == 0)
-            return &access_routes[i];
-    return NULL;
-}
-
-/* Allow / deny / no rule for role_set on route (see access.h). */
+/* Allow / deny / no rule for role_set on route, from the route's own
+** ACCESS (see access.h). */
 int access_route_allowed(unsigned role_set, const web_route *route) {
-    const access_route_rule *r = access_route_rule_find(route);
-    if (!r) return ACCESS_NO_RULE;
-    if (r->allow & ACCESS_PUBLIC) return ACCESS_ALLOW;
+    if (!route || !route->access) return ACCESS_NO_RULE;
+    if (route->access & ACCESS_PUBLIC) return ACCESS_ALLOW;
     if (!(role_set & ACCESS_SIGNED_IN)) return ACCESS_DENY;
-    if (r->allow & ACCESS_SIGNED_IN) return ACCESS_ALLOW;
-    return (role_set & r->allow & ACCESS_ROLES_ALL) ? ACCESS_ALLOW : ACCESS_DENY;
-}
-
-/* The route table and its length. */
-const access_route_rule *access_route_rules(size_t *n) {
-    *n = sizeof access_routes / sizeof access_routes[0];
-    return access_routes;
+    if (route->access & ACCESS_SIGNED_IN) return ACCESS_ALLOW;
+    return (role_set & route->access & ACCESS_ROLES_ALL) ? ACCESS_ALLOW : ACCESS_DENY;
 }

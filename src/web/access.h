@@ -4,10 +4,9 @@
 ** Two questions, both answered here and nowhere else:
 **
 **   1. May this set of roles use this route at all?  access_route_allowed()
-**      looks the route up in one table (web/access.c) that has a row for
-**      every route of web/server.c's web_routes[]; the router asks it before
-**      any handler runs.  A route without a row is refused, and the unit test
-**      that walks every route as every role fails.
+**      reads the ACCESS of the route's record (web/page.h; the build refuses
+**      a record without one); the router asks it before any handler runs.
+**      The unit test walks every route as every role against its own table.
 **
 **   2. May this person see this learner's record?  access_can_view_learner()
 **      decides by relationship, never by role alone:
@@ -145,25 +144,12 @@ int access_can_view_group(const access_ctx *ctx, int64_t group_id, cairn_err *er
 #define ACCESS_PUBLIC      (1u << 30)   /* anyone, signed in or not */
 /* ACCESS_SIGNED_IN (above) as a rule: any signed-in account */
 
-typedef struct access_route_rule {
-    const char *method;   /* as in web_routes[]: "GET", "POST" ... */
-    const char *path;     /* as in web_routes[]: "/", "/assets/" ... */
-    unsigned    allow;    /* ACCESS_PUBLIC, ACCESS_SIGNED_IN, or role bits */
-} access_route_rule;
-
 enum { ACCESS_NO_RULE = -1, ACCESS_DENY = 0, ACCESS_ALLOW = 1 };
 
-/* The rule for route (by its method and path), or NULL if the table has
-** none. */
-const access_route_rule *access_route_rule_find(const web_route *route);
-
 /* May a request with role_set use route?  role_set is 0 for an anonymous
-** request, else ACCESS_SIGNED_IN | the account's role bits.
-** ACCESS_ALLOW, ACCESS_DENY, or ACCESS_NO_RULE when the route is not in
-** the table (callers refuse it). */
+** request, else ACCESS_SIGNED_IN | the account's role bits.  ACCESS_ALLOW,
+** ACCESS_DENY, or ACCESS_NO_RULE when route is NULL or its access is 0
+** (callers refuse it). */
 int access_route_allowed(unsigned role_set, const web_route *route);
-
-/* The whole table (for tests and documentation); *n gets its length. */
-const access_route_rule *access_route_rules(size_t *n);
 
 #endif

@@ -2,7 +2,7 @@
 ** web/actions.h — acting on a learner's record: acknowledging a flag with a
 ** comment, and naming the learner's key worker (web/actions.c); and the
 ** learner page's "Actions" section and its POST handler
-** (web/pages_actions.c), which web/pages_learner.c calls.
+** (web/support/), which the learner page (web/school/learner.c) shows.
 **
 ** Who may act is decided by the caller with access_can_act_on_learner()
 ** (web/access.h) before calling a writer here; these functions check the
@@ -127,7 +127,7 @@ int actions_key_worker_assign(store *st, const access_ctx *who, int64_t learner_
                               int64_t staff_id, actions_key_worker *out,
                               actions_problem *problem, cairn_err *err);
 
-/* ---- the learner page (web/pages_actions.c) --------------------------------- */
+/* ---- the learner page (web/support/learner_actions.c) --------------------------------- */
 
 /* What a refused form sent, to show it again with its error. */
 typedef struct page_action_form {
@@ -138,23 +138,7 @@ typedef struct page_action_form {
     actions_problem problem;
 } page_action_form;
 
-struct i18n_lang;
-struct risk_attention_row;
-
-/* Write the learner page's Actions section into b: per current flag (of
-** sc, when have) its acknowledgements and a form to acknowledge it; the
-** current key worker and, when who may assign one, a form to do so.  form
-** (may be NULL) is a refused submission to show again with its error.  0,
-** or -1 with err set when a read failed (b may hold part of the section). */
-int page_actions_section(web_request *req, buf *b, const struct i18n_lang *L,
-                         const access_ctx *who, int64_t learner_id,
-                         const struct risk_attention_row *sc, int have,
-                         const page_action_form *form, cairn_err *err);
-
-/* The learner page of learner_id with status (200, or 400 with form), as
-** GET /learners/{id} answers it (web/pages_learner.c): checks access,
-** writes the view to the audit log. */
-void page_learner_show(web_request *req, web_response *res, int64_t learner_id, int status,
-                       const page_action_form *form);
+/* The learner page's Actions section and the page itself are in
+** web/support/learner_actions.c and web/school/learner.h. */
 
 #endif

@@ -1,6 +1,7 @@
 /*
-** web/api.h — the JSON API under /api/v1 (web/api.c): what the staff pages
-** show, for programs, with API tokens (Authorization: Bearer) or a session.
+** web/api.h — the JSON API under /api/v1: what the staff pages show, for
+** programs, with API tokens (Authorization: Bearer) or a session.  Each
+** route lives with its page in web/<room>/; web/api.c holds what they share.
 **
 ** The same access rules as the pages (web/access.h), errors as
 ** {"error":{"code":..,"message":..}} (web_error_json), lists paginated with
@@ -9,8 +10,10 @@
 */
 #ifndef CAIRN_WEB_API_H
 #define CAIRN_WEB_API_H
+#include "risk/risk_read.h"
 #include "web/server.h"
 #include <jansson.h>
+#include <stdint.h>
 
 #define API_LIMIT_DEFAULT 50      /* learners per page without ?limit */
 #define API_LIMIT_MAX     200     /* the largest ?limit accepted */
@@ -22,19 +25,28 @@
 ** answers with JSON. */
 void api_send(web_response *res, int status, json_t *v);
 
-void api_me(web_request *req, web_response *res);        /* GET /api/v1/me */
-void api_learners(web_request *req, web_response *res);  /* GET /api/v1/learners */
-void api_learner(web_request *req, web_response *res);   /* GET /api/v1/learners/{id} */
-/* POST /api/v1/learners/{id}/acknowledgements and .../key-worker (in
-** web/api.c, beside the JSON helpers; the domain is web/actions.h) */
-void api_learner_post(web_request *req, web_response *res);
-void api_model(web_request *req, web_response *res);     /* GET /api/v1/model (web/pages_model.c) */
-/* GET /api/v1/summary: tier counts and the institution's trend;
-** GET /api/v1/groups/{code}: a group's weekly attendance (web/pages_model.c) */
-void api_summary(web_request *req, web_response *res);
-void api_group(web_request *req, web_response *res);
-/* POST /api/v1/imports?kind=K[&dry_run=1], the CSV file as the body
-** (web/pages_import.c) */
-void api_import_post(web_request *req, web_response *res);
+/* ---- for the API's routes in web/<room>/ ------------------------------------- */
+
+struct web_ctx;
+
+/* JSON forms: a day ("YYYY-MM-DD", null for 0), a stored text (null when
+** empty), a probability (null when NaN), a current score (tier, flags,
+** reasons, asof).  New references. */
+json_t *api_json_day(int32_t days);
+json_t *api_json_text(const char *s);
+json_t *api_json_probability(double p);
+json_t *api_json_score(const risk_attention_row *r);
+
+/* risk_visibility.bind for access_learner_predicate (ctx is an access_ctx). */
+int api_bind_access(const void *ctx, store_stmt *s, int first);
+
+/* The request body as a JSON object whose members are all among the names
+** allowed[0..n) (a new reference), or NULL after a 415 or 400 that says
+** what is wrong. */
+json_t *api_body_object(struct web_ctx *c, const char *const *allowed, size_t n);
+
+/* The string member name of body, or NULL after a 400 saying it is missing
+** or not a string.  Owned by body. */
+const char *api_body_string(struct web_ctx *c, json_t *body, const char *name);
 
 #endif

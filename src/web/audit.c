@@ -18,7 +18,7 @@ static const char audit_zero_hash[CRYPTO_SHA256_HEX_LEN] =
 static void audit_hash(const char *prev, int64_t inst, int64_t id, const char *at,
                        int64_t account, const char *action, int64_t learner,
                        const char *detail, char out[CRYPTO_SHA256_HEX_LEN]) {
-    buf b = BUF_INIT;
+    buf b = BUF_INIT;   /* not HTML: the hash input */
     buf_printf(&b, "cairn-audit-v1\n%s\n%lld\n%lld\n%s\n%lld\n%zu:%s\n%lld\n%zu:%s",
                prev, (long long)inst, (long long)id, at, (long long)account,
                strlen(action), action, (long long)learner, strlen(detail), detail);

@@ -1139,8 +1139,7 @@ int auth_gate(web_request *req, web_response *res, const web_route *route) {
     cairn_err err = {0};
     int safe = method_safe(req->method);
     int api = strncmp(req->path, "/api/", 5) == 0;
-    const access_route_rule *rule = access_route_rule_find(route);
-    if (!rule) {
+    if (!route->access) {
         web_log(req, "access: route %s %s has no row in the access table; refused",
                 route->method, route->path);
         gate_error(req, res, 403, "forbidden", N_("Not allowed"),
@@ -1152,7 +1151,7 @@ int auth_gate(web_request *req, web_response *res, const web_route *route) {
         if (gate_identify(req, api, &err) < 0) {
             web_log(req, "sign-in check: %s", err.msg);
             if (req->st) web_request_store_discard(req);
-            if (!(rule->allow & ACCESS_PUBLIC) || !safe) {
+            if (!(route->access & ACCESS_PUBLIC) || !safe) {
                 gate_error(req, res, 503, "unavailable", N_("Database unavailable"),
                            N_("The database cannot be reached right now. Please try again "
                               "in a minute."));
@@ -1188,7 +1187,7 @@ int auth_gate(web_request *req, web_response *res, const web_route *route) {
     const char *given = web_request_header(req, "X-CSRF-Token");
     if (!given) given = web_request_form(req, "csrf");
     int ok = req->session && auth_csrf_equal(req->session->csrf, given);
-    if (!ok && (rule->allow & ACCESS_PUBLIC))
+    if (!ok && (route->access & ACCESS_PUBLIC))
         ok = auth_csrf_equal(web_request_cookie(req, auth_login_cookie_name(req)), given);
     if (!ok) {
         gate_error(req, res, 403, "forbidden", N_("The form has expired"),

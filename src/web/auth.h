@@ -324,10 +324,8 @@ const char *auth_session_cookie(web_request *req);
 
 /* ---- pages (web/pages_auth.c) ------------------------------------------------------- */
 
-void page_login_get(web_request *req, web_response *res);    /* GET /login */
-void page_login_post(web_request *req, web_response *res);   /* POST /login */
-void page_logout_post(web_request *req, web_response *res);  /* POST /logout */
-void page_language_post(web_request *req, web_response *res); /* POST /language */
+/* GET and POST /login, POST /logout, POST /language: their records and
+** handlers are in web/pages_auth.c (prototypes in gen/pages.h). */
 
 /* Write "Signed in as NAME" and a sign-out button (a POST form with the
 ** session's CSRF token) into b; nothing without a session.  For page

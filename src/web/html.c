@@ -183,15 +183,24 @@ void html_json(buf *b, const char *s) {
 
 /* ---- typed printf ---------------------------------------------------------- */
 
-/* The default format error handler: a bad conversion is a bug in our code,
-** so stop loudly in every build that keeps assertions. */
+/* 1 in the sanitizer build, where a bad conversion stops the program. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HTML_FORMAT_ERROR_FATAL 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HTML_FORMAT_ERROR_FATAL 1
+#endif
+#endif
+
+/* The default format error handler: a bad conversion is a bug in our code.
+** The buffer is marked failed (the router answers that request with a
+** 500 and the server goes on); the line goes to stderr; the sanitizer
+** build stops, so the tests find it. */
 static void html_format_error_default(const char *fmt, const char *at) {
-#ifndef NDEBUG
     fprintf(stderr, "html_printf: conversion \"%.6s\" is not allowed in format \"%s\"\n",
             at, fmt);
+#ifdef HTML_FORMAT_ERROR_FATAL
     abort();
-#else
-    (void)fmt; (void)at;
 #endif
 }
 
@@ -289,6 +298,7 @@ int html_vprintf(buf *b, const char *fmt, va_list ap) {
     bad:
         b->len = start;
         if (b->data) b->data[start] = 0;
+        b->failed = 1;          /* the router answers 500 for this request */
         format_error(fmt, at);
         return -1;
     }
@@ -386,100 +396,13 @@ void html_page_end(buf *b) {
 
 /* ---- the stylesheet -------------------------------------------------------- */
 
-/* Sides are logical (inline-start/end, text-align start/end), never left or
-** right, so a page with dir="rtl" is mirrored by the browser as it should. */
-static const char css[] =
-    ":root{color-scheme:light dark;--fg:#1b1f24;--bg:#fdfdfc;--muted:#57606a;"
-    "--line:#d0d7de;--accent:#0b5cad;--head:#f2f4f6}\n"
-    "@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#14171b;"
-    "--muted:#9da7b1;--line:#3a4149;--accent:#6cb6ff;--head:#1e2329}}\n"
-    "*{box-sizing:border-box}\n"
-    "html{font-size:100%}\n"
-    "body{margin:0;font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,"
-    "\"Noto Sans\",\"Noto Sans Arabic\",sans-serif;color:var(--fg);background:var(--bg)}\n"
-    "a{color:var(--accent)}\n"
-    "a:focus-visible,main:focus-visible{outline:3px solid var(--accent);outline-offset:2px}\n"
-    ".skip{position:absolute;inset-inline-start:.5rem;top:0;padding:.5rem 1rem;"
-    "background:var(--bg);transform:translateY(-150%)}\n"
-    ".skip:focus{top:.5rem;transform:none}\n"
-    "header.site,footer.site{padding:.75rem 1.25rem;border-bottom:1px solid var(--line)}\n"
-    "footer.site{border-top:1px solid var(--line);border-bottom:0;color:var(--muted);"
-    "font-size:.875rem;margin-top:3rem}\n"
-    ".brand{font-weight:700;text-decoration:none;font-size:1.125rem}\n"
-    "main{max-width:60rem;margin:0 auto;padding:1rem 1.25rem}\n"
-    "h1{font-size:1.75rem;line-height:1.2}\n"
-    "h2{font-size:1.25rem;margin-top:2rem}\n"
-    ".muted,.code{color:var(--muted)}\n"
-    "table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}\n"
-    "caption{text-align:start;color:var(--muted);padding-block-end:.25rem}\n"
-    "th,td{text-align:start;padding:.375rem .5rem;border-bottom:1px solid var(--line)}\n"
-    "thead th{background:var(--head)}\n"
-    ".num{text-align:end;font-variant-numeric:tabular-nums}\n"
-    ".notice{padding:1rem;border:1px solid var(--line);"
-    "border-inline-start:4px solid var(--accent);background:var(--head)}\n"
-    "code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\n"
-    "nav.pages ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:1rem}\n"
-    "nav.pages a[aria-current]{font-weight:700}\n"
-    "nav.languages ul{list-style:none;margin:0 0 1rem;padding:0;display:flex;flex-wrap:wrap;gap:1rem}\n"
-    "nav.languages a[aria-current]{font-weight:700;text-decoration:none}\n"
-    "form.language{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin-block:.5rem}\n"
-    ".filters{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:end}\n"
-    ".filters p{margin:.25rem 0}\n"
-    "select,button{font:inherit;padding:.25rem .5rem}\n"
-    "ul.tiers{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}\n"
-    "ul.tiers li{padding:.5rem 1rem;border:1px solid var(--line);border-inline-start-width:6px}\n"
-    ".tier-2{border-inline-start-color:#b42318}\n"
-    ".tier-1{border-inline-start-color:#b54708}\n"
-    "ul.reasons{margin:0;padding-inline-start:1.25rem}\n"
-    ".flag{display:inline-block;padding:0 .5rem;border:1px solid var(--line);border-radius:1rem}\n"
-    "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}\n"
-    "dl.facts dd{margin:0}\n"
-    ".scroll{overflow-x:auto}\n"
-    "figure.chart{margin:1rem 0}\n"
-    "svg.chart{width:100%;height:auto;max-width:40rem;display:block}\n"
-    "svg.chart .grid line{stroke:var(--line)}\n"
-    "svg.chart .grid text{fill:var(--muted);font-size:12px}\n"
-    "svg.chart .series polyline{fill:none;stroke:var(--accent);stroke-width:2}\n"
-    "svg.chart .series circle{fill:var(--accent)}\n"
-    "table.heat td{text-align:center}\n"
-    ".heat-0{background:#7a1c12;color:#fff}\n"
-    ".heat-1{background:#c4501f;color:#fff}\n"
-    ".heat-2{background:#f5c16c;color:#1b1f24}\n"
-    ".heat-3{background:#e8f3e8;color:#1b1f24}\n"
-    ".heat-none{color:var(--muted)}\n"
-    /* charts read left to right in every language (text-anchor would flip in
-    ** rtl); a reason keeps its own direction; a phone scrolls the dashboard's
-    ** table, not the page */
-    "svg.chart{direction:ltr}\nul.reasons li{unicode-bidi:plaintext}\n"
-    "@media (max-width:40rem){table.attention{display:block;overflow-x:auto}}\n"
-    /* the model page: the calibration plot's diagonal, short inline lists,
-    ** withheld rows of the fairness table */
-    "svg.chart .grid line.diagonal{stroke:var(--muted);stroke-dasharray:6 4}\n"
-    "ul.inline{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}\n"
-    "tr.suppressed td{color:var(--muted);font-style:italic}\n"
-    /* the import page: visible focus on form fields, a long file input and
-    ** long messages that wrap on a phone */
-    "button:focus-visible,select:focus-visible,input:focus-visible"
-    "{outline:3px solid var(--accent);outline-offset:2px}\n"
-    "input[type=file]{max-inline-size:100%}\n"
-    ".notice.error{border-inline-start-color:#b42318}\n"
-    "ul.problems{padding-inline-start:1.25rem}\n"
-    "ul.problems code{overflow-wrap:anywhere}\n"
-    "button:focus-visible,select:focus-visible,textarea:focus-visible,"
-    "input:focus-visible{outline:3px solid var(--accent);outline-offset:2px}\n"
-    "textarea{font:inherit;inline-size:100%;max-inline-size:40rem;padding:.25rem .5rem}\n"
-    ".action{margin-block-end:1.5rem}\n"
-    "ul.acks{list-style:none;padding-inline-start:0}\n"
-    "ul.acks li{border-inline-start:3px solid var(--line);padding-inline-start:.75rem}\n"
-    ".comment{white-space:pre-line;margin-block-start:0;overflow-wrap:anywhere}\n"
-    ".field-error{color:#b42318;font-weight:600}\n"
-    "[aria-invalid=true]{border:2px solid #b42318}\n"
-    "@media (prefers-color-scheme:dark){.field-error{color:#ff9b8f}"
-    "[aria-invalid=true]{border-color:#ff9b8f}}\n"
-    "@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}\n";
+/* The stylesheet, src/web/assets/cairn.css, embedded at build time by
+** tools/mkpages.c (build/gen/assets.c). */
+extern const char web_asset_cairn_css[];
+extern const size_t web_asset_cairn_css_len;
 
 /* The built-in stylesheet (static; never freed). */
 const char *html_asset_css(size_t *len) {
-    if (len) *len = sizeof css - 1;
-    return css;
+    if (len) *len = web_asset_cairn_css_len;
+    return web_asset_cairn_css;
 }

@@ -32,15 +32,18 @@
 **   %%                 a literal '%'
 **
 ** Anything else ('%s', '%p', '%*d', '%H', a flag on %T ...) is a programming
-** error: the whole call writes nothing, returns -1 and calls the format
-** error handler, which aborts unless NDEBUG is defined.  '%H' is reserved
+** error: the whole call writes nothing, marks the buffer failed (b->failed:
+** the router then answers that request with a 500 and the server keeps
+** serving), returns -1 and calls the format error handler, which logs it
+** (and aborts in the sanitizer build).  '%H' is reserved
 ** for a future "trusted constant template" conversion and is deliberately
 ** not implemented.
 **
-** The rule is checked at test time: scripts/html-lint.sh (run by
-** tests/cli/test_html_writers.sh) refuses any raw buf_ write in the web room
-** that is not marked with a "not HTML: why" comment, and any html_printf whose format
-** is a variable.
+** The rule is checked at test time by scripts/lint/writers.py (run by
+** tests/cli/test_html_writers.sh over every .c file under src/web): it
+** refuses a raw buf_ write not marked with a "not HTML: why" comment, a
+** format that is not a literal or a T() msgid, a conversion not listed
+** above, a missing or extra argument, and an argument of a known wrong type.
 **
 ** URLs in href/src: build them from a constant path in the template and %U
 ** for each variable part.  Never put a runtime-supplied whole URL in an
@@ -82,7 +85,7 @@ int html_vprintf(buf *b, const char *fmt, va_list ap);
 
 /* Called with the format and the position of the offending conversion when
 ** html_printf meets a bad conversion.  The default prints one line to
-** stderr and aborts, unless NDEBUG is defined, then it does nothing.
+** stderr, and aborts in the sanitizer build (ASan) only.
 ** html_set_format_error() installs fn (NULL = the default) and returns the
 ** previous handler; meant for tests, not thread-safe. */
 typedef void (*html_format_error_fn)(const char *fmt, const char *at);

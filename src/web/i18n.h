@@ -42,7 +42,7 @@
 **     Arabic-Indic digits); dates through i18n_format_date().
 **   - Never build a sentence from pieces.  One count: TN.  Several counts
 **     in one sentence: a TC template with a %T for each count's TNC phrase
-**     (see home_groups() in web/server.c), so each language can inflect.
+**     (see home_groups() in web/school/programmes.c), so each language can inflect.
 **   - User-supplied text shown inside translated text is best wrapped in
 **     <bdi> in the template when its direction may differ.
 **   - Every msgid must be translated in every po/<code>.po (the CLI test

@@ -1,6 +1,6 @@
 /*
 ** web/import_staging.h — where an uploaded import file waits between its
-** dry run and the confirm (web/pages_import.c).
+** dry run and the confirm (web/school/import.c).
 **
 ** Layout on disk:
 **

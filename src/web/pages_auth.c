@@ -9,6 +9,8 @@
 ** token and where a POST came from before these handlers run.
 */
 #include "web/auth.h"
+#include "web/page.h"
+#include "gen/pages.h"
 #include "web/html.h"
 #include "web/i18n.h"
 #include <string.h>
@@ -102,8 +104,16 @@ static void login_form(web_request *req, web_response *res, int status, const ch
     html_page_end(b);
 }
 
-/* GET /login: the form; a signed-in browser goes on to where it wanted. */
-void page_login_get(web_request *req, web_response *res) {
+/*
+** WEBPAGE: GET /login
+** ACCESS:  public
+** BODY:    none
+**
+** GET /login: the form; a signed-in browser goes on to where it wanted.
+*/
+void page_login_get(web_ctx *c) {
+    web_request *req = c->req;
+    web_response *res = c->res;
     const char *next = web_request_query(req, "next");
     if (req->session) {
         web_redirect(res, next_ok(next) ? next : "/");
@@ -112,9 +122,17 @@ void page_login_get(web_request *req, web_response *res) {
     login_form(req, res, 200, NULL, NULL, next);
 }
 
-/* POST /login: check the name and password; on success a new session (the
-** browser's old one, if any, ends), the cookie, and a redirect. */
-void page_login_post(web_request *req, web_response *res) {
+/*
+** WEBPAGE: POST /login
+** ACCESS:  public
+** BODY:    form
+**
+** POST /login: check the name and password; on success a new session (the
+** browser's old one, if any, ends), the cookie, and a redirect.
+*/
+void page_login_post(web_ctx *c) {
+    web_request *req = c->req;
+    web_response *res = c->res;
     const char *username = web_request_form(req, "username");
     const char *password = web_request_form(req, "password");
     const char *next = web_request_form(req, "next");
@@ -174,8 +192,16 @@ void page_login_post(web_request *req, web_response *res) {
     }
 }
 
-/* POST /logout: end the session, clear the cookie, back to the form. */
-void page_logout_post(web_request *req, web_response *res) {
+/*
+** WEBPAGE: POST /logout
+** ACCESS:  signed-in
+** BODY:    form
+**
+** POST /logout: end the session, clear the cookie, back to the form.
+*/
+void page_logout_post(web_ctx *c) {
+    web_request *req = c->req;
+    web_response *res = c->res;
     cairn_err err = {0};
     const char *token = auth_session_cookie(req);
     store *st = web_request_store(req, &err);
@@ -200,11 +226,19 @@ void page_auth_signout(web_request *req, buf *b) {
                 s->csrf, T(L, "Sign out"));
 }
 
-/* POST /language: set the signed-in account's language (form field "lang",
+/*
+** WEBPAGE: POST /language
+** ACCESS:  signed-in
+** BODY:    form
+**
+** POST /language: set the signed-in account's language (form field "lang",
 ** one of i18n_langs(), or "" for "follow the browser") and go back to the
 ** page named in "return" (a path on this server; else the dashboard).  An
-** unknown language is a 400 that changes nothing. */
-void page_language_post(web_request *req, web_response *res) {
+** unknown language is a 400 that changes nothing.
+*/
+void page_language_post(web_ctx *c) {
+    web_request *req = c->req;
+    web_response *res = c->res;
     const char *code = web_request_form(req, "lang");
     const i18n_lang *l = code && *code ? i18n_find(code) : NULL;
     if (!code || (*code && (!l || strcmp(l->code, code) != 0))) {

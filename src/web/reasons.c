@@ -8,7 +8,7 @@
 ** test_reasons.c compares the sentences).  Each sentence is one template
 ** with a %T per value; a value with a unit is first written as its own
 ** phrase (plural form for its number) and goes in as %T, as
-** home_groups() in web/server.c does.  Phrases hold no markup and no '&'
+** home_groups() in web/school/programmes.c does.  Phrases hold no markup and no '&'
 ** (the build checks every translation against its msgid), so what
 ** html_printf wrote into a phrase is plain text, escaped once in the
 ** sentence.

@@ -9,15 +9,17 @@
 ** read a web_request and fill a web_response, and the server adds the
 ** security headers, writes the access log line and sends it.
 **
-** Routes live in one static table in web/server.c:
+** Routes are declared once, beside their handlers, in a comment record
+** (WEBPAGE / ACCESS / BODY / NAV, see web/page.h and docs/architecture.md);
+** tools/mkpages.c makes the table build/gen/pages.c from them.  "GET" rows
+** also answer HEAD.  A path that no row matches is 404; a path some row
+** matches with another method is 405 with an Allow header.
 **
-**     { "GET", WEB_EXACT,  "/healthz",  page_healthz },
-**     { "GET", WEB_PREFIX, "/assets/",  page_asset   },
-**
-** A later feature adds a row there and puts its handler in its own file
-** (web/page_<feature>.c with a header).  "GET" rows also answer HEAD.  A
-** path that no row matches is 404; a path some row matches with another
-** method is 405 with an Allow header.
+** The framework's files: web/request.c (what the request says),
+** web/response.c (filling the answer), web/router.c (routing and the page
+** context), web/http.c (libmicrohttpd: the only file that includes it),
+** web/listen.c (the address, the socket, web_serve), web/checkpoint.c (the
+** WAL checkpointer) and web/log.c (the access log).
 */
 #ifndef CAIRN_WEB_SERVER_H
 #define CAIRN_WEB_SERVER_H
@@ -40,9 +42,9 @@ typedef struct web_config {
 } web_config;
 
 #define WEB_DEFAULT_LISTEN   "127.0.0.1:8080"
-#define WEB_BODY_MAX         (1024 * 1024)  /* bytes of request body accepted */
+#define WEB_BODY_MAX         (1024 * 1024)  /* bytes of request body accepted (BODY form, json) */
 #define WEB_UPLOAD_MAX       (32 * 1024 * 1024)  /* ... by the routes that take files
-                                                    (POST /import, /api/v1/imports) */
+                                                    (BODY upload: POST /import, /api/v1/imports) */
 #define WEB_CONNECTION_LIMIT 512            /* open connections at once */
 #define WEB_TIMEOUT_SECONDS  15             /* idle connections are closed */
 #define WEB_DRAIN_SECONDS    10             /* shutdown waits this long for requests */
@@ -82,7 +84,6 @@ struct auth_session;
 typedef struct web_request {
     const char *method;       /* "GET", "HEAD", "POST", ... */
     const char *path;         /* decoded path without the query: "/assets/cairn.css" */
-    const char *rest;         /* for WEB_PREFIX routes, path after the prefix */
     const char *body;         /* request body, NUL-terminated ("" if none) */
     size_t      body_len;
     arena      *arena;        /* per request; freed after the response is sent */
@@ -115,34 +116,57 @@ typedef struct web_response {
                                               the request arena) */
     int         ncookies;
     char        nonce[24];     /* the CSP nonce, "" until web_response_nonce() */
+    int         failed;        /* 1 = a writer failed (html_printf); the router
+                                  answers 500 instead of what was written */
 } web_response;
 
-typedef void (*web_handler)(web_request *req, web_response *res);
+/* ---- routes ---------------------------------------------------------------- */
 
-enum { WEB_EXACT = 0, WEB_PREFIX = 1 };
+struct web_ctx;
+typedef void (*web_handler)(struct web_ctx *c);
 
+/* What body a route accepts (the record's BODY). */
+enum { WEB_BODY_NONE = 0, WEB_BODY_FORM = 1, WEB_BODY_UPLOAD = 2, WEB_BODY_JSON = 3 };
+
+/* One row of the table tools/mkpages.c makes from the WEBPAGE records. */
 typedef struct web_route {
-    const char *method;   /* "GET" (answers HEAD too), "POST", ... */
-    int         match;    /* WEB_EXACT or WEB_PREFIX */
-    const char *path;     /* "/healthz"; a prefix ends with '/' */
+    const char *method;     /* "GET" (answers HEAD too), "POST", ... */
+    const char *path;       /* the pattern: "/learners/{id}", "/groups/{code}" */
     web_handler handler;
+    unsigned    access;     /* ACCESS_PUBLIC, ACCESS_SIGNED_IN or role bits
+                               (web/access.h); 0 = nobody */
+    int         body;       /* WEB_BODY_* */
+    size_t      body_max;   /* bytes of body accepted: 0, WEB_BODY_MAX, WEB_UPLOAD_MAX */
+    int         nav_order;  /* place in the navigation, 0 = not in it */
+    const char *nav_label;  /* msgid of the navigation label, or NULL */
+    const char *file;       /* where the record is: "src/web/school/learner.c" */
+    int         line;
 } web_route;
 
 /* The route for method and path, or NULL.  allow (allow_size bytes) gets
 ** the methods the path does accept ("GET, HEAD"), or "" when no route
 ** matches the path at all: NULL with a non-empty allow means 405, NULL with
-** an empty one 404. */
+** an empty one 404.  A path matches a pattern when its literal segments are
+** equal and each parameter segment is of its type:
+**   {id}    a positive decimal, 1 to 18 digits
+**   {code}  1 to 64 bytes, none of them a control byte, '/' or '%' */
 const web_route *web_route_find(const char *method, const char *path,
                                 char *allow, size_t allow_size);
 
 /* Route req (method and path set) and run the handler, filling res, which
 ** the caller set up with web_response_init and frees with
-** web_response_free.  404 / 405 pages come from here too.  Used by the
-** server for every request; tests may call it with req->st set. */
+** web_response_free.  404 / 405 pages come from here too, and a 500 when
+** the handler's writing failed or it wrote nothing.  Used by the server
+** for every request; tests may call it with req->st set. */
 void web_dispatch(web_request *req, web_response *res);
 
-/* The routing table (for the access test); *n gets its length. */
+/* The routing table (for the access test and the navigation); *n gets its
+** length.  Rows added with web_routes_extra() are not in it. */
 const web_route *web_route_table(size_t *n);
+
+/* For tests: routes searched after the table (extra[0..n) must outlive the
+** use; NULL removes them).  Not thread-safe; call before serving. */
+void web_routes_extra(const web_route *extra, size_t n);
 
 void web_response_init(web_response *res);   /* status 200, HTML, no-store */
 void web_response_free(web_response *res);   /* frees res->body */

@@ -1,44 +1,58 @@
 #!/bin/bash
-# tests/cli/test_html_writers.sh — pages are written only through the typed
-# escaping writers of src/web/html.h (scripts/html-lint.sh).
+# tests/cli/test_html_writers.sh — pages and JSON are written only through
+# the typed writers (scripts/lint/writers.py, a C-aware check).
 #
 #   bash tests/cli/test_html_writers.sh      (from the repository root)
 #
-# Runs the check over every C file of the web room, which must be clean,
-# and over small fixtures that each break one rule, which it must refuse —
-# so a check that stopped looking would fail here.
+# The check must pass on every .c file under src/web at any depth, and must
+# fail on each fixture of tests/fixtures/html-lint/bad naming exactly the
+# lines marked "BAD: text" there, each with its text, so a check that
+# stopped looking (or started guessing) fails here.
 set -u
 . "$(dirname "$0")/lib.sh" || exit 1
+LINT="python3 scripts/lint/writers.py"
+FIX=tests/fixtures/html-lint
 
-if out=$(sh scripts/html-lint.sh src/web/*.c 2>&1); then
-    ok "every page in src/web is written through html.h"
+if out=$($LINT src/web 2>&1); then
+    ok "every page and JSON answer in src/web is written through the typed writers"
 else
-    not_ok "every page in src/web is written through html.h"
+    not_ok "every page and JSON answer in src/web is written through the typed writers"
     printf '%s\n' "$out" | sed 's/^/# /'
 fi
 
-# fixture NAME CODE: a C file with CODE in a page handler, as src/web would have it.
-fixture() {
-    printf '#include "web/html.h"\nvoid page_x(buf *b, const char *name, const char *fmt) {\n%s\n}\n' \
-        "$2" > "$TMP/$1.c"
-}
-refused() {   # refused NAME EXPECTED-TEXT: the check fails on the fixture and says why
-    local out
-    if out=$(sh scripts/html-lint.sh "$TMP/$1.c" 2>&1); then return 1; fi
-    printf '%s' "$out" | grep -q "$2"
+# refused FILE: the check fails on FILE, names every "BAD:" line with its
+# text, and names no other line.
+refused() {
+    local f=$1 out want got line text
+    if out=$($LINT "$f" 2>&1); then echo "# passed: $f"; return 1; fi
+    want=$(grep -n 'BAD:' "$f" | cut -d: -f1 | sort -n | tr '\n' ' ')
+    got=$(printf '%s\n' "$out" | sed -n "s|^$f:\([0-9]*\): .*|\1|p" | sort -nu | tr '\n' ' ')
+    if [ "$want" != "$got" ]; then
+        echo "# $f: wanted findings on lines $want, got $got"
+        printf '%s\n' "$out" | sed 's/^/#   /'
+        return 1
+    fi
+    while IFS= read -r line; do
+        text=$(sed -n "${line}s/.*BAD: \(.*[^ ]\) *\*\/.*/\1/p" "$f")
+        if ! printf '%s\n' "$out" | grep "^$f:$line: " | grep -qF "$text"; then
+            echo "# $f:$line: no finding says \"$text\""
+            printf '%s\n' "$out" | sed 's/^/#   /'
+            return 1
+        fi
+    done < <(grep -n 'BAD:' "$f" | cut -d: -f1)
 }
 
-fixture raw_puts '    buf_puts(b, name);'
-check "a raw buf_puts into a page is refused" refused raw_puts "raw buf_ write"
-fixture raw_printf '    buf_printf(b, "<p>%s</p>", name);'
-check "a raw buf_printf into a page is refused" refused raw_printf "raw buf_ write"
-fixture var_format '    html_printf(b, fmt, name);'
-check "html_printf with a variable format is refused" refused var_format "variable format"
-fixture marked '    /* not HTML: SQL text */
-    buf_puts(b, "SELECT 1");'
-check "a raw write marked as not HTML is accepted" sh scripts/html-lint.sh "$TMP/marked.c"
-fixture typed '    html_printf(b, "<p>%T</p>", name);
-    html_printf(b, T(L, "Sign in"));'
-check "typed writes and msgid formats are accepted" sh scripts/html-lint.sh "$TMP/typed.c"
+n=0
+for f in "$FIX"/bad/*.c; do
+    n=$((n + 1))
+    check "refused, naming its lines: $f" refused "$f"
+done
+check "there are fixtures that break the rules" test "$n" -ge 9
+for f in "$FIX"/good/*.c; do
+    check "accepted: $f" $LINT "$f"
+done
+check "a file two folders down is found when the check is given a folder" \
+    bash -c "out=\$($LINT $FIX/deep); [ \$? -eq 1 ] && printf '%s\n' \"\$out\" | grep '^$FIX/deep/room/deep_page.c:5: ' >/dev/null"
+check "the old entry point runs the same check" bash -c "! sh scripts/html-lint.sh $FIX/bad/raw_write.c >/dev/null"
 
 done_testing

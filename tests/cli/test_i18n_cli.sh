@@ -3,7 +3,7 @@
 #
 #   CAIRN=build/rel/cairn bash tests/cli/test_i18n_cli.sh      (from the repository root)
 #
-# Checks that po/cairn.pot holds exactly the msgids of src/web/*.c; that
+# Checks that po/cairn.pot holds exactly the msgids of src/web (at any depth); that
 # every one of them is translated (not empty, not fuzzy) in every po file
 # and no po file keeps msgids no longer used; that msgfmt --check (GNU
 # gettext, a test-only tool) accepts the po files; the extractor's call
@@ -21,11 +21,11 @@ CAIRN=${CAIRN:-build/rel/cairn}
 
 # ---- the catalogs are complete ---------------------------------------------------
 
-if sh scripts/po2c.sh pot src/web/*.c > "$TMP/cairn.pot" 2> "$TMP/pot.err" &&
+if sh scripts/po2c.sh pot $(find src/web -name '*.c' | sort) > "$TMP/cairn.pot" 2> "$TMP/pot.err" &&
    diff -u po/cairn.pot "$TMP/cairn.pot" > "$TMP/pot.diff"; then
     ok "po/cairn.pot holds exactly the msgids of src/web/*.c"
 else
-    not_ok "po/cairn.pot holds exactly the msgids of src/web/*.c (run: scripts/po2c.sh pot src/web/*.c > po/cairn.pot)"
+    not_ok "po/cairn.pot holds exactly the msgids of src/web/*.c (run: scripts/po2c.sh pot \$(find src/web -name '*.c' | sort) > po/cairn.pot)"
     sed 's/^/# /' "$TMP/pot.err" "$TMP/pot.diff" | head -40
 fi
 n=$(grep -c '^msgid "[^"]' po/cairn.pot)

@@ -193,6 +193,32 @@ static void test_buf(void **state) {
 
 /* ---- arenas ----------------------------------------------------------- */
 
+static int deferred[4], ndeferred;
+/* Records the order in which deferred calls run. */
+static void note_deferred(void *p) {
+    if (ndeferred < 4) deferred[ndeferred++] = (int)(intptr_t)p;
+}
+
+/* arena_defer: calls run newest first, at reset and at free, once each;
+** memory handed over is freed (the leak checker of the ASan build sees). */
+static void test_arena_defer(void **state) {
+    (void)state;
+    arena *a = arena_new(0);
+    arena_defer(a, note_deferred, (void *)(intptr_t)1);
+    arena_defer(a, note_deferred, (void *)(intptr_t)2);
+    arena_defer(a, free, malloc(100));
+    arena_reset(a);
+    assert_int_equal(ndeferred, 2);
+    assert_int_equal(deferred[0], 2);
+    assert_int_equal(deferred[1], 1);
+    arena_reset(a);                               /* nothing left to run */
+    assert_int_equal(ndeferred, 2);
+    arena_defer(a, note_deferred, (void *)(intptr_t)3);
+    arena_free(a);
+    assert_int_equal(ndeferred, 3);
+    assert_int_equal(deferred[2], 3);
+}
+
 static void test_arena_many(void **state) {
     (void)state;
     arena *a = arena_new(4096);
@@ -376,6 +402,7 @@ int main(void) {
         cmocka_unit_test(test_date_today),
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_arena_many),
+        cmocka_unit_test(test_arena_defer),
         cmocka_unit_test(test_arena_big_and_reset),
         cmocka_unit_test(test_str_copy),
         cmocka_unit_test(test_crypto_seal_open),

@@ -15,6 +15,7 @@
 #include "school/school.h"
 #include "web/html.h"
 #include "web/auth.h"
+#include "web/page.h"
 #include "web/server.h"
 #include <ctype.h>
 #include <netinet/in.h>
@@ -412,7 +413,7 @@ static void test_routes(void **state) {
     assert_non_null(web_route_find("GET", "/", allow, sizeof allow));
     r = web_route_find("GET", "/assets/cairn.css", allow, sizeof allow);
     assert_non_null(r);
-    assert_int_equal(r->match, WEB_PREFIX);
+    assert_string_equal(r->path, "/assets/{code}");
 
     assert_null(web_route_find("POST", "/", allow, sizeof allow));
     assert_string_equal(allow, "GET, HEAD");
@@ -424,6 +425,7 @@ static void test_routes(void **state) {
     /* Dispatch without a server: 404, 405 and the stylesheet. */
     web_request req = {0};
     web_response res;
+    req.arena = arena_new(0);
     req.method = "GET";
     req.path = "/no/such/page";
     web_response_init(&res);
@@ -455,6 +457,7 @@ static void test_routes(void **state) {
     web_dispatch(&req, &res);
     assert_int_equal(res.status, 404);
     web_response_free(&res);
+    arena_free(req.arena);
 }
 
 /* GET / on kind's database: empty, then with hostile names.  The page
@@ -469,6 +472,7 @@ static void home_on(store_kind kind) {
 
     web_request req = {0};
     web_response res;
+    req.arena = arena_new(0);
     req.method = "GET";
     req.path = "/";
     req.st = st;
@@ -517,6 +521,7 @@ static void home_on(store_kind kind) {
     assert_false(contains_nocase(p, "<script"));
     assert_null(strstr(p, "<img"));
     web_response_free(&res);
+    arena_free(req.arena);
     test_store_drop(st);
 }
 
@@ -529,6 +534,108 @@ static void test_home_postgres(void **state) {
     (void)state;
     if (!test_pg_enabled()) skip();
     home_on(STORE_POSTGRES);
+}
+
+
+/* ---- never down for one bad request --------------------------------------------- */
+
+/* A page with a bad conversion: the html_printf that used to abort the
+** release build. */
+static void page_bad_format(web_ctx *c) {
+    page_begin(c, "Broken");
+    html_printf(c->b, "<p>%s</p>\n", "a conversion html.h does not have");
+    page_end(c);
+}
+
+/* A handler that writes nothing at all. */
+static void page_writes_nothing(web_ctx *c) {
+    (void)c;
+}
+
+/* The same bad conversion on an API route. */
+static void api_bad_format(web_ctx *c) {
+    html_printf(c->b, "{\"a\":%p}", (void *)c);
+}
+
+static int format_errors;
+/* A format error handler that only counts (the ASan build's default aborts). */
+static void count_only(const char *fmt, const char *at) {
+    (void)fmt; (void)at;
+    format_errors++;
+}
+
+/* Dispatch method path as a public request outside the server; status out. */
+static int status_of(const char *method, const char *path, char *ctype, size_t cap) {
+    web_request req = {0};
+    web_response res;
+    req.arena = arena_new(0);
+    req.method = method;
+    req.path = path;
+    web_response_init(&res);
+    web_dispatch(&req, &res);
+    int status = res.status;
+    if (ctype) snprintf(ctype, cap, "%s", res.content_type);
+    web_response_free(&res);
+    arena_free(req.arena);
+    return status;
+}
+
+static void test_never_down(void **state) {
+    (void)state;
+    static const web_route broken[] = {
+        {"GET", "/test/bad-format", page_bad_format, ACCESS_PUBLIC, WEB_BODY_NONE, 0, 0, NULL,
+         __FILE__, __LINE__},
+        {"GET", "/test/nothing", page_writes_nothing, ACCESS_PUBLIC, WEB_BODY_NONE, 0, 0, NULL,
+         __FILE__, __LINE__},
+        {"GET", "/api/v1/test/bad-format", api_bad_format, ACCESS_PUBLIC, WEB_BODY_NONE, 0, 0,
+         NULL, __FILE__, __LINE__},
+    };
+    web_routes_extra(broken, sizeof broken / sizeof broken[0]);
+#if defined(__SANITIZE_ADDRESS__)
+    html_format_error_fn old = html_set_format_error(count_only);
+#else
+    /* the release build's own handler must not stop the program */
+    html_format_error_fn old = html_set_format_error(NULL);
+    (void)count_only;
+#endif
+    char ct[64];
+    assert_int_equal(status_of("GET", "/test/bad-format", ct, sizeof ct), 500);
+    assert_string_equal(ct, "text/html; charset=utf-8");
+    assert_int_equal(status_of("GET", "/assets/cairn.css", NULL, 0), 200);   /* still serving */
+    assert_int_equal(status_of("GET", "/test/nothing", NULL, 0), 500);
+    assert_int_equal(status_of("GET", "/api/v1/test/bad-format", ct, sizeof ct), 500);
+    assert_string_equal(ct, "application/json");
+    assert_int_equal(status_of("GET", "/assets/cairn.css", NULL, 0), 200);
+    html_set_format_error(old);
+    web_routes_extra(NULL, 0);
+    assert_int_equal(status_of("GET", "/test/bad-format", NULL, 0), 404);
+}
+
+/* Typed path parameters: anything not of its type is 404 before a handler. */
+static void test_route_params(void **state) {
+    (void)state;
+    char allow[64];
+    assert_non_null(web_route_find("GET", "/learners/17", allow, sizeof allow));
+    assert_non_null(web_route_find("GET", "/learners/999999999999999999", allow, sizeof allow));
+    assert_null(web_route_find("GET", "/learners/0", allow, sizeof allow));
+    assert_null(web_route_find("GET", "/learners/1x", allow, sizeof allow));
+    assert_null(web_route_find("GET", "/learners/1000000000000000000", allow, sizeof allow));
+    assert_null(web_route_find("GET", "/learners/", allow, sizeof allow));
+    assert_non_null(web_route_find("GET", "/groups/G-1.a_b", allow, sizeof allow));
+    assert_null(web_route_find("GET", "/groups/a%2Fb", allow, sizeof allow));
+    assert_null(web_route_find("GET", "/groups/a\x01b", allow, sizeof allow));
+    char long_code[80];
+    memset(long_code, 'x', sizeof long_code);
+    memcpy(long_code, "/groups/", 8);
+    long_code[8 + 65] = 0;
+    assert_null(web_route_find("GET", long_code, allow, sizeof allow));
+    long_code[8 + 64] = 0;
+    assert_non_null(web_route_find("GET", long_code, allow, sizeof allow));
+    /* another method on a matching path: 405 with Allow */
+    assert_null(web_route_find("POST", "/learners/5", allow, sizeof allow));
+    assert_string_equal(allow, "GET, HEAD");
+    assert_null(web_route_find("GET", "/learners/5/acknowledge", allow, sizeof allow));
+    assert_string_equal(allow, "POST");
 }
 
 int main(void) {
@@ -545,6 +652,8 @@ int main(void) {
         cmocka_unit_test(test_css),
         cmocka_unit_test(test_listen_parse),
         cmocka_unit_test(test_routes),
+        cmocka_unit_test(test_never_down),
+        cmocka_unit_test(test_route_params),
         cmocka_unit_test(test_home_sqlite),
         cmocka_unit_test(test_home_postgres),
     };

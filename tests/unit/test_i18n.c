@@ -468,12 +468,14 @@ static char *dispatch_as(const char *language, const char *method, const char *p
     req.path = path;
     req.body = "";
     req.session = &s;
+    req.arena = arena_new(0);
     web_response res;
     web_response_init(&res);
     web_dispatch(&req, &res);
     *status = res.status;
     char *out = strdup(buf_cstr(&res.body));
     web_response_free(&res);
+    arena_free(req.arena);
     return out;
 }
 

@@ -1,5 +1,5 @@
 /*
-** web/pages_model.c — GET /model: the institution's active early-warning
+** web/risk/model.c — GET /model and GET /api/v1/model: the institution's active early-warning
 ** model in plain words (what it predicts, when and by whom it was trained,
 ** on what data, its inputs and their constraints), its evaluation against
 ** the rules, a calibration plot, the fairness table and the list of model
@@ -11,6 +11,8 @@
 ** least) are shown as withheld, never as numbers.
 */
 #include "web/pages.h"
+#include "web/page.h"
+#include "gen/pages.h"
 #include "base/date.h"
 #include "risk/metrics.h"
 #include "risk/model_card.h"
@@ -402,38 +404,44 @@ static void no_model(buf *b, const i18n_lang *L) {
     html_printf(b, "</p>\n");
 }
 
-/* GET /model. */
-void page_model(web_request *req, web_response *res) {
+/* json_decref(), in the shape arena_defer wants. */
+static void json_free_cb(void *p) {
+    json_decref(p);
+}
+
+/*
+** WEBPAGE: GET /model
+** ACCESS:  administrator school_leader
+** BODY:    none
+** NAV:     30 Early-warning model
+**
+** The model card of the active model: what it is for, its inputs, how
+** well it works, how fair it is across groups, and its versions; those
+** who answer for how the school uses it.
+*/
+void page_model(web_ctx *c) {
     cairn_err err = {0};
-    const i18n_lang *L = i18n_request(req);
-    store *st = page_store(req, res);
-    if (!st) return;
-    if (!req->session) {
-        web_error_page(res, 403, "Not allowed", "You may not open this page.");
-        return;
-    }
-    int64_t inst = req->session->who.institution_id;
+    const i18n_lang *L = c->L;
+    int64_t inst = c->who->institution_id;
     char *text = NULL;
     int version = 0;
     risk_model_version *versions = NULL;
     size_t nversions = 0;
-    int found = risk_model_active_card(st, inst, &text, &version, &err);
-    if (found < 0 || risk_model_versions(st, inst, &versions, &nversions, &err) != 0) {
-        page_read_failed(req, res, "model", err.msg);
-        free(text);
+    int found = risk_model_active_card(c->st, inst, &text, &version, &err);
+    page_keep(c, text);
+    if (found < 0 || risk_model_versions(c->st, inst, &versions, &nversions, &err) != 0) {
+        page_fail(c, "model", err.msg);
         return;
     }
+    page_keep(c, versions);
     json_t *card = found ? json_loads(text, 0, NULL) : NULL;
-    free(text);
+    if (card) arena_defer(c->arena, json_free_cb, card);
     if (found && !json_is_object(card)) {
-        json_decref(card);
-        free(versions);
-        page_read_failed(req, res, "model", "the active model's card is not a JSON object");
+        page_fail(c, "model", "the active model's card is not a JSON object");
         return;
     }
-    buf *b = &res->body;
-    html_page_begin(b, L->code, T(L, "Early-warning model"));
-    page_nav(req, b, "/model");
+    buf *b = c->b;
+    page_begin(c, T(L, "Early-warning model"));
     html_printf(b, "<h1>%T</h1>\n", T(L, "Early-warning model"));
     if (!card) {
         no_model(b, L);
@@ -444,7 +452,49 @@ void page_model(web_request *req, web_response *res) {
         fairness_section(b, L, card);
     }
     versions_section(b, L, versions, nversions);
-    html_page_end(b);
-    json_decref(card);
-    free(versions);
+    page_end(c);
+}
+
+/*
+** WEBPAGE: GET /api/v1/model
+** ACCESS:  administrator school_leader
+** BODY:    none
+**
+** The active model's card as stored, with the list of versions; 404 when
+** no model is active.
+*/
+void api_model(web_ctx *c) {
+    cairn_err err = {0};
+    char *text = NULL;
+    int version = 0;
+    risk_model_version *versions = NULL;
+    size_t nversions = 0;
+    int found = risk_model_active_card(c->st, c->who->institution_id, &text, &version, &err);
+    page_keep(c, text);
+    if (found < 0 ||
+        risk_model_versions(c->st, c->who->institution_id, &versions, &nversions, &err) != 0) {
+        api_fail(c, "model", err.msg);
+        return;
+    }
+    page_keep(c, versions);
+    if (!found) {
+        api_not_found(c, "No model is trained yet; the rules are used meanwhile. Train one with "
+                         "`cairn train`.");
+        return;
+    }
+    json_t *card = json_loads(text, 0, NULL);
+    if (!json_is_object(card)) {
+        json_decref(card);
+        api_fail(c, "model", "the active model's card is not a JSON object");
+        return;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; i < nversions; i++)
+        json_array_append_new(list, json_pack("{s:i,s:s,s:s,s:b}", "version",
+                                              versions[i].version, "trained_at",
+                                              versions[i].created_at, "trained_by",
+                                              versions[i].created_by, "active",
+                                              versions[i].active));
+    api_reply(c, 200, json_pack("{s:i,s:o,s:o}", "version", version, "card", card,
+                                "versions", list));
 }

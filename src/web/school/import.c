@@ -1,5 +1,5 @@
 /*
-** web/pages_import.c — importing a school data file from the browser and
+** web/school/import.c — importing a school data file from the browser and
 ** through the API (administrators only; the route rules say so).
 **
 **   GET  /import           the upload form: kind of data and the file
@@ -23,6 +23,8 @@
 #include "web/import_staging.h"
 #include "web/multipart.h"
 #include "web/pages.h"
+#include "web/page.h"
+#include "gen/pages.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,23 +140,22 @@ static void upload_form(web_request *req, buf *b, const i18n_lang *L, int kind) 
 }
 
 /* Start the import page with title and its heading; ends inside <main>. */
-static buf *import_page_begin(web_request *req, web_response *res, int status, const char *title) {
-    const i18n_lang *L = i18n_request(req);
-    res->status = status;
-    buf *b = &res->body;
+static buf *import_page_begin(web_ctx *c, int status, const char *title) {
+    c->res->status = status;
+    buf *b = c->b;
     buf_reset(b);
-    html_page_begin(b, L->code, title);
-    page_nav(req, b, "/import");
+    page_begin(c, title);
     html_printf(b, "<h1>%T</h1>\n", title);
     return b;
 }
 
 /* The form page again with an error saying what was wrong (a msgid) and,
 ** when detail is not NULL, the reader's English message. */
-static void form_with_error(web_request *req, web_response *res, int status, const char *what,
-                            const char *detail, int kind) {
-    const i18n_lang *L = i18n_request(req);
-    buf *b = import_page_begin(req, res, status, T(L, "Import data"));
+static void form_with_error(web_ctx *c, int status, const char *what, const char *detail,
+                            int kind) {
+    web_request *req = c->req;
+    const i18n_lang *L = c->L;
+    buf *b = import_page_begin(c, status, T(L, "Import data"));
     html_printf(b, "<div class=\"notice error\" role=\"alert\"><p>%T</p>\n", T(L, what));
     if (detail) html_printf(b, "<p><code lang=\"en\">%T</code></p>\n", detail);
     html_printf(b, "</div>\n");
@@ -204,10 +205,18 @@ static void report_section(buf *b, const i18n_lang *L, const import_outcome *o, 
     html_printf(b, "</section>\n");
 }
 
-/* GET /import: the upload form. */
-void page_import_get(web_request *req, web_response *res) {
-    const i18n_lang *L = i18n_request(req);
-    buf *b = import_page_begin(req, res, 200, T(L, "Import data"));
+/*
+** WEBPAGE: GET /import
+** ACCESS:  administrator
+** BODY:    none
+** NAV:     40 Import data
+**
+** GET /import: the upload form.
+*/
+void page_import_get(web_ctx *c) {
+    web_request *req = c->req;
+    const i18n_lang *L = c->L;
+    buf *b = import_page_begin(c, 200, T(L, "Import data"));
     html_printf(b, "<p>%T</p>\n",
                 T(L, "Upload a file to check it first: nothing is written to the database "
                      "until you confirm the import."));
@@ -215,15 +224,22 @@ void page_import_get(web_request *req, web_response *res) {
     html_page_end(b);
 }
 
-/* POST /import: stage the upload, dry-run it, show the report. */
-void page_import_post(web_request *req, web_response *res) {
-    const i18n_lang *L = i18n_request(req);
+/*
+** WEBPAGE: POST /import
+** ACCESS:  administrator
+** BODY:    upload
+**
+** POST /import: stage the upload, dry-run it, show the report.
+*/
+void page_import_post(web_ctx *c) {
+    web_request *req = c->req;
+    const i18n_lang *L = c->L;
     multipart_part parts[8];
     size_t n;
     cairn_err err = {0};
     if (multipart_parse(web_request_header(req, "Content-Type"), req->body, req->body_len,
                         req->arena, parts, 8, &n, &err) != 0) {
-        form_with_error(req, res, 400, N_("The upload could not be read. Choose the file and "
+        form_with_error(c, 400, N_("The upload could not be read. Choose the file and "
                                           "upload it again."), err.msg, -1);
         return;
     }
@@ -233,37 +249,36 @@ void page_import_post(web_request *req, web_response *res) {
     if (kp && !kp->filename && kp->len < sizeof kind_name) memcpy(kind_name, kp->data, kp->len);
     int kind = import_kind_parse(kind_name);
     if (kind < 0) {
-        form_with_error(req, res, 400, N_("Choose what kind of data the file holds."), NULL, -1);
+        form_with_error(c, 400, N_("Choose what kind of data the file holds."), NULL, -1);
         return;
     }
     if (!fp || !fp->filename) {
-        form_with_error(req, res, 400, N_("Choose a file to upload."), NULL, kind);
+        form_with_error(c, 400, N_("Choose a file to upload."), NULL, kind);
         return;
     }
     if (fp->len == 0) {
-        form_with_error(req, res, 400, N_("The file is empty. Choose the file with the data."),
+        form_with_error(c, 400, N_("The file is empty. Choose the file with the data."),
                         NULL, kind);
         return;
     }
-    store *st = page_store(req, res);
-    if (!st) return;
+    store *st = c->st;
     const char *dir = import_staging_dir(st, req->arena, &err);
     char token[IMPORT_STAGING_TOKEN_LEN];
     import_staged sg;
     if (!dir || import_staging_save(dir, &req->session->who, (import_kind)kind, fp->data, fp->len,
                                     token, &sg, req->arena, &err)) {
-        page_read_failed(req, res, "import staging", err.msg);
+        page_fail(c, "import staging", err.msg);
         return;
     }
     import_outcome o;
     if (run_import(req, st, (import_kind)kind, sg.csv, 1, &o) != 0) {
         import_staging_discard(&sg, req->arena);
-        page_read_failed(req, res, "import check", o.err.msg);
+        page_fail(c, "import check", o.err.msg);
         import_report_free(&o.rep);
         return;
     }
     int clean = o.rc == 0 && o.rep.rows_bad == 0;
-    buf *b = import_page_begin(req, res, clean ? 200 : 422, T(L, "Check the import"));
+    buf *b = import_page_begin(c, clean ? 200 : 422, T(L, "Check the import"));
     html_printf(b, "<p>");
     html_printf(b, T(L, "File <bdi>%T</bdi>, checked as: %T."), fp->filename,
                 kind_label(L, (import_kind)kind));
@@ -289,23 +304,30 @@ void page_import_post(web_request *req, web_response *res) {
     import_report_free(&o.rep);
 }
 
-/* POST /import/confirm: import the staged upload for real. */
-void page_import_confirm(web_request *req, web_response *res) {
-    const i18n_lang *L = i18n_request(req);
+/*
+** WEBPAGE: POST /import/confirm
+** ACCESS:  administrator
+** BODY:    form
+**
+** POST /import/confirm: import the staged upload for real.
+*/
+void page_import_confirm(web_ctx *c) {
+    web_request *req = c->req;
+    web_response *res = c->res;
+    const i18n_lang *L = c->L;
     cairn_err err = {0};
     int kind = import_kind_parse(web_request_form(req, "kind") ? web_request_form(req, "kind") : "");
     if (kind < 0) {
         web_error_page(res, 400, "Bad request", "The form did not say what kind of data to import.");
         return;
     }
-    store *st = page_store(req, res);
-    if (!st) return;
+    store *st = c->st;
     const char *dir = import_staging_dir(st, req->arena, &err);
     import_staged sg;
     int claim = dir ? import_staging_claim(dir, web_request_form(req, "token"), &req->session->who,
                                            (import_kind)kind, &sg, req->arena, &err)
                     : IMPORT_CLAIM_FAILED;
-    if (claim == IMPORT_CLAIM_FAILED) { page_read_failed(req, res, "import staging", err.msg); return; }
+    if (claim == IMPORT_CLAIM_FAILED) { page_fail(c, "import staging", err.msg); return; }
     if (claim == IMPORT_CLAIM_NOT_YOURS) {
         web_error_page(res, 403, "Not allowed", "Only the person who uploaded this file can "
                                                 "confirm its import.");
@@ -326,13 +348,13 @@ void page_import_confirm(web_request *req, web_response *res) {
     int rc = run_import(req, st, (import_kind)kind, sg.csv, 0, &o);
     import_staging_discard(&sg, req->arena);
     if (rc != 0) {
-        page_read_failed(req, res, "import", o.err.msg);
+        page_fail(c, "import", o.err.msg);
         import_report_free(&o.rep);
         return;
     }
     int done = o.rc == 0;
     if (done) audit_import(req, st, (import_kind)kind, &o, "page");
-    buf *b = import_page_begin(req, res, done ? 200 : 422,
+    buf *b = import_page_begin(c, done ? 200 : 422,
                                done ? T(L, "Import finished") : T(L, "Import failed"));
     html_printf(b, "<p>%T</p>\n", kind_label(L, (import_kind)kind));
     report_section(b, L, &o, 0);
@@ -377,8 +399,16 @@ static json_t *message_json(const char *msg, size_t n) {
     return json_pack("{s:o,s:o,s:s}", "line", line, "column", col, "message", what);
 }
 
-/* POST /api/v1/imports?kind=K[&dry_run=1]: import (or check) the CSV body. */
-void api_import_post(web_request *req, web_response *res) {
+/*
+** WEBPAGE: POST /api/v1/imports
+** ACCESS:  administrator
+** BODY:    upload
+**
+** POST /api/v1/imports?kind=K[&dry_run=1]: import (or check) the CSV body.
+*/
+void api_import_post(web_ctx *c) {
+    web_request *req = c->req;
+    web_response *res = c->res;
     cairn_err err = {0};
     if (!req->session) {
         web_error_json(res, 401, "unauthorized", "Send an API token or sign in first.");
@@ -406,12 +436,7 @@ void api_import_post(web_request *req, web_response *res) {
                        "Send the file itself as the body, with Content-Type: text/csv.");
         return;
     }
-    store *st = web_request_store(req, &err);
-    if (!st) {
-        web_log(req, "api: %s", err.msg);
-        web_error_json(res, 503, "unavailable", "The database cannot be reached right now.");
-        return;
-    }
+    store *st = c->st;
     const char *dir = import_staging_dir(st, req->arena, &err);
     import_staged sg;
     if (!dir || import_staging_save(dir, &req->session->who, (import_kind)kind, req->body,

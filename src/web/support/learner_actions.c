@@ -1,7 +1,9 @@
 /*
-** web/pages_actions.c — the learner page's Actions section (acknowledge a
-** current flag with a comment; see and name the key worker) and
-** POST /learners/{id}/acknowledge and POST /learners/{id}/key-worker.
+** web/support/learner_actions.c — the support room's row of the learner
+** page (web/school/learner.h): the Actions section (acknowledge a current
+** flag with a comment; see and name the key worker), and the JSON forms of
+** both (web/support/support_pages.h).  The POST endpoints are
+** web/support/acknowledge.c and web/support/key_worker.c.
 **
 ** The forms work without JavaScript: a change that goes through answers
 ** 303 back to /learners/{id}?done=... (Post/Redirect/Get, shown as a status
@@ -19,6 +21,9 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/pages.h"
+#include "web/api.h"
+#include "web/school/learner.h"
+#include "web/support/support_pages.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,17 +179,27 @@ static int key_worker_part(buf *b, web_request *req, const i18n_lang *L, const a
     return 0;
 }
 
-/* The Actions section of the learner page (see actions.h). */
-int page_actions_section(web_request *req, buf *b, const i18n_lang *L, const access_ctx *who,
-                         int64_t learner_id, const risk_attention_row *sc, int have,
-                         const page_action_form *form, cairn_err *err) {
+/* The Actions section of the learner page (see web/school/learner.h): per
+** current flag its acknowledgements and a form to acknowledge it; the
+** current key worker and, when the viewer may assign one, a form to do
+** so; v->form (may be NULL) is a refused submission to show again. */
+int support_learner_actions(web_ctx *c, const learner_view *v, const char *title,
+                            cairn_err *err) {
+    web_request *req = c->req;
+    buf *b = c->b;
+    const i18n_lang *L = c->L;
+    const access_ctx *who = c->who;
+    int64_t learner_id = v->id;
+    const risk_attention_row *sc = v->score;
+    int have = v->have;
+    const page_action_form *form = v->form;
     actions_ack *acks = NULL;
     size_t n = 0;
     if (actions_ack_list(who->st, who->institution_id, learner_id, &acks, &n, err) < 0)
         return -1;
     html_printf(b, "<section aria-labelledby=\"h-actions\">\n<h2 id=\"h-actions\">%T</h2>\n"
                    "<h3 id=\"h-acknowledge\">%T</h3>\n",
-                T(L, "Actions"), T(L, "Acknowledge the flags"));
+                title, T(L, "Acknowledge the flags"));
     if (form && form->action && strcmp(form->action, "acknowledge") == 0 &&
         strcmp(actions_problem_field(form->problem), "flag") == 0)
         field_error(b, L, "ack-error", form->problem);
@@ -208,84 +223,43 @@ int page_actions_section(web_request *req, buf *b, const i18n_lang *L, const acc
     return 0;
 }
 
-/* ---- POST /learners/{id}/acknowledge and /learners/{id}/key-worker ---------------- */
+/* ---- the JSON forms ----------------------------------------------------------- */
 
-/* Split rest ("17/acknowledge") into the learner id and the action: the
-** id, or 0 when rest is not one of the two forms. */
-static int64_t parse_action_path(web_request *req, const char **action) {
-    const char *slash = req->rest ? strchr(req->rest, '/') : NULL;
-    if (!slash) return 0;
-    *action = slash + 1;
-    if (strcmp(*action, "acknowledge") != 0 && strcmp(*action, "key-worker") != 0) return 0;
-    return page_parse_id(arena_strndup(req->arena, req->rest, (size_t)(slash - req->rest)));
+/* An acknowledgement as a JSON object. */
+json_t *support_json_ack(const actions_ack *a) {
+    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)a->id,
+                     "learner_id", (json_int_t)a->learner_id, "flag", a->rule_code,
+                     "asof", a->asof, "comment", a->comment, "at", a->at,
+                     "account_id", (json_int_t)a->account_id, "by", a->by);
 }
 
-/* A 500 page for a write that failed; the details go to the log only. */
-static void write_failed(web_request *req, web_response *res, const char *msg) {
-    web_log(req, "learner action: %s", msg);
-    web_error_page(res, 500, "The change could not be saved",
-                   "Something went wrong while saving. Nothing was changed. "
-                   "The server log has the details.");
+/* A key worker assignment as a JSON object. */
+json_t *support_json_key_worker(const actions_key_worker *k) {
+    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:s,s:o}", "learner_id",
+                     (json_int_t)k->learner_id, "staff_id", (json_int_t)k->staff.id,
+                     "ref", k->staff.ref, "given_name", k->staff.given_name,
+                     "family_name", k->staff.family_name,
+                     "job_title", api_json_text(k->staff.job_title),
+                     "assigned_at", k->assigned_at,
+                     "assigned_by", k->assigned_by ? json_integer(k->assigned_by) : json_null());
 }
 
-/* POST /learners/{id}/acknowledge (fields flag, comment) and
-** /learners/{id}/key-worker (field staff_id). */
-void page_learner_post(web_request *req, web_response *res) {
-    cairn_err err = {0};
-    const char *action = NULL;
-    int64_t id = parse_action_path(req, &action);
-    if (!id) {
-        web_error_page(res, 404, "Page not found", "There is no page at this address.");
-        return;
-    }
-    store *st = page_store(req, res);
-    if (!st) return;
-    if (!req->session) {
-        web_error_page(res, 403, "Not allowed", "You may not do this for this learner.");
-        return;
-    }
-    access_ctx who = req->session->who;
-    who.st = st;
-    school_learner_info li;
-    int found = school_learner_get(st, who.institution_id, id, &li, &err);
-    if (found < 0) { page_read_failed(req, res, "learner", err.msg); return; }
-    if (!found) {
-        web_error_page(res, 404, "Learner not found", "There is no learner with this number.");
-        return;
-    }
-    int ack = strcmp(action, "acknowledge") == 0;
-    int may = access_can_act_on_learner(
-        &who, id, ack ? ACCESS_ACT_ACKNOWLEDGE : ACCESS_ACT_ASSIGN_KEY_WORKER, &err);
-    if (may < 0) { page_read_failed(req, res, "learner access", err.msg); return; }
-    if (!may) {
-        web_error_page(res, 403, "Not allowed", "You may not do this for this learner.");
-        return;
-    }
-    page_action_form form = {0};
-    form.action = action;
-    int rc;
-    if (ack) {
-        form.flag = web_request_form(req, "flag");
-        form.comment = web_request_form(req, "comment");
-        rc = actions_acknowledge(st, &who, id, form.flag, form.comment, NULL, &form.problem,
-                                 &err);
-    } else {
-        const char *staff = web_request_form(req, "staff_id");
-        form.staff_id = page_parse_id(staff);
-        if (staff && *staff && !form.staff_id) {     /* not a number: no such staff member */
-            form.problem = ACTIONS_STAFF_UNKNOWN;
-            rc = 1;
-        } else {
-            rc = actions_key_worker_assign(st, &who, id, form.staff_id, NULL, &form.problem,
-                                           &err);
-        }
-    }
-    if (rc < 0) {
-        write_failed(req, res, err.msg);
-    } else if (rc > 0) {
-        page_learner_show(req, res, id, 400, &form);
-    } else {
-        web_redirect(res, arena_printf(req->arena, "/learners/%lld?done=%s", (long long)id,
-                                       ack ? "acknowledged" : "key-worker"));
-    }
+/* The learner's acknowledgements (newest first) and current key worker
+** into *acks and *kw (new references).  0 or -1 (err set). */
+int support_learner_json(web_ctx *c, int64_t id, json_t **acks, json_t **kw, cairn_err *err) {
+    store *st = c->st;
+    int64_t inst = c->who->institution_id;
+    actions_ack *rows = NULL;
+    size_t n = 0;
+    actions_key_worker cur;
+    int have;
+    int listed = actions_ack_list(st, inst, id, &rows, &n, err);
+    page_keep(c, rows);
+    if (listed < 0 || (have = actions_key_worker_current(st, inst, id, &cur, err)) < 0)
+        return -1;
+    *acks = json_array();
+    for (size_t i = 0; i < n; i++) json_array_append_new(*acks, support_json_ack(&rows[i]));
+    *kw = have ? support_json_key_worker(&cur) : json_null();
+    return 0;
 }
+

@@ -1,0 +1,62 @@
+/*
+** web/server_int.h — what the framework's own files share and nothing else
+** includes: the server's state, the log line, and the HTTP layer's and the
+** checkpointer's entry points.  Pages use web/server.h and web/page.h.
+*/
+#ifndef CAIRN_WEB_SERVER_INT_H
+#define CAIRN_WEB_SERVER_INT_H
+#include "web/server.h"
+#include <pthread.h>
+#include <stdatomic.h>
+
+struct web_server {
+    const char   *db_url;         /* for store_open on each worker */
+    pthread_key_t store_key;      /* the worker's store * */
+    atomic_long   in_flight;      /* requests begun and not yet completed */
+    atomic_ullong next_id;        /* request ids */
+    atomic_int    stopping;       /* 1 once a stop signal came: close after each answer */
+    int           behind_proxy;   /* trust X-Forwarded-Proto / -For (web_config) */
+    int           checkpointing;  /* 1 = the checkpointer thread runs (WAL checkpoints) */
+};
+
+/* ---- the route table (build/gen/pages.c, made by tools/mkpages.c) ---------- */
+
+extern const web_route web_routes[];
+extern const size_t    web_routes_count;
+
+/* ---- web/request.c ---------------------------------------------------------- */
+
+/* The destructor of store_key: closes a worker's store when it exits. */
+void web_store_key_free(void *p);
+
+/* ---- web/log.c ------------------------------------------------------------ */
+
+/* One line to stderr with the time in front, written with a single call so
+** lines from several workers do not interleave. */
+void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Copy s into out (size bytes) for a log line: stop at '?' or '#', turn
+** bytes outside printable ASCII, spaces, quotes and backslashes into '?',
+** and cut long values with "...". */
+void log_clean(char *out, size_t size, const char *s);
+
+/* ---- web/http.c: libmicrohttpd ---------------------------------------------- */
+
+/* Start the daemon on the listening socket fd with threads workers; an
+** opaque handle, or NULL (libmicrohttpd said why on the log). */
+void *http_start(struct web_server *srv, int fd, int threads);
+/* Stop accepting; the listening socket, to close after http_stop (or -1). */
+int   http_quiesce(void *daemon);
+/* Stop the daemon: joins the workers (their stores close). */
+void  http_stop(void *daemon);
+
+/* ---- web/checkpoint.c ---------------------------------------------------------- */
+
+typedef struct web_checkpointer web_checkpointer;
+/* Start the thread that checkpoints the SQLite WAL of db_url; NULL if it
+** cannot start (then the workers checkpoint themselves). */
+web_checkpointer *web_checkpointer_start(const char *db_url);
+/* Stop it after one last checkpoint, and free it (NULL: nothing). */
+void web_checkpointer_stop(web_checkpointer *c);
+
+#endif
