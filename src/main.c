@@ -151,7 +151,7 @@ static int import_report_print(const char *what, int rc, const import_report *re
 static int cmd_import(int argc, char **argv) {
     static const struct option opts[] = {LONGOPT_DB, LONGOPT_HELP,
         {"institution", required_argument, 0, 'i'}, {"skip-bad", required_argument, 0, 's'},
-        LONGOPT_END};
+        {"sum", no_argument, 0, 'S'}, LONGOPT_END};
     const char *db = NULL;
     import_opts io = {0};
     int c;
@@ -159,6 +159,7 @@ static int cmd_import(int argc, char **argv) {
         if (c == 'd') db = optarg;
         else if (c == 'i') io.institution = optarg;
         else if (c == 's') io.skip_bad_path = optarg;
+        else if (c == 'S') io.sum = 1;
         else if (c == 'h') { usage_print(command_find("import"), stdout); return EXIT_OK; }
         else return usage_error("import", "%s", "unknown option");
     }
@@ -1046,13 +1047,15 @@ static const command commands[] = {
     {"init", "create or upgrade the database",
      "cairn init [--db URL]", cmd_init},
     {"import", "import school data from CSV files or a OneRoster bundle",
-     "cairn import [--db URL] [--institution CODE] [--skip-bad FILE] KIND FILE...\n"
+     "cairn import [--db URL] [--institution CODE] [--skip-bad FILE] [--sum] KIND FILE...\n"
      "  KIND: institutions sites terms programmes groups learners staff guardians\n"
      "        group_staff enrolments attendance results behaviour engagement,\n"
      "        or oneroster DIR (a OneRoster 1.1/1.2 CSV bundle)\n"
      "  All files are one transaction: if any row is bad nothing is written and\n"
      "  every bad row is listed as file:line:column: what is wrong.  With\n"
      "  --skip-bad FILE the good rows are imported and the bad ones written to FILE.\n"
+     "  A key on several rows of one file is ambiguous: all its rows are bad.\n"
+     "  --sum (engagement only) adds the values of a key's rows up instead.\n"
      "  Formats: docs/import.md.  Exit status 0 ok, 1 nothing imported, 3 bad rows skipped.",
      cmd_import},
     {"export", "write school data out in the import format",
