@@ -168,8 +168,9 @@ static int cmd_user(int argc, char **argv) {
             break;
         }
         case 'D':
-            if ((days = cli_parse_count(optarg)) < 1 || days > 3650)
-                return cli_usage_error(&cli_cmd_user, "--days \"%s\" must be 1 to 3650", optarg);
+            if ((days = cli_parse_count(optarg)) < 1 || days > AUTH_TOKEN_DAYS_MAX)
+                return cli_usage_error(&cli_cmd_user, "--days \"%s\" must be 1 to %d", optarg,
+                                       AUTH_TOKEN_DAYS_MAX);
             break;
         case 'h': cli_usage_print(&cli_cmd_user, stdout); return CLI_EXIT_OK;
         default: return cli_usage_error(&cli_cmd_user, "%s", "unknown option");
@@ -258,12 +259,13 @@ static int cmd_user(int argc, char **argv) {
         if (rc == 0 && a.disabled)
             rc = err_set(&err, CAIRN_EINVAL, "user \"%s\" is disabled", a.username);
         if (rc == 0)
-            rc = auth_token_create(st, a.id, name, now, days ? now + days * 86400 : 0, token, &err);
+            rc = auth_token_create(st, a.id, name, now, auth_token_expiry(now, (int)days), token,
+                                   &err);
         if (rc == 0) {
             printf("%s\n", token);
-            fprintf(stderr, "API token \"%s\" for %s%s: shown only now; send it as "
-                    "\"Authorization: Bearer TOKEN\"\n", name, a.username,
-                    days ? "" : " (no expiry)");
+            fprintf(stderr, "API token \"%s\" for %s, valid %ld days: shown only now; send it "
+                    "as \"Authorization: Bearer TOKEN\"\n", name, a.username,
+                    days ? days : AUTH_TOKEN_DAYS_DEFAULT);
         }
     }
     memset(password, 0, sizeof password);

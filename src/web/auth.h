@@ -298,11 +298,47 @@ int auth_login_unlock(store *st, const char *username, int64_t *cleared, cairn_e
 
 /* ---- API tokens ------------------------------------------------------------------ */
 
+#define AUTH_TOKEN_DAYS_DEFAULT 90     /* a new token's life when none is asked */
+#define AUTH_TOKEN_DAYS_MAX     366    /* the longest life a token may be given */
+#define AUTH_TOKEN_ID_LEN       12     /* hex digits of a token's public id */
+
 /* Make an API token for account_id named name (1..100 bytes; for the
-** person's list), valid until expires_at (0 = no end).  token gets
-** "cairn_" + 64 hex digits: shown once, only its hash is stored. */
+** person's list), valid until expires_at (0 = no end; the command line and
+** pages always give one, see auth_token_expiry).  token gets "cairn_" + 64
+** hex digits: shown once, only its hash is stored.  id_out (may be NULL)
+** gets its public id: the first AUTH_TOKEN_ID_LEN hex digits of the hash. */
+int auth_token_create_id(store *st, int64_t account_id, const char *name, int64_t now,
+                         int64_t expires_at, char token[AUTH_API_TOKEN_LEN + 1],
+                         char id_out[AUTH_TOKEN_ID_LEN + 1], cairn_err *err);
+
+/* auth_token_create_id without the id. */
 int auth_token_create(store *st, int64_t account_id, const char *name, int64_t now,
                       int64_t expires_at, char token[AUTH_API_TOKEN_LEN + 1], cairn_err *err);
+
+/* When a token made at now for days days (0 = AUTH_TOKEN_DAYS_DEFAULT;
+** 1..AUTH_TOKEN_DAYS_MAX) expires. */
+int64_t auth_token_expiry(int64_t now, int days);
+
+/* One API token as listed: never its secret or hash. */
+typedef struct auth_token_info {
+    char    id[AUTH_TOKEN_ID_LEN + 1];
+    char    name[101];
+    int64_t created_at;
+    int64_t last_used_at;                     /* 0 = never used */
+    int64_t expires_at;                       /* 0 = no end */
+} auth_token_info;
+
+/* The tokens of account_id, newest first; *rows is malloc'd (NULL when
+** none), caller frees. */
+int auth_token_list(store *st, int64_t account_id, auth_token_info **rows, size_t *n,
+                    cairn_err *err);
+
+/* Delete the token of account_id whose public id is id: 0 done,
+** CAIRN_ENOTFOUND (-1) when the account has no such token. */
+int auth_token_revoke_id(store *st, int64_t account_id, const char *id, cairn_err *err);
+
+/* Delete every token of account_id; *revoked (may be NULL) gets how many. */
+int auth_token_revoke_all(store *st, int64_t account_id, int64_t *revoked, cairn_err *err);
 
 /* Find the account of an API token as of now: 0 valid (*out filled with
 ** via_api_token = 1 and csrf ""), 1 unknown / expired / account disabled,

@@ -6,6 +6,7 @@
 #include "web/auth_internal.h"
 #include "base/mem.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,9 +186,22 @@ int auth_session_end_all(store *st, int64_t account_id, cairn_err *err) {
 
 /* ---- API tokens --------------------------------------------------------------------------------- */
 
-/* Make an API token (see auth.h). */
+/* When a token made now for days days expires (see auth.h). */
+int64_t auth_token_expiry(int64_t now, int days) {
+    assert(days >= 0 && days <= AUTH_TOKEN_DAYS_MAX);
+    return now + (int64_t)(days ? days : AUTH_TOKEN_DAYS_DEFAULT) * 86400;
+}
+
+/* auth_token_create_id without the id (see auth.h). */
 int auth_token_create(store *st, int64_t account_id, const char *name, int64_t now,
                       int64_t expires_at, char token[AUTH_API_TOKEN_LEN + 1], cairn_err *err) {
+    return auth_token_create_id(st, account_id, name, now, expires_at, token, NULL, err);
+}
+
+/* Make an API token (see auth.h). */
+int auth_token_create_id(store *st, int64_t account_id, const char *name, int64_t now,
+                         int64_t expires_at, char token[AUTH_API_TOKEN_LEN + 1],
+                         char id_out[AUTH_TOKEN_ID_LEN + 1], cairn_err *err) {
     if (!name || !*name || strlen(name) > 100)
         return err_set(err, CAIRN_EINVAL, "give the token a name of 1 to 100 bytes");
     if (expires_at && expires_at <= now)
@@ -197,8 +211,8 @@ int auth_token_create(store *st, int64_t account_id, const char *name, int64_t n
     crypto_random_token(token + strlen(AUTH_API_PREFIX), AUTH_TOKEN_LEN / 2);
     crypto_sha256_hex(token, AUTH_API_TOKEN_LEN, hash);
     store_stmt *q = store_prepare(st,
-        "INSERT INTO api_token (token_hash, account_id, name, created_at, expires_at)"
-        " VALUES (?, ?, ?, ?, ?)", err);
+        "INSERT INTO api_token (token_hash, account_id, name, created_at, expires_at, public_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)", err);
     if (!q) return -1;
     store_bind_text(q, 1, hash, (size_t)-1);
     store_bind_int64(q, 2, account_id);
@@ -206,6 +220,7 @@ int auth_token_create(store *st, int64_t account_id, const char *name, int64_t n
     store_bind_int64(q, 4, now);
     if (expires_at) store_bind_int64(q, 5, expires_at);
     else store_bind_null(q, 5);
+    store_bind_text(q, 6, hash, AUTH_TOKEN_ID_LEN);
     int rc = store_step(q, err);
     store_finalize(q);
     if (rc < 0) {
@@ -213,6 +228,7 @@ int auth_token_create(store *st, int64_t account_id, const char *name, int64_t n
             return err_set(err, CAIRN_ENOTFOUND, "there is no account %lld", (long long)account_id);
         return -1;
     }
+    if (id_out) str_copy(id_out, AUTH_TOKEN_ID_LEN + 1, hash);
     return 0;
 }
 
@@ -272,6 +288,68 @@ int auth_token_revoke(store *st, const char *token, cairn_err *err) {
     if (!q) return -1;
     store_bind_text(q, 1, hash, (size_t)-1);
     int rc = store_step(q, err);
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The tokens of an account, newest first (see auth.h). */
+int auth_token_list(store *st, int64_t account_id, auth_token_info **rows, size_t *n,
+                    cairn_err *err) {
+    *rows = NULL;
+    *n = 0;
+    store_stmt *q = store_prepare(st,
+        "SELECT public_id, name, created_at, last_used_at, expires_at FROM api_token"
+        " WHERE account_id = ? ORDER BY created_at DESC, public_id", err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, account_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = store_step(q, err)) == STORE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            *rows = xrealloc(*rows, cap * sizeof **rows);
+        }
+        auth_token_info *t = &(*rows)[(*n)++];
+        str_copy(t->id, sizeof t->id, store_col_text(q, 0));
+        str_copy(t->name, sizeof t->name, store_col_text(q, 1));
+        t->created_at = store_col_int64(q, 2);
+        t->last_used_at = store_col_is_null(q, 3) ? 0 : store_col_int64(q, 3);
+        t->expires_at = store_col_is_null(q, 4) ? 0 : store_col_int64(q, 4);
+    }
+    store_finalize(q);
+    if (rc < 0) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+        return -1;
+    }
+    return 0;
+}
+
+/* Delete one token of an account by public id (see auth.h). */
+int auth_token_revoke_id(store *st, int64_t account_id, const char *id, cairn_err *err) {
+    if (!auth_is_hex(id, AUTH_TOKEN_ID_LEN))
+        return err_set(err, CAIRN_ENOTFOUND, "there is no token \"%s\"", id);
+    store_stmt *q = store_prepare(st,
+        "DELETE FROM api_token WHERE account_id = ? AND public_id = ?", err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, account_id);
+    store_bind_text(q, 2, id, (size_t)-1);
+    int rc = store_step(q, err);
+    int64_t gone = rc < 0 ? 0 : store_changes(q);
+    store_finalize(q);
+    if (rc < 0) return -1;
+    if (gone == 0) return err_set(err, CAIRN_ENOTFOUND, "there is no token \"%s\"", id);
+    return 0;
+}
+
+/* Delete every token of an account (see auth.h). */
+int auth_token_revoke_all(store *st, int64_t account_id, int64_t *revoked, cairn_err *err) {
+    store_stmt *q = store_prepare(st, "DELETE FROM api_token WHERE account_id = ?", err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, account_id);
+    int rc = store_step(q, err);
+    if (revoked) *revoked = rc < 0 ? 0 : store_changes(q);
     store_finalize(q);
     return rc < 0 ? -1 : 0;
 }

@@ -6,7 +6,10 @@
 **                       token of the session, and when it began and was last
 **                       used (Unix seconds, for the idle and absolute
 **                       timeouts of web/auth.h).
-**   api_token           per-user API tokens, stored as SHA-256 only.
+**   api_token           per-user API tokens, stored as SHA-256 only; from
+**                       version 3 each has a public_id (the first 12 hex
+**                       digits of its hash: shown in lists, never the
+**                       secret) and an expiry (see docs/decisions.md).
 **   login_attempt       failed sign-ins (Unix seconds, user name, client
 **                       address) for rate limiting; kept for the window only.
 **
@@ -43,15 +46,37 @@
     "CREATE INDEX login_attempt_by_address ON login_attempt (address, at);"     \
     "CREATE INDEX login_attempt_by_at ON login_attempt (at);"
 
-/* The same on both databases. */
-static const store_migration web_migrations[] = {
+/* Version 3: API tokens get a public id and, where they had none, an
+** expiry 90 days (AUTH_TOKEN_DAYS_DEFAULT) from the upgrade; NOW is the
+** database's clock in Unix seconds. */
+#define WEB_V3(NOW)                                                             \
+    "ALTER TABLE api_token ADD COLUMN public_id TEXT;"                          \
+    "UPDATE api_token SET public_id = substr(token_hash, 1, 12);"               \
+    "UPDATE api_token SET expires_at = " NOW " + 7776000"                       \
+    " WHERE expires_at IS NULL;"                                                \
+    "CREATE UNIQUE INDEX api_token_by_public_id ON api_token (public_id);"
+
+#define WEB_V3_NAME "API tokens: public id, expiry for those without"
+
+static const store_migration web_migrations_sqlite[] = {
     {"web", 1, "sessions, API tokens, login attempts", WEB_V1_COMMON},
     {"web", 2, "(empty: its tables moved to the support room)", ""},
+    {"web", 3, WEB_V3_NAME, WEB_V3("CAST(strftime('%s', 'now') AS INTEGER)")},
+};
+
+static const store_migration web_migrations_pg[] = {
+    {"web", 1, "sessions, API tokens, login attempts", WEB_V1_COMMON},
+    {"web", 2, "(empty: its tables moved to the support room)", ""},
+    {"web", 3, WEB_V3_NAME, WEB_V3("CAST(FLOOR(EXTRACT(EPOCH FROM now())) AS BIGINT)")},
 };
 
 /* Create or upgrade the web tables (after school_migrate: they refer to
 ** accounts); *applied (may be NULL) gets how many migrations ran. */
 int web_migrate(store *st, int *applied, cairn_err *err) {
-    return store_migrate(st, web_migrations, sizeof web_migrations / sizeof *web_migrations,
-                         applied, err);
+    _Static_assert(AUTH_TOKEN_DAYS_DEFAULT * 86400 == 7776000, "WEB_V3's 90 days");
+    if (store_kind_of(st) == STORE_POSTGRES)
+        return store_migrate(st, web_migrations_pg,
+                             sizeof web_migrations_pg / sizeof *web_migrations_pg, applied, err);
+    return store_migrate(st, web_migrations_sqlite,
+                         sizeof web_migrations_sqlite / sizeof *web_migrations_sqlite, applied, err);
 }
