@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 static int cmd_user(int argc, char **argv);
@@ -24,7 +25,9 @@ const cli_command cli_cmd_user = {
     "       cairn user unlock USERNAME\n"
     "       cairn user list\n"
     "       cairn user demo-accounts [--institution CODE]\n"
-    "       cairn user token USERNAME --name NAME [--days N]\n"
+    "       cairn user token USERNAME [--name NAME] [--days N]\n"
+    "       cairn user token list USERNAME\n"
+    "       cairn user token revoke USERNAME ID\n"
     "  All take [--db URL].  ROLE: administrator, school_leader, key_worker, teacher\n"
     "  (also team_member, learner, guardian, external_service, data_protection_officer,\n"
     "  for pages still to come).  --staff REF links the account to a staff member: that\n"
@@ -34,7 +37,9 @@ const cli_command cli_cmd_user = {
     "  the account's sessions.  unlock clears the name's failed sign-ins from every\n"
     "  address (the growing waits between tries).  demo-accounts creates admin, leader,\n"
     "  keyworker and teacher with public demo passwords.  token prints a new API token\n"
-    "  once.\n"
+    "  once (named NAME, default \"cli\"), valid N days (1 to 366, default 90); token\n"
+    "  list shows the account's tokens by ID (never the secret) with when each was\n"
+    "  made, last used and expires; token revoke ID ends one at once.\n"
     "  Exit status 0 done, 1 failed (nothing changed), 2 wrong usage.",
     cmd_user,
 };
@@ -123,6 +128,35 @@ static void user_demo_print(const auth_demo_account *d, size_t n) {
                d[i].linked, d[i].created ? "" : "  (already there, left as it was)");
 }
 
+/* Write t (Unix seconds) as "YYYY-MM-DD HH:MM" UTC into out; "-" for 0. */
+static void user_time_format(int64_t t, char out[32]) {
+    if (!t) {
+        str_copy(out, 32, "-");
+        return;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* Print an account's API tokens as a table (never a secret); expired ones
+** are marked as of now. */
+static void user_token_list_print(const auth_token_info *rows, size_t n, int64_t now) {
+    printf("%-12s %-24s %-16s %-16s %s\n", "ID", "NAME", "CREATED", "LAST USED", "EXPIRES");
+    for (size_t i = 0; i < n; i++) {
+        const auth_token_info *t = &rows[i];
+        char made[32], used[32], ends[32];
+        user_time_format(t->created_at, made);
+        user_time_format(t->last_used_at, used);
+        user_time_format(t->expires_at, ends);
+        printf("%-12s %-24s %-16s %-16s %s%s\n", t->id, t->name, made, used,
+               t->expires_at ? ends : "never",
+               t->expires_at && now >= t->expires_at ? " (expired)" : "");
+    }
+    if (!n) printf("(no API tokens: cairn user token USERNAME makes one)\n");
+}
+
 /* cairn user ACTION ...: accounts on the command line (see its usage). */
 static int cmd_user(int argc, char **argv) {
     static const struct option opts[] = {CLI_OPT_DB, CLI_OPT_HELP,
@@ -179,6 +213,21 @@ static int cmd_user(int argc, char **argv) {
     int no_name = !strcmp(sub, "list") || !strcmp(sub, "demo-accounts");
     if (no_name && optind != argc)
         return cli_usage_error(&cli_cmd_user, "unexpected argument \"%s\"", argv[optind]);
+    /* token list USERNAME, token revoke USERNAME ID: a verb before the name */
+    const char *token_verb = NULL, *token_id = NULL;
+    if (!strcmp(sub, "token") && argc - optind >= 2) {
+        token_verb = argv[optind++];
+        if (strcmp(token_verb, "list") && strcmp(token_verb, "revoke"))
+            return cli_usage_error(&cli_cmd_user, "unknown token action \"%s\" (list, revoke)",
+                                   token_verb);
+        if (!strcmp(token_verb, "revoke") && argc - optind == 2) token_id = argv[argc - 1];
+        else if (!strcmp(token_verb, "revoke"))
+            return cli_usage_error(&cli_cmd_user, "%s", "give USERNAME and ID to token revoke");
+        if (token_id) argc--;
+        if ((name || days) && token_verb)
+            return cli_usage_error(&cli_cmd_user, "--name and --days are for making a token, "
+                                   "not for token %s", token_verb);
+    }
     if (!no_name && argc - optind != 1)
         return cli_usage_error(&cli_cmd_user, "give exactly one USERNAME to %s", sub);
     const char *username = no_name ? NULL : argv[optind];
@@ -193,8 +242,7 @@ static int cmd_user(int argc, char **argv) {
         !(role_change = access_role_parse(role_add ? role_add : role_remove)))
         return cli_usage_error(&cli_cmd_user, "unknown role \"%s\" (roles: %s)",
                            role_add ? role_add : role_remove, access_role_codes());
-    if (!strcmp(sub, "token") && !name)
-        return cli_usage_error(&cli_cmd_user, "%s", "give the token a name with --name NAME");
+    if (!strcmp(sub, "token") && !name) name = "cli";
 
     char password[AUTH_PASSWORD_MAX + 2] = "";
     if (!strcmp(sub, "add") || !strcmp(sub, "passwd")) {
@@ -251,6 +299,21 @@ static int cmd_user(int argc, char **argv) {
         auth_demo_account d[AUTH_DEMO_ACCOUNTS];
         rc = auth_demo_accounts(st, inst, d, &err);
         if (rc == 0) user_demo_print(d, AUTH_DEMO_ACCOUNTS);
+    } else if (token_verb) {
+        auth_account a;
+        rc = auth_account_find(st, username, &a, &err);
+        if (rc == 0 && token_id) {
+            rc = auth_token_revoke_id(st, a.id, token_id, &err);
+            if (rc == 0) printf("token %s of %s revoked\n", token_id, a.username);
+        } else if (rc == 0) {
+            auth_token_info *rows;
+            size_t n;
+            rc = auth_token_list(st, a.id, &rows, &n, &err);
+            if (rc == 0) {
+                user_token_list_print(rows, n, auth_now());
+                free(rows);
+            }
+        }
     } else if (!strcmp(sub, "token")) {
         auth_account a;
         char token[AUTH_API_TOKEN_LEN + 1];

@@ -126,7 +126,27 @@ cli_suite() {
     check "$L: ...leaves them as they are" bash -c "[ \$(grep -c 'already there' '$TMP/out') = 4 ]"
     run 0 "$L: user token" "" user token teacher --name script --days 30 --db "$db"
     check "$L: ...prints a cairn_ token once" says "$TMP/out" "^cairn_[0-9a-f]{64}$"
-    run 2 "$L: token without --name" "" user token teacher --db "$db"
+    run 0 "$L: token without --name or --days" "" user token teacher --db "$db"
+    check "$L: ...is named cli and valid 90 days" says "$TMP/err" 'API token "cli" for teacher, valid 90 days'
+    run 2 "$L: token --days 367" "" user token teacher --days 367 --db "$db"
+    run 2 "$L: token --days 0" "" user token teacher --days 0 --db "$db"
+    run 0 "$L: user token list" "" user token list teacher --db "$db"
+    check "$L: ...shows both tokens by id, name and expiry" bash -c \
+        "grep -qE '^ID +NAME +CREATED +LAST USED +EXPIRES' '$TMP/out' &&
+         grep -qE '^[0-9a-f]{12} +script +[0-9-]{10} [0-9:]{5} +- +[0-9-]{10} ' '$TMP/out' &&
+         grep -qE '^[0-9a-f]{12} +cli ' '$TMP/out'"
+    check "$L: ...and never a secret" bash -c "! grep -q cairn_ '$TMP/out'"
+    local tid
+    tid=$(awk '$2 == "script" {print $1}' "$TMP/out")
+    run 2 "$L: token list with --name" "" user token list teacher --name x --db "$db"
+    run 2 "$L: token revoke without an id" "" user token revoke teacher --db "$db"
+    run 2 "$L: token frobnicate" "" user token frobnicate teacher --db "$db"
+    run 1 "$L: token revoke of another account's token" "" user token revoke keyworker "$tid" --db "$db"
+    run 0 "$L: user token revoke" "" user token revoke teacher "$tid" --db "$db"
+    run 0 "$L: ...then the list" "" user token list teacher --db "$db"
+    check "$L: ...no longer has it" bash -c "! grep -q '^$tid' '$TMP/out' && grep -q ' cli ' '$TMP/out'"
+    run 1 "$L: revoking it again" "" user token revoke teacher "$tid" --db "$db"
+    check "$L: ...says there is no such token" says "$TMP/err" "there is no token"
 }
 
 # ---- through the server --------------------------------------------------------
