@@ -18,7 +18,7 @@ const cli_command cli_cmd_user = {
     "user", "accounts: add passwd role disable enable unlock list demo-accounts token",
     "cairn user add USERNAME --role ROLE [--role ROLE...] [--institution CODE]\n"
     "                [--staff REF] [--name NAME] [--password-stdin]\n"
-    "       cairn user passwd USERNAME [--password-stdin]\n"
+    "       cairn user passwd USERNAME [--password-stdin] [--revoke-tokens]\n"
     "       cairn user role USERNAME (--add ROLE | --remove ROLE)\n"
     "       cairn user disable USERNAME\n"
     "       cairn user enable USERNAME\n"
@@ -34,7 +34,7 @@ const cli_command cli_cmd_user = {
     "  link decides which learners a teacher or key worker sees.  The password is read\n"
     "  from standard input with --password-stdin (its first line), else asked twice on\n"
     "  the terminal; it is never taken from the command line.  passwd and disable end\n"
-    "  the account's sessions.  unlock clears the name's failed sign-ins from every\n"
+    "  the account's sessions (passwd --revoke-tokens also its API tokens).  unlock clears the name's failed sign-ins from every\n"
     "  address (the growing waits between tries).  demo-accounts creates admin, leader,\n"
     "  keyworker and teacher with public demo passwords.  token prints a new API token\n"
     "  once (named NAME, default \"cli\"), valid N days (1 to 366, default 90); token\n"
@@ -164,6 +164,7 @@ static int cmd_user(int argc, char **argv) {
         {"staff", required_argument, 0, 's'}, {"name", required_argument, 0, 'n'},
         {"password-stdin", no_argument, 0, 'p'}, {"add", required_argument, 0, 'A'},
         {"remove", required_argument, 0, 'R'}, {"days", required_argument, 0, 'D'},
+        {"revoke-tokens", no_argument, 0, 'T'},
         CLI_OPT_END};
     if (argc < 2) return cli_usage_error(&cli_cmd_user, "%s", "give what to do: add, passwd, role, "
                                      "disable, enable, unlock, list, demo-accounts or token");
@@ -180,7 +181,7 @@ static int cmd_user(int argc, char **argv) {
     const char *db = NULL, *inst = NULL, *staff = NULL, *name = NULL, *role_add = NULL,
                *role_remove = NULL;
     unsigned roles = 0;
-    int from_stdin = 0, c;
+    int from_stdin = 0, revoke_tokens = 0, c;
     long days = 0;
     argc--;
     argv++;
@@ -191,6 +192,7 @@ static int cmd_user(int argc, char **argv) {
         case 's': staff = optarg; break;
         case 'n': name = optarg; break;
         case 'p': from_stdin = 1; break;
+        case 'T': revoke_tokens = 1; break;
         case 'A': role_add = optarg; break;
         case 'R': role_remove = optarg; break;
         case 'r': {
@@ -242,6 +244,8 @@ static int cmd_user(int argc, char **argv) {
         !(role_change = access_role_parse(role_add ? role_add : role_remove)))
         return cli_usage_error(&cli_cmd_user, "unknown role \"%s\" (roles: %s)",
                            role_add ? role_add : role_remove, access_role_codes());
+    if (revoke_tokens && strcmp(sub, "passwd"))
+        return cli_usage_error(&cli_cmd_user, "%s", "--revoke-tokens is for passwd");
     if (!strcmp(sub, "token") && !name) name = "cli";
 
     char password[AUTH_PASSWORD_MAX + 2] = "";
@@ -269,8 +273,13 @@ static int cmd_user(int argc, char **argv) {
             buf_free(&rs);
         }
     } else if (!strcmp(sub, "passwd")) {
-        rc = auth_account_password_set(st, username, password, &err);
-        if (rc == 0) printf("password of %s changed; its sessions were ended\n", username);
+        int64_t revoked = 0;
+        rc = auth_account_password_change(st, username, password, NULL, revoke_tokens, &revoked,
+                                          &err);
+        if (rc == 0 && revoke_tokens)
+            printf("password of %s changed; its sessions were ended and its %lld API token%s "
+                   "revoked\n", username, (long long)revoked, revoked == 1 ? "" : "s");
+        else if (rc == 0) printf("password of %s changed; its sessions were ended\n", username);
     } else if (!strcmp(sub, "role")) {
         rc = auth_account_role_change(st, username, role_change, role_add != NULL, &err);
         if (rc == 0) printf("user %s: role %s %s\n", username, access_role_code(role_change),

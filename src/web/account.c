@@ -231,8 +231,30 @@ int auth_account_add(store *st, const auth_account_spec *spec, int64_t *id_out, 
 /* New password, sessions ended (see auth.h). */
 int auth_account_password_set(store *st, const char *username, const char *password,
                               cairn_err *err) {
+    return auth_account_password_change(st, username, password, NULL, 0, NULL, err);
+}
+
+/* Delete the sessions of account id but the one whose token hash is keep
+** (NULL = all). */
+static int sessions_end_but(store *st, int64_t id, const char *keep, cairn_err *err) {
+    if (!keep) return auth_session_end_all(st, id, err);
+    store_stmt *q = store_prepare(st,
+        "DELETE FROM web_session WHERE account_id = ? AND token_hash <> ?", err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, id);
+    store_bind_text(q, 2, keep, (size_t)-1);
+    int rc = store_step(q, err);
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* New password; other sessions and, when asked, API tokens ended (see auth.h). */
+int auth_account_password_change(store *st, const char *username, const char *password,
+                                 const char *keep_session_hash, int revoke_tokens,
+                                 int64_t *tokens_revoked, cairn_err *err) {
     auth_account a;
     char hash[AUTH_HASH_MAX], now[32];
+    if (tokens_revoked) *tokens_revoked = 0;
     if (auth_account_find(st, username, &a, err) < 0) return -1;
     if (auth_password_check(password, a.username, err) < 0) return -1;
     if (auth_password_hash(password, hash, err) < 0) return -1;
@@ -249,8 +271,10 @@ int auth_account_password_set(store *st, const char *username, const char *passw
         store_finalize(q);
     }
     sodium_memzero(hash, sizeof hash);
-    if (rc < 0 || auth_session_end_all(st, a.id, err) < 0) {
+    if (rc < 0 || sessions_end_but(st, a.id, keep_session_hash, err) < 0 ||
+        (revoke_tokens && auth_token_revoke_all(st, a.id, tokens_revoked, err) < 0)) {
         store_tx_rollback(st);
+        if (tokens_revoked) *tokens_revoked = 0;
         return -1;
     }
     return store_tx_commit(st, err) < 0 ? -1 : 0;

@@ -190,6 +190,14 @@ int auth_account_list(store *st, auth_account **rows, size_t *n, cairn_err *err)
 int auth_account_password_set(store *st, const char *username, const char *password,
                               cairn_err *err);
 
+/* Set a new password and, in the same transaction, end the account's
+** sessions but the one whose token hash is keep_session_hash (NULL = end
+** all: the command line) and, with revoke_tokens, delete its API tokens
+** (*tokens_revoked, may be NULL, gets how many).  Nothing changes on error. */
+int auth_account_password_change(store *st, const char *username, const char *password,
+                                 const char *keep_session_hash, int revoke_tokens,
+                                 int64_t *tokens_revoked, cairn_err *err);
+
 /* Give (add = 1) or take (add = 0) one role in the account's institution.
 ** Taking the last role is allowed (the account can then sign in but use
 ** nothing).  Giving a role it has, or taking one it lacks, is an error

@@ -100,6 +100,18 @@ cli_suite() {
     run 1 "$L: passwd refuses a common password too" "passwordpassword\n" \
         user passwd anna --password-stdin --db "$db"
     check "$L: ...saying why" says "$TMP/err" 'repeats|common'
+    run 0 "$L: a token for anna" "" user token anna --name cli --db "$db"
+    run 0 "$L: user passwd keeps tokens" "a fresh long password\n" \
+        user passwd anna --password-stdin --db "$db"
+    run 0 "$L: ...the list" "" user token list anna --db "$db"
+    check "$L: ...still has the token" grep -q ' cli ' "$TMP/out"
+    run 0 "$L: user passwd --revoke-tokens" "another fresh password\n" \
+        user passwd anna --password-stdin --revoke-tokens --db "$db"
+    check "$L: ...says how many tokens it revoked" says "$TMP/out" "sessions were ended and its 1 API token revoked"
+    run 0 "$L: ...then the list" "" user token list anna --db "$db"
+    check "$L: ...is empty" says "$TMP/out" "^\(no API tokens"
+    run 0 "$L: (anna's password back)" "a new long password\n" \
+        user passwd anna --password-stdin --db "$db"
     run 0 "$L: user role --add key_worker" "" user role anna --add key_worker --db "$db"
     run 1 "$L: giving a role twice" "" user role anna --add key_worker --db "$db"
     check "$L: ...says it is already there" says "$TMP/err" "already has the role key_worker"
@@ -147,6 +159,7 @@ cli_suite() {
     check "$L: ...no longer has it" bash -c "! grep -q '^$tid' '$TMP/out' && grep -q ' cli ' '$TMP/out'"
     run 1 "$L: revoking it again" "" user token revoke teacher "$tid" --db "$db"
     check "$L: ...says there is no such token" says "$TMP/err" "there is no token"
+    run 2 "$L: --revoke-tokens is for passwd only" "" user list --revoke-tokens --db "$db"
 }
 
 # ---- through the server --------------------------------------------------------

@@ -173,12 +173,52 @@ static void test_token_migration(void **state) {
     store_close(st);
 }
 
+/* Changing a password ends the account's other sessions (all of them from
+** the command line) and, when asked, its API tokens; other accounts keep
+** theirs. */
+static void test_password_change(void **state) {
+    store *st = tokens_db(state, "tokens_passwd");
+    cairn_err err = {0};
+    int64_t ana = add_user(st, "ana"), ben = add_user(st, "ben");
+    char s1[AUTH_TOKEN_LEN + 1], s2[AUTH_TOKEN_LEN + 1], sb[AUTH_TOKEN_LEN + 1];
+    char tok[AUTH_API_TOKEN_LEN + 1], tokb[AUTH_API_TOKEN_LEN + 1];
+    assert_int_equal(auth_session_create(st, ana, T0, s1, &err), 0);
+    assert_int_equal(auth_session_create(st, ana, T0, s2, &err), 0);
+    assert_int_equal(auth_session_create(st, ben, T0, sb, &err), 0);
+    assert_int_equal(auth_token_create(st, ana, "a", T0, T0 + DAY, tok, &err), 0);
+    assert_int_equal(auth_token_create(st, ben, "b", T0, T0 + DAY, tokb, &err), 0);
+    auth_session s, keep;
+    /* from a page: this session stays, the others end; tokens stay */
+    assert_int_equal(auth_session_lookup(st, s1, T0 + 1, &keep, &err), 0);
+    int64_t revoked = -1;
+    assert_int_equal(auth_account_password_change(st, "ana", "another good password",
+                                                  keep.token_hash, 0, &revoked, &err), 0);
+    assert_int_equal(revoked, 0);
+    assert_int_equal(auth_session_lookup(st, s1, T0 + 2, &s, &err), 0);
+    assert_int_equal(auth_session_lookup(st, s2, T0 + 2, &s, &err), 1);
+    assert_int_equal(auth_token_lookup(st, tok, T0 + 2, &s, &err), 0);
+    /* a bad password changes nothing */
+    assert_int_equal(auth_account_password_change(st, "ana", "short", NULL, 1, &revoked, &err), -1);
+    assert_int_equal(auth_token_lookup(st, tok, T0 + 2, &s, &err), 0);
+    assert_int_equal(auth_session_lookup(st, s1, T0 + 2, &s, &err), 0);
+    /* the command line with --revoke-tokens: every session and token ends */
+    assert_int_equal(auth_account_password_change(st, "ana", "a third good password", NULL, 1,
+                                                  &revoked, &err), 0);
+    assert_int_equal(revoked, 1);
+    assert_int_equal(auth_session_lookup(st, s1, T0 + 3, &s, &err), 1);
+    assert_int_equal(auth_token_lookup(st, tok, T0 + 3, &s, &err), 1);
+    assert_int_equal(auth_session_lookup(st, sb, T0 + 3, &s, &err), 0);
+    assert_int_equal(auth_token_lookup(st, tokb, T0 + 3, &s, &err), 0);
+    store_close(st);
+}
+
 int main(void) {
     setenv("CAIRN_PWHASH_FAST", "1", 1);
     const struct CMUnitTest tests[] = {
         BOTH(test_token_expiry),
         BOTH(test_token_list_revoke),
         BOTH(test_token_migration),
+        BOTH(test_password_change),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
