@@ -71,6 +71,7 @@ typedef struct http_req {
     int             state;
     int             status;     /* what we queued; 0 = nothing (yet) */
     int             too_large;  /* body exceeded body_max */
+    int             target_ok;  /* the raw target's path has no control byte */
     size_t          body_max;   /* the route's BODY limit */
     buf             body;
 } http_req;
@@ -88,6 +89,7 @@ static http_req *ctx_new(struct web_server *srv, const char *uri) {
     buf_init(&ctx->body);
     clock_gettime(CLOCK_MONOTONIC, &ctx->t0);
     log_clean(ctx->log_path, sizeof ctx->log_path, uri);
+    ctx->target_ok = web_target_path_ok(uri);   /* before decoding cuts at a %00 */
     strcpy(ctx->log_method, "-");
     atomic_fetch_add(&srv->in_flight, 1);
     return ctx;
@@ -210,6 +212,60 @@ static enum MHD_Result answer_error(http_req *ctx, struct MHD_Connection *conn, 
     return rc;
 }
 
+/* Send a 400 for a request that is not well-formed HTTP, before any
+** route runs: a JSON error for /api/ paths, else a page; why goes to the
+** log.  title and message are msgids; the JSON message is the English
+** message. */
+static enum MHD_Result answer_malformed(http_req *ctx, struct MHD_Connection *conn,
+                                        const char *url, const char *why,
+                                        const char *title, const char *message) {
+    log_line("req=%llu refused a malformed request: %s", (unsigned long long)ctx->req.id, why);
+    if (!web_path_is_api(url)) return answer_error(ctx, conn, 400, title, message);
+    web_response res;
+    web_response_init(&res);
+    web_error_json(&res, 400, "bad_request", message);
+    enum MHD_Result rc = send_response(ctx, conn, &res);
+    web_response_free(&res);
+    return rc;
+}
+
+/* What the Content-Length headers of a request say, counted by
+** framing_scan over every header. */
+typedef struct framing {
+    int         lengths;        /* Content-Length headers */
+    int         differ;         /* 1 = two of them disagree */
+    int         chunked;        /* a Transfer-Encoding header came too */
+    const char *first;          /* the first Content-Length value */
+} framing;
+
+/* MHD_KeyValueIterator over the headers: count Content-Length and
+** Transfer-Encoding into the framing at cls. */
+static enum MHD_Result framing_scan(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value) {
+    (void)kind;
+    framing *f = cls;
+    if (!key) return MHD_YES;
+    if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) f->chunked = 1;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0) return MHD_YES;
+    if (f->lengths++ == 0) f->first = value ? value : "";
+    else if (strcmp(f->first, value ? value : "") != 0) f->differ = 1;
+    return MHD_YES;
+}
+
+/* NULL if the request's head is well-formed, else why not (for the log):
+** a control byte in the path (raw or %-encoded, so a %00 cannot cut the
+** path short), two Content-Length headers that disagree, or a
+** Content-Length beside a Transfer-Encoding (RFC 9112, 6.3: both at once
+** is how requests are smuggled past a proxy). */
+static const char *request_malformed(http_req *ctx, struct MHD_Connection *conn) {
+    if (!ctx->target_ok) return "a control byte in the path";
+    framing f = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_scan, &f);
+    if (f.differ) return "two different Content-Length headers";
+    if (f.lengths && f.chunked) return "Content-Length and Transfer-Encoding together";
+    return NULL;
+}
+
 /* libmicrohttpd's access handler: called once when the headers are in, once
 ** per piece of body, and once more when the request is complete. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -228,6 +284,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         ctx->req.path = arena_strdup(ctx->req.arena, url);
         ctx->req.conn = conn;
         request_client(ctx, conn);
+        const char *bad = request_malformed(ctx, conn);
+        if (bad)
+            return answer_malformed(ctx, conn, url, bad, N_("Bad request"),
+                                    N_("The request was not well-formed HTTP and was refused."));
         char allow[64];
         const web_route *route = web_route_find(method, url, allow, sizeof allow);
         if (!route)

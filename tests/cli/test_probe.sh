@@ -127,6 +127,43 @@ language_checks() {
         bash -c "[ $code = 303 ] && [ \"\$(tr -d '\r' < '$TMP/headers' | sed -n 's/^Location: //p')\" = '/groups/Klasse%201%C3%A4' ]"
 }
 
+# ---- malformed HTTP: each a clear 400 --------------------------------------------------
+
+# status_of TEXT: the status code of a raw answer.
+status_of() { printf '%s' "$1" | head -1 | cut -d' ' -f2; }
+
+http_checks() {
+    local out tok
+    tok=$(cat "$TMP/teacher.token")
+    out=$(raw "b'POST /login HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 5\\r\\nContent-Length: 50\\r\\nConnection: close\\r\\n\\r\\nabcde'")
+    check "two different Content-Length headers are 400 before any handler (got $(status_of "$out"))" \
+        [ "$(status_of "$out")" = 400 ]
+    out=$(raw "b'POST /api/v1/learners/1/acknowledgements HTTP/1.1\\r\\nHost: x\\r\\nAuthorization: Bearer $tok\\r\\nContent-Type: application/json\\r\\nContent-Length: 2\\r\\nContent-Length: 20\\r\\nConnection: close\\r\\n\\r\\n{}'")
+    printf '%s' "$out" | tr -d '\r' | sed '1,/^$/d' > "$TMP/body"
+    check "...on the API a JSON error bad_request (got $(status_of "$out"))" \
+        bash -c "[ '$(status_of "$out")' = 400 ] && grep -q '\"code\":\"bad_request\"' '$TMP/body'"
+    conforms POST /learners/1/acknowledgements 400
+    out=$(raw "b'POST /login HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 5\\r\\nTransfer-Encoding: chunked\\r\\nConnection: close\\r\\n\\r\\n0\\r\\n\\r\\n'")
+    check "Content-Length with Transfer-Encoding is 400 (got $(status_of "$out"))" [ "$(status_of "$out")" = 400 ]
+    out=$(raw "b'GET /healthz%00/x HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n'")
+    check "/healthz%00/x is 400, not served as /healthz (got $(status_of "$out"))" [ "$(status_of "$out")" = 400 ]
+    code=$(curl -s --path-as-is -o /dev/null -w '%{http_code}' "$BASE/healthz%0a")
+    check "...and so is a %0A in the path (got $code)" [ "$code" = 400 ]
+    code=$(curl -s --path-as-is -o "$TMP/body" -w '%{http_code}' "$BASE/api/v1/me%00" -H "Authorization: Bearer $tok")
+    check "...on the API as a JSON error bad_request (got $code)" \
+        bash -c "[ $code = 400 ] && grep -q '\"code\":\"bad_request\"' '$TMP/body'"
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")
+    check "...while /healthz itself is 200" [ "$code" = 200 ]
+    # an unknown field whose name is cut inside a character at 64 bytes
+    local key
+    key="$(printf 'a%.0s' $(seq 1 63))ä"
+    code=$(api "/learners/1/acknowledgements" "$tok" -X POST -H 'Content-Type: application/json' \
+           --data-binary "{\"$key\": 1}")
+    check "an unknown JSON field cut inside a UTF-8 character is 400 bad_request naming it (got $code)" \
+        bash -c "[ $code = 400 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code bad_request && grep -q 'unknown field' '$TMP/body'"
+    conforms POST /learners/1/acknowledgements 400
+}
+
 # ---- run ------------------------------------------------------------------------------
 
 db="$TMP/probe.db"
@@ -139,6 +176,7 @@ else
 fi
 serve_or_stop "$db"
 language_checks
+http_checks
 stop_server
 
 done_testing

@@ -88,11 +88,46 @@ static void test_form_nul(void **state) {
     arena_free(req.arena);
 }
 
+/* The message of res's JSON error, checked to be bad_request (malloc'd). */
+static char *error_message(web_response *res) {
+    json_error_t jerr;
+    json_t *j = json_loadb(res->body.data, res->body.len, 0, &jerr);
+    if (!j) fail_msg("not JSON: %s", jerr.text);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "code")),
+                        "bad_request");
+    const char *m = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+    assert_non_null(m);
+    char *out = strdup(m);
+    json_decref(j);
+    return out;
+}
+
+/* A JSON error whose message is not valid UTF-8 (a name cut inside a
+** character) keeps its code and its message, the bad bytes as U+FFFD;
+** it never turns into {"code":"internal","message":""}. */
+static void test_error_json_utf8(void **state) {
+    (void)state;
+    web_response res;
+    web_response_init(&res);
+    web_error_json(&res, 400, "bad_request", "unknown field \"ab\xC3\"");
+    char *m = error_message(&res);
+    assert_string_equal(m, "unknown field \"ab\xEF\xBF\xBD\"");
+    free(m);
+    web_error_json(&res, 400, "bad_request", "\xFF\xC0\xAF \xED\xA0\x80 \xF4\x90\x80\x80 \xE2\x82\xAC");
+    m = error_message(&res);
+    assert_non_null(strstr(m, "\xE2\x82\xAC"));            /* the euro sign survives */
+    assert_null(strstr(m, "\xED\xA0"));                     /* a surrogate does not */
+    free(m);
+    assert_int_equal(res.status, 400);
+    web_response_free(&res);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_is_local),
         cmocka_unit_test(test_target_path_ok),
         cmocka_unit_test(test_form_nul),
+        cmocka_unit_test(test_error_json_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
