@@ -89,18 +89,102 @@ sys.stdout.write(out.decode("utf-8", "replace"))
 EOF
 }
 
-# setup_school DB: a demo school scored on two dates, the demo accounts and
+# setup_school DB: a demo school scored on two dates of its second year
+# (when the demo teacher's groups have learners), the demo accounts and
 # API tokens for the teacher, the key worker and the leader in $TMP/*.token.
 setup_school() {
     local db=$1
     { "$CAIRN" demo --db "$db" --learners 200 &&
-      "$CAIRN" score --db "$db" --asof 2025-02-14 &&
-      "$CAIRN" score --db "$db" --asof 2025-03-14 &&
+      "$CAIRN" score --db "$db" --asof 2026-02-13 &&
+      "$CAIRN" score --db "$db" --asof 2026-03-13 &&
       "$CAIRN" user demo-accounts --db "$db" &&
       "$CAIRN" user token teacher --name probe --db "$db" > "$TMP/teacher.token" &&
       "$CAIRN" user token keyworker --name probe --db "$db" > "$TMP/keyworker.token" &&
       "$CAIRN" user token leader --name probe --db "$db" > "$TMP/leader.token"; } \
         > "$TMP/setup.out" 2> "$TMP/setup.err"
+}
+
+# ---- who sees what: paging cursors, group lists ----------------------------------------
+
+# not_visible DB USERNAME: a learner scored on the latest date whose record
+# USERNAME (a teacher or a key worker) may not open.
+not_visible() {
+    local db=$1 user=$2 staff
+    staff=$(q "$db" "SELECT person_id FROM account WHERE username = '$user'")
+    q "$db" "SELECT s.learner_id FROM risk_score s WHERE s.asof = (SELECT max(asof) FROM risk_score)
+             AND NOT EXISTS (SELECT 1 FROM enrolment e JOIN group_staff g ON g.institution_id = e.institution_id
+                 AND g.group_id = e.group_id WHERE e.learner_id = s.learner_id AND e.status = 'active'
+                 AND g.staff_id = $staff AND g.role <> 'key_worker')
+             AND NOT EXISTS (SELECT 1 FROM support_assignment a WHERE a.learner_id = s.learner_id
+                 AND a.staff_id = $staff AND a.ended_at IS NULL)
+             AND NOT EXISTS (SELECT 1 FROM learner_share h WHERE h.learner_id = s.learner_id AND h.staff_id = $staff)
+             ORDER BY s.tier DESC, s.learner_id LIMIT 1"
+}
+
+cursor_checks() {
+    local L=$1 db=$2 user tok jar out code first next
+    for user in teacher keyworker; do
+        tok=$(cat "$TMP/$user.token")
+        out=$(not_visible "$db" "$user")
+        code=$(api "/learners?after=$out" "$tok")
+        check "$L: $user: /api/v1/learners?after=<a learner outside their rights> is 400 bad_request (got $code)" \
+            bash -c "[ $code = 400 ] && $(declare -f jq_py error_code); TMP='$TMP' error_code bad_request"
+        conforms GET "/learners?after=$out" 400
+        check "$L: ...and the answer names nobody" bash -c "! grep -q '\"items\"' '$TMP/body'"
+        jar="$TMP/$user-$L.jar"
+        sign_in "$jar" "$user" "cairn-demo-$user" > /dev/null
+        code=$(http "$BASE/dashboard?after=$out" -b "$jar")
+        check "$L: $user: /dashboard?after=<a learner outside their rights> is a 400 page (got $code)" \
+            bash -c "[ $code = 400 ] && grep -q 'This page of the list does not exist' '$TMP/body' && ! grep -q '/learners/' '$TMP/body'"
+    done
+    tok=$(cat "$TMP/teacher.token")
+    code=$(api "/learners?limit=2" "$tok")
+    first=$(jq_py "[i['id'] for i in j['items']]")
+    next=$(jq_py "j['next']")
+    code=$(http "$BASE$next" -H "Authorization: Bearer $tok")
+    check "$L: teacher: the real next page still works (200, other learners)" \
+        bash -c "[ $code = 200 ] && python3 -c \"import json; a=$first; b=[i['id'] for i in json.load(open('$TMP/body'))['items']]; assert b and not set(a) & set(b)\""
+    jar="$TMP/teacher-$L.jar"
+    http "$BASE/dashboard" -b "$jar" > /dev/null
+    first=$(grep -o 'href="/learners/[0-9]*"' "$TMP/body" | head -1 | grep -o '[0-9]*')
+    code=$(http "$BASE/dashboard?after=$first" -b "$jar")
+    check "$L: teacher: /dashboard?after=<their own first learner> is 200 without that learner" \
+        bash -c "[ $code = 200 ] && ! grep -q 'href=\"/learners/$first\"' '$TMP/body'"
+    code=$(http "$BASE/dashboard?after=abc" -b "$jar")
+    check "$L: teacher: /dashboard?after=abc is 400" [ "$code" = 400 ]
+}
+
+group_checks() {
+    local L=$1 db=$2 staff left group code tok jar
+    staff=$(q "$db" "SELECT person_id FROM account WHERE username = 'teacher'")
+    # a learner who left one of the teacher's groups within the page's eight weeks
+    # (2026-01-19 to 2026-03-15, the weeks up to the score date 2026-03-13)
+    # and has no active enrolment in any group the teacher teaches
+    IFS='|' read -r left group < <(q "$db" "SELECT e.learner_id, g.code FROM enrolment e
+        JOIN group_staff s ON s.institution_id = e.institution_id AND s.group_id = e.group_id
+        JOIN class_group g ON g.institution_id = e.institution_id AND g.id = e.group_id
+        WHERE s.staff_id = $staff AND s.role <> 'key_worker' AND e.status <> 'active'
+        AND e.start_date <= '2026-03-15' AND e.exit_date >= '2026-01-19'
+        AND NOT EXISTS (SELECT 1 FROM enrolment a JOIN group_staff b ON b.institution_id = a.institution_id
+            AND b.group_id = a.group_id WHERE a.learner_id = e.learner_id AND a.status = 'active'
+            AND b.staff_id = $staff AND b.role <> 'key_worker')
+        ORDER BY e.learner_id LIMIT 1")
+    if [ -z "${left:-}" ]; then not_ok "$L: the demo school has a learner who left a teacher's group"; return; fi
+    jar="$TMP/teacher-$L.jar"
+    code=$(http "$BASE/learners/$left" -b "$jar")
+    check "$L: teacher: the record of learner $left, who left group $group, is 403" [ "$code" = 403 ]
+    code=$(http "$BASE/groups/$group" -b "$jar")
+    check "$L: teacher: the group page of $group does not list them" \
+        bash -c "[ $code = 200 ] && ! grep -q 'href=\"/learners/$left\"' '$TMP/body' && grep -q 'href=\"/learners/' '$TMP/body'"
+    tok=$(cat "$TMP/teacher.token")
+    code=$(api "/groups/$group" "$tok")
+    check "$L: teacher: nor does /api/v1/groups/$group" \
+        bash -c "[ $code = 200 ] && python3 -c \"import json; ids=[l['id'] for l in json.load(open('$TMP/body'))['learners']]; assert ids and $left not in ids\""
+    conforms GET "/groups/$group" 200
+    tok=$(cat "$TMP/leader.token")
+    code=$(api "/groups/$group" "$tok")
+    check "$L: leader: /api/v1/groups/$group lists them (the leader may open their record)" \
+        bash -c "[ $code = 200 ] && python3 -c \"import json; ids=[l['id'] for l in json.load(open('$TMP/body'))['learners']]; assert $left in ids\""
 }
 
 # ---- POST /language: only a same-site path to go back to ----------------------------
@@ -164,19 +248,34 @@ http_checks() {
     conforms POST /learners/1/acknowledgements 400
 }
 
+# suite LABEL DB: the checks that read the database, against DB.
+suite() {
+    local L=$1 db=$2
+    if setup_school "$db"; then
+        ok "$L: a scored demo school with accounts and tokens"
+    else
+        not_ok "$L: a scored demo school with accounts and tokens"
+        sed 's/^/# /' "$TMP/setup.err" | tail -5
+        return
+    fi
+    if ! start_server "$db" "$TMP/serve-$L.log"; then
+        not_ok "$L: server starts"; sed 's/^/# /' "$TMP/serve-$L.log" | tail -10
+        return
+    fi
+    ok "$L: server starts (port $PORT)"
+    BASE="http://127.0.0.1:$PORT"
+    cursor_checks "$L" "$db"
+    group_checks "$L" "$db"
+    [ "$L" = sqlite ] && { language_checks; http_checks; }
+    stop_server
+}
+
 # ---- run ------------------------------------------------------------------------------
 
-db="$TMP/probe.db"
-if setup_school "$db"; then
-    ok "sqlite: a scored demo school with accounts and tokens"
-else
-    not_ok "sqlite: a scored demo school with accounts and tokens"
-    sed 's/^/# /' "$TMP/setup.err" | tail -5
-    done_testing
+PSQL=""
+suite sqlite "$TMP/probe.db"
+if [ -n "${CAIRN_TEST_PG:-}" ] && pg_create_db "cairn_probe_$$"; then
+    suite postgres "$PG_URL"
 fi
-serve_or_stop "$db"
-language_checks
-http_checks
-stop_server
 
 done_testing
