@@ -187,6 +187,52 @@ group_checks() {
         bash -c "[ $code = 200 ] && python3 -c \"import json; ids=[l['id'] for l in json.load(open('$TMP/body'))['learners']]; assert $left in ids\""
 }
 
+# ---- refused attempts are in the audit log ---------------------------------------------
+
+# refusals DB USERNAME DETAIL-LIKE [LEARNER]: how many access.refused rows the
+# account has whose detail is LIKE the pattern (and of that learner).
+refusals() {
+    local extra=""
+    [ -n "${4:-}" ] && extra="AND e.learner_id = $4"
+    q "$1" "SELECT count(*) FROM audit_event e JOIN account a ON a.id = e.account_id
+            WHERE a.username = '$2' AND e.action = 'access.refused' AND e.detail LIKE '$3' $extra"
+}
+
+audit_checks() {
+    local L=$1 db=$2 outside staff other code n jar tok before
+    outside=$(not_visible "$db" teacher)
+    jar="$TMP/teacher-$L.jar"
+    code=$(http "$BASE/learners/$outside" -b "$jar")
+    check "$L: a teacher opening learner $outside outside their groups gets 403" [ "$code" = 403 ]
+    check "$L: ...and leaves an access.refused row: who (teacher), what (the learner), which route" \
+        [ "$(refusals "$db" teacher 'refused (relationship): GET /learners/{id}' "$outside")" = 1 ]
+    check "$L: ...with its time" \
+        [ -n "$(q "$db" "SELECT at FROM audit_event WHERE action = 'access.refused' AND learner_id = $outside")" ]
+    tok=$(cat "$TMP/teacher.token")
+    code=$(api "/learners/$outside" "$tok")
+    n=$(refusals "$db" teacher '%GET /api/v1/learners/{id}' "$outside")
+    check "$L: the same through the API (403) is recorded with the API's route" \
+        [ "$code:$n" = 403:1 ]
+    staff=$(q "$db" "SELECT person_id FROM account WHERE username = 'teacher'")
+    other=$(q "$db" "SELECT g.code FROM class_group g WHERE NOT EXISTS (SELECT 1 FROM group_staff s
+            WHERE s.institution_id = g.institution_id AND s.group_id = g.id AND s.staff_id = $staff
+            AND s.role <> 'key_worker') ORDER BY g.code LIMIT 1")
+    code=$(http "$BASE/groups/$other" -b "$jar")
+    n=$(refusals "$db" teacher "%GET /groups/{code} code=$other")
+    check "$L: a teacher refused another group's page (403) is recorded with the group's code" \
+        [ "$code:$n" = 403:1 ]
+    code=$(api "/model" "$(cat "$TMP/keyworker.token")")
+    n=$(refusals "$db" keyworker 'refused (role): GET /api/v1/model')
+    check "$L: a key worker refused by role (/api/v1/model, 403) is recorded" [ "$code:$n" = 403:1 ]
+    jar="$TMP/leader-$L.jar"
+    sign_in "$jar" leader cairn-demo-leader > /dev/null
+    before=$(q "$db" "SELECT count(*) FROM audit_event WHERE action = 'access.refused'")
+    code=$(http "$BASE/language" -b "$jar" -X POST --data-urlencode "lang=de")
+    n=$(q "$db" "SELECT count(*) FROM audit_event WHERE action = 'access.refused'")
+    check "$L: a POST without its CSRF token (403) is not recorded as probing" \
+        [ "$code:$n" = "403:$before" ]
+}
+
 # ---- POST /language: only a same-site path to go back to ----------------------------
 
 language_checks() {
@@ -266,6 +312,7 @@ suite() {
     BASE="http://127.0.0.1:$PORT"
     cursor_checks "$L" "$db"
     group_checks "$L" "$db"
+    audit_checks "$L" "$db"
     [ "$L" = sqlite ] && { language_checks; http_checks; }
     stop_server
 }
