@@ -58,6 +58,31 @@ static void mhd_log(void *cls, const char *fm, va_list ap) {
 }
 #pragma GCC diagnostic pop
 
+/* ---- slow clients (web/deadline.c) ------------------------------------------------ */
+
+/* Connection callback: register a connection with the deadline thread when
+** it opens, unregister it when it closes (before libmicrohttpd closes the
+** socket). */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+    struct web_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? web_conn_open(srv->deadlines, (int)ci->connect_fd) : NULL;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        web_conn_close(srv->deadlines, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* The deadline handle of conn, or NULL. */
+static web_conn *conn_deadline(struct MHD_Connection *conn) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
 /* ---- requests ---------------------------------------------------------------------- */
 
 enum { CTX_NEW = 0, CTX_BODY = 1, CTX_ANSWERED = 2 };
@@ -144,6 +169,8 @@ static enum MHD_Result send_response(http_req *ctx, struct MHD_Connection *conn,
     for (int i = 0; i < res->ncookies; i++) add_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->cookies[i]);
     if (atomic_load(&ctx->server->stopping))
         add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    /* answered, perhaps before the body came (404, 413): no body deadline now */
+    web_conn_enter(ctx->server->deadlines, conn_deadline(conn), WEB_CONN_ANSWERING);
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned)res->status, r);
     MHD_destroy_response(r);
     if (rc == MHD_YES) ctx->status = res->status;
@@ -277,8 +304,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!ctx) *con_cls = ctx = ctx_new(cls, url);   /* no URI callback: cannot happen */
     if (ctx->state == CTX_ANSWERED) return MHD_YES;
 
+    struct web_server *srv = cls;
     if (ctx->state == CTX_NEW) {
         ctx->state = CTX_BODY;
+        web_conn_enter(srv->deadlines, conn_deadline(conn), WEB_CONN_BODY);
         log_clean(ctx->log_method, sizeof ctx->log_method, method);
         ctx->req.method = arena_strdup(ctx->req.arena, method);
         ctx->req.path = arena_strdup(ctx->req.arena, url);
@@ -302,6 +331,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
 
     if (*upload_data_size) {
+        web_conn_bytes(srv->deadlines, conn_deadline(conn), *upload_data_size);
         if (!ctx->too_large) {
             if (ctx->body.len + *upload_data_size > ctx->body_max) {
                 ctx->too_large = 1;
@@ -314,6 +344,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
 
+    web_conn_enter(srv->deadlines, conn_deadline(conn), WEB_CONN_ANSWERING);
     if (ctx->too_large)
         return answer_error(ctx, conn, 413, N_("Request too large"),
                             N_("What was sent is larger than this server accepts."));
@@ -348,6 +379,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                     : " (failed)";
     log_line("req=%llu %s %s %u %.1fms%s", (unsigned long long)ctx->req.id,
              ctx->log_method, ctx->log_path, status, ms, how);
+    web_conn_enter(srv->deadlines, conn_deadline(conn), WEB_CONN_HEADERS);   /* the next one */
     buf_free(&ctx->body);
     arena_free(ctx->req.arena);   /* ctx itself lives in the arena */
     atomic_fetch_sub(&srv->in_flight, 1);
@@ -375,6 +407,7 @@ void *http_start(struct web_server *srv, int fd, int threads) {
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
         MHD_OPTION_END);
 }
 

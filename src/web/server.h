@@ -47,6 +47,10 @@ typedef struct web_config {
                                                     (BODY upload: POST /import, /api/v1/imports) */
 #define WEB_CONNECTION_LIMIT 512            /* open connections at once */
 #define WEB_TIMEOUT_SECONDS  15             /* idle connections are closed */
+#define WEB_DEADLINE_SECONDS 15             /* a request's headers must be in by then
+                                               ($CAIRN_WEB_DEADLINE_SECONDS overrides) */
+#define WEB_BODY_MIN_RATE    1024           /* bytes a second a body must average once it
+                                               has taken longer than the deadline */
 #define WEB_DRAIN_SECONDS    10             /* shutdown waits this long for requests */
 
 /* Serve until SIGINT or SIGTERM, then stop accepting, let requests in

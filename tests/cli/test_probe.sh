@@ -294,6 +294,51 @@ http_checks() {
     conforms POST /learners/1/acknowledgements 400
 }
 
+# ---- slow clients are cut off -----------------------------------------------------------
+
+# trickle HEAD BYTES: send HEAD (a Python bytes literal) at once, then BYTES
+# one byte a second (at most 30); print "cut N" when the server closed the
+# connection after N bytes, else "not cut".
+trickle() {
+    python3 - "$PORT" "$1" "$2" <<'EOF'
+import socket, sys, ast
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(ast.literal_eval(sys.argv[2]))
+slow = ast.literal_eval(sys.argv[3])[:30]
+for i, b in enumerate(slow):
+    try:
+        s.sendall(bytes([b]))
+        s.settimeout(1.0)
+        d = s.recv(4096)            # a closed connection reads as b"" (or an error)
+        if not d or not d.startswith(b"HTTP/1.1 100"):
+            print("cut %d" % (i + 1)); sys.exit(0)
+    except socket.timeout:
+        continue                    # still open: one more byte
+    except OSError:
+        print("cut %d" % (i + 1)); sys.exit(0)
+print("not cut")
+EOF
+}
+
+slow_checks() {
+    local db=$1 out code
+    if ! CAIRN_WEB_DEADLINE_SECONDS=2 start_server "$db" "$TMP/serve-slow.log"; then
+        not_ok "a server with a 2 s deadline starts"; return
+    fi
+    BASE="http://127.0.0.1:$PORT"
+    out=$(trickle "b'GET /healthz HTTP/1.1\\r\\nHost: x\\r\\n'" "b'X-Slow: $(printf 'a%.0s' $(seq 1 30))'")
+    check "a client sending a header byte a second is cut off after the deadline (2 s here; $out)" \
+        bash -c "[ '${out%% *}' = cut ]"
+    out=$(trickle "b'POST /login HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nContent-Length: 40\\r\\n\\r\\n'" "b'$(printf 'u%.0s' $(seq 1 40))'")
+    check "a client sending its body a byte a second is cut off ($out)" bash -c "[ '${out%% *}' = cut ]"
+    check "...and the server log says why" grep -q 'cut off a slow client' "$TMP/serve-slow.log"
+    code=$(http "$BASE/healthz")
+    check "a normal request still works (/healthz 200)" [ "$code" = 200 ]
+    code=$(sign_in "$TMP/slow.jar" leader cairn-demo-leader)
+    check "...and so does signing in (a form body)" [ "$code" = 303 ]
+    stop_server
+}
+
 # suite LABEL DB: the checks that read the database, against DB.
 suite() {
     local L=$1 db=$2
@@ -315,6 +360,7 @@ suite() {
     audit_checks "$L" "$db"
     [ "$L" = sqlite ] && { language_checks; http_checks; }
     stop_server
+    [ "$L" = sqlite ] && slow_checks "$db"
 }
 
 # ---- run ------------------------------------------------------------------------------
