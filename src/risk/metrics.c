@@ -5,6 +5,8 @@
 */
 #include "risk/metrics.h"
 #include "base/mem.h"
+#include "base/suppress.h"
+#include <assert.h>
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
@@ -529,9 +531,29 @@ void metric_by_group(const double *score, const double *prob, const int *label,
     free(pos);
 }
 
-/* 1 if g is too small to show. */
-int metric_group_suppressed(const metric_group *g, size_t min_cell) {
-    return g->n < min_cell;
+/* The rows of t that may be shown (metrics.h): the groups' counts and the
+** overall through suppress_one_way. */
+void metric_fairness_withheld(const metric_fairness *t, size_t min_cell,
+                              unsigned char *group_state, unsigned char *overall_state) {
+    assert(t && overall_state && (group_state || t->ngroups <= 0));
+    size_t n = t->ngroups > 0 ? (size_t)t->ngroups : 0;
+    long long *count = xmalloc((n + 1) * sizeof *count);
+    unsigned char *state = xmalloc(n + 1);
+    long long sum = 0;
+    for (size_t g = 0; g < n; g++) {
+        count[g] = (long long)t->groups[g].n;
+        sum += count[g];
+        state[g] = SUPPRESS_SHOWN;
+    }
+    state[n] = SUPPRESS_SHOWN;
+    /* the overall covers every group (metric_by_group over the same rows) */
+    long long total = (long long)t->overall.n > sum ? (long long)t->overall.n : sum;
+    suppress_one_way(count, n, total,
+                     (long long)(min_cell > METRIC_MIN_CELL ? min_cell : METRIC_MIN_CELL), state);
+    for (size_t g = 0; g < n; g++) group_state[g] = state[g];
+    *overall_state = state[n];
+    free(count);
+    free(state);
 }
 
 /* ---- the report: shared pieces ------------------------------------------------------------ */
@@ -814,6 +836,12 @@ static void put_gap(buf *out, const char *attribute, const char *group, const ch
                d < 0 ? "less" : "more");
 }
 
+/* The text of a withheld fairness row: why it is withheld. */
+static void put_withheld(buf *out, unsigned char state, size_t min_cell) {
+    if (state == SUPPRESS_PRIMARY) buf_printf(out, "suppressed (fewer than %zu)\n", min_cell);
+    else buf_puts(out, "suppressed (so that a smaller group cannot be worked out)\n");
+}
+
 /* The fairness tables with suppression and gap call-outs. */
 static void write_fairness(buf *out, const metric_report *r) {
     size_t min_cell = report_min_cell(r);
@@ -832,14 +860,16 @@ static void write_fairness(buf *out, const metric_report *r) {
         buf_printf(out, "  %-20s%9s%9s%9s%11s%8s%11s%7s%8s%11s%10s\n", "group", "learners",
                    "leavers", "flagged", "flag rate", "recall", "precision", "AUC", "Brier",
                    "predicted", "observed");
+        unsigned char *state = xmalloc((size_t)(t->ngroups > 0 ? t->ngroups : 0) + 1), all;
+        metric_fairness_withheld(t, min_cell, state, &all);
         buf_puts(out, "  ");
         put_name(out, "everyone", 20);
-        put_group_cells(out, &t->overall);
+        if (suppress_withheld(all)) put_withheld(out, all, min_cell);
+        else put_group_cells(out, &t->overall);
         for (int g = 0; g < t->ngroups; g++) {
             buf_puts(out, "  ");
             put_name(out, t->group_names ? t->group_names[g] : NULL, 20);
-            if (metric_group_suppressed(&t->groups[g], min_cell))
-                buf_printf(out, "suppressed (fewer than %zu)\n", min_cell);
+            if (suppress_withheld(state[g])) put_withheld(out, state[g], min_cell);
             else put_group_cells(out, &t->groups[g]);
         }
         buf_puts(out, "  (flag rate: share of the group flagged; recall: share of its leavers "
@@ -848,7 +878,7 @@ static void write_fairness(buf *out, const metric_report *r) {
         int gaps = 0;
         for (int g = 0; g < t->ngroups; g++) {
             const metric_group *row = &t->groups[g];
-            if (metric_group_suppressed(row, min_cell)) continue;
+            if (suppress_withheld(state[g]) || suppress_withheld(all)) continue;
             const char *name = t->group_names ? t->group_names[g] : NULL;
             if (is_gap(row->recall, t->overall.recall, tol)) {
                 put_gap(out, t->attribute, name, "recall", row->recall, t->overall.recall,
@@ -865,6 +895,7 @@ static void write_fairness(buf *out, const metric_report *r) {
             buf_printf(out, "  No gap of more than %.3g points in recall or flag rate.\n",
                        tol * 100);
         buf_putc(out, '\n');
+        free(state);
     }
 }
 
@@ -947,21 +978,33 @@ static json_t *jgap(const char *group, const char *metric, double v, double over
     return o;
 }
 
+/* A fairness row as an object: its figures, or when withheld only why
+** ("suppression": "small" or "complementary"); "suppressed" either way. */
+static json_t *jfair_row(const metric_group *g, unsigned char state, int *bad) {
+    int sup = suppress_withheld(state);
+    json_t *o = sup ? json_object() : jgroup(g, bad);
+    jset(o, "suppressed", json_boolean(sup), bad);
+    if (sup)
+        jset(o, "suppression",
+             json_string(state == SUPPRESS_PRIMARY ? "small" : "complementary"), bad);
+    return o;
+}
+
 /* One fairness table as an object. */
 static json_t *jfairness(const metric_fairness *t, size_t min_cell, double tol, int *bad) {
     json_t *o = json_object(), *groups = json_array(), *gaps = json_array();
+    unsigned char *state = xmalloc((size_t)(t->ngroups > 0 ? t->ngroups : 0) + 1), all;
+    metric_fairness_withheld(t, min_cell, state, &all);
     jset(o, "attribute", jstr(t->attribute), bad);
     jset(o, "threshold", jnum(t->threshold), bad);
-    jset(o, "overall", jgroup(&t->overall, bad), bad);
+    jset(o, "overall", jfair_row(&t->overall, all, bad), bad);
     for (int g = 0; g < t->ngroups; g++) {
         const metric_group *row = &t->groups[g];
         const char *name = t->group_names ? t->group_names[g] : NULL;
-        int sup = metric_group_suppressed(row, min_cell);
-        json_t *go = sup ? json_object() : jgroup(row, bad);
+        json_t *go = jfair_row(row, state[g], bad);
         jset(go, "name", jstr(name), bad);
-        jset(go, "suppressed", json_boolean(sup), bad);
         jpush(groups, go, bad);
-        if (sup) continue;
+        if (suppress_withheld(state[g]) || suppress_withheld(all)) continue;
         if (is_gap(row->recall, t->overall.recall, tol))
             jpush(gaps, jgap(name, "recall", row->recall, t->overall.recall, bad), bad);
         if (is_gap(row->flag_rate, t->overall.flag_rate, tol))
@@ -969,6 +1012,7 @@ static json_t *jfairness(const metric_fairness *t, size_t min_cell, double tol, 
     }
     jset(o, "groups", groups, bad);
     jset(o, "gaps", gaps, bad);
+    free(state);
     return o;
 }
 

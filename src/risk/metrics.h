@@ -164,9 +164,6 @@ void metric_by_group(const double *score, const double *prob, const int *label,
 void metric_group_overall(const double *score, const double *prob, const int *label,
                           size_t n, double threshold, metric_group *out);
 
-/* 1 if the group has fewer than min_cell learners and must not be shown
-** (privacy), else 0. */
-int metric_group_suppressed(const metric_group *g, size_t min_cell);
 
 /* ---- the evaluation report ------------------------------------------------------- */
 
@@ -200,6 +197,17 @@ typedef struct metric_fairness {
     const char *const *group_names;     /* ngroups names; not owned */
     const metric_group *groups;         /* ngroups rows; not owned */
 } metric_fairness;
+
+/* Which rows of fairness table t may be shown, by the one suppression rule
+** (base/suppress.h) over the groups' learner counts and the overall: a
+** group of fewer than min_cell learners is withheld, and so is whatever
+** would let it be worked out from the overall row (a second group, or the
+** overall itself); the learners in no group (attribute not recorded) are a
+** cell that is never shown.  Fills group_state[0..t->ngroups) and
+** *overall_state with suppress_state values (SUPPRESS_SHOWN = may be shown).
+** min_cell below METRIC_MIN_CELL counts as METRIC_MIN_CELL. */
+void metric_fairness_withheld(const metric_fairness *t, size_t min_cell,
+                              unsigned char *group_state, unsigned char *overall_state);
 
 /* Everything `cairn evaluate` shows.  The report owns none of the strings
 ** or arrays it points to. */
@@ -236,15 +244,19 @@ void metric_report_compute(metric_report *r, const double *score, const double *
 
 /* Append the report to out as plain aligned text (UTF-8) for a school
 ** leader: headings, one figure per line with its meaning in words, a
-** calibration table, warning time and fairness tables.  Groups below the
-** minimum cell size show "suppressed (fewer than N)"; each gap in recall or
-** flag rate above the tolerance between a shown group and the overall
-** figure gets a line starting "GAP:". */
+** calibration table, warning time and fairness tables.  Rows withheld by
+** metric_fairness_withheld show "suppressed (fewer than N)" or, when
+** withheld only so that a smaller group cannot be worked out,
+** "suppressed (so that a smaller group cannot be worked out)"; each gap in
+** recall or flag rate above the tolerance between a shown group and the
+** (shown) overall figure gets a line starting "GAP:". */
 void metric_report_write(buf *out, const metric_report *r);
 
 /* Append the same report to out as one JSON object, indented, numbers to 15
-** significant digits (NaN figures are null; suppressed groups carry only
-** their name and "suppressed": true; gaps are listed per table).  Fails
+** significant digits (NaN figures are null; every fairness row carries
+** "suppressed"; a suppressed group carries only its name, "suppressed":
+** true and "suppression": "small" or "complementary", a suppressed overall
+** only the last two; gaps are listed per table).  Fails
 ** (CAIRN_EINTERNAL) only if jansson cannot build or dump the document. */
 int metric_report_json(buf *out, const metric_report *r, cairn_err *err);
 

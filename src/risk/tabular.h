@@ -41,6 +41,10 @@ typedef struct risk_table_opts {
                                      ** its size means nothing), NULL-terminated; may be NULL
                                      ** (every column is a number).  A name no column has is
                                      ** an error; a left-out column is simply not used. */
+    const char *const *numeric;      /* exact names of columns declared numbers (a
+                                     ** description file says so), NULL-terminated; may be
+                                     ** NULL.  Every column is a number unless categorical;
+                                     ** this only checks that each name is a column. */
     const char *name;                /* file name used in messages; NULL = the path */
 } risk_table_opts;
 
@@ -56,23 +60,50 @@ typedef struct risk_table {
     size_t positives;    /* rows with y = 1 */
 } risk_table;
 
-/* The columns of the UCI dropout file that hold category codes (marital
-** status, application mode, course, previous qualification, nationality,
-** parents' qualifications and occupations), NULL-terminated. */
-extern const char *const risk_table_uci_categorical[];
-
 /* Read a ';'- or ','-separated file with a header row through base/csv.h.
 ** Names in the header and in o are compared after trimming white space.
 ** Every kept cell (category codes too) must be a decimal number ("12",
 ** "-0.5", "1e3") or empty; anything else is an error "file:line:column:
-** ...".  Also errors: no outcome column; a name in o->drop or
-** o->categorical, or a prefix in o->drop_prefix, that matches no column;
+** ...".  Also errors: no outcome column; a name in o->drop,
+** o->categorical or o->numeric, or a prefix in o->drop_prefix, that matches no column;
 ** two columns of the same name; a row with the wrong number of fields; an
 ** empty outcome; no row with the positive value; no attribute column left.
 ** On success fills *out (free with risk_table_free); on failure *out is
 ** empty. */
 int risk_table_read(const char *path, const risk_table_opts *o, risk_table *out,
                     cairn_err *err);
+
+/* What a table's description file says about its columns (see
+** risk_table_columns_parse).  Every string is malloc'd and owned here. */
+typedef struct risk_table_columns {
+    char *target;          /* the outcome column, NULL when no line says "target" */
+    char *positive;        /* the outcome value that counts as 1, NULL when not given */
+    char **categorical;    /* NULL-terminated names; never NULL after a parse */
+    char **numeric;        /* likewise */
+    char **ignore;         /* likewise: columns to leave out */
+} risk_table_columns;
+
+/* Parse a description file held in text[0..n) (name is used in messages):
+** UTF-8 text, one line per column it describes,
+**
+**   NAME<TAB>categorical | numeric | ignore
+**   NAME<TAB>target[<TAB>POSITIVE VALUE]
+**
+** blank lines and lines starting with '#' are skipped, a CR before the LF is
+** dropped; a column it does not name is a number.  Errors "name:line: ...":
+** no tab, an empty name, an unknown kind, a field too many, a value after a
+** kind other than target, a name twice, two targets, a NUL byte, more than
+** RISK_TABLE_COLUMNS_MAX lines.  On success fills *out (free with
+** risk_table_columns_free); on failure *out is empty. */
+enum { RISK_TABLE_COLUMNS_MAX = 4096 };
+int risk_table_columns_parse(const char *text, size_t n, const char *name,
+                             risk_table_columns *out, cairn_err *err);
+
+/* risk_table_columns_parse on the file at path (at most 1 MiB). */
+int risk_table_columns_read(const char *path, risk_table_columns *out, cairn_err *err);
+
+/* Release what a parse filled; c is empty after (safe to call twice). */
+void risk_table_columns_free(risk_table_columns *c);
 
 /* Release the table's arrays; t is empty after (safe to call twice). */
 void risk_table_free(risk_table *t);
@@ -140,11 +171,6 @@ typedef struct risk_table_colset {
     const char *name;
     const char *const *drop_prefix;
 } risk_table_colset;
-
-/* The three column sets of the UCI dropout file: "all columns", "first
-** semester only" (no "Curricular units 2nd sem" column) and "at enrolment
-** only" (no "Curricular units" column). */
-extern const risk_table_colset risk_table_uci_colsets[3];
 
 /* The figures for one column set. */
 typedef struct risk_table_result {

@@ -6,7 +6,10 @@
 ** Row writing (references, SQL) is in import_write.c; OneRoster mapping in
 ** oneroster.c.  Memory does not grow with the size of a file: rows stream
 ** through, and a key repeated within one import is found by the database
-** (see import_id in school_schema.c), not by remembering keys.
+** (see import_id in school_schema.c), not by remembering keys.  A key
+** repeated within one file is ambiguous: when the database finds one, the
+** file's writes are rolled back to a savepoint and the file is read twice
+** more, remembering only the repeated keys (import_repeat.c).
 */
 #include "school/import_internal.h"
 #include "base/csv.h"
@@ -34,7 +37,7 @@ void import_report_free(import_report *r) {
 /* ---- session ------------------------------------------------------------ */
 
 /* Load code -> id for all institutions, and the next free institution id. */
-static int importer_load_institutions(importer *im, cairn_err *err) {
+int importer_load_institutions(importer *im, cairn_err *err) {
     store_stmt *s = store_prepare(im->st, "SELECT code, id FROM institution", err);
     if (!s) return -1;
     int rc;
@@ -64,6 +67,7 @@ int importer_begin(store *st, const import_opts *opts, importer **out, cairn_err
     buf_init(&im->kinds);
     buf_init(&im->sources);
     buf_init(&im->scratch);
+    buf_init(&im->keytext);
     im->institutions = hmap_new();
     date_now_iso(im->started_at);
     if (im->opts.skip_bad_path) {
@@ -94,6 +98,8 @@ void importer_abort(importer *im) {
     if (store_in_tx(im->st)) store_tx_rollback(im->st);
     for (int i = 0; i < REF_COUNT; i++) hmap_free(im->refs[i]);
     hmap_free(im->institutions);
+    importer_dups_clear(im);
+    buf_free(&im->keytext);
     if (im->skip) fclose(im->skip);
     free(im->skip_header_sig);
     import_report_free(&im->rep);
@@ -205,6 +211,12 @@ static void importer_skip_write(importer *im, const import_origin *org, const ch
 ** the cap), and the row in the bad-rows file when skipping. */
 void importer_bad(importer *im, const import_origin *org, int file_col, const char *why) {
     char msg[CAIRN_ERR_MAX];
+    if (im->pass == IMPORT_PASS_KEYS) return;   /* only learning keys: nothing reported */
+    if (im->pass == IMPORT_PASS_WRITE && !im->opts.sum &&
+        strncmp(why, IMPORT_DUP_PREFIX, strlen(IMPORT_DUP_PREFIX)) == 0) {
+        if (!im->dup_lines) im->dup_lines = hmap_new();
+        hmap_put(im->dup_lines, (const char *)&org->line, sizeof org->line, 1);
+    }
     if (file_col > 0)
         snprintf(msg, sizeof msg, "%s:%ld:%d: %s", org->file, org->line, file_col, why);
     else
@@ -406,6 +418,10 @@ int importer_record(importer *im, import_kind kind, const char *const *text,
             break;
         }
     }
+    if (rc == 0 && im->pass != IMPORT_PASS_WRITE) {
+        rc = importer_row_repeated(im, spec, v, org, &bad_col, why);
+        if (rc == 2) goto done;   /* only learning keys */
+    }
     if (rc == 0) {
         im->row_absent = 0;
         for (size_t i = 0; i < spec->ncols; i++)
@@ -428,6 +444,9 @@ int importer_record(importer *im, import_kind kind, const char *const *text,
         im->rep.rows_written++;
     }
     return 0;
+done:
+    for (size_t i = 0; i < spec->ncols; i++) free(tmp[i]);
+    return 0;
 }
 
 /* ---- CSV files ---------------------------------------------------------------- */
@@ -444,8 +463,9 @@ void importer_note(importer *im, const char *kind, const char *source) {
     }
 }
 
-/* Import one CSV file of kind into the session; see school.h. */
-int importer_file(importer *im, import_kind kind, const char *path, cairn_err *err) {
+/* Read one CSV file of kind into the session, in the current pass (see
+** import_internal.h). */
+int importer_file_read(importer *im, import_kind kind, const char *path, cairn_err *err) {
     const import_spec *spec = import_spec_of(kind);
     const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     csv_opts co = {0, 0, name};
@@ -454,7 +474,7 @@ int importer_file(importer *im, import_kind kind, const char *path, cairn_err *e
         im->failed = 1;   /* the session must not commit without this file */
         return -1;
     }
-    importer_note(im, spec->name, name);
+    if (im->pass == IMPORT_PASS_WRITE) importer_note(im, spec->name, name);
     int rc = csv_next(r, err);
     if (rc <= 0) {
         im->failed = 1;

@@ -77,6 +77,24 @@ typedef struct import_batch {
     store_stmt *savepoint, *release, *rollback_to;
 } import_batch;
 
+/* The message of a row whose key the database already saw in this import
+** (import_write.c); importer_bad notes such rows for the second reading. */
+#define IMPORT_DUP_PREFIX "duplicate key:"
+
+/* A file is read once; when a key turns out repeated in it, it is read
+** again to learn those keys (IMPORT_PASS_KEYS, nothing written or
+** reported) and once more to import it with every row of such a key bad
+** (IMPORT_PASS_AMBIGUOUS). */
+enum { IMPORT_PASS_WRITE, IMPORT_PASS_KEYS, IMPORT_PASS_AMBIGUOUS };
+
+/* A key repeated in the file being read: the lines the database found
+** repeating it (first pass), and the line of its first row, once seen. */
+typedef struct import_dup {
+    long first_line;             /* 0 = not seen yet in this file */
+    long *lines;
+    size_t n, cap;
+} import_dup;
+
 struct importer {
     store *st;
     import_opts opts;
@@ -97,6 +115,12 @@ struct importer {
     char started_at[32];
     int failed;                  /* a fatal error happened: must roll back */
     import_batch batch;          /* pending event rows */
+    int pass;                    /* IMPORT_PASS_* of the file being read */
+    hmap *dup_lines;             /* line -> 1: rows of this file found repeating a key */
+    hmap *dup_keys;              /* key text -> index into dups */
+    import_dup *dups;
+    size_t ndups, capdups;
+    buf keytext;
 };
 
 /* Note kind and source in the session's import_run summary (import.c). */
@@ -126,6 +150,24 @@ void import_batch_free(importer *im);
 /* Record a bad row: "file:line:column: why" in the report and, when skipping,
 ** the source record in the bad-rows file (import.c). */
 void importer_bad(importer *im, const import_origin *org, int file_col, const char *why);
+
+/* Read one CSV file of kind into the session in its current pass
+** (import.c); importer_file (import_repeat.c) calls it once, or three times
+** when a key repeats.  0, or -1 for a problem with the file as a whole. */
+int importer_file_read(importer *im, import_kind kind, const char *path, cairn_err *err);
+
+/* Reload the institutions' codes and ids from the database (import.c). */
+int importer_load_institutions(importer *im, cairn_err *err);
+
+/* Forget the repeated keys and lines of the last file (import_repeat.c). */
+void importer_dups_clear(importer *im);
+
+/* In the second and third readings of a file (import_repeat.c): learn the
+** key of a row the database found repeating one (returns 2: do not write
+** it), or make every row of a repeated key bad (1, *bad_col and why
+** filled); 0: write the row. */
+int importer_row_repeated(importer *im, const import_spec *spec, const import_value *v,
+                          const import_origin *org, int *bad_col, buf *why);
 
 /* The institution scoped rows belong to, resolving it on first use. */
 int importer_institution(importer *im, int64_t *id, cairn_err *err);

@@ -16,7 +16,7 @@
 enum {
     ST_INSTITUTION, ST_SITE, ST_TERM, ST_PROGRAMME, ST_GROUP, ST_LEARNER,
     ST_LEARNER_AUDIT, ST_STAFF, ST_GUARDIAN, ST_LEARNER_GUARDIAN, ST_GROUP_STAFF,
-    ST_ENROLMENT, ST_ATTENDANCE, ST_RESULT, ST_BEHAVIOUR, ST_ENGAGEMENT, ST_LEARNER_AUDIT_CLEAR, ST_COUNT
+    ST_ENROLMENT, ST_ATTENDANCE, ST_RESULT, ST_BEHAVIOUR, ST_ENGAGEMENT, ST_LEARNER_AUDIT_CLEAR, ST_ENGAGEMENT_SUM, ST_COUNT
 };
 
 #define UPSERT_TAIL(table) " WHERE " table ".import_id <> excluded.import_id"
@@ -123,6 +123,15 @@ static const char *const stmt_sql[ST_COUNT] = {
         " import_id) VALUES (?,?,?,?,?,?,?)"
         " ON CONFLICT (institution_id, learner_id, date, source, metric) DO UPDATE SET"
         " value = excluded.value, import_id = excluded.import_id" UPSERT_TAIL("engagement"),
+    /* --sum: a second row of a key in this import adds its value; the
+    ** first replaces what an earlier import stored */
+    [ST_ENGAGEMENT_SUM] =
+        "INSERT INTO engagement (institution_id, learner_id, date, source, metric, value,"
+        " import_id) VALUES (?,?,?,?,?,?,?)"
+        " ON CONFLICT (institution_id, learner_id, date, source, metric) DO UPDATE SET"
+        " value = CASE WHEN engagement.import_id = excluded.import_id"
+        " THEN engagement.value + excluded.value ELSE excluded.value END,"
+        " import_id = excluded.import_id",
 };
 
 /* Reference tables: how to load the school's identifiers and cairn's ids. */
@@ -302,7 +311,7 @@ static int run_upsert(store_stmt *s, const import_spec *spec, buf *why, cairn_er
     store_reset(s);
     if (rc < 0) return -1;
     if (n == 0) {
-        buf_printf(why, "duplicate key: a row with the same %s appears earlier in this import",
+        buf_printf(why, IMPORT_DUP_PREFIX " a row with the same %s appears earlier in this import",
                    spec->key);
         return 1;
     }
@@ -788,6 +797,21 @@ static int write_engagement(importer *im, const import_spec *spec, import_value 
                             const import_origin *org, int *bad_col, buf *why, cairn_err *err) {
     int64_t learner_id;
     RESOLVE(REF_LEARNER, 0, learner_id);
+    if (im->opts.sum) {
+        /* one row at a time: PostgreSQL refuses one statement that updates
+        ** a row twice, which a batch holding a key twice would */
+        STMT(ST_ENGAGEMENT_SUM);
+        store_bind_int64(s, 1, im->inst_id);
+        store_bind_int64(s, 2, learner_id);
+        store_bind_text(s, 3, v[1].s, v[1].n);
+        store_bind_text(s, 4, v[2].s, v[2].n);
+        store_bind_text(s, 5, v[3].s, v[3].n);
+        store_bind_double(s, 6, v[4].d);
+        store_bind_int64(s, 7, im->import_id);
+        int rc = run_upsert(s, spec, why, err);
+        if (rc == 1) *bad_col = 0;
+        return rc;
+    }
     import_batch_val *row = batch_row(im, ST_ENGAGEMENT, spec, 7, org, err);
     if (!row) return -1;
     row[0].i = im->inst_id;

@@ -50,6 +50,9 @@ typedef struct import_opts {
                                    database checks keys and references), then
                                    importer_finish rolls back; the report says
                                    what a real import would have done */
+    int sum;                    /* 1 = engagement only: rows with the same key
+                                   (in the files of one import) add their
+                                   values up instead of being ambiguous */
 } import_opts;
 
 typedef struct import_report {

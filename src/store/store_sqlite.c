@@ -9,6 +9,7 @@
 #include "store/store_internal.h"
 #include "base/mem.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <limits.h>
 #include <sqlite3.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct sq_stmt sq_stmt;
 
@@ -164,11 +166,27 @@ static void sq_writer_release(sq_store *s) {
     }
 }
 
-/* Open (creating if needed) the SQLite file at path and configure it for
-** cairn: WAL, foreign keys, busy handler.  *out freed with store_close(). */
+/* Create the database file at path, empty and readable by its owner only
+** (0600, whatever the umask), when it does not exist yet; an existing file
+** keeps its mode.  SQLite gives the -wal and -shm files it makes later the
+** mode of the database file, so they are 0600 too.  Paths that are not plain
+** files (":memory:", "", "file:" URIs) are left to SQLite.  A file that
+** cannot be made here is left to sqlite3_open_v2, whose message says why. */
+static void sq_create_private(const char *path) {
+    if (!path[0] || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0) return;
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    (void)fchmod(fd, 0600);   /* a umask of 0200 or 0400 would have taken the owner's bits */
+    close(fd);
+}
+
+/* Open (creating if needed, 0600: sq_create_private) the SQLite file at
+** path and configure it for cairn: WAL, foreign keys, busy handler.  *out
+** freed with store_close(). */
 int store_sqlite_open(const char *path, store **out, cairn_err *err) {
     sqlite3 *db = NULL;
     *out = NULL;
+    sq_create_private(path);
     int rc = sqlite3_open_v2(path, &db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
                                  SQLITE_OPEN_URI,

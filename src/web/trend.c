@@ -7,6 +7,7 @@
 */
 #include "web/trend.h"
 #include "base/date.h"
+#include "base/suppress.h"
 #include "risk/metrics.h"
 #include "web/chart.h"
 #include "web/html.h"
@@ -69,12 +70,23 @@ static int trend_live(store *st, const access_ctx *who, web_trend *out, cairn_er
     return rc ? -1 : 0;
 }
 
-/* Withhold the months of out with fewer than out->min_cell learners:
-** flag them and zero their figures. */
+/* Withhold months by the one suppression rule (base/suppress.h): the
+** months' learner counts are a one-way table with no total shown, so a
+** month with fewer than out->min_cell learners goes; flag it and zero its
+** figures. */
 static void trend_suppress(web_trend *out) {
+    long long count[SCHOOL_TREND_MONTHS], sum = 0;
+    unsigned char state[SCHOOL_TREND_MONTHS + 1];
     for (size_t i = 0; i < out->n; i++) {
+        count[i] = out->month[i].learners;
+        sum += count[i];
+        state[i] = SUPPRESS_SHOWN;
+    }
+    state[out->n] = SUPPRESS_UNPUBLISHED;   /* no total over the year is shown */
+    suppress_one_way(count, out->n, sum, (long long)out->min_cell, state);
+    for (size_t i = 0; i < out->n; i++) {
+        if (!suppress_withheld(state[i])) continue;
         school_trend_month *m = &out->month[i];
-        if (m->learners >= (long)out->min_cell) continue;
         out->suppressed[i] = 1;
         m->sessions = m->attended = m->learners = m->left_early = 0;
     }

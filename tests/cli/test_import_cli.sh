@@ -63,6 +63,8 @@ check "cairn help exits 0 and lists import and export" \
 run ihelp import --help
 check "cairn import --help exits 0 and explains --skip-bad" \
     eval 'test "$RC" = 0 && grep -q -- "--skip-bad FILE" "$TMP/ihelp.out" && grep -q "attendance" "$TMP/ihelp.out"'
+check "cairn import --help explains repeated keys and --sum" \
+    eval 'grep -q "ambiguous: all its rows are bad" "$TMP/ihelp.out" && grep -q -- "--sum (engagement only)" "$TMP/ihelp.out"'
 run helpimport help import
 check "cairn help import exits 0" eval 'test "$RC" = 0 && grep -q "cairn import" "$TMP/helpimport.out"'
 run ehelp export --help
@@ -132,18 +134,41 @@ suite() {
     run skip import --db "$DB" --skip-bad "$TMP/bad-rows.csv" attendance "$BAD/attendance-several-bad-rows.csv"
     check "[$L] --skip-bad with bad rows exits 3" test "$RC" = 3
     check "[$L] --skip-bad says what it skipped" \
-        grep -q "^imported attendance: 9 rows read, 3 written, 6 bad rows skipped and written to $TMP/bad-rows.csv$" "$TMP/skip.out"
-    check "[$L] --skip-bad still lists the bad rows on stderr" test "$(grep -c '^attendance-several-bad-rows.csv:[0-9]*:[0-9]*: ' "$TMP/skip.err")" = 6
-    check "[$L] the bad-rows file has the header, a cairn_error column and 6 rows" \
-        eval 'test "$(head -1 "$TMP/bad-rows.csv")" = "learner,date,session,status,minutes,cairn_error" && test "$(wc -l <"$TMP/bad-rows.csv")" = 7'
+        grep -q "^imported attendance: 9 rows read, 2 written, 7 bad rows skipped and written to $TMP/bad-rows.csv$" "$TMP/skip.out"
+    check "[$L] --skip-bad still lists the bad rows on stderr" test "$(grep -c '^attendance-several-bad-rows.csv:[0-9]*:[0-9]*: ' "$TMP/skip.err")" = 7
+    check "[$L] the bad-rows file has the header, a cairn_error column and 7 rows" \
+        eval 'test "$(head -1 "$TMP/bad-rows.csv")" = "learner,date,session,status,minutes,cairn_error" && test "$(wc -l <"$TMP/bad-rows.csv")" = 8'
     "$CAIRN" export --db "$DB" attendance >"$TMP/att-after-skip.csv"
-    check "[$L] the 3 good rows were imported" \
-        test "$(grep -c ',2024-09-30,' "$TMP/att-after-skip.csv")" = 3
-    sed -e 's/^L9999,/L1007,/' -e 's/^L1003,2024-13-01,/L1003,2024-09-30,/' -e 's/,abscent,/,absent_excused,/' \
+    check "[$L] the 2 good rows were imported (neither row of the repeated key)" \
+        test "$(grep -c ',2024-09-30,' "$TMP/att-after-skip.csv")" = 2
+    sed -e '/bad-rows.csv:9:1: duplicate key/d' -e 's/^L9999,/L1007,/' -e 's/^L1003,2024-13-01,/L1003,2024-09-30,/' -e 's/,abscent,/,absent_excused,/' \
         -e 's/,late,ten,/,late,10,/' "$TMP/bad-rows.csv" >"$TMP/fixed-rows.csv"
     run fixed import --db "$DB" attendance "$TMP/fixed-rows.csv"
     check "[$L] the fixed bad-rows file (cairn_error column and all) imports with exit 0" \
         eval 'test "$RC" = 0 && grep -q "^imported attendance: 6 rows read, 6 written$" "$TMP/fixed.out"'
+    # a key on several rows of one file: every row of it is bad; --sum adds them up
+    printf 'learner,date,source,metric,value\nL1001,2024-10-07,lms,clicks,1000\n' >"$TMP/eng-day.csv"
+    printf 'learner,date,source,metric,value\nL1001,2024-10-07,lms,clicks,600\nL1002,2024-10-07,lms,clicks,5\nL1001,2024-10-07,lms,clicks,400\n' >"$TMP/eng-sites.csv"
+    run engday import --db "$DB" engagement "$TMP/eng-day.csv"
+    run engrep import --db "$DB" engagement "$TMP/eng-sites.csv"
+    check "[$L] a repeated key in one file: exit 1, both rows named with the other's line" \
+        eval 'test "$RC" = 1 &&
+              grep -q "^eng-sites.csv:2:1: duplicate key: the same learner, date, source, metric is also on line 4 of this file; cairn cannot know which row is right, so none of them is imported$" "$TMP/engrep.err" &&
+              grep -q "^eng-sites.csv:4:1: duplicate key: .* also on line 2 of this file" "$TMP/engrep.err"'
+    run engskip import --db "$DB" --skip-bad "$TMP/eng-bad.csv" engagement "$TMP/eng-sites.csv"
+    "$CAIRN" export --db "$DB" engagement >"$TMP/eng-out.csv"
+    check "[$L] ... with --skip-bad neither row replaces the stored total" \
+        eval 'test "$RC" = 3 && grep -q "^L1001,2024-10-07,lms,clicks,1000$" "$TMP/eng-out.csv" &&
+              test "$(wc -l <"$TMP/eng-bad.csv")" = 3'
+    run engsum import --db "$DB" --sum engagement "$TMP/eng-sites.csv"
+    "$CAIRN" export --db "$DB" engagement >"$TMP/eng-out.csv"
+    check "[$L] --sum adds the rows of a key up" \
+        eval 'test "$RC" = 0 && grep -q "^L1001,2024-10-07,lms,clicks,1000$" "$TMP/eng-out.csv" &&
+              grep -q "^L1002,2024-10-07,lms,clicks,5$" "$TMP/eng-out.csv"'
+    run sumatt import --db "$DB" --sum attendance "$SAMPLES/attendance.csv"
+    check "[$L] --sum is refused for a kind without values to add" \
+        eval 'test "$RC" = 1 && grep -q -- "--sum adds up engagement values" "$TMP/sumatt.err"'
+
     run skipnone import --db "$DB" --skip-bad "$TMP/none.csv" learners "$SAMPLES/learners.csv"
     check "[$L] --skip-bad without bad rows exits 0" test "$RC" = 0
 

@@ -216,6 +216,12 @@ check "API bad file: 422 with the bad row's line and column ($got)" \
     bash -c "[ $code = 422 ] && [ \"\$1\" = \"(1, 0, 3, 4)\" ]" _ "$got"
 conforms POST /imports 422
 check "...and nothing written" [ "$(count_new)" = 5 ]
+printf 'learner,given_name,family_name\nL7001,Ada,Lovelace\nL7002,Alan,Turing\nL7001,Ada,King\n' >"$TMP/repeat.csv"
+code=$(api_import "kind=learners" "$TMP/repeat.csv" "$ADMIN_TOKEN")
+got=$(jq_py "(j['rows_bad'], j['rows_written'], [(e['line'], e['column']) for e in j['errors']], 'also on line 4 of this file' in j['errors'][0]['message'])")
+check "API file with a key on two rows: 422, both rows bad, each naming the other ($got)" \
+    bash -c "[ $code = 422 ] && [ \"\$1\" = \"(2, 0, [(2, 1), (4, 1)], True)\" ]" _ "$got"
+check "...and nothing written" [ "$(count_new)" = 5 ]
 code=$(api_import "kind=learners" /dev/null "$ADMIN_TOKEN")
 got=$(jq_py "j['errors'][0]['line']")
 check "API empty file: 422 naming line 1" bash -c "[ $code = 422 ] && [ \"\$1\" = 1 ]" _ "$got"

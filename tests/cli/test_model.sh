@@ -116,8 +116,13 @@ check "the leader's /api/v1/model is 200" [ "$code" = 200 ]
 conforms GET /model 200
 check "...with the active version and the card's evaluation" \
     bash -c "$(declare -f jq_py); TMP='$TMP' jq_py \"j['version'] == 1 and j['card']['evaluation']['roc_auc'] > 0.5 and j['versions'][0]['active']\" | grep -q True"
-check "...and suppressed fairness groups carry only their name" \
-    bash -c "$(declare -f jq_py); TMP='$TMP' jq_py \"all(set(g) == {'name', 'suppressed'} for t in j['card']['fairness'] for g in t['groups'] if g['suppressed'])\" | grep -q True"
+check "...and suppressed fairness groups carry only their name and why" \
+    bash -c "$(declare -f jq_py); TMP='$TMP' jq_py \"all(set(g) == {'name', 'suppressed', 'suppression'} for t in j['card']['fairness'] for g in t['groups'] if g['suppressed'])\" | grep -q True"
+# A reader's subtraction: everyone minus the groups shown is what the withheld
+# groups (and the learners with nothing recorded) hold together; it must not
+# be a small number, or a withheld group is worked out from it.
+check "...and no withheld group can be worked out from the overall" \
+    bash -c "$(declare -f jq_py); TMP='$TMP' jq_py \"all(t['overall']['suppressed'] or not any(g['suppressed'] for g in t['groups']) or t['overall']['n'] - sum(g['n'] for g in t['groups'] if not g['suppressed']) >= j['card']['evaluation']['model']['min_cell'] for t in j['card']['fairness'])\" | grep -q True"
 
 # ---- the dashboard's trend ----------------------------------------------------------------
 code=$(http "$BASE/dashboard" -b "$L")

@@ -7,8 +7,9 @@
 # A demo school in a temp dir: scored with the rules only (flags with
 # reasons), trained (a model version with its card), scored again
 # (probabilities, tiers), evaluated (ROC AUC of rules and model); the
-# learned model on the public UCI dropout table (5-fold ROC AUC against the
-# peer's figure); bad input gives exit status 2 (usage) or 1 (failed) with a
+# learned model on the public UCI dropout table, its columns described by
+# tests/fixtures/tabular/uci-dropout.columns (5-fold ROC AUC against the
+# peer's figure); a table with its description file beside it; bad input gives exit status 2 (usage) or 1 (failed) with a
 # message that says what is wrong.
 # Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" last;
 # the exit status is non-zero when anything failed.
@@ -22,7 +23,8 @@ unset CAIRN_DB
 
 DB=$TMP/school.db
 ASOF=2026-03-02            # a school day in the demo's second year
-UCI=../shared/data/uci-dropout/data.csv
+UCI=${CAIRN_UCI_DROPOUT:-../shared/data/uci-dropout/data.csv}
+UCI_COLUMNS=tests/fixtures/tabular/uci-dropout.columns
 UCI_PEER=0.927             # the peer's ROC AUC with all columns (scikit-learn + XGBoost)
 UCI_FLOOR=$UCI_PEER        # match or beat the peer (see docs/risk.md for the figures)
 
@@ -136,22 +138,49 @@ if [ "$n" = "3" ]; then ok "bad input stored no model"; else not_ok "bad input s
 
 # ---- the public UCI dropout table ---------------------------------------------------------------
 if [ -f "$UCI" ]; then
-    run uci evaluate --table "$UCI" --target Target --positive Dropout --folds 5 \
-        --categorical @uci-dropout
-    expect_rc uci 0 "evaluate --table on the UCI dropout file"
+    run uci evaluate --table "$UCI" --columns "$UCI_COLUMNS" --folds 5
+    expect_rc uci 0 "evaluate --table on the UCI dropout file, described by $UCI_COLUMNS"
+    has uci out "^columns described by $UCI_COLUMNS" "the output names the description file"
     auc=$(sed -n 's/^ROC AUC (all columns, 5-fold): \([0-9.]*\)$/\1/p' "$TMP/uci.out")
     if num_at_least "$auc" "$UCI_FLOOR"; then
         ok "UCI all columns: ROC AUC $auc (peer $UCI_PEER)"
     else not_ok "UCI all columns: ROC AUC '$auc' below the peer's $UCI_FLOOR"; fi
     run uci2 evaluate --table "$UCI" --target Target --positive Dropout --folds 5 \
-        --categorical @uci-dropout --without "Curricular units" --calibration none
+        --columns "$UCI_COLUMNS" --without "Curricular units" --calibration none
     expect_rc uci2 0 "evaluate --table --without \"Curricular units\""
     auc=$(sed -n 's/^ROC AUC (.*, 5-fold): \([0-9.]*\)$/\1/p' "$TMP/uci2.out")
     if num_at_least "$auc" 0.828; then ok "UCI at enrolment only: ROC AUC $auc (peer 0.828)"
     else not_ok "UCI at enrolment only: ROC AUC '$auc' below the peer's 0.828"; fi
     has uci2 out "24 " "--without leaves out the Curricular units columns (24 left)"
+    run uci3 evaluate --table "$UCI" --target Target --positive Dropout --categorical @uci-dropout
+    expect_rc uci3 1 "no data set preset: --categorical @uci-dropout names no column"
+    has uci3 err "no column \"@uci-dropout\"" "the message names the unknown column"
 else
-    not_ok "the UCI dropout file is at $UCI"
+    not_ok "the UCI dropout file is at $UCI (or set CAIRN_UCI_DROPOUT)"
 fi
+
+# ---- a table with its description file beside it ---------------------------------------------
+awk 'BEGIN { srand(7); print "x;code;noise;id;Outcome"
+             for (i = 0; i < 300; i++) { x = rand(); c = int(rand() * 3) + 1
+                 y = (x + (c == 2 ? 0.4 : 0) + 0.3 * rand() > 0.9) ? "left" : "stayed"
+                 printf "%.4f;%d;%.4f;%d;%s\n", x, c, rand(), 1000 + i, y } }' > "$TMP/t.csv"
+printf '# test table\ncode\tcategorical\nid\tignore\nx\tnumeric\nOutcome\ttarget\tleft\n' \
+    > "$TMP/t.csv.columns"
+run tab evaluate --table "$TMP/t.csv" --folds 3
+expect_rc tab 0 "evaluate --table finds FILE.columns beside the table (target from it)"
+has tab out "^columns described by $TMP/t.csv.columns" "the output names the description beside it"
+has tab out "^ROC AUC \(all columns, 3-fold\)" "it evaluates the table"
+has tab out "^all columns +300 +3 " "the ignored column is left out (300 rows, 3 attribute columns)"
+printf 'code\tcategorical\nid\tignor\n' > "$TMP/bad.columns"
+run tab2 evaluate --table "$TMP/t.csv" --columns "$TMP/bad.columns" --target Outcome --positive left
+expect_rc tab2 1 "a bad description file fails"
+has tab2 err "bad.columns:2: unknown kind \"ignor\"" "the message names the file and line"
+run tab3 evaluate --table "$TMP/t.csv" --columns "$TMP/bad.columns"
+expect_rc tab3 1 "a bad description fails before the missing target is noticed"
+printf 'x\tnumeric\n' > "$TMP/nt.columns"
+run tab4 evaluate --table "$TMP/t.csv" --columns "$TMP/nt.columns"
+expect_rc tab4 2 "no target on the command line or in the description is a usage error"
+run tab5 evaluate --db "$DB" --columns "$TMP/nt.columns"
+expect_rc tab5 2 "--columns without --table is a usage error"
 
 done_testing

@@ -13,6 +13,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/suppress.h"
 #include "risk/metrics.h"
 #include <jansson.h>
 #include <limits.h>
@@ -652,12 +653,34 @@ static void test_by_group(void **state) {
     assert_true(isnan(out[0].mean_pred));
     assert_near(out[0].auc, 0.75, EPS);
 
-    /* suppression */
-    metric_group small = {.n = 9}, ok = {.n = 10};
-    assert_int_equal(metric_group_suppressed(&small, 10), 1);
-    assert_int_equal(metric_group_suppressed(&ok, 10), 0);
-    assert_int_equal(metric_group_suppressed(&out[0], 10), 1);
-    assert_int_equal(metric_group_suppressed(&out[0], 4), 0);
+    /* suppression (base/suppress.h): a group below the minimum goes, and
+    ** the smallest other one with it, so that "everyone" minus the shown
+    ** groups does not give it away */
+    metric_group rows[3] = {{.n = 9}, {.n = 30}, {.n = 20}};
+    const char *names[3] = {"a", "b", "c"};
+    metric_fairness t = {"x", 0.5, {.n = 59}, 3, names, rows};
+    unsigned char st[3], ov;
+    metric_fairness_withheld(&t, 10, st, &ov);
+    assert_int_equal(st[0], SUPPRESS_PRIMARY);
+    assert_int_equal(st[1], SUPPRESS_SHOWN);
+    assert_int_equal(st[2], SUPPRESS_COMPLEMENT);
+    assert_int_equal(ov, SUPPRESS_SHOWN);
+    rows[0].n = 10;                      /* at the minimum: everything shown */
+    t.overall.n = 60;
+    metric_fairness_withheld(&t, 10, st, &ov);
+    assert_true(!st[0] && !st[1] && !st[2] && !ov);
+    t.overall.n = 75;                    /* 15 learners in no group hide nothing small */
+    metric_fairness_withheld(&t, 10, st, &ov);
+    assert_true(!st[0] && !st[1] && !st[2] && !ov);
+    t.overall.n = 63;                    /* 3 in no group: 63 - 60 would give them away */
+    metric_fairness_withheld(&t, 10, st, &ov);
+    assert_int_equal(st[0], SUPPRESS_COMPLEMENT);
+    metric_fairness_withheld(&t, 4, st, &ov);   /* never below METRIC_MIN_CELL */
+    assert_int_equal(st[0], SUPPRESS_COMPLEMENT);
+    /* the groups computed above: 4, 3 and 0 learners, 8 in all */
+    metric_fairness u = {"g", 0.5, all, 3, names, out};
+    metric_fairness_withheld(&u, 10, st, &ov);
+    assert_true(st[0] && st[1] && st[2] && ov);   /* nothing can be shown */
 }
 
 /* ---- the report ---------------------------------------------------------------------------- */

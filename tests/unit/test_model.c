@@ -8,7 +8,9 @@
 ** input with a clear message and without printing.  The tabular half reads
 ** the fixtures in tests/fixtures/tabular and cross-validates on the real UCI
 ** dropout file (../shared/data/uci-dropout/data.csv from the repository
-** root), which must be present: the test fails without it.
+** root, or $CAIRN_UCI_DROPOUT), which must be present: the test fails
+** without it.  Its columns are described by the repository's
+** tests/fixtures/tabular/uci-dropout.columns, as any table's can be.
 */
 #include "testutil.h"
 #include "base/buf.h"
@@ -26,6 +28,13 @@
 #include <unistd.h>
 
 #define UCI_PATH "../shared/data/uci-dropout/data.csv"
+#define UCI_COLUMNS "tests/fixtures/tabular/uci-dropout.columns"
+
+/* The UCI dropout file: $CAIRN_UCI_DROPOUT, else UCI_PATH. */
+static const char *uci_path(void) {
+    const char *p = getenv("CAIRN_UCI_DROPOUT");
+    return p && *p ? p : UCI_PATH;
+}
 
 /* A deterministic uniform number in [0,1) from state (splitmix64). */
 static double rnd(uint64_t *state) {
@@ -615,30 +624,139 @@ static void test_evaluate(void **state) {
 ** enrolment only).  The file must be there. */
 static void test_uci_bar(void **state) {
     (void)state;
-    if (access(UCI_PATH, R_OK) != 0)
-        fail_msg("%s is missing: the UCI dropout data must be present (run from the repository root)",
-                 UCI_PATH);
+    const char *path = uci_path();
+    if (access(path, R_OK) != 0)
+        fail_msg("%s is missing: the UCI dropout data must be present (run from the repository "
+                 "root, or set CAIRN_UCI_DROPOUT)", path);
+    static const char *const first_sem[] = {"Curricular units 2nd sem", NULL};
+    static const char *const enrolment[] = {"Curricular units", NULL};
+    const risk_table_colset sets[3] = {
+        {"all columns", NULL},
+        {"first semester only", first_sem},
+        {"at enrolment only", enrolment},
+    };
     const double bar[3] = {0.927, 0.908, 0.828};
+    risk_table_columns desc;
+    cairn_err err = {0};
+    if (risk_table_columns_read(UCI_COLUMNS, &desc, &err)) fail_msg("%s", err.msg);
+    assert_string_equal(desc.target, "Target");
+    assert_string_equal(desc.positive, "Dropout");
     for (int s = 0; s < 3; s++) {
         risk_table_opts o = {0};
-        o.drop_prefix = risk_table_uci_colsets[s].drop_prefix;
-        o.categorical = risk_table_uci_categorical;
+        o.target = desc.target;
+        o.positive = desc.positive;
+        o.drop_prefix = sets[s].drop_prefix;
+        o.categorical = (const char *const *)desc.categorical;
         risk_table t;
-        cairn_err err = {0};
-        if (risk_table_read(UCI_PATH, &o, &t, &err)) fail_msg("%s", err.msg);
+        if (risk_table_read(path, &o, &t, &err)) fail_msg("%s", err.msg);
         assert_int_equal(t.nrows, 4424);
         assert_int_equal(t.positives, 1421);
+        size_t ncat = 0;
+        for (size_t j = 0; j < t.ncols; j++) ncat += t.categorical[j];
+        assert_int_equal(ncat, 9);
         double *p = xmalloc(t.nrows * sizeof *p);
         if (risk_table_cross_validate(&t, 5, 42, NULL, p, &err)) fail_msg("%s", err.msg);
         double auc = metric_roc_auc(p, t.y, t.nrows);
         print_message("uci-dropout, %s (%zu columns): ROC AUC %.4f (bar %.3f)\n",
-                      risk_table_uci_colsets[s].name, t.ncols, auc, bar[s]);
+                      sets[s].name, t.ncols, auc, bar[s]);
         if (!(auc >= bar[s]))
-            fail_msg("%s: ROC AUC %.4f is below the peer's %.3f", risk_table_uci_colsets[s].name,
-                     auc, bar[s]);
+            fail_msg("%s: ROC AUC %.4f is below the peer's %.3f", sets[s].name, auc, bar[s]);
         free(p);
         risk_table_free(&t);
     }
+    risk_table_columns_free(&desc);
+}
+
+/* Parse text as a description file; returns the parse's result and, on
+** failure, checks that the message starts with want_at ("d.columns:LINE:")
+** and holds want. */
+static int columns_try(const char *text, const char *want_at, const char *want,
+                       risk_table_columns *c) {
+    cairn_err err = {0};
+    int rc = risk_table_columns_parse(text, strlen(text), "d.columns", c, &err);
+    if (rc == 0) return 0;
+    if (want_at && strncmp(err.msg, want_at, strlen(want_at)) != 0)
+        fail_msg("\"%s\": message \"%s\" does not start with \"%s\"", text, err.msg, want_at);
+    if (want && !strstr(err.msg, want))
+        fail_msg("\"%s\": message \"%s\" does not say \"%s\"", text, err.msg, want);
+    assert_null(c->categorical);   /* emptied on failure */
+    assert_null(c->target);
+    return rc;
+}
+
+/* The description file: every kind, comments, CRLF, and each error with
+** its file:line; then a description used to read a table. */
+static void test_table_columns(void **state) {
+    (void)state;
+    risk_table_columns c;
+    assert_int_equal(columns_try("# a comment\n\ncode\tcategorical\r\nx0\tnumeric\n"
+                                 "Target\ttarget\tDropout\nnoise\tignore\nb\tcategorical", NULL,
+                                 NULL, &c), 0);
+    assert_string_equal(c.target, "Target");
+    assert_string_equal(c.positive, "Dropout");
+    assert_string_equal(c.categorical[0], "code");
+    assert_string_equal(c.categorical[1], "b");
+    assert_null(c.categorical[2]);
+    assert_string_equal(c.numeric[0], "x0");
+    assert_string_equal(c.ignore[0], "noise");
+    risk_table_columns_free(&c);
+    risk_table_columns_free(&c);   /* twice is fine */
+    assert_int_equal(columns_try("", NULL, NULL, &c), 0);
+    assert_null(c.target);
+    assert_null(c.categorical[0]);
+    risk_table_columns_free(&c);
+    assert_int_equal(columns_try("Target\ttarget\n", NULL, NULL, &c), 0);
+    assert_null(c.positive);
+    risk_table_columns_free(&c);
+
+    assert_int_equal(columns_try("# x\ncode categorical\n", "d.columns:2:", "no tab", &c), -1);
+    assert_int_equal(columns_try("\tcategorical\n", "d.columns:1:", "name is empty", &c), -1);
+    assert_int_equal(columns_try("a\tcategoric\n", "d.columns:1:", "unknown kind \"categoric\"",
+                                 &c), -1);
+    assert_int_equal(columns_try("a\tnumeric\tx\n", "d.columns:1:", "only a target", &c), -1);
+    assert_int_equal(columns_try("a\ttarget\tx\ty\n", "d.columns:1:", "too many", &c), -1);
+    assert_int_equal(columns_try("a\ttarget\t\n", "d.columns:1:", "positive value is empty", &c),
+                     -1);
+    assert_int_equal(columns_try("a\tnumeric\n\na\tcategorical\n", "d.columns:3:",
+                                 "\"a\" is described twice", &c), -1);
+    assert_int_equal(columns_try("a\ttarget\nb\ttarget\n", "d.columns:2:", "second target", &c),
+                     -1);
+    assert_int_equal(columns_try("a\tcategorical\tx\n", "d.columns:1:", NULL, &c), -1);
+    cairn_err err = {0};
+    assert_int_equal(risk_table_columns_parse("a\0\tnumeric\n", 11, "d.columns", &c, &err), -1);
+    assert_non_null(strstr(err.msg, "NUL"));
+    assert_int_equal(risk_table_columns_read("/no/such/file.columns", &c, &err), -1);
+    assert_non_null(strstr(err.msg, "/no/such/file.columns"));
+
+    /* a description read with a table: codes marked, an ignored column gone,
+    ** a name no column has is an error naming it */
+    char *dir = test_tmpdir();
+    static const char csv[] = "x0;code;noise;Outcome\n1;2;3;yes\n4;5;6;no\n7;2;9;yes\n";
+    char *path = test_write_file(dir, "d.csv", csv, sizeof csv - 1);
+    assert_int_equal(columns_try("code\tcategorical\nnoise\tignore\nx0\tnumeric\n"
+                                 "Outcome\ttarget\tyes\n", NULL, NULL, &c), 0);
+    risk_table_opts o = {0};
+    o.target = c.target;
+    o.positive = c.positive;
+    o.categorical = (const char *const *)c.categorical;
+    o.drop = (const char *const *)c.ignore;
+    o.numeric = (const char *const *)c.numeric;
+    risk_table t;
+    if (risk_table_read(path, &o, &t, &err)) fail_msg("%s", err.msg);
+    assert_int_equal(t.ncols, 2);
+    assert_string_equal(t.colnames[1], "code");
+    assert_int_equal(t.categorical[0], 0);
+    assert_int_equal(t.categorical[1], 1);
+    assert_int_equal(t.positives, 2);
+    risk_table_free(&t);
+    static const char *const missing[] = {"no such", NULL};
+    o.numeric = missing;
+    assert_int_equal(risk_table_read(path, &o, &t, &err), -1);
+    assert_non_null(strstr(err.msg, "no column \"no such\" to treat as a number"));
+    risk_table_columns_free(&c);
+    test_rm_rf(dir);
+    free(dir);
+    free(path);
 }
 
 int main(void) {
@@ -655,6 +773,7 @@ int main(void) {
         cmocka_unit_test(test_table_errors),
         cmocka_unit_test(test_cross_validate),
         cmocka_unit_test(test_evaluate),
+        cmocka_unit_test(test_table_columns),
         cmocka_unit_test(test_uci_bar),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);

@@ -315,8 +315,23 @@ static void fairness_row(buf *b, const i18n_lang *L, const char *th, const json_
                 fmt_pct(L, jnum(g, "precision"), v4, sizeof v4));
 }
 
+/* A withheld fairness row: its name and why it is withheld (the card's
+** "suppression": a small group, or one withheld so that a smaller one
+** cannot be worked out). */
+static void withheld_row(buf *b, const i18n_lang *L, const char *th, const json_t *g,
+                         size_t min_cell) {
+    char n1[I18N_NUM_MAX];
+    html_printf(b, "<tr class=\"suppressed\"><th scope=\"row\">%T</th><td colspan=\"5\">", th);
+    if (!strcmp(jstr(g, "suppression"), "complementary"))
+        html_printf(b, "%T", T(L, "withheld (so that a smaller group cannot be worked out)"));
+    else
+        html_printf(b, T(L, "withheld (fewer than %T)"),
+                    i18n_format_int(L, (long long)min_cell, n1, sizeof n1));
+    html_printf(b, "</td></tr>\n");
+}
+
 /* The fairness tables: per group of each audit attribute, suppressed
-** groups withheld. */
+** rows withheld. */
 static void fairness_section(buf *b, const i18n_lang *L, const json_t *card) {
     char n1[I18N_NUM_MAX];
     const json_t *tables = json_object_get(card, "fairness");
@@ -341,19 +356,18 @@ static void fairness_section(buf *b, const i18n_lang *L, const json_t *card) {
                        "%T</th></tr></thead>\n<tbody>\n",
                     attr, T(L, "Group"), TC(L, "model", "Rows"), TC(L, "model", "Left early"), TC(L, "model", "Flagged"),
                     TC(L, "model", "Recall"), TC(L, "model", "Precision"));
-        fairness_row(b, L, TC(L, "model", "Everyone"), json_object_get(t, "overall"));
+        const json_t *all = json_object_get(t, "overall");
+        if (json_is_true(json_object_get(all, "suppressed")))
+            withheld_row(b, L, TC(L, "model", "Everyone"), all, min_cell);
+        else
+            fairness_row(b, L, TC(L, "model", "Everyone"), all);
         const json_t *groups = json_object_get(t, "groups");
         for (size_t k = 0; k < json_array_size(groups); k++) {
             const json_t *g = json_array_get(groups, k);
-            if (json_is_true(json_object_get(g, "suppressed"))) {
-                html_printf(b, "<tr class=\"suppressed\"><th scope=\"row\">%T</th>"
-                               "<td colspan=\"5\">", jstr(g, "name"));
-                html_printf(b, T(L, "withheld (fewer than %T)"),
-                            i18n_format_int(L, (long long)min_cell, n1, sizeof n1));
-                html_printf(b, "</td></tr>\n");
-            } else {
+            if (json_is_true(json_object_get(g, "suppressed")))
+                withheld_row(b, L, jstr(g, "name"), g, min_cell);
+            else
                 fairness_row(b, L, jstr(g, "name"), g);
-            }
         }
         html_printf(b, "</tbody>\n</table></div>\n");
         const json_t *gaps = json_object_get(t, "gaps");

@@ -1,0 +1,54 @@
+/*
+** cli/cmd_serve.c — `cairn serve`: the web application.
+*/
+#include "cli/cli.h"
+#include "web/server.h"
+
+static int cmd_serve(int argc, char **argv);
+
+const cli_command cli_cmd_serve = {
+    "serve", "serve the web application",
+    "cairn serve [--db URL] [--listen ADDR:PORT] [--threads N] [--behind-proxy]\n"
+    "  Listens on 127.0.0.1:8080 by default.  --behind-proxy: a TLS reverse proxy is in\n"
+    "  front; trust its X-Forwarded-Proto (https gives Secure __Host- cookies) and the\n"
+    "  last address of X-Forwarded-For.  Never use it without such a proxy.",
+    cmd_serve,
+};
+
+/* `cairn serve`: parse the options (see the usage above) and run it. */
+static int cmd_serve(int argc, char **argv) {
+    static const struct option opts[] = {CLI_OPT_DB, CLI_OPT_HELP,
+        {"listen", required_argument, 0, 'l'}, {"threads", required_argument, 0, 't'},
+        {"behind-proxy", no_argument, 0, 'P'}, CLI_OPT_END};
+    web_config cfg = {"127.0.0.1:8080", NULL, 0, 0};
+    const char *db = NULL;
+    int c;
+    long v;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'd') db = optarg;
+        else if (c == 'l') cfg.listen = optarg;
+        else if (c == 't') {
+            if ((v = cli_parse_count(optarg)) < 1 || v > 256)
+                return cli_usage_error(&cli_cmd_serve, "--threads \"%s\" must be 1 to 256", optarg);
+            cfg.threads = (int)v;
+        }
+        else if (c == 'P') cfg.behind_proxy = 1;
+        else if (c == 'h') { cli_usage_print(&cli_cmd_serve, stdout); return CLI_EXIT_OK; }
+        else return cli_usage_error(&cli_cmd_serve, "%s", "unknown option");
+    }
+    if (optind != argc) return cli_usage_error(&cli_cmd_serve,
+                                               "unexpected argument \"%s\"", argv[optind]);
+    cfg.db_url = cli_db_url(db);
+    cairn_err err = {0};
+    store *st = cli_db_open(cfg.db_url, &err);   /* migrate once, before threads */
+    if (!st) {
+        fprintf(stderr, "cairn serve: %s\n", err.msg);
+        return CLI_EXIT_FAIL;
+    }
+    store_close(st);
+    if (web_serve(&cfg, &err) < 0) {
+        fprintf(stderr, "cairn serve: %s\n", err.msg);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
