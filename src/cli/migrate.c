@@ -8,13 +8,14 @@
 #include "cli/cli.h"
 #include "risk/risk.h"
 #include "school/school.h"
+#include "support/support.h"
 #include "web/auth.h"
 #include <assert.h>
 
 const cli_room cli_rooms[] = {
     {"school", school_migrate},
     {"risk", risk_migrate},
-    /* {"support", support_migrate},   the support room, when it lands */
+    {"support", support_migrate},
     {"web", web_migrate},
 };
 const size_t cli_nrooms = sizeof cli_rooms / sizeof *cli_rooms;

@@ -522,6 +522,61 @@ out:
     return rc;
 }
 
+/* 1 if table exists in the database (the current schema on PostgreSQL),
+** 0 if not, -1 on error.  In the caller's transaction. */
+static int migration_table_exists(store *st, const char *table, cairn_err *err) {
+    int64_t n = 0;
+    store_stmt *q = store_prepare(st, st->kind == STORE_POSTGRES
+        ? "SELECT count(*) FROM information_schema.tables"
+          " WHERE table_schema = current_schema() AND table_name = ?"
+        : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", err);
+    if (!q) return -1;
+    store_bind_text(q, 1, table, (size_t)-1);
+    int rc = store_step(q, err);
+    if (rc == STORE_ROW) n = store_col_int64(q, 0);
+    store_finalize(q);
+    return rc < 0 ? -1 : n > 0;
+}
+
+/* Record m without running it when table exists (see store.h). */
+int store_migration_adopt(store *st, const store_migration *m, const char *table, int *adopted,
+                          cairn_err *err) {
+    int rc = -1, have = 0, exists = 0;
+    store_stmt *q = NULL, *ins = NULL;
+    if (adopted) *adopted = 0;
+    if (store_in_tx(st))
+        return err_set(err, CAIRN_EINTERNAL, "migrations cannot run inside an open transaction");
+    if (migrations_check(m, 1, err) || migrations_table(st, err)) return -1;
+    if (store_tx_begin_write(st, STORE_MIGRATE_LOCK_KEY, err)) return -1;
+    q = store_prepare(st, "SELECT 1 FROM schema_migration WHERE room = ? AND version = ?", err);
+    if (!q || (have = migration_applied(q, m, err)) < 0) goto out;
+    if (!have && (exists = migration_table_exists(st, table, err)) < 0) goto out;
+    if (!have && exists) {
+        char now[32];
+        date_now_iso(now);
+        ins = store_prepare(st, "INSERT INTO schema_migration (room, version, name, applied_at)"
+                                " VALUES (?, ?, ?, ?)", err);
+        if (!ins) goto out;
+        store_bind_text(ins, 1, m->room, (size_t)-1);
+        store_bind_int64(ins, 2, m->version);
+        store_bind_text(ins, 3, m->name, (size_t)-1);
+        store_bind_text(ins, 4, now, (size_t)-1);
+        if (store_step(ins, err) < 0) goto out;
+    }
+    rc = 0;
+out:
+    store_finalize(q);
+    store_finalize(ins);
+    if (rc == 0 && store_tx_commit(st, err) < 0) rc = -1;
+    if (rc < 0) {
+        store_tx_rollback(st);
+        err_prefix(err, "migration %s %d (%s) could not be adopted", m->room, m->version, m->name);
+    } else if (adopted) {
+        *adopted = !have && exists;
+    }
+    return rc;
+}
+
 /* Turn SQLite's automatic WAL checkpoint on (the default, every 1000
 ** pages) or off for this connection; see store.h. */
 int store_autocheckpoint(store *st, int on, cairn_err *err) {

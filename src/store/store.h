@@ -116,6 +116,17 @@ typedef struct store_migration {
 ** gets how many ran. */
 int store_migrate(store *st, const store_migration *list, size_t n, int *applied, cairn_err *err);
 
+/* Record m as applied WITHOUT running its SQL when the table `table`
+** exists already and m is not recorded yet: for tables that an older
+** release created under another room's migrations (cairn 0.1.0 made the
+** support room's tables as "web" 1 and 2; see docs/decisions.md).  Checked
+** and recorded in one transaction under the migration lock, so two
+** processes agree.  *adopted (may be NULL) gets 1 when m was recorded here,
+** 0 when there was nothing to do (already recorded, or no such table: then
+** store_migrate() runs m as usual). */
+int store_migration_adopt(store *st, const store_migration *m, const char *table, int *adopted,
+                          cairn_err *err);
+
 /* ---- additions ------------------------------------------------------------
 ** Behaviour shared by both backends, stated once:
 **  - Any failed prepare/step/exec inside a transaction dooms it (as

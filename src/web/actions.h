@@ -1,131 +1,20 @@
 /*
-** web/actions.h — acting on a learner's record: acknowledging a flag with a
-** comment, and naming the learner's key worker (web/actions.c); and the
-** learner page's "Actions" section and its POST handler
-** (web/support/), which the learner page (web/school/learner.c) shows.
-**
-** Who may act is decided by the caller with access_can_act_on_learner()
-** (web/access.h) before calling a writer here; these functions check the
-** input, write in one transaction and append the audit event
-** ("flag.acknowledge", "keyworker.assign"; the detail names codes and ids,
-** never the comment) in that same transaction.
-**
-** Acknowledging: the flag must be one of the learner's current flags, that
-** is of its latest risk_score; the acknowledgement records that score's
-** date.  The comment is required: 1 to ACTIONS_COMMENT_MAX characters (code
-** points) of valid UTF-8 with no control characters but line feeds (CR LF
-** pairs, as browsers send line breaks, become LF), and not only white
-** space.  It is stored as written, not encrypted: there is no key
-** management for crypto_text_seal yet (see web/web_schema.c).
-**
-** Key workers: a learner has one named key worker at a time
-** (support_assignment without ended_at); naming another ends the current
-** row, which stays as history.  Eligible are the staff members of the
-** institution linked to an enabled account that holds the key_worker role
-** there: the caseload grants access only through that role
-** (web/access.h), so naming anyone else would give the learner a key worker
-** who cannot open the record.  In the demo school that is the counsellor of
-** the "keyworker" account; `cairn user add ... --role key_worker` adds more.
-**
-** Memory: lists are malloc'd, the caller frees them with free(); nothing
-** prints.
+** web/actions.h — what the learner page's "Actions" forms sent
+** (web/support/), which the learner page (web/school/learner.c) shows:
+** acknowledging a flag with a comment and naming the learner's key worker.
+** What they do, and the rules of the input, are the support room's
+** (support/actions.h); who may do it is decided here first, with
+** access_can_act_on_learner() (web/access.h).
 */
 #ifndef CAIRN_WEB_ACTIONS_H
 #define CAIRN_WEB_ACTIONS_H
 #include "base/err.h"
 #include "store/store.h"
+#include "support/actions.h"
 #include "web/access.h"
 #include "web/server.h"
 #include <stddef.h>
 #include <stdint.h>
-
-#define ACTIONS_COMMENT_MAX   2000   /* characters of an acknowledgement's comment */
-#define ACTIONS_COMMENT_BYTES (ACTIONS_COMMENT_MAX * 4 + 1)   /* its bytes at most, NUL */
-
-/* Why input was refused (the writers' answer 1); the pages translate these
-** and the API names the field in English (actions_problem_text). */
-typedef enum actions_problem {
-    ACTIONS_OK = 0,
-    ACTIONS_FLAG_MISSING,        /* no flag given */
-    ACTIONS_FLAG_NOT_CURRENT,    /* not one of the learner's current flags */
-    ACTIONS_COMMENT_EMPTY,       /* missing, empty or only white space */
-    ACTIONS_COMMENT_TOO_LONG,    /* more than ACTIONS_COMMENT_MAX characters */
-    ACTIONS_COMMENT_BAD_TEXT,    /* invalid UTF-8 or a control character */
-    ACTIONS_STAFF_MISSING,       /* no staff member given */
-    ACTIONS_STAFF_UNKNOWN,       /* no such staff member in the institution */
-    ACTIONS_STAFF_NOT_ELIGIBLE   /* exists, but cannot be a key worker */
-} actions_problem;
-
-/* The field a problem is about ("flag", "comment", "staff_id"), and one
-** English sentence saying what is wrong with it, for the API and logs.
-** Static strings. */
-const char *actions_problem_field(actions_problem p);
-const char *actions_problem_text(actions_problem p);
-
-/* ---- acknowledgements ------------------------------------------------------ */
-
-typedef struct actions_ack {
-    int64_t id;
-    int64_t learner_id;
-    char    rule_code[40];
-    char    asof[11];                  /* 'YYYY-MM-DD' of the score acknowledged */
-    int64_t account_id;
-    char    by[201];                   /* the account's display name */
-    char    at[32];                    /* ISO 8601 UTC */
-    char    comment[ACTIONS_COMMENT_BYTES];
-} actions_ack;
-
-/* Check comment as the writers do, without writing.  0 acceptable; 1 with
-** *problem set otherwise. */
-int actions_comment_check(const char *comment, actions_problem *problem);
-
-/* Record that who (an account with a staff or other role, allowed by
-** access_can_act_on_learner(ACCESS_ACT_ACKNOWLEDGE)) acknowledged flag
-** rule_code of learner_id's latest score with comment.  0 done (*out, may
-** be NULL, gets the new row); 1 refused (*problem says why, err says it in
-** English, nothing written); -1 database error. */
-int actions_acknowledge(store *st, const access_ctx *who, int64_t learner_id,
-                        const char *rule_code, const char *comment, actions_ack *out,
-                        actions_problem *problem, cairn_err *err);
-
-/* learner_id's acknowledgements, newest first, into *rows (*n of them;
-** malloc'd, caller frees; NULL when there are none). */
-int actions_ack_list(store *st, int64_t institution_id, int64_t learner_id,
-                     actions_ack **rows, size_t *n, cairn_err *err);
-
-/* ---- key workers ----------------------------------------------------------- */
-
-typedef struct actions_staff {
-    int64_t id;
-    char    ref[65];
-    char    given_name[101], family_name[101];
-    char    job_title[101];
-} actions_staff;
-
-typedef struct actions_key_worker {
-    int64_t       learner_id;
-    actions_staff staff;
-    int64_t       assigned_by;           /* account id; 0 = unknown */
-    char          assigned_at[32];       /* ISO 8601 UTC */
-} actions_key_worker;
-
-/* The staff members who may be named key worker (see above), by family
-** name, into *rows (malloc'd, caller frees). */
-int actions_key_worker_eligible(store *st, int64_t institution_id, actions_staff **rows,
-                                size_t *n, cairn_err *err);
-
-/* learner_id's current key worker into *out: 1 found, 0 none, -1 error. */
-int actions_key_worker_current(store *st, int64_t institution_id, int64_t learner_id,
-                               actions_key_worker *out, cairn_err *err);
-
-/* Name staff_id as learner_id's key worker on behalf of who (allowed by
-** access_can_act_on_learner(ACCESS_ACT_ASSIGN_KEY_WORKER)), ending the
-** current assignment.  Naming the current key worker again changes nothing
-** and writes nothing.  0 done (*out, may be NULL, gets the assignment now
-** in force); 1 refused (*problem, err; nothing written); -1 error. */
-int actions_key_worker_assign(store *st, const access_ctx *who, int64_t learner_id,
-                              int64_t staff_id, actions_key_worker *out,
-                              actions_problem *problem, cairn_err *err);
 
 /* ---- the learner page (web/support/learner_actions.c) --------------------------------- */
 
@@ -135,7 +24,7 @@ typedef struct page_action_form {
     const char     *flag;       /* the flag the acknowledge form was for */
     const char     *comment;    /* what was typed */
     int64_t         staff_id;   /* what was chosen */
-    actions_problem problem;
+    support_problem problem;
 } page_action_form;
 
 /* The learner page's Actions section and the page itself are in

@@ -1,6 +1,10 @@
 /*
 ** web/auth.h — accounts, passwords, sign-in, sessions, API tokens, rate
-** limiting, CSRF, and the gate every routed request passes.
+** limiting, CSRF, and the gate every routed request passes.  One header for
+** four files: web/password.c (hashing, the policy, user names),
+** web/account.c (accounts and the demo accounts), web/session.c (the clock,
+** sessions, signing in, API tokens) and web/gate.c (CSRF, origins, cookies,
+** the gate); web/auth_internal.h is what they share.
 **
 ** Passwords: argon2id through libsodium's crypto_pwhash_str with the
 ** INTERACTIVE limits; a hash made with other limits is re-made on the next
@@ -61,8 +65,8 @@
 #include <stdint.h>
 
 /* Create or upgrade the web room's tables (web/web_schema.c): sessions, API
-** tokens, login attempts, caseloads, shares, audit log.  Run after
-** school_migrate. */
+** tokens, login attempts.  Run after school_migrate (and support_migrate,
+** support/support.h, for everything the pages read). */
 int web_migrate(store *st, int *applied, cairn_err *err);
 
 /* ---- limits ---------------------------------------------------------------- */

@@ -7,7 +7,7 @@
 ** account).
 */
 #include "web/server_int.h"
-#include "web/audit.h"
+#include "support/audit.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -203,8 +203,8 @@ static void refusal_audit(web_request *req, const web_route *r, const route_para
     char detail[256];
     snprintf(detail, sizeof detail, "refused (%s): %s %s%s%.*s", why, req->method, r->path,
              p->code ? " code=" : "", p->code ? (int)p->code_len : 0, p->code ? p->code : "");
-    if (!st || audit_log(st, s->who.institution_id, s->who.account_id, "access.refused",
-                         learner, detail, &err) != 0)
+    if (!st || support_audit_append(st, s->who.institution_id, s->who.account_id,
+                                    "access.refused", learner, detail, &err) != 0)
         web_log(req, "audit: the refusal of %s %s could not be written: %s", req->method,
                 r->path, err.msg);
 }

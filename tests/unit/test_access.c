@@ -1,7 +1,8 @@
 /*
-** tests/unit/test_access.c — who may see what (web/access.h), the route by
-** role table walked through the real router, and the audit chain
-** (web/audit.h), on SQLite and PostgreSQL.
+** tests/unit/test_access.c — who may see what (web/access.h) and the route
+** by role table walked through the real router, on SQLite and PostgreSQL.
+** (The audit chain's test moved with it to the support room:
+** tests/unit/test_support.c.)
 **
 ** The school is built by hand so every relationship is known: two
 ** institutions, two groups, teachers, key workers with a caseload and a
@@ -14,7 +15,6 @@
 #include "risk/risk.h"
 #include "school/school.h"
 #include "web/access.h"
-#include "web/audit.h"
 #include "web/auth.h"
 #include "web/server.h"
 #include <stdio.h>
@@ -349,110 +349,12 @@ static void test_route_table(void **state) {
     test_store_drop(st);
 }
 
-/* ---- the audit chain ---------------------------------------------------------------------- */
-
-/* Run sql; fail the test if it fails. */
-static void exec_ok(store *st, const char *sql) {
-    cairn_err err = {0};
-    if (store_exec(st, sql, &err)) fail_msg("%s: %s", sql, err.msg);
-}
-
-static void test_audit_chain(void **state) {
-    store *st = school_db(state, "audit");
-    cairn_err err = {0};
-    int64_t checked = -1, bad = -1, head = 0;
-    char hash[CRYPTO_SHA256_HEX_LEN];
-    assert_int_equal(audit_verify(st, 1, &checked, &bad, &err), 0);   /* empty is fine */
-    assert_int_equal(checked, 0);
-    assert_int_equal(audit_head(st, 1, &head, hash, &err), 0);
-    assert_int_equal(head, 0);
-    for (int i = 1; i <= 5; i++) {
-        char detail[32];
-        snprintf(detail, sizeof detail, "view %d", i);
-        assert_int_equal(audit_log(st, 1, 7, "learner.view", i, detail, &err), 0);
-    }
-    assert_int_equal(audit_log(st, 2, 0, "learner.view", 1, NULL, &err), 0);   /* own chain */
-    assert_int_equal(audit_verify(st, 1, &checked, &bad, &err), 0);
-    assert_int_equal(checked, 5);
-    assert_int_equal(audit_verify(st, 2, &checked, &bad, &err), 0);
-    assert_int_equal(checked, 1);
-    assert_int_equal(audit_head(st, 1, &head, hash, &err), 0);
-    assert_int_equal(head, 5);
-    assert_int_equal(strlen(hash), 64);
-    /* bad input writes nothing */
-    assert_int_equal(audit_log(st, 1, 7, "Learner View", 1, NULL, &err), -1);
-    assert_int_equal(audit_log(st, 1, 7, "", 1, NULL, &err), -1);
-    assert_int_equal(audit_log(st, 0, 7, "learner.view", 1, NULL, &err), -1);
-    /* inside a caller's transaction it joins it, and a rollback takes it back */
-    assert_int_equal(store_tx_begin_write(st, 1, &err), 0);
-    assert_int_equal(audit_log(st, 1, 7, "learner.view", 1, "in tx", &err), 0);
-    store_tx_rollback(st);
-    assert_int_equal(audit_verify(st, 1, &checked, &bad, &err), 0);
-    assert_int_equal(checked, 5);
-
-    /* the database refuses changes ... */
-    assert_int_not_equal(store_exec(st, "UPDATE audit_event SET detail = 'x' WHERE id = 3", &err), 0);
-    assert_non_null(strstr(err.msg, "append-only"));
-    assert_int_not_equal(store_exec(st, "DELETE FROM audit_event WHERE id = 3", &err), 0);
-    /* ... and whoever goes around that is caught by the chain */
-    if (store_kind_of(st) == STORE_POSTGRES)
-        exec_ok(st, "DROP TRIGGER audit_event_append_only ON audit_event");
-    else
-        exec_ok(st, "DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete");
-    exec_ok(st, "UPDATE audit_event SET detail = 'view 33' WHERE institution_id = 1 AND id = 3");
-    assert_int_equal(audit_verify(st, 1, &checked, &bad, &err), 1);
-    assert_int_equal(bad, 3);
-    assert_int_equal(checked, 2);
-    assert_non_null(strstr(err.msg, "event 3 was changed"));
-    assert_int_equal(audit_verify(st, 2, &checked, &bad, &err), 0);   /* the other chain is fine */
-    exec_ok(st, "UPDATE audit_event SET detail = 'view 3' WHERE institution_id = 1 AND id = 3");
-    assert_int_equal(audit_verify(st, 1, &checked, &bad, &err), 0);
-    /* changing the learner is caught too */
-    exec_ok(st, "UPDATE audit_event SET learner_id = 2 WHERE institution_id = 1 AND id = 4");
-    assert_int_equal(audit_verify(st, 1, &checked, &bad, &err), 1);
-    assert_int_equal(bad, 4);
-    exec_ok(st, "UPDATE audit_event SET learner_id = 4 WHERE institution_id = 1 AND id = 4");
-    /* a changed event with a correctly re-made hash (the layout of audit.h)
-    ** still breaks the chain: the next event no longer follows it */
-    store_stmt *q = store_prepare(st, "SELECT at, prev_hash FROM audit_event"
-                                      " WHERE institution_id = 1 AND id = 2", &err);
-    assert_non_null(q);
-    assert_int_equal(store_step(q, &err), STORE_ROW);
-    buf b = BUF_INIT;
-    buf_printf(&b, "cairn-audit-v1\n%s\n1\n2\n%s\n7\n12:learner.view\n2\n6:forged",
-               store_col_text(q, 1), store_col_text(q, 0));
-    store_finalize(q);
-    char forged[CRYPTO_SHA256_HEX_LEN];
-    crypto_sha256_hex(b.data, b.len, forged);
-    buf_reset(&b);
-    buf_printf(&b, "UPDATE audit_event SET detail = 'forged', hash = '%s'"
-                   " WHERE institution_id = 1 AND id = 2", forged);
-    exec_ok(st, buf_cstr(&b));
-    buf_free(&b);
-    assert_int_equal(audit_verify(st, 1, &checked, &bad, &err), 1);
-    assert_int_equal(bad, 3);
-    assert_non_null(strstr(err.msg, "event 3 does not follow"));
-    test_store_drop(st);
-    st = school_db(state, "audit2");
-    for (int i = 1; i <= 4; i++) assert_int_equal(audit_log(st, 1, 7, "learner.view", i, "", &err), 0);
-    if (store_kind_of(st) == STORE_POSTGRES)
-        exec_ok(st, "DROP TRIGGER audit_event_append_only ON audit_event");
-    else
-        exec_ok(st, "DROP TRIGGER audit_event_no_delete");
-    exec_ok(st, "DELETE FROM audit_event WHERE institution_id = 1 AND id = 2");
-    assert_int_equal(audit_verify(st, 1, &checked, &bad, &err), 1);
-    assert_int_equal(bad, 2);
-    assert_non_null(strstr(err.msg, "missing"));
-    test_store_drop(st);
-}
-
 int main(void) {
     setenv("CAIRN_PWHASH_FAST", "1", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roles),
         BOTH(test_view_learner),
         BOTH(test_route_table),
-        BOTH(test_audit_chain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,9 +17,10 @@
 #include "base/crypto.h"
 #include "risk/risk.h"
 #include "school/school.h"
+#include "support/actions.h"
+#include "support/audit.h"
 #include "web/access.h"
 #include "web/actions.h"
-#include "web/audit.h"
 #include "web/auth.h"
 #include "web/server.h"
 #include <stdio.h>
@@ -138,8 +139,9 @@ static void test_can_act(void **state) {
 
     /* a key worker acts on their caseload, but never assigns */
     access_ctx lead = ctx_of(st, p.leader);
-    actions_problem why;
-    assert_int_equal(actions_key_worker_assign(st, &lead, 1, 3, NULL, &why, &err), 0);
+    support_problem why;
+    assert_int_equal(support_key_worker_assign(st, lead.institution_id, lead.account_id, 1, 3,
+                                               NULL, &why, &err), 0);
     assert_int_equal(can(st, p.kw1, 1, ACK), 1);
     assert_int_equal(can(st, p.kw1, 1, KW), 0);
 
@@ -155,20 +157,21 @@ static void test_can_act(void **state) {
     test_store_drop(st);
 }
 
-/* Expect actions_acknowledge to refuse (flag, comment) with problem want
+/* Expect support_flag_acknowledge to refuse (flag, comment) with problem want
 ** and to write nothing. */
 static void expect_refused(store *st, const access_ctx *who, int64_t learner, const char *flag,
-                           const char *comment, actions_problem want) {
+                           const char *comment, support_problem want) {
     cairn_err err = {0};
     int64_t acks = count(st, "SELECT count(*) FROM flag_acknowledgement");
     int64_t events = count(st, "SELECT count(*) FROM audit_event");
-    actions_problem got = ACTIONS_OK;
-    int rc = actions_acknowledge(st, who, learner, flag, comment, NULL, &got, &err);
+    support_problem got = SUPPORT_OK;
+    int rc = support_flag_acknowledge(st, who->institution_id, who->account_id, learner, flag,
+                                      comment, NULL, &got, &err);
     if (rc != 1 || got != want)
         fail_msg("flag %s, comment \"%.20s\": rc %d problem %d, want 1 and %d (%s)",
                  flag ? flag : "(null)", comment ? comment : "(null)", rc, (int)got, (int)want,
                  err.msg);
-    assert_non_null(strstr(err.msg, actions_problem_field(want)));
+    assert_non_null(strstr(err.msg, support_problem_field(want)));
     assert_int_equal(count(st, "SELECT count(*) FROM flag_acknowledgement"), acks);
     assert_int_equal(count(st, "SELECT count(*) FROM audit_event"), events);
 }
@@ -178,12 +181,13 @@ static void test_acknowledge(void **state) {
     cairn_err err = {0};
     people p = add_people(st);
     access_ctx lead = ctx_of(st, p.leader), teach = ctx_of(st, p.teacher);
-    actions_ack a;
-    actions_problem why = ACTIONS_COMMENT_EMPTY;
+    support_ack a;
+    support_problem why = SUPPORT_COMMENT_EMPTY;
 
-    assert_int_equal(actions_acknowledge(st, &lead, 1, "attendance_low",
-                                         "Called home.\r\nMeeting on Monday.", &a, &why, &err), 0);
-    assert_int_equal(why, ACTIONS_OK);
+    assert_int_equal(support_flag_acknowledge(st, lead.institution_id, lead.account_id, 1,
+                                              "attendance_low", "Called home.\r\nMeeting on Monday.",
+                                              &a, &why, &err), 0);
+    assert_int_equal(why, SUPPORT_OK);
     assert_int_equal(a.id, 1);
     assert_string_equal(a.rule_code, "attendance_low");
     assert_string_equal(a.asof, "2025-03-14");              /* the latest score's date */
@@ -194,47 +198,47 @@ static void test_acknowledge(void **state) {
                                " AND learner_id = 1"), 1);
     assert_int_equal(count(st, "SELECT count(*) FROM audit_event WHERE detail LIKE '%Called%'"), 0);
     int64_t checked = 0;
-    assert_int_equal(audit_verify(st, 1, &checked, NULL, &err), 0);
+    assert_int_equal(support_audit_verify(st, 1, &checked, NULL, &err), 0);
     assert_true(checked >= 1);
 
     /* the teacher of the group acknowledges the other flag; 2000 characters
     ** of two bytes each are accepted */
-    char *longest = malloc(2 * ACTIONS_COMMENT_MAX + 1);
-    for (int i = 0; i < ACTIONS_COMMENT_MAX; i++) memcpy(longest + 2 * i, "\xC3\xA9", 2);
-    longest[2 * ACTIONS_COMMENT_MAX] = 0;
-    assert_int_equal(actions_acknowledge(st, &teach, 1, "failed_unit", longest, &a, &why, &err),
-                     0);
+    char *longest = malloc(2 * SUPPORT_COMMENT_MAX + 1);
+    for (int i = 0; i < SUPPORT_COMMENT_MAX; i++) memcpy(longest + 2 * i, "\xC3\xA9", 2);
+    longest[2 * SUPPORT_COMMENT_MAX] = 0;
+    assert_int_equal(support_flag_acknowledge(st, teach.institution_id, teach.account_id, 1,
+                                              "failed_unit", longest, &a, &why, &err), 0);
     assert_int_equal(a.id, 2);
 
     /* refused, nothing written */
-    expect_refused(st, &lead, 1, "behaviour_serious", "Seen.", ACTIONS_FLAG_NOT_CURRENT);
-    expect_refused(st, &lead, 1, "nonsense", "Seen.", ACTIONS_FLAG_NOT_CURRENT);
-    expect_refused(st, &lead, 1, NULL, "Seen.", ACTIONS_FLAG_MISSING);
-    expect_refused(st, &lead, 1, "", "Seen.", ACTIONS_FLAG_MISSING);
-    expect_refused(st, &lead, 3, "attendance_low", "Seen.", ACTIONS_FLAG_NOT_CURRENT);  /* no score */
-    expect_refused(st, &lead, 2, "attendance_low", "Seen.", ACTIONS_FLAG_NOT_CURRENT);  /* not theirs */
-    expect_refused(st, &lead, 1, "attendance_low", "", ACTIONS_COMMENT_EMPTY);
-    expect_refused(st, &lead, 1, "attendance_low", NULL, ACTIONS_COMMENT_EMPTY);
-    expect_refused(st, &lead, 1, "attendance_low", "  \n \r\n ", ACTIONS_COMMENT_EMPTY);
-    longest[2 * ACTIONS_COMMENT_MAX - 2] = 'a';          /* one character more */
-    longest[2 * ACTIONS_COMMENT_MAX - 1] = 'b';
-    expect_refused(st, &lead, 1, "attendance_low", longest, ACTIONS_COMMENT_TOO_LONG);
+    expect_refused(st, &lead, 1, "behaviour_serious", "Seen.", SUPPORT_FLAG_NOT_CURRENT);
+    expect_refused(st, &lead, 1, "nonsense", "Seen.", SUPPORT_FLAG_NOT_CURRENT);
+    expect_refused(st, &lead, 1, NULL, "Seen.", SUPPORT_FLAG_MISSING);
+    expect_refused(st, &lead, 1, "", "Seen.", SUPPORT_FLAG_MISSING);
+    expect_refused(st, &lead, 3, "attendance_low", "Seen.", SUPPORT_FLAG_NOT_CURRENT);  /* no score */
+    expect_refused(st, &lead, 2, "attendance_low", "Seen.", SUPPORT_FLAG_NOT_CURRENT);  /* not theirs */
+    expect_refused(st, &lead, 1, "attendance_low", "", SUPPORT_COMMENT_EMPTY);
+    expect_refused(st, &lead, 1, "attendance_low", NULL, SUPPORT_COMMENT_EMPTY);
+    expect_refused(st, &lead, 1, "attendance_low", "  \n \r\n ", SUPPORT_COMMENT_EMPTY);
+    longest[2 * SUPPORT_COMMENT_MAX - 2] = 'a';          /* one character more */
+    longest[2 * SUPPORT_COMMENT_MAX - 1] = 'b';
+    expect_refused(st, &lead, 1, "attendance_low", longest, SUPPORT_COMMENT_TOO_LONG);
     free(longest);
-    expect_refused(st, &lead, 1, "attendance_low", "bell \x07 here", ACTIONS_COMMENT_BAD_TEXT);
-    expect_refused(st, &lead, 1, "attendance_low", "tab\there", ACTIONS_COMMENT_BAD_TEXT);
-    expect_refused(st, &lead, 1, "attendance_low", "lone\rreturn", ACTIONS_COMMENT_BAD_TEXT);
-    expect_refused(st, &lead, 1, "attendance_low", "bad \xFF byte", ACTIONS_COMMENT_BAD_TEXT);
-    expect_refused(st, &lead, 1, "attendance_low", "cut \xC3", ACTIONS_COMMENT_BAD_TEXT);
-    expect_refused(st, &lead, 1, "attendance_low", "c1 \xC2\x85 control", ACTIONS_COMMENT_BAD_TEXT);
-    expect_refused(st, &lead, 1, "attendance_low", "overlong \xC0\xAF", ACTIONS_COMMENT_BAD_TEXT);
-    assert_int_equal(actions_comment_check("Fine.", &why), 0);
-    assert_int_equal(actions_comment_check("\x7F", &why), 1);
-    assert_int_equal(why, ACTIONS_COMMENT_BAD_TEXT);
+    expect_refused(st, &lead, 1, "attendance_low", "bell \x07 here", SUPPORT_COMMENT_BAD_TEXT);
+    expect_refused(st, &lead, 1, "attendance_low", "tab\there", SUPPORT_COMMENT_BAD_TEXT);
+    expect_refused(st, &lead, 1, "attendance_low", "lone\rreturn", SUPPORT_COMMENT_BAD_TEXT);
+    expect_refused(st, &lead, 1, "attendance_low", "bad \xFF byte", SUPPORT_COMMENT_BAD_TEXT);
+    expect_refused(st, &lead, 1, "attendance_low", "cut \xC3", SUPPORT_COMMENT_BAD_TEXT);
+    expect_refused(st, &lead, 1, "attendance_low", "c1 \xC2\x85 control", SUPPORT_COMMENT_BAD_TEXT);
+    expect_refused(st, &lead, 1, "attendance_low", "overlong \xC0\xAF", SUPPORT_COMMENT_BAD_TEXT);
+    assert_int_equal(support_comment_check("Fine.", &why), 0);
+    assert_int_equal(support_comment_check("\x7F", &why), 1);
+    assert_int_equal(why, SUPPORT_COMMENT_BAD_TEXT);
 
     /* read back, newest first, with who wrote it */
-    actions_ack *rows = NULL;
+    support_ack *rows = NULL;
     size_t n = 0;
-    assert_int_equal(actions_ack_list(st, 1, 1, &rows, &n, &err), 0);
+    assert_int_equal(support_ack_list(st, 1, 1, &rows, &n, &err), 0);
     assert_int_equal(n, 2);
     assert_int_equal(rows[0].id, 2);
     assert_string_equal(rows[0].by, "Tia Teach");
@@ -242,22 +246,23 @@ static void test_acknowledge(void **state) {
     assert_string_equal(rows[1].by, "Hana Head");
     assert_string_equal(rows[1].comment, "Called home.\nMeeting on Monday.");
     free(rows);
-    assert_int_equal(actions_ack_list(st, 1, 2, &rows, &n, &err), 0);
+    assert_int_equal(support_ack_list(st, 1, 2, &rows, &n, &err), 0);
     assert_int_equal(n, 0);
     free(rows);
     test_store_drop(st);
 }
 
-/* Expect actions_key_worker_assign(staff) to refuse with want, writing
+/* Expect support_key_worker_assign(staff) to refuse with want, writing
 ** nothing. */
 static void expect_assign_refused(store *st, const access_ctx *who, int64_t learner,
-                                  int64_t staff, actions_problem want) {
+                                  int64_t staff, support_problem want) {
     cairn_err err = {0};
     int64_t rows = count(st, "SELECT count(*) FROM support_assignment");
     int64_t ended = count(st, "SELECT count(*) FROM support_assignment WHERE ended_at IS NULL");
     int64_t events = count(st, "SELECT count(*) FROM audit_event");
-    actions_problem got = ACTIONS_OK;
-    int rc = actions_key_worker_assign(st, who, learner, staff, NULL, &got, &err);
+    support_problem got = SUPPORT_OK;
+    int rc = support_key_worker_assign(st, who->institution_id, who->account_id, learner, staff,
+                                       NULL, &got, &err);
     if (rc != 1 || got != want)
         fail_msg("staff %lld: rc %d problem %d, want 1 and %d (%s)", (long long)staff, rc,
                  (int)got, (int)want, err.msg);
@@ -273,29 +278,31 @@ static void test_key_worker(void **state) {
     cairn_err err = {0};
     people p = add_people(st);
     access_ctx lead = ctx_of(st, p.leader);
-    actions_key_worker kw;
-    actions_problem why;
+    support_key_worker kw;
+    support_problem why;
 
     /* eligible: K1 and K2 of school one (not the disabled K3, the teacher,
     ** X1 without an account, nor school two's K9) */
-    actions_staff *staff = NULL;
+    support_staff *staff = NULL;
     size_t n = 0;
-    assert_int_equal(actions_key_worker_eligible(st, 1, &staff, &n, &err), 0);
+    assert_int_equal(support_key_worker_eligible(st, 1, &staff, &n, &err), 0);
     assert_int_equal(n, 2);
     assert_string_equal(staff[0].ref, "K1");
     assert_string_equal(staff[1].ref, "K2");
     assert_string_equal(staff[1].job_title, "coach");
     free(staff);
 
-    assert_int_equal(actions_key_worker_current(st, 1, 1, &kw, &err), 0);
-    assert_int_equal(actions_key_worker_assign(st, &lead, 1, 3, &kw, &why, &err), 0);
+    assert_int_equal(support_key_worker_current(st, 1, 1, &kw, &err), 0);
+    assert_int_equal(support_key_worker_assign(st, lead.institution_id, lead.account_id, 1, 3,
+                                               &kw, &why, &err), 0);
     assert_int_equal(kw.staff.id, 3);
     assert_int_equal(kw.assigned_by, p.leader);
     assert_int_equal(can(st, p.kw1, 1, ACCESS_ACT_ACKNOWLEDGE), 1);
 
     /* a new key worker ends the old assignment, which stays as history;
     ** access follows */
-    assert_int_equal(actions_key_worker_assign(st, &lead, 1, 4, &kw, &why, &err), 0);
+    assert_int_equal(support_key_worker_assign(st, lead.institution_id, lead.account_id, 1, 4,
+                                               &kw, &why, &err), 0);
     assert_int_equal(kw.staff.id, 4);
     assert_string_equal(kw.staff.given_name, "Kai");
     assert_int_equal(count(st, "SELECT count(*) FROM support_assignment WHERE learner_id = 1"), 2);
@@ -310,23 +317,25 @@ static void test_key_worker(void **state) {
 
     /* naming the current one again changes nothing */
     int64_t events = count(st, "SELECT count(*) FROM audit_event");
-    assert_int_equal(actions_key_worker_assign(st, &lead, 1, 4, &kw, &why, &err), 0);
+    assert_int_equal(support_key_worker_assign(st, lead.institution_id, lead.account_id, 1, 4,
+                                               &kw, &why, &err), 0);
     assert_int_equal(kw.staff.id, 4);
     assert_int_equal(count(st, "SELECT count(*) FROM audit_event"), events);
 
     /* refused */
-    expect_assign_refused(st, &lead, 1, 0, ACTIONS_STAFF_MISSING);
-    expect_assign_refused(st, &lead, 1, 999, ACTIONS_STAFF_UNKNOWN);
-    expect_assign_refused(st, &lead, 1, 8, ACTIONS_STAFF_UNKNOWN);       /* school two's */
-    expect_assign_refused(st, &lead, 1, 1, ACTIONS_STAFF_NOT_ELIGIBLE);  /* a teacher */
-    expect_assign_refused(st, &lead, 1, 6, ACTIONS_STAFF_NOT_ELIGIBLE);  /* disabled */
-    expect_assign_refused(st, &lead, 1, 7, ACTIONS_STAFF_NOT_ELIGIBLE);  /* no account */
+    expect_assign_refused(st, &lead, 1, 0, SUPPORT_STAFF_MISSING);
+    expect_assign_refused(st, &lead, 1, 999, SUPPORT_STAFF_UNKNOWN);
+    expect_assign_refused(st, &lead, 1, 8, SUPPORT_STAFF_UNKNOWN);       /* school two's */
+    expect_assign_refused(st, &lead, 1, 1, SUPPORT_STAFF_NOT_ELIGIBLE);  /* a teacher */
+    expect_assign_refused(st, &lead, 1, 6, SUPPORT_STAFF_NOT_ELIGIBLE);  /* disabled */
+    expect_assign_refused(st, &lead, 1, 7, SUPPORT_STAFF_NOT_ELIGIBLE);  /* no account */
 
     /* naming an earlier key worker again reopens their row: still one current */
-    assert_int_equal(actions_key_worker_assign(st, &lead, 1, 3, &kw, &why, &err), 0);
+    assert_int_equal(support_key_worker_assign(st, lead.institution_id, lead.account_id, 1, 3,
+                                               &kw, &why, &err), 0);
     assert_int_equal(count(st, "SELECT count(*) FROM support_assignment WHERE learner_id = 1"
                                " AND ended_at IS NULL"), 1);
-    assert_int_equal(actions_key_worker_current(st, 1, 1, &kw, &err), 1);
+    assert_int_equal(support_key_worker_current(st, 1, 1, &kw, &err), 1);
     assert_int_equal(kw.staff.id, 3);
     assert_int_equal(can(st, p.kw1, 1, ACCESS_ACT_ACKNOWLEDGE), 1);
     assert_int_equal(can(st, p.kw2, 1, ACCESS_ACT_ACKNOWLEDGE), 0);

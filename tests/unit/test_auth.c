@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "school/school.h"
+#include "support/support.h"
 #include "web/auth.h"
 #include "web/server.h"
 #include <stdio.h>
@@ -23,7 +24,9 @@
 static store *auth_db(void **state, const char *name) {
     cairn_err err = {0};
     store *st = test_store_fresh(KIND(state), name);
-    if (school_migrate(st, NULL, &err) || web_migrate(st, NULL, &err)) fail_msg("migrate: %s", err.msg);
+    if (school_migrate(st, NULL, &err) || support_migrate(st, NULL, &err) ||
+        web_migrate(st, NULL, &err))
+        fail_msg("migrate: %s", err.msg);
     if (store_exec(st, "INSERT INTO institution (id, code, name, created_at) VALUES"
                        " (1, 'INST', 'Test school', '2025-01-01T00:00:00Z')", &err))
         fail_msg("%s", err.msg);

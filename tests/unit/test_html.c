@@ -13,6 +13,7 @@
 #include "testutil.h"
 #include "base/buf.h"
 #include "school/school.h"
+#include "support/support.h"
 #include "web/html.h"
 #include "web/auth.h"
 #include "web/page.h"
@@ -468,6 +469,7 @@ static void home_on(store_kind kind) {
     store *st = test_store_fresh(kind, "web_home");
     cairn_err err = {0};
     assert_int_equal(school_migrate(st, NULL, &err), 0);
+    assert_int_equal(support_migrate(st, NULL, &err), 0);
     assert_int_equal(web_migrate(st, NULL, &err), 0);
 
     web_request req = {0};

@@ -4,8 +4,10 @@
 #include "testutil.h"
 #include "base/buf.h"
 #include "base/mem.h"
+#include "cli/cli.h"
 #include "risk/risk.h"
 #include "school/school.h"
+#include "support/support.h"
 #include "web/auth.h"
 #include <dirent.h>
 #include <errno.h>
@@ -220,8 +222,7 @@ char *test_fixture(const char *rel) {
 store *test_school_db(store_kind kind, const char *name, const char *sql) {
     cairn_err err = {0};
     store *st = test_store_fresh(kind, name);
-    if (school_migrate(st, NULL, &err) || risk_migrate(st, NULL, &err) ||
-        web_migrate(st, NULL, &err))
+    if (cli_migrate(st, NULL, &err))   /* every room's, as `cairn init` */
         fail_msg("migrate: %s", err.msg);
     if (sql && store_exec(st, sql, &err)) fail_msg("school: %s", err.msg);
     return st;

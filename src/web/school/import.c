@@ -16,8 +16,8 @@
 ** web/import_staging.h.
 */
 #include "school/school.h"
+#include "support/audit.h"
 #include "web/api.h"
-#include "web/audit.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/import_staging.h"
@@ -110,7 +110,7 @@ static void audit_import(web_request *req, store *st, import_kind kind, const im
              import_kind_name(kind), o->rep.rows_read, o->rep.rows_written, via);
     cairn_err err = {0};
     const access_ctx *who = &req->session->who;
-    if (audit_log(st, who->institution_id, who->account_id, "import", 0, detail, &err) != 0)
+    if (support_audit_append(st, who->institution_id, who->account_id, "import", 0, detail, &err) != 0)
         web_log(req, "import audit: %s", err.msg);
 }
 

@@ -17,9 +17,9 @@
 #include "base/date.h"
 #include "risk/risk_read.h"
 #include "school/school.h"
+#include "support/audit.h"
 #include "web/access.h"
 #include "web/actions.h"
-#include "web/audit.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include <stdlib.h>
@@ -178,7 +178,7 @@ void page_learner_show(web_ctx *c, int status, const page_action_form *form) {
         page_refuse(c, "You may not see this learner's record.");
         return;
     }
-    if (audit_log(c->st, who->institution_id, who->account_id, "learner.view", id,
+    if (support_audit_append(c->st, who->institution_id, who->account_id, "learner.view", id,
                   "learner page", &err) != 0) {
         page_fail(c, "learner audit", err.msg);
         return;
@@ -258,7 +258,7 @@ void api_learner(web_ctx *c) {
         api_refuse(c, "You may not see this learner's record.");
         return;
     }
-    if (audit_log(c->st, who->institution_id, who->account_id, "learner.view", id, "api",
+    if (support_audit_append(c->st, who->institution_id, who->account_id, "learner.view", id, "api",
                   &err) != 0) {
         api_fail(c, "learner audit", err.msg);
         return;

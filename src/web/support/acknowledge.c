@@ -59,8 +59,8 @@ void page_acknowledge(web_ctx *c) {
     form.action = "acknowledge";
     form.flag = web_request_form(c->req, "flag");
     form.comment = web_request_form(c->req, "comment");
-    int rc = actions_acknowledge(c->st, &who, c->id, form.flag, form.comment, NULL,
-                                 &form.problem, &err);
+    int rc = support_flag_acknowledge(c->st, who.institution_id, who.account_id, c->id, form.flag,
+                                      form.comment, NULL, &form.problem, &err);
     if (rc < 0) {
         web_log(c->req, "learner action: %s", err.msg);
         web_error_page(c->res, 500, "The change could not be saved",
@@ -96,15 +96,16 @@ void api_acknowledge(web_ctx *c) {
         json_decref(body);
         return;
     }
-    actions_ack *a = page_keep(c, xcalloc(1, sizeof *a));
-    actions_problem p = ACTIONS_OK;
-    int rc = actions_acknowledge(c->st, c->who, c->id, flag, comment, a, &p, &err);
+    support_ack *a = page_keep(c, xcalloc(1, sizeof *a));
+    support_problem p = SUPPORT_OK;
+    int rc = support_flag_acknowledge(c->st, c->who->institution_id, c->who->account_id, c->id,
+                                      flag, comment, a, &p, &err);
     if (rc < 0) {
         web_log(c->req, "api acknowledge: %s", err.msg);
         web_error_json(c->res, 500, "internal", "The acknowledgement could not be saved.");
     } else if (rc > 0) {
         web_error_json(c->res, 422, "unprocessable",
-                       arena_printf(c->arena, "%s.", actions_problem_text(p)));
+                       arena_printf(c->arena, "%s.", support_problem_text(p)));
     } else {
         str_copy(a->by, sizeof a->by, c->req->session->display_name);
         c->res->location = arena_printf(c->arena, "/api/v1/learners/%lld", (long long)c->id);

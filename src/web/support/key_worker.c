@@ -31,11 +31,11 @@ void page_key_worker(web_ctx *c) {
     form.staff_id = page_parse_id(staff);
     int rc;
     if (staff && *staff && !form.staff_id) {     /* not a number: no such staff member */
-        form.problem = ACTIONS_STAFF_UNKNOWN;
+        form.problem = SUPPORT_STAFF_UNKNOWN;
         rc = 1;
     } else {
-        rc = actions_key_worker_assign(c->st, &who, c->id, form.staff_id, NULL, &form.problem,
-                                       &err);
+        rc = support_key_worker_assign(c->st, who.institution_id, who.account_id, c->id,
+                                       form.staff_id, NULL, &form.problem, &err);
     }
     if (rc < 0) {
         web_log(c->req, "learner action: %s", err.msg);
@@ -74,17 +74,17 @@ void api_key_worker(web_ctx *c) {
         json_decref(body);
         return;
     }
-    actions_key_worker kw;
-    actions_problem p = ACTIONS_OK;
-    int rc = actions_key_worker_assign(c->st, c->who, c->id, (int64_t)json_integer_value(v), &kw,
-                                       &p, &err);
+    support_key_worker kw;
+    support_problem p = SUPPORT_OK;
+    int rc = support_key_worker_assign(c->st, c->who->institution_id, c->who->account_id, c->id,
+                                       (int64_t)json_integer_value(v), &kw, &p, &err);
     json_decref(body);
     if (rc < 0) {
         web_log(c->req, "api key worker: %s", err.msg);
         web_error_json(c->res, 500, "internal", "The key worker could not be saved.");
     } else if (rc > 0) {
         web_error_json(c->res, 422, "unprocessable",
-                       arena_printf(c->arena, "%s.", actions_problem_text(p)));
+                       arena_printf(c->arena, "%s.", support_problem_text(p)));
     } else {
         api_reply(c, 200, support_json_key_worker(&kw));
     }

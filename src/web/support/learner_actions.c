@@ -29,35 +29,35 @@
 
 /* Write the error paragraph (id) for problem p, translated, next to its
 ** field. */
-static void field_error(buf *b, const i18n_lang *L, const char *id, actions_problem p) {
+static void field_error(buf *b, const i18n_lang *L, const char *id, support_problem p) {
     char num[I18N_NUM_MAX];
     html_printf(b, "<p class=\"field-error\" id=\"%A\" role=\"alert\">", id);
     switch (p) {
-    case ACTIONS_FLAG_MISSING:
-    case ACTIONS_FLAG_NOT_CURRENT:
+    case SUPPORT_FLAG_MISSING:
+    case SUPPORT_FLAG_NOT_CURRENT:
         html_printf(b, "%T", T(L, "This flag is no longer one of the learner's current flags, "
                                   "so it cannot be acknowledged. Nothing was saved."));
         break;
-    case ACTIONS_COMMENT_EMPTY:
+    case SUPPORT_COMMENT_EMPTY:
         html_printf(b, "%T", T(L, "Write a comment: what you noticed or did about this flag."));
         break;
-    case ACTIONS_COMMENT_TOO_LONG:
+    case SUPPORT_COMMENT_TOO_LONG:
         html_printf(b, T(L, "The comment is too long: write at most %T characters."),
-                    i18n_format_int(L, ACTIONS_COMMENT_MAX, num, sizeof num));
+                    i18n_format_int(L, SUPPORT_COMMENT_MAX, num, sizeof num));
         break;
-    case ACTIONS_COMMENT_BAD_TEXT:
+    case SUPPORT_COMMENT_BAD_TEXT:
         html_printf(b, "%T", T(L, "The comment holds characters that cannot be stored (control "
                                   "characters or broken text). Please type it again."));
         break;
-    case ACTIONS_STAFF_MISSING:
+    case SUPPORT_STAFF_MISSING:
         html_printf(b, "%T", T(L, "Choose a staff member from the list."));
         break;
-    case ACTIONS_STAFF_UNKNOWN:
-    case ACTIONS_STAFF_NOT_ELIGIBLE:
+    case SUPPORT_STAFF_UNKNOWN:
+    case SUPPORT_STAFF_NOT_ELIGIBLE:
         html_printf(b, "%T", T(L, "This staff member cannot be named key worker. Choose one "
                                   "from the list."));
         break;
-    case ACTIONS_OK: break;
+    case SUPPORT_OK: break;
     }
     html_printf(b, "</p>\n");
 }
@@ -73,7 +73,7 @@ static const char *day_text(const i18n_lang *L, const char *iso, char *out, size
 }
 
 /* The acknowledgements of flag code among acks[0..n), as a list. */
-static void ack_items(buf *b, const i18n_lang *L, const actions_ack *acks, size_t n,
+static void ack_items(buf *b, const i18n_lang *L, const support_ack *acks, size_t n,
                       const char *code) {
     int any = 0;
     char d1[I18N_DATE_MAX], d2[I18N_DATE_MAX];
@@ -94,11 +94,11 @@ static void ack_items(buf *b, const i18n_lang *L, const actions_ack *acks, size_
 ** one (index k makes the ids unique; form is shown again when it was for
 ** this flag). */
 static void ack_form(buf *b, web_request *req, const i18n_lang *L, int64_t learner_id,
-                     const char *code, int k, const actions_ack *acks, size_t n,
+                     const char *code, int k, const support_ack *acks, size_t n,
                      const page_action_form *form) {
     int mine = form && form->action && strcmp(form->action, "acknowledge") == 0 &&
                form->flag && strcmp(form->flag, code) == 0 &&
-               strcmp(actions_problem_field(form->problem), "comment") == 0;
+               strcmp(support_problem_field(form->problem), "comment") == 0;
     char fid[48], hid[48], eid[48];
     snprintf(fid, sizeof fid, "ack-comment-%d", k);
     snprintf(hid, sizeof hid, "ack-hint-%d", k);
@@ -114,7 +114,7 @@ static void ack_form(buf *b, web_request *req, const i18n_lang *L, int64_t learn
     html_printf(b, T(L, "Your comment on: %T"), page_flag_name(L, code));
     html_printf(b, "</label></p>\n<p class=\"muted\" id=\"%A\">", hid);
     html_printf(b, T(L, "What you noticed or did about it; up to %T characters."),
-                i18n_format_int(L, ACTIONS_COMMENT_MAX, num, sizeof num));
+                i18n_format_int(L, SUPPORT_COMMENT_MAX, num, sizeof num));
     html_printf(b, "</p>\n");
     if (mine) field_error(b, L, eid, form->problem);
     html_printf(b, "<textarea id=\"%A\" name=\"comment\" rows=\"3\" required "
@@ -129,9 +129,9 @@ static void ack_form(buf *b, web_request *req, const i18n_lang *L, int64_t learn
 ** one.  0 or -1 (err set). */
 static int key_worker_part(buf *b, web_request *req, const i18n_lang *L, const access_ctx *who,
                            int64_t learner_id, const page_action_form *form, cairn_err *err) {
-    actions_key_worker kw;
+    support_key_worker kw;
     char d[I18N_DATE_MAX];
-    int have = actions_key_worker_current(who->st, who->institution_id, learner_id, &kw, err);
+    int have = support_key_worker_current(who->st, who->institution_id, learner_id, &kw, err);
     if (have < 0) return -1;
     html_printf(b, "<h3 id=\"h-key-worker\">%T</h3>\n<p>", T(L, "Key worker"));
     if (have)
@@ -142,9 +142,9 @@ static int key_worker_part(buf *b, web_request *req, const i18n_lang *L, const a
     html_printf(b, "</p>\n");
     int may = access_can_act_on_learner(who, learner_id, ACCESS_ACT_ASSIGN_KEY_WORKER, err);
     if (may <= 0) return may;
-    actions_staff *staff = NULL;
+    support_staff *staff = NULL;
     size_t n = 0;
-    if (actions_key_worker_eligible(who->st, who->institution_id, &staff, &n, err) < 0) return -1;
+    if (support_key_worker_eligible(who->st, who->institution_id, &staff, &n, err) < 0) return -1;
     if (n == 0) {
         html_printf(b, "<p class=\"muted\">%T</p>\n",
                     T(L, "Nobody can be named yet: a key worker needs an account with the key "
@@ -153,7 +153,7 @@ static int key_worker_part(buf *b, web_request *req, const i18n_lang *L, const a
         return 0;
     }
     int mine = form && form->action && strcmp(form->action, "key-worker") == 0 &&
-               form->problem != ACTIONS_OK;
+               form->problem != SUPPORT_OK;
     int64_t chosen = mine ? form->staff_id : have ? kw.staff.id : 0;
     html_printf(b, "<form method=\"post\" action=\"/learners/%lld/key-worker\">\n"
                    "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
@@ -166,7 +166,7 @@ static int key_worker_part(buf *b, web_request *req, const i18n_lang *L, const a
                         : "<p><select id=\"kw-staff\" name=\"staff_id\" required>\n");
     html_printf(b, "<option value=\"\">%T</option>\n", T(L, "Choose a staff member"));
     for (size_t i = 0; i < n; i++) {
-        const actions_staff *s = &staff[i];
+        const support_staff *s = &staff[i];
         html_printf(b, s->id == chosen ? "<option value=\"%lld\" selected>%T %T"
                                        : "<option value=\"%lld\">%T %T",
                     (long long)s->id, s->given_name, s->family_name);
@@ -193,15 +193,15 @@ int support_learner_actions(web_ctx *c, const learner_view *v, const char *title
     const risk_attention_row *sc = v->score;
     int have = v->have;
     const page_action_form *form = v->form;
-    actions_ack *acks = NULL;
+    support_ack *acks = NULL;
     size_t n = 0;
-    if (actions_ack_list(who->st, who->institution_id, learner_id, &acks, &n, err) < 0)
+    if (support_ack_list(who->st, who->institution_id, learner_id, &acks, &n, err) < 0)
         return -1;
     html_printf(b, "<section aria-labelledby=\"h-actions\">\n<h2 id=\"h-actions\">%T</h2>\n"
                    "<h3 id=\"h-acknowledge\">%T</h3>\n",
                 title, T(L, "Acknowledge the flags"));
     if (form && form->action && strcmp(form->action, "acknowledge") == 0 &&
-        strcmp(actions_problem_field(form->problem), "flag") == 0)
+        strcmp(support_problem_field(form->problem), "flag") == 0)
         field_error(b, L, "ack-error", form->problem);
     if (!have || sc->nflags == 0) {
         html_printf(b, "<p>%T</p>\n", T(L, "There are no current flags to acknowledge."));
@@ -226,7 +226,7 @@ int support_learner_actions(web_ctx *c, const learner_view *v, const char *title
 /* ---- the JSON forms ----------------------------------------------------------- */
 
 /* An acknowledgement as a JSON object. */
-json_t *support_json_ack(const actions_ack *a) {
+json_t *support_json_ack(const support_ack *a) {
     return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)a->id,
                      "learner_id", (json_int_t)a->learner_id, "flag", a->rule_code,
                      "asof", a->asof, "comment", a->comment, "at", a->at,
@@ -234,7 +234,7 @@ json_t *support_json_ack(const actions_ack *a) {
 }
 
 /* A key worker assignment as a JSON object. */
-json_t *support_json_key_worker(const actions_key_worker *k) {
+json_t *support_json_key_worker(const support_key_worker *k) {
     return json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:s,s:o}", "learner_id",
                      (json_int_t)k->learner_id, "staff_id", (json_int_t)k->staff.id,
                      "ref", k->staff.ref, "given_name", k->staff.given_name,
@@ -249,13 +249,13 @@ json_t *support_json_key_worker(const actions_key_worker *k) {
 int support_learner_json(web_ctx *c, int64_t id, json_t **acks, json_t **kw, cairn_err *err) {
     store *st = c->st;
     int64_t inst = c->who->institution_id;
-    actions_ack *rows = NULL;
+    support_ack *rows = NULL;
     size_t n = 0;
-    actions_key_worker cur;
+    support_key_worker cur;
     int have;
-    int listed = actions_ack_list(st, inst, id, &rows, &n, err);
+    int listed = support_ack_list(st, inst, id, &rows, &n, err);
     page_keep(c, rows);
-    if (listed < 0 || (have = actions_key_worker_current(st, inst, id, &cur, err)) < 0)
+    if (listed < 0 || (have = support_key_worker_current(st, inst, id, &cur, err)) < 0)
         return -1;
     *acks = json_array();
     for (size_t i = 0; i < n; i++) json_array_append_new(*acks, support_json_ack(&rows[i]));

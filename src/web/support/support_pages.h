@@ -11,8 +11,8 @@
 
 /* An acknowledgement / a key worker assignment as a JSON object (new
 ** references). */
-json_t *support_json_ack(const actions_ack *a);
-json_t *support_json_key_worker(const actions_key_worker *k);
+json_t *support_json_ack(const support_ack *a);
+json_t *support_json_key_worker(const support_key_worker *k);
 
 /* The learner's acknowledgements (newest first) and current key worker
 ** into *acks and *kw (new references).  0 or -1 (err set). */

@@ -1,15 +1,10 @@
 /*
-** web/audit.c — the hash-chained audit log (see audit.h).  The support
-** room will own this when it is built.
+** support/audit.c — the hash-chained audit log (see audit.h).
 */
-#include "web/audit.h"
+#include "support/audit.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include <string.h>
-
-/* Serialises appends to one institution's chain (PostgreSQL advisory lock;
-** SQLite's BEGIN IMMEDIATE serialises all writers anyway). */
-#define AUDIT_LOCK_BASE 0x6361697241550000LL   /* "cairAU" */
 
 static const char audit_zero_hash[CRYPTO_SHA256_HEX_LEN] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -26,10 +21,10 @@ static void audit_hash(const char *prev, int64_t inst, int64_t id, const char *a
     buf_free(&b);
 }
 
-/* 1 if action is a usable code: 1..AUDIT_ACTION_MAX bytes of [a-z0-9_.]. */
+/* 1 if action is a usable code: 1..SUPPORT_AUDIT_ACTION_MAX bytes of [a-z0-9_.]. */
 static int action_ok(const char *a) {
     size_t n = a ? strlen(a) : 0;
-    if (n == 0 || n > AUDIT_ACTION_MAX) return 0;
+    if (n == 0 || n > SUPPORT_AUDIT_ACTION_MAX) return 0;
     for (size_t i = 0; i < n; i++) {
         char c = a[i];
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.')) return 0;
@@ -38,8 +33,8 @@ static int action_ok(const char *a) {
 }
 
 /* The newest event of the chain (see audit.h). */
-int audit_head(store *st, int64_t institution_id, int64_t *id,
-               char hash[CRYPTO_SHA256_HEX_LEN], cairn_err *err) {
+int support_audit_head(store *st, int64_t institution_id, int64_t *id,
+                       char hash[CRYPTO_SHA256_HEX_LEN], cairn_err *err) {
     *id = 0;
     memcpy(hash, audit_zero_hash, CRYPTO_SHA256_HEX_LEN);
     store_stmt *q = store_prepare(st,
@@ -57,11 +52,11 @@ int audit_head(store *st, int64_t institution_id, int64_t *id,
 }
 
 /* Read the head and insert the next event; in the caller's transaction. */
-static int audit_append(store *st, int64_t inst, int64_t account, const char *action,
+static int audit_insert(store *st, int64_t inst, int64_t account, const char *action,
                         int64_t learner, const char *detail, cairn_err *err) {
     int64_t last = 0;
     char prev[CRYPTO_SHA256_HEX_LEN], hash[CRYPTO_SHA256_HEX_LEN], at[32];
-    if (audit_head(st, inst, &last, prev, err) < 0) return -1;
+    if (support_audit_head(st, inst, &last, prev, err) < 0) return -1;
     date_now_iso(at);
     int64_t id = last + 1;
     audit_hash(prev, inst, id, at, account, action, learner, detail, hash);
@@ -86,21 +81,23 @@ static int audit_append(store *st, int64_t inst, int64_t account, const char *ac
 }
 
 /* Append one event (see audit.h). */
-int audit_log(store *st, int64_t institution_id, int64_t account_id, const char *action,
-              int64_t learner_id, const char *detail, cairn_err *err) {
+int support_audit_append(store *st, int64_t institution_id, int64_t account_id,
+                         const char *action, int64_t learner_id, const char *detail,
+                         cairn_err *err) {
     if (institution_id <= 0)
         return err_set(err, CAIRN_EINVAL, "audit: no institution given");
     if (!action_ok(action))
         return err_set(err, CAIRN_EINVAL, "audit: action \"%.80s\" is not a code of 1 to %d "
-                       "letters a-z, digits, '_' and '.'", action ? action : "", AUDIT_ACTION_MAX);
+                       "letters a-z, digits, '_' and '.'", action ? action : "",
+                       SUPPORT_AUDIT_ACTION_MAX);
     if (!detail) detail = "";
-    if (strlen(detail) > AUDIT_DETAIL_MAX)
+    if (strlen(detail) > SUPPORT_AUDIT_DETAIL_MAX)
         return err_set(err, CAIRN_EINVAL, "audit: the detail is longer than %d bytes",
-                       AUDIT_DETAIL_MAX);
-    if (store_in_tx(st)) return audit_append(st, institution_id, account_id, action, learner_id,
-                                             detail, err);
-    if (store_tx_begin_write(st, AUDIT_LOCK_BASE + institution_id, err) < 0) return -1;
-    if (audit_append(st, institution_id, account_id, action, learner_id, detail, err) < 0) {
+                       SUPPORT_AUDIT_DETAIL_MAX);
+    if (store_in_tx(st))
+        return audit_insert(st, institution_id, account_id, action, learner_id, detail, err);
+    if (store_tx_begin_write(st, SUPPORT_AUDIT_LOCK_BASE + institution_id, err) < 0) return -1;
+    if (audit_insert(st, institution_id, account_id, action, learner_id, detail, err) < 0) {
         store_tx_rollback(st);
         err_prefix(err, "the audit log could not be written");
         return -1;
@@ -113,8 +110,8 @@ int audit_log(store *st, int64_t institution_id, int64_t account_id, const char 
 }
 
 /* Walk the chain from the first event (see audit.h). */
-int audit_verify(store *st, int64_t institution_id, int64_t *checked, int64_t *bad_id,
-                 cairn_err *err) {
+int support_audit_verify(store *st, int64_t institution_id, int64_t *checked,
+                         int64_t *bad_id, cairn_err *err) {
     if (checked) *checked = 0;
     if (bad_id) *bad_id = 0;
     store_stmt *q = store_prepare(st,

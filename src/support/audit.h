@@ -1,5 +1,5 @@
 /*
-** web/audit.h — the append-only, hash-chained audit log.
+** support/audit.h — the append-only, hash-chained audit log.
 **
 ** Everything that reads or changes a learner's support record is written
 ** here (DESIGN.md): who (account), what (an action code such as
@@ -13,24 +13,33 @@
 **
 ** (numbers in decimal, 0 for "none"; lengths in decimal bytes), so changing,
 ** removing or reordering any event breaks every hash after it and
-** audit_verify() finds the first broken one.  The database refuses UPDATE
-** and DELETE on audit_event with triggers (web/web_schema.c); the chain
-** catches whoever goes around them.  Removing the newest events leaves a
-** valid shorter chain: keep audit_head()'s answer somewhere else (a daily
-** export) to catch that too.
+** support_audit_verify() finds the first broken one.  The database refuses
+** UPDATE and DELETE on audit_event with triggers (support/support_schema.c);
+** the chain catches whoever goes around them.  Removing the newest events
+** leaves a valid shorter chain: keep support_audit_head()'s answer
+** somewhere else (a daily export) to catch that too.
 **
-** This lives in the web room for now; the support room will own it (and the
-** audit_event table) when it is built.
+** A room that changes a learner's record writes the change and its event in
+** one transaction: it begins it with store_tx_begin_write(st,
+** SUPPORT_AUDIT_LOCK_BASE + institution_id, ...) and calls
+** support_audit_append() inside it.
 */
-#ifndef CAIRN_WEB_AUDIT_H
-#define CAIRN_WEB_AUDIT_H
+#ifndef CAIRN_SUPPORT_AUDIT_H
+#define CAIRN_SUPPORT_AUDIT_H
 #include "base/crypto.h"
 #include "base/err.h"
 #include "store/store.h"
 #include <stdint.h>
 
-#define AUDIT_ACTION_MAX 64      /* bytes of an action code */
-#define AUDIT_DETAIL_MAX 2000    /* bytes of detail */
+#define SUPPORT_AUDIT_ACTION_MAX 64      /* bytes of an action code */
+#define SUPPORT_AUDIT_DETAIL_MAX 2000    /* bytes of detail */
+
+/* The write lock of an institution's chain is SUPPORT_AUDIT_LOCK_BASE +
+** institution id (a PostgreSQL advisory lock; SQLite's BEGIN IMMEDIATE
+** serialises all writers anyway).  A writer that holds it for its whole
+** transaction makes a racing append wait instead of failing on the next
+** event id. */
+#define SUPPORT_AUDIT_LOCK_BASE 0x6361697241550000LL   /* "cairAU" */
 
 /* Append one event to institution_id's chain.  account_id 0 = done by the
 ** system or the command line; learner_id 0 = no learner.  action is a code
@@ -40,19 +49,20 @@
 ** it (the caller holds whatever lock it took; a racing writer then fails on
 ** the primary key rather than forking the chain).  -1 with err set on bad
 ** input or a database error (nothing written). */
-int audit_log(store *st, int64_t institution_id, int64_t account_id, const char *action,
-              int64_t learner_id, const char *detail, cairn_err *err);
+int support_audit_append(store *st, int64_t institution_id, int64_t account_id,
+                         const char *action, int64_t learner_id, const char *detail,
+                         cairn_err *err);
 
 /* Check institution_id's whole chain.  0 = intact (*checked, may be NULL,
 ** gets the number of events); 1 = broken: *bad_id (may be NULL) gets the
 ** first event that does not verify and err says what is wrong with it
 ** (CAIRN_EINVAL); -1 = could not read it (err set). */
-int audit_verify(store *st, int64_t institution_id, int64_t *checked, int64_t *bad_id,
-                 cairn_err *err);
+int support_audit_verify(store *st, int64_t institution_id, int64_t *checked,
+                         int64_t *bad_id, cairn_err *err);
 
 /* The newest event's id and hash (0 and 64 zeros for an empty chain), to
 ** keep outside the database. */
-int audit_head(store *st, int64_t institution_id, int64_t *id,
-               char hash[CRYPTO_SHA256_HEX_LEN], cairn_err *err);
+int support_audit_head(store *st, int64_t institution_id, int64_t *id,
+                       char hash[CRYPTO_SHA256_HEX_LEN], cairn_err *err);
 
 #endif

@@ -1,22 +1,16 @@
 /*
-** web/actions.c — acknowledging flags and naming key workers (see
-** actions.h).  The support room will own this when it is built.
+** support/actions.c — acknowledging flags and naming key workers (see
+** actions.h).
 */
-#include "web/actions.h"
+#include "support/actions.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/mem.h"
 #include "risk/risk_read.h"
-#include "web/audit.h"
+#include "support/audit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The lock key of the institution's audit chain (web/audit.c's
-** AUDIT_LOCK_BASE + institution id): a writer here holds it for its whole
-** transaction, so an audit append of another request waits instead of
-** racing ours for the next event id.  Must equal the value in audit.c. */
-#define ACTIONS_AUDIT_LOCK_BASE 0x6361697241550000LL
 
 /* The staff members who may be key workers (actions.h): linked to an
 ** enabled account with the key_worker role in the institution.  For a
@@ -30,44 +24,44 @@
 /* ---- problems ------------------------------------------------------------------ */
 
 /* The field a problem is about (static). */
-const char *actions_problem_field(actions_problem p) {
+const char *support_problem_field(support_problem p) {
     switch (p) {
-    case ACTIONS_FLAG_MISSING:
-    case ACTIONS_FLAG_NOT_CURRENT: return "flag";
-    case ACTIONS_COMMENT_EMPTY:
-    case ACTIONS_COMMENT_TOO_LONG:
-    case ACTIONS_COMMENT_BAD_TEXT: return "comment";
-    case ACTIONS_STAFF_MISSING:
-    case ACTIONS_STAFF_UNKNOWN:
-    case ACTIONS_STAFF_NOT_ELIGIBLE: return "staff_id";
-    case ACTIONS_OK: break;
+    case SUPPORT_FLAG_MISSING:
+    case SUPPORT_FLAG_NOT_CURRENT: return "flag";
+    case SUPPORT_COMMENT_EMPTY:
+    case SUPPORT_COMMENT_TOO_LONG:
+    case SUPPORT_COMMENT_BAD_TEXT: return "comment";
+    case SUPPORT_STAFF_MISSING:
+    case SUPPORT_STAFF_UNKNOWN:
+    case SUPPORT_STAFF_NOT_ELIGIBLE: return "staff_id";
+    case SUPPORT_OK: break;
     }
     return "";
 }
 
 /* One English sentence for a problem (static). */
-const char *actions_problem_text(actions_problem p) {
+const char *support_problem_text(support_problem p) {
     switch (p) {
-    case ACTIONS_FLAG_MISSING: return "flag is required: the rule code of one of the learner's "
+    case SUPPORT_FLAG_MISSING: return "flag is required: the rule code of one of the learner's "
                                       "current flags";
-    case ACTIONS_FLAG_NOT_CURRENT: return "flag is not one of the learner's current flags";
-    case ACTIONS_COMMENT_EMPTY: return "comment is required and must not be only white space";
-    case ACTIONS_COMMENT_TOO_LONG: return "comment is longer than 2000 characters";
-    case ACTIONS_COMMENT_BAD_TEXT: return "comment must be valid UTF-8 text without control "
+    case SUPPORT_FLAG_NOT_CURRENT: return "flag is not one of the learner's current flags";
+    case SUPPORT_COMMENT_EMPTY: return "comment is required and must not be only white space";
+    case SUPPORT_COMMENT_TOO_LONG: return "comment is longer than 2000 characters";
+    case SUPPORT_COMMENT_BAD_TEXT: return "comment must be valid UTF-8 text without control "
                                           "characters other than line breaks";
-    case ACTIONS_STAFF_MISSING: return "staff_id is required: the id of a staff member";
-    case ACTIONS_STAFF_UNKNOWN: return "staff_id names no staff member of this institution";
-    case ACTIONS_STAFF_NOT_ELIGIBLE: return "staff_id names a staff member who cannot be a key "
+    case SUPPORT_STAFF_MISSING: return "staff_id is required: the id of a staff member";
+    case SUPPORT_STAFF_UNKNOWN: return "staff_id names no staff member of this institution";
+    case SUPPORT_STAFF_NOT_ELIGIBLE: return "staff_id names a staff member who cannot be a key "
                                             "worker (no enabled account with the key_worker role)";
-    case ACTIONS_OK: break;
+    case SUPPORT_OK: break;
     }
     return "";
 }
 
 /* Set *problem and err for p; returns 1 (the writers' "refused"). */
-static int refuse(actions_problem p, actions_problem *problem, cairn_err *err) {
+static int refuse(support_problem p, support_problem *problem, cairn_err *err) {
     if (problem) *problem = p;
-    err_set(err, CAIRN_EINVAL, "%s", actions_problem_text(p));
+    err_set(err, CAIRN_EINVAL, "%s", support_problem_text(p));
     return 1;
 }
 
@@ -95,10 +89,10 @@ static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp) {
     return len;
 }
 
-/* Check comment and copy it to out (ACTIONS_COMMENT_BYTES bytes) with CR LF
+/* Check comment and copy it to out (SUPPORT_COMMENT_BYTES bytes) with CR LF
 ** pairs as LF.  0 acceptable, 1 with *problem set. */
-static int comment_normalise(const char *comment, char out[ACTIONS_COMMENT_BYTES],
-                             actions_problem *problem) {
+static int comment_normalise(const char *comment, char out[SUPPORT_COMMENT_BYTES],
+                             support_problem *problem) {
     const unsigned char *s = (const unsigned char *)(comment ? comment : "");
     size_t n = strlen((const char *)s), w = 0, chars = 0;
     int visible = 0;
@@ -106,13 +100,13 @@ static int comment_normalise(const char *comment, char out[ACTIONS_COMMENT_BYTES
     for (size_t i = 0; i < n;) {
         unsigned cp;
         size_t len = utf8_decode(s + i, n - i, &cp);
-        if (!len) { *problem = ACTIONS_COMMENT_BAD_TEXT; return 1; }
+        if (!len) { *problem = SUPPORT_COMMENT_BAD_TEXT; return 1; }
         if (cp == '\r' && i + 1 < n && s[i + 1] == '\n') { i++; continue; }
         if ((cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp <= 0x9F)) {
-            *problem = ACTIONS_COMMENT_BAD_TEXT;
+            *problem = SUPPORT_COMMENT_BAD_TEXT;
             return 1;
         }
-        if (++chars > ACTIONS_COMMENT_MAX) { *problem = ACTIONS_COMMENT_TOO_LONG; return 1; }
+        if (++chars > SUPPORT_COMMENT_MAX) { *problem = SUPPORT_COMMENT_TOO_LONG; return 1; }
         if (cp != ' ' && cp != '\n' && cp != 0xA0 && cp != 0x3000 && !(cp >= 0x2000 && cp <= 0x200B))
             visible = 1;
         memcpy(out + w, s + i, len);
@@ -120,14 +114,14 @@ static int comment_normalise(const char *comment, char out[ACTIONS_COMMENT_BYTES
         i += len;
     }
     out[w] = 0;
-    if (!visible) { *problem = ACTIONS_COMMENT_EMPTY; return 1; }
+    if (!visible) { *problem = SUPPORT_COMMENT_EMPTY; return 1; }
     return 0;
 }
 
 /* Check a comment without writing (see actions.h). */
-int actions_comment_check(const char *comment, actions_problem *problem) {
-    char norm[ACTIONS_COMMENT_BYTES];
-    actions_problem p = ACTIONS_OK;
+int support_comment_check(const char *comment, support_problem *problem) {
+    char norm[SUPPORT_COMMENT_BYTES];
+    support_problem p = SUPPORT_OK;
     int rc = comment_normalise(comment, norm, &p);
     if (problem) *problem = p;
     return rc;
@@ -137,7 +131,7 @@ int actions_comment_check(const char *comment, actions_problem *problem) {
 
 /* Insert the acknowledgement a (its id chosen here) and its audit event;
 ** in the caller's transaction.  0 or -1. */
-static int ack_insert(store *st, int64_t inst, actions_ack *a, cairn_err *err) {
+static int ack_insert(store *st, int64_t inst, support_ack *a, cairn_err *err) {
     if (store_query_int64(st, "SELECT coalesce(max(id), 0) FROM flag_acknowledgement"
                               " WHERE institution_id = ?", inst, &a->id, err) < 0)
         return -1;
@@ -160,7 +154,7 @@ static int ack_insert(store *st, int64_t inst, actions_ack *a, cairn_err *err) {
     char detail[160];
     snprintf(detail, sizeof detail, "flag %s of the score of %s (acknowledgement %lld)",
              a->rule_code, a->asof, (long long)a->id);
-    return audit_log(st, inst, a->account_id, "flag.acknowledge", a->learner_id, detail, err);
+    return support_audit_append(st, inst, a->account_id, "flag.acknowledge", a->learner_id, detail, err);
 }
 
 /* Whether rule_code is a flag of learner_id's latest score: 1 yes (with
@@ -178,25 +172,25 @@ static int flag_is_current(store *st, int64_t inst, int64_t learner_id, const ch
 }
 
 /* Acknowledge a current flag (see actions.h). */
-int actions_acknowledge(store *st, const access_ctx *who, int64_t learner_id,
-                        const char *rule_code, const char *comment, actions_ack *out,
-                        actions_problem *problem, cairn_err *err) {
-    if (problem) *problem = ACTIONS_OK;
-    if (!rule_code || !*rule_code) return refuse(ACTIONS_FLAG_MISSING, problem, err);
+int support_flag_acknowledge(store *st, int64_t institution_id, int64_t account_id,
+                             int64_t learner_id, const char *rule_code, const char *comment,
+                             support_ack *out, support_problem *problem, cairn_err *err) {
+    if (problem) *problem = SUPPORT_OK;
+    if (!rule_code || !*rule_code) return refuse(SUPPORT_FLAG_MISSING, problem, err);
     if (strlen(rule_code) >= sizeof out->rule_code)
-        return refuse(ACTIONS_FLAG_NOT_CURRENT, problem, err);
-    actions_ack *a = xcalloc(1, sizeof *a);
-    actions_problem p = ACTIONS_OK;
+        return refuse(SUPPORT_FLAG_NOT_CURRENT, problem, err);
+    support_ack *a = xcalloc(1, sizeof *a);
+    support_problem p = SUPPORT_OK;
     if (comment_normalise(comment, a->comment, &p)) {
         free(a);
         return refuse(p, problem, err);
     }
-    int64_t inst = who->institution_id;
+    int64_t inst = institution_id;
     a->learner_id = learner_id;
-    a->account_id = who->account_id;
+    a->account_id = account_id;
     str_copy(a->rule_code, sizeof a->rule_code, rule_code);
     date_now_iso(a->at);
-    if (store_tx_begin_write(st, ACTIONS_AUDIT_LOCK_BASE + inst, err) < 0) {
+    if (store_tx_begin_write(st, SUPPORT_AUDIT_LOCK_BASE + inst, err) < 0) {
         free(a);
         return -1;
     }
@@ -204,7 +198,7 @@ int actions_acknowledge(store *st, const access_ctx *who, int64_t learner_id,
     int rc = current < 0 ? -1 : current == 0 ? 1 : ack_insert(st, inst, a, err);
     if (rc != 0) {
         store_tx_rollback(st);
-        if (rc == 1) refuse(ACTIONS_FLAG_NOT_CURRENT, problem, err);
+        if (rc == 1) refuse(SUPPORT_FLAG_NOT_CURRENT, problem, err);
     } else if (store_tx_commit(st, err) < 0) {
         rc = -1;
     } else if (out) {
@@ -215,8 +209,8 @@ int actions_acknowledge(store *st, const access_ctx *who, int64_t learner_id,
 }
 
 /* A learner's acknowledgements, newest first (see actions.h). */
-int actions_ack_list(store *st, int64_t institution_id, int64_t learner_id,
-                     actions_ack **rows, size_t *n, cairn_err *err) {
+int support_ack_list(store *st, int64_t institution_id, int64_t learner_id,
+                     support_ack **rows, size_t *n, cairn_err *err) {
     *rows = NULL;
     *n = 0;
     store_stmt *q = store_prepare(st,
@@ -233,7 +227,7 @@ int actions_ack_list(store *st, int64_t institution_id, int64_t learner_id,
             cap = cap ? cap * 2 : 4;
             *rows = xrealloc(*rows, cap * sizeof **rows);
         }
-        actions_ack *r = &(*rows)[(*n)++];
+        support_ack *r = &(*rows)[(*n)++];
         memset(r, 0, sizeof *r);
         r->id = store_col_int64(q, 0);
         r->learner_id = learner_id;
@@ -257,7 +251,7 @@ int actions_ack_list(store *st, int64_t institution_id, int64_t learner_id,
 /* ---- key workers ------------------------------------------------------------------ */
 
 /* Fill s from columns first.. (id, ref, given_name, family_name, job_title). */
-static void staff_from_row(store_stmt *q, int first, actions_staff *s) {
+static void staff_from_row(store_stmt *q, int first, support_staff *s) {
     memset(s, 0, sizeof *s);
     s->id = store_col_int64(q, first);
     str_copy(s->ref, sizeof s->ref, store_col_text(q, first + 1));
@@ -267,7 +261,7 @@ static void staff_from_row(store_stmt *q, int first, actions_staff *s) {
 }
 
 /* The eligible key workers (see actions.h). */
-int actions_key_worker_eligible(store *st, int64_t institution_id, actions_staff **rows,
+int support_key_worker_eligible(store *st, int64_t institution_id, support_staff **rows,
                                 size_t *n, cairn_err *err) {
     *rows = NULL;
     *n = 0;
@@ -303,8 +297,8 @@ int actions_key_worker_eligible(store *st, int64_t institution_id, actions_staff
 }
 
 /* The current key worker (see actions.h). */
-int actions_key_worker_current(store *st, int64_t institution_id, int64_t learner_id,
-                               actions_key_worker *out, cairn_err *err) {
+int support_key_worker_current(store *st, int64_t institution_id, int64_t learner_id,
+                               support_key_worker *out, cairn_err *err) {
     memset(out, 0, sizeof *out);
     store_stmt *q = store_prepare(st,
         "SELECT s.id, s.ref, s.given_name, s.family_name, coalesce(s.job_title, ''),"
@@ -378,23 +372,23 @@ static int assignment_replace(store *st, int64_t inst, int64_t learner_id, int64
 }
 
 /* Name a key worker (see actions.h). */
-int actions_key_worker_assign(store *st, const access_ctx *who, int64_t learner_id,
-                              int64_t staff_id, actions_key_worker *out,
-                              actions_problem *problem, cairn_err *err) {
-    if (problem) *problem = ACTIONS_OK;
-    if (staff_id <= 0) return refuse(ACTIONS_STAFF_MISSING, problem, err);
-    int64_t inst = who->institution_id;
-    actions_key_worker cur;
+int support_key_worker_assign(store *st, int64_t institution_id, int64_t account_id,
+                              int64_t learner_id, int64_t staff_id, support_key_worker *out,
+                              support_problem *problem, cairn_err *err) {
+    if (problem) *problem = SUPPORT_OK;
+    if (staff_id <= 0) return refuse(SUPPORT_STAFF_MISSING, problem, err);
+    int64_t inst = institution_id;
+    support_key_worker cur;
     int exists, eligible;
     char now[32];
     date_now_iso(now);
-    if (store_tx_begin_write(st, ACTIONS_AUDIT_LOCK_BASE + inst, err) < 0) return -1;
+    if (store_tx_begin_write(st, SUPPORT_AUDIT_LOCK_BASE + inst, err) < 0) return -1;
     if (staff_status(st, inst, staff_id, &exists, &eligible, err) < 0) goto fail;
     if (!exists || !eligible) {
         store_tx_rollback(st);
-        return refuse(exists ? ACTIONS_STAFF_NOT_ELIGIBLE : ACTIONS_STAFF_UNKNOWN, problem, err);
+        return refuse(exists ? SUPPORT_STAFF_NOT_ELIGIBLE : SUPPORT_STAFF_UNKNOWN, problem, err);
     }
-    int had = actions_key_worker_current(st, inst, learner_id, &cur, err);
+    int had = support_key_worker_current(st, inst, learner_id, &cur, err);
     if (had < 0) goto fail;
     if (had && cur.staff.id == staff_id) {      /* already so: nothing to write */
         store_tx_rollback(st);
@@ -408,9 +402,9 @@ int actions_key_worker_assign(store *st, const access_ctx *who, int64_t learner_
     else
         snprintf(detail, sizeof detail, "staff %lld named key worker (was none)",
                  (long long)staff_id);
-    if (assignment_replace(st, inst, learner_id, staff_id, who->account_id, now, err) < 0 ||
-        audit_log(st, inst, who->account_id, "keyworker.assign", learner_id, detail, err) < 0 ||
-        actions_key_worker_current(st, inst, learner_id, &cur, err) < 0)
+    if (assignment_replace(st, inst, learner_id, staff_id, account_id, now, err) < 0 ||
+        support_audit_append(st, inst, account_id, "keyworker.assign", learner_id, detail, err) < 0 ||
+        support_key_worker_current(st, inst, learner_id, &cur, err) < 0)
         goto fail;
     if (store_tx_commit(st, err) < 0) return -1;
     if (out) *out = cur;

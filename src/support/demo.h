@@ -1,0 +1,22 @@
+/*
+** support/demo.h — the demo school's key-worker caseloads (the demo
+** accounts themselves are made by the web room: auth_demo_accounts()).
+*/
+#ifndef CAIRN_SUPPORT_DEMO_H
+#define CAIRN_SUPPORT_DEMO_H
+#include "base/err.h"
+#include "store/store.h"
+#include <stdint.h>
+
+#define SUPPORT_DEMO_CASELOAD_MAX 8   /* learners in a demo caseload */
+
+/* Give staff member staff_id of institution_id a caseload of up to
+** SUPPORT_DEMO_CASELOAD_MAX active learners of the groups they are key
+** worker of (group_staff.role 'key_worker'), lowest learner ids first,
+** assigned by account assigned_by; a learner already assigned to them is
+** left as it is.  Written in one transaction, not audited (demo data).
+** *n gets how many learners were chosen. */
+int support_demo_caseload(store *st, int64_t institution_id, int64_t staff_id,
+                          int64_t assigned_by, int *n, cairn_err *err);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+** support/support_schema.c — the support room's tables, as migrations
+** (room "support").
+**
+**   support_assignment  a key worker's caseload: which staff member supports
+**                       which learner.  Version 2 adds ended_at: a learner has
+**                       one named key worker at a time (a partial unique index
+**                       on the rows without ended_at); assigning another ends
+**                       the current row, which stays as history (assigning an
+**                       earlier key worker again reopens their row).
+**   learner_share       a learner's record shared by a leader with a staff
+**                       member outside the usual relationships (read access
+**                       for key workers; see web/access.h).
+**   audit_event         the append-only, hash-chained audit log
+**                       (support/audit.h), one chain per institution; UPDATE
+**                       and DELETE are refused by triggers.
+**   flag_acknowledgement  (version 2) a staff member saw one flag of a
+**                       learner's score and wrote what they did about it
+**                       (support/actions.h): the rule code, the score date it
+**                       answers, the account and a comment.  The comment is
+**                       stored as written, NOT encrypted: there is no key
+**                       management for crypto_text_seal yet (base/crypto.h);
+**                       when there is, seal it.
+**
+** Times are ISO 8601 UTC TEXT like the school tables.
+**
+** History: cairn 0.1.0 made these tables in the web room's migrations 1 and
+** 2, with exactly this SQL.  Versions 1 and 2 here repeat that split, so a
+** 0.1.0 database is upgraded by recording them without running them
+** (store_migration_adopt, keyed on a table each made), and a database that
+** has only the old web 1 gets support 2 run for real.  The web room's
+** migrations now make only its own tables (web/web_schema.c);
+** docs/decisions.md, "The support room".
+*/
+#include "support/support.h"
+
+#define SUPPORT_V1_COMMON                                                       \
+    "CREATE TABLE support_assignment ("                                         \
+    " institution_id BIGINT NOT NULL, learner_id BIGINT NOT NULL,"              \
+    " staff_id BIGINT NOT NULL, assigned_by BIGINT REFERENCES account(id),"     \
+    " assigned_at TEXT NOT NULL,"                                               \
+    " PRIMARY KEY (institution_id, learner_id, staff_id),"                      \
+    " FOREIGN KEY (institution_id, learner_id) REFERENCES learner(institution_id, id),"\
+    " FOREIGN KEY (institution_id, staff_id) REFERENCES staff(institution_id, id));"\
+    "CREATE INDEX support_assignment_by_staff ON support_assignment (institution_id, staff_id);"\
+    "CREATE TABLE learner_share ("                                              \
+    " institution_id BIGINT NOT NULL, learner_id BIGINT NOT NULL,"              \
+    " staff_id BIGINT NOT NULL, shared_by BIGINT REFERENCES account(id),"       \
+    " shared_at TEXT NOT NULL,"                                                 \
+    " PRIMARY KEY (institution_id, learner_id, staff_id),"                      \
+    " FOREIGN KEY (institution_id, learner_id) REFERENCES learner(institution_id, id),"\
+    " FOREIGN KEY (institution_id, staff_id) REFERENCES staff(institution_id, id));"\
+    "CREATE INDEX learner_share_by_staff ON learner_share (institution_id, staff_id);"\
+    "CREATE TABLE audit_event ("                                                \
+    " institution_id BIGINT NOT NULL REFERENCES institution(id),"               \
+    " id BIGINT NOT NULL, at TEXT NOT NULL, account_id BIGINT,"                 \
+    " action TEXT NOT NULL, learner_id BIGINT, detail TEXT NOT NULL,"           \
+    " prev_hash TEXT NOT NULL, hash TEXT NOT NULL,"                             \
+    " PRIMARY KEY (institution_id, id));"                                       \
+    "CREATE INDEX audit_event_by_learner ON audit_event (institution_id, learner_id);"
+
+/* Version 2: flag acknowledgements, and key worker history.  Rows of
+** support_assignment that existed before are ended where a learner had more
+** than one: the newest assignment (then the highest staff id) stays
+** current, the others end when the next one began. */
+#define SUPPORT_V2_COMMON                                                       \
+    "CREATE TABLE flag_acknowledgement ("                                       \
+    " institution_id BIGINT NOT NULL, id BIGINT NOT NULL,"                      \
+    " learner_id BIGINT NOT NULL, rule_code TEXT NOT NULL, asof TEXT NOT NULL," \
+    " account_id BIGINT NOT NULL REFERENCES account(id),"                       \
+    " comment TEXT NOT NULL, at TEXT NOT NULL,"                                 \
+    " PRIMARY KEY (institution_id, id),"                                        \
+    " FOREIGN KEY (institution_id, learner_id) REFERENCES learner(institution_id, id));"\
+    "CREATE INDEX flag_acknowledgement_by_learner"                              \
+    " ON flag_acknowledgement (institution_id, learner_id, rule_code);"         \
+    "ALTER TABLE support_assignment ADD COLUMN ended_at TEXT;"                  \
+    "UPDATE support_assignment SET ended_at = (SELECT min(o.assigned_at)"       \
+    " FROM support_assignment o WHERE o.institution_id = support_assignment.institution_id"\
+    " AND o.learner_id = support_assignment.learner_id"                         \
+    " AND (o.assigned_at > support_assignment.assigned_at"                      \
+    "  OR (o.assigned_at = support_assignment.assigned_at"                      \
+    "      AND o.staff_id > support_assignment.staff_id)))"                     \
+    " WHERE EXISTS (SELECT 1 FROM support_assignment o"                         \
+    " WHERE o.institution_id = support_assignment.institution_id"               \
+    " AND o.learner_id = support_assignment.learner_id"                         \
+    " AND (o.assigned_at > support_assignment.assigned_at"                      \
+    "  OR (o.assigned_at = support_assignment.assigned_at"                      \
+    "      AND o.staff_id > support_assignment.staff_id)));"                    \
+    "CREATE UNIQUE INDEX support_assignment_current"                            \
+    " ON support_assignment (institution_id, learner_id) WHERE ended_at IS NULL;"
+
+#define SUPPORT_V1_NAME "caseloads, shares, audit log"
+#define SUPPORT_V2_NAME "flag acknowledgements, key worker history"
+
+static const store_migration support_migrations_sqlite[] = {
+    {"support", 1, SUPPORT_V1_NAME,
+     SUPPORT_V1_COMMON
+     "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event"
+     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+     "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event"
+     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"},
+    {"support", 2, SUPPORT_V2_NAME, SUPPORT_V2_COMMON},
+};
+
+static const store_migration support_migrations_pg[] = {
+    {"support", 1, SUPPORT_V1_NAME,
+     SUPPORT_V1_COMMON
+     "CREATE FUNCTION audit_event_refuse() RETURNS trigger LANGUAGE plpgsql AS"
+     " $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;"
+     "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event"
+     " FOR EACH ROW EXECUTE FUNCTION audit_event_refuse();"
+     "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event"
+     " FOR EACH STATEMENT EXECUTE FUNCTION audit_event_refuse();"},
+    {"support", 2, SUPPORT_V2_NAME, SUPPORT_V2_COMMON},
+};
+
+/* The table whose presence shows that cairn 0.1.0's web migration of the
+** same number already made what support migration i makes. */
+static const char *const support_adopt_table[] = {"support_assignment", "flag_acknowledgement"};
+
+/* Adopt what 0.1.0 made, then run the rest (see support.h). */
+int support_migrate(store *st, int *applied, cairn_err *err) {
+    int pg = store_kind_of(st) == STORE_POSTGRES;
+    const store_migration *list = pg ? support_migrations_pg : support_migrations_sqlite;
+    size_t n = pg ? sizeof support_migrations_pg / sizeof *support_migrations_pg
+                  : sizeof support_migrations_sqlite / sizeof *support_migrations_sqlite;
+    _Static_assert(sizeof support_adopt_table / sizeof *support_adopt_table ==
+                   sizeof support_migrations_sqlite / sizeof *support_migrations_sqlite,
+                   "one table per migration to adopt");
+    int adopted = 0, ran = 0;
+    if (applied) *applied = 0;
+    for (size_t i = 0; i < n; i++) {
+        int one = 0;
+        if (store_migration_adopt(st, &list[i], support_adopt_table[i], &one, err) < 0) return -1;
+        adopted += one;
+    }
+    int rc = store_migrate(st, list, n, &ran, err);
+    if (applied) *applied = adopted + ran;
+    return rc;
+}

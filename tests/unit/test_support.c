@@ -1,0 +1,255 @@
+/*
+** tests/unit/test_support.c — the support room: its migrations on a new
+** database and on one made by cairn 0.1.0 (whose "web" migrations made
+** these tables; tests/fixtures/upgrade/web_schema_0_1_0.inc), the demo
+** caseload, and the audit chain (support/audit.h); on SQLite and
+** PostgreSQL.  Acknowledgements and key workers are tested through the
+** pages that use them in test_actions.c.
+*/
+#include "testutil.h"
+#include "base/buf.h"
+#include "base/crypto.h"
+#include "risk/risk.h"
+#include "school/school.h"
+#include "support/audit.h"
+#include "support/demo.h"
+#include "support/support.h"
+#include "web/auth.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../fixtures/upgrade/web_schema_0_1_0.inc"
+
+static const char *const school_sql =
+    "INSERT INTO institution (id, code, name, created_at) VALUES"
+    " (1, 'ONE', 'School one', '2025-01-01T00:00:00Z'),"
+    " (2, 'TWO', 'School two', '2025-01-01T00:00:00Z');"
+    "INSERT INTO programme (institution_id, id, code, name) VALUES (1, 1, 'P1', 'Carpentry');"
+    "INSERT INTO class_group (institution_id, id, code, name, programme_id) VALUES"
+    " (1, 1, 'G1', 'Group one', 1);"
+    "INSERT INTO staff (institution_id, id, ref, given_name, family_name) VALUES"
+    " (1, 1, 'K1', 'Kim', 'Keyone'), (1, 2, 'K2', 'Kai', 'Keytwo');"
+    "INSERT INTO group_staff (institution_id, group_id, staff_id, role) VALUES"
+    " (1, 1, 1, 'key_worker');"
+    "INSERT INTO learner (institution_id, id, ref, given_name, family_name) VALUES"
+    " (1, 1, 'L1', 'Ada', 'One'), (1, 2, 'L2', 'Ben', 'Two'), (1, 3, 'L3', 'Cy', 'Three');"
+    "INSERT INTO enrolment (institution_id, id, learner_id, programme_id, group_id, start_date,"
+    " status) VALUES (1, 1, 1, 1, 1, '2024-09-01', 'active'),"
+    " (1, 2, 2, 1, 1, '2024-09-01', 'active'), (1, 3, 3, 1, 1, '2024-09-01', 'left_early');"
+    "INSERT INTO account (id, username, display_name, disabled, institution_id, created_at,"
+    " updated_at) VALUES (1, 'lead', 'Lead', 0, 1, 'now', 'now');";
+
+/* Run sql; fail the test if it fails. */
+static void exec_ok(store *st, const char *sql) {
+    cairn_err err = {0};
+    if (store_exec(st, sql, &err)) fail_msg("%s: %s", sql, err.msg);
+}
+
+/* The first column of sql's first row (sql takes no parameter). */
+static int64_t count(store *st, const char *sql) {
+    cairn_err err = {0};
+    int64_t n = -1;
+    if (store_query_int64(st, sql, -1, &n, &err)) fail_msg("%s: %s", sql, err.msg);
+    return n;
+}
+
+/* ---- migrations --------------------------------------------------------------------------- */
+
+/* A database as cairn 0.1.0 left it: school tables, the school, and the
+** first `web_versions` of 0.1.0's web migrations. */
+static store *db_0_1_0(void **state, const char *name, size_t web_versions) {
+    cairn_err err = {0};
+    store *st = test_store_fresh(KIND(state), name);
+    int pg = store_kind_of(st) == STORE_POSTGRES;
+    if (school_migrate(st, NULL, &err) ||
+        store_migrate(st, pg ? web_0_1_0_pg : web_0_1_0_sqlite, web_versions, NULL, &err))
+        fail_msg("0.1.0 migrations: %s", err.msg);
+    exec_ok(st, school_sql);
+    return st;
+}
+
+/* A database of cairn 0.1.0 with rows in every support table upgrades by
+** adopting both support migrations: nothing runs, every row stays, the
+** chain verifies and takes new events, and a second run does nothing. */
+static void test_migrate_from_0_1_0(void **state) {
+    store *st = db_0_1_0(state, "support_up", 2);
+    cairn_err err = {0};
+    int applied = -1, n = 0;
+    int64_t checked = 0, bad = 0;
+    assert_int_equal(support_demo_caseload(st, 1, 1, 1, &n, &err), 0);
+    assert_int_equal(n, 2);
+    exec_ok(st, "INSERT INTO flag_acknowledgement (institution_id, id, learner_id, rule_code, asof,"
+                " account_id, comment, at) VALUES (1, 1, 1, 'attendance_low', '2025-03-14', 1,"
+                " 'Phoned home.', 'now');"
+                "INSERT INTO learner_share (institution_id, learner_id, staff_id, shared_at)"
+                " VALUES (1, 3, 2, 'now')");
+    for (int i = 1; i <= 3; i++)
+        assert_int_equal(support_audit_append(st, 1, 1, "learner.view", i, "before", &err), 0);
+
+    assert_int_equal(support_migrate(st, &applied, &err), 0);
+    assert_int_equal(applied, 2);                            /* both adopted ... */
+    assert_int_equal(count(st, "SELECT count(*) FROM schema_migration WHERE room = 'support'"), 2);
+    assert_int_equal(web_migrate(st, &applied, &err), 0);
+    assert_int_equal(applied, 0);                            /* ... and web has nothing to do */
+    assert_int_equal(count(st, "SELECT count(*) FROM support_assignment WHERE ended_at IS NULL"), 2);
+    assert_int_equal(count(st, "SELECT count(*) FROM flag_acknowledgement"), 1);
+    assert_int_equal(count(st, "SELECT count(*) FROM learner_share"), 1);
+    assert_int_equal(support_audit_append(st, 1, 1, "learner.view", 1, "after", &err), 0);
+    assert_int_equal(support_audit_verify(st, 1, &checked, &bad, &err), 0);
+    assert_int_equal(checked, 4);
+    assert_int_not_equal(store_exec(st, "DELETE FROM audit_event", &err), 0);   /* still refused */
+
+    assert_int_equal(support_migrate(st, &applied, &err), 0);
+    assert_int_equal(applied, 0);
+    assert_int_equal(count(st, "SELECT count(*) FROM schema_migration"),
+                     count(st, "SELECT count(*) FROM schema_migration WHERE room <> 'support'") + 2);
+    test_store_drop(st);
+}
+
+/* A database that has only 0.1.0's web migration 1 (a build before
+** acknowledgements): support 1 is adopted, support 2 runs for real. */
+static void test_migrate_from_web_1(void **state) {
+    store *st = db_0_1_0(state, "support_web1", 1);
+    cairn_err err = {0};
+    int applied = -1, n = 0;
+    assert_int_equal(support_demo_caseload(st, 1, 1, 1, &n, &err), 0);
+    exec_ok(st, "INSERT INTO support_assignment (institution_id, learner_id, staff_id, assigned_at)"
+                " VALUES (1, 1, 2, '2000-01-01T00:00:00Z')");      /* two for learner 1 */
+    assert_int_equal(support_migrate(st, &applied, &err), 0);
+    assert_int_equal(applied, 2);
+    assert_int_equal(web_migrate(st, &applied, &err), 0);
+    assert_int_equal(applied, 1);                            /* web 2, now empty */
+    assert_int_equal(count(st, "SELECT count(*) FROM flag_acknowledgement"), 0);
+    assert_int_equal(count(st, "SELECT count(*) FROM support_assignment"), 3);
+    assert_int_equal(count(st, "SELECT count(*) FROM support_assignment WHERE ended_at IS NULL"), 2);
+    test_store_drop(st);
+}
+
+/* A new database gets the tables from the support room, in either order
+** with the web room's, and a second run does nothing. */
+static void test_migrate_new(void **state) {
+    for (int web_first = 0; web_first <= 1; web_first++) {
+        cairn_err err = {0};
+        store *st = test_store_fresh(KIND(state), web_first ? "support_new2" : "support_new1");
+        int a = -1, b = -1;
+        assert_int_equal(school_migrate(st, NULL, &err), 0);
+        if (web_first) assert_int_equal(web_migrate(st, &b, &err), 0);
+        assert_int_equal(support_migrate(st, &a, &err), 0);
+        if (!web_first) assert_int_equal(web_migrate(st, &b, &err), 0);
+        assert_int_equal(a, 2);
+        assert_int_equal(b, 2);
+        exec_ok(st, school_sql);
+        int n = 0;
+        assert_int_equal(support_demo_caseload(st, 1, 1, 1, &n, &err), 0);
+        assert_int_equal(n, 2);                              /* active learners only */
+        assert_int_equal(support_demo_caseload(st, 1, 1, 1, &n, &err), 0);   /* again: kept */
+        assert_int_equal(count(st, "SELECT count(*) FROM support_assignment"), 2);
+        assert_int_equal(support_migrate(st, &a, &err), 0);
+        assert_int_equal(web_migrate(st, &b, &err), 0);
+        assert_int_equal(a + b, 0);
+        test_store_drop(st);
+    }
+}
+
+/* ---- the audit chain (moved here from test_access.c) ------------------------------------- */
+
+static void test_audit_chain(void **state) {
+    store *st = test_school_db(KIND(state), "audit", school_sql);
+    cairn_err err = {0};
+    int64_t checked = -1, bad = -1, head = 0;
+    char hash[CRYPTO_SHA256_HEX_LEN];
+    assert_int_equal(support_audit_verify(st, 1, &checked, &bad, &err), 0);   /* empty is fine */
+    assert_int_equal(checked, 0);
+    assert_int_equal(support_audit_head(st, 1, &head, hash, &err), 0);
+    assert_int_equal(head, 0);
+    for (int i = 1; i <= 5; i++) {
+        char detail[32];
+        snprintf(detail, sizeof detail, "view %d", i);
+        assert_int_equal(support_audit_append(st, 1, 7, "learner.view", i, detail, &err), 0);
+    }
+    assert_int_equal(support_audit_append(st, 2, 0, "learner.view", 1, NULL, &err), 0);   /* own chain */
+    assert_int_equal(support_audit_verify(st, 1, &checked, &bad, &err), 0);
+    assert_int_equal(checked, 5);
+    assert_int_equal(support_audit_verify(st, 2, &checked, &bad, &err), 0);
+    assert_int_equal(checked, 1);
+    assert_int_equal(support_audit_head(st, 1, &head, hash, &err), 0);
+    assert_int_equal(head, 5);
+    assert_int_equal(strlen(hash), 64);
+    /* bad input writes nothing */
+    assert_int_equal(support_audit_append(st, 1, 7, "Learner View", 1, NULL, &err), -1);
+    assert_int_equal(support_audit_append(st, 1, 7, "", 1, NULL, &err), -1);
+    assert_int_equal(support_audit_append(st, 0, 7, "learner.view", 1, NULL, &err), -1);
+    /* inside a caller's transaction it joins it, and a rollback takes it back */
+    assert_int_equal(store_tx_begin_write(st, 1, &err), 0);
+    assert_int_equal(support_audit_append(st, 1, 7, "learner.view", 1, "in tx", &err), 0);
+    store_tx_rollback(st);
+    assert_int_equal(support_audit_verify(st, 1, &checked, &bad, &err), 0);
+    assert_int_equal(checked, 5);
+
+    /* the database refuses changes ... */
+    assert_int_not_equal(store_exec(st, "UPDATE audit_event SET detail = 'x' WHERE id = 3", &err), 0);
+    assert_non_null(strstr(err.msg, "append-only"));
+    assert_int_not_equal(store_exec(st, "DELETE FROM audit_event WHERE id = 3", &err), 0);
+    /* ... and whoever goes around that is caught by the chain */
+    if (store_kind_of(st) == STORE_POSTGRES)
+        exec_ok(st, "DROP TRIGGER audit_event_append_only ON audit_event");
+    else
+        exec_ok(st, "DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete");
+    exec_ok(st, "UPDATE audit_event SET detail = 'view 33' WHERE institution_id = 1 AND id = 3");
+    assert_int_equal(support_audit_verify(st, 1, &checked, &bad, &err), 1);
+    assert_int_equal(bad, 3);
+    assert_int_equal(checked, 2);
+    assert_non_null(strstr(err.msg, "event 3 was changed"));
+    assert_int_equal(support_audit_verify(st, 2, &checked, &bad, &err), 0);   /* the other chain is fine */
+    exec_ok(st, "UPDATE audit_event SET detail = 'view 3' WHERE institution_id = 1 AND id = 3");
+    assert_int_equal(support_audit_verify(st, 1, &checked, &bad, &err), 0);
+    /* changing the learner is caught too */
+    exec_ok(st, "UPDATE audit_event SET learner_id = 2 WHERE institution_id = 1 AND id = 4");
+    assert_int_equal(support_audit_verify(st, 1, &checked, &bad, &err), 1);
+    assert_int_equal(bad, 4);
+    exec_ok(st, "UPDATE audit_event SET learner_id = 4 WHERE institution_id = 1 AND id = 4");
+    /* a changed event with a correctly re-made hash (the layout of audit.h)
+    ** still breaks the chain: the next event no longer follows it */
+    store_stmt *q = store_prepare(st, "SELECT at, prev_hash FROM audit_event"
+                                      " WHERE institution_id = 1 AND id = 2", &err);
+    assert_non_null(q);
+    assert_int_equal(store_step(q, &err), STORE_ROW);
+    buf b = BUF_INIT;
+    buf_printf(&b, "cairn-audit-v1\n%s\n1\n2\n%s\n7\n12:learner.view\n2\n6:forged",
+               store_col_text(q, 1), store_col_text(q, 0));
+    store_finalize(q);
+    char forged[CRYPTO_SHA256_HEX_LEN];
+    crypto_sha256_hex(b.data, b.len, forged);
+    buf_reset(&b);
+    buf_printf(&b, "UPDATE audit_event SET detail = 'forged', hash = '%s'"
+                   " WHERE institution_id = 1 AND id = 2", forged);
+    exec_ok(st, buf_cstr(&b));
+    buf_free(&b);
+    assert_int_equal(support_audit_verify(st, 1, &checked, &bad, &err), 1);
+    assert_int_equal(bad, 3);
+    assert_non_null(strstr(err.msg, "event 3 does not follow"));
+    test_store_drop(st);
+    st = test_school_db(KIND(state), "audit2", school_sql);
+    for (int i = 1; i <= 4; i++)
+        assert_int_equal(support_audit_append(st, 1, 7, "learner.view", i, "", &err), 0);
+    if (store_kind_of(st) == STORE_POSTGRES)
+        exec_ok(st, "DROP TRIGGER audit_event_append_only ON audit_event");
+    else
+        exec_ok(st, "DROP TRIGGER audit_event_no_delete");
+    exec_ok(st, "DELETE FROM audit_event WHERE institution_id = 1 AND id = 2");
+    assert_int_equal(support_audit_verify(st, 1, &checked, &bad, &err), 1);
+    assert_int_equal(bad, 2);
+    assert_non_null(strstr(err.msg, "missing"));
+    test_store_drop(st);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        BOTH(test_migrate_from_0_1_0),
+        BOTH(test_migrate_from_web_1),
+        BOTH(test_migrate_new),
+        BOTH(test_audit_chain),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
