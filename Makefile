@@ -23,7 +23,7 @@ CPPFLAGS  := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DCAIRN_VERSION='"$(VER
 CFLAGS_REL  := -std=c17 -O2 -g $(WARN) -pthread
 CFLAGS_ASAN := -std=c17 -O1 -g -fno-omit-frame-pointer $(WARN) -pthread \
                -fsanitize=address,undefined -fno-sanitize-recover=undefined
-LIBS      := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lxgboost -lm -pthread
+LIBS      := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lxgboost -lcrack -lm -pthread
 TESTLIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC   := $(sort $(shell find src -mindepth 2 -name '*.c'))

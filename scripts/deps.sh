@@ -15,7 +15,9 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 
-RUN_PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libmicrohttpd-dev libxgboost-dev"
+# libcrack2-dev: the password check (links -lcrack); cracklib-runtime: its
+# dictionary, /var/cache/cracklib/cracklib_dict.pwd (web/password_policy.c)
+RUN_PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libmicrohttpd-dev libxgboost-dev libcrack2-dev cracklib-runtime"
 CHECK_PKGS="postgresql clang libclang-rt-14-dev libcmocka-dev curl sqlite3 gettext python3 chromium nodejs nginx openssl"
 BENCH_PKGS="postgresql sqlite3 time python3-pandas python3-xgboost wrk nginx linux-perf"
 

@@ -9,9 +9,12 @@ static int cmd_serve(int argc, char **argv);
 const cli_command cli_cmd_serve = {
     "serve", "serve the web application",
     "cairn serve [--db URL] [--listen ADDR:PORT] [--threads N] [--behind-proxy]\n"
-    "  Listens on 127.0.0.1:8080 by default.  --behind-proxy: a TLS reverse proxy is in\n"
-    "  front; trust its X-Forwarded-Proto (https gives Secure __Host- cookies) and the\n"
-    "  last address of X-Forwarded-For.  Never use it without such a proxy.",
+    "            [--trusted-proxy ADDR]\n"
+    "  Listens on 127.0.0.1:8080 by default.  --behind-proxy: a TLS reverse proxy on this\n"
+    "  machine is in front; on connections from loopback trust its X-Forwarded-Proto\n"
+    "  (https gives Secure __Host- cookies) and the last address of X-Forwarded-For (the\n"
+    "  client address sign-in throttling counts by).  --trusted-proxy ADDR: the same for\n"
+    "  a proxy at IP address ADDR, and only for connections from it.",
     cmd_serve,
 };
 
@@ -19,8 +22,9 @@ const cli_command cli_cmd_serve = {
 static int cmd_serve(int argc, char **argv) {
     static const struct option opts[] = {CLI_OPT_DB, CLI_OPT_HELP,
         {"listen", required_argument, 0, 'l'}, {"threads", required_argument, 0, 't'},
-        {"behind-proxy", no_argument, 0, 'P'}, CLI_OPT_END};
-    web_config cfg = {"127.0.0.1:8080", NULL, 0, 0};
+        {"behind-proxy", no_argument, 0, 'P'}, {"trusted-proxy", required_argument, 0, 'T'},
+        CLI_OPT_END};
+    web_config cfg = {"127.0.0.1:8080", NULL, 0, 0, NULL};
     const char *db = NULL;
     int c;
     long v;
@@ -33,6 +37,7 @@ static int cmd_serve(int argc, char **argv) {
             cfg.threads = (int)v;
         }
         else if (c == 'P') cfg.behind_proxy = 1;
+        else if (c == 'T') cfg.trusted_proxy = optarg;
         else if (c == 'h') { cli_usage_print(&cli_cmd_serve, stdout); return CLI_EXIT_OK; }
         else return cli_usage_error(&cli_cmd_serve, "%s", "unknown option");
     }

@@ -14,13 +14,14 @@
 static int cmd_user(int argc, char **argv);
 
 const cli_command cli_cmd_user = {
-    "user", "accounts: add passwd role disable enable list demo-accounts token",
+    "user", "accounts: add passwd role disable enable unlock list demo-accounts token",
     "cairn user add USERNAME --role ROLE [--role ROLE...] [--institution CODE]\n"
     "                [--staff REF] [--name NAME] [--password-stdin]\n"
     "       cairn user passwd USERNAME [--password-stdin]\n"
     "       cairn user role USERNAME (--add ROLE | --remove ROLE)\n"
     "       cairn user disable USERNAME\n"
     "       cairn user enable USERNAME\n"
+    "       cairn user unlock USERNAME\n"
     "       cairn user list\n"
     "       cairn user demo-accounts [--institution CODE]\n"
     "       cairn user token USERNAME --name NAME [--days N]\n"
@@ -30,8 +31,10 @@ const cli_command cli_cmd_user = {
     "  link decides which learners a teacher or key worker sees.  The password is read\n"
     "  from standard input with --password-stdin (its first line), else asked twice on\n"
     "  the terminal; it is never taken from the command line.  passwd and disable end\n"
-    "  the account's sessions.  demo-accounts creates admin, leader, keyworker and\n"
-    "  teacher with public demo passwords.  token prints a new API token once.\n"
+    "  the account's sessions.  unlock clears the name's failed sign-ins from every\n"
+    "  address (the growing waits between tries).  demo-accounts creates admin, leader,\n"
+    "  keyworker and teacher with public demo passwords.  token prints a new API token\n"
+    "  once.\n"
     "  Exit status 0 done, 1 failed (nothing changed), 2 wrong usage.",
     cmd_user,
 };
@@ -129,14 +132,14 @@ static int cmd_user(int argc, char **argv) {
         {"remove", required_argument, 0, 'R'}, {"days", required_argument, 0, 'D'},
         CLI_OPT_END};
     if (argc < 2) return cli_usage_error(&cli_cmd_user, "%s", "give what to do: add, passwd, role, "
-                                     "disable, enable, list, demo-accounts or token");
+                                     "disable, enable, unlock, list, demo-accounts or token");
     const char *sub = argv[1];
     if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
         cli_usage_print(&cli_cmd_user, stdout);
         return CLI_EXIT_OK;
     }
-    static const char *const subs[] = {"add", "passwd", "role", "disable", "enable", "list",
-                                       "demo-accounts", "token", NULL};
+    static const char *const subs[] = {"add", "passwd", "role", "disable", "enable", "unlock",
+                                       "list", "demo-accounts", "token", NULL};
     int known = 0;
     for (int i = 0; subs[i]; i++) known |= strcmp(subs[i], sub) == 0;
     if (!known) return cli_usage_error(&cli_cmd_user, "unknown action \"%s\"", sub);
@@ -228,6 +231,13 @@ static int cmd_user(int argc, char **argv) {
         rc = auth_account_disable(st, username, off, &err);
         if (rc == 0) printf("user %s %s\n", username,
                             off ? "disabled; its sessions were ended" : "enabled");
+    } else if (!strcmp(sub, "unlock")) {
+        auth_account a;
+        int64_t cleared = 0;
+        rc = auth_account_find(st, username, &a, &err);
+        if (rc == 0) rc = auth_login_unlock(st, a.username, &cleared, &err);
+        if (rc == 0) printf("user %s: %lld failed sign-in%s cleared\n", a.username,
+                            (long long)cleared, cleared == 1 ? "" : "s");
     } else if (!strcmp(sub, "list")) {
         auth_account *rows;
         size_t n;

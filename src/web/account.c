@@ -208,7 +208,7 @@ int auth_account_add(store *st, const auth_account_spec *spec, int64_t *id_out, 
                        access_role_codes());
     if (spec->display_name && (strlen(spec->display_name) > AUTH_NAME_MAX || !*spec->display_name))
         return err_set(err, CAIRN_EINVAL, "the display name must be 1 to %d bytes", AUTH_NAME_MAX);
-    if (auth_password_check(spec->password, err) < 0) return -1;
+    if (auth_password_check(spec->password, name, err) < 0) return -1;
     if (school_institution_resolve(st, spec->institution, &inst, err) < 0) return -1;
     if (spec->staff_ref &&
         staff_find(st, inst, spec->staff_ref, &staff, staff_name, sizeof staff_name, err) < 0)
@@ -233,8 +233,8 @@ int auth_account_password_set(store *st, const char *username, const char *passw
                               cairn_err *err) {
     auth_account a;
     char hash[AUTH_HASH_MAX], now[32];
-    if (auth_password_check(password, err) < 0) return -1;
     if (auth_account_find(st, username, &a, err) < 0) return -1;
+    if (auth_password_check(password, a.username, err) < 0) return -1;
     if (auth_password_hash(password, hash, err) < 0) return -1;
     date_now_iso(now);
     if (store_tx_begin_write(st, AUTH_ACCOUNT_LOCK_KEY, err) < 0) return -1;
@@ -349,11 +349,12 @@ int auth_demo_accounts(store *st, const char *institution,
         unsigned    role;
         const char *staff_sql;
     } demo[AUTH_DEMO_ACCOUNTS] = {
-        {"admin", "cairn-demo-admin", ACCESS_ROLE_ADMINISTRATOR, NULL},
-        {"leader", "cairn-demo-leader", ACCESS_ROLE_SCHOOL_LEADER,
+        /* none holds its user name (the password policy refuses that) */
+        {"admin", "cairn-demo-office", ACCESS_ROLE_ADMINISTRATOR, NULL},
+        {"leader", "cairn-demo-principal", ACCESS_ROLE_SCHOOL_LEADER,
          "SELECT id, ref, given_name, family_name FROM staff WHERE institution_id = ?"
          " AND job_title = 'head' ORDER BY id LIMIT 1"},
-        {"keyworker", "cairn-demo-keyworker", ACCESS_ROLE_KEY_WORKER,
+        {"keyworker", "cairn-demo-counsellor", ACCESS_ROLE_KEY_WORKER,
          /* counted from group_staff outward: starting from staff made the
          ** planner scan every enrolment once per staff member (minutes at
          ** 100,000 learners) */
@@ -365,7 +366,7 @@ int auth_demo_accounts(store *st, const char *institution,
          "  GROUP BY gs.institution_id, gs.staff_id) c"
          " JOIN staff s ON s.institution_id = c.inst AND s.id = c.staff_id"
          " ORDER BY c.n DESC, s.id LIMIT 1"},
-        {"teacher", "cairn-demo-teacher", ACCESS_ROLE_TEACHER,
+        {"teacher", "cairn-demo-classroom", ACCESS_ROLE_TEACHER,
          "SELECT s.id, s.ref, s.given_name, s.family_name, c.ngroups FROM"
          " (SELECT gs.institution_id AS inst, gs.staff_id AS staff_id,"
          "  count(DISTINCT gs.group_id) AS ngroups"

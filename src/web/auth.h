@@ -1,9 +1,10 @@
 /*
 ** web/auth.h — accounts, passwords, sign-in, sessions, API tokens, rate
 ** limiting, CSRF, and the gate every routed request passes.  One header for
-** four files: web/password.c (hashing, the policy, user names),
+** these files: web/password.c (hashing, user names), web/password_policy.c
+** (the policy),
 ** web/account.c (accounts and the demo accounts), web/session.c (the clock,
-** sessions, signing in, API tokens) and web/gate.c (CSRF, origins, cookies,
+** sessions, API tokens), web/throttle.c (signing in) and web/gate.c (CSRF, origins, cookies,
 ** the gate); web/auth_internal.h is what they share.
 **
 ** Passwords: argon2id through libsodium's crypto_pwhash_str with the
@@ -15,14 +16,21 @@
 ** weakens every hash made while it is set, and hashes made without it are
 ** re-made weakly on sign-in.  Never set it on a real server.
 **
-** Sign-in rate limiting: failed sign-ins are rows of login_attempt, so every
-** thread and process sharing the database agrees.  AUTH_FAIL_MAX_USER
-** failures for one user name, or AUTH_FAIL_MAX_ADDRESS from one client
-** address, within AUTH_FAIL_WINDOW seconds lock sign-in for that name /
-** address until the oldest of them is older than the window; the password
-** is not even checked meanwhile.  The address limit is higher because a
-** whole school often shares one public address.  A successful sign-in
-** clears the user name's failures.
+** Sign-in throttling (web/throttle.c): failed sign-ins are rows of
+** login_attempt (time, user name, client address), so every thread and
+** process sharing the database agrees.  There is no lockout: a (name,
+** address) pair gets AUTH_FAIL_FREE failures within AUTH_FAIL_WINDOW, then
+** each further attempt must wait 1, 2, 4 ... seconds (at most
+** AUTH_DELAY_MAX) after the pair's last failure, or it is refused (429 with
+** Retry-After) before the password is looked at.  An attacker slows only
+** their own guesses: the same name from another address, and other names
+** from theirs, are not slowed.  An address with AUTH_FAIL_MAX_ADDRESS
+** failures within AUTH_ADDRESS_WINDOW (a whole school often shares one)
+** loses the free failures: a pair with any failure waits at once, but a
+** pair without one (a colleague with the right password) signs in as
+** usual.  A successful sign-in clears its pair; `cairn user unlock` clears
+** a name.  The client address is the socket's peer, or the last
+** X-Forwarded-For hop when the peer is the trusted proxy (web_config).
 **
 ** Sessions: a random 32-byte token (64 hex digits) lives only in the
 ** browser's cookie; the database keeps its SHA-256.  A session ends after
@@ -74,9 +82,11 @@ int web_migrate(store *st, int *applied, cairn_err *err);
 #define AUTH_IDLE_SECONDS       (30 * 60)
 #define AUTH_ABSOLUTE_SECONDS   (12 * 60 * 60)
 #define AUTH_TOUCH_SECONDS      60     /* last_seen_at is written at most this often */
-#define AUTH_FAIL_WINDOW        (15 * 60)
-#define AUTH_FAIL_MAX_USER      5
-#define AUTH_FAIL_MAX_ADDRESS   20
+#define AUTH_FAIL_WINDOW        (24 * 60 * 60)  /* a pair's failures count this long */
+#define AUTH_FAIL_FREE          3      /* failures of a pair before it must wait */
+#define AUTH_DELAY_MAX          (15 * 60)  /* the longest wait (seconds) */
+#define AUTH_ADDRESS_WINDOW     (15 * 60)
+#define AUTH_FAIL_MAX_ADDRESS   100    /* failures from one address in its window */
 #define AUTH_PWHASH_PARALLEL    2      /* password hashes computed at once */
 
 #define AUTH_TOKEN_LEN          64     /* hex digits of a session / CSRF token */
@@ -85,7 +95,7 @@ int web_migrate(store *st, int *applied, cairn_err *err);
 #define AUTH_HASH_MAX           128    /* = crypto_pwhash_STRBYTES */
 #define AUTH_USERNAME_MAX       64
 #define AUTH_NAME_MAX           200
-#define AUTH_PASSWORD_MIN       10
+#define AUTH_PASSWORD_MIN       15     /* characters; docs/decisions.md, "Passwords" */
 #define AUTH_PASSWORD_MAX       1024
 
 /* ---- the clock -------------------------------------------------------------- */
@@ -103,8 +113,8 @@ auth_clock_fn auth_clock_set(auth_clock_fn fn);
 /* ---- passwords and names -------------------------------------------------------- */
 
 /* Hash password into out (a NUL-terminated "$argon2id$..." string).  -1
-** with err set if it breaks the policy (auth_password_check) or libsodium
-** runs out of memory. */
+** with err set if its form is wrong (auth_password_form_check; the policy
+** is the caller's: auth_password_check) or libsodium runs out of memory. */
 int auth_password_hash(const char *password, char out[AUTH_HASH_MAX], cairn_err *err);
 
 /* 1 if password matches hash, 0 if not (also for a NULL or malformed
@@ -115,9 +125,24 @@ int auth_password_verify(const char *hash, const char *password);
 ** (or is not an argon2id hash at all), 0 if it is current. */
 int auth_password_needs_rehash(const char *hash);
 
-/* The password policy: AUTH_PASSWORD_MIN to AUTH_PASSWORD_MAX bytes, valid
-** UTF-8, no control characters.  -1 with a message saying which. */
-int auth_password_check(const char *password, cairn_err *err);
+/* The policy for a new password (web/password_policy.c; NIST SP 800-63B):
+** valid UTF-8 without control characters, at most AUTH_PASSWORD_MAX bytes,
+** at least AUTH_PASSWORD_MIN characters, no composition rules; not the user
+** name (username, may be NULL) nor containing it (3 characters or more,
+** any case), not one short piece repeated ("aaaaaaaaaa"), not one of the
+** most common passwords (with digits or punctuation added at the end too),
+** and not what libcrack2's FascistCheckUser() refuses when its dictionary
+** is installed.  -1 with a message saying why, for the person choosing. */
+int auth_password_check(const char *password, const char *username, cairn_err *err);
+
+/* Only the form: not empty, valid UTF-8, no control characters, at most
+** AUTH_PASSWORD_MAX bytes.  What auth_password_hash() checks: an old
+** password that the policy refuses today can still be re-hashed. */
+int auth_password_form_check(const char *password, cairn_err *err);
+
+/* libcrack2's dictionary (the path it takes, without ".pwd"; a static
+** string), or NULL when the dictionary file is not installed. */
+const char *auth_password_dictionary(void);
 
 /* Check a user name and write it lower-cased to out: 1 to
 ** AUTH_USERNAME_MAX bytes of a-z 0-9 . _ - @, starting with a letter or
@@ -242,23 +267,34 @@ int auth_session_end_all(store *st, int64_t account_id, cairn_err *err);
 typedef enum {
     AUTH_LOGIN_OK = 0,
     AUTH_LOGIN_BAD,        /* unknown user name or wrong password: one answer for both */
-    AUTH_LOGIN_LOCKED,     /* too many failures for the name or the address */
+    AUTH_LOGIN_THROTTLED,  /* the pair must wait (*retry_after seconds); not checked */
     AUTH_LOGIN_DISABLED    /* right password, but the account is disabled */
 } auth_login_result;
 
 /* Check a sign-in attempt from client address as of now.  With
 ** AUTH_LOGIN_OK a new session was created (its token in token, the
-** account in *account_id) and the hash re-made if its limits are old.  A
-** wrong name or password is recorded as a failure; the failure that reaches
-** a limit already answers AUTH_LOGIN_LOCKED.  -1 only for database errors. */
+** account in *account_id, may be NULL), the pair's failures cleared and
+** the hash re-made if its limits are old.  A wrong name or password is
+** recorded as a failure of the pair.  AUTH_LOGIN_THROTTLED: the pair must
+** wait *retry_after (may be NULL) more seconds; nothing was checked or
+** recorded.  -1 only for database errors. */
 int auth_login(store *st, const char *username, const char *password, const char *address,
-               int64_t now, auth_login_result *result, int64_t *account_id,
+               int64_t now, auth_login_result *result, int64_t *retry_after, int64_t *account_id,
                char token[AUTH_TOKEN_LEN + 1], cairn_err *err);
 
-/* The failures counted against username / address within the window
-** before now (for tests and messages). */
+/* The failures of the (username, address) pair within AUTH_FAIL_WINDOW,
+** and from address within AUTH_ADDRESS_WINDOW, before now. */
 int auth_login_failures(store *st, const char *username, const char *address, int64_t now,
-                        int64_t *by_user, int64_t *by_address, cairn_err *err);
+                        int64_t *by_pair, int64_t *by_address, cairn_err *err);
+
+/* How many more seconds the pair must wait before its next attempt is
+** checked (0 = it may try now). */
+int auth_login_wait(store *st, const char *username, const char *address, int64_t now,
+                    int64_t *wait, cairn_err *err);
+
+/* Clear the failures of a user name (normalised) from every address;
+** *cleared (may be NULL) gets how many there were.  `cairn user unlock`. */
+int auth_login_unlock(store *st, const char *username, int64_t *cleared, cairn_err *err);
 
 /* ---- API tokens ------------------------------------------------------------------ */
 

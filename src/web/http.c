@@ -165,6 +165,11 @@ static enum MHD_Result send_response(http_req *ctx, struct MHD_Connection *conn,
                res->cache == WEB_CACHE_ASSET ? "public, max-age=3600" : "no-store");
     add_header(r, "X-Request-Id", id);
     if (res->allow[0]) add_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+    if (res->retry_after > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%d", res->retry_after);
+        add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    }
     if (res->location) add_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
     for (int i = 0; i < res->ncookies; i++) add_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->cookies[i]);
     if (atomic_load(&ctx->server->stopping))
@@ -178,9 +183,26 @@ static enum MHD_Result send_response(http_req *ctx, struct MHD_Connection *conn,
     return rc;
 }
 
+/* 1 if peer (an address as inet_ntop writes it) is the trusted proxy:
+** trusted, or a loopback address when trusted is "". */
+int web_proxy_trusted(const char *trusted, const char *peer) {
+    if (trusted[0]) return strcmp(trusted, peer) == 0;
+    return strncmp(peer, "127.", 4) == 0 || strcmp(peer, "::1") == 0 ||
+           strncmp(peer, "::ffff:127.", 11) == 0;
+}
+
+/* Check an IP address and write it as inet_ntop does into out. */
+int web_proxy_address_normalise(const char *in, char *out, size_t size, cairn_err *err) {
+    unsigned char bin[sizeof(struct in6_addr)];
+    int family = strchr(in, ':') ? AF_INET6 : AF_INET;
+    if (inet_pton(family, in, bin) != 1 || !inet_ntop(family, bin, out, (socklen_t)size))
+        return err_set(err, CAIRN_EINVAL, "--trusted-proxy \"%.64s\" is not an IP address", in);
+    return 0;
+}
+
 /* Fill the request's client address and TLS flag: from the socket, or
-** behind a proxy from X-Forwarded-For (its last entry: the address the
-** proxy saw) and X-Forwarded-Proto. */
+** when the socket's peer is the trusted proxy from X-Forwarded-For (its
+** last entry: the address the proxy saw) and X-Forwarded-Proto. */
 static void request_client(http_req *ctx, struct MHD_Connection *conn) {
     char addr[INET6_ADDRSTRLEN + 1] = "";
     const union MHD_ConnectionInfo *ci =
@@ -195,7 +217,7 @@ static void request_client(http_req *ctx, struct MHD_Connection *conn) {
                       sizeof addr);
     }
     ctx->req.secure = 0;
-    if (ctx->server->behind_proxy) {
+    if (ctx->server->behind_proxy && web_proxy_trusted(ctx->server->trusted_proxy, addr)) {
         const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
         ctx->req.secure = proto && strcasecmp(proto, "https") == 0;
         const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");

@@ -169,7 +169,10 @@ int web_serve(const web_config *cfg, cairn_err *err) {
     atomic_init(&srv.in_flight, 0);
     atomic_init(&srv.next_id, 0);
     atomic_init(&srv.stopping, 0);
-    srv.behind_proxy = cfg->behind_proxy;
+    srv.behind_proxy = cfg->behind_proxy || cfg->trusted_proxy;
+    if (cfg->trusted_proxy && web_proxy_address_normalise(cfg->trusted_proxy, srv.trusted_proxy,
+                                                          sizeof srv.trusted_proxy, err) < 0)
+        return -1;
     if (check_database(srv.db_url, err) != 0) return -1;
 
     int fd = listen_socket(spec, &addr, addrlen, err);

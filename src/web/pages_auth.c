@@ -150,8 +150,9 @@ void page_login_post(web_ctx *c) {
     }
     auth_login_result result;
     char token[AUTH_TOKEN_LEN + 1];
-    if (auth_login(st, username, password, req->client_addr, auth_now(), &result, NULL, token,
-                   &err) < 0) {
+    int64_t wait = 0;
+    if (auth_login(st, username, password, req->client_addr, auth_now(), &result, &wait, NULL,
+                   token, &err) < 0) {
         web_log(req, "login: %s", err.msg);
         web_error_page(res, 500, "Sign-in failed",
                        "Something went wrong while signing you in. The server log has the details.");
@@ -173,10 +174,14 @@ void page_login_post(web_ctx *c) {
         auth_login_cookie_clear(req, res);
         return;
     }
-    case AUTH_LOGIN_LOCKED:
+    case AUTH_LOGIN_THROTTLED:
+        web_log(req, "sign-in for \"%.64s\" from %s refused: wait %lld s", username,
+                req->client_addr, (long long)wait);
+        res->retry_after = (int)wait;
         login_form(req, res, 429, username,
-                   N_("Too many failed sign-ins for this user name or from this network. Sign-in "
-                      "is locked for 15 minutes; wait and try again, or ask an administrator."),
+                   N_("Too many wrong passwords for this user name from here. Wait a little "
+                      "before the next try: the wait grows with each wrong password, and an "
+                      "administrator can clear it."),
                    next);
         return;
     case AUTH_LOGIN_DISABLED:
@@ -185,6 +190,7 @@ void page_login_post(web_ctx *c) {
         return;
     case AUTH_LOGIN_BAD:
     default:
+        web_log(req, "sign-in failed for \"%.64s\" from %s", username, req->client_addr);
         login_form(req, res, 401, username,
                    N_("The user name or the password is not right. Check both and try again."),
                    next);

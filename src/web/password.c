@@ -1,7 +1,7 @@
 /*
 ** web/password.c — password hashing (argon2id through libsodium, at most
-** AUTH_PWHASH_PARALLEL at once), the password policy and user names (see
-** auth.h for the rules).
+** AUTH_PWHASH_PARALLEL at once) and user names (see auth.h for the rules;
+** the password policy is web/password_policy.c).
 */
 #include "web/auth.h"
 #include "web/auth_internal.h"
@@ -52,50 +52,9 @@ static void pwhash_limits(unsigned long long *ops, size_t *mem) {
     }
 }
 
-/* Decode one UTF-8 sequence at s (n bytes left); its length, or 0 if it is
-** malformed, overlong, a surrogate or beyond U+10FFFF.  *cp gets the code
-** point. */
-static size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp) {
-    if (s[0] < 0x80) { *cp = s[0]; return 1; }
-    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-    if (!len || len > n || s[0] > 0xF4) return 0;
-    unsigned c = s[0] & (0x7F >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-        (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
-
-/* The password policy (see auth.h). */
-int auth_password_check(const char *password, cairn_err *err) {
-    if (!password) return err_set(err, CAIRN_EINVAL, "no password given");
-    size_t n = strlen(password), chars = 0;
-    if (n > AUTH_PASSWORD_MAX)
-        return err_set(err, CAIRN_EINVAL, "the password is longer than %d bytes", AUTH_PASSWORD_MAX);
-    const unsigned char *p = (const unsigned char *)password;
-    for (size_t i = 0; i < n;) {
-        unsigned cp;
-        size_t k = utf8_next(p + i, n - i, &cp);
-        if (!k) return err_set(err, CAIRN_EINVAL, "the password is not valid UTF-8 text");
-        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
-            return err_set(err, CAIRN_EINVAL, "the password contains a control character");
-        i += k;
-        chars++;
-    }
-    if (chars < AUTH_PASSWORD_MIN)
-        return err_set(err, CAIRN_EINVAL, "the password is too short: use at least %d characters "
-                       "(a few words make a good one)", AUTH_PASSWORD_MIN);
-    return 0;
-}
-
 /* Hash password with argon2id (see auth.h). */
 int auth_password_hash(const char *password, char out[AUTH_HASH_MAX], cairn_err *err) {
-    if (auth_password_check(password, err) < 0) return -1;
+    if (auth_password_form_check(password, err) < 0) return -1;
     if (crypto_init() < 0) return err_set(err, CAIRN_EINTERNAL, "libsodium could not start");
     unsigned long long ops;
     size_t mem;

@@ -38,7 +38,11 @@ typedef struct web_config {
     int threads;          /* worker threads; <= 0 = one per online CPU (max 64) */
     int behind_proxy;     /* 1 = a TLS reverse proxy in front: trust its
                              X-Forwarded-Proto (https -> Secure cookies) and
-                             the last X-Forwarded-For address */
+                             the last X-Forwarded-For address, only on
+                             connections from trusted_proxy */
+    const char *trusted_proxy;  /* the proxy's IP address (sets behind_proxy);
+                             NULL with behind_proxy = loopback (127.0.0.1,
+                             ::1: a proxy on the same machine) */
 } web_config;
 
 #define WEB_DEFAULT_LISTEN   "127.0.0.1:8080"
@@ -115,6 +119,7 @@ typedef struct web_response {
     size_t      static_len;
     int         cache;         /* WEB_CACHE_NONE: Cache-Control no-store */
     char        allow[64];     /* Allow header value for 405, "" = none */
+    int         retry_after;   /* seconds for a Retry-After header, 0 = none */
     const char *location;      /* Location header (web_redirect), NULL = none */
     const char *cookies[WEB_COOKIES_MAX];  /* Set-Cookie values (static or in
                                               the request arena) */

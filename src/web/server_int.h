@@ -17,10 +17,19 @@ struct web_server {
     atomic_long   in_flight;      /* requests begun and not yet completed */
     atomic_ullong next_id;        /* request ids */
     atomic_int    stopping;       /* 1 once a stop signal came: close after each answer */
-    int           behind_proxy;   /* trust X-Forwarded-Proto / -For (web_config) */
+    int           behind_proxy;   /* trust X-Forwarded-Proto / -For (web_config) ... */
+    char          trusted_proxy[64]; /* ... from this peer only ("" = loopback) */
     int           checkpointing;  /* 1 = the checkpointer thread runs (WAL checkpoints) */
     web_deadlines *deadlines;     /* slow clients are cut off (web/deadline.c); NULL = not */
 };
+
+/* 1 if peer (as inet_ntop writes it) is the trusted proxy: trusted, or any
+** loopback address when trusted is "" (web/http.c). */
+int web_proxy_trusted(const char *trusted, const char *peer);
+
+/* Check the IP address in and write it into out (size bytes) as inet_ntop
+** does, so that it compares equal to a peer's; -1 with err if it is none. */
+int web_proxy_address_normalise(const char *in, char *out, size_t size, cairn_err *err);
 
 /* ---- the route table (build/gen/pages.c, made by tools/mkpages.c) ---------- */
 

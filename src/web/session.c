@@ -1,6 +1,6 @@
 /*
-** web/session.c — the clock, sessions, signing in and its rate limit, and
-** API tokens (see auth.h for the rules).
+** web/session.c — the clock, sessions and API tokens (see auth.h for the
+** rules; signing in and its throttle are web/throttle.c).
 */
 #include "web/auth.h"
 #include "web/auth_internal.h"
@@ -181,127 +181,6 @@ int auth_session_end(store *st, const char *token, cairn_err *err) {
 /* End every session of an account (see auth.h). */
 int auth_session_end_all(store *st, int64_t account_id, cairn_err *err) {
     return exec_ints(st, "DELETE FROM web_session WHERE account_id = ?", &account_id, 1, err);
-}
-
-/* ---- signing in -------------------------------------------------------------------------------- */
-
-/* The failures for username and address since the window began (see
-** auth.h); address "" or NULL counts nothing. */
-int auth_login_failures(store *st, const char *username, const char *address, int64_t now,
-                        int64_t *by_user, int64_t *by_address, cairn_err *err) {
-    *by_user = *by_address = 0;
-    store_stmt *q = store_prepare(st,
-        "SELECT count(*) FROM login_attempt WHERE username = ? AND at > ?", err);
-    if (!q) return -1;
-    store_bind_text(q, 1, username ? username : "", (size_t)-1);
-    store_bind_int64(q, 2, now - AUTH_FAIL_WINDOW);
-    int rc = store_step(q, err);
-    if (rc == STORE_ROW) *by_user = store_col_int64(q, 0);
-    store_finalize(q);
-    if (rc < 0) return -1;
-    if (!address || !*address) return 0;
-    q = store_prepare(st, "SELECT count(*) FROM login_attempt WHERE address = ? AND at > ?", err);
-    if (!q) return -1;
-    store_bind_text(q, 1, address, (size_t)-1);
-    store_bind_int64(q, 2, now - AUTH_FAIL_WINDOW);
-    rc = store_step(q, err);
-    if (rc == STORE_ROW) *by_address = store_col_int64(q, 0);
-    store_finalize(q);
-    return rc < 0 ? -1 : 0;
-}
-
-/* Record one failure and forget the ones older than the window. */
-static int login_fail_record(store *st, const char *username, const char *address, int64_t now,
-                             cairn_err *err) {
-    int64_t old = now - AUTH_FAIL_WINDOW;
-    if (exec_ints(st, "DELETE FROM login_attempt WHERE at <= ?", &old, 1, err) < 0) return -1;
-    store_stmt *q = store_prepare(st,
-        "INSERT INTO login_attempt (at, username, address) VALUES (?, ?, ?)", err);
-    if (!q) return -1;
-    store_bind_int64(q, 1, now);
-    store_bind_text(q, 2, username, (size_t)-1);
-    store_bind_text(q, 3, address ? address : "", (size_t)-1);
-    int rc = store_step(q, err);
-    store_finalize(q);
-    return rc < 0 ? -1 : 0;
-}
-
-/* 1 if the counts reach a limit. */
-static int login_locked(int64_t by_user, int64_t by_address) {
-    return by_user >= AUTH_FAIL_MAX_USER || by_address >= AUTH_FAIL_MAX_ADDRESS;
-}
-
-/* Check a sign-in (see auth.h). */
-int auth_login(store *st, const char *username, const char *password, const char *address,
-               int64_t now, auth_login_result *result, int64_t *account_id,
-               char token[AUTH_TOKEN_LEN + 1], cairn_err *err) {
-    char name[AUTH_USERNAME_MAX + 1];
-    *result = AUTH_LOGIN_BAD;
-    if (account_id) *account_id = 0;
-    token[0] = 0;
-    if (!address) address = "";
-    if (auth_username_normalise(username, name, NULL) < 0)
-        str_copy(name, sizeof name, username);   /* still counted, as typed */
-    int64_t by_user, by_address;
-    if (auth_login_failures(st, name, address, now, &by_user, &by_address, err) < 0) return -1;
-    if (login_locked(by_user, by_address)) {
-        *result = AUTH_LOGIN_LOCKED;
-        return 0;
-    }
-    store_stmt *q = store_prepare(st,
-        "SELECT id, password_hash, disabled FROM account WHERE username = ?", err);
-    if (!q) return -1;
-    store_bind_text(q, 1, name, (size_t)-1);
-    int rc = store_step(q, err);
-    int64_t id = 0, disabled = 0;
-    char hash[AUTH_HASH_MAX] = "";
-    if (rc == STORE_ROW) {
-        id = store_col_int64(q, 0);
-        str_copy(hash, sizeof hash, store_col_text(q, 1));
-        disabled = store_col_int64(q, 2);
-    }
-    store_finalize(q);
-    if (rc < 0) return -1;
-    int ok;
-    if (id && hash[0]) {
-        ok = auth_password_verify(hash, password);
-    } else {
-        auth_password_verify_dummy(password);
-        ok = 0;
-    }
-    if (!ok) {
-        if (login_fail_record(st, name, address, now, err) < 0) return -1;
-        *result = login_locked(by_user + 1, address[0] ? by_address + 1 : 0)
-                ? AUTH_LOGIN_LOCKED : AUTH_LOGIN_BAD;
-        return 0;
-    }
-    if (disabled) {
-        *result = AUTH_LOGIN_DISABLED;
-        return 0;
-    }
-    q = store_prepare(st, "DELETE FROM login_attempt WHERE username = ?", err);
-    if (!q) return -1;
-    store_bind_text(q, 1, name, (size_t)-1);
-    rc = store_step(q, err);
-    store_finalize(q);
-    if (rc < 0) return -1;
-    if (auth_password_needs_rehash(hash)) {
-        char fresh[AUTH_HASH_MAX];
-        if (auth_password_hash(password, fresh, NULL) == 0) {
-            q = store_prepare(st, "UPDATE account SET password_hash = ? WHERE id = ?", err);
-            if (!q) return -1;
-            store_bind_text(q, 1, fresh, (size_t)-1);
-            store_bind_int64(q, 2, id);
-            rc = store_step(q, err);
-            store_finalize(q);
-            if (rc < 0) return -1;
-        }
-        sodium_memzero(fresh, sizeof fresh);
-    }
-    if (auth_session_create(st, id, now, token, err) < 0) return -1;
-    if (account_id) *account_id = id;
-    *result = AUTH_LOGIN_OK;
-    return 0;
 }
 
 /* ---- API tokens --------------------------------------------------------------------------------- */

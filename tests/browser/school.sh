@@ -22,7 +22,7 @@ browser_school() {
     # those of the rules, as in tests/cli/test_pages.sh)
     OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive} "$CAIRN" train --db "$db" > "$TMP/train.out" 2>> "$TMP/setup.err" || return 1
     # The table `cairn user demo-accounts` prints after "Demo accounts ...":
-    #   "  leader     cairn-demo-leader      school_leader  staff ..."
+    #   "  leader     cairn-demo-principal      school_leader  staff ..."
     ACCOUNTS=$(awk '/^Demo accounts/ { on = 1; next }
                     on && $1 != "user" && NF >= 3 {
                         printf "%s\"%s\":{\"password\":\"%s\",\"role\":\"%s\"}", n++ ? "," : "{", $1, $2, $3 }

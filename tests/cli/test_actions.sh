@@ -50,9 +50,9 @@ check "the demo has a flagged learner outside the caseload" \
 L="$TMP/leader.jar"
 K="$TMP/kw.jar"
 T="$TMP/teacher.jar"
-sign_in "$L" leader cairn-demo-leader > /dev/null
-sign_in "$K" keyworker cairn-demo-keyworker > /dev/null
-sign_in "$T" teacher cairn-demo-teacher > /dev/null
+sign_in "$L" leader cairn-demo-principal > /dev/null
+sign_in "$K" keyworker cairn-demo-counsellor > /dev/null
+sign_in "$T" teacher cairn-demo-classroom > /dev/null
 
 code=$(http "$BASE/learners/$learner" -b "$K")
 check "the key worker cannot open the learner yet (403)" [ "$code" = 403 ]

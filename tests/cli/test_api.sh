@@ -174,7 +174,7 @@ check "the checker itself refuses an answer that breaks the spec" \
     bash -c "! python3 '$CHECKER' '$SPEC' GET /learners 200 '$TMP/wrong.json' > /dev/null"
 
 L="$TMP/leader.jar"
-sign_in "$L" leader cairn-demo-leader > /dev/null
+sign_in "$L" leader cairn-demo-principal > /dev/null
 code=$(http "$BASE/dashboard" -b "$L")
 check "the HTML pages still answer HTML" bash -c "[ $code = 200 ] && ! tr -d '\r' < '$TMP/headers' | grep -qi '^Content-Type: application/json'"
 

@@ -98,10 +98,10 @@ serve_or_stop "$db"
 # ---- who may open the page -------------------------------------------------------
 
 A="$TMP/admin.jar" A2="$TMP/admin2.jar" LJ="$TMP/leader.jar" TJ="$TMP/teacher.jar"
-check "the administrator signs in" [ "$(sign_in "$A" admin cairn-demo-admin)" = 303 ]
+check "the administrator signs in" [ "$(sign_in "$A" admin cairn-demo-office)" = 303 ]
 check "a second administrator signs in" [ "$(sign_in "$A2" admin2 second-admin-password)" = 303 ]
-check "the leader signs in" [ "$(sign_in "$LJ" leader cairn-demo-leader)" = 303 ]
-check "the teacher signs in" [ "$(sign_in "$TJ" teacher cairn-demo-teacher)" = 303 ]
+check "the leader signs in" [ "$(sign_in "$LJ" leader cairn-demo-principal)" = 303 ]
+check "the teacher signs in" [ "$(sign_in "$TJ" teacher cairn-demo-classroom)" = 303 ]
 check "a leader gets 403 on GET /import" [ "$(http "$BASE/import" -b "$LJ")" = 403 ]
 check "a teacher gets 403 on GET /import" [ "$(http "$BASE/import" -b "$TJ")" = 403 ]
 

@@ -62,8 +62,8 @@ serve_or_stop "$db"
 
 L="$TMP/leader.jar"
 T="$TMP/teacher.jar"
-check "the leader signs in" [ "$(sign_in "$L" leader cairn-demo-leader)" = 303 ]
-check "the teacher signs in" [ "$(sign_in "$T" teacher cairn-demo-teacher)" = 303 ]
+check "the leader signs in" [ "$(sign_in "$L" leader cairn-demo-principal)" = 303 ]
+check "the teacher signs in" [ "$(sign_in "$T" teacher cairn-demo-classroom)" = 303 ]
 
 # ---- before training ------------------------------------------------------------------
 code=$(http "$BASE/model" -b "$L")

@@ -38,7 +38,7 @@ code=$(http "$BASE/dashboard")
 check "the dashboard needs a session (303 to /login)" [ "$code" = 303 ]
 
 L="$TMP/leader.jar"
-code=$(sign_in "$L" leader cairn-demo-leader)
+code=$(sign_in "$L" leader cairn-demo-principal)
 check "the leader signs in" [ "$code" = 303 ]
 code=$(http "$BASE/" -b "$L")
 check "GET / signed in is 303 to /dashboard" \
@@ -103,7 +103,7 @@ check "the leader's group page has the heat map" \
     bash -c "[ $code = 200 ] && grep -q '<table class=\"heat\">' '$TMP/body' && grep -q 'class=\"num heat-[0-3]\"' '$TMP/body'"
 
 T="$TMP/teacher.jar"
-code=$(sign_in "$T" teacher cairn-demo-teacher)
+code=$(sign_in "$T" teacher cairn-demo-classroom)
 check "the teacher signs in" [ "$code" = 303 ]
 code=$(http "$BASE/dashboard" -b "$T")
 tr=$(rows)
@@ -135,7 +135,7 @@ code=$(http "$BASE/groups/$other" -b "$T")
 check "...but not another group's (403)" [ "$code" = 403 ]
 
 K="$TMP/kw.jar"
-sign_in "$K" keyworker cairn-demo-keyworker > /dev/null
+sign_in "$K" keyworker cairn-demo-counsellor > /dev/null
 code=$(http "$BASE/groups/$group" -b "$K")
 check "a key worker may not open group pages (403)" [ "$code" = 403 ]
 

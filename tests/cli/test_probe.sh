@@ -106,6 +106,15 @@ setup_school() {
 
 # ---- who sees what: paging cursors, group lists ----------------------------------------
 
+# password_of USERNAME: the demo account's password (cairn user demo-accounts).
+password_of() {
+    case "$1" in
+        leader) echo cairn-demo-principal ;;
+        teacher) echo cairn-demo-classroom ;;
+        keyworker) echo cairn-demo-counsellor ;;
+    esac
+}
+
 # not_visible DB USERNAME: a learner scored on the latest date whose record
 # USERNAME (a teacher or a key worker) may not open.
 not_visible() {
@@ -132,7 +141,7 @@ cursor_checks() {
         conforms GET "/learners?after=$out" 400
         check "$L: ...and the answer names nobody" bash -c "! grep -q '\"items\"' '$TMP/body'"
         jar="$TMP/$user-$L.jar"
-        sign_in "$jar" "$user" "cairn-demo-$user" > /dev/null
+        sign_in "$jar" "$user" "$(password_of "$user")" > /dev/null
         code=$(http "$BASE/dashboard?after=$out" -b "$jar")
         check "$L: $user: /dashboard?after=<a learner outside their rights> is a 400 page (got $code)" \
             bash -c "[ $code = 400 ] && grep -q 'This page of the list does not exist' '$TMP/body' && ! grep -q '/learners/' '$TMP/body'"
@@ -225,7 +234,7 @@ audit_checks() {
     n=$(refusals "$db" keyworker 'refused (role): GET /api/v1/model')
     check "$L: a key worker refused by role (/api/v1/model, 403) is recorded" [ "$code:$n" = 403:1 ]
     jar="$TMP/leader-$L.jar"
-    sign_in "$jar" leader cairn-demo-leader > /dev/null
+    sign_in "$jar" leader cairn-demo-principal > /dev/null
     before=$(q "$db" "SELECT count(*) FROM audit_event WHERE action = 'access.refused'")
     code=$(http "$BASE/language" -b "$jar" -X POST --data-urlencode "lang=de")
     n=$(q "$db" "SELECT count(*) FROM audit_event WHERE action = 'access.refused'")
@@ -237,7 +246,7 @@ audit_checks() {
 
 language_checks() {
     local L="$TMP/lang.jar" token code ret
-    sign_in "$L" leader cairn-demo-leader > /dev/null
+    sign_in "$L" leader cairn-demo-principal > /dev/null
     http "$BASE/dashboard" -b "$L" > /dev/null
     token=$(csrf_of)
     for ret in '/%09/evil.example' '//evil.example/' '/%5Cevil.example' '/\evil.example' \
@@ -334,7 +343,7 @@ slow_checks() {
     check "...and the server log says why" grep -q 'cut off a slow client' "$TMP/serve-slow.log"
     code=$(http "$BASE/healthz")
     check "a normal request still works (/healthz 200)" [ "$code" = 200 ]
-    code=$(sign_in "$TMP/slow.jar" leader cairn-demo-leader)
+    code=$(sign_in "$TMP/slow.jar" leader cairn-demo-principal)
     check "...and so does signing in (a form body)" [ "$code" = 303 ]
     stop_server
 }
