@@ -273,19 +273,29 @@ int risk_read_attention(store *st, int64_t inst, int32_t asof, const risk_attent
     return attention_page(st, inst, asof, f, NULL, limit, rows, n, err);
 }
 
-/* The sort keys of learner_id's score on asof into *c: 0, or -1 with err
-** (CAIRN_ENOTFOUND when there is no such score). */
+/* The sort keys of learner_id's score on asof into *c, when vis (NULL =
+** everyone) lets that learner through: 0, or -1 with err (CAIRN_ENOTFOUND
+** when there is no such score or the viewer may not see it — the same
+** answer, so a forged cursor tells nothing). */
 static int attention_cursor_read(store *st, int64_t inst, int32_t asof, int64_t learner_id,
-                                 attention_cursor *c, cairn_err *err) {
+                                 const risk_visibility *vis, attention_cursor *c,
+                                 cairn_err *err) {
     memset(c, 0, sizeof *c);
-    store_stmt *q = store_prepare(st,
-        "SELECT s.tier, coalesce(s.probability, -1), " READ_NFLAGS ", l.family_name,"
-        " l.given_name, l.id FROM risk_score s"
-        " JOIN learner l ON l.institution_id = s.institution_id AND l.id = s.learner_id"
-        " WHERE s.institution_id = ? AND s.asof = ? AND s.learner_id = ?", err);
+    buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT s.tier, coalesce(s.probability, -1), " READ_NFLAGS ", l.family_name,"
+                   " l.given_name, l.id FROM risk_score s"
+                   " JOIN learner l ON l.institution_id = s.institution_id AND l.id = s.learner_id"
+                   " WHERE s.institution_id = ? AND s.asof = ? AND s.learner_id = ?");
+    if (vis && vis->sql) {
+        buf_puts(&sql, " AND ");
+        buf_puts(&sql, vis->sql);
+    }
+    store_stmt *q = store_prepare(st, buf_cstr(&sql), err);
+    buf_free(&sql);
     if (!q) return -1;
     bind_head(q, inst, asof);
     store_bind_int64(q, 3, learner_id);
+    if (vis && vis->sql && vis->bind) vis->bind(vis->ctx, q, 4);
     int rc = store_step(q, err);
     if (rc == STORE_ROW) {
         c->tier = store_col_int64(q, 0);
@@ -298,8 +308,8 @@ static int attention_cursor_read(store *st, int64_t inst, int32_t asof, int64_t 
     store_finalize(q);
     if (rc < 0) return -1;
     if (rc != STORE_ROW)
-        return err_set(err, CAIRN_ENOTFOUND, "learner %lld has no score of that day to page "
-                       "after", (long long)learner_id);
+        return err_set(err, CAIRN_ENOTFOUND, "learner %lld is not in this list on that day "
+                       "(no score, or not one the viewer may see)", (long long)learner_id);
     return 0;
 }
 
@@ -314,7 +324,8 @@ int risk_read_attention_after(store *st, int64_t inst, int32_t asof,
     if (filter_check(f, err) != 0) return -1;
     if (limit == 0) limit = 200;
     attention_cursor c;
-    if (attention_cursor_read(st, inst, asof, after_learner_id, &c, err) != 0) return -1;
+    if (attention_cursor_read(st, inst, asof, after_learner_id, f->visible, &c, err) != 0)
+        return -1;
     if (total && attention_total(st, inst, asof, f, total, err) != 0) return -1;
     return attention_page(st, inst, asof, f, &c, limit, rows, n, err);
 }

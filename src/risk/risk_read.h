@@ -80,8 +80,11 @@ int risk_read_attention(store *st, int64_t institution_id, int32_t asof,
 ** most limit (0 = 200), in the same order; *total as above.  Costs the same
 ** at any depth, where an offset costs every row it skips (at 100,000
 ** learners, 40,000 rows deep: a few ms against about 900 ms).  The
-** learner need not pass f: the page starts at its place in the order.
-** -1 with CAIRN_ENOTFOUND when that learner has no score on asof. */
+** learner need not pass f's programme, group, tier or flag (the page
+** starts at its place in the order) but must pass f->visible: a cursor is
+** a row the viewer may see.  -1 with CAIRN_ENOTFOUND when that learner has
+** no score on asof or f->visible does not let it through (one answer for
+** both, so a forged cursor reveals nothing about the learner). */
 int risk_read_attention_after(store *st, int64_t institution_id, int32_t asof,
                               const risk_attention_filter *f, int64_t after_learner_id,
                               size_t limit, risk_attention_row **rows, size_t *n,

@@ -169,6 +169,18 @@ typedef struct school_group_info {
 int school_group_find(store *st, int64_t institution_id, const char *code,
                       school_group_info *out, cairn_err *err);
 
+/* Limits a trend or a list to the learners someone may see: a boolean SQL
+** expression over the learner table's institution and id columns (v.* in
+** school_trend, l.* in school_group_attendance_weeks; a constant written
+** by the programmer, never input) and a function that
+** binds its parameters, returning the next index.  The web room passes
+** access_learner_predicate().  sql NULL = every learner. */
+typedef struct school_visibility {
+    const char *sql;
+    int (*bind)(const void *ctx, store_stmt *s, int first);
+    const void *ctx;
+} school_visibility;
+
 #define SCHOOL_WEEKS_MAX 26
 
 /* One learner's weekly attendance in a group. */
@@ -180,27 +192,18 @@ typedef struct school_group_week_row {
 } school_group_week_row;
 
 /* The learners enrolled in group_id at some time in the weeks (enrolment
-** started by the last day, not left before the first), ordered by family
-** and given name, with
+** started by the last day, not left before the first) that vis lets
+** through (NULL = all), ordered by family and given name, with
 ** their attendance in the weeks (<= SCHOOL_WEEKS_MAX) weeks ending with the
 ** week of last_day; *week_start gets the first Monday.  *rows malloc'd;
 ** caller frees. */
 int school_group_attendance_weeks(store *st, int64_t institution_id, int64_t group_id,
-                                  int32_t last_day, int weeks, int32_t *week_start,
+                                  int32_t last_day, int weeks,
+                                  const school_visibility *vis, int32_t *week_start,
                                   school_group_week_row **rows, size_t *n, cairn_err *err);
 
 /* ---- the institution's trend (dashboard) --------------------------------------- */
 
-/* Limits a trend to the learners someone may see: a boolean SQL expression
-** over the columns v.institution_id and v.id of the learner table (a
-** constant written by the programmer, never input) and a function that
-** binds its parameters, returning the next index.  The web room passes
-** access_learner_predicate().  sql NULL = every learner. */
-typedef struct school_visibility {
-    const char *sql;
-    int (*bind)(const void *ctx, store_stmt *s, int first);
-    const void *ctx;
-} school_visibility;
 
 #define SCHOOL_TREND_MONTHS 13   /* a school year's months, at most */
 

@@ -253,20 +253,19 @@ static int rows_by_name(const void *a, const void *b) {
 
 /* A group's weekly attendance (see school.h). */
 int school_group_attendance_weeks(store *st, int64_t inst, int64_t group_id, int32_t last_day,
-                                  int weeks, int32_t *week_start, school_group_week_row **rows,
-                                  size_t *n, cairn_err *err) {
-    *rows = NULL;
-    *n = 0;
-    if (weeks < 1) weeks = 1;
-    if (weeks > SCHOOL_WEEKS_MAX) weeks = SCHOOL_WEEKS_MAX;
-    int32_t first = week_monday(last_day) - 7 * (weeks - 1);
-    *week_start = first;
-    store_stmt *s = store_prepare(st,
-        "SELECT DISTINCT l.id, l.ref, l.given_name, l.family_name FROM enrolment e"
-        " JOIN learner l ON l.institution_id = e.institution_id AND l.id = e.learner_id"
-        " WHERE e.institution_id = ? AND e.group_id = ? AND e.start_date <= ?"
-        " AND (e.exit_date IS NULL OR e.exit_date >= ?)"
-        " ORDER BY l.id", err);
+                                  int weeks, const school_visibility *vis, int32_t *week_start,
+                                  school_group_week_row **rows, size_t *n, cairn_err *err) {
+    *rows = NULL, *n = 0;
+    weeks = weeks < 1 ? 1 : weeks > SCHOOL_WEEKS_MAX ? SCHOOL_WEEKS_MAX : weeks;
+    int32_t first = *week_start = week_monday(last_day) - 7 * (weeks - 1);
+    buf sql = BUF_INIT;   /* SQL text; the visibility's text is the programmer's */
+    buf_puts(&sql, "SELECT DISTINCT l.id, l.ref, l.given_name, l.family_name FROM enrolment e"
+                   " JOIN learner l ON l.institution_id = e.institution_id AND l.id = e.learner_id"
+                   " WHERE e.institution_id = ? AND e.group_id = ? AND e.start_date <= ?"
+                   " AND (e.exit_date IS NULL OR e.exit_date >= ?)");
+    if (vis && vis->sql) buf_printf(&sql, " AND %s", vis->sql);   /* sorted below (qsort) */
+    store_stmt *s = store_prepare(st, buf_cstr(&sql), err);
+    buf_free(&sql);
     if (!s) return -1;
     char d0[DATE_TEXT_LEN], d1[DATE_TEXT_LEN];
     date_format(first, d0);
@@ -275,6 +274,7 @@ int school_group_attendance_weeks(store *st, int64_t inst, int64_t group_id, int
     store_bind_int64(s, 2, group_id);
     store_bind_text(s, 3, d1, (size_t)-1);
     store_bind_text(s, 4, d0, (size_t)-1);
+    if (vis && vis->sql) vis->bind(vis->ctx, s, 5);
     size_t cap = 0;
     int rc;
     while ((rc = store_step(s, err)) == STORE_ROW) {

@@ -110,8 +110,15 @@ json_t *api_body_object(web_ctx *c, const char *const *allowed, size_t n) {
         size_t i = 0;
         while (i < n && strcmp(key, allowed[i]) != 0) i++;
         if (i == n) {
-            api_bad_request(c, arena_printf(c->arena, "The body has an unknown field \"%.64s\".",
-                                            key));
+            /* at most 64 bytes of the name, cut before a character, never
+            ** inside one (jansson has checked that key is UTF-8) */
+            int len = (int)strlen(key);
+            if (len > 64) {
+                len = 64;
+                while (len > 0 && ((unsigned char)key[len] & 0xC0) == 0x80) len--;
+            }
+            api_bad_request(c, arena_printf(c->arena, "The body has an unknown field \"%.*s%s\".",
+                                            len, key, key[len] ? "..." : ""));
             json_decref(body);
             return NULL;
         }

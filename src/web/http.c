@@ -58,6 +58,31 @@ static void mhd_log(void *cls, const char *fm, va_list ap) {
 }
 #pragma GCC diagnostic pop
 
+/* ---- slow clients (web/deadline.c) ------------------------------------------------ */
+
+/* Connection callback: register a connection with the deadline thread when
+** it opens, unregister it when it closes (before libmicrohttpd closes the
+** socket). */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+    struct web_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? web_conn_open(srv->deadlines, (int)ci->connect_fd) : NULL;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        web_conn_close(srv->deadlines, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* The deadline handle of conn, or NULL. */
+static web_conn *conn_deadline(struct MHD_Connection *conn) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
 /* ---- requests ---------------------------------------------------------------------- */
 
 enum { CTX_NEW = 0, CTX_BODY = 1, CTX_ANSWERED = 2 };
@@ -71,6 +96,7 @@ typedef struct http_req {
     int             state;
     int             status;     /* what we queued; 0 = nothing (yet) */
     int             too_large;  /* body exceeded body_max */
+    int             target_ok;  /* the raw target's path has no control byte */
     size_t          body_max;   /* the route's BODY limit */
     buf             body;
 } http_req;
@@ -88,6 +114,7 @@ static http_req *ctx_new(struct web_server *srv, const char *uri) {
     buf_init(&ctx->body);
     clock_gettime(CLOCK_MONOTONIC, &ctx->t0);
     log_clean(ctx->log_path, sizeof ctx->log_path, uri);
+    ctx->target_ok = web_target_path_ok(uri);   /* before decoding cuts at a %00 */
     strcpy(ctx->log_method, "-");
     atomic_fetch_add(&srv->in_flight, 1);
     return ctx;
@@ -147,6 +174,8 @@ static enum MHD_Result send_response(http_req *ctx, struct MHD_Connection *conn,
     for (int i = 0; i < res->ncookies; i++) add_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->cookies[i]);
     if (atomic_load(&ctx->server->stopping))
         add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    /* answered, perhaps before the body came (404, 413): no body deadline now */
+    web_conn_enter(ctx->server->deadlines, conn_deadline(conn), WEB_CONN_ANSWERING);
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned)res->status, r);
     MHD_destroy_response(r);
     if (rc == MHD_YES) ctx->status = res->status;
@@ -232,6 +261,60 @@ static enum MHD_Result answer_error(http_req *ctx, struct MHD_Connection *conn, 
     return rc;
 }
 
+/* Send a 400 for a request that is not well-formed HTTP, before any
+** route runs: a JSON error for /api/ paths, else a page; why goes to the
+** log.  title and message are msgids; the JSON message is the English
+** message. */
+static enum MHD_Result answer_malformed(http_req *ctx, struct MHD_Connection *conn,
+                                        const char *url, const char *why,
+                                        const char *title, const char *message) {
+    log_line("req=%llu refused a malformed request: %s", (unsigned long long)ctx->req.id, why);
+    if (!web_path_is_api(url)) return answer_error(ctx, conn, 400, title, message);
+    web_response res;
+    web_response_init(&res);
+    web_error_json(&res, 400, "bad_request", message);
+    enum MHD_Result rc = send_response(ctx, conn, &res);
+    web_response_free(&res);
+    return rc;
+}
+
+/* What the Content-Length headers of a request say, counted by
+** framing_scan over every header. */
+typedef struct framing {
+    int         lengths;        /* Content-Length headers */
+    int         differ;         /* 1 = two of them disagree */
+    int         chunked;        /* a Transfer-Encoding header came too */
+    const char *first;          /* the first Content-Length value */
+} framing;
+
+/* MHD_KeyValueIterator over the headers: count Content-Length and
+** Transfer-Encoding into the framing at cls. */
+static enum MHD_Result framing_scan(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value) {
+    (void)kind;
+    framing *f = cls;
+    if (!key) return MHD_YES;
+    if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) f->chunked = 1;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0) return MHD_YES;
+    if (f->lengths++ == 0) f->first = value ? value : "";
+    else if (strcmp(f->first, value ? value : "") != 0) f->differ = 1;
+    return MHD_YES;
+}
+
+/* NULL if the request's head is well-formed, else why not (for the log):
+** a control byte in the path (raw or %-encoded, so a %00 cannot cut the
+** path short), two Content-Length headers that disagree, or a
+** Content-Length beside a Transfer-Encoding (RFC 9112, 6.3: both at once
+** is how requests are smuggled past a proxy). */
+static const char *request_malformed(http_req *ctx, struct MHD_Connection *conn) {
+    if (!ctx->target_ok) return "a control byte in the path";
+    framing f = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_scan, &f);
+    if (f.differ) return "two different Content-Length headers";
+    if (f.lengths && f.chunked) return "Content-Length and Transfer-Encoding together";
+    return NULL;
+}
+
 /* libmicrohttpd's access handler: called once when the headers are in, once
 ** per piece of body, and once more when the request is complete. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -243,13 +326,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!ctx) *con_cls = ctx = ctx_new(cls, url);   /* no URI callback: cannot happen */
     if (ctx->state == CTX_ANSWERED) return MHD_YES;
 
+    struct web_server *srv = cls;
     if (ctx->state == CTX_NEW) {
         ctx->state = CTX_BODY;
+        web_conn_enter(srv->deadlines, conn_deadline(conn), WEB_CONN_BODY);
         log_clean(ctx->log_method, sizeof ctx->log_method, method);
         ctx->req.method = arena_strdup(ctx->req.arena, method);
         ctx->req.path = arena_strdup(ctx->req.arena, url);
         ctx->req.conn = conn;
         request_client(ctx, conn);
+        const char *bad = request_malformed(ctx, conn);
+        if (bad)
+            return answer_malformed(ctx, conn, url, bad, N_("Bad request"),
+                                    N_("The request was not well-formed HTTP and was refused."));
         char allow[64];
         const web_route *route = web_route_find(method, url, allow, sizeof allow);
         if (!route)
@@ -264,6 +353,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
 
     if (*upload_data_size) {
+        web_conn_bytes(srv->deadlines, conn_deadline(conn), *upload_data_size);
         if (!ctx->too_large) {
             if (ctx->body.len + *upload_data_size > ctx->body_max) {
                 ctx->too_large = 1;
@@ -276,6 +366,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
 
+    web_conn_enter(srv->deadlines, conn_deadline(conn), WEB_CONN_ANSWERING);
     if (ctx->too_large)
         return answer_error(ctx, conn, 413, N_("Request too large"),
                             N_("What was sent is larger than this server accepts."));
@@ -310,6 +401,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                     : " (failed)";
     log_line("req=%llu %s %s %u %.1fms%s", (unsigned long long)ctx->req.id,
              ctx->log_method, ctx->log_path, status, ms, how);
+    web_conn_enter(srv->deadlines, conn_deadline(conn), WEB_CONN_HEADERS);   /* the next one */
     buf_free(&ctx->body);
     arena_free(ctx->req.arena);   /* ctx itself lives in the arena */
     atomic_fetch_sub(&srv->in_flight, 1);
@@ -337,6 +429,7 @@ void *http_start(struct web_server *srv, int fd, int threads) {
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
         MHD_OPTION_END);
 }
 

@@ -197,10 +197,15 @@ int web_serve(const web_config *cfg, cairn_err *err) {
     if (!srv.checkpointing)
         log_line("cairn serve: cannot start the checkpointer; requests will checkpoint");
 
+    srv.deadlines = web_deadlines_start(web_deadline_seconds());
+    if (!srv.deadlines)
+        log_line("cairn serve: cannot start the deadline thread; only the idle timeout applies");
+
     void *d = http_start(&srv, fd, threads);
     if (!d) {
         /* libmicrohttpd may already have closed fd; leaking it once on a
         ** failed start is safer than closing a number that was reused. */
+        web_deadlines_stop(srv.deadlines);
         web_checkpointer_stop(ckpt);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         pthread_key_delete(srv.store_key);
@@ -231,6 +236,7 @@ int web_serve(const web_config *cfg, cairn_err *err) {
     }
     long left = atomic_load(&srv.in_flight);
     http_stop(d);                /* joins the workers; their stores close */
+    web_deadlines_stop(srv.deadlines);
     web_checkpointer_stop(ckpt);
     if (lfd >= 0) close(lfd);
     pthread_key_delete(srv.store_key);

@@ -232,6 +232,25 @@ void page_auth_signout(web_request *req, buf *b) {
                 s->csrf, T(L, "Sign out"));
 }
 
+/* path (web_path_is_local) as a Location value in a's memory: spaces and
+** bytes beyond ASCII (a group code "Klasse 1") percent-encoded, the rest
+** as it is. */
+static const char *location_encode(arena *a, const char *path) {
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = arena_alloc(a, 3 * strlen(path) + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p <= 0x20 || *p >= 0x7F) {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        } else {
+            *o++ = (char)*p;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
 /*
 ** WEBPAGE: POST /language
 ** ACCESS:  signed-in
@@ -265,9 +284,6 @@ void page_language_post(web_ctx *c) {
         return;
     }
     const char *back = web_request_form(req, "return");
-    /* only a path on this server: "/x", never "//host" or "/\host" */
-    if (!back || back[0] != '/' || back[1] == '/' || back[1] == '\\' ||
-        strpbrk(back, "\r\n") || strlen(back) > 200)
-        back = "/dashboard";
-    web_redirect(res, arena_strdup(req->arena, back));
+    /* only a path on this server: "/x", never "//host", "/\\host" or "/\t/host" */
+    web_redirect(res, web_path_is_local(back) ? location_encode(req->arena, back) : "/dashboard");
 }

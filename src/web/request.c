@@ -67,9 +67,11 @@ static int hex_value(int c) {
     return -1;
 }
 
-/* s[0..n) form-decoded ('+' is a space, %XX a byte) into a's memory. */
+/* s[0..n) form-decoded ('+' is a space, %XX a byte) into a's memory, or
+** NULL when it decodes to a NUL byte (a C string would end there). */
 static char *form_decode(arena *a, const char *s, size_t n) {
     char *out = arena_alloc(a, n + 1), *o = out;
+    int nul = 0;
     for (size_t i = 0; i < n; i++) {
         int hi, lo;
         if (s[i] == '+') *o++ = ' ';
@@ -77,11 +79,12 @@ static char *form_decode(arena *a, const char *s, size_t n) {
                  (hi = hex_value((unsigned char)s[i + 1])) >= 0 &&
                  (lo = hex_value((unsigned char)s[i + 2])) >= 0) {
             *o++ = (char)(hi * 16 + lo);
+            nul |= hi == 0 && lo == 0;
             i += 2;
         } else *o++ = s[i];
     }
     *o = 0;
-    return out;
+    return nul ? NULL : out;
 }
 
 /* A plain (not file) field of a multipart/form-data body, NUL-terminated
@@ -95,7 +98,9 @@ static const char *form_multipart_field(web_request *req, const char *ct, const 
         return NULL;
     for (size_t i = 0; i < n; i++)
         if (!parts[i].filename && strcmp(parts[i].name, name) == 0)
-            return arena_strndup(req->arena, parts[i].data, parts[i].len);
+            return memchr(parts[i].data, 0, parts[i].len)
+                       ? NULL   /* a NUL would cut it short: no such field */
+                       : arena_strndup(req->arena, parts[i].data, parts[i].len);
     return NULL;
 }
 
@@ -118,9 +123,58 @@ const char *web_request_form(web_request *req, const char *name) {
         const char *eq = memchr(p, '=', (size_t)(stop - p));
         const char *kend = eq ? eq : stop;
         char *key = form_decode(req->arena, p, (size_t)(kend - p));
-        if (strcmp(key, name) == 0)
+        if (key && strcmp(key, name) == 0)
             return eq ? form_decode(req->arena, eq + 1, (size_t)(stop - eq - 1)) : "";
         p = stop + 1;
     }
     return NULL;
+}
+
+/* ---- paths -------------------------------------------------------------------- */
+
+/* 1 if byte c is a control byte (C0 or DEL) or a backslash. */
+static int path_byte_bad(unsigned char c) {
+    return c < 0x20 || c == 0x7F || c == '\\';
+}
+
+/* The byte %XX at s (s[0] == '%') stands for, or -1 when s is not one. */
+static int pct_byte(const char *s) {
+    int hi, lo;
+    if (s[0] != '%' || (hi = hex_value((unsigned char)s[1])) < 0 ||
+        (lo = hex_value((unsigned char)s[2])) < 0)
+        return -1;
+    return hi * 16 + lo;
+}
+
+/* A same-site path to send back in a Location (see server.h).  The
+** decoded form is checked byte by byte as it is read: position 1 (the
+** byte after the leading '/') may be neither '/' nor '\' in either form. */
+int web_path_is_local(const char *s) {
+    if (!s || s[0] != '/' || strlen(s) > WEB_LOCAL_PATH_MAX) return 0;
+    size_t pos = 0;                          /* index in the decoded form */
+    for (const char *p = s; *p; pos++) {
+        int c = (unsigned char)*p;
+        if (path_byte_bad((unsigned char)c)) return 0;
+        int d = pct_byte(p);
+        if (d >= 0) {
+            c = d;
+            p += 3;
+        } else {
+            p++;
+        }
+        if (path_byte_bad((unsigned char)c)) return 0;
+        if (pos == 1 && c == '/') return 0;
+    }
+    return 1;
+}
+
+/* 1 if the raw target's path has no control byte, raw or %-encoded. */
+int web_target_path_ok(const char *target) {
+    if (!target) return 0;
+    for (const char *p = target; *p && *p != '?' && *p != '#'; p++) {
+        unsigned char c = (unsigned char)*p;
+        int d = pct_byte(p);
+        if (c < 0x20 || c == 0x7F || (d >= 0 && (d < 0x20 || d == 0x7F))) return 0;
+    }
+    return 1;
 }

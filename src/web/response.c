@@ -70,7 +70,38 @@ int web_path_is_api(const char *path) {
     return path && strncmp(path, "/api/", 5) == 0;
 }
 
-/* Replace res with a JSON error object (see server.h). */
+/* The length of the valid UTF-8 sequence at s (n > 0 bytes left), or 0
+** when it is malformed, overlong, a surrogate or beyond U+10FFFF. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+    if (s[0] < 0x80) return 1;
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (!len || len > n || s[0] > 0xF4) return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+/* text as valid UTF-8 in a new malloc'd string (the caller frees): every
+** byte that does not begin a valid sequence becomes U+FFFD, so a message
+** is never lost to a bad byte.  NULL stays "". */
+static char *utf8_clean(const char *text) {
+    buf b = BUF_INIT;   /* not HTML: a message for a JSON string */
+    const unsigned char *s = (const unsigned char *)(text ? text : "");
+    size_t n = strlen((const char *)s);
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_len(s + i, n - i);
+        if (k) buf_append(&b, s + i, k);          /* not HTML: as above */
+        else buf_puts(&b, "\xEF\xBF\xBD");        /* not HTML: U+FFFD */
+        i += k ? k : 1;
+    }
+    return buf_detach(&b);
+}
+
+/* Replace res with a JSON error object (see server.h).  A message that is
+** not valid UTF-8 is repaired (utf8_clean) rather than dropped. */
 void web_error_json(web_response *res, int status, const char *code, const char *message) {
     buf_reset(&res->body);
     res->static_body = NULL;
@@ -78,7 +109,9 @@ void web_error_json(web_response *res, int status, const char *code, const char 
     res->status = status;
     res->content_type = "application/json";
     res->cache = WEB_CACHE_NONE;
-    json_t *o = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message);
+    char *clean = utf8_clean(message);
+    json_t *o = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", clean);
+    free(clean);
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     /* not HTML: a JSON document from jansson */
     buf_puts(&res->body, text ? text : "{\"error\":{\"code\":\"internal\",\"message\":\"\"}}");

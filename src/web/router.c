@@ -1,11 +1,13 @@
 /*
 ** web/router.c — routing: the table tools/mkpages.c makes from the
 ** WEBPAGE records (build/gen/pages.c), matching a path against its
-** patterns, the gate (web/auth.h), the page context, and the answer when
+** patterns, the gate (web/auth.h), the page context, the answer when
 ** a handler's writing failed or it wrote nothing (a 500; the server goes
-** on).
+** on), and the audit row of every refused attempt (a 403 to a signed-in
+** account).
 */
 #include "web/server_int.h"
+#include "support/audit.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -184,6 +186,29 @@ static void run_handler(web_request *req, web_response *res, const web_route *r,
         answer_broken(req, res, r, "the handler wrote nothing");
 }
 
+/* Write a refused attempt to the audit log: a signed-in account got a 403
+** on route r, by its roles (the gate: why "role") or by its relationship
+** to the record (the handler: why "relationship").  Who is the account,
+** what is the learner of a /learners/{id} route (learner_id) or the
+** {code} of a group, which route is the method and pattern; when is the
+** event's time.  The answer is not changed when the log cannot be
+** written; the server log says so. */
+static void refusal_audit(web_request *req, const web_route *r, const route_params *p,
+                          const char *why) {
+    const auth_session *s = req->session;
+    if (!s || !s->who.institution_id) return;
+    cairn_err err = {0};
+    store *st = web_request_store(req, &err);
+    int64_t learner = strstr(r->path, "/learners/{id}") ? p->id : 0;
+    char detail[256];
+    snprintf(detail, sizeof detail, "refused (%s): %s %s%s%.*s", why, req->method, r->path,
+             p->code ? " code=" : "", p->code ? (int)p->code_len : 0, p->code ? p->code : "");
+    if (!st || support_audit_append(st, s->who.institution_id, s->who.account_id,
+                                    "access.refused", learner, detail, &err) != 0)
+        web_log(req, "audit: the refusal of %s %s could not be written: %s", req->method,
+                r->path, err.msg);
+}
+
 /* Route req and run its handler, or fill res with a 404 or 405 page.
 ** While it runs, req is the thread's current request (i18n_current_set),
 ** so error pages speak its language. */
@@ -209,6 +234,10 @@ void web_dispatch(web_request *req, web_response *res) {
         }
     } else if (auth_gate(req, res, r) == 0) {   /* session, access, CSRF */
         run_handler(req, res, r, &p);
+        if (res->status == 403) refusal_audit(req, r, &p, "relationship");
+    } else if (res->status == 403 && req->session &&
+               access_route_allowed(ACCESS_SIGNED_IN | req->session->who.roles, r) != ACCESS_ALLOW) {
+        refusal_audit(req, r, &p, "role");      /* not a refused origin or CSRF token */
     }
     i18n_current_set(NULL);
 }

@@ -51,6 +51,10 @@ typedef struct web_config {
                                                     (BODY upload: POST /import, /api/v1/imports) */
 #define WEB_CONNECTION_LIMIT 512            /* open connections at once */
 #define WEB_TIMEOUT_SECONDS  15             /* idle connections are closed */
+#define WEB_DEADLINE_SECONDS 15             /* a request's headers must be in by then
+                                               ($CAIRN_WEB_DEADLINE_SECONDS overrides) */
+#define WEB_BODY_MIN_RATE    1024           /* bytes a second a body must average once it
+                                               has taken longer than the deadline */
 #define WEB_DRAIN_SECONDS    10             /* shutdown waits this long for requests */
 
 /* Serve until SIGINT or SIGTERM, then stop accepting, let requests in
@@ -198,9 +202,25 @@ const char *web_request_cookie(web_request *req, const char *name);
 /* A field of an application/x-www-form-urlencoded body, decoded, or a
 ** plain (not file) field of a multipart/form-data body (web/multipart.h),
 ** or NULL (also when the body has another Content-Type or is malformed).
-** The first of repeated fields wins.  Owned by req's arena.  Works outside
+** The first of repeated fields wins; one whose value holds a NUL byte
+** (%00) counts as missing, never as the text before it.  Owned by req's arena.  Works outside
 ** the server too, on req->body (taken as urlencoded). */
 const char *web_request_form(web_request *req, const char *name);
+
+/* 1 if s may be sent back as a Location on this site (a "return" or
+** "next" field): it starts with one '/' not followed by another '/' or a
+** '\\', holds no backslash and no control byte (below 0x20, 0x7F), and
+** the same is true after percent-decoding it, so that neither a browser
+** stripping tabs ("/\t/evil.example") nor one decoding "%09" or "%5C"
+** can read it as another host.  At most WEB_LOCAL_PATH_MAX bytes. */
+#define WEB_LOCAL_PATH_MAX 512
+int web_path_is_local(const char *s);
+
+/* 1 if the path of a raw request target (before '?', still
+** percent-encoded, as the client sent it) holds no control byte, neither
+** raw nor percent-encoded: "/healthz%00/x" is 0, so a NUL cannot cut a
+** path short after decoding.  NULL is 0. */
+int web_target_path_ok(const char *target);
 
 /* The Content-Security-Policy nonce of this response: random, made on
 ** first use, different for every response, and named in the CSP header

@@ -9,6 +9,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+typedef struct web_deadlines web_deadlines;
+
 struct web_server {
     const char   *db_url;         /* for store_open on each worker */
     pthread_key_t store_key;      /* the worker's store * */
@@ -18,6 +20,7 @@ struct web_server {
     int           behind_proxy;   /* trust X-Forwarded-Proto / -For (web_config) ... */
     char          trusted_proxy[64]; /* ... from this peer only ("" = loopback) */
     int           checkpointing;  /* 1 = the checkpointer thread runs (WAL checkpoints) */
+    web_deadlines *deadlines;     /* slow clients are cut off (web/deadline.c); NULL = not */
 };
 
 /* 1 if peer (as inet_ntop writes it) is the trusted proxy: trusted, or any
@@ -58,6 +61,33 @@ void *http_start(struct web_server *srv, int fd, int threads);
 int   http_quiesce(void *daemon);
 /* Stop the daemon: joins the workers (their stores close). */
 void  http_stop(void *daemon);
+
+/* ---- web/deadline.c: slow clients ------------------------------------------- */
+
+typedef struct web_conn web_conn;
+typedef enum web_conn_phase {
+    WEB_CONN_HEADERS,     /* waiting for a request's headers: the deadline */
+    WEB_CONN_BODY,        /* receiving its body: the minimum rate after the deadline */
+    WEB_CONN_ANSWERING    /* the handler runs or the answer goes out: no limit here */
+} web_conn_phase;
+
+/* The deadline for headers in seconds: $CAIRN_WEB_DEADLINE_SECONDS (1 to
+** 3600) or WEB_DEADLINE_SECONDS. */
+int web_deadline_seconds(void);
+/* Start the thread that shuts down the socket of a connection whose
+** headers took longer than seconds, or whose body, once it has taken
+** longer than that, averaged under WEB_BODY_MIN_RATE bytes a second.
+** NULL if it cannot start (then only the idle timeout applies). */
+web_deadlines *web_deadlines_start(int seconds);
+/* Stop it and free it, with what is still registered (NULL: nothing). */
+void web_deadlines_stop(web_deadlines *d);
+/* Register the connection on socket fd (headers phase from now); the
+** handle is freed by web_conn_close, which must come before the socket is
+** closed.  All four take NULL for d or c and then do nothing. */
+web_conn *web_conn_open(web_deadlines *d, int fd);
+void web_conn_enter(web_deadlines *d, web_conn *c, web_conn_phase phase);
+void web_conn_bytes(web_deadlines *d, web_conn *c, size_t n);
+void web_conn_close(web_deadlines *d, web_conn *c);
 
 /* ---- web/checkpoint.c ---------------------------------------------------------- */
 

@@ -167,6 +167,15 @@ static void paging(buf *b, const i18n_lang *L, const dashboard_data *d,
     html_printf(b, "</ul></nav>\n");
 }
 
+/* The 400 page for a paging cursor (after=) that is not a learner of the
+** viewer's list on its score date: forged, malformed, or from a list
+** that has changed since.  It says nothing about the learner it names. */
+static void page_bad_cursor(web_ctx *c) {
+    web_error_page(c->res, 400, "This page of the list does not exist",
+                   "The link names a place in the list that is not in your list of "
+                   "learners today. Open the dashboard again to start from its first page.");
+}
+
 /*
 ** WEBPAGE: GET /dashboard
 ** ACCESS:  staff
@@ -193,16 +202,21 @@ void page_dashboard(web_ctx *c) {
     if (f.flag[0] && risk_rule_find(f.flag) < 0) f.flag = "";
     f.tier = (tier[0] >= '0' && tier[0] <= '2' && !tier[1]) ? tier[0] - '0' : -1;
     if (f.tier < 0) tier = "";
+    const char *after = web_request_query(req, "after");
     dashboard_query q = {f.programme_code, f.group_code, f.flag, f.tier,
-                         page_parse_id(param(req, "after")), DASHBOARD_ROWS};
+                         page_parse_id(after), DASHBOARD_ROWS};
+    if (after && *after && !q.after) {
+        page_bad_cursor(c);
+        return;
+    }
 
     dashboard_data d;
     web_trend trend;
     int rc = dashboard_data_read(st, &who, &q, &d, &err);
     if (rc != 0 && q.after && err.code == CAIRN_ENOTFOUND) {
-        q.after = 0;     /* that learner is not in today's list: start again */
-        err = (cairn_err){0};
-        rc = dashboard_data_read(st, &who, &q, &d, &err);
+        page_bad_cursor(c);   /* not a row of the viewer's list on this day */
+        dashboard_data_free(&d);
+        return;
     }
     if (rc != 0 || web_trend_get(st, &who, d.asof ? d.asof : date_today(), &trend, &err) != 0) {
         page_fail(c, "dashboard", err.msg);
@@ -334,7 +348,7 @@ void api_learners(web_ctx *c) {
                                          (size_t)(offset + limit) + 1, &rows, &n, &total, &err);
     if (rc != 0) {
         if (after && err.code == CAIRN_ENOTFOUND)
-            api_bad_request(c, "after names no learner of the list (scored on its date).");
+            api_bad_request(c, "after is not a learner of your list on its score date.");
         else
             api_fail(c, "learners", err.msg);
         buf_free(&pred);

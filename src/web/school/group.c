@@ -1,7 +1,8 @@
 /*
 ** web/school/group.c — GET /groups/{code}: a class's weekly attendance as
 ** a heat map table, and GET /api/v1/groups/{code}, the same as JSON.
-** Access: after access_can_view_group() says yes.
+** Access: after access_can_view_group() says yes, and only the learners
+** whose record the viewer may open (access_learner_predicate).
 */
 #include "web/api.h"
 #include "web/chart.h"
@@ -20,6 +21,21 @@
 static int heat_class(int attended, int recorded) {
     double r = (double)attended / recorded;
     return r >= 0.9 ? 3 : r >= 0.75 ? 2 : r >= 0.5 ? 1 : 0;
+}
+
+/* The group's learners that the viewer may open (the learner page's rule,
+** access_learner_predicate: a teacher does not see a learner who left, a
+** leader does) with their attendance in the weeks up to last_day; *rows
+** malloc'd, the caller frees.  0, or -1 with err set. */
+static int group_rows(web_ctx *c, int64_t group_id, int32_t last_day, int weeks, int32_t *first,
+                      school_group_week_row **rows, size_t *n, cairn_err *err) {
+    buf pred = BUF_INIT;
+    access_learner_predicate(c->who, "l.institution_id", "l.id", &pred);
+    school_visibility vis = {buf_cstr(&pred), api_bind_access, c->who};
+    int rc = school_group_attendance_weeks(c->st, c->who->institution_id, group_id, last_day,
+                                           weeks, &vis, first, rows, n, err);
+    buf_free(&pred);
+    return rc;
 }
 
 /*
@@ -52,8 +68,8 @@ void page_group(web_ctx *c) {
     school_group_week_row *rows = NULL;
     size_t n = 0;
     if (risk_read_latest_asof(st, who->institution_id, &asof, &err) != 0 ||
-        school_group_attendance_weeks(st, who->institution_id, g.id, asof ? asof : date_today(),
-                                      TIMELINE_WEEKS, &first, &rows, &n, &err) != 0) {
+        group_rows(c, g.id, asof ? asof : date_today(), TIMELINE_WEEKS, &first, &rows, &n,
+                   &err) != 0) {
         page_fail(c, "group", err.msg);
         return;
     }
@@ -135,9 +151,8 @@ void api_group(web_ctx *c) {
     school_group_week_row *rows = NULL;
     size_t n = 0;
     if (risk_read_latest_asof(who->st, who->institution_id, &asof, &err) != 0 ||
-        school_group_attendance_weeks(who->st, who->institution_id, g.id,
-                                      asof ? asof : date_today(), GROUP_WEEKS, &first, &rows,
-                                      &n, &err) != 0) {
+        group_rows(c, g.id, asof ? asof : date_today(), GROUP_WEEKS, &first, &rows, &n,
+                   &err) != 0) {
         api_fail(c, "group", err.msg);
         return;
     }
