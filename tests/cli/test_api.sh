@@ -259,4 +259,33 @@ code=$(http "$BASE/api/v1/learners/$flagged/acknowledgements" -b "$L" -X POST -H
        -H 'Content-Type: application/json' --data-binary "{\"flag\":\"$flag\",\"comment\":\"by session\"}")
 check "...and accepted with it (201)" [ "$code" = 201 ]
 
+
+# ---- the caller's own API tokens: list, the account page, revoke ----
+code=$(api /me/tokens "$TT")
+check "GET /me/tokens lists the caller's token (200)" \
+    bash -c "[ $code = 200 ] && [ \"\$(python3 -c \"import json; j=json.load(open('$TMP/body')); print(len(j['items']), j['items'][0]['name'])\")\" = '1 test' ]"
+conforms GET /me/tokens 200
+check "...never with its secret" bash -c "! grep -q cairn_ '$TMP/body' && ! grep -q '${TT#cairn_}' '$TMP/body'"
+tid=$(jq_py "j['items'][0]['id']")
+code=$(http "$BASE/account" -b "$L")
+check "GET /account is 200 and lists the leader's token, not the teacher's" \
+    bash -c "[ $code = 200 ] && grep -q 'action=\"/account/tokens/[0-9a-f]\{12\}/revoke\"' '$TMP/body' && ! grep -q '$tid' '$TMP/body'"
+token=$(csrf_of)
+code=$(http "$BASE/account/tokens/$tid/revoke" -b "$L" -X POST --data "csrf=$token")
+check "the leader cannot revoke the teacher's token (404)" [ "$code" = 404 ]
+code=$(api /me "$TT")
+check "...which still works" [ "$code" = 200 ]
+T="$TMP/teacher.jar"
+code=$(sign_in "$T" teacher cairn-demo-classroom)
+check "the teacher signs in (303)" [ "$code" = 303 ]
+code=$(http "$BASE/account" -b "$T")
+token=$(csrf_of)
+check "the teacher's page shows the token" bash -c "[ $code = 200 ] && grep -q '$tid' '$TMP/body'"
+code=$(http "$BASE/account/tokens/$tid/revoke" -b "$T" -X POST)
+check "revoking without the CSRF token is refused (403)" [ "$code" = 403 ]
+code=$(http "$BASE/account/tokens/$tid/revoke" -b "$T" -X POST --data "csrf=$token")
+check "...with it: 303 back to /account" bash -c "[ $code = 303 ] && tr -d '\r' < '$TMP/headers' | grep -q '^Location: /account'"
+code=$(api /me "$TT")
+check "...and the token is refused from then on (401)" [ "$code" = 401 ]
+
 done_testing

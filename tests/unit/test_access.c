@@ -210,6 +210,9 @@ static const route_expect expected[] = {
     {"GET",  "/groups/{code}", 0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER |
                                   ACCESS_ROLE_TEACHER, 0},
     {"GET",  "/api/v1/me",        0, ACCESS_ROLES_ALL, 1},
+    {"GET",  "/api/v1/me/tokens", 0, ACCESS_ROLES_ALL, 1},
+    {"GET",  "/account",          0, ACCESS_ROLES_ALL, 1},
+    {"POST", "/account/tokens/{code}/revoke", 0, ACCESS_ROLES_ALL, 1},
     {"GET",  "/api/v1/learners",  0, STAFF, 0},
     {"GET",  "/api/v1/learners/{id}", 0, STAFF, 0},
     {"POST", "/learners/{id}/acknowledge", 0, STAFF, 0},
