@@ -99,7 +99,8 @@ DB_MIB=$(($(stat -c %s "$DB") / 1048576))
 # The school leader's account, on its own (`cairn user demo-accounts` would
 # also make the other roles' accounts).
 USER=bench-leader
-PASSWORD=bench-leader-password-$$
+# random, so that it passes the password rules (never the user name in it)
+PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d "/+=")
 printf '%s\n' "$PASSWORD" | $CAIRN user add "$USER" --db "$DB" --role school_leader \
     --institution "$INST_CODE" --name "Bench Leader" --password-stdin >/dev/null
 

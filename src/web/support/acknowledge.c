@@ -43,6 +43,22 @@ int support_post_allowed(web_ctx *c, access_action action, int json) {
     return found > 0 && may > 0;
 }
 
+/* Answer a learner-page form POST by rc (see support_post.h). */
+void support_post_answer(web_ctx *c, int rc, const page_action_form *form,
+                         const cairn_err *err, const char *done) {
+    if (rc < 0) {
+        web_log(c->req, "learner action: %s", err->msg);
+        web_error_page(c->res, 500, "The change could not be saved",
+                       "Something went wrong while saving. Nothing was changed. "
+                       "The server log has the details.");
+    } else if (rc > 0) {
+        page_learner_show(c, 400, form);
+    } else {
+        web_redirect(c->res, arena_printf(c->arena, "/learners/%lld?done=%s",
+                                          (long long)c->id, done));
+    }
+}
+
 /*
 ** WEBPAGE: POST /learners/{id}/acknowledge
 ** ACCESS:  staff
@@ -61,17 +77,7 @@ void page_acknowledge(web_ctx *c) {
     form.comment = web_request_form(c->req, "comment");
     int rc = support_flag_acknowledge(c->st, who.institution_id, who.account_id, c->id, form.flag,
                                       form.comment, NULL, &form.problem, &err);
-    if (rc < 0) {
-        web_log(c->req, "learner action: %s", err.msg);
-        web_error_page(c->res, 500, "The change could not be saved",
-                       "Something went wrong while saving. Nothing was changed. "
-                       "The server log has the details.");
-    } else if (rc > 0) {
-        page_learner_show(c, 400, &form);
-    } else {
-        web_redirect(c->res, arena_printf(c->arena, "/learners/%lld?done=acknowledged",
-                                          (long long)c->id));
-    }
+    support_post_answer(c, rc, &form, &err, "acknowledged");
 }
 
 /*

@@ -37,17 +37,7 @@ void page_key_worker(web_ctx *c) {
         rc = support_key_worker_assign(c->st, who.institution_id, who.account_id, c->id,
                                        form.staff_id, NULL, &form.problem, &err);
     }
-    if (rc < 0) {
-        web_log(c->req, "learner action: %s", err.msg);
-        web_error_page(c->res, 500, "The change could not be saved",
-                       "Something went wrong while saving. Nothing was changed. "
-                       "The server log has the details.");
-    } else if (rc > 0) {
-        page_learner_show(c, 400, &form);
-    } else {
-        web_redirect(c->res, arena_printf(c->arena, "/learners/%lld?done=key-worker",
-                                          (long long)c->id));
-    }
+    support_post_answer(c, rc, &form, &err, "key-worker");
 }
 
 /*

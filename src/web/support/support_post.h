@@ -12,4 +12,11 @@
 ** as a page, or as JSON when json is 1). */
 int support_post_allowed(web_ctx *c, access_action action, int json);
 
+/* Answer a form POST of the learner page after the support function
+** returned rc: < 0 the 500 page (err logged), > 0 the learner page again
+** with status 400 and the problem beside its field (form), 0 a redirect to
+** the learner page with ?done=done (a static string). */
+void support_post_answer(web_ctx *c, int rc, const page_action_form *form,
+                         const cairn_err *err, const char *done);
+
 #endif
