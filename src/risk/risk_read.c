@@ -40,7 +40,8 @@ static int blank(const char *s) {
 ** index risk_score_attention, without visiting the table: at 100,000
 ** learners about 10 ms instead of 100 to 200. */
 static const char *count_from(const risk_attention_filter *f) {
-    if (blank(f->programme_code) && blank(f->group_code)) return " FROM risk_score s";
+    if (blank(f->programme_code) && blank(f->group_code) && blank(f->search))
+        return " FROM risk_score s";
     return READ_FROM;
 }
 
@@ -51,9 +52,14 @@ static void filter_sql(const risk_attention_filter *f, int with_tier, buf *sql) 
     if (!blank(f->group_code)) buf_puts(sql, " AND g.code = ?");
     if (with_tier) {
         if (f->tier >= 0) buf_puts(sql, " AND s.tier = ?");
-        else buf_puts(sql, " AND (s.tier > 0 OR s.flags <> '[]')");
+        else if (f->tier != RISK_TIER_FILTER_ALL)
+            buf_puts(sql, " AND (s.tier > 0 OR s.flags <> '[]')");
     }
     if (!blank(f->flag)) buf_puts(sql, " AND s.flags LIKE ?");
+    if (!blank(f->search))
+        buf_puts(sql, " AND (lower(l.given_name || ' ' || l.family_name) LIKE ? ESCAPE '!'"
+                      " OR lower(l.family_name || ' ' || l.given_name) LIKE ? ESCAPE '!'"
+                      " OR l.ref = ?)");
     if (f->visible && f->visible->sql) {
         buf_puts(sql, " AND ");
         buf_puts(sql, f->visible->sql);
@@ -71,6 +77,19 @@ static int filter_bind(const risk_attention_filter *f, int with_tier, store_stmt
         snprintf(like, sizeof like, "%%\"%s\"%%", f->flag);
         store_bind_text(s, i++, like, (size_t)-1);
     }
+    if (!blank(f->search)) {
+        buf pat = BUF_INIT;           /* %text% with ! % _ escaped, lower-case ASCII */
+        buf_putc(&pat, '%');
+        for (const char *p = f->search; *p; p++) {
+            if (*p == '!' || *p == '%' || *p == '_') buf_putc(&pat, '!');
+            buf_putc(&pat, (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p);
+        }
+        buf_putc(&pat, '%');
+        store_bind_text(s, i++, buf_cstr(&pat), (size_t)-1);
+        store_bind_text(s, i++, buf_cstr(&pat), (size_t)-1);
+        store_bind_text(s, i++, f->search, (size_t)-1);
+        buf_free(&pat);
+    }
     if (f->visible && f->visible->sql && f->visible->bind)
         i = f->visible->bind(f->visible->ctx, s, i);
     return i;
@@ -79,10 +98,14 @@ static int filter_bind(const risk_attention_filter *f, int with_tier, store_stmt
 /* Check f before any SQL is built: a tier out of range or an unknown flag
 ** code is an error a person can act on. */
 static int filter_check(const risk_attention_filter *f, cairn_err *err) {
-    if (f->tier < -1 || f->tier >= RISK_TIER_COUNT)
+    if ((f->tier < -1 && f->tier != RISK_TIER_FILTER_ALL) || f->tier >= RISK_TIER_COUNT)
         return err_set(err, CAIRN_EINVAL, "tier %d does not exist; use 0, 1 or 2", f->tier);
     if (!blank(f->flag) && risk_rule_find(f->flag) < 0)
         return err_set(err, CAIRN_EINVAL, "there is no flag \"%.60s\"", f->flag);
+    if (f->sort < RISK_SORT_URGENCY || f->sort > RISK_SORT_GROUP)
+        return err_set(err, CAIRN_EINVAL, "there is no order %d", (int)f->sort);
+    if (!blank(f->search) && strlen(f->search) > 100)
+        return err_set(err, CAIRN_EINVAL, "a search is at most 100 bytes");
     return 0;
 }
 
@@ -181,23 +204,113 @@ typedef struct attention_cursor {
     int64_t tier;
     double  probability;          /* coalesce(probability, -1) */
     int64_t nflags;
-    char    family_name[101], given_name[101];
+    char    family_name[101], given_name[101], group_name[201];
     int64_t learner_id;
 } attention_cursor;
 
-/* The count of learners that pass f into *total. */
+/* One key of an order: its SQL, 1 when it sorts descending, and which
+** field of attention_cursor holds its value. */
+enum { KEY_TIER, KEY_PROB, KEY_NFLAGS, KEY_FAMILY, KEY_GIVEN, KEY_GROUP, KEY_ID };
+typedef struct sort_key {
+    const char *sql;
+    int desc, field;
+} sort_key;
+
+#define KEYS_NAME {"l.family_name", 0, KEY_FAMILY}, {"l.given_name", 0, KEY_GIVEN}, \
+                  {"l.id", 0, KEY_ID}
+static const sort_key keys_urgency[] = {
+    {"s.tier", 1, KEY_TIER}, {"coalesce(s.probability, -1)", 1, KEY_PROB},
+    {READ_NFLAGS, 1, KEY_NFLAGS}, KEYS_NAME};
+static const sort_key keys_name[] = {KEYS_NAME};
+static const sort_key keys_group[] = {{"coalesce(g.name, '')", 0, KEY_GROUP}, KEYS_NAME};
+
+/* The keys of order sort into *keys; returns how many. */
+static size_t sort_keys(risk_attention_sort sort, const sort_key **keys) {
+    switch (sort) {
+    case RISK_SORT_NAME: *keys = keys_name; return sizeof keys_name / sizeof *keys_name;
+    case RISK_SORT_GROUP: *keys = keys_group; return sizeof keys_group / sizeof *keys_group;
+    case RISK_SORT_URGENCY: break;
+    }
+    *keys = keys_urgency;
+    return sizeof keys_urgency / sizeof *keys_urgency;
+}
+
+/* Append " ORDER BY ..." of f's order, backwards when back is 1. */
+static void order_sql(const risk_attention_filter *f, int back, buf *sql) {
+    const sort_key *k;
+    size_t n = sort_keys(f->sort, &k);
+    buf_puts(sql, " ORDER BY ");
+    for (size_t i = 0; i < n; i++) {
+        int desc = k[i].desc ^ (f->reverse != 0) ^ (back != 0);
+        buf_printf(sql, "%s%s%s", i ? ", " : "", k[i].sql, desc ? " DESC" : "");
+    }
+}
+
+/* Append " AND (...)": the rows that come after the cursor in f's order
+** (before it when back is 1); the fields to bind, in order, go to
+** fields[] (*nf of them, at most 2 per key plus 2). */
+static void cursor_sql(const risk_attention_filter *f, int back, buf *sql, int *fields,
+                       size_t *nf) {
+    const sort_key *k;
+    size_t n = sort_keys(f->sort, &k);
+    *nf = 0;
+    buf_puts(sql, " AND ");
+    if (f->sort == RISK_SORT_URGENCY) {
+        /* the index risk_score_attention's range, so a deep page is cheap */
+        int desc = 1 ^ (f->reverse != 0) ^ (back != 0);
+        buf_printf(sql, "(s.tier, coalesce(s.probability, -1)) %s (?, ?) AND ",
+                   desc ? "<=" : ">=");
+        fields[(*nf)++] = KEY_TIER;
+        fields[(*nf)++] = KEY_PROB;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int desc = k[i].desc ^ (f->reverse != 0) ^ (back != 0);
+        buf_printf(sql, "(%s %s ?", k[i].sql, desc ? "<" : ">");
+        fields[(*nf)++] = k[i].field;
+        if (i + 1 < n) {
+            buf_printf(sql, " OR (%s = ? AND ", k[i].sql);
+            fields[(*nf)++] = k[i].field;
+        }
+    }
+    for (size_t i = 0; i < n; i++) buf_puts(sql, i + 1 < n ? "))" : ")");
+}
+
+/* Bind the cursor's fields[0..nf) from index i; returns the next index. */
+static int cursor_bind(const attention_cursor *c, const int *fields, size_t nf, store_stmt *s,
+                       int i) {
+    for (size_t k = 0; k < nf; k++) {
+        switch (fields[k]) {
+        case KEY_TIER: store_bind_int64(s, i++, c->tier); break;
+        case KEY_PROB: store_bind_double(s, i++, c->probability); break;
+        case KEY_NFLAGS: store_bind_int64(s, i++, c->nflags); break;
+        case KEY_FAMILY: store_bind_text(s, i++, c->family_name, (size_t)-1); break;
+        case KEY_GIVEN: store_bind_text(s, i++, c->given_name, (size_t)-1); break;
+        case KEY_GROUP: store_bind_text(s, i++, c->group_name, (size_t)-1); break;
+        default: store_bind_int64(s, i++, c->learner_id); break;
+        }
+    }
+    return i;
+}
+
+/* The count of learners that pass f into *total; with a cursor, only those
+** that come after it in f's order (before it when back is 1). */
 static int attention_total(store *st, int64_t inst, int32_t asof, const risk_attention_filter *f,
-                           size_t *total, cairn_err *err) {
+                           const attention_cursor *before, int back, size_t *total,
+                           cairn_err *err) {
     buf sql = BUF_INIT;
+    int fields[2 * 8 + 2];
+    size_t nf = 0;
     buf_puts(&sql, "SELECT count(*)");
-    buf_puts(&sql, count_from(f));
+    buf_puts(&sql, before ? READ_FROM : count_from(f));
     buf_puts(&sql, " WHERE s.institution_id = ? AND s.asof = ?");
     filter_sql(f, 1, &sql);
+    if (before) cursor_sql(f, back, &sql, fields, &nf);
     store_stmt *c = store_prepare(st, buf_cstr(&sql), err);
     buf_free(&sql);
     if (!c) return -1;
     bind_head(c, inst, asof);
-    filter_bind(f, 1, c, 3);
+    int i = filter_bind(f, 1, c, 3);
+    if (before) cursor_bind(before, fields, nf, c, i);
     int rc = store_step(c, err);
     if (rc == STORE_ROW) *total = (size_t)store_col_int64(c, 0);
     store_finalize(c);
@@ -205,40 +318,29 @@ static int attention_total(store *st, int64_t inst, int32_t asof, const risk_att
 }
 
 /* Up to limit rows of the attention list that pass f, from the start or,
-** with after, from the row after that cursor.  The first two sort keys are
-** those of the index risk_score_attention, read backwards: rows come in
-** order and only ties are sorted, so a page costs its own rows, not the
-** whole day's scores; with a cursor the index is entered at the cursor's
-** (tier, probability), so a deep page is as cheap as the first. */
+** with a cursor, from the row after it (before it when back is 1, then
+** read backwards and turned round).  In the order by urgency the first two
+** keys are those of the index risk_score_attention: rows come in order and
+** only ties are sorted, so a page costs its own rows, not the whole day's
+** scores; with a cursor the index is entered at the cursor's (tier,
+** probability), so a deep page is as cheap as the first. */
 static int attention_page(store *st, int64_t inst, int32_t asof, const risk_attention_filter *f,
-                          const attention_cursor *after, size_t limit,
+                          const attention_cursor *after, int back, size_t limit,
                           risk_attention_row **rows, size_t *n, cairn_err *err) {
     buf sql = BUF_INIT;
+    int fields[2 * 8 + 2];
+    size_t nf = 0;
     buf_puts(&sql, READ_COLUMNS READ_FROM " WHERE s.institution_id = ? AND s.asof = ?");
     filter_sql(f, 1, &sql);
-    if (after)
-        buf_puts(&sql, " AND (s.tier, coalesce(s.probability, -1)) <= (?, ?)"
-                       " AND ((s.tier, coalesce(s.probability, -1)) < (?, ?)"
-                       " OR " READ_NFLAGS " < ?"
-                       " OR (" READ_NFLAGS " = ? AND (l.family_name, l.given_name, l.id) > (?, ?, ?)))");
-    buf_puts(&sql, " ORDER BY s.tier DESC, coalesce(s.probability, -1) DESC, " READ_NFLAGS
-                   " DESC, l.family_name, l.given_name, l.id LIMIT ?");
+    if (after) cursor_sql(f, back, &sql, fields, &nf);
+    order_sql(f, after && back, &sql);
+    buf_puts(&sql, " LIMIT ?");
     store_stmt *s = store_prepare(st, buf_cstr(&sql), err);
     buf_free(&sql);
     if (!s) return -1;
     bind_head(s, inst, asof);
     int i = filter_bind(f, 1, s, 3);
-    if (after) {
-        for (int k = 0; k < 2; k++) {
-            store_bind_int64(s, i++, after->tier);
-            store_bind_double(s, i++, after->probability);
-        }
-        store_bind_int64(s, i++, after->nflags);
-        store_bind_int64(s, i++, after->nflags);
-        store_bind_text(s, i++, after->family_name, (size_t)-1);
-        store_bind_text(s, i++, after->given_name, (size_t)-1);
-        store_bind_int64(s, i++, after->learner_id);
-    }
+    if (after) i = cursor_bind(after, fields, nf, s, i);
     store_bind_int64(s, i, (int64_t)limit);
     size_t cap = 0;
     int rc;
@@ -257,20 +359,12 @@ static int attention_page(store *st, int64_t inst, int32_t asof, const risk_atte
         *n = 0;
         return -1;
     }
+    for (size_t a = 0; after && back && *n > 1 && a < *n / 2; a++) {   /* back in order */
+        risk_attention_row t = (*rows)[a];
+        (*rows)[a] = (*rows)[*n - 1 - a];
+        (*rows)[*n - 1 - a] = t;
+    }
     return 0;
-}
-
-/* The attention list (see risk_read.h). */
-int risk_read_attention(store *st, int64_t inst, int32_t asof, const risk_attention_filter *f,
-                        size_t limit, risk_attention_row **rows, size_t *n, size_t *total,
-                        cairn_err *err) {
-    *rows = NULL;
-    *n = 0;
-    if (total) *total = 0;
-    if (filter_check(f, err) != 0) return -1;
-    if (limit == 0) limit = 200;
-    if (total && attention_total(st, inst, asof, f, total, err) != 0) return -1;
-    return attention_page(st, inst, asof, f, NULL, limit, rows, n, err);
 }
 
 /* The sort keys of learner_id's score on asof into *c, when vis (NULL =
@@ -283,8 +377,7 @@ static int attention_cursor_read(store *st, int64_t inst, int32_t asof, int64_t 
     memset(c, 0, sizeof *c);
     buf sql = BUF_INIT;
     buf_puts(&sql, "SELECT s.tier, coalesce(s.probability, -1), " READ_NFLAGS ", l.family_name,"
-                   " l.given_name, l.id FROM risk_score s"
-                   " JOIN learner l ON l.institution_id = s.institution_id AND l.id = s.learner_id"
+                   " l.given_name, l.id, coalesce(g.name, '')" READ_FROM
                    " WHERE s.institution_id = ? AND s.asof = ? AND s.learner_id = ?");
     if (vis && vis->sql) {
         buf_puts(&sql, " AND ");
@@ -304,6 +397,7 @@ static int attention_cursor_read(store *st, int64_t inst, int32_t asof, int64_t 
         str_copy(c->family_name, sizeof c->family_name, store_col_text(q, 3));
         str_copy(c->given_name, sizeof c->given_name, store_col_text(q, 4));
         c->learner_id = store_col_int64(q, 5);
+        str_copy(c->group_name, sizeof c->group_name, store_col_text(q, 6));
     }
     store_finalize(q);
     if (rc < 0) return -1;
@@ -313,21 +407,52 @@ static int attention_cursor_read(store *st, int64_t inst, int32_t asof, int64_t 
     return 0;
 }
 
+/* A page of the list around a cursor (see risk_read.h). */
+int risk_read_attention_page(store *st, int64_t inst, int32_t asof,
+                             const risk_attention_filter *f, int64_t cursor, int before,
+                             size_t limit, risk_attention_row **rows, size_t *n, size_t *total,
+                             size_t *first, cairn_err *err) {
+    *rows = NULL;
+    *n = 0;
+    if (total) *total = 0;
+    if (first) *first = 0;
+    if (filter_check(f, err) != 0) return -1;
+    if (limit == 0) limit = 200;
+    attention_cursor c;
+    size_t all = 0, beyond = 0;   /* rows in the list; rows past the cursor */
+    if (cursor && attention_cursor_read(st, inst, asof, cursor, f->visible, &c, err) != 0)
+        return -1;
+    if ((total || (first && cursor)) && attention_total(st, inst, asof, f, NULL, 0, &all, err) != 0)
+        return -1;
+    if (total) *total = all;
+    if (cursor && first && attention_total(st, inst, asof, f, &c, before, &beyond, err) != 0)
+        return -1;
+    if (attention_page(st, inst, asof, f, cursor ? &c : NULL, before, limit, rows, n, err) != 0)
+        return -1;
+    if (first && *n) {
+        /* the cursor itself need not pass f (it may have left the filter),
+        ** so count what lies past it rather than before it */
+        if (!cursor) *first = 1;
+        else if (before) *first = beyond >= *n ? beyond - *n + 1 : 1;
+        else *first = all >= beyond ? all - beyond + 1 : 1;
+    }
+    return 0;
+}
+
+/* The attention list (see risk_read.h). */
+int risk_read_attention(store *st, int64_t inst, int32_t asof, const risk_attention_filter *f,
+                        size_t limit, risk_attention_row **rows, size_t *n, size_t *total,
+                        cairn_err *err) {
+    return risk_read_attention_page(st, inst, asof, f, 0, 0, limit, rows, n, total, NULL, err);
+}
+
 /* The page after one learner (see risk_read.h). */
 int risk_read_attention_after(store *st, int64_t inst, int32_t asof,
                               const risk_attention_filter *f, int64_t after_learner_id,
                               size_t limit, risk_attention_row **rows, size_t *n,
                               size_t *total, cairn_err *err) {
-    *rows = NULL;
-    *n = 0;
-    if (total) *total = 0;
-    if (filter_check(f, err) != 0) return -1;
-    if (limit == 0) limit = 200;
-    attention_cursor c;
-    if (attention_cursor_read(st, inst, asof, after_learner_id, f->visible, &c, err) != 0)
-        return -1;
-    if (total && attention_total(st, inst, asof, f, total, err) != 0) return -1;
-    return attention_page(st, inst, asof, f, &c, limit, rows, n, err);
+    return risk_read_attention_page(st, inst, asof, f, after_learner_id, 0, limit, rows, n,
+                                    total, NULL, err);
 }
 
 /* Counts per tier (see risk_read.h). */

@@ -22,14 +22,29 @@ typedef struct risk_visibility {
     const void *ctx;
 } risk_visibility;
 
+/* The orders of the attention list.  Every order ends with the learner's
+** id, so it is total and a keyset cursor names one place in it. */
+typedef enum risk_attention_sort {
+    RISK_SORT_URGENCY = 0,   /* tier, probability, number of flags (most first), name */
+    RISK_SORT_NAME = 1,      /* family name, given name */
+    RISK_SORT_GROUP = 2      /* group name, then name */
+} risk_attention_sort;
+
+#define RISK_TIER_FILTER_ALL (-2)   /* risk_attention_filter.tier: every learner scored */
+
 /* What the attention list is narrowed to; zeroed = learners with a sign
 ** (tier above universal or a flag), any programme, group, flag. */
 typedef struct risk_attention_filter {
     const char *programme_code;   /* NULL or "" = any */
     const char *group_code;       /* NULL or "" = any */
-    int         tier;             /* -1 = any tier above universal or flagged; 0..2 = that tier */
+    int         tier;             /* -1 = any tier above universal or flagged; 0..2 = that
+                                     tier; RISK_TIER_FILTER_ALL = everyone */
     const char *flag;             /* a rule code; NULL or "" = any */
     const risk_visibility *visible;   /* NULL = everyone */
+    const char *search;           /* part of the name, or the whole school reference;
+                                     NULL or "" = any */
+    risk_attention_sort sort;     /* the order (0 = by urgency) */
+    int         reverse;          /* 1 = that order backwards */
 } risk_attention_filter;
 
 #define RISK_READ_REASONS (RISK_RULE_COUNT + RISK_MODEL_REASONS)
@@ -89,6 +104,18 @@ int risk_read_attention_after(store *st, int64_t institution_id, int32_t asof,
                               const risk_attention_filter *f, int64_t after_learner_id,
                               size_t limit, risk_attention_row **rows, size_t *n,
                               size_t *total, cairn_err *err);
+
+/* One page of the list in f's order (f->sort, f->reverse): with cursor 0
+** the first limit rows (0 = 200); with a cursor and before 0 the rows after
+** that learner; with before 1 the limit rows before it (in list order).
+** *total as above; *first gets the place in the whole list (1-based) of
+** rows[0] (0 when there are none), so a page can say "51-100 of 241".
+** The cursor follows risk_read_attention_after's rules (CAIRN_ENOTFOUND
+** when it is not a row the viewer may see on asof). */
+int risk_read_attention_page(store *st, int64_t institution_id, int32_t asof,
+                             const risk_attention_filter *f, int64_t cursor, int before,
+                             size_t limit, risk_attention_row **rows, size_t *n, size_t *total,
+                             size_t *first, cairn_err *err);
 
 /* How many learners scored on asof fall in each tier, among those that
 ** pass f with its tier ignored (f->tier is not read; all three tiers are

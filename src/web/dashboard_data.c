@@ -30,20 +30,24 @@ static int read_live(store *st, const access_ctx *who, const dashboard_query *q,
     buf pred = BUF_INIT;
     access_learner_predicate(who, "s.institution_id", "s.learner_id", &pred);
     risk_visibility vis = {buf_cstr(&pred), bind_access, who};
-    risk_attention_filter f = {q->programme, q->group, q->tier, q->flag, &vis};
+    risk_attention_filter f = {q->programme, q->group, q->tier,     q->flag,
+                               &vis,         q->search, (risk_attention_sort)q->sort,
+                               q->reverse};
     int64_t inst = who->institution_id;
     /* one row more than the page, to know whether a next page exists */
     size_t want = q->limit + 1;
     int rc = school_group_summaries(st, inst, &out->groups, &out->ngroups, err);
     if (rc == 0 && asof) rc = risk_read_tier_counts(st, inst, asof, &f, out->counts, err);
     if (rc == 0 && asof)
-        rc = q->after ? risk_read_attention_after(st, inst, asof, &f, q->after, want, &out->rows,
-                                                  &out->n, &out->total, err)
-                      : risk_read_attention(st, inst, asof, &f, want, &out->rows, &out->n,
-                                            &out->total, err);
+        rc = risk_read_attention_page(st, inst, asof, &f, q->after, q->before, want,
+                                      &out->rows, &out->n, &out->total, &out->first, err);
     buf_free(&pred);
     if (rc != 0) return -1;
     if (out->n > q->limit) {
+        if (q->before) {   /* the extra row is the first: drop it */
+            memmove(out->rows, out->rows + 1, q->limit * sizeof *out->rows);
+            out->first++;
+        }
         out->n = q->limit;
         out->more = 1;
     }
@@ -58,8 +62,8 @@ typedef struct dashboard_slot {
     int32_t asof;
     char    scores_at[32];        /* school_scores_written_at() */
     int64_t data_version;         /* school_data_version() */
-    char    programme[65], group[65], flag[65];
-    int     tier;
+    char    programme[65], group[65], flag[65], search[101];
+    int     tier, sort, reverse, before;
     int64_t after;
     size_t  limit;
     time_t  made;                 /* 0 = empty */
@@ -77,6 +81,8 @@ static int slot_matches(const dashboard_slot *s, const char *url, int64_t inst, 
     return s->made && now >= s->made && now - s->made < DASHBOARD_CACHE_SECONDS &&
            s->institution_id == inst && s->asof == asof && s->data_version == version &&
            s->tier == q->tier && s->after == q->after && s->limit == q->limit &&
+           s->sort == q->sort && s->reverse == q->reverse && s->before == q->before &&
+           !strcmp(s->search, q->search) &&
            !strcmp(s->scores_at, scores_at) && !strcmp(s->programme, q->programme) &&
            !strcmp(s->group, q->group) && !strcmp(s->flag, q->flag) && !strcmp(s->url, url);
 }
@@ -92,7 +98,8 @@ static void data_copy(const dashboard_data *d, dashboard_data *out) {
 
 /* 1 when every text of q fits a slot's fields (else it is not cached). */
 static int query_fits(const dashboard_query *q) {
-    return strlen(q->programme) < 65 && strlen(q->group) < 65 && strlen(q->flag) < 65;
+    return strlen(q->programme) < 65 && strlen(q->group) < 65 && strlen(q->flag) < 65 &&
+           strlen(q->search) < 101;
 }
 
 /* ---- the entry point ------------------------------------------------------------------ */
@@ -154,7 +161,11 @@ int dashboard_data_read(store *st, const access_ctx *who, const dashboard_query 
     snprintf(v->programme, sizeof v->programme, "%s", q->programme);
     snprintf(v->group, sizeof v->group, "%s", q->group);
     snprintf(v->flag, sizeof v->flag, "%s", q->flag);
+    snprintf(v->search, sizeof v->search, "%s", q->search);
     v->tier = q->tier;
+    v->sort = q->sort;
+    v->reverse = q->reverse;
+    v->before = q->before;
     v->after = q->after;
     v->limit = q->limit;
     v->made = v->used = now;

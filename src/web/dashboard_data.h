@@ -33,9 +33,15 @@ typedef struct dashboard_query {
     const char *programme;   /* programme code, "" = any */
     const char *group;       /* group code, "" = any */
     const char *flag;        /* rule code, "" = any */
-    int         tier;        /* 0..2, or -1 = any tier above universal or flagged */
+    int         tier;        /* 0..2, -1 = any tier above universal or flagged,
+                                RISK_TIER_FILTER_ALL = everyone */
     int64_t     after;       /* the last learner of the previous page; 0 = first page */
     size_t      limit;       /* rows per page */
+    const char *search;      /* name or school reference, "" = any */
+    int         sort;        /* risk_attention_sort */
+    int         reverse;     /* 1 = that order backwards */
+    int         before;      /* 1 = after names the first learner of the next page:
+                                read the page before it */
 } dashboard_query;
 
 /* What the dashboard shows.  Filled by dashboard_data_read(); free with
@@ -45,6 +51,7 @@ typedef struct dashboard_data {
     size_t               counts[RISK_TIER_COUNT];
     risk_attention_row  *rows;     /* malloc'd; n of them */
     size_t               n, total; /* total: rows passing the filters, all pages */
+    size_t               first;    /* place of rows[0] in the whole list, 1-based */
     int                  more;     /* 1 = a next page exists */
     school_group_summary *groups;  /* malloc'd; every group, for the filter form */
     size_t               ngroups;

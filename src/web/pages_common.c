@@ -1,6 +1,5 @@
 /*
-** web/pages_common.c — what the staff pages share (see pages.h), and the
-** start page's redirect.
+** web/pages_common.c — what the staff pages share (see pages.h).
 */
 #include "web/pages.h"
 #include "web/page.h"
@@ -8,18 +7,6 @@
 #include "web/html.h"
 #include "web/reasons.h"
 #include <string.h>
-
-/*
-** WEBPAGE: GET /
-** ACCESS:  staff
-** BODY:    none
-**
-** The start page: signed-in staff go to their dashboard (the programme
-** overview lives at /programmes).
-*/
-void page_root(web_ctx *c) {
-    web_redirect(c->res, "/dashboard");
-}
 
 /* The translated name of a tier. */
 const char *page_tier_name(const i18n_lang *L, risk_tier t) {

@@ -1,0 +1,163 @@
+/*
+** web/risk/attention_list.c — the list of learners shared by the home page,
+** the dashboard and its export (see attention_list.h).
+*/
+#include "web/risk/attention_list.h"
+#include "web/pages.h"
+#include "web/html.h"
+#include "support/actions.h"
+#include "base/date.h"
+#include "base/mem.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIST_REASONS 3   /* reasons shown per learner */
+
+/* A query parameter, or "" when absent or longer than max bytes. */
+static const char *param(web_request *req, const char *name, size_t max) {
+    const char *v = web_request_query(req, name);
+    return v && strlen(v) <= max ? v : "";
+}
+
+/* Read the list's parameters (see attention_list.h). */
+void attention_params_read(web_request *req, attention_params *p) {
+    memset(p, 0, sizeof *p);
+    p->f.programme_code = param(req, "programme", 64);
+    p->f.group_code = param(req, "group", 64);
+    p->f.flag = param(req, "flag", 64);
+    if (p->f.flag[0] && risk_rule_find(p->f.flag) < 0) p->f.flag = "";
+    p->f.search = param(req, "q", 100);
+    p->tier = param(req, "tier", 3);
+    if (!strcmp(p->tier, "all")) p->f.tier = RISK_TIER_FILTER_ALL;
+    else if (p->tier[0] >= '0' && p->tier[0] <= '2' && !p->tier[1]) p->f.tier = p->tier[0] - '0';
+    else { p->f.tier = -1; p->tier = ""; }
+    p->sort = param(req, "sort", 8);
+    if (!strcmp(p->sort, "name")) p->f.sort = RISK_SORT_NAME;
+    else if (!strcmp(p->sort, "group")) p->f.sort = RISK_SORT_GROUP;
+    else p->sort = "";
+    p->order = param(req, "order", 8);
+    if (strcmp(p->order, "reverse") != 0) p->order = "";
+    p->f.reverse = p->order[0] != 0;
+}
+
+/* Append "&amp;name=value" when value is not empty. */
+static void url_param(buf *b, const char *name, const char *value, int *first) {
+    if (!value || !*value) return;
+    html_printf(b, *first ? "?" : "&amp;");
+    *first = 0;
+    if (!strcmp(name, "programme")) html_printf(b, "programme=%U", value);
+    else if (!strcmp(name, "group")) html_printf(b, "group=%U", value);
+    else if (!strcmp(name, "tier")) html_printf(b, "tier=%U", value);
+    else if (!strcmp(name, "flag")) html_printf(b, "flag=%U", value);
+    else if (!strcmp(name, "q")) html_printf(b, "q=%U", value);
+    else if (!strcmp(name, "sort")) html_printf(b, "sort=%U", value);
+    else html_printf(b, "order=%U", value);
+}
+
+/* The link of the list (see attention_list.h). */
+void attention_url(buf *b, const char *path, const attention_params *p,
+                   const char *cursor_name, int64_t cursor) {
+    int first = 1;
+    html_printf(b, "%A", path);
+    url_param(b, "programme", p->f.programme_code, &first);
+    url_param(b, "group", p->f.group_code, &first);
+    url_param(b, "tier", p->tier, &first);
+    url_param(b, "flag", p->f.flag, &first);
+    url_param(b, "q", p->f.search, &first);
+    url_param(b, "sort", p->sort, &first);
+    url_param(b, "order", p->order, &first);
+    if (cursor_name && cursor) {
+        html_printf(b, first ? "?" : "&amp;");
+        html_printf(b, "%A=%lld", cursor_name, (long long)cursor);
+    }
+}
+
+/* The acknowledgements of the rows (see attention_list.h). */
+int attention_acks_read(store *st, int64_t inst, const risk_attention_row *rows, size_t n,
+                        attention_ack *acks, cairn_err *err) {
+    for (size_t i = 0; i < n; i++) {
+        memset(&acks[i], 0, sizeof acks[i]);
+        if (!rows[i].nflags) continue;
+        support_ack *a = NULL;
+        size_t na = 0;
+        if (support_ack_list(st, inst, rows[i].learner_id, &a, &na, err) != 0) return -1;
+        char asof[DATE_TEXT_LEN];
+        date_format(rows[i].asof, asof);
+        for (size_t k = 0; k < na; k++) {   /* newest first */
+            if (strcmp(a[k].asof, asof) != 0) continue;
+            if (!acks[i].acked) {
+                str_copy(acks[i].by, sizeof acks[i].by, a[k].by);
+                str_copy(acks[i].at, sizeof acks[i].at, a[k].at);
+            }
+            acks[i].acked++;
+        }
+        free(a);
+    }
+    return 0;
+}
+
+/* One column head: a link that sorts by key (reversed when already so
+** sorted), or plain text when p is NULL or key is NULL. */
+static void column_head(buf *b, const i18n_lang *L, const attention_params *p, const char *key,
+                        const char *label) {
+    if (!p || !key) {
+        html_printf(b, "<th scope=\"col\">%T</th>", label);
+        return;
+    }
+    attention_params q = *p;
+    int current = !strcmp(p->sort, key);
+    q.sort = key;
+    q.order = current && !p->order[0] ? "reverse" : "";
+    html_printf(b, current ? "<th scope=\"col\" aria-sort=\"%A\">" : "<th scope=\"col\">",
+                (p->order[0] != 0) == (key[0] != 0) ? "descending" : "ascending");
+    html_printf(b, "<a href=\"");
+    attention_url(b, "/dashboard", &q, NULL, 0);
+    html_printf(b, "\">%T</a></th>", label);
+}
+
+/* Write the list (see attention_list.h). */
+void attention_list_write(buf *b, const i18n_lang *L, const char *caption,
+                          const attention_params *p, const risk_attention_row *rows, size_t n,
+                          const attention_ack *acks) {
+    char num[I18N_NUM_MAX];
+    html_printf(b, "<table class=\"attention\" role=\"table\">\n<caption>%T</caption>\n"
+                   "<thead><tr>", caption);
+    column_head(b, L, p, "name", T(L, "Learner"));
+    column_head(b, L, p, "group", T(L, "Group"));
+    column_head(b, L, p, "", T(L, "Tier"));
+    column_head(b, L, p, NULL, T(L, "Why"));
+    html_printf(b, "</tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < n; i++) {
+        const risk_attention_row *r = &rows[i];
+        html_printf(b, "<tr><th scope=\"row\"><a href=\"/learners/%lld\">%T %T</a>"
+                       " <span class=\"muted\">%T</span></th>"
+                       "<td>%T</td><td class=\"tier-%d\">%T",
+                    (long long)r->learner_id, r->given_name, r->family_name, r->ref,
+                    r->group_name[0] ? r->group_name : r->group_code, (int)r->tier,
+                    page_tier_name(L, r->tier));
+        if (!isnan(r->probability)) {
+            html_printf(b, "<br><span class=\"muted\">");
+            html_printf(b, T(L, "estimated risk %T"),
+                        i18n_format_number(L, r->probability * 100.0, 0, num, sizeof num));
+            html_printf(b, "</span>");
+        }
+        html_printf(b, "</td><td><ul class=\"reasons\">\n");
+        for (int k = 0; k < r->nreasons && k < LIST_REASONS; k++) page_reason_li(b, L, r, k);
+        if (r->nreasons == 0) html_printf(b, "<li>%T</li>\n", T(L, "no flags"));
+        html_printf(b, "</ul>");
+        if (acks && acks[i].acked) {
+            char day[I18N_DATE_MAX];
+            int32_t d = 0;
+            if (date_parse(acks[i].at, 10, &d) == 0) i18n_format_date(L, d, day, sizeof day);
+            else str_copy(day, sizeof day, acks[i].at);
+            html_printf(b, "<p class=\"acked\">");
+            html_printf(b, T(L, "Acknowledged by %T on %T"), acks[i].by, day);
+            html_printf(b, "</p>");
+        } else if (acks && r->nflags) {
+            html_printf(b, "<p class=\"unacked\">%T</p>", T(L, "Not acknowledged yet"));
+        }
+        html_printf(b, "</td></tr>\n");
+    }
+    html_printf(b, "</tbody>\n</table>\n");
+}

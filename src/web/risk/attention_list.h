@@ -1,0 +1,49 @@
+/*
+** web/risk/attention_list.h — the list of learners as the home page, the
+** dashboard and its CSV export share it: what the link says (filters,
+** search, order, kept in the URL), the list itself (a table on a wide
+** screen, cards on a phone: cairn.css), and who acknowledged a row's flags.
+*/
+#ifndef CAIRN_WEB_RISK_ATTENTION_LIST_H
+#define CAIRN_WEB_RISK_ATTENTION_LIST_H
+#include "risk/risk_read.h"
+#include "web/page.h"
+
+/* The list's parameters as the link gives them.  Texts point into the
+** request (or are ""); f.visible is left NULL for the caller. */
+typedef struct attention_params {
+    risk_attention_filter f;
+    const char *tier;     /* "", "0".."2" or "all" */
+    const char *sort;     /* "", "name" or "group" */
+    const char *order;    /* "" or "reverse" */
+} attention_params;
+
+/* Read the list's parameters from req's query string into *p; a value
+** that is not one of the choices counts as absent. */
+void attention_params_read(web_request *req, attention_params *p);
+
+/* Append path (a constant) with p's parameters, HTML-escaped for an
+** attribute; with cursor_name (a constant, may be NULL) also that
+** parameter set to cursor. */
+void attention_url(buf *b, const char *path, const attention_params *p,
+                   const char *cursor_name, int64_t cursor);
+
+/* Who last acknowledged a row's flags on its score date. */
+typedef struct attention_ack {
+    int  acked;        /* flags of the current score acknowledged */
+    char by[201];      /* the latest one's account name */
+    char at[32];       /* and when (ISO) */
+} attention_ack;
+
+/* The acknowledgements of rows[0..n) into acks[0..n): 0, or -1 with err. */
+int attention_acks_read(store *st, int64_t institution_id, const risk_attention_row *rows,
+                        size_t n, attention_ack *acks, cairn_err *err);
+
+/* Write the list of rows with caption; when p is not NULL the column heads
+** are links that sort by that column (keeping p's filters); acks may be
+** NULL. */
+void attention_list_write(buf *b, const i18n_lang *L, const char *caption,
+                          const attention_params *p, const risk_attention_row *rows, size_t n,
+                          const attention_ack *acks);
+
+#endif

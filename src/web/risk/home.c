@@ -1,0 +1,249 @@
+/*
+** web/risk/home.c — GET /: the home page, one for each role, the list
+** first.  A key worker sees the whole caseload (learners without a flag
+** too), flags nobody has acknowledged first; a teacher the learners with
+** flags in the groups they teach, and those groups; a school leader the
+** institution's attention list, its counts and its trend below; an
+** administrator the installation's health (web/school/admin_home.c).  One
+** account with several roles sees each part, in that order.
+*/
+#include "web/pages.h"
+#include "web/page.h"
+#include "gen/pages.h"
+#include "base/date.h"
+#include "risk/risk_read.h"
+#include "school/school_home.h"
+#include "web/access.h"
+#include "web/api.h"
+#include "web/dashboard_data.h"
+#include "web/html.h"
+#include "web/trend.h"
+#include "web/risk/attention_list.h"
+#include "web/risk/home.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define HOME_CASELOAD_MAX 200   /* learners of a caseload shown on the home page */
+#define HOME_LIST_ROWS    50    /* learners of the attention list on the home page */
+
+/* Read the viewer's learners on asof that pass f (f->visible set here)
+** into *rows, *n, *total, with their acknowledgements in *acks (malloc'd;
+** caller frees all). */
+static int home_rows(web_ctx *c, int32_t asof, risk_attention_filter *f, size_t limit,
+                     risk_attention_row **rows, size_t *n, size_t *total, attention_ack **acks,
+                     cairn_err *err) {
+    buf pred = BUF_INIT;
+    access_learner_predicate(c->who, "s.institution_id", "s.learner_id", &pred);
+    risk_visibility vis = {buf_cstr(&pred), api_bind_access, c->who};
+    f->visible = &vis;
+    *acks = NULL;
+    int rc = risk_read_attention(c->st, c->who->institution_id, asof, f, limit, rows, n, total,
+                                 err);
+    f->visible = NULL;
+    buf_free(&pred);
+    if (rc != 0) return -1;
+    *acks = *n ? calloc(*n, sizeof **acks) : NULL;
+    return attention_acks_read(c->st, c->who->institution_id, *rows, *n, *acks, err);
+}
+
+/* Put the rows with flags nobody acknowledged first, keeping the order
+** within each part (a stable pass through a copy). */
+static void unacknowledged_first(risk_attention_row *rows, attention_ack *acks, size_t n) {
+    if (n < 2) return;
+    risk_attention_row *r2 = malloc(n * sizeof *r2);
+    attention_ack *a2 = malloc(n * sizeof *a2);
+    size_t k = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++) {
+            int open = rows[i].nflags > acks[i].acked;
+            if (open == (pass == 0)) {
+                r2[k] = rows[i];
+                a2[k++] = acks[i];
+            }
+        }
+    memcpy(rows, r2, n * sizeof *rows);
+    memcpy(acks, a2, n * sizeof *acks);
+    free(r2);
+    free(a2);
+}
+
+/* The count line under a list and a link to the whole list on the
+** dashboard with tier (a constant: "" or "all"). */
+static void more_link(buf *b, const i18n_lang *L, size_t n, size_t total, const char *tier,
+                      const char *label) {
+    char num[I18N_NUM_MAX], num2[I18N_NUM_MAX];
+    html_printf(b, "<p>");
+    if (total > n)
+        html_printf(b, TN(L, "Showing %T of %T learner.", "Showing %T of %T learners.", total),
+                    i18n_format_int(L, (long long)n, num, sizeof num),
+                    i18n_format_int(L, (long long)total, num2, sizeof num2));
+    else
+        html_printf(b, TN(L, "%T learner.", "%T learners.", n),
+                    i18n_format_int(L, (long long)n, num, sizeof num));
+    html_printf(b, tier[0] ? " <a href=\"/dashboard?tier=%U\">%T</a></p>\n"
+                           : " <a href=\"/dashboard\">%T</a></p>\n",
+                tier[0] ? tier : label, label);
+}
+
+/* The key worker's caseload: every learner, open flags first. */
+static int home_caseload(web_ctx *c, int32_t asof, cairn_err *err) {
+    const i18n_lang *L = c->L;
+    buf *b = c->b;
+    risk_attention_filter f = {0};
+    f.tier = RISK_TIER_FILTER_ALL;
+    risk_attention_row *rows = NULL;
+    attention_ack *acks = NULL;
+    size_t n = 0, total = 0;
+    if (home_rows(c, asof, &f, HOME_CASELOAD_MAX, &rows, &n, &total, &acks, err) != 0) {
+        free(rows);
+        free(acks);
+        return -1;
+    }
+    unacknowledged_first(rows, acks, n);
+    html_printf(b, "<h2 id=\"list\">%T</h2>\n", T(L, "My caseload"));
+    if (!n) {
+        html_printf(b, "<p class=\"notice\">%T</p>\n",
+                    T(L, "No learner is in your caseload yet. A school leader names a "
+                         "learner's key worker on the learner's page."));
+    } else {
+        more_link(b, L, n, total, "all", T(L, "Search and sort the whole caseload"));
+        attention_list_write(b, L, T(L, "My caseload: flags nobody has acknowledged first"),
+                             NULL, rows, n, acks);
+    }
+    free(rows);
+    free(acks);
+    return 0;
+}
+
+/* The teacher's part: their groups' learners with flags, and the groups. */
+static int home_teacher(web_ctx *c, int32_t asof, cairn_err *err) {
+    const i18n_lang *L = c->L;
+    buf *b = c->b;
+    school_group_summary *groups = NULL;
+    size_t ngroups = 0;
+    if (school_group_summaries_taught(c->st, c->who->institution_id, c->who->staff_id, &groups,
+                                      &ngroups, err) != 0)
+        return -1;
+    risk_attention_filter f = {0};
+    f.tier = -1;
+    risk_attention_row *rows = NULL;
+    attention_ack *acks = NULL;
+    size_t n = 0, total = 0;
+    int rc = asof ? home_rows(c, asof, &f, HOME_LIST_ROWS, &rows, &n, &total, &acks, err) : 0;
+    if (rc == 0) {
+        html_printf(b, "<h2 id=\"list\">%T</h2>\n", T(L, "Learners of my groups with flags"));
+        if (!n) {
+            html_printf(b, "<p class=\"notice\">%T</p>\n",
+                        T(L, "No learner of your groups has a flag today."));
+        } else {
+            more_link(b, L, n, total, "", T(L, "Search, sort and filter the list"));
+            attention_list_write(b, L, T(L, "Learners of my groups with flags"), NULL, rows, n,
+                                 acks);
+        }
+        html_printf(b, "<h2>%T</h2>\n", T(L, "My groups"));
+        if (!ngroups) html_printf(b, "<p>%T</p>\n", T(L, "You teach no group yet."));
+        else html_printf(b, "<ul class=\"inline\">\n");
+        for (size_t i = 0; i < ngroups; i++)
+            html_printf(b, "<li><a href=\"/groups/%U\">%T</a></li>\n", groups[i].group_code,
+                        groups[i].group_name[0] ? groups[i].group_name : groups[i].group_code);
+        if (ngroups) html_printf(b, "</ul>\n");
+    }
+    free(groups);
+    free(rows);
+    free(acks);
+    return rc;
+}
+
+/* The leader's part: the institution's attention list, counts, trend. */
+static int home_leader(web_ctx *c, int32_t asof, int with_list_id, cairn_err *err) {
+    const i18n_lang *L = c->L;
+    buf *b = c->b;
+    dashboard_query q = {"", "", "", -1, 0, HOME_LIST_ROWS, "", 0, 0, 0};
+    dashboard_data d;
+    web_trend trend;
+    if (dashboard_data_read(c->st, c->who, &q, &d, err) != 0) return -1;
+    attention_ack *acks = d.n ? calloc(d.n, sizeof *acks) : NULL;
+    if (attention_acks_read(c->st, c->who->institution_id, d.rows, d.n, acks, err) != 0 ||
+        web_trend_get(c->st, c->who, asof ? asof : date_today(), &trend, err) != 0) {
+        dashboard_data_free(&d);
+        free(acks);
+        return -1;
+    }
+    html_printf(b, with_list_id ? "<h2 id=\"list\">%T</h2>\n" : "<h2>%T</h2>\n",
+                T(L, "Learners who need attention"));
+    if (!d.n) {
+        html_printf(b, "<p class=\"notice\">%T</p>\n",
+                    T(L, "No learner needs attention today."));
+    } else {
+        more_link(b, L, d.n, d.total, "", T(L, "Search, sort and filter the list"));
+        attention_list_write(b, L, T(L, "Learners who need attention, most urgent first"), NULL,
+                             d.rows, d.n, acks);
+    }
+    char num[I18N_NUM_MAX];
+    html_printf(b, "<h2>%T</h2>\n<ul class=\"tiers\">\n", T(L, "Learners per tier"));
+    for (int t = RISK_TIER_INDIVIDUAL; t >= RISK_TIER_UNIVERSAL; t--)
+        html_printf(b, "<li class=\"tier-%d\"><strong>%T</strong> %T</li>\n", t,
+                    i18n_format_int(L, (long long)d.counts[t], num, sizeof num),
+                    page_tier_name(L, (risk_tier)t));
+    html_printf(b, "</ul>\n");
+    web_trend_write(b, L, &trend);
+    dashboard_data_free(&d);
+    free(acks);
+    return 0;
+}
+
+/*
+** WEBPAGE: GET /
+** ACCESS:  staff
+** BODY:    none
+**
+** The home page of the viewer's roles, the list first: a key worker's
+** caseload, a teacher's groups, a leader's attention list with counts
+** and trend, an administrator's installation health.
+*/
+void page_root(web_ctx *c) {
+    cairn_err err = {0};
+    const i18n_lang *L = c->L;
+    unsigned roles = c->who->roles;
+    int32_t asof = 0;
+    if (risk_read_latest_asof(c->st, c->who->institution_id, &asof, &err) != 0) {
+        page_fail(c, "home", err.msg);
+        return;
+    }
+    buf *b = c->b;
+    page_begin(c, T(L, "Home"));
+    html_printf(b, "<h1>%T</h1>\n", T(L, "Today"));
+    if (asof) {
+        char date[I18N_DATE_MAX];
+        html_printf(b, "<p>");
+        html_printf(b, T(L, "Scores as of %T. Flags are signs for a person to look at, never a "
+                            "decision."), i18n_format_date(L, asof, date, sizeof date));
+        html_printf(b, "</p>\n");
+    } else if (roles & ~ACCESS_ROLE_ADMINISTRATOR) {
+        html_printf(b, "<p class=\"notice\">");
+        html_printf(b, T(L, "No scores yet \xE2\x80\x94 run <code>cairn score</code>."));
+        html_printf(b, "</p>\n");
+    }
+    int listed = 0, rc = 0;
+    if (rc == 0 && (roles & ACCESS_ROLE_ADMINISTRATOR) && !(roles & ACCESS_ROLE_SCHOOL_LEADER)) {
+        rc = home_admin_write(c, &err);
+        listed = 1;
+    }
+    if (rc == 0 && asof && (roles & ACCESS_ROLE_KEY_WORKER)) {
+        rc = home_caseload(c, asof, &err);
+        listed = 1;
+    }
+    if (rc == 0 && (roles & ACCESS_ROLE_TEACHER) && c->who->staff_id) {
+        rc = home_teacher(c, asof, &err);
+        listed = 1;
+    }
+    if (rc == 0 && asof && (roles & (ACCESS_ROLE_SCHOOL_LEADER | ACCESS_ROLE_ADMINISTRATOR)))
+        rc = home_leader(c, asof, !listed, &err);
+    if (rc == 0 && (roles & ACCESS_ROLE_ADMINISTRATOR) && (roles & ACCESS_ROLE_SCHOOL_LEADER))
+        rc = home_admin_write(c, &err);
+    if (rc != 0) {
+        page_fail(c, "home", err.msg);
+        return;
+    }
+    html_page_end(b);
+}
