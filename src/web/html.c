@@ -336,6 +336,12 @@ static int lang_ok(const char *lang) {
 ** The frame's own text is in the language of lang (English if that is
 ** not one of web/i18n.h's), with dir="rtl" for a right-to-left one. */
 void html_page_begin(buf *b, const char *lang, const char *title) {
+    html_page_begin_skip(b, lang, title, "main");
+}
+
+/* html_page_begin with the skip link pointing at the element whose id is
+** skip_id (a constant; see html.h). */
+void html_page_begin_skip(buf *b, const char *lang, const char *title, const char *skip_id) {
     const char *tag = lang_ok(lang) ? lang : "en";
     const i18n_lang *l = i18n_find(tag);
     if (!l) l = i18n_default();
@@ -354,10 +360,10 @@ void html_page_begin(buf *b, const char *lang, const char *title) {
         "<link rel=\"stylesheet\" href=\"/assets/cairn.css\">\n"
         "</head>\n"
         "<body>\n"
-        "<a class=\"skip\" href=\"#main\">%T</a>\n"
+        "<a class=\"skip\" href=\"#%A\">%T</a>\n"
         "<header class=\"site\"><a class=\"brand\" href=\"/\">cairn</a></header>\n"
         "<main id=\"main\" tabindex=\"-1\">\n",
-        T(l, "Skip to main content"));
+        skip_id, T(l, strcmp(skip_id, "main") ? "Skip to the list" : "Skip to main content"));
 }
 
 /* The language of the page in b, read back from the <html lang="..."> that

@@ -97,6 +97,10 @@ html_format_error_fn html_set_format_error(html_format_error_fn fn);
 ** "en" ("en" if NULL or malformed); title is text.  Finish with
 ** html_page_end(). */
 void html_page_begin(buf *b, const char *lang, const char *title);
+/* The same with the skip link going to the element whose id is skip_id (a
+** constant, "list" on the pages that lead with a list; it must be there
+** and take focus: tabindex="-1"). */
+void html_page_begin_skip(buf *b, const char *lang, const char *title, const char *skip_id);
 /* Close <main>, add the footer, close the page. */
 void html_page_end(buf *b);
 

@@ -75,6 +75,12 @@ void page_begin(web_ctx *c, const char *title) {
     page_nav(c);
 }
 
+/* Start a staff page whose skip link lands on its list (id="list"). */
+void page_begin_list(web_ctx *c, const char *title) {
+    html_page_begin_skip(c->b, c->L->code, title, "list");
+    page_nav(c);
+}
+
 /* Close the page. */
 void page_end(web_ctx *c) {
     html_page_end(c->b);

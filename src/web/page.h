@@ -64,6 +64,9 @@ typedef struct web_ctx {
 ** html_page_begin, the navigation, the language switcher and the sign-out
 ** button.  Finish with page_end(). */
 void page_begin(web_ctx *c, const char *title);
+/* The same for a page that leads with a list: the skip link lands on the
+** element with id="list" (which the page must write, with tabindex="-1"). */
+void page_begin_list(web_ctx *c, const char *title);
 void page_end(web_ctx *c);
 
 /* Write the staff navigation (one link per route with a NAV the viewer's

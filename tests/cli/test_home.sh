@@ -39,8 +39,11 @@ code=$(http "$BASE/" -b "$L")
 check "the leader's home page is 200 with the attention list" bash -c "[ $code = 200 ] && [ \$(grep -c '<tr><th scope=\"row\"><a href=\"/learners/' '$TMP/body') -gt 0 ]"
 check "...the list before the counts per tier" list_first 'Learners per tier'
 check "...and a link to the whole list" grep -q 'href="/dashboard"' "$TMP/body"
+check "...whose skip link lands on the list" \
+    bash -c "grep -q '<a class=\"skip\" href=\"#list\">' '$TMP/body' && [ \$(grep -c 'id=\"list\" tabindex=\"-1\"' '$TMP/body') = 1 ]"
 code=$(http "$BASE/dashboard" -b "$L")
-check "/dashboard still works" [ "$code" = 200 ]
+check "/dashboard still works, its skip link on the list too" \
+    bash -c "[ $code = 200 ] && grep -q '<a class=\"skip\" href=\"#list\">' '$TMP/body'"
 
 kw=$(sqlite3 "$db" "SELECT person_id FROM account WHERE username = 'keyworker'")
 caseload=$(sqlite3 "$db" "SELECT count(*) FROM support_assignment a WHERE a.staff_id = $kw AND a.ended_at IS NULL AND EXISTS (SELECT 1 FROM risk_score s WHERE s.learner_id = a.learner_id)")

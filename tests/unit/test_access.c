@@ -205,6 +205,7 @@ static const route_expect expected[] = {
     {"POST", "/login",   1, ACCESS_ROLES_ALL, 1},
     {"POST", "/logout",  0, ACCESS_ROLES_ALL, 1},
     {"GET",  "/dashboard",  0, STAFF, 0},
+    {"GET",  "/dashboard.csv", 0, STAFF, 0},
     {"GET",  "/programmes", 0, STAFF, 0},
     {"GET",  "/learners/{id}", 0, STAFF, 0},
     {"GET",  "/groups/{code}", 0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER |

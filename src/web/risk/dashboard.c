@@ -220,7 +220,8 @@ void page_dashboard(web_ctx *c) {
         return;
     }
     buf *b = c->b;
-    page_begin(c, T(L, "Dashboard"));
+    if (d.asof) page_begin_list(c, T(L, "Dashboard"));
+    else page_begin(c, T(L, "Dashboard"));
     html_printf(b, "<h1>%T</h1>\n", T(L, "Dashboard"));
     if (!d.asof) {
         html_printf(b, "<p class=\"notice\">");
@@ -237,7 +238,7 @@ void page_dashboard(web_ctx *c) {
     html_printf(b, T(L, "Scores as of %T. Flags are signs for a person to look at, never a "
                         "decision."), i18n_format_date(L, d.asof, date, sizeof date));
     html_printf(b, "</p>\n");
-    html_printf(b, "<h2 id=\"list\">%T</h2>\n", T(L, "Learners who need attention"));
+    html_printf(b, "<h2 id=\"list\" tabindex=\"-1\">%T</h2>\n", T(L, "Learners who need attention"));
     filter_form(b, L, d.groups, d.ngroups, &p);
     if (d.n == 0) {
         html_printf(b, "<p class=\"notice\">%T</p>\n", T(L, "No learners match these filters."));

@@ -86,7 +86,7 @@ static void more_link(buf *b, const i18n_lang *L, size_t n, size_t total, const 
 }
 
 /* The key worker's caseload: every learner, open flags first. */
-static int home_caseload(web_ctx *c, int32_t asof, cairn_err *err) {
+static int home_caseload(web_ctx *c, int32_t asof, int first, cairn_err *err) {
     const i18n_lang *L = c->L;
     buf *b = c->b;
     risk_attention_filter f = {0};
@@ -100,7 +100,8 @@ static int home_caseload(web_ctx *c, int32_t asof, cairn_err *err) {
         return -1;
     }
     unacknowledged_first(rows, acks, n);
-    html_printf(b, "<h2 id=\"list\">%T</h2>\n", T(L, "My caseload"));
+    html_printf(b, first ? "<h2 id=\"list\" tabindex=\"-1\">%T</h2>\n" : "<h2>%T</h2>\n",
+                T(L, "My caseload"));
     if (!n) {
         html_printf(b, "<p class=\"notice\">%T</p>\n",
                     T(L, "No learner is in your caseload yet. A school leader names a "
@@ -116,7 +117,7 @@ static int home_caseload(web_ctx *c, int32_t asof, cairn_err *err) {
 }
 
 /* The teacher's part: their groups' learners with flags, and the groups. */
-static int home_teacher(web_ctx *c, int32_t asof, cairn_err *err) {
+static int home_teacher(web_ctx *c, int32_t asof, int first, cairn_err *err) {
     const i18n_lang *L = c->L;
     buf *b = c->b;
     school_group_summary *groups = NULL;
@@ -131,7 +132,8 @@ static int home_teacher(web_ctx *c, int32_t asof, cairn_err *err) {
     size_t n = 0, total = 0;
     int rc = asof ? home_rows(c, asof, &f, HOME_LIST_ROWS, &rows, &n, &total, &acks, err) : 0;
     if (rc == 0) {
-        html_printf(b, "<h2 id=\"list\">%T</h2>\n", T(L, "Learners of my groups with flags"));
+        html_printf(b, first ? "<h2 id=\"list\" tabindex=\"-1\">%T</h2>\n" : "<h2>%T</h2>\n",
+                    T(L, "Learners of my groups with flags"));
         if (!n) {
             html_printf(b, "<p class=\"notice\">%T</p>\n",
                         T(L, "No learner of your groups has a flag today."));
@@ -169,7 +171,7 @@ static int home_leader(web_ctx *c, int32_t asof, int with_list_id, cairn_err *er
         free(acks);
         return -1;
     }
-    html_printf(b, with_list_id ? "<h2 id=\"list\">%T</h2>\n" : "<h2>%T</h2>\n",
+    html_printf(b, with_list_id ? "<h2 id=\"list\" tabindex=\"-1\">%T</h2>\n" : "<h2>%T</h2>\n",
                 T(L, "Learners who need attention"));
     if (!d.n) {
         html_printf(b, "<p class=\"notice\">%T</p>\n",
@@ -211,7 +213,11 @@ void page_root(web_ctx *c) {
         return;
     }
     buf *b = c->b;
-    page_begin(c, T(L, "Home"));
+    int admin = (roles & ACCESS_ROLE_ADMINISTRATOR) != 0;
+    int leader = (roles & ACCESS_ROLE_SCHOOL_LEADER) != 0;
+    int teacher = (roles & ACCESS_ROLE_TEACHER) && c->who->staff_id;
+    if (asof || admin || teacher) page_begin_list(c, T(L, "Home"));
+    else page_begin(c, T(L, "Home"));
     html_printf(b, "<h1>%T</h1>\n", T(L, "Today"));
     if (asof) {
         char date[I18N_DATE_MAX];
@@ -224,23 +230,25 @@ void page_root(web_ctx *c) {
         html_printf(b, T(L, "No scores yet \xE2\x80\x94 run <code>cairn score</code>."));
         html_printf(b, "</p>\n");
     }
-    int listed = 0, rc = 0;
-    if (rc == 0 && (roles & ACCESS_ROLE_ADMINISTRATOR) && !(roles & ACCESS_ROLE_SCHOOL_LEADER)) {
-        rc = home_admin_write(c, &err);
-        listed = 1;
+    /* the first part written carries id="list", where the skip link lands */
+    int first = 1, rc = 0;
+    if (admin && !leader) {
+        rc = home_admin_write(c, first, &err);
+        first = 0;
     }
     if (rc == 0 && asof && (roles & ACCESS_ROLE_KEY_WORKER)) {
-        rc = home_caseload(c, asof, &err);
-        listed = 1;
+        rc = home_caseload(c, asof, first, &err);
+        first = 0;
     }
-    if (rc == 0 && (roles & ACCESS_ROLE_TEACHER) && c->who->staff_id) {
-        rc = home_teacher(c, asof, &err);
-        listed = 1;
+    if (rc == 0 && teacher) {
+        rc = home_teacher(c, asof, first, &err);
+        first = 0;
     }
-    if (rc == 0 && asof && (roles & (ACCESS_ROLE_SCHOOL_LEADER | ACCESS_ROLE_ADMINISTRATOR)))
-        rc = home_leader(c, asof, !listed, &err);
-    if (rc == 0 && (roles & ACCESS_ROLE_ADMINISTRATOR) && (roles & ACCESS_ROLE_SCHOOL_LEADER))
-        rc = home_admin_write(c, &err);
+    if (rc == 0 && asof && (leader || admin)) {
+        rc = home_leader(c, asof, first, &err);
+        first = 0;
+    }
+    if (rc == 0 && admin && leader) rc = home_admin_write(c, first, &err);
     if (rc != 0) {
         page_fail(c, "home", err.msg);
         return;

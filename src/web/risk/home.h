@@ -8,7 +8,8 @@
 
 /* Write the administrator's part of the home page (the installation's
 ** health: the last import, the last scoring run, accounts, mail, disk,
-** backups) to c->b: 0, or -1 with err set (nothing sensible written). */
-int home_admin_write(web_ctx *c, cairn_err *err);
+** backups) to c->b; its heading is the skip link's target (id="list")
+** when first is 1.  0, or -1 with err set (nothing sensible written). */
+int home_admin_write(web_ctx *c, int first, cairn_err *err);
 
 #endif

@@ -66,13 +66,14 @@ static const char *when(const i18n_lang *L, const char *iso, char *out, size_t c
 }
 
 /* The administrator's part (see home.h). */
-int home_admin_write(web_ctx *c, cairn_err *err) {
+int home_admin_write(web_ctx *c, int first, cairn_err *err) {
     const i18n_lang *L = c->L;
     buf *b = c->b;
     school_health h;
     if (school_health_read(c->st, c->who->institution_id, &h, err) != 0) return -1;
     char t[160], num[I18N_NUM_MAX], num2[I18N_NUM_MAX];
-    html_printf(b, "<h2 id=\"health\">%T</h2>\n", T(L, "The installation"));
+    html_printf(b, first ? "<h2 id=\"list\" tabindex=\"-1\">%T</h2>\n" : "<h2>%T</h2>\n",
+                T(L, "The installation"));
     html_printf(b, "<table class=\"health\">\n<caption>%T</caption>\n<tbody>\n",
                 T(L, "What cairn knows of its own health"));
     row_begin(b, T(L, "Last import"));
