@@ -14,7 +14,7 @@ CAIRN=${CAIRN:-build/rel/cairn}
 # rows: the number of learner rows in the list of the last body.
 rows() { grep -c '<tr><th scope="row"><a href="/learners/' "$TMP/body"; }
 # names: the learner links of the last body, in order.
-links() { grep -o '<tr><th scope="row"><a href="/learners/[0-9]*"' "$TMP/body" | grep -o '[0-9]*'; }
+links() { grep -o '<tr><th scope="row"><a href="/learners/[0-9]*' "$TMP/body" | grep -o '[0-9]*$'; }
 # before_list WORD: WORD appears after the list's first row (the list comes first).
 list_first() { awk -v w="$1" '/<tr><th scope="row"><a href="\/learners\//{l=NR} index($0,w){if(!f)f=NR} END{exit !(l && f && l < f)}' "$TMP/body"; }
 
@@ -93,7 +93,7 @@ prev=$(grep -o 'rel="prev" href="[^"]*"' "$TMP/body" | sed 's/.*href="//; s/"$//
 check "...with a link to the page before" [ -n "$prev" ]
 code=$(http "$BASE$prev" -b "$L")
 check "the page before is the first page again (1–50, the same learners)" \
-    bash -c "[ $code = 200 ] && grep -q 'Showing 1–50 of $total' '$TMP/body' && [ \"\$(grep -o '<tr><th scope=\"row\"><a href=\"/learners/[0-9]*\"' '$TMP/body' | grep -o '[0-9]*')\" = \"$page1\" ]"
+    bash -c "[ $code = 200 ] && grep -q 'Showing 1–50 of $total' '$TMP/body' && [ \"\$(grep -o '<tr><th scope=\"row\"><a href=\"/learners/[0-9]*' '$TMP/body' | grep -o '[0-9]*\$')\" = \"$page1\" ]"
 code=$(http "$BASE/dashboard?before=999999999" -b "$L")
 check "a forged 'before' cursor is 400" [ "$code" = 400 ]
 
@@ -106,7 +106,7 @@ lid=$(sqlite3 "$db" "SELECT id FROM learner WHERE ref = '$ref'")
 family=$(sqlite3 "$db" "SELECT family_name FROM learner WHERE ref = '$ref'")
 code=$(http "$BASE/dashboard?tier=all&q=$ref" -b "$L")
 check "search by school reference finds that learner" \
-    bash -c "[ $code = 200 ] && [ \$(grep -c '<tr><th scope=\"row\"><a href=\"/learners/' '$TMP/body') = 1 ] && grep -q 'href=\"/learners/$lid\"' '$TMP/body'"
+    bash -c "[ $code = 200 ] && [ \$(grep -c '<tr><th scope=\"row\"><a href=\"/learners/' '$TMP/body') = 1 ] && grep -q 'href=\"/learners/$lid?' '$TMP/body'"
 q=$(printf '%s' "$family" | tr 'A-Z' 'a-z' | sed 's/ /%20/g')
 code=$(http "$BASE/dashboard?tier=all&q=$q" -b "$L")
 n=$(sqlite3 "$db" "SELECT count(*) FROM risk_score s JOIN learner l ON l.id = s.learner_id WHERE lower(l.given_name || ' ' || l.family_name) LIKE lower('%$family%') OR lower(l.family_name || ' ' || l.given_name) LIKE lower('%$family%')")
@@ -130,6 +130,28 @@ want=$(sqlite3 "$db" "SELECT l.id FROM risk_score s JOIN learner l ON l.id = s.l
 check "order=reverse turns it round" [ "$got" = "$want" ]
 code=$(http "$BASE/dashboard?tier=all&sort=group" -b "$L")
 check "sort=group is 200" [ "$code" = 200 ]
+
+# ---- from the list to a learner and on -----------------------------------------------
+code=$(http "$BASE/dashboard?tier=all&sort=name" -b "$L")
+first=$(links | sed -n 1p); second=$(links | sed -n 2p)
+check "a learner's link keeps the list's order" grep -q "href=\"/learners/$first?tier=all&amp;sort=name\"" "$TMP/body"
+code=$(http "$BASE/learners/$first?tier=all&sort=name" -b "$L")
+check "the learner page links back to the list" \
+    bash -c "[ $code = 200 ] && grep -q 'href=\"/dashboard?tier=all&amp;sort=name\">Back to the list' '$TMP/body'"
+check "...and to the next learner of that list" \
+    grep -q "rel=\"next\" href=\"/learners/$second?tier=all&amp;sort=name\">Next learner" "$TMP/body"
+
+flagged_id=$(sqlite3 "$db" "SELECT learner_id FROM risk_score WHERE flags <> '[]' ORDER BY learner_id LIMIT 1")
+flag=$(sqlite3 "$db" "SELECT json_extract(flags, '\$[0]') FROM risk_score WHERE learner_id = $flagged_id")
+fref=$(sqlite3 "$db" "SELECT ref FROM learner WHERE id = $flagged_id")
+code=$(http "$BASE/learners/$flagged_id" -b "$L")
+token=$(csrf_of)
+code=$(http "$BASE/learners/$flagged_id/acknowledge" -b "$L" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "flag=$flag" --data-urlencode "comment=Spoke with them")
+code=$(http "$BASE/dashboard?tier=all&q=$fref" -b "$L")
+leader_name=$(sqlite3 "$db" "SELECT display_name FROM account WHERE username = 'leader'")
+check "an acknowledged flag shows on the list with who acknowledged it" \
+    grep -q "Acknowledged by $leader_name on" "$TMP/body"
 
 # ---- the CSV export ---------------------------------------------------------------
 sqlite3 "$db" "UPDATE learner SET given_name = '=HYPERLINK(\"x\")' WHERE ref = '$ref'"

@@ -6,9 +6,12 @@
 #include "web/pages.h"
 #include "web/html.h"
 #include "support/actions.h"
+#include "web/access.h"
+#include "web/api.h"
 #include "base/date.h"
 #include "base/mem.h"
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,10 +133,14 @@ void attention_list_write(buf *b, const i18n_lang *L, const char *caption,
     html_printf(b, "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < n; i++) {
         const risk_attention_row *r = &rows[i];
-        html_printf(b, "<tr><th scope=\"row\"><a href=\"/learners/%lld\">%T %T</a>"
-                       " <span class=\"muted\">%T</span></th>"
+        char path[40];
+        snprintf(path, sizeof path, "/learners/%lld", (long long)r->learner_id);
+        html_printf(b, "<tr><th scope=\"row\"><a href=\"");
+        if (p) attention_url(b, path, p, NULL, 0);   /* the learner page keeps the list */
+        else html_printf(b, "%A", path);
+        html_printf(b, "\">%T %T</a> <span class=\"muted\">%T</span></th>"
                        "<td>%T</td><td class=\"tier-%d\">%T",
-                    (long long)r->learner_id, r->given_name, r->family_name, r->ref,
+                    r->given_name, r->family_name, r->ref,
                     r->group_name[0] ? r->group_name : r->group_code, (int)r->tier,
                     page_tier_name(L, r->tier));
         if (!isnan(r->probability)) {
@@ -160,4 +167,45 @@ void attention_list_write(buf *b, const i18n_lang *L, const char *caption,
         html_printf(b, "</td></tr>\n");
     }
     html_printf(b, "</tbody>\n</table>\n");
+}
+
+/* The learner page's way back to the list and on to the next learner (see
+** attention_list.h). */
+int attention_learner_nav(web_ctx *c, int64_t learner_id, cairn_err *err) {
+    attention_params p;
+    attention_params_read(c->req, &p);
+    int64_t inst = c->who->institution_id;
+    int32_t asof = 0;
+    if (risk_read_latest_asof(c->st, inst, &asof, err) != 0) return -1;
+    risk_attention_row *rows = NULL;
+    size_t n = 0;
+    if (asof) {
+        buf pred = BUF_INIT;
+        access_learner_predicate(c->who, "s.institution_id", "s.learner_id", &pred);
+        risk_visibility vis = {buf_cstr(&pred), api_bind_access, c->who};
+        p.f.visible = &vis;
+        int rc = risk_read_attention_page(c->st, inst, asof, &p.f, learner_id, 0, 1, &rows, &n,
+                                          NULL, NULL, err);
+        buf_free(&pred);
+        if (rc != 0 && err->code != CAIRN_ENOTFOUND) return -1;   /* not scored: no next */
+        if (rc != 0) n = 0;
+    }
+    buf *b = c->b;
+    const i18n_lang *L = c->L;
+    html_printf(b, "<nav class=\"learner-list\" aria-label=\"%A\"><ul>\n<li><a href=\"",
+                T(L, "The list"));
+    attention_url(b, "/dashboard", &p, NULL, 0);
+    html_printf(b, "\">%T</a></li>\n", T(L, "Back to the list"));
+    if (n) {
+        char path[40];
+        snprintf(path, sizeof path, "/learners/%lld", (long long)rows[0].learner_id);
+        html_printf(b, "<li><a rel=\"next\" href=\"");
+        attention_url(b, path, &p, NULL, 0);
+        html_printf(b, "\">");
+        html_printf(b, T(L, "Next learner: %T %T"), rows[0].given_name, rows[0].family_name);
+        html_printf(b, "</a></li>\n");
+    }
+    html_printf(b, "</ul></nav>\n");
+    free(rows);
+    return 0;
 }

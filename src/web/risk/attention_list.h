@@ -46,4 +46,9 @@ void attention_list_write(buf *b, const i18n_lang *L, const char *caption,
                           const attention_params *p, const risk_attention_row *rows, size_t n,
                           const attention_ack *acks);
 
+/* Write the learner page's links "back to the list" and "next learner"
+** (the list the viewer came from: its parameters are in the learner
+** page's own link).  0, or -1 with err set. */
+int attention_learner_nav(web_ctx *c, int64_t learner_id, cairn_err *err);
+
 #endif

@@ -14,6 +14,7 @@
 #include "web/risk/learner_score.h"
 #include "web/support/support_pages.h"
 #include "gen/pages.h"
+#include "web/risk/attention_list.h"
 #include "base/date.h"
 #include "risk/risk_read.h"
 #include "school/school.h"
@@ -191,6 +192,10 @@ void page_learner_show(web_ctx *c, int status, const page_action_form *form) {
     const char *name = arena_printf(c->arena, "%s %s", li.given_name, li.family_name);
     page_begin(c, name);
     html_printf(c->b, "<h1>%T</h1>\n", name);
+    if (attention_learner_nav(c, id, &err) != 0) {
+        page_fail(c, "learner list", err.msg);
+        return;
+    }
     if (!form) done_notice(c->req, c->b, c->L);
     for (size_t i = 0; i < sizeof learner_sections / sizeof learner_sections[0]; i++)
         if (learner_sections[i].write(c, &v, T(c->L, learner_sections[i].title), &err) != 0) {
