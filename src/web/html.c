@@ -363,7 +363,7 @@ void html_page_begin_skip(buf *b, const char *lang, const char *title, const cha
         "<a class=\"skip\" href=\"#%A\">%T</a>\n"
         "<header class=\"site\"><a class=\"brand\" href=\"/\">cairn</a></header>\n"
         "<main id=\"main\" tabindex=\"-1\">\n",
-        skip_id, T(l, strcmp(skip_id, "main") ? "Skip to the list" : "Skip to main content"));
+        skip_id, strcmp(skip_id, "main") ? T(l, "Skip to the list") : T(l, "Skip to main content"));
 }
 
 /* The language of the page in b, read back from the <html lang="..."> that

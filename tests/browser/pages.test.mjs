@@ -106,12 +106,12 @@ try {
   const pages = {};
   for (const [user, label] of ROLES) {
     const acct = ACCOUNTS[user];
-    await check(`the ${label} signs in through the form and sees the dashboard`, async () => {
+    await check(`the ${label} signs in through the form and sees their home page`, async () => {
       assert(acct, `no demo account "${user}" in the list`);
       const ctx = await newContext(browser);
       const page = watch(await signIn(ctx, BASE, user, acct.password));
-      assert(path(page) === '/dashboard', `landed on ${page.url()}, not /dashboard`);
-      assert(await h1(page) === 'Dashboard', `the heading is "${await h1(page)}"`);
+      assert(path(page) === '/', `landed on ${page.url()}, not /`);
+      assert(await h1(page) === 'Today', `the heading is "${await h1(page)}"`);
       assert(await page.getByRole('navigation', { name: 'Pages' }).isVisible(), 'no page navigation');
       assert(await page.getByRole('button', { name: 'Sign out' }).isVisible(), 'no sign-out button');
       pages[user] = page;
@@ -306,6 +306,70 @@ try {
     await ctx.close();
     assert(bad.length === 0, bad.join('; '));
     assert(role === 'table', `on a phone the learners' table is "${role}" to assistive technology, not a table`);
+  });
+
+  // ---- each role's home page: the list first and readable ------------------------
+  // For every role, on a desktop and a phone, in English and Arabic: the
+  // home page's first list (the learners; the installation's health for
+  // the administrator) starts above the fold, before any chart; the page
+  // does not scroll sideways; the "why" of a learner keeps a readable
+  // width (never a word per line); the skip link lands on the list.
+  for (const [user, label] of ROLES) {
+    for (const phone of [false, true]) {
+      await check(`the ${label}'s home page on a ${phone ? 'phone' : 'desktop'}, in English and Arabic: the list first, above the fold, readable`, async () => {
+        const ctx = await newContext(browser, { phone });
+        const page = watch(await signIn(ctx, BASE, user, ACCOUNTS[user].password));
+        const bad = [];
+        try {
+          for (const lang of ['en', 'ar']) {
+            if (lang !== 'en') await chooseLanguage(page, lang);
+            await page.goto(BASE + '/');
+            const m = await page.evaluate(() => {
+              const list = document.getElementById('list');
+              const table = list && list.parentElement.querySelector('table');
+              const chart = document.querySelector('svg.chart, figure.chart');
+              const why = [...document.querySelectorAll('table.attention ul.reasons')].slice(0, 5)
+                .map((u) => u.getBoundingClientRect().width);
+              return {
+                list: !!list, table: !!table,
+                top: list ? list.getBoundingClientRect().top + window.scrollY : 1e9,
+                chartTop: chart ? chart.getBoundingClientRect().top + window.scrollY : 1e9,
+                why, vh: window.innerHeight,
+                skip: (document.querySelector('a.skip') || {}).getAttribute ? document.querySelector('a.skip').getAttribute('href') : '',
+              };
+            });
+            if (!m.list) { bad.push(`${lang}: no list (id="list") on the home page`); continue; }
+            if (m.top > m.vh) bad.push(`${lang}: the list starts ${Math.round(m.top)} px down a ${m.vh} px window`);
+            if (m.chartTop < m.top) bad.push(`${lang}: a chart comes before the list`);
+            if (m.skip !== '#list') bad.push(`${lang}: the skip link goes to ${m.skip}`);
+            const narrow = m.why.filter((w) => w < 160);
+            if (narrow.length) bad.push(`${lang}: the "why" of a learner is ${Math.round(narrow[0])} px wide`);
+            try { await noSideScroll(page); } catch (e) { bad.push(`${lang}: ${e.message}`); }
+          }
+          await chooseLanguage(page, 'en');
+        } finally {
+          await ctx.close();
+        }
+        assert(bad.length === 0, bad.join('; '));
+      });
+    }
+  }
+
+  await check('the skip link moves the focus to the list', async () => {
+    await leader.goto(BASE + '/');
+    await leader.keyboard.press('Tab');
+    await leader.keyboard.press('Enter');
+    const id = await leader.evaluate(() => document.activeElement && document.activeElement.id);
+    assert(id === 'list', `focus is on "${id}", not the list`);
+  });
+
+  await check('the tier stripes show in colour (not the grey of a line)', async () => {
+    await leader.goto(BASE + '/dashboard');
+    const colours = await leader.evaluate(() => [...document.querySelectorAll('ul.tiers li.tier-2, ul.tiers li.tier-1, table.attention td.tier-2, table.attention td.tier-1')]
+      .map((e) => getComputedStyle(e).borderInlineStartColor + ' ' + getComputedStyle(e).borderInlineStartWidth));
+    assert(colours.length > 0, 'no tier stripe on the dashboard');
+    const grey = colours.filter((c) => !/rgb\(18[01], (35|71), (24|8)\) 6px/.test(c));
+    assert(grey.length === 0, `stripes not in their tier's colour: ${grey.slice(0, 3).join(', ')}`);
   });
 
   // ---- acting on a learner, the model page, the import page, the trend ----

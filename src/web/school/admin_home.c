@@ -18,7 +18,7 @@
 ** replaces this with the state of its queue. */
 static const char *home_mail_state(web_ctx *c) {
     (void)c;
-    return "off (no mail relay is configured; notices stay in the application)";
+    return N_("off (no mail relay is configured; notices stay in the application)");
 }
 
 /* Free bytes of the folder that holds path (a SQLite file), into *free_mb
