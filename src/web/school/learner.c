@@ -197,6 +197,12 @@ void page_learner_show(web_ctx *c, int status, const page_action_form *form) {
         return;
     }
     if (!form) done_notice(c->req, c->b, c->L);
+    else if (form->problem != SUPPORT_OK)   /* a refused form: say so first, focus here */
+        html_printf(c->b, "<div class=\"notice error\" id=\"error-summary\" role=\"alert\" "
+                          "tabindex=\"-1\" autofocus>\n<h2>%T</h2>\n<p><a href=\"#h-actions\">%T</a>"
+                          "</p>\n</div>\n",
+                    T(c->L, "Nothing was saved"),
+                    T(c->L, "The form below says what to change."));
     for (size_t i = 0; i < sizeof learner_sections / sizeof learner_sections[0]; i++)
         if (learner_sections[i].write(c, &v, T(c->L, learner_sections[i].title), &err) != 0) {
             page_fail(c, "learner section", err.msg);
