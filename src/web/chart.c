@@ -66,10 +66,38 @@ static double x_of(size_t i, size_t n) {
     return n <= 1 ? M_START + w / 2 : M_START + w * (double)i / (double)(n - 1);
 }
 
+/* The top of the y axis for c: at least its y_max, so that each of the
+** four steps between grid lines is a round number (1, 2, 2.5 or 5 times a
+** power of ten) that the labels show exactly (a whole percent for
+** CHART_PERCENT, c->decimals places otherwise): a grid line never says
+** "2" where it stands at 1.75. */
+static double nice_top(const chart_line *c) {
+    double lo = c->y_min, hi = c->y_max > c->y_min ? c->y_max : c->y_min + 1;
+    double scale = c->format == CHART_PERCENT ? 100.0 : 1.0;   /* to shown units */
+    double unit = c->format == CHART_PERCENT ? 1.0 : pow(10.0, -c->decimals);
+    double step = (hi - lo) * scale / 4.0;
+    if (step < unit) step = unit;
+    double p = pow(10.0, floor(log10(step)));
+    static const double mant[] = {1, 2, 2.5, 5, 10};
+    double best = 10 * p;
+    for (size_t i = 0; i < sizeof mant / sizeof *mant; i++) {
+        double s = mant[i] * p;
+        double k = s / unit;   /* a whole number of shown units, or not exact */
+        if (s >= step * (1 - 1e-9) && fabs(k - round(k)) < 1e-9) {
+            best = s;
+            break;
+        }
+    }
+    return lo + 4.0 * best / scale;
+}
+
 /* Append the figure for c (see chart.h). */
-void chart_line_write(buf *b, const i18n_lang *L, const chart_line *c) {
+void chart_line_write(buf *b, const i18n_lang *L, const chart_line *line) {
     char v[I18N_NUM_MAX];
-    double hi = c->y_max > c->y_min ? c->y_max : c->y_min + 1;
+    chart_line adjusted = *line;   /* the same line on a y axis with round grid steps */
+    adjusted.y_max = nice_top(line);
+    const chart_line *c = &adjusted;
+    double hi = c->y_max;
     html_printf(b, "<figure class=\"chart\">\n<figcaption id=\"%A-caption\">%T</figcaption>\n",
                 c->id, c->title);
     chart_svg_begin(b, c->id, CHART_W, CHART_H, c->title, c->desc);

@@ -6,9 +6,10 @@
 // for pages.test.mjs), CAIRN_SHOTS (the directory to write to).
 //
 // Writes <page>-<lang>.png at 1280x900 for the sign-in page, the dashboard,
-// a learner page and a group page in en, de, uk and ar, and
+// a learner page and a group page in en, de, uk and ar,
 // <page>-<lang>-phone.png at 375x812 for the dashboard and the learner page
-// in en and ar, plus README.md listing them.  A page is shot whole when the
+// in en and ar, home-<role>-<lang>[-phone].png for each role's home page on
+// a desktop and a phone in en and ar, plus README.md listing them.  A page is shot whole when the
 // PNG stays under 300 KB, else only its first screen.
 
 import { launch, newContext, signIn } from './lib.mjs';
@@ -28,6 +29,7 @@ const MAX_BYTES = 300 * 1024;
 const NAMES = { en: 'English', de: 'German', uk: 'Ukrainian', ar: 'Arabic, right to left' };
 const PAGES = {
   login: 'the sign-in page (/login?lang=..)',
+  home: 'the home page (/)',
   dashboard: "the school leader's dashboard (/dashboard)",
   learner: 'the page of the most urgent learner on the dashboard (/learners/{id})',
   group: "that learner's group: weekly attendance as a heat map (/groups/{code})",
@@ -100,6 +102,24 @@ try {
   }
   await pp.goto(`${BASE}/dashboard`);
   await chooseLanguage(pp, 'en');
+
+  // each role's home page, desktop and phone, English and Arabic
+  const ROLES = { leader: 'school leader', keyworker: 'key worker', teacher: 'teacher', admin: 'administrator' };
+  for (const [user, role] of Object.entries(ROLES)) {
+    if (!ACCOUNTS[user]) continue;
+    for (const phoneShot of [false, true]) {
+      const c = await newContext(browser, phoneShot ? { phone: true, scale: 1 } : {});
+      const hp = await signIn(c, BASE, user, ACCOUNTS[user].password);
+      for (const lang of PHONE_LANGS) {
+        await hp.goto(`${BASE}/`);
+        await chooseLanguage(hp, lang);
+        await shoot(hp, `home-${user}-${lang}${phoneShot ? '-phone' : ''}`,
+                    `the ${role}'s ${PAGES.home}${phoneShot ? ' on a phone (375x812)' : ''}, ${NAMES[lang]}`);
+      }
+      await chooseLanguage(hp, 'en');
+      await c.close();
+    }
+  }
 } finally {
   await browser.close();
 }

@@ -78,6 +78,14 @@ code=$(http "$BASE/" -b "$L" -H "Accept-Language: ar")
 check "the Arabic home page is right to left" \
     bash -c "[ $code = 200 ] && grep -q 'dir=\"rtl\"' '$TMP/body'"
 
+# ---- the charts' grid lines say their own values ---------------------------------------
+code=$(http "$BASE/dashboard" -b "$L")
+# each chart's y labels (text-anchor="end" at the left margin), in order: evenly spaced
+# round numbers starting at 0, so no grid line shows a rounded value
+labels=$(grep -o '<text x="50" y="[0-9.]*" text-anchor="end">[^<]*</text>' "$TMP/body" | sed 's/.*">//; s/<.*//; s/[^0-9.]//g')
+check "the charts' grid lines are labelled with evenly spaced round values" \
+    bash -c "[ -n '$(echo $labels)' ] && echo '$(echo $labels)' | xargs -n5 | awk '{ s = \$2 - \$1; for (i = 2; i <= 5; i++) if (\$i - \$(i-1) != s || s <= 0) bad = 1 } END { exit bad }'"
+
 # ---- the list as a tool ----------------------------------------------------------
 code=$(http "$BASE/dashboard?tier=all" -b "$L")
 total=$(sqlite3 "$db" "SELECT count(*) FROM risk_score")
