@@ -373,6 +373,21 @@ try {
   });
 
   // ---- acting on a learner, the model page, the import page, the trend ----
+  await check('a refused form starts the page with an error summary that has the focus', async () => {
+    await leader.goto(BASE + learnerPath);
+    const form = leader.locator('main form[method="post"][action$="/acknowledge"]').first();
+    if (!(await form.count())) throw new Error('the learner page has no form to acknowledge a flag');
+    await form.locator('textarea').first().fill('   ');
+    await Promise.all([leader.waitForLoadState('load'), form.locator('button[type="submit"]').first().click()]);
+    await leader.waitForFunction(() => document.activeElement && document.activeElement.id === 'error-summary');
+    const first = await leader.evaluate(() => {
+      const s = document.getElementById('error-summary');
+      const forms = document.querySelector('main form[method="post"][action$="/acknowledge"]');
+      return !!s && !!forms && (s.compareDocumentPosition(forms) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    });
+    assert(first, 'the error summary is not above the form');
+  });
+
   await check('the leader acknowledges a flag with a comment and sees it', async () => {
     await leader.goto(BASE + learnerPath);
     const forms = leader.locator('main form[method="post"]').filter({ has: leader.locator('textarea') });
