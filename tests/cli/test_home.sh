@@ -46,12 +46,22 @@ check "/dashboard still works, its skip link on the list too" \
     bash -c "[ $code = 200 ] && grep -q '<a class=\"skip\" href=\"#list\">' '$TMP/body'"
 
 kw=$(sqlite3 "$db" "SELECT person_id FROM account WHERE username = 'keyworker'")
-caseload=$(sqlite3 "$db" "SELECT count(*) FROM support_assignment a WHERE a.staff_id = $kw AND a.ended_at IS NULL AND EXISTS (SELECT 1 FROM risk_score s WHERE s.learner_id = a.learner_id)")
+caseload=$(sqlite3 "$db" "SELECT count(*) FROM support_assignment a WHERE a.staff_id = $kw AND a.ended_at IS NULL")
+scored=$(sqlite3 "$db" "SELECT count(*) FROM support_assignment a WHERE a.staff_id = $kw AND a.ended_at IS NULL AND EXISTS (SELECT 1 FROM risk_score s WHERE s.learner_id = a.learner_id)")
 code=$(http "$BASE/" -b "$K")
 n=$(rows)
-check "the key worker's home page lists the whole caseload ($caseload learners)" \
-    bash -c "[ $code = 200 ] && [ $n = $caseload ] && [ $n -gt 0 ]"
+check "the key worker's home page lists the whole caseload ($scored of $caseload scored, as a list)" \
+    bash -c "[ $code = 200 ] && [ $n = $scored ] && [ $n -gt 0 ]"
 check "...under 'My caseload'" grep -q 'My caseload' "$TMP/body"
+gone=$(sqlite3 "$db" "SELECT a.learner_id FROM support_assignment a WHERE a.staff_id = $kw AND a.ended_at IS NULL ORDER BY a.learner_id LIMIT 1")
+cp "$db" "$TMP/keep.db"
+sqlite3 "$db" "DELETE FROM risk_score WHERE learner_id = $gone"
+code=$(http "$BASE/" -b "$K")
+n=$(rows)
+unscored=$(sed -n '/<ul class="caseload-unscored">/,/<\/ul>/p' "$TMP/body" | grep -c '<li><a href="/learners/')
+check "...a learner of the caseload without a score is listed too, below" \
+    bash -c "[ $((n + unscored)) = $caseload ] && sed -n '/<ul class=\"caseload-unscored\">/,/<\/ul>/p' '$TMP/body' | grep -q 'href=\"/learners/$gone\"'"
+sqlite3 "$db" "ATTACH '$TMP/keep.db' AS k; INSERT INTO risk_score SELECT * FROM k.risk_score WHERE learner_id = $gone"
 flagged=$(sqlite3 "$db" "SELECT count(*) FROM risk_score s JOIN support_assignment a ON a.learner_id = s.learner_id AND a.ended_at IS NULL AND a.staff_id = $kw WHERE s.flags <> '[]'")
 check "...flags not yet acknowledged are said so" \
     bash -c "[ $flagged = 0 ] || grep -q 'Not acknowledged yet' '$TMP/body'"

@@ -1,7 +1,8 @@
 /*
 ** web/risk/home.c — GET /: the home page, one for each role, the list
 ** first.  A key worker sees the whole caseload (learners without a flag
-** too), flags nobody has acknowledged first; a teacher the learners with
+** too, and those without a score on the date below), flags nobody has
+** acknowledged first; a teacher the learners with
 ** flags in the groups they teach, and those groups; a school leader the
 ** institution's attention list, its counts and its trend below; an
 ** administrator the installation's health (web/school/admin_home.c).  One
@@ -13,6 +14,7 @@
 #include "base/date.h"
 #include "risk/risk_read.h"
 #include "school/school_home.h"
+#include "support/caseload.h"
 #include "web/access.h"
 #include "web/api.h"
 #include "web/dashboard_data.h"
@@ -85,7 +87,34 @@ static void more_link(buf *b, const i18n_lang *L, size_t n, size_t total, const 
                 tier[0] ? tier : label, label);
 }
 
-/* The key worker's caseload: every learner, open flags first. */
+/* The learners of the caseload without a score on asof, as a list of
+** links under the scored ones (so the caseload is whole). */
+static int caseload_unscored(web_ctx *c, int32_t asof, size_t shown, cairn_err *err) {
+    support_caseload_learner *rows = NULL;
+    size_t n = 0;
+    if (!c->who->staff_id) return 0;
+    if (support_caseload_unscored(c->st, c->who->institution_id, c->who->staff_id, asof,
+                                  HOME_CASELOAD_MAX, &rows, &n, err) != 0)
+        return -1;
+    buf *b = c->b;
+    const i18n_lang *L = c->L;
+    if (n) {
+        html_printf(b, "<h3>%T</h3>\n<ul class=\"caseload-unscored\">\n",
+                    shown ? T(L, "Also in your caseload, without a score on this date")
+                          : T(L, "In your caseload, without a score on this date"));
+        for (size_t i = 0; i < n; i++)
+            html_printf(b, "<li><a href=\"/learners/%lld\">%T %T</a> "
+                           "<span class=\"muted\">%T</span></li>\n",
+                        (long long)rows[i].learner_id, rows[i].given_name, rows[i].family_name,
+                        rows[i].ref);
+        html_printf(b, "</ul>\n");
+    }
+    free(rows);
+    return 0;
+}
+
+/* The key worker's caseload: every learner, open flags first, then those
+** without a score on asof (asof 0: no scores yet). */
 static int home_caseload(web_ctx *c, int32_t asof, int first, cairn_err *err) {
     const i18n_lang *L = c->L;
     buf *b = c->b;
@@ -94,7 +123,8 @@ static int home_caseload(web_ctx *c, int32_t asof, int first, cairn_err *err) {
     risk_attention_row *rows = NULL;
     attention_ack *acks = NULL;
     size_t n = 0, total = 0;
-    if (home_rows(c, asof, &f, HOME_CASELOAD_MAX, &rows, &n, &total, &acks, err) != 0) {
+    if (asof &&
+        home_rows(c, asof, &f, HOME_CASELOAD_MAX, &rows, &n, &total, &acks, err) != 0) {
         free(rows);
         free(acks);
         return -1;
@@ -102,17 +132,19 @@ static int home_caseload(web_ctx *c, int32_t asof, int first, cairn_err *err) {
     unacknowledged_first(rows, acks, n);
     html_printf(b, first ? "<h2 id=\"list\" tabindex=\"-1\">%T</h2>\n" : "<h2>%T</h2>\n",
                 T(L, "My caseload"));
-    if (!n) {
-        html_printf(b, "<p class=\"notice\">%T</p>\n",
-                    T(L, "No learner is in your caseload yet. A school leader names a "
-                         "learner's key worker on the learner's page."));
-    } else {
+    size_t before = b->len;
+    if (n) {
         more_link(b, L, n, total, "all", T(L, "Search and sort the whole caseload"));
         attention_list_write(b, L, T(L, "My caseload: flags nobody has acknowledged first"),
                              NULL, rows, n, acks);
     }
     free(rows);
     free(acks);
+    if (caseload_unscored(c, asof, n, err) != 0) return -1;
+    if (b->len == before)
+        html_printf(b, "<p class=\"notice\">%T</p>\n",
+                    T(L, "No learner is in your caseload yet. A school leader names a "
+                         "learner's key worker on the learner's page."));
     return 0;
 }
 
@@ -216,7 +248,8 @@ void page_root(web_ctx *c) {
     int admin = (roles & ACCESS_ROLE_ADMINISTRATOR) != 0;
     int leader = (roles & ACCESS_ROLE_SCHOOL_LEADER) != 0;
     int teacher = (roles & ACCESS_ROLE_TEACHER) && c->who->staff_id;
-    if (asof || admin || teacher) page_begin_list(c, T(L, "Home"));
+    if (asof || admin || teacher || (roles & ACCESS_ROLE_KEY_WORKER))
+        page_begin_list(c, T(L, "Home"));
     else page_begin(c, T(L, "Home"));
     html_printf(b, "<h1>%T</h1>\n", T(L, "Today"));
     if (asof) {
@@ -236,7 +269,7 @@ void page_root(web_ctx *c) {
         rc = home_admin_write(c, first, &err);
         first = 0;
     }
-    if (rc == 0 && asof && (roles & ACCESS_ROLE_KEY_WORKER)) {
+    if (rc == 0 && (roles & ACCESS_ROLE_KEY_WORKER)) {
         rc = home_caseload(c, asof, first, &err);
         first = 0;
     }
