@@ -46,7 +46,7 @@ suite() {
     else
         not_ok "$L: cairn init"; sed 's/^/# /' "$TMP/init.err"
     fi
-    if "$CAIRN" demo --db "$db" --learners 200 > /dev/null 2> "$TMP/demo.err"; then
+    if "$CAIRN" demo --db "$db" --today 2026-06-30 --learners 200 > /dev/null 2> "$TMP/demo.err"; then
         ok "$L: cairn demo --learners 200"
     else
         not_ok "$L: cairn demo --learners 200"; sed 's/^/# /' "$TMP/demo.err" | tail -5
