@@ -19,6 +19,8 @@ int support_caseload_unscored(store *st, int64_t inst, int64_t staff_id, int32_t
         "SELECT l.id, l.ref, l.given_name, l.family_name FROM support_assignment a"
         " JOIN learner l ON l.institution_id = a.institution_id AND l.id = a.learner_id"
         " WHERE a.institution_id = ? AND a.staff_id = ? AND a.ended_at IS NULL"
+        " AND EXISTS (SELECT 1 FROM enrolment e WHERE e.institution_id = l.institution_id"
+        "   AND e.learner_id = l.id AND e.status IN ('active', 'paused'))"
         " AND NOT EXISTS (SELECT 1 FROM risk_score s WHERE s.institution_id = a.institution_id"
         "   AND s.learner_id = a.learner_id AND (? = '' OR s.asof = ?))"
         " ORDER BY l.family_name, l.given_name, l.id LIMIT ?", err);

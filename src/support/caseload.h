@@ -18,7 +18,9 @@ typedef struct support_caseload_learner {
     char    ref[65], given_name[101], family_name[101];
 } support_caseload_learner;
 
-/* The learners currently in staff_id's caseload (institution_id) without a
+/* The learners currently in staff_id's caseload (institution_id), still
+** enrolled (an active or paused enrolment: a departed learner is never
+** listed), without a
 ** risk score on asof (0 = without any score), by family then given name,
 ** at most limit (0 = 500), into *rows (*n of them; NULL when none).  0, or
 ** -1 with err set. */

@@ -19,6 +19,8 @@ links() { grep -o '<tr><th scope="row"><a href="/learners/[0-9]*' "$TMP/body" | 
 list_first() { awk -v w="$1" '/<tr><th scope="row"><a href="\/learners\//{l=NR} index($0,w){if(!f)f=NR} END{exit !(l && f && l < f)}' "$TMP/body"; }
 
 db="$TMP/home.db"
+# the scores that make a list: still enrolled (departed learners never do)
+LISTED="EXISTS (SELECT 1 FROM enrolment se WHERE se.id = s.enrolment_id AND se.status IN ('active','paused') AND (se.exit_date IS NULL OR se.exit_date > s.asof))"
 if ! { "$CAIRN" demo --db "$db" --learners 200 &&
        "$CAIRN" score --db "$db" &&
        "$CAIRN" user demo-accounts --db "$db"; } > "$TMP/setup.out" 2> "$TMP/setup.err"; then
@@ -46,14 +48,14 @@ check "/dashboard still works, its skip link on the list too" \
     bash -c "[ $code = 200 ] && grep -q '<a class=\"skip\" href=\"#list\">' '$TMP/body'"
 
 kw=$(sqlite3 "$db" "SELECT person_id FROM account WHERE username = 'keyworker'")
-caseload=$(sqlite3 "$db" "SELECT count(*) FROM support_assignment a WHERE a.staff_id = $kw AND a.ended_at IS NULL")
-scored=$(sqlite3 "$db" "SELECT count(*) FROM support_assignment a WHERE a.staff_id = $kw AND a.ended_at IS NULL AND EXISTS (SELECT 1 FROM risk_score s WHERE s.learner_id = a.learner_id)")
+caseload=$(sqlite3 "$db" "SELECT count(*) FROM support_assignment a WHERE a.staff_id = $kw AND a.ended_at IS NULL AND EXISTS (SELECT 1 FROM enrolment e WHERE e.learner_id = a.learner_id AND e.status IN ('active','paused'))")
+scored=$(sqlite3 "$db" "SELECT count(*) FROM support_assignment a WHERE a.staff_id = $kw AND a.ended_at IS NULL AND EXISTS (SELECT 1 FROM risk_score s WHERE s.learner_id = a.learner_id AND $LISTED)")
 code=$(http "$BASE/" -b "$K")
 n=$(rows)
 check "the key worker's home page lists the whole caseload ($scored of $caseload scored, as a list)" \
     bash -c "[ $code = 200 ] && [ $n = $scored ] && [ $n -gt 0 ]"
 check "...under 'My caseload'" grep -q 'My caseload' "$TMP/body"
-gone=$(sqlite3 "$db" "SELECT a.learner_id FROM support_assignment a WHERE a.staff_id = $kw AND a.ended_at IS NULL ORDER BY a.learner_id LIMIT 1")
+gone=$(sqlite3 "$db" "SELECT a.learner_id FROM support_assignment a WHERE a.staff_id = $kw AND a.ended_at IS NULL AND EXISTS (SELECT 1 FROM enrolment e WHERE e.learner_id = a.learner_id AND e.status IN ('active','paused')) ORDER BY a.learner_id LIMIT 1")
 cp "$db" "$TMP/keep.db"
 sqlite3 "$db" "DELETE FROM risk_score WHERE learner_id = $gone"
 code=$(http "$BASE/" -b "$K")
@@ -62,7 +64,7 @@ unscored=$(sed -n '/<ul class="caseload-unscored">/,/<\/ul>/p' "$TMP/body" | gre
 check "...a learner of the caseload without a score is listed too, below" \
     bash -c "[ $((n + unscored)) = $caseload ] && sed -n '/<ul class=\"caseload-unscored\">/,/<\/ul>/p' '$TMP/body' | grep -q 'href=\"/learners/$gone\"'"
 sqlite3 "$db" "ATTACH '$TMP/keep.db' AS k; INSERT INTO risk_score SELECT * FROM k.risk_score WHERE learner_id = $gone"
-flagged=$(sqlite3 "$db" "SELECT count(*) FROM risk_score s JOIN support_assignment a ON a.learner_id = s.learner_id AND a.ended_at IS NULL AND a.staff_id = $kw WHERE s.flags <> '[]'")
+flagged=$(sqlite3 "$db" "SELECT count(*) FROM risk_score s JOIN support_assignment a ON a.learner_id = s.learner_id AND a.ended_at IS NULL AND a.staff_id = $kw WHERE s.flags <> '[]' AND $LISTED")
 check "...flags not yet acknowledged are said so" \
     bash -c "[ $flagged = 0 ] || grep -q 'Not acknowledged yet' '$TMP/body'"
 
@@ -98,7 +100,7 @@ check "the charts' grid lines are labelled with evenly spaced round values" \
 
 # ---- the list as a tool ----------------------------------------------------------
 code=$(http "$BASE/dashboard?tier=all" -b "$L")
-total=$(sqlite3 "$db" "SELECT count(*) FROM risk_score")
+total=$(sqlite3 "$db" "SELECT count(*) FROM risk_score s WHERE $LISTED")
 check "the whole list ($total) is longer than a page" [ "$total" -gt 50 ]
 check "the first page says 1–50 of $total" grep -q "Showing 1–50 of $total learners" "$TMP/body"
 next=$(grep -o 'rel="next" href="[^"]*"' "$TMP/body" | sed 's/.*href="//; s/"$//; s/&amp;/\&/g')
@@ -115,11 +117,11 @@ check "the page before is the first page again (1–50, the same learners)" \
 code=$(http "$BASE/dashboard?before=999999999" -b "$L")
 check "a forged 'before' cursor is 400" [ "$code" = 400 ]
 
-all=$(sqlite3 "$db" "SELECT count(*) FROM risk_score")
+all=$(sqlite3 "$db" "SELECT count(*) FROM risk_score s WHERE $LISTED")
 code=$(http "$BASE/dashboard?tier=all" -b "$L")
 check "tier=all lists every learner scored ($all)" grep -q "of $all learners" "$TMP/body"
 
-ref=$(sqlite3 "$db" "SELECT l.ref FROM learner l JOIN risk_score s ON s.learner_id = l.id LIMIT 1")
+ref=$(sqlite3 "$db" "SELECT l.ref FROM learner l JOIN risk_score s ON s.learner_id = l.id WHERE $LISTED LIMIT 1")
 lid=$(sqlite3 "$db" "SELECT id FROM learner WHERE ref = '$ref'")
 family=$(sqlite3 "$db" "SELECT family_name FROM learner WHERE ref = '$ref'")
 code=$(http "$BASE/dashboard?tier=all&q=$ref" -b "$L")
@@ -127,24 +129,24 @@ check "search by school reference finds that learner" \
     bash -c "[ $code = 200 ] && [ \$(grep -c '<tr><th scope=\"row\"><a href=\"/learners/' '$TMP/body') = 1 ] && grep -q 'href=\"/learners/$lid?' '$TMP/body'"
 q=$(printf '%s' "$family" | tr 'A-Z' 'a-z' | sed 's/ /%20/g')
 code=$(http "$BASE/dashboard?tier=all&q=$q" -b "$L")
-n=$(sqlite3 "$db" "SELECT count(*) FROM risk_score s JOIN learner l ON l.id = s.learner_id WHERE lower(l.given_name || ' ' || l.family_name) LIKE lower('%$family%') OR lower(l.family_name || ' ' || l.given_name) LIKE lower('%$family%')")
+n=$(sqlite3 "$db" "SELECT count(*) FROM risk_score s JOIN learner l ON l.id = s.learner_id WHERE $LISTED AND (lower(l.given_name || ' ' || l.family_name) LIKE lower('%$family%') OR lower(l.family_name || ' ' || l.given_name) LIKE lower('%$family%'))")
 check "search by family name (any case) finds the $n learners of that name" \
     bash -c "[ $code = 200 ] && [ \$(grep -c '<tr><th scope=\"row\"><a href=\"/learners/' '$TMP/body') = $n ]"
 check "...and the search is kept in the form and the links" grep -q "value=\"$(printf '%s' "$family" | tr 'A-Z' 'a-z')\"" "$TMP/body"
 
 code=$(http "$BASE/dashboard?tier=all&sort=name" -b "$L")
 got=$(links | head -50 | tr '\n' ' ')
-want=$(sqlite3 "$db" "SELECT l.id FROM risk_score s JOIN learner l ON l.id = s.learner_id ORDER BY l.family_name, l.given_name, l.id LIMIT 50" | tr '\n' ' ')
+want=$(sqlite3 "$db" "SELECT l.id FROM risk_score s JOIN learner l ON l.id = s.learner_id WHERE $LISTED ORDER BY l.family_name, l.given_name, l.id LIMIT 50" | tr '\n' ' ')
 check "sort=name orders by family name" [ "$got" = "$want" ]
 check "...and marks the column as sorted" grep -q 'aria-sort="ascending"' "$TMP/body"
 next=$(grep -o 'rel="next" href="[^"]*"' "$TMP/body" | sed 's/.*href="//; s/"$//; s/&amp;/\&/g')
 code=$(http "$BASE$next" -b "$L")
 got=$(links | head -50 | tr '\n' ' ')
-want=$(sqlite3 "$db" "SELECT l.id FROM risk_score s JOIN learner l ON l.id = s.learner_id ORDER BY l.family_name, l.given_name, l.id LIMIT 50 OFFSET 50" | tr '\n' ' ')
+want=$(sqlite3 "$db" "SELECT l.id FROM risk_score s JOIN learner l ON l.id = s.learner_id WHERE $LISTED ORDER BY l.family_name, l.given_name, l.id LIMIT 50 OFFSET 50" | tr '\n' ' ')
 check "...and its next page goes on in that order" [ "$got" = "$want" ]
 code=$(http "$BASE/dashboard?tier=all&sort=name&order=reverse" -b "$L")
 got=$(links | head -50 | tr '\n' ' ')
-want=$(sqlite3 "$db" "SELECT l.id FROM risk_score s JOIN learner l ON l.id = s.learner_id ORDER BY l.family_name DESC, l.given_name DESC, l.id DESC LIMIT 50" | tr '\n' ' ')
+want=$(sqlite3 "$db" "SELECT l.id FROM risk_score s JOIN learner l ON l.id = s.learner_id WHERE $LISTED ORDER BY l.family_name DESC, l.given_name DESC, l.id DESC LIMIT 50" | tr '\n' ' ')
 check "order=reverse turns it round" [ "$got" = "$want" ]
 code=$(http "$BASE/dashboard?tier=all&sort=group" -b "$L")
 check "sort=group is 200" [ "$code" = 200 ]
@@ -159,7 +161,7 @@ check "the learner page links back to the list" \
 check "...and to the next learner of that list" \
     grep -q "rel=\"next\" href=\"/learners/$second?tier=all&amp;sort=name\">Next learner" "$TMP/body"
 
-flagged_id=$(sqlite3 "$db" "SELECT learner_id FROM risk_score WHERE flags <> '[]' ORDER BY learner_id LIMIT 1")
+flagged_id=$(sqlite3 "$db" "SELECT learner_id FROM risk_score s WHERE flags <> '[]' AND $LISTED ORDER BY learner_id LIMIT 1")
 flag=$(sqlite3 "$db" "SELECT json_extract(flags, '\$[0]') FROM risk_score WHERE learner_id = $flagged_id")
 fref=$(sqlite3 "$db" "SELECT ref FROM learner WHERE id = $flagged_id")
 code=$(http "$BASE/learners/$flagged_id" -b "$L")
