@@ -3,27 +3,40 @@
 */
 #include "cli/cli.h"
 #include "web/server.h"
+#include <pthread.h>
+#include <string.h>
 
 static int cmd_serve(int argc, char **argv);
 
 const cli_command cli_cmd_serve = {
     "serve", "serve the web application",
     "cairn serve [--db URL] [--listen ADDR:PORT] [--threads N] [--behind-proxy]\n"
-    "            [--trusted-proxy ADDR]\n"
+    "            [--trusted-proxy ADDR] [--import-dir DIR]\n"
     "  Listens on 127.0.0.1:8080 by default.  --behind-proxy: a TLS reverse proxy on this\n"
     "  machine is in front; on connections from loopback trust its X-Forwarded-Proto\n"
     "  (https gives Secure __Host- cookies) and the last address of X-Forwarded-For (the\n"
     "  client address sign-in throttling counts by).  --trusted-proxy ADDR: the same for\n"
-    "  a proxy at IP address ADDR, and only for connections from it.",
+    "  a proxy at IP address ADDR, and only for connections from it.\n"
+    "  --import-dir DIR: import the files that land in DIR, as `cairn import watch DIR`\n"
+    "  does (docs/import.md, Nightly imports).",
     cmd_serve,
 };
+
+/* The --import-dir watcher: runs beside the server for as long as it runs,
+** with its own database connection. */
+static void *import_dir_thread(void *arg) {
+    cli_import_watch_run(arg, 0, stderr);
+    return NULL;
+}
 
 /* `cairn serve`: parse the options (see the usage above) and run it. */
 static int cmd_serve(int argc, char **argv) {
     static const struct option opts[] = {CLI_OPT_DB, CLI_OPT_HELP,
         {"listen", required_argument, 0, 'l'}, {"threads", required_argument, 0, 't'},
         {"behind-proxy", no_argument, 0, 'P'}, {"trusted-proxy", required_argument, 0, 'T'},
-        CLI_OPT_END};
+        {"import-dir", required_argument, 0, 'I'}, CLI_OPT_END};
+    static cli_import_watch watch;   /* read by the watcher thread while serving */
+    memset(&watch, 0, sizeof watch);
     web_config cfg = {"127.0.0.1:8080", NULL, 0, 0, NULL};
     const char *db = NULL;
     int c;
@@ -38,6 +51,7 @@ static int cmd_serve(int argc, char **argv) {
         }
         else if (c == 'P') cfg.behind_proxy = 1;
         else if (c == 'T') cfg.trusted_proxy = optarg;
+        else if (c == 'I') watch.dir = optarg;
         else if (c == 'h') { cli_usage_print(&cli_cmd_serve, stdout); return CLI_EXIT_OK; }
         else return cli_usage_error(&cli_cmd_serve, "%s", "unknown option");
     }
@@ -51,6 +65,15 @@ static int cmd_serve(int argc, char **argv) {
         return CLI_EXIT_FAIL;
     }
     store_close(st);
+    if (watch.dir) {
+        watch.db_url = cfg.db_url;
+        pthread_t t;
+        if (pthread_create(&t, NULL, import_dir_thread, &watch) != 0) {
+            fprintf(stderr, "cairn serve: cannot start the --import-dir watcher\n");
+            return CLI_EXIT_FAIL;
+        }
+        pthread_detach(t);
+    }
     if (web_serve(&cfg, &err) < 0) {
         fprintf(stderr, "cairn serve: %s\n", err.msg);
         return CLI_EXIT_FAIL;

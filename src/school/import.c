@@ -538,6 +538,7 @@ int importer_file_read(importer *im, import_kind kind, const char *path, cairn_e
         buf_free(&missing);
         buf_free(&needed);
     }
+    if (bad) import_kind_mismatch_note(r, kind, name, err);
     if (!bad) {
         const char *text[IMPORT_MAX_COLS];
         size_t len[IMPORT_MAX_COLS];

@@ -169,6 +169,13 @@ void importer_dups_clear(importer *im);
 int importer_row_repeated(importer *im, const import_spec *spec, const import_value *v,
                           const import_origin *org, int *bad_col, buf *why);
 
+/* The header in r (the current record) was refused for kind with err set:
+** when it fits another kind, add "(NAME looks like X, not KIND: was it the
+** wrong file?)" to err's message (import_detect.c). */
+struct csv_reader;
+void import_kind_mismatch_note(struct csv_reader *r, import_kind kind, const char *name,
+                               cairn_err *err);
+
 /* The institution scoped rows belong to, resolving it on first use. */
 int importer_institution(importer *im, int64_t *id, cairn_err *err);
 

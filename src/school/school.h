@@ -40,6 +40,40 @@ int import_kind_parse(const char *s);
 /* The name of kind k ("learners"). */
 const char *import_kind_name(import_kind k);
 
+/* ---- recognising a file's kind from its header (import_detect.c) ---- */
+
+/* What a CSV header looks like.  A header fits a kind exactly when it has
+** every required column of that kind and no column the kind does not know
+** (cairn_error, which --skip-bad files carry, is ignored).  When no kind
+** fits, closest is the kind sharing most columns with the header (-1 when
+** none shares any), so a message can say "this looks like learners, but
+** ...". */
+typedef struct import_kind_guess {
+    int nmatch;                          /* kinds that fit exactly: 1 = recognised */
+    import_kind match[IMPORT_KIND_COUNT];
+    int closest;                         /* when nmatch == 0: a kind or -1 */
+    int shared;                          /* how close: columns in common less
+                                            required ones missing */
+} import_kind_guess;
+
+/* Which kind(s) the header names[0..n) (any case, spaces trimmed) fits. */
+void import_kind_detect(const char *const *names, size_t n, import_kind_guess *g);
+
+/* Read the header line of the CSV file at path and detect its kind into g.
+** -1 (err set, naming the file) when the file cannot be read or is empty. */
+int import_kind_detect_file(const char *path, import_kind_guess *g, cairn_err *err);
+
+/* One sentence for a person about g for the file called name, e.g. "x.csv
+** looks like attendance" or "x.csv does not look like any kind cairn
+** imports; its columns are closest to learners"; written to out. */
+void import_kind_guess_describe(const import_kind_guess *g, const char *name, buf *out);
+
+/* The order kinds are imported in when several are given at once (a
+** nightly folder, `cairn import FILE...`): institutions, then sites, terms
+** and programmes, groups, people, their links and enrolments, then the
+** events.  Lower first. */
+int import_kind_rank(import_kind k);
+
 typedef struct import_opts {
     const char *institution;    /* institution code; NULL = the only one */
     const char *skip_bad_path;  /* NULL = all-or-nothing; else import the
