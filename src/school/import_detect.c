@@ -79,12 +79,8 @@ static void header_detect(csv_reader *r, import_kind_guess *g) {
     import_kind_detect(names, n, g);
 }
 
-/* Read path's header line and detect its kind; see school.h. */
-int import_kind_detect_file(const char *path, import_kind_guess *g, cairn_err *err) {
-    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    csv_opts co = {0, 0, name};
-    csv_reader *r = csv_open_file(path, &co, err);
-    if (!r) return -1;
+/* Detect the kind of r's first record, then close r; see school.h. */
+static int reader_detect(csv_reader *r, const char *name, import_kind_guess *g, cairn_err *err) {
     int rc = csv_next(r, err);
     if (rc <= 0) {
         csv_close(r);
@@ -95,6 +91,24 @@ int import_kind_detect_file(const char *path, import_kind_guess *g, cairn_err *e
     header_detect(r, g);
     csv_close(r);
     return 0;
+}
+
+/* Read path's header line and detect its kind; see school.h. */
+int import_kind_detect_file(const char *path, import_kind_guess *g, cairn_err *err) {
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    csv_opts co = {0, 0, name};
+    csv_reader *r = csv_open_file(path, &co, err);
+    if (!r) return -1;
+    return reader_detect(r, name, g, err);
+}
+
+/* Detect the kind of the CSV text data[0..n); see school.h. */
+int import_kind_detect_mem(const char *data, size_t n, const char *name, import_kind_guess *g,
+                           cairn_err *err) {
+    csv_opts co = {0, 0, name};
+    csv_reader *r = csv_open_mem(data, n, &co);
+    if (!r) return err_set(err, CAIRN_EINTERNAL, "%s: cannot read it", name);
+    return reader_detect(r, name, g, err);
 }
 
 /* One sentence about g for the file called name; see school.h. */

@@ -63,6 +63,11 @@ void import_kind_detect(const char *const *names, size_t n, import_kind_guess *g
 ** -1 (err set, naming the file) when the file cannot be read or is empty. */
 int import_kind_detect_file(const char *path, import_kind_guess *g, cairn_err *err);
 
+/* The same for the CSV text data[0..n) (an upload); name is used in
+** messages. */
+int import_kind_detect_mem(const char *data, size_t n, const char *name, import_kind_guess *g,
+                           cairn_err *err);
+
 /* One sentence for a person about g for the file called name, e.g. "x.csv
 ** looks like attendance" or "x.csv does not look like any kind cairn
 ** imports; its columns are closest to learners"; written to out. */

@@ -173,14 +173,57 @@ check "a made-up token is refused (409)" [ "$code" = 409 ]
 
 code=$(upload "$A" "$CSRF" "$TMP/bad.csv")
 check "a file with a bad row is reported (422)" [ "$code" = 422 ]
-check "...naming its line and column" grep -q 'learners.csv:3:4: birth_date' "$TMP/body"
-check "...shown as English text" grep -q '<code lang="en">learners.csv:3:4:' "$TMP/body"
+check "...naming its line and column" \
+    grep -q '<tr><td>3</td><td>4</td><td lang="en">birth_date' "$TMP/body"
 check "...with no Confirm form" bash -c "! grep -q '/import/confirm' '$TMP/body'"
-check "...and a sentence to fix the file and upload again" \
+check "...and a sentence to fix the file and upload it again" \
     grep -q 'Fix the file and upload it again' "$TMP/body"
-check "...and nothing written, nothing left staged" \
+REPORT=$(sed -n 's/.*href="\(\/import\/report?[^"]*\)".*/\1/p' "$TMP/body" | sed 's/&amp;/\&/g' | head -1)
+check "...and a link to the whole report as CSV" [ -n "$REPORT" ]
+check "...and nothing written; only the upload waits (privately) for its report" \
     bash -c "[ \"\$(sqlite3 '$db' \"SELECT count(*) FROM learner WHERE ref LIKE 'WEB1%'\")\" = 0 ] &&
-             [ -z \"\$(find '$db-imports' -type f)\" ]"
+             [ -z \"\$(find '$db-imports' -type f -perm /077)\" ]"
+code=$(http "$BASE$REPORT" -b "$A")
+check "the report downloads as CSV" bash -c "[ $code = 200 ]" && has_header Content-Type 'text/csv'
+check "...with the columns line, column, field, problem" \
+    bash -c "
+             [ \"\$(head -1 '$TMP/body')\" = 'line,column,field,problem' ] &&
+             grep -q '^3,4,birth_date,' '$TMP/body'"
+code=$(http "$BASE$REPORT" -b "$A2")
+check "...but not for another administrator (404)" [ "$code" = 404 ]
+printf 'learner,given_name,family_name,=HYPERLINK("http://x")\nL1,Eve,Formula,1\n' >"$TMP/formula.csv"
+code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=learners" \
+    -F "file=@$TMP/formula.csv;type=text/csv;filename=learners.csv")
+REPORT=$(sed -n 's/.*href="\(\/import\/report?[^"]*\)".*/\1/p' "$TMP/body" | sed 's/&amp;/\&/g' | head -1)
+http "$BASE$REPORT" -b "$A" >/dev/null
+check "...with every cell safe from spreadsheet formulas" \
+    bash -c "grep -q \"'=HYPERLINK\" '$TMP/body' && ! grep -Eq '(^|,)\"?=' '$TMP/body'"
+
+# ---- the kind recognised from the header ------------------------------------------------
+
+code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=auto" \
+    -F "file=@$TMP/good.csv;type=text/csv;filename=pupils-2026.csv")
+check "with kind auto, the file's kind is recognised from its header" \
+    bash -c "[ $code = 200 ] && grep -q 'from its header line, it holds Learners' '$TMP/body' &&
+             grep -q 'Import as Learners' '$TMP/body'"
+code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=attendance" \
+    -F "file=@$TMP/good.csv;type=text/csv;filename=pupils-2026.csv")
+check "a file of another kind than chosen names the file and what it looks like" \
+    bash -c "[ $code = 422 ] && grep -q '<bdi>pupils-2026.csv</bdi> looks like Learners, not Attendance' '$TMP/body'"
+printf 'pupil,mark\n1,2\n' >"$TMP/notes.csv"
+code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=auto" \
+    -F "file=@$TMP/notes.csv;type=text/csv;filename=notes.csv")
+check "a file of no known kind is refused, naming it, with the form again" \
+    bash -c "[ $code = 422 ] && grep -q '<bdi>notes.csv</bdi> does not look like any kind' '$TMP/body' &&
+             grep -q 'import-file' '$TMP/body'"
+check "the form says a file is imported whole or not at all" \
+    grep -q 'imported whole or not at all' "$TMP/body"
+check "...and links the formats served by the app" grep -q 'href="/help/import"' "$TMP/body"
+code=$(http "$BASE/help/import" -b "$A")
+check "GET /help/import lists every kind's columns" \
+    bash -c "[ $code = 200 ] && [ \"\$(grep -c '<section aria-labelledby=\"k-' '$TMP/body')\" = 14 ] &&
+             grep -q '<code>parental_responsibility</code>' '$TMP/body'"
+check "...and a teacher gets 403 there" [ "$(http "$BASE/help/import" -b "$TJ")" = 403 ]
 code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=pets" -F "file=@$TMP/good.csv")
 check "an unknown kind is refused with the form again (400)" \
     bash -c "[ $code = 400 ] && grep -q 'role=\"alert\"' '$TMP/body'"
