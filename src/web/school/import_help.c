@@ -61,8 +61,8 @@ void page_help_import(web_ctx *c) {
                 T(L, "Files are CSV in UTF-8 (Excel: \"CSV UTF-8\"), separated by commas or "
                      "semicolons. The first line names the columns, in any order."),
                 T(L, "cairn recognises the kind of data from the names in the first line."),
-                T(L, "A file is imported whole or not at all: if one row is bad, nothing of the "
-                     "file is written, and every problem is listed with its line and column."),
+                T(L, "A file is imported whole or not at all: if one row is bad, nothing of "
+                     "the file is written, and you get the list of what to fix."),
                 T(L, "Importing a file again is safe: rows are matched by the school's own "
                      "identifiers, so a row is added once and later updated in place."),
                 T(L, "Import in this order: institutions; sites, terms and programmes; "
@@ -143,7 +143,7 @@ void page_import_report(web_ctx *c) {
                    : IMPORT_CLAIM_FAILED;
     if (peek == IMPORT_CLAIM_FAILED) { page_fail(c, "import report", err.msg); return; }
     if (peek != IMPORT_CLAIM_OK) {
-        web_error_page(res, 404, "Not found", "This upload has expired or does not exist. "
+        web_error_page(res, 404, "Page not found", "This upload has expired or does not exist. "
                        "Upload the file again to get its report.");
         return;
     }
