@@ -463,11 +463,17 @@ void importer_note(importer *im, const char *kind, const char *source) {
     }
 }
 
+/* The name the next files are given in messages; see school.h. */
+void importer_name_files(importer *im, const char *name) {
+    im->file_name = name;
+}
+
 /* Read one CSV file of kind into the session, in the current pass (see
 ** import_internal.h). */
 int importer_file_read(importer *im, import_kind kind, const char *path, cairn_err *err) {
     const import_spec *spec = import_spec_of(kind);
-    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    const char *name = im->file_name ? im->file_name
+                     : strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     csv_opts co = {0, 0, name};
     csv_reader *r = csv_open_file(path, &co, err);
     if (!r) {

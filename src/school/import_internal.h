@@ -121,6 +121,7 @@ struct importer {
     import_dup *dups;
     size_t ndups, capdups;
     buf keytext;
+    const char *file_name;       /* name of the files in messages; NULL = their base name */
 };
 
 /* Note kind and source in the session's import_run summary (import.c). */

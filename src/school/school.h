@@ -124,6 +124,10 @@ typedef struct importer importer;
 
 int  importer_begin(store *st, const import_opts *opts, importer **out, cairn_err *err);
 int  importer_file(importer *im, import_kind kind, const char *path, cairn_err *err);
+/* Call the files read from now on name in messages (an upload staged
+** under another name); NULL = each file's base name.  name must outlive
+** the session. */
+void importer_name_files(importer *im, const char *name);
 int  importer_finish(importer *im, import_report *report, cairn_err *err);
 void importer_abort(importer *im);
 

@@ -210,6 +210,8 @@ code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=attendance" \
     -F "file=@$TMP/good.csv;type=text/csv;filename=pupils-2026.csv")
 check "a file of another kind than chosen names the file and what it looks like" \
     bash -c "[ $code = 422 ] && grep -q '<bdi>pupils-2026.csv</bdi> looks like Learners, not Attendance' '$TMP/body'"
+check "...and its messages name that file, not the kind chosen" \
+    bash -c "grep -q 'pupils-2026.csv:1:2: unknown column' '$TMP/body' && ! grep -q 'attendance.csv' '$TMP/body'"
 printf 'pupil,mark\n1,2\n' >"$TMP/notes.csv"
 code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=auto" \
     -F "file=@$TMP/notes.csv;type=text/csv;filename=notes.csv")
@@ -268,6 +270,16 @@ check "...and nothing written" [ "$(count_new)" = 5 ]
 code=$(api_import "kind=learners" /dev/null "$ADMIN_TOKEN")
 got=$(jq_py "j['errors'][0]['line']")
 check "API empty file: 422 naming line 1" bash -c "[ $code = 422 ] && [ \"\$1\" = 1 ]" _ "$got"
+conforms POST /imports 422
+code=$(api_import "dry_run=1" "$TMP/api.csv" "$ADMIN_TOKEN")
+got=$(jq_py "(j['kind'], j['rows_written'])")
+check "API without a kind recognises it from the header ($got)" \
+    bash -c "[ $code = 200 ] && [ \"\$1\" = \"('learners', 2)\" ]" _ "$got"
+conforms POST /imports 200
+code=$(api_import "kind=auto" "$TMP/notes.csv" "$ADMIN_TOKEN")
+got=$(jq_py "j['error']['code']")
+check "API file of no known kind: 422 unprocessable ($got)" \
+    bash -c "[ $code = 422 ] && [ \"\$1\" = unprocessable ]" _ "$got"
 conforms POST /imports 422
 code=$(api_import "kind=learners&dry_run=yes" "$TMP/api.csv" "$ADMIN_TOKEN")
 check "API dry_run other than 0 or 1: 400" [ "$code" = 400 ]

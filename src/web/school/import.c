@@ -69,8 +69,8 @@ const char *web_import_kind_label(const i18n_lang *L, import_kind k) {
 
 /* Import the file at path as kind into the caller's institution (its code
 ** looked up through the account; "" = the only one); see import.h. */
-int web_import_run(web_request *req, store *st, import_kind kind, const char *path, int dry,
-                   int max_messages, import_outcome *out) {
+int web_import_run(web_request *req, store *st, import_kind kind, const char *path,
+                   const char *name, int dry, int max_messages, import_outcome *out) {
     memset(out, 0, sizeof *out);
     import_report_init(&out->rep);
     auth_account acc;
@@ -81,6 +81,7 @@ int web_import_run(web_request *req, store *st, import_kind kind, const char *pa
     opts.dry_run = dry;
     importer *im;
     if (importer_begin(st, &opts, &im, &out->err) != 0) return -1;
+    if (name) importer_name_files(im, name);
     if (importer_file(im, kind, path, &out->err) != 0) {
         importer_abort(im);
         out->rc = -1;
@@ -93,6 +94,14 @@ int web_import_run(web_request *req, store *st, import_kind kind, const char *pa
         return out->refused ? 0 : -1;
     }
     return 0;
+}
+
+/* The base name of an uploaded file's name (browsers may send a path),
+** copied into a; "upload.csv" when there is none. */
+static const char *upload_name(const char *filename, arena *a) {
+    const char *s = filename ? filename : "";
+    for (const char *p = s; *p; p++) if (*p == '/' || *p == '\\') s = p + 1;
+    return *s ? arena_printf(a, "%s", s) : "upload.csv";
 }
 
 /* Write the audit event of a real import that was written: kind and
@@ -328,7 +337,7 @@ void page_import_post(web_ctx *c) {
         return;
     }
     import_outcome o;
-    if (web_import_run(req, st, (import_kind)kind, sg.csv, 1, IMPORT_MESSAGES_SHOWN, &o) != 0) {
+    if (web_import_run(req, st, (import_kind)kind, sg.csv, upload_name(fp->filename, req->arena), 1, IMPORT_MESSAGES_SHOWN, &o) != 0) {
         import_staging_discard(&sg, req->arena);
         page_fail(c, "import check", o.err.msg);
         import_report_free(&o.rep);
@@ -414,7 +423,7 @@ void page_import_confirm(web_ctx *c) {
                        "checked. Upload the file again.");
         return;
     }
-    int rc = web_import_run(req, st, (import_kind)kind, sg.csv, 0, IMPORT_MESSAGES_SHOWN, &o);
+    int rc = web_import_run(req, st, (import_kind)kind, sg.csv, NULL, 0, IMPORT_MESSAGES_SHOWN, &o);
     import_staging_discard(&sg, req->arena);
     if (rc != 0) {
         page_fail(c, "import", o.err.msg);
@@ -513,14 +522,14 @@ void api_import_post(web_ctx *c) {
     if (recognise) {
         import_kind_guess g;
         if (import_kind_detect_mem(req->body, req->body_len, "upload.csv", &g, &err) < 0) {
-            web_error_json(res, 422, "unreadable", err.msg);
+            web_error_json(res, 422, "unprocessable", err.msg);
             return;
         }
         if (g.nmatch != 1) {
             buf why = BUF_INIT;
             import_kind_guess_describe(&g, "the file", &why);
             buf_puts(&why, "; say which kind with ?kind=");
-            web_error_json(res, 422, "kind_not_recognised", buf_cstr(&why));
+            web_error_json(res, 422, "unprocessable", buf_cstr(&why));
             buf_free(&why);
             return;
         }
@@ -536,7 +545,7 @@ void api_import_post(web_ctx *c) {
         return;
     }
     import_outcome o;
-    int rc = web_import_run(req, st, (import_kind)kind, sg.csv, dry, IMPORT_MESSAGES_SHOWN, &o);
+    int rc = web_import_run(req, st, (import_kind)kind, sg.csv, "upload.csv", dry, IMPORT_MESSAGES_SHOWN, &o);
     import_staging_discard(&sg, req->arena);
     if (rc != 0) {
         web_log(req, "api import: %s", o.err.msg);

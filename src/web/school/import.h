@@ -17,11 +17,12 @@ typedef struct import_outcome {
 } import_outcome;
 
 /* Import the file at path as kind into the caller's institution, a dry run
-** when dry is 1, keeping up to max_messages messages.  Fills *out; the
+** when dry is 1, keeping up to max_messages messages; messages call the
+** file name (the name it was uploaded with; NULL = the staged name).  Fills *out; the
 ** caller frees out->rep.  -1 for a failure that is not the file's fault
 ** (database, disk): out->err says what, for the log. */
-int web_import_run(web_request *req, store *st, import_kind kind, const char *path, int dry,
-                   int max_messages, import_outcome *out);
+int web_import_run(web_request *req, store *st, import_kind kind, const char *path,
+                   const char *name, int dry, int max_messages, import_outcome *out);
 
 /* The translated name of kind k ("Attendance"). */
 const char *web_import_kind_label(const i18n_lang *L, import_kind k);

@@ -148,7 +148,7 @@ void page_import_report(web_ctx *c) {
         return;
     }
     import_outcome o;
-    if (web_import_run(req, c->st, (import_kind)kind, sg.csv, 1, REPORT_MESSAGES_MAX, &o) != 0) {
+    if (web_import_run(req, c->st, (import_kind)kind, sg.csv, NULL, 1, REPORT_MESSAGES_MAX, &o) != 0) {
         page_fail(c, "import report", o.err.msg);
         import_report_free(&o.rep);
         return;
