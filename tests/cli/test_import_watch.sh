@@ -127,4 +127,23 @@ has "$TMP/wrong.err" "attendance.csv looks like attendance, not learners" \
 run unknown import --db "$TMP/auto.db" "$DIR/failed/b-notes.csv"
 [ "$RC" -eq 1 ] && ok "a file of no known kind is refused" || not_ok "exit $RC"
 
+# ---- cairn serve --import-dir: a file with its .done marker is taken --------------------
+SDIR=$TMP/serve-drop
+mkdir -p "$SDIR"
+{ head -1 "$TMP/expect/learners.csv"; echo "SRV1,Sam,Served,,,,,,"; } >"$SDIR/extra.csv"
+: >"$SDIR/extra.csv.done"
+if start_server "$DB" "$TMP/serve.log" --import-dir "$SDIR"; then
+    ok "cairn serve --import-dir starts"
+    for i in $(seq 1 300); do [ -f "$SDIR/done/extra.csv" ] && break; sleep 0.1; done
+    [ -f "$SDIR/done/extra.csv" ] && ok "...and imports a file that lands there" \
+        || not_ok "...extra.csv was not imported ($(tail -3 "$TMP/serve.log"))"
+    [ ! -e "$SDIR/extra.csv.done" ] && ok "...removing its .done marker" || not_ok "marker left"
+    n=$(sqlite3 "$DB" "SELECT count(*) FROM learner WHERE ref = 'SRV1'")
+    [ "$n" = 1 ] && ok "...into the server's database" || not_ok "SRV1 not in the database"
+    stop_server
+    [ "$STOP_STATUS" = 0 ] && ok "the server stops cleanly" || not_ok "server stop: $STOP_STATUS"
+else
+    not_ok "cairn serve --import-dir starts ($(tail -3 "$TMP/serve.log"))"
+fi
+
 done_testing
