@@ -148,7 +148,7 @@ int importer_finish(importer *im, import_report *report, cairn_err *err) {
             store_finalize(im->stmt[i]);
             im->stmt[i] = NULL;
         }
-        rc = importer_log_run(im, err) < 0 ? -1 : 0;
+        rc = import_counts_settle(im, err) < 0 || importer_log_run(im, err) < 0 ? -1 : 0;
         if (rc == 0 && im->opts.dry_run)
             store_tx_rollback(im->st);   /* a dry run: everything checked, nothing kept */
         else if (rc == 0 && store_tx_commit(im->st, err) < 0)
@@ -163,9 +163,8 @@ int importer_finish(importer *im, import_report *report, cairn_err *err) {
             im->skip = NULL;
         }
     }
-    if (rc != 0) {
-        im->rep.rows_written = 0;
-    }
+    if (rc != 0)
+        im->rep.rows_written = im->rep.rows_new = im->rep.rows_updated = im->rep.rows_unchanged = 0;
     if (report) {
         *report = im->rep;
         import_report_init(&im->rep);

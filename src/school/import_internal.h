@@ -122,7 +122,18 @@ struct importer {
     size_t ndups, capdups;
     buf keytext;
     const char *file_name;       /* name of the files in messages; NULL = their base name */
+    uint32_t slots_used;         /* statement slots prepared: the tables written */
 };
+
+/* While a session runs, a row it changed carries import_id X + this (2^40)
+** and a row it found identical -X; import_counts_settle counts them and
+** sets both back to X before the commit. */
+#define IMPORT_CHANGED_OFFSET "1099511627776"
+
+/* Count new, changed and unchanged rows into the report and settle their
+** import_id (import_write.c).  Call once, after the last file, before the
+** commit or the dry run's rollback.  0 or -1. */
+int import_counts_settle(importer *im, cairn_err *err);
 
 /* Note kind and source in the session's import_run summary (import.c). */
 void importer_note(importer *im, const char *kind, const char *source);

@@ -97,6 +97,10 @@ typedef struct import_opts {
 typedef struct import_report {
     long rows_read;      /* data rows seen (header excluded) */
     long rows_written;   /* rows inserted or updated */
+    long rows_new;       /* of the rows written: rows that were not there before, */
+    long rows_updated;   /* rows that were there with other values, */
+    long rows_unchanged; /* and rows that were there exactly so (guardians and
+                            learners count their link and learner row only) */
     long rows_bad;       /* rows rejected */
     buf  messages;       /* one "file:line:column: what" per line, capped */
     long messages_dropped;
