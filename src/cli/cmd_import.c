@@ -51,7 +51,9 @@ static int import_report_print(const char *what, int rc, const import_report *re
                 rep->rows_bad, rep->rows_read);
         return CLI_EXIT_FAIL;
     }
-    printf("imported %s: %ld rows read, %ld written", what, rep->rows_read, rep->rows_written);
+    printf("imported %s: %ld rows read, %ld written (%ld new, %ld updated, %ld unchanged)", what,
+           rep->rows_read, rep->rows_written, rep->rows_new, rep->rows_updated,
+           rep->rows_unchanged);
     if (rep->rows_bad)
         printf(", %ld bad rows skipped and written to %s", rep->rows_bad, skip_path);
     printf("\n");

@@ -167,8 +167,9 @@ static int watch_import_one(store *st, const cli_import_watch *w, const char *pa
     buf_printf(report, "file: %s\nkind: %s (recognised from the header)\nchecked: %s\n",
                name, import_kind_name(kind), now);
     if (rc == 0) {
-        buf_printf(report, "result: imported (%ld rows read, %ld written)\n",
-                   rep.rows_read, rep.rows_written);
+        buf_printf(report, "result: imported (%ld rows read, %ld written: %ld new, %ld updated, "
+                   "%ld unchanged)\n", rep.rows_read, rep.rows_written, rep.rows_new,
+                   rep.rows_updated, rep.rows_unchanged);
     } else {
         buf_puts(report, "result: nothing was imported (a file is imported whole or not at all)\n");
         if (rc == 1)

@@ -68,7 +68,7 @@ for f in "$DIR/done"/*.csv; do [ -s "$f.report.txt" ] || missing=$((missing + 1)
 [ "$missing" -eq 0 ] && ok "every file in done/ has its report" \
     || not_ok "$missing files in done/ have no report"
 has "$DIR/done/z-sis-export-0.csv.report.txt" "kind: institutions" "a report names the recognised kind"
-has "$DIR/done/u-sis-export-5.csv.report.txt" "result: imported \\(60 rows read, 60 written\\)" \
+has "$DIR/done/u-sis-export-5.csv.report.txt" "result: imported \\(60 rows read, 60 written: 60 new, 0 updated, 0 unchanged\\)" \
     "a report gives the counts"
 [ -f "$DIR/failed/a-new-learners.csv" ] && ok "the file with a bad row is in failed/" \
     || not_ok "a-new-learners.csv is not in failed/"
@@ -112,6 +112,10 @@ has "$TMP/score.out" " 0 rows written, [1-9][0-9]* already stored unchanged" \
 cp "$TMP/expect/learners.csv" "$DIR/u-sis-export-5.csv"
 run watch2 import watch --db "$DB" --once --asof "$ASOF" "$DIR"
 [ "$RC" -eq 0 ] && ok "a second night imports cleanly" || not_ok "second night exit $RC"
+has "$TMP/watch2.out" "u-sis-export-5.csv: imported" "...the same learners file again"
+report2=$(ls "$DIR"/done/u-sis-export-5-*.csv.report.txt 2>/dev/null | head -1)
+has "${report2:-/dev/null}" "60 written: 0 new, 0 updated, 60 unchanged" \
+    "...and its report says every row was already there unchanged"
 n=$(ls "$DIR/done"/u-sis-export-5*.csv | wc -l)
 [ "$n" -eq 2 ] && ok "the first night's file is kept beside the second's" \
     || not_ok "done/ has $n learners files, want 2"

@@ -206,6 +206,9 @@ code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=auto" \
 check "with kind auto, the file's kind is recognised from its header" \
     bash -c "[ $code = 200 ] && grep -q 'from its header line, it holds Learners' '$TMP/body' &&
              grep -q 'Import as Learners' '$TMP/body'"
+check "...and the check separates new, updated and unchanged rows" \
+    bash -c "grep -q 'New rows it would add</dt><dd>0</dd>' '$TMP/body' &&
+             grep -q 'Rows already there, unchanged</dt><dd>3</dd>' '$TMP/body'"
 code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=attendance" \
     -F "file=@$TMP/good.csv;type=text/csv;filename=pupils-2026.csv")
 check "a file of another kind than chosen names the file and what it looks like" \
@@ -255,6 +258,16 @@ conforms POST /imports 200
 check "...the rows are there" [ "$(count_new)" = 5 ]
 check "...with an audit event" \
     [ "$(sqlite3 "$db" "SELECT count(*) FROM audit_event WHERE action = 'import' AND detail LIKE '%via=api'")" = 1 ]
+code=$(api_import "kind=learners" "$TMP/api.csv" "$ADMIN_TOKEN")
+got=$(jq_py "(j['rows_new'], j['rows_updated'], j['rows_unchanged'])")
+check "API import of the same file again: 0 new, 0 updated, 2 unchanged ($got)" \
+    bash -c "[ $code = 200 ] && [ \"\$1\" = \"(0, 0, 2)\" ]" _ "$got"
+conforms POST /imports 200
+sed 's/Gus,Wren/Gus,Wrenfield/' "$TMP/api.csv" >"$TMP/api2.csv"
+code=$(api_import "kind=learners" "$TMP/api2.csv" "$ADMIN_TOKEN")
+got=$(jq_py "(j['rows_new'], j['rows_updated'], j['rows_unchanged'])")
+check "API import of a corrected file: 0 new, 1 updated, 1 unchanged ($got)" \
+    bash -c "[ $code = 200 ] && [ \"\$1\" = \"(0, 1, 1)\" ]" _ "$got"
 code=$(api_import "kind=learners" "$TMP/bad.csv" "$ADMIN_TOKEN")
 got=$(jq_py "(j['rows_bad'], j['rows_written'], j['errors'][0]['line'], j['errors'][0]['column'])")
 check "API bad file: 422 with the bad row's line and column ($got)" \

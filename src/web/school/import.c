@@ -211,6 +211,16 @@ static void report_section(buf *b, const i18n_lang *L, const import_outcome *o, 
     html_printf(b, "<dt>%T</dt><dd>%T</dd>\n",
                 dry ? T(L, "Rows that would be written") : T(L, "Rows written"),
                 i18n_format_int(L, o->rep.rows_written, n1, sizeof n1));
+    if (o->rc == 0) {
+        html_printf(b, "<dt>%T</dt><dd>%T</dd>\n", dry ? T(L, "New rows it would add")
+                                                        : T(L, "New rows"),
+                    i18n_format_int(L, o->rep.rows_new, n1, sizeof n1));
+        html_printf(b, "<dt>%T</dt><dd>%T</dd>\n", dry ? T(L, "Rows it would update")
+                                                        : T(L, "Rows updated"),
+                    i18n_format_int(L, o->rep.rows_updated, n1, sizeof n1));
+        html_printf(b, "<dt>%T</dt><dd>%T</dd>\n", T(L, "Rows already there, unchanged"),
+                    i18n_format_int(L, o->rep.rows_unchanged, n1, sizeof n1));
+    }
     html_printf(b, "<dt>%T</dt><dd>%T</dd>\n</dl>\n", T(L, "Rows with problems"),
                 i18n_format_int(L, o->rep.rows_bad, n1, sizeof n1));
     if (o->refused) {
@@ -565,9 +575,12 @@ void api_import_post(web_ctx *c) {
     }
     if (o.refused) json_array_append_new(errors, message_json(o.err.msg, strlen(o.err.msg)));
     api_send(res, o.rc == 0 ? 200 : 422,
-                json_pack("{s:s,s:b,s:I,s:I,s:I,s:o,s:I}", "kind", import_kind_name((import_kind)kind),
+                json_pack("{s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:I}", "kind",
+                          import_kind_name((import_kind)kind),
                           "dry_run", dry, "rows_read", (json_int_t)o.rep.rows_read, "rows_written",
-                          (json_int_t)o.rep.rows_written, "rows_bad", (json_int_t)o.rep.rows_bad,
+                          (json_int_t)o.rep.rows_written, "rows_new", (json_int_t)o.rep.rows_new,
+                          "rows_updated", (json_int_t)o.rep.rows_updated, "rows_unchanged",
+                          (json_int_t)o.rep.rows_unchanged, "rows_bad", (json_int_t)o.rep.rows_bad,
                           "errors", errors, "errors_not_shown",
                           (json_int_t)o.rep.messages_dropped));
     import_report_free(&o.rep);
