@@ -178,7 +178,8 @@ static int watch_import_one(store *st, const cli_import_watch *w, const char *pa
         else buf_printf(report, "%s\n", err.msg);
     }
     if (rep.messages.len) buf_puts(report, rep.messages.data);
-    if (rep.messages_dropped) buf_printf(report, "... and %ld more bad rows\n", rep.messages_dropped);
+    if (rep.messages_dropped)
+        buf_printf(report, "... and %ld more bad rows\n", rep.messages_dropped);
     import_report_free(&rep);
     return rc == 0;
 }

@@ -347,7 +347,8 @@ void page_import_post(web_ctx *c) {
         return;
     }
     import_outcome o;
-    if (web_import_run(req, st, (import_kind)kind, sg.csv, upload_name(fp->filename, req->arena), 1, IMPORT_MESSAGES_SHOWN, &o) != 0) {
+    if (web_import_run(req, st, (import_kind)kind, sg.csv, upload_name(fp->filename, req->arena),
+                       1, IMPORT_MESSAGES_SHOWN, &o) != 0) {
         import_staging_discard(&sg, req->arena);
         page_fail(c, "import check", o.err.msg);
         import_report_free(&o.rep);
@@ -538,7 +539,7 @@ void api_import_post(web_ctx *c) {
         if (g.nmatch != 1) {
             buf why = BUF_INIT;
             import_kind_guess_describe(&g, "the file", &why);
-            buf_puts(&why, "; say which kind with ?kind=");
+            buf_puts(&why, "; say which kind with ?kind=");   /* not HTML: a JSON error message */
             web_error_json(res, 422, "unprocessable", buf_cstr(&why));
             buf_free(&why);
             return;
@@ -555,7 +556,8 @@ void api_import_post(web_ctx *c) {
         return;
     }
     import_outcome o;
-    int rc = web_import_run(req, st, (import_kind)kind, sg.csv, "upload.csv", dry, IMPORT_MESSAGES_SHOWN, &o);
+    int rc = web_import_run(req, st, (import_kind)kind, sg.csv, "upload.csv", dry,
+                            IMPORT_MESSAGES_SHOWN, &o);
     import_staging_discard(&sg, req->arena);
     if (rc != 0) {
         web_log(req, "api import: %s", o.err.msg);

@@ -112,14 +112,14 @@ static void report_row(buf *out, long line, long col, const char *field, const c
     char num[24];
     int k = line ? snprintf(num, sizeof num, "%ld", line) : 0;
     csv_write_field(out, num, (size_t)k, ',', 1);
-    buf_putc(out, ',');
+    buf_putc(out, ',');   /* not HTML: a CSV report */
     k = col ? snprintf(num, sizeof num, "%ld", col) : 0;
     csv_write_field(out, num, (size_t)k, ',', 1);
-    buf_putc(out, ',');
+    buf_putc(out, ',');   /* not HTML: a CSV report */
     csv_write_field(out, field, strlen(field), ',', 1);
-    buf_putc(out, ',');
+    buf_putc(out, ',');   /* not HTML: a CSV report */
     csv_write_field(out, what, n, ',', 1);
-    buf_putc(out, '\n');
+    buf_putc(out, '\n');  /* not HTML: a CSV report */
 }
 
 /*
@@ -148,7 +148,8 @@ void page_import_report(web_ctx *c) {
         return;
     }
     import_outcome o;
-    if (web_import_run(req, c->st, (import_kind)kind, sg.csv, NULL, 1, REPORT_MESSAGES_MAX, &o) != 0) {
+    if (web_import_run(req, c->st, (import_kind)kind, sg.csv, NULL, 1, REPORT_MESSAGES_MAX,
+                       &o) != 0) {
         page_fail(c, "import report", o.err.msg);
         import_report_free(&o.rep);
         return;
@@ -158,7 +159,7 @@ void page_import_report(web_ctx *c) {
     res->content_type = "text/csv; charset=utf-8";
     buf *out = c->b;
     buf_reset(out);
-    buf_puts(out, "line,column,field,problem\n");
+    buf_puts(out, "line,column,field,problem\n");   /* not HTML: CSV */
     const char *p = o.rep.messages.data ? o.rep.messages.data : "";
     while (*p) {
         const char *nl = strchr(p, '\n');
