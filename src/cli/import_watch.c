@@ -16,6 +16,7 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include "risk/freshness.h"
 #include "risk/risk.h"
 #include "school/school.h"
 #include <assert.h>
@@ -45,33 +46,27 @@ struct cli_import_watch_seen {
 };
 
 /* Score every institution (or the one named) again as of asof, writing one
-** line per institution to log.  This is `cairn score`'s path
-** (risk_score_run); see cli.h.  0, or -1 with err set. */
+** line to log: risk_rescore_today (risk/freshness.h) for all of them, as
+** `cairn import` and the server's scheduler do; `cairn score`'s path
+** (risk_score_run) for the one of --institution.  See cli.h. */
 int cli_rescore(store *st, const char *inst_code, int32_t asof, FILE *log, cairn_err *err) {
-    int64_t ids[64];
-    size_t n = 0;
-    if (inst_code) {
-        if (school_institution_resolve(st, inst_code, &ids[0], err) < 0) return -1;
-        n = 1;
-    } else {
-        store_stmt *s = store_prepare(st, "SELECT id FROM institution ORDER BY id", err);
-        if (!s) return -1;
-        int rc;
-        while ((rc = store_step(s, err)) == STORE_ROW && n < 64) ids[n++] = store_col_int64(s, 0);
-        store_finalize(s);
-        if (rc < 0) return -1;
+    char d[DATE_TEXT_LEN];
+    date_format(asof, d);
+    if (!inst_code) {
+        risk_rescore_result r;
+        if (risk_rescore_today(st, asof, 0, &r, err) != 0) return -1;
+        if (log) fprintf(log, "rescored as of %s: %zu learners in %zu institutions\n", d,
+                         r.learners, r.institutions);
+        return 0;
     }
-    for (size_t i = 0; i < n; i++) {
-        risk_score_opts o = {0};
-        risk_score_summary sum;
-        if (risk_score_run(st, ids[i], asof, &o, &sum, err) < 0) return -1;
-        char d[DATE_TEXT_LEN];
-        date_format(asof, d);
-        if (log) fprintf(log, "rescored as of %s: %zu learners, %zu selective, %zu individual\n",
-                         d, sum.learners, sum.tier_count[RISK_TIER_SELECTIVE],
-                         sum.tier_count[RISK_TIER_INDIVIDUAL]);
-        risk_score_summary_free(&sum);
-    }
+    int64_t id;
+    risk_score_opts o = {0};
+    risk_score_summary sum;
+    if (school_institution_resolve(st, inst_code, &id, err) < 0 ||
+        risk_score_run(st, id, asof, &o, &sum, err) < 0)
+        return -1;
+    if (log) fprintf(log, "rescored as of %s: %zu learners in 1 institution\n", d, sum.learners);
+    risk_score_summary_free(&sum);
     return 0;
 }
 
