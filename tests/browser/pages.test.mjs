@@ -454,6 +454,15 @@ try {
     assert(id && (await admin.locator(`label[for="${id}"]`).count()) === 1, 'the file field has no label');
   });
 
+  await check('an import of a file cairn cannot read starts with an error summary that has the focus', async () => {
+    const admin = pages.admin;
+    await admin.goto(BASE + '/import');
+    const form = admin.locator('form[method="post"]').filter({ has: admin.locator('input[type="file"]') }).first();
+    await form.locator('input[type="file"]').first().setInputFiles({ name: 'nonsense.csv', mimeType: 'text/csv', buffer: Buffer.from('apples,pears\n1,2\n') });
+    await Promise.all([admin.waitForLoadState('load'), form.locator('button[type="submit"]').first().click()]);
+    await admin.waitForFunction(() => document.activeElement && document.activeElement.id === 'error-summary');
+  });
+
   await check("the dashboard's trend chart has an accessible name", async () => {
     await leader.goto(BASE + '/dashboard');
     const svgs = leader.locator('main svg');

@@ -167,7 +167,7 @@ static void form_with_error(web_ctx *c, int status, const char *what, const char
     web_request *req = c->req;
     const i18n_lang *L = c->L;
     buf *b = import_page_begin(c, status, T(L, "Import data"));
-    html_printf(b, "<div class=\"notice error\" role=\"alert\"><p>%T</p>\n", T(L, what));
+    html_printf(b, "<div class=\"notice error\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus><p>%T</p>\n", T(L, what));
     if (detail) html_printf(b, "<p><code lang=\"en\">%T</code></p>\n", detail);
     html_printf(b, "</div>\n");
     upload_form(req, b, L, kind);
@@ -179,7 +179,7 @@ static void form_with_error(web_ctx *c, int status, const char *what, const char
 static void kind_not_recognised(web_ctx *c, const char *name, const import_kind_guess *g) {
     const i18n_lang *L = c->L;
     buf *b = import_page_begin(c, 422, T(L, "Import data"));
-    html_printf(b, "<div class=\"notice error\" role=\"alert\"><p>");
+    html_printf(b, "<div class=\"notice error\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus><p>");
     if (g->nmatch > 1)
         html_printf(b, T(L, "The header line of <bdi>%T</bdi> fits more than one kind of data. "
                             "Choose which one it holds."), name);
@@ -362,7 +362,7 @@ void page_import_post(web_ctx *c) {
                 web_import_kind_label(L, (import_kind)kind));
     html_printf(b, "</p>\n");
     if (other_kind >= 0) {
-        html_printf(b, "<div class=\"notice error\" role=\"alert\"><p>");
+        html_printf(b, "<div class=\"notice error\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus><p>");
         html_printf(b, T(L, "The file <bdi>%T</bdi> looks like %T, not %T. Was it the wrong "
                             "file, or the wrong choice?"), fp->filename,
                     web_import_kind_label(L, (import_kind)other_kind),
