@@ -22,12 +22,15 @@ typedef struct risk_visibility {
     const void *ctx;
 } risk_visibility;
 
-/* What the attention list is narrowed to; zeroed = learners with a sign
-** (tier above universal or a flag), any programme, group, flag. */
+/* What the attention list is narrowed to; zeroed = the attention list
+** (tier -1): learners at selective or individual, and learners at universal
+** with a new flag (one they did not have on the previous score date; a flag
+** that only cleared is not new); any programme, group, flag.  "universal"
+** alone is not a flag: every learner is there. */
 typedef struct risk_attention_filter {
     const char *programme_code;   /* NULL or "" = any */
     const char *group_code;       /* NULL or "" = any */
-    int         tier;             /* -1 = any tier above universal or flagged; 0..2 = that tier */
+    int         tier;             /* -1 = the attention list (above); 0..2 = that tier */
     const char *flag;             /* a rule code; NULL or "" = any */
     const risk_visibility *visible;   /* NULL = everyone */
 } risk_attention_filter;

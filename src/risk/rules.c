@@ -116,6 +116,8 @@ void risk_rules_defaults(risk_rules *r) {
         r->rule[i].threshold[1] =
             rule_info[i].cond[1].param ? rule_info[i].cond[1].def : rule_info[i].cond[0].def;
     }
+    r->share_individual = RISK_SHARE_INDIVIDUAL_DEFAULT;
+    r->share_selective = RISK_SHARE_SELECTIVE_DEFAULT;
 }
 
 /* ---- numbers as people read them ------------------------------------------------ */
@@ -302,6 +304,10 @@ void risk_rules_json(const risk_rules *r, buf *out) {
                 json_object_set_new(o, rule_info[i].cond[c].param, json_num(r->rule[i].threshold[c]));
         json_object_set_new(root, rule_info[i].code, o);
     }
+    json_t *t = json_object();
+    json_object_set_new(t, "individual", json_num(r->share_individual));
+    json_object_set_new(t, "selective", json_num(r->share_selective));
+    json_object_set_new(root, "tiers", t);
     char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     if (!s) abort();   /* only when out of memory */
     buf_puts(out, s);
@@ -349,6 +355,35 @@ static int param_set(risk_rules *r, int i, int c, const json_t *v, cairn_err *er
     return 0;
 }
 
+/* Check and set the tiers' shares from v ({"individual": 5, "selective":
+** 15}, per cent). */
+static int tiers_set(risk_rules *r, json_t *v, cairn_err *err) {
+    if (!json_is_object(v))
+        return err_set(err, CAIRN_EINVAL, "tiers: give an object such as {\"individual\": 5, "
+                       "\"selective\": 15} (per cent of the learners), not %s", json_kind(v));
+    const char *k;
+    json_t *x;
+    json_object_foreach(v, k, x) {
+        double *to = strcmp(k, "individual") == 0 ? &r->share_individual
+                   : strcmp(k, "selective") == 0 ? &r->share_selective : NULL;
+        if (!to)
+            return err_set(err, CAIRN_EINVAL, "tiers has no setting \"%s\"; it has individual "
+                           "and selective (per cent of the learners)", k);
+        if (!json_is_number(x))
+            return err_set(err, CAIRN_EINVAL, "tiers: %s must be a number, not %s", k,
+                           json_kind(x));
+        double p = json_number_value(x);
+        if (!isfinite(p) || p < 0 || p > 100)
+            return err_set(err, CAIRN_EINVAL, "tiers: %s %g %% is out of range; it must be "
+                           "from 0 to 100 %%", k, p);
+        *to = p;
+    }
+    if (r->share_individual + r->share_selective > 100)
+        return err_set(err, CAIRN_EINVAL, "tiers: individual %g %% and selective %g %% make "
+                       "more than 100 %%", r->share_individual, r->share_selective);
+    return 0;
+}
+
 /* Apply the settings in json over r, checking everything; on error r may be
 ** partly changed (callers work on a copy). */
 static int rules_apply_json(risk_rules *r, const char *json, cairn_err *err) {
@@ -366,11 +401,16 @@ static int rules_apply_json(risk_rules *r, const char *json, cairn_err *err) {
     const char *key;
     json_t *val;
     json_object_foreach(root, key, val) {
+        if (strcmp(key, "tiers") == 0) {
+            if ((rc = tiers_set(r, val, err)) < 0) goto done;
+            continue;
+        }
         int i = risk_rule_find(key);
         if (i < 0) {
             buf b = BUF_INIT;
             rule_codes(&b);
-            rc = err_set(err, CAIRN_EINVAL, "there is no rule \"%s\"; the rules are %s", key,
+            rc = err_set(err, CAIRN_EINVAL, "there is no rule \"%s\"; the rules are %s (and "
+                         "\"tiers\" sets the tiers' shares)", key,
                          buf_cstr(&b));
             buf_free(&b);
             goto done;
@@ -422,7 +462,8 @@ static int rules_same(const risk_rules *a, const risk_rules *b) {
             a->rule[i].threshold[0] != b->rule[i].threshold[0] ||
             a->rule[i].threshold[1] != b->rule[i].threshold[1])
             return 0;
-    return 1;
+    return a->share_individual == b->share_individual &&
+           a->share_selective == b->share_selective;
 }
 
 /* The latest stored version into *out (1) or 0 when there is none. */

@@ -430,8 +430,15 @@ int risk_score_run(store *st, int64_t inst, int32_t asof, const risk_score_opts 
     }
     out->learners = nkeep;
 
-    /* tiers */
-    if (risk_tiers_assign(tin, nkeep, &d.tiers, tiers, err) < 0) {
+    /* tiers: the institution's shares, unless the caller chose a capacity,
+    ** shares or probability thresholds */
+    risk_tier_opts topt = d.tiers;
+    if (!topt.capacity && !topt.share_individual && !topt.share_selective &&
+        !topt.p_selective && !topt.p_individual) {
+        topt.share_individual = rules.share_individual / 100.0;
+        topt.share_selective = rules.share_selective / 100.0;
+    }
+    if (risk_tiers_assign(tin, nkeep, &topt, tiers, err) < 0) {
         rc = -1;
         goto done;
     }

@@ -149,8 +149,18 @@ int risk_tiers_assign(const risk_tier_input *in, size_t n, const risk_tier_opts 
                        "be below the one for selective support (%g)", pi, ps);
     if (d.capacity < 0 || d.capacity_selective < 0)
         return err_set(err, CAIRN_EINVAL, "a capacity is a number of learners, 0 or more");
+    double si = d.share_individual, ss = d.share_selective;
+    if (!(si >= 0 && si <= 1 && ss >= 0 && ss <= 1 && si + ss <= 1))
+        return err_set(err, CAIRN_EINVAL, "tier shares must be from 0 to 1 and together at most "
+                       "1 (individual %g, selective %g)", si, ss);
     for (size_t i = 0; i < n; i++) out[i] = tier_by_thresholds(&in[i], ps, pi);
-    if (d.capacity == 0) return 0;
+    int by_share = d.capacity == 0 && (si > 0 || ss > 0);
+    if (by_share) {
+        d.capacity = (long)floor(si * (double)n + 0.5);
+        d.capacity_selective = (long)floor(ss * (double)n + 0.5);
+    } else if (d.capacity == 0) {
+        return 0;
+    }
 
     const risk_tier_input **rank = xmalloc((n ? n : 1) * sizeof *rank);
     size_t m = 0;
@@ -163,7 +173,10 @@ int risk_tiers_assign(const risk_tier_input *in, size_t n, const risk_tier_opts 
     for (size_t k = 0; k < m; k++) {
         size_t i = (size_t)(rank[k] - in);
         if (k < (size_t)d.capacity) out[i] = RISK_TIER_INDIVIDUAL;
-        else if (d.capacity_selective > 0) {
+        else if (by_share) {
+            if (k < (size_t)d.capacity + (size_t)d.capacity_selective || in[i].nserious > 0)
+                out[i] = RISK_TIER_SELECTIVE;
+        } else if (d.capacity_selective > 0) {
             if (k < (size_t)d.capacity + (size_t)d.capacity_selective) out[i] = RISK_TIER_SELECTIVE;
         } else if (base[i] >= RISK_TIER_SELECTIVE) {
             out[i] = RISK_TIER_SELECTIVE;
