@@ -1,0 +1,28 @@
+/*
+** risk/evaluate_internal.h — what evaluate.c and evaluate_lead.c share.
+*/
+#ifndef CAIRN_RISK_EVALUATE_INTERNAL_H
+#define CAIRN_RISK_EVALUATE_INTERNAL_H
+#include "risk/evaluate.h"
+
+#define RULES_TIER_STEP 10.0   /* rules score = 10 x tier + flags */
+
+/* Rules score and rules-only tier of rows[0..n) into score (and tier, may
+** be NULL). */
+int risk_eval_rules_scores(const risk_rules *rules, const risk_features *rows, size_t n,
+                           double *score, risk_tier *tier, cairn_err *err);
+
+/* Copy the rows of X (k columns) whose mask[i] is set into Xo; returns how
+** many; idx (may be NULL) gets their indices. */
+size_t risk_eval_rows_pick(const float *X, size_t n, size_t k, const int *mask, float *Xo,
+                           size_t *idx);
+
+/* Replay the judged leavers weekly and fill out's lead times: the model's
+** first week at probability ps or above, the rules' first week at
+** selective or above. */
+int risk_eval_lead_times(store *st, int64_t inst, const risk_trainset *ts, const int *judged,
+                         const int *which_fit, risk_fitted *fits, const risk_cols *cols,
+                         const risk_audit *a, const risk_rules *rules, double ps, risk_eval *out,
+                         cairn_err *err);
+
+#endif
