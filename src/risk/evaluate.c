@@ -42,7 +42,7 @@ static void eval_thresholds(const risk_eval_opts *eo, double *ps, double *pi) {
 /* Rules score and rules-only tier of rows[0..n) into score (and tier, may
 ** be NULL). */
 int risk_eval_rules_scores(const risk_rules *rules, const risk_features *rows, size_t n,
-                           double *score, risk_tier *tier, cairn_err *err) {
+                           int by_share, double *score, risk_tier *tier, cairn_err *err) {
     risk_tier_input *in = xcalloc(n ? n : 1, sizeof *in);
     risk_tier *t = xcalloc(n ? n : 1, sizeof *t);
     for (size_t i = 0; i < n; i++) {
@@ -57,11 +57,35 @@ int risk_eval_rules_scores(const risk_rules *rules, const risk_features *rows, s
     int rc = risk_tiers_assign(in, n, NULL, t, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         score[i] = RULES_TIER_STEP * (double)t[i] + (double)in[i].nflags;
+        if (by_share)   /* ids are positive; below 2^53 the fraction stays in (0, 0.5] */
+            score[i] = 2.0 * in[i].nflags + (in[i].nserious > 0) +
+                       0.5 / (1.0 + (double)in[i].learner_id * 1e-9);
         if (tier) tier[i] = t[i];
     }
     free(t);
     free(in);
     return rc;
+}
+
+/* qsort order of doubles, highest first. */
+static int dbl_desc(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* The score at which the top share of v[0..n) begins: the k-th highest,
+** k = round(share x n) (at least 1); +inf when share is 0 or n is 0. */
+static double share_cutoff(const double *v, size_t n, double share) {
+    size_t k = (size_t)floor(share * (double)n + 0.5);
+    if (!n || share <= 0) return INFINITY;
+    if (k < 1) k = 1;
+    if (k > n) k = n;
+    double *c = xmalloc(n * sizeof *c);
+    memcpy(c, v, n * sizeof *c);
+    qsort(c, n, sizeof *c, dbl_desc);
+    double cut = c[k - 1];
+    free(c);
+    return cut;
 }
 
 /* Copy the rows of X (k columns) whose mask[i] is set into Xo; returns how
@@ -128,7 +152,7 @@ static int unit_cmp(const void *pa, const void *pb) {
 ** years one learner has). */
 static void fairness_units(risk_eval *out, const double *prob, const double *rscore,
                            const int *label, const risk_features *rows, const int *yr, size_t m,
-                           const risk_audit *a, double ps) {
+                           const risk_audit *a, double ps, double rcut) {
     size_t cap = m ? m : 1;
     unit_ix *ux = xmalloc(cap * sizeof *ux);
     double *maxp = xmalloc(cap * sizeof *maxp), *meanp = xmalloc(cap * sizeof *meanp);
@@ -163,7 +187,7 @@ static void fairness_units(risk_eval *out, const double *prob, const double *rsc
     fairness_fill(out, &out->model, out->model_fair, out->model_groups, maxp, meanp, ulab,
                   ulearner, nu, a, ps);
     fairness_fill(out, &out->rules, out->rules_fair, out->rules_groups, maxr, NULL, ulab,
-                  ulearner, nu, a, RULES_TIER_STEP);
+                  ulearner, nu, a, rcut);
     free(ulearner);
     free(ulab);
     free(maxr);
@@ -186,6 +210,7 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
                        eo.gap_tolerance);
     if (eo.folds != 0 && (eo.folds < 2 || eo.folds > EVAL_FOLDS_MAX))
         return err_set(err, CAIRN_EINVAL, "%d folds: use 2 to %d", eo.folds, EVAL_FOLDS_MAX);
+    int explicit_p = eo.tiers.p_selective > 0 || eo.tiers.p_individual > 0;
     double ps, pi;
     eval_thresholds(&eo, &ps, &pi);
     if (!(ps > 0 && ps <= 1 && pi >= ps && pi <= 1))
@@ -296,7 +321,23 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
     }
     risk_rules rules;
     if (rc == 0) rc = risk_rules_load(st, inst, &rules, err);
-    if (rc == 0) rc = risk_eval_rules_scores(&rules, jrows, m, rscore, NULL, err);
+    /* tiers by share (the institution's, unless thresholds were asked for):
+    ** the cut-offs that put that share of the judged rows at selective and
+    ** above, and at individual */
+    int by_share = rc == 0 && !explicit_p &&
+                   (rules.share_individual > 0 || rules.share_selective > 0);
+    double rcut_sel = RULES_TIER_STEP, rcut_ind = 2 * RULES_TIER_STEP;
+    if (rc == 0) rc = risk_eval_rules_scores(&rules, jrows, m, by_share, rscore, NULL, err);
+    if (rc == 0 && by_share) {
+        double si = rules.share_individual / 100.0, ss = rules.share_selective / 100.0;
+        ps = share_cutoff(prob, m, si + ss);
+        pi = share_cutoff(prob, m, si);
+        rcut_sel = share_cutoff(rscore, m, si + ss);
+        rcut_ind = share_cutoff(rscore, m, si);
+        snprintf(out->tier_basis, sizeof out->tier_basis, "by share: the top %g %% of the "
+                 "judged rows individual, the next %g %% selective", rules.share_individual,
+                 rules.share_selective);
+    }
     if (rc == 0) {
         size_t pos = 0;
         for (size_t i = 0; i < m; i++) pos += label[i] != 0;
@@ -308,18 +349,22 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
                  "the rules (the school's current thresholds; same %zu rows)", m);
         metric_report_init(&out->model, out->model_title);
         out->model.ntiers = 2;
-        out->model.tier[0] = (metric_tier_row){"selective", ps, 0, NAN, NAN};
-        out->model.tier[1] = (metric_tier_row){"individual", pi, 0, NAN, NAN};
+        out->model.tier[0] = (metric_tier_row){by_share ? "selective or above (by share)"
+                                                        : "selective", ps, 0, NAN, NAN};
+        out->model.tier[1] = (metric_tier_row){by_share ? "individual (by share)" : "individual",
+                                               pi, 0, NAN, NAN};
         metric_report_compute(&out->model, prob, prob, label, m);
         metric_report_init(&out->rules, out->rules_title);
         out->rules.ntiers = 2;
-        out->rules.tier[0] = (metric_tier_row){"selective (2 flags or a serious one)",
-                                               RULES_TIER_STEP, 0, NAN, NAN};
-        out->rules.tier[1] = (metric_tier_row){"individual (3 or more flags)",
-                                               2 * RULES_TIER_STEP, 0, NAN, NAN};
+        out->rules.tier[0] = (metric_tier_row){by_share ? "selective or above (by share)"
+                                               : "selective (2 flags or a serious one)",
+                                               rcut_sel, 0, NAN, NAN};
+        out->rules.tier[1] = (metric_tier_row){by_share ? "individual (by share)"
+                                               : "individual (3 or more flags)",
+                                               rcut_ind, 0, NAN, NAN};
         metric_report_compute(&out->rules, rscore, NULL, label, m);
         out->model.gap_tolerance = out->rules.gap_tolerance = eo.gap_tolerance;
-        fairness_units(out, prob, rscore, label, jrows, yr, m, a, ps);
+        fairness_units(out, prob, rscore, label, jrows, yr, m, a, ps, rcut_sel);
         /* by horizon */
         double *sa = xmalloc((m ? m : 1) * sizeof *sa), *sb = xmalloc((m ? m : 1) * sizeof *sb);
         int *lb = xmalloc((m ? m : 1) * sizeof *lb);
@@ -349,7 +394,8 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
         snprintf(out->lead_source, sizeof out->lead_source, "not measured");
     }
     if (rc == 0 && eo.lead_time)
-        rc = risk_eval_lead_times(st, inst, ts, judged, which, fits, cols, a, &rules, ps, out, err);
+        rc = risk_eval_lead_times(st, inst, ts, judged, which, fits, cols, a, &rules, ps,
+                                  by_share ? rcut_sel : NAN, out, err);
     free(yr);
     free(hz);
     free(jrows);
@@ -373,7 +419,10 @@ void risk_eval_write(buf *out, const risk_eval *e) {
     buf_printf(out, "  method: %s\n", e->method);
     buf_printf(out, "  rows learned from: %zu; rows judged: %zu (%zu left early)\n",
                e->train_rows, e->test_rows, e->test_positives);
-    buf_printf(out, "  warning time: %s\n\n", e->lead_source);
+    buf_printf(out, "  warning time: %s\n", e->lead_source);
+    buf_printf(out, "  tiers: %s\n\n", e->tier_basis[0] ? e->tier_basis
+                                                        : "by the probability thresholds (model) "
+                                                          "and flag counts (rules)");
     buf_printf(out, "ROC AUC by horizon (weeks into the term)\n");
     buf_printf(out, "  %-8s %8s %8s %10s %10s\n", "weeks", "rows", "leavers", "rules", "model");
     for (size_t i = 0; i < e->nhorizons; i++) {
@@ -402,6 +451,8 @@ json_t *risk_eval_json_value(const risk_eval *e) {
     json_object_set_new(o, "test_rows", json_integer((json_int_t)e->test_rows));
     json_object_set_new(o, "test_left_early", json_integer((json_int_t)e->test_positives));
     json_object_set_new(o, "lead_time_source", json_string(e->lead_source));
+    json_object_set_new(o, "tier_basis", json_string(e->tier_basis[0] ? e->tier_basis
+                                                                      : "thresholds"));
     json_t *bh = json_array();
     for (size_t i = 0; i < e->nhorizons; i++) {
         const risk_eval_horizon *h = &e->horizon[i];

@@ -73,8 +73,8 @@ static int lead_from_history(store *st, int64_t inst, leaver *lv, size_t nl, int
 /* Replay the leavers weekly and fill the reports' lead times. */
 int risk_eval_lead_times(store *st, int64_t inst, const risk_trainset *ts, const int *judged,
                          const int *which_fit, risk_fitted *fits, const risk_cols *cols,
-                         const risk_audit *a, const risk_rules *rules, double ps, risk_eval *out,
-                         cairn_err *err) {
+                         const risk_audit *a, const risk_rules *rules, double ps,
+                         double rules_cut, risk_eval *out, cairn_err *err) {
     /* the distinct leavers among the judged rows */
     leaver *lv = xcalloc(ts->n ? ts->n : 1, sizeof *lv);
     size_t nl = 0;
@@ -141,12 +141,16 @@ int risk_eval_lead_times(store *st, int64_t inst, const risk_trainset *ts, const
         free(idx);
         free(Xs);
         free(mask);
-        if (rc == 0) rc = risk_eval_rules_scores(rules, rows, nt, rs, rt, err);
+        int by_share = !isnan(rules_cut);
+        if (rc == 0) rc = risk_eval_rules_scores(rules, rows, nt, by_share, rs, rt, err);
         for (size_t j = 0; rc == 0 && j < nt; j++) {   /* targets are in week order per leaver */
             leaver *l = &lv[owner[j]];
-            if (p[j] >= ps && l->first_model == INT32_MIN) l->first_model = tg[j].asof;
-            if (rt[j] >= RISK_TIER_SELECTIVE && l->first_rules == INT32_MIN)
-                l->first_rules = tg[j].asof;
+            int serious = by_share && risk_eval_rank_serious(rs[j]);
+            if ((p[j] >= ps || serious) && l->first_model == INT32_MIN)
+                l->first_model = tg[j].asof;
+            int rules_flag = by_share ? rs[j] >= rules_cut || serious
+                                      : rt[j] >= RISK_TIER_SELECTIVE;
+            if (rules_flag && l->first_rules == INT32_MIN) l->first_rules = tg[j].asof;
         }
         free(rt);
         free(rs);
