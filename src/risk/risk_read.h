@@ -14,6 +14,7 @@
 #ifndef CAIRN_RISK_RISK_READ_H
 #define CAIRN_RISK_RISK_READ_H
 #include "risk/risk.h"
+#include "risk/risk_level.h"   /* risk in words: low, raised, high */
 
 /* Limits rows to the learners someone may see (see above). */
 typedef struct risk_visibility {

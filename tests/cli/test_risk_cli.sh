@@ -56,6 +56,17 @@ expect_rc score1 0 "score with the rules only"
 has score1 out "rules only" "the first score says it is rules only"
 has score1 out "individual \(tier 2\)" "the score prints the tiers"
 has score1 out "^ +- .*(this school watches for|below the)" "flags come with reasons"
+run rules1 rules --db "$DB"
+has rules1 out '"tiers":\{"individual":5,"selective":15\}' "the rules show the default tier shares"
+if command -v sqlite3 >/dev/null 2>&1; then
+    read -r all ind sel <<<"$(sqlite3 -separator ' ' "$DB" "SELECT count(*), sum(tier = 2), sum(tier = 1) FROM risk_score WHERE asof = '$ASOF'")"
+    if awk -v a="$all" -v i="$ind" -v s="$sel" 'BEGIN { exit !(i == int(0.05 * a + 0.5) && s >= int(0.15 * a + 0.5) && s <= 0.25 * a) }'; then
+        ok "tiers by share: 5 % individual, about 15 % selective ($ind and $sel of $all)"
+    else not_ok "tiers by share: 5 % individual, about 15 % selective (got $ind and $sel of $all)"; fi
+fi
+run rules2 rules --db "$DB" --by "cli test" set '{"tiers": {"individual": 60, "selective": 50}}'
+expect_rc rules2 1 "tier shares above 100 % together are refused"
+has rules2 err "make more than 100 %" "the refusal says why"
 
 # ---- train -------------------------------------------------------------------------------
 run train train --db "$DB" --by "cli test"
@@ -96,6 +107,8 @@ has eval out "PR AUC" "evaluate prints PR AUC"
 has eval out "Top 10 % of the list" "evaluate prints precision and recall at the top 10 %"
 has eval out "Calibration" "evaluate prints the calibration table"
 has eval out "Warning time before leaving" "evaluate prints the lead time"
+has eval out "tiers: by share: the top 5 %" "evaluate cuts the tiers by the institution's shares"
+has eval out "Tier selective or above \(by share\)" "evaluate shows precision at the share's list length"
 has eval out "Fairness by gender" "evaluate prints the fairness tables"
 
 run evalj evaluate --db "$DB" --json

@@ -8,6 +8,7 @@
 */
 #include "testutil.h"
 #include "risk/risk.h"
+#include "risk/risk_level.h"
 #include "school/school.h"
 #include "base/buf.h"
 #include "base/mem.h"
@@ -557,6 +558,23 @@ static void t_tiers_shares(void **state) {
     assert_int_equal(risk_tiers_assign(r, 20, &bad, out, &err), -1);
 }
 
+/* Risk in words: the tier's word, the estimate as a percentage. */
+static void t_risk_level_words(void **state) {
+    (void)state;
+    char b[64];
+    assert_string_equal(risk_level_word(risk_level_of(RISK_TIER_INDIVIDUAL)), "high");
+    assert_string_equal(risk_level_word(risk_level_of(RISK_TIER_SELECTIVE)), "raised");
+    assert_string_equal(risk_level_word(risk_level_of(RISK_TIER_UNIVERSAL)), "low");
+    assert_string_equal(risk_level_word(risk_level_of((risk_tier)7)), "low");
+    assert_string_equal(risk_percent_text(0.344, b, sizeof b), "34 %");
+    assert_string_equal(risk_percent_text(0.004, b, sizeof b), "<1 %");
+    assert_string_equal(risk_percent_text(0.999, b, sizeof b), ">99 %");
+    assert_string_equal(risk_percent_text(NAN, b, sizeof b), "");
+    assert_string_equal(risk_percent_text(1.5, b, sizeof b), "");
+    assert_string_equal(risk_level_text(RISK_TIER_INDIVIDUAL, 0.34, b, sizeof b), "high risk (34 %)");
+    assert_string_equal(risk_level_text(RISK_TIER_SELECTIVE, NAN, b, sizeof b), "raised risk");
+}
+
 /* ---- versioned thresholds in the database ------------------------------------------- */
 
 /* A fresh database with the school and risk tables and institution 1. */
@@ -791,6 +809,7 @@ int main(void) {
         cmocka_unit_test(t_tiers_capacity_ties),
         cmocka_unit_test(t_tiers_capacity_probability),
         cmocka_unit_test(t_tiers_shares),
+        cmocka_unit_test(t_risk_level_words),
         BOTH(t_rules_versions),
         BOTH(t_rules_bad_settings),
         BOTH(t_rules_damaged),
