@@ -58,6 +58,8 @@ static void score_print(const risk_score_summary *s) {
                                            risk_percent_text(t->probability, pct, sizeof pct));
         printf(", %zu flag%s\n", t->nflags, t->nflags == 1 ? "" : "s");
         for (size_t k = 0; k < t->nflags; k++) printf("      - %s\n", t->flags[k].reason);
+        if (t->nmodel) printf("    the model's estimate was raised most by:\n");
+        for (size_t k = 0; k < t->nmodel; k++) printf("      - %s\n", t->model_reason[k]);
     }
 }
 

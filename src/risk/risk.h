@@ -299,6 +299,8 @@ typedef struct risk_score_top {
     double    probability;      /* NAN without a model */
     size_t    nflags;
     risk_flag flags[RISK_RULE_COUNT];
+    size_t    nmodel;           /* the model's reasons that say something (see score.c) */
+    char      model_reason[RISK_MODEL_REASONS][RISK_REASON_MAX];
 } risk_score_top;
 
 typedef struct risk_score_summary {

@@ -110,6 +110,21 @@ static char *flags_json(const risk_flag *fl, size_t n) {
     return json_take(a);
 }
 
+/* 1 when the model's reason rf says something to a reader: an indicator
+** with a direction (not one every learner has, such as weeks since
+** starting), known, different from the group's median (peer, may be NULL),
+** and not already said by one of the rule flags fl[0..nf) (one sentence per
+** indicator: the rule's, with its threshold). */
+static int model_reason_informs(const risk_features *f, const double *peer, const risk_flag *fl,
+                                size_t nf, risk_feature rf) {
+    const risk_feature_info *fi = risk_feature_info_of(rf);
+    if (!fi || fi->direction == 0 || isnan(f->v[rf])) return 0;
+    if (peer && !isnan(peer[rf]) && fabs(f->v[rf] - peer[rf]) < 1e-9) return 0;
+    for (size_t k = 0; k < nf; k++)
+        if (fl[k].feature == rf) return 0;
+    return 1;
+}
+
 /* The reasons: the advice, then every flag with its sentence, then the
 ** indicators that raised the model's estimate most (risk/explain.h), with
 ** the group's medians peer (may be NULL).  Caller frees. */
@@ -131,7 +146,7 @@ static char *reasons_json(const risk_features *f, const double *peer, const risk
     for (int i = 0; p && !isnan(p->probability) && i < p->nreasons && i < RISK_MODEL_REASONS; i++) {
         risk_feature rf = p->reason_feature[i];
         const risk_feature_info *fi = risk_feature_info_of(rf);
-        if (!fi) continue;
+        if (!fi || !model_reason_informs(f, peer, fl, n, rf)) continue;
         double pm = peer ? peer[rf] : NAN;
         char text[RISK_REASON_MAX];
         risk_explain_sentence(rf, f->v[rf], pm, text, sizeof text);
@@ -491,7 +506,16 @@ int risk_score_run(store *st, int64_t inst, int32_t asof, const risk_score_opts 
         t->learner_id = top[i]->learner_id;
         t->tier = top[i]->tier;
         t->probability = pred[top[i]->row].probability;
-        risk_rules_eval_peers(&rules, f, risk_peers_of(&peers, f->t.group_id), t->flags, &t->nflags);
+        const double *pm = risk_peers_of(&peers, f->t.group_id);
+        risk_rules_eval_peers(&rules, f, pm, t->flags, &t->nflags);
+        const risk_prediction *p = &pred[top[i]->row];
+        for (int k = 0; !isnan(p->probability) && k < p->nreasons && k < RISK_MODEL_REASONS; k++) {
+            risk_feature rf = p->reason_feature[k];
+            if (!model_reason_informs(f, pm, t->flags, t->nflags, rf)) continue;
+            risk_explain_sentence(rf, f->v[rf], pm ? pm[rf] : NAN,
+                                  t->model_reason[t->nmodel], RISK_REASON_MAX);
+            t->nmodel++;
+        }
         rc = top_name(st, inst, t, err);
     }
 

@@ -70,6 +70,9 @@ void risk_score_summary_json(const risk_score_summary *s, buf *out) {
             json_array_append_new(rs, r);
         }
         json_object_set_new(it, "reasons", rs);
+        json_t *mr = json_array();
+        for (size_t k = 0; k < t->nmodel; k++) json_array_append_new(mr, json_string(t->model_reason[k]));
+        json_object_set_new(it, "model_reasons", mr);
         json_array_append_new(top, it);
     }
     json_object_set_new(o, "top", top);

@@ -92,6 +92,10 @@ expect_rc score2 0 "score with the model"
 has score2 out "learned model version 2" "the score uses the active model"
 has score2 out "estimated chance of leaving [0-9]+ %" "scores carry probabilities"
 has score2 out "selective +\(tier 1\) +[0-9]+" "scores carry tiers"
+has score2 out "^ +[0-9]+\. .* — (high|raised|low) risk \((individual|selective|universal)\), estimated chance of leaving" "risk in words with the estimate"
+has score2 out "the model's estimate was raised most by:" "the command line prints the model's reasons"
+if grep -q "weeks since starting" "$TMP/score2.out"; then not_ok "no reason every learner shares"
+else ok "no reason every learner shares"; fi
 if command -v sqlite3 >/dev/null 2>&1; then
     n=$(sqlite3 "$DB" "SELECT count(*) FROM risk_score WHERE asof = '$ASOF' AND model_version = 2 AND probability IS NOT NULL AND reasons LIKE '%\"kind\":\"model\"%'")
     if [ "${n:-0}" -gt 50 ]; then ok "stored scores hold probabilities and the model's reasons ($n)"

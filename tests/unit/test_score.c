@@ -380,9 +380,13 @@ static int fake_predict(void *ctx, store *st, int64_t inst, const risk_features 
         double a = rows[i].v[RF_ATT_RATE_4W];
         double p = isnan(a) ? 0.05 : (100 - a) / 40;
         out[i].probability = p < 0 ? 0 : p > 1 ? 1 : p;
-        out[i].nreasons = 1;
+        out[i].nreasons = 3;   /* one that may repeat a rule, one every learner has, one more */
         out[i].reason_feature[0] = RF_ATT_RATE_4W;
         out[i].reason_contribution[0] = 0.7;
+        out[i].reason_feature[1] = RF_WEEKS_ENROLLED;
+        out[i].reason_contribution[1] = 0.5;
+        out[i].reason_feature[2] = RF_UNEXCUSED_TERM;
+        out[i].reason_contribution[2] = 0.3;
     }
     if (fm->bad && n) out[n / 2].probability = 1.5;
     *model_version = fm->version;
@@ -406,8 +410,13 @@ static void t_score_model_hook(void **state) {
     assert_int_equal(s.model_version, 3);
     assert_int_equal(s.written, learners);
     assert_true(!isnan(s.top[0].probability));
+    size_t top_model = 0;   /* the summary carries the model's reasons too, filtered alike */
+    for (size_t i = 0; i < s.ntop; i++)
+        for (size_t k = 0; k < s.top[i].nmodel; k++, top_model++)
+            assert_null(strstr(s.top[i].model_reason[k], "weeks since starting"));
+    assert_true(top_model > 0);
     risk_score_summary_free(&s);
-    size_t n;
+    size_t n, model_reasons = 0;
     row *r = rows_read(st, a, &n);
     assert_int_equal(n, learners);
     for (size_t i = 0; i < n; i++) {
@@ -418,8 +427,26 @@ static void t_score_model_hook(void **state) {
         if (r[i].tier != want)
             fail_msg("learner %lld: p %.3f tier %d, want %d", (long long)r[i].learner_id,
                      r[i].probability, r[i].tier, want);
-        assert_non_null(strstr(r[i].reasons, "\"kind\":\"model\",\"indicator\":\"att_rate_4w\""));
+        /* reasons that say something: never an input every learner has, never
+        ** the indicator a rule's sentence already gives, never a value equal
+        ** to the group's */
+        json_t *rj = json_loads(r[i].reasons, 0, NULL), *items = json_object_get(rj, "items");
+        int rule_att = 0, model_att = 0;
+        for (size_t k = 0; k < json_array_size(items); k++) {
+            json_t *it = json_array_get(items, k);
+            const char *kind = json_string_value(json_object_get(it, "kind"));
+            const char *ind = json_string_value(json_object_get(it, "indicator"));
+            if (strcmp(ind, "att_rate_4w") == 0) *(strcmp(kind, "rule") ? &model_att : &rule_att) = 1;
+            if (strcmp(kind, "model")) continue;
+            model_reasons++;
+            assert_string_not_equal(ind, "weeks_enrolled");
+            json_t *v = json_object_get(it, "value"), *pv = json_object_get(it, "peer");
+            if (json_is_number(pv)) assert_true(json_number_value(v) != json_number_value(pv));
+        }
+        assert_false(rule_att && model_att);
+        json_decref(rj);
     }
+    assert_true(model_reasons > n / 2);
     rows_free(r, n);
 
     /* the same model again: nothing to write; rules only: everything */
