@@ -3,6 +3,8 @@
 */
 #include "cli/cli.h"
 #include "base/buf.h"
+#include "base/date.h"
+#include "risk/freshness.h"
 #include "school/school.h"
 #include <string.h>
 
@@ -19,6 +21,7 @@ const cli_command cli_cmd_import = {
     "  --skip-bad FILE the good rows are imported and the bad ones written to FILE.\n"
     "  A key on several rows of one file is ambiguous: all its rows are bad.\n"
     "  --sum (engagement only) adds the values of a key's rows up instead.\n"
+    "  After an import every institution is scored again for today (as cairn score).\n"
     "  Formats: docs/import.md.  Exit status 0 ok, 1 nothing imported, 3 bad rows skipped.",
     cmd_import,
 };
@@ -44,6 +47,20 @@ static int import_report_print(const char *what, int rc, const import_report *re
         printf(", %ld bad rows skipped and written to %s", rep->rows_bad, skip_path);
     printf("\n");
     return rep->rows_bad ? CLI_EXIT_PARTIAL : CLI_EXIT_OK;
+}
+
+/* Score every institution again for today after an import (never stale
+** scores); a failure is told on stderr and leaves the import as it is. */
+static void import_rescore(store *st) {
+    cairn_err err = {0};
+    risk_rescore_result r;
+    char d[DATE_TEXT_LEN];
+    date_format(date_today(), d);
+    if (risk_rescore_today(st, date_today(), 0, &r, &err) != 0)
+        fprintf(stderr, "cairn import: the data is imported, but scoring it for %s failed: %s\n"
+                "(run cairn score to try again)\n", d, err.msg);
+    else
+        printf("scored %zu learners as of %s\n", r.learners, d);
 }
 
 /* `cairn import`: parse the options (see the usage above) and run it. */
@@ -87,6 +104,7 @@ static int cmd_import(int argc, char **argv) {
     }
     if (rc == 0) rc = importer_finish(im, &rep, &err);
     int status = import_report_print(kind_name, rc, &rep, io.skip_bad_path, &err);
+    if (rc == 0) import_rescore(st);
     import_report_free(&rep);
     store_close(st);
     return status;

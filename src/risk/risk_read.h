@@ -27,7 +27,10 @@ typedef struct risk_visibility {
 ** (tier -1): learners at selective or individual, and learners at universal
 ** with a new flag (one they did not have on the previous score date; a flag
 ** that only cleared is not new); any programme, group, flag.  "universal"
-** alone is not a flag: every learner is there. */
+** alone is not a flag: every learner is there.  Whatever the filter, the
+** list, its counts and its tier counts hold only learners still enrolled: a
+** learner whose scored enrolment completed, left early or transferred (or
+** ended by the score date) is never on it. */
 typedef struct risk_attention_filter {
     const char *programme_code;   /* NULL or "" = any */
     const char *group_code;       /* NULL or "" = any */
