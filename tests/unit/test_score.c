@@ -538,7 +538,10 @@ static void t_score_attention_list(void **state) {
     int64_t inst;
     int32_t first, last;
     store *st = demo_store(state, "score_attention", &inst, &first, &last);
-    int32_t a = mid_day(first), b = a + 7;
+    int32_t a = last - 40, b;   /* in the year still running: most learners still enrolled */
+    while (date_weekday(a) > 4) a++;
+    b = a + 7;
+    assert_true(b <= last);
     risk_score_summary s;
     run(st, inst, a, NULL, &s);
     risk_score_summary_free(&s);
@@ -546,6 +549,24 @@ static void t_score_attention_list(void **state) {
     risk_score_summary_free(&s);
     size_t na, nb;
     row *ra = rows_read(st, a, &na), *rb = rows_read(st, b, &nb);
+    /* learners no longer enrolled never make the list (risk_read.h) */
+    cairn_err err = {0};
+    char bd[DATE_TEXT_LEN];
+    date_format(b, bd);
+    store_stmt *q = store_prepare(st, "SELECT s.learner_id FROM risk_score s JOIN enrolment e"
+                                      " ON e.institution_id = s.institution_id AND e.id = s.enrolment_id"
+                                      " WHERE s.asof = ? AND e.status IN ('active', 'paused')"
+                                      " AND (e.exit_date IS NULL OR e.exit_date > ?)", &err);
+    if (!q) fail_msg("%s", err.msg);
+    store_bind_text(q, 1, bd, (size_t)-1);
+    store_bind_text(q, 2, bd, (size_t)-1);
+    char *enrolled = xcalloc(nb ? nb : 1, 1);
+    int qrc;
+    while ((qrc = store_step(q, &err)) == STORE_ROW)
+        for (size_t i = 0; i < nb; i++)
+            if (rb[i].learner_id == store_col_int64(q, 0)) enrolled[i] = 1;
+    store_finalize(q);
+    if (qrc < 0) fail_msg("%s", err.msg);
     size_t want = 0, universal_kept_flags = 0, new_flag_universal = 0;
     char *in = xcalloc(nb, 1);
     for (size_t i = 0; i < nb; i++) {
@@ -554,7 +575,8 @@ static void t_score_attention_list(void **state) {
             if (ra[j].learner_id == rb[i].learner_id) prev = ra[j].flagtext;
         int is_new = rb[i].nflags > 0 && strcmp(prev, rb[i].flagtext) != 0 &&
                      commas(prev) <= commas(rb[i].flagtext);
-        in[i] = rb[i].tier > 0 || is_new;
+        in[i] = enrolled[i] && (rb[i].tier > 0 || is_new);
+        if (!enrolled[i]) continue;
         want += in[i];
         universal_kept_flags += rb[i].tier == 0 && rb[i].nflags > 0 && !is_new;
         new_flag_universal += rb[i].tier == 0 && is_new;
@@ -563,7 +585,6 @@ static void t_score_attention_list(void **state) {
     risk_attention_filter f = {.tier = -1};
     risk_attention_row *rows;
     size_t n, total;
-    cairn_err err = {0};
     if (risk_read_attention(st, inst, b, &f, 100000, &rows, &n, &total, &err))
         fail_msg("%s", err.msg);
     print_message("    attention list: %zu of %zu learners (%zu universal with a new flag)\n", total,
@@ -578,6 +599,7 @@ static void t_score_attention_list(void **state) {
     assert_true(total < nb / 2);   /* a list, not half the school */
     free(rows);
     free(in);
+    free(enrolled);
     rows_free(ra, na);
     rows_free(rb, nb);
     test_store_drop(st);
