@@ -112,6 +112,16 @@ has eval out "Top 10 % of the list" "evaluate prints precision and recall at the
 has eval out "Calibration" "evaluate prints the calibration table"
 has eval out "Warning time before leaving" "evaluate prints the lead time"
 has eval out "tiers: by share: the top 5 %" "evaluate cuts the tiers by the institution's shares"
+# a school without attendance (online, distance, workplace learning) still trains and evaluates
+if command -v sqlite3 >/dev/null 2>&1; then
+    cp "$DB" "$TMP/thin.db"
+    sqlite3 "$TMP/thin.db" "DELETE FROM attendance"
+    run thin1 train --db "$TMP/thin.db" --by "cli test"
+    expect_rc thin1 0 "train runs without attendance (results, behaviour, platform activity)"
+    run thin2 evaluate --db "$TMP/thin.db"
+    expect_rc thin2 0 "evaluate runs without attendance"
+    has thin2 out "^ROC AUC model: 0\.[0-9]+" "...and judges the model"
+fi
 has eval out "Tier selective or above \(by share\)" "evaluate shows precision at the share's list length"
 has eval out "Fairness by gender" "evaluate prints the fairness tables"
 
