@@ -21,6 +21,7 @@
 #include "store/store.h"
 #include <getopt.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_PARTIAL = 3 };
@@ -88,6 +89,41 @@ extern const size_t cli_nrooms;
 ** before the failing one stay migrated; each migration is its own
 ** transaction). */
 int cli_migrate(store *st, int *applied, cairn_err *err);
+
+/* ---- nightly imports (cli/import_watch.c) ---- */
+
+/* Score every institution (or the one called inst_code) again as of asof,
+** through `cairn score`'s path (risk_score_run), one line each to log (may
+** be NULL).  0, or -1 with err set. */
+int cli_rescore(store *st, const char *inst_code, int32_t asof, FILE *log, cairn_err *err);
+
+/* A folder watched for import files: `cairn import watch`, `cairn serve
+** --import-dir`. */
+typedef struct cli_import_watch {
+    const char *dir;           /* the folder; done/ and failed/ are made in it */
+    const char *db_url;
+    const char *institution;   /* NULL = the only one (and rescore every one) */
+    int         once;          /* 1 = take every file there now, then stop */
+    int         interval;      /* seconds between scans; 0 = 10 */
+    int32_t     asof;          /* day to score as of; 0 = today */
+} cli_import_watch;
+
+struct cli_import_watch_seen;  /* what the previous scan saw */
+
+/* One scan: import the complete files of w->dir in dependency order, each
+** whole or not at all, move each to done/ or failed/ with FILE.report.txt,
+** rescore when something was written.  Lines for people go to log (may be
+** NULL); *failed gets the files that failed.  Returns the files taken, or
+** -1 with err set (the folder cannot be read, the scoring failed). */
+int cli_import_watch_scan(store *st, const cli_import_watch *w,
+                          struct cli_import_watch_seen *seen, FILE *log, int *failed,
+                          cairn_err *err);
+
+/* Open the database and scan w->dir every w->interval seconds until SIGINT
+** or SIGTERM (when handle_signals) — or once, with w->once.  Returns an
+** exit status: CLI_EXIT_FAIL when a file failed or the database could not
+** be used. */
+int cli_import_watch_run(const cli_import_watch *w, int handle_signals, FILE *log);
 
 /* ---- shared by train and evaluate (cli/options.c) ---- */
 

@@ -4,14 +4,16 @@
 #include "cli/cli.h"
 #include "cli/serve_jobs.h"
 #include "web/server.h"
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int cmd_serve(int argc, char **argv);
 
 const cli_command cli_cmd_serve = {
     "serve", "serve the web application",
     "cairn serve [--db URL] [--listen ADDR:PORT] [--threads N] [--behind-proxy]\n"
-    "            [--trusted-proxy ADDR] [--score-at HH:MM|off]\n"
+    "            [--trusted-proxy ADDR] [--score-at HH:MM|off] [--import-dir DIR]\n"
     "  Listens on 127.0.0.1:8080 by default.  --behind-proxy: a TLS reverse proxy on this\n"
     "  machine is in front; on connections from loopback trust its X-Forwarded-Proto\n"
     "  (https gives Secure __Host- cookies) and the last address of X-Forwarded-For (the\n"
@@ -20,17 +22,29 @@ const cli_command cli_cmd_serve = {
     "  Scores every institution for today at start when today's scores are missing,\n"
     "  then daily at --score-at (server's local time, default 05:00; off: never),\n"
     "  on a thread and connection of its own.  CAIRN_SCORE_INTERVAL=N (seconds, for\n"
-    "  tests) scores every N seconds instead.",
+    "  tests) scores every N seconds instead.\n"
+    "  --import-dir DIR: import the files that land in DIR, as `cairn import watch DIR`\n"
+    "  does (docs/import.md, Nightly imports).",
     cmd_serve,
 };
+
+/* The --import-dir watcher: runs beside the server for as long as it runs,
+** with its own database connection. */
+static void *import_dir_thread(void *arg) {
+    cli_import_watch_run(arg, 0, stderr);
+    return NULL;
+}
 
 /* `cairn serve`: parse the options (see the usage above) and run it. */
 static int cmd_serve(int argc, char **argv) {
     static const struct option opts[] = {CLI_OPT_DB, CLI_OPT_HELP,
         {"listen", required_argument, 0, 'l'}, {"threads", required_argument, 0, 't'},
         {"behind-proxy", no_argument, 0, 'P'}, {"trusted-proxy", required_argument, 0, 'T'},
-        {"score-at", required_argument, 0, 'S'}, CLI_OPT_END};
+        {"score-at", required_argument, 0, 'S'}, {"import-dir", required_argument, 0, 'I'},
+        CLI_OPT_END};
     serve_jobs_config jobs = {NULL, SERVE_SCORE_AT_DEFAULT, 0};
+    static cli_import_watch watch;   /* read by the watcher thread while serving */
+    memset(&watch, 0, sizeof watch);
     web_config cfg = {"127.0.0.1:8080", NULL, 0, 0, NULL};
     const char *db = NULL;
     int c;
@@ -45,6 +59,7 @@ static int cmd_serve(int argc, char **argv) {
         }
         else if (c == 'P') cfg.behind_proxy = 1;
         else if (c == 'T') cfg.trusted_proxy = optarg;
+        else if (c == 'I') watch.dir = optarg;
         else if (c == 'S') {
             if ((jobs.score_at = serve_jobs_parse_time(optarg)) < -1)
                 return cli_usage_error(&cli_cmd_serve,
@@ -72,6 +87,15 @@ static int cmd_serve(int argc, char **argv) {
             return CLI_EXIT_USAGE;
         }
         jobs.interval_seconds = (int)v;
+    }
+    if (watch.dir) {
+        watch.db_url = cfg.db_url;
+        pthread_t t;
+        if (pthread_create(&t, NULL, import_dir_thread, &watch) != 0) {
+            fprintf(stderr, "cairn serve: cannot start the --import-dir watcher\n");
+            return CLI_EXIT_FAIL;
+        }
+        pthread_detach(t);
     }
     jobs.db_url = cfg.db_url;
     serve_jobs *sj = serve_jobs_start(&jobs);    /* NULL when off (or logged) */

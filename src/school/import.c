@@ -148,7 +148,7 @@ int importer_finish(importer *im, import_report *report, cairn_err *err) {
             store_finalize(im->stmt[i]);
             im->stmt[i] = NULL;
         }
-        rc = importer_log_run(im, err) < 0 ? -1 : 0;
+        rc = import_counts_settle(im, err) < 0 || importer_log_run(im, err) < 0 ? -1 : 0;
         if (rc == 0 && im->opts.dry_run)
             store_tx_rollback(im->st);   /* a dry run: everything checked, nothing kept */
         else if (rc == 0 && store_tx_commit(im->st, err) < 0)
@@ -163,9 +163,8 @@ int importer_finish(importer *im, import_report *report, cairn_err *err) {
             im->skip = NULL;
         }
     }
-    if (rc != 0) {
-        im->rep.rows_written = 0;
-    }
+    if (rc != 0)
+        im->rep.rows_written = im->rep.rows_new = im->rep.rows_updated = im->rep.rows_unchanged = 0;
     if (report) {
         *report = im->rep;
         import_report_init(&im->rep);
@@ -463,11 +462,17 @@ void importer_note(importer *im, const char *kind, const char *source) {
     }
 }
 
+/* The name the next files are given in messages; see school.h. */
+void importer_name_files(importer *im, const char *name) {
+    im->file_name = name;
+}
+
 /* Read one CSV file of kind into the session, in the current pass (see
 ** import_internal.h). */
 int importer_file_read(importer *im, import_kind kind, const char *path, cairn_err *err) {
     const import_spec *spec = import_spec_of(kind);
-    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    const char *name = im->file_name ? im->file_name
+                     : strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     csv_opts co = {0, 0, name};
     csv_reader *r = csv_open_file(path, &co, err);
     if (!r) {
@@ -538,6 +543,7 @@ int importer_file_read(importer *im, import_kind kind, const char *path, cairn_e
         buf_free(&missing);
         buf_free(&needed);
     }
+    if (bad) import_kind_mismatch_note(r, kind, name, err);
     if (!bad) {
         const char *text[IMPORT_MAX_COLS];
         size_t len[IMPORT_MAX_COLS];

@@ -121,7 +121,19 @@ struct importer {
     import_dup *dups;
     size_t ndups, capdups;
     buf keytext;
+    const char *file_name;       /* name of the files in messages; NULL = their base name */
+    uint32_t slots_used;         /* statement slots prepared: the tables written */
 };
+
+/* While a session runs, a row it changed carries import_id X + this (2^40)
+** and a row it found identical -X; import_counts_settle counts them and
+** sets both back to X before the commit. */
+#define IMPORT_CHANGED_OFFSET "1099511627776"
+
+/* Count new, changed and unchanged rows into the report and settle their
+** import_id (import_write.c).  Call once, after the last file, before the
+** commit or the dry run's rollback.  0 or -1. */
+int import_counts_settle(importer *im, cairn_err *err);
 
 /* Note kind and source in the session's import_run summary (import.c). */
 void importer_note(importer *im, const char *kind, const char *source);
@@ -168,6 +180,13 @@ void importer_dups_clear(importer *im);
 ** filled); 0: write the row. */
 int importer_row_repeated(importer *im, const import_spec *spec, const import_value *v,
                           const import_origin *org, int *bad_col, buf *why);
+
+/* The header in r (the current record) was refused for kind with err set:
+** when it fits another kind, add "(NAME looks like X, not KIND: was it the
+** wrong file?)" to err's message (import_detect.c). */
+struct csv_reader;
+void import_kind_mismatch_note(struct csv_reader *r, import_kind kind, const char *name,
+                               cairn_err *err);
 
 /* The institution scoped rows belong to, resolving it on first use. */
 int importer_institution(importer *im, int64_t *id, cairn_err *err);

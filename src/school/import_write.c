@@ -129,9 +129,11 @@ static const char *const stmt_sql[ST_COUNT] = {
         "INSERT INTO engagement (institution_id, learner_id, date, source, metric, value,"
         " import_id) VALUES (?,?,?,?,?,?,?)"
         " ON CONFLICT (institution_id, learner_id, date, source, metric) DO UPDATE SET"
-        " value = CASE WHEN engagement.import_id = excluded.import_id"
+        " value = CASE WHEN engagement.import_id IN (excluded.import_id,"
+        " excluded.import_id + " IMPORT_CHANGED_OFFSET ")"
         " THEN engagement.value + excluded.value ELSE excluded.value END,"
-        " import_id = excluded.import_id",
+        " import_id = CASE WHEN engagement.import_id = excluded.import_id"
+        " THEN excluded.import_id ELSE excluded.import_id + " IMPORT_CHANGED_OFFSET " END",
 };
 
 /* Reference tables: how to load the school's identifiers and cairn's ids. */
@@ -194,6 +196,52 @@ static void stmt_sql_keeping(int slot, uint32_t mask, buf *out) {
     }
 }
 
+/* Make the upsert sql tell new, changed and unchanged rows apart (see
+** import_internal.h, IMPORT_CHANGED_OFFSET): an update whose columns all
+** equal the stored ones sets import_id to -X, any other update to
+** X + offset; an insert keeps X.  The duplicate guard then skips all three.
+** Statements without that guard (the audit rows, --sum) are left as they
+** are.  Kept columns ("c = table.c") are not compared. */
+static void sql_mark_changes(buf *sql) {
+    const char *text = buf_cstr(sql);
+    const char *set = strstr(text, " DO UPDATE SET ");
+    const char *where = set ? strstr(set, " WHERE ") : NULL;
+    if (!where || !strstr(where, ".import_id <> excluded.import_id")) return;
+    buf out = BUF_INIT, cmp = BUF_INIT;
+    const char *into = text + strlen("INSERT INTO ");
+    int tlen = (int)strcspn(into, " (");
+    set += strlen(" DO UPDATE SET ");
+    buf_append(&out, text, (size_t)(set - text));
+    for (const char *p = set; p < where;) {
+        const char *end = strstr(p, ", ");
+        if (!end || end > where) end = where;
+        char col[64];
+        size_t n = strcspn(p, " ");
+        snprintf(col, sizeof col, "%.*s", (int)(n < 63 ? n : 63), p);
+        char expect[160];
+        snprintf(expect, sizeof expect, "%s = excluded.%s", col, col);
+        if (!strcmp(col, "import_id")) {
+            buf_puts(&out, "import_id = CASE WHEN ");
+            buf_puts(&out, cmp.len ? buf_cstr(&cmp) : "1 = 1");
+            buf_puts(&out, " THEN -excluded.import_id ELSE excluded.import_id + "
+                     IMPORT_CHANGED_OFFSET " END");
+        } else {
+            if ((size_t)(end - p) == strlen(expect) && !strncmp(p, expect, strlen(expect)))
+                buf_printf(&cmp, "%s%.*s.%s IS NOT DISTINCT FROM excluded.%s",
+                           cmp.len ? " AND " : "", tlen, into, col, col);
+            buf_append(&out, p, (size_t)(end - p));
+        }
+        if (end < where) buf_puts(&out, ", ");
+        p = end < where ? end + 2 : where;
+    }
+    buf_printf(&out, " WHERE %.*s.import_id NOT IN (excluded.import_id, -excluded.import_id,"
+               " excluded.import_id + " IMPORT_CHANGED_OFFSET ")", tlen, into);
+    buf_reset(sql);
+    buf_append(sql, out.data, out.len);
+    buf_free(&out);
+    buf_free(&cmp);
+}
+
 /* The session's statement for slot, prepared for the columns the current
 ** row's file has (see keep_cols); re-prepared only when that changes. */
 static store_stmt *stmt_get(importer *im, int slot, cairn_err *err) {
@@ -205,6 +253,8 @@ static store_stmt *stmt_get(importer *im, int slot, cairn_err *err) {
     store_finalize(im->stmt[slot]);
     buf sql = BUF_INIT;
     stmt_sql_keeping(slot, mask, &sql);
+    sql_mark_changes(&sql);
+    im->slots_used |= 1u << slot;
     im->stmt[slot] = store_prepare(im->st, buf_cstr(&sql), err);
     im->stmt_mask[slot] = mask;
     buf_free(&sql);
@@ -344,6 +394,7 @@ static void batch_sql(int slot, int nparams, buf *out) {
         buf_putc(out, ')');
     }
     buf_puts(out, tuple_end);
+    sql_mark_changes(out);
 }
 
 /* Bind one row's values to s starting at parameter first. */
@@ -375,6 +426,7 @@ static import_batch_val *batch_row(importer *im, int slot, const import_spec *sp
         store_finalize(b->multi);
         buf sql = BUF_INIT;
         batch_sql(slot, nparams, &sql);
+        im->slots_used |= 1u << slot;
         b->multi = store_prepare(im->st, buf_cstr(&sql), err);
         buf_free(&sql);
         if (!b->multi) return NULL;
@@ -854,4 +906,55 @@ int import_write_row(importer *im, const import_spec *spec, import_value *v,
     case IMPORT_ENGAGEMENT: return write_engagement(im, spec, v, org, bad_col, why, err);
     default: return err_set(err, CAIRN_EINTERNAL, "no writer for %s", spec->name);
     }
+}
+
+/* Count the rows this session inserted, changed and left as they were in
+** the tables it wrote, into the report, and give them all import_id X
+** again (see sql_mark_changes).  The guardian table is settled but not
+** counted: a guardians row is its link.  0 or -1. */
+int import_counts_settle(importer *im, cairn_err *err) {
+    char done[ST_COUNT][64];
+    int ndone = 0;
+    int64_t x = im->import_id, changed = x + ((int64_t)1 << 40);
+    for (int slot = 0; slot < ST_COUNT; slot++) {
+        if (!(im->slots_used >> slot & 1) || slot == ST_LEARNER_AUDIT ||
+            slot == ST_LEARNER_AUDIT_CLEAR)
+            continue;
+        const char *into = stmt_sql[slot] + strlen("INSERT INTO ");
+        char table[64];
+        snprintf(table, sizeof table, "%.*s", (int)strcspn(into, " ("), into);
+        int seen = 0;
+        for (int i = 0; i < ndone; i++) seen |= !strcmp(done[i], table);
+        if (seen) continue;
+        memcpy(done[ndone++], table, sizeof table);
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT import_id, count(*) FROM %s WHERE import_id IN (?, ?, ?)"
+                 " GROUP BY import_id", table);
+        store_stmt *q = store_prepare(im->st, sql, err);
+        if (!q) return -1;
+        store_bind_int64(q, 1, x);
+        store_bind_int64(q, 2, -x);
+        store_bind_int64(q, 3, changed);
+        int rc;
+        int counted = slot != ST_GUARDIAN;
+        while ((rc = store_step(q, err)) == STORE_ROW) {
+            int64_t id = store_col_int64(q, 0), n = store_col_int64(q, 1);
+            if (!counted) continue;
+            if (id == x) im->rep.rows_new += n;
+            else if (id == changed) im->rep.rows_updated += n;
+            else im->rep.rows_unchanged += n;
+        }
+        store_finalize(q);
+        if (rc < 0) return -1;
+        snprintf(sql, sizeof sql, "UPDATE %s SET import_id = ? WHERE import_id IN (?, ?)", table);
+        q = store_prepare(im->st, sql, err);
+        if (!q) return -1;
+        store_bind_int64(q, 1, x);
+        store_bind_int64(q, 2, -x);
+        store_bind_int64(q, 3, changed);
+        rc = store_step(q, err);
+        store_finalize(q);
+        if (rc < 0) return -1;
+    }
+    return 0;
 }

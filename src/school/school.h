@@ -40,6 +40,45 @@ int import_kind_parse(const char *s);
 /* The name of kind k ("learners"). */
 const char *import_kind_name(import_kind k);
 
+/* ---- recognising a file's kind from its header (import_detect.c) ---- */
+
+/* What a CSV header looks like.  A header fits a kind exactly when it has
+** every required column of that kind and no column the kind does not know
+** (cairn_error, which --skip-bad files carry, is ignored).  When no kind
+** fits, closest is the kind sharing most columns with the header (-1 when
+** none shares any), so a message can say "this looks like learners, but
+** ...". */
+typedef struct import_kind_guess {
+    int nmatch;                          /* kinds that fit exactly: 1 = recognised */
+    import_kind match[IMPORT_KIND_COUNT];
+    int closest;                         /* when nmatch == 0: a kind or -1 */
+    int shared;                          /* how close: columns in common less
+                                            required ones missing */
+} import_kind_guess;
+
+/* Which kind(s) the header names[0..n) (any case, spaces trimmed) fits. */
+void import_kind_detect(const char *const *names, size_t n, import_kind_guess *g);
+
+/* Read the header line of the CSV file at path and detect its kind into g.
+** -1 (err set, naming the file) when the file cannot be read or is empty. */
+int import_kind_detect_file(const char *path, import_kind_guess *g, cairn_err *err);
+
+/* The same for the CSV text data[0..n) (an upload); name is used in
+** messages. */
+int import_kind_detect_mem(const char *data, size_t n, const char *name, import_kind_guess *g,
+                           cairn_err *err);
+
+/* One sentence for a person about g for the file called name, e.g. "x.csv
+** looks like attendance" or "x.csv does not look like any kind cairn
+** imports; its columns are closest to learners"; written to out. */
+void import_kind_guess_describe(const import_kind_guess *g, const char *name, buf *out);
+
+/* The order kinds are imported in when several are given at once (a
+** nightly folder, `cairn import FILE...`): institutions, then sites, terms
+** and programmes, groups, people, their links and enrolments, then the
+** events.  Lower first. */
+int import_kind_rank(import_kind k);
+
 typedef struct import_opts {
     const char *institution;    /* institution code; NULL = the only one */
     const char *skip_bad_path;  /* NULL = all-or-nothing; else import the
@@ -58,6 +97,10 @@ typedef struct import_opts {
 typedef struct import_report {
     long rows_read;      /* data rows seen (header excluded) */
     long rows_written;   /* rows inserted or updated */
+    long rows_new;       /* of the rows written: rows that were not there before, */
+    long rows_updated;   /* rows that were there with other values, */
+    long rows_unchanged; /* and rows that were there exactly so (guardians and
+                            learners count their link and learner row only) */
     long rows_bad;       /* rows rejected */
     buf  messages;       /* one "file:line:column: what" per line, capped */
     long messages_dropped;
@@ -85,6 +128,10 @@ typedef struct importer importer;
 
 int  importer_begin(store *st, const import_opts *opts, importer **out, cairn_err *err);
 int  importer_file(importer *im, import_kind kind, const char *path, cairn_err *err);
+/* Call the files read from now on name in messages (an upload staged
+** under another name); NULL = each file's base name.  name must outlive
+** the session. */
+void importer_name_files(importer *im, const char *name);
 int  importer_finish(importer *im, import_report *report, cairn_err *err);
 void importer_abort(importer *im);
 

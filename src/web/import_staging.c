@@ -136,8 +136,24 @@ int import_staging_save(const char *dir, const access_ctx *who, import_kind kind
 }
 
 /* Take the upload of token for kind on behalf of who (see the header). */
+static int staging_take(const char *dir, const char *token, const access_ctx *who,
+                        import_kind kind, import_staged *out, arena *a, cairn_err *err, int take);
+
+/* Claim the upload once; see import_staging.h. */
 int import_staging_claim(const char *dir, const char *token, const access_ctx *who,
                          import_kind kind, import_staged *out, arena *a, cairn_err *err) {
+    return staging_take(dir, token, who, kind, out, a, err, 1);
+}
+
+/* Look at the upload without using it up; see import_staging.h. */
+int import_staging_peek(const char *dir, const char *token, const access_ctx *who,
+                        import_kind kind, import_staged *out, arena *a, cairn_err *err) {
+    return staging_take(dir, token, who, kind, out, a, err, 0);
+}
+
+/* The checks of a claim; take = 1 uses the upload up (owner -> owner.used). */
+static int staging_take(const char *dir, const char *token, const access_ctx *who,
+                        import_kind kind, import_staged *out, arena *a, cairn_err *err, int take) {
     memset(out, 0, sizeof *out);
     if (!token || strlen(token) != IMPORT_STAGING_TOKEN_BYTES * 2 ||
         strspn(token, "0123456789abcdef") != IMPORT_STAGING_TOKEN_BYTES * 2)
@@ -165,7 +181,7 @@ int import_staging_claim(const char *dir, const char *token, const access_ctx *w
     }
     if (account != who->account_id || inst != who->institution_id) return IMPORT_CLAIM_NOT_YOURS;
     if (strcmp(kind_name, import_kind_name(kind)) != 0 || !fresh) return IMPORT_CLAIM_GONE;
-    if (rename(owner, arena_printf(a, "%s.used", owner)) != 0) return IMPORT_CLAIM_GONE;
+    if (take && rename(owner, arena_printf(a, "%s.used", owner)) != 0) return IMPORT_CLAIM_GONE;
     f = fopen(out->csv, "rbe");
     if (!f) return IMPORT_CLAIM_CHANGED;
     buf content = BUF_INIT;

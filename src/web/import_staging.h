@@ -88,6 +88,11 @@ int import_staging_save(const char *dir, const access_ctx *who, import_kind kind
 int import_staging_claim(const char *dir, const char *token, const access_ctx *who,
                          import_kind kind, import_staged *out, arena *a, cairn_err *err);
 
+/* The same checks as import_staging_claim, but the upload stays claimable
+** (for downloading its report while it waits).  Same return codes. */
+int import_staging_peek(const char *dir, const char *token, const access_ctx *who,
+                        import_kind kind, import_staged *out, arena *a, cairn_err *err);
+
 /* Delete the upload sg and everything in it (nothing to do when it is
 ** already gone or sg was never filled).  Scratch paths go into a. */
 void import_staging_discard(const import_staged *sg, arena *a);

@@ -95,7 +95,7 @@ suite() {
         run "imp-$k" import --db "$DB" "$k" "$SAMPLES/$k.csv"
         n=${SAMPLE_ROWS[$k]}
         check "[$L] import $k sample exits 0 ($n rows written)" \
-            eval 'test "$RC" = 0 && grep -q "^imported $k: $n rows read, $n written$" "$TMP/imp-$k.out" && test ! -s "$TMP/imp-$k.err"'
+            eval 'test "$RC" = 0 && grep -q "^imported $k: $n rows read, $n written ($n new, 0 updated, 0 unchanged)$" "$TMP/imp-$k.out" && test ! -s "$TMP/imp-$k.err"'
     done
     export_all "$DB" "$TMP/$L-exp1"
     check "[$L] every kind exports" test ! -s "$TMP/$L-exp1/errors"
@@ -134,7 +134,7 @@ suite() {
     run skip import --db "$DB" --skip-bad "$TMP/bad-rows.csv" attendance "$BAD/attendance-several-bad-rows.csv"
     check "[$L] --skip-bad with bad rows exits 3" test "$RC" = 3
     check "[$L] --skip-bad says what it skipped" \
-        grep -q "^imported attendance: 9 rows read, 2 written, 7 bad rows skipped and written to $TMP/bad-rows.csv$" "$TMP/skip.out"
+        grep -q "^imported attendance: 9 rows read, 2 written (2 new, 0 updated, 0 unchanged), 7 bad rows skipped and written to $TMP/bad-rows.csv$" "$TMP/skip.out"
     check "[$L] --skip-bad still lists the bad rows on stderr" test "$(grep -c '^attendance-several-bad-rows.csv:[0-9]*:[0-9]*: ' "$TMP/skip.err")" = 7
     check "[$L] the bad-rows file has the header, a cairn_error column and 7 rows" \
         eval 'test "$(head -1 "$TMP/bad-rows.csv")" = "learner,date,session,status,minutes,cairn_error" && test "$(wc -l <"$TMP/bad-rows.csv")" = 8'
@@ -145,7 +145,7 @@ suite() {
         -e 's/,late,ten,/,late,10,/' "$TMP/bad-rows.csv" >"$TMP/fixed-rows.csv"
     run fixed import --db "$DB" attendance "$TMP/fixed-rows.csv"
     check "[$L] the fixed bad-rows file (cairn_error column and all) imports with exit 0" \
-        eval 'test "$RC" = 0 && grep -q "^imported attendance: 6 rows read, 6 written$" "$TMP/fixed.out"'
+        eval 'test "$RC" = 0 && grep -q "^imported attendance: 6 rows read, 6 written (6 new, 0 updated, 0 unchanged)$" "$TMP/fixed.out"'
     # a key on several rows of one file: every row of it is bad; --sum adds them up
     printf 'learner,date,source,metric,value\nL1001,2024-10-07,lms,clicks,1000\n' >"$TMP/eng-day.csv"
     printf 'learner,date,source,metric,value\nL1001,2024-10-07,lms,clicks,600\nL1002,2024-10-07,lms,clicks,5\nL1001,2024-10-07,lms,clicks,400\n' >"$TMP/eng-sites.csv"

@@ -173,14 +173,62 @@ check "a made-up token is refused (409)" [ "$code" = 409 ]
 
 code=$(upload "$A" "$CSRF" "$TMP/bad.csv")
 check "a file with a bad row is reported (422)" [ "$code" = 422 ]
-check "...naming its line and column" grep -q 'learners.csv:3:4: birth_date' "$TMP/body"
-check "...shown as English text" grep -q '<code lang="en">learners.csv:3:4:' "$TMP/body"
+check "...naming its line and column" \
+    grep -q '<tr><td>3</td><td>4</td><td lang="en">birth_date' "$TMP/body"
 check "...with no Confirm form" bash -c "! grep -q '/import/confirm' '$TMP/body'"
-check "...and a sentence to fix the file and upload again" \
+check "...and a sentence to fix the file and upload it again" \
     grep -q 'Fix the file and upload it again' "$TMP/body"
-check "...and nothing written, nothing left staged" \
+REPORT=$(sed -n 's/.*href="\(\/import\/report?[^"]*\)".*/\1/p' "$TMP/body" | sed 's/&amp;/\&/g' | head -1)
+check "...and a link to the whole report as CSV" [ -n "$REPORT" ]
+check "...and nothing written; only the upload waits (privately) for its report" \
     bash -c "[ \"\$(sqlite3 '$db' \"SELECT count(*) FROM learner WHERE ref LIKE 'WEB1%'\")\" = 0 ] &&
-             [ -z \"\$(find '$db-imports' -type f)\" ]"
+             [ -z \"\$(find '$db-imports' -type f -perm /077)\" ]"
+code=$(http "$BASE$REPORT" -b "$A")
+check "the report downloads as CSV" bash -c "[ $code = 200 ]" && has_header Content-Type 'text/csv'
+check "...with the columns line, column, field, problem" \
+    bash -c "
+             [ \"\$(head -1 '$TMP/body')\" = 'line,column,field,problem' ] &&
+             grep -q '^3,4,birth_date,' '$TMP/body'"
+code=$(http "$BASE$REPORT" -b "$A2")
+check "...but not for another administrator (404)" [ "$code" = 404 ]
+printf 'learner,given_name,family_name,=HYPERLINK("http://x")\nL1,Eve,Formula,1\n' >"$TMP/formula.csv"
+code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=learners" \
+    -F "file=@$TMP/formula.csv;type=text/csv;filename=learners.csv")
+REPORT=$(sed -n 's/.*href="\(\/import\/report?[^"]*\)".*/\1/p' "$TMP/body" | sed 's/&amp;/\&/g' | head -1)
+http "$BASE$REPORT" -b "$A" >/dev/null
+check "...with every cell safe from spreadsheet formulas" \
+    bash -c "grep -q \"'=HYPERLINK\" '$TMP/body' && ! grep -Eq '(^|,)\"?=' '$TMP/body'"
+
+# ---- the kind recognised from the header ------------------------------------------------
+
+code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=auto" \
+    -F "file=@$TMP/good.csv;type=text/csv;filename=pupils-2026.csv")
+check "with kind auto, the file's kind is recognised from its header" \
+    bash -c "[ $code = 200 ] && grep -q 'from its header line, it holds Learners' '$TMP/body' &&
+             grep -q 'Import as Learners' '$TMP/body'"
+check "...and the check separates new, updated and unchanged rows" \
+    bash -c "grep -q 'New rows it would add</dt><dd>0</dd>' '$TMP/body' &&
+             grep -q 'Rows already there, unchanged</dt><dd>3</dd>' '$TMP/body'"
+code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=attendance" \
+    -F "file=@$TMP/good.csv;type=text/csv;filename=pupils-2026.csv")
+check "a file of another kind than chosen names the file and what it looks like" \
+    bash -c "[ $code = 422 ] && grep -q '<bdi>pupils-2026.csv</bdi> looks like Learners, not Attendance' '$TMP/body'"
+check "...and its messages name that file, not the kind chosen" \
+    bash -c "grep -q 'pupils-2026.csv:1:2: unknown column' '$TMP/body' && ! grep -q 'attendance.csv' '$TMP/body'"
+printf 'pupil,mark\n1,2\n' >"$TMP/notes.csv"
+code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=auto" \
+    -F "file=@$TMP/notes.csv;type=text/csv;filename=notes.csv")
+check "a file of no known kind is refused, naming it, with the form again" \
+    bash -c "[ $code = 422 ] && grep -q '<bdi>notes.csv</bdi> does not look like any kind' '$TMP/body' &&
+             grep -q 'import-file' '$TMP/body'"
+check "the form says a file is imported whole or not at all" \
+    grep -q 'imported whole or not at all' "$TMP/body"
+check "...and links the formats served by the app" grep -q 'href="/help/import"' "$TMP/body"
+code=$(http "$BASE/help/import" -b "$A")
+check "GET /help/import lists every kind's columns" \
+    bash -c "[ $code = 200 ] && [ \"\$(grep -c '<section aria-labelledby=\"k-' '$TMP/body')\" = 14 ] &&
+             grep -q '<code>parental_responsibility</code>' '$TMP/body'"
+check "...and a teacher gets 403 there" [ "$(http "$BASE/help/import" -b "$TJ")" = 403 ]
 code=$(http "$BASE/import" -b "$A" -F "csrf=$CSRF" -F "kind=pets" -F "file=@$TMP/good.csv")
 check "an unknown kind is refused with the form again (400)" \
     bash -c "[ $code = 400 ] && grep -q 'role=\"alert\"' '$TMP/body'"
@@ -210,6 +258,16 @@ conforms POST /imports 200
 check "...the rows are there" [ "$(count_new)" = 5 ]
 check "...with an audit event" \
     [ "$(sqlite3 "$db" "SELECT count(*) FROM audit_event WHERE action = 'import' AND detail LIKE '%via=api'")" = 1 ]
+code=$(api_import "kind=learners" "$TMP/api.csv" "$ADMIN_TOKEN")
+got=$(jq_py "(j['rows_new'], j['rows_updated'], j['rows_unchanged'])")
+check "API import of the same file again: 0 new, 0 updated, 2 unchanged ($got)" \
+    bash -c "[ $code = 200 ] && [ \"\$1\" = \"(0, 0, 2)\" ]" _ "$got"
+conforms POST /imports 200
+sed 's/Gus,Wren/Gus,Wrenfield/' "$TMP/api.csv" >"$TMP/api2.csv"
+code=$(api_import "kind=learners" "$TMP/api2.csv" "$ADMIN_TOKEN")
+got=$(jq_py "(j['rows_new'], j['rows_updated'], j['rows_unchanged'])")
+check "API import of a corrected file: 0 new, 1 updated, 1 unchanged ($got)" \
+    bash -c "[ $code = 200 ] && [ \"\$1\" = \"(0, 1, 1)\" ]" _ "$got"
 code=$(api_import "kind=learners" "$TMP/bad.csv" "$ADMIN_TOKEN")
 got=$(jq_py "(j['rows_bad'], j['rows_written'], j['errors'][0]['line'], j['errors'][0]['column'])")
 check "API bad file: 422 with the bad row's line and column ($got)" \
@@ -225,6 +283,16 @@ check "...and nothing written" [ "$(count_new)" = 5 ]
 code=$(api_import "kind=learners" /dev/null "$ADMIN_TOKEN")
 got=$(jq_py "j['errors'][0]['line']")
 check "API empty file: 422 naming line 1" bash -c "[ $code = 422 ] && [ \"\$1\" = 1 ]" _ "$got"
+conforms POST /imports 422
+code=$(api_import "dry_run=1" "$TMP/api.csv" "$ADMIN_TOKEN")
+got=$(jq_py "(j['kind'], j['rows_written'])")
+check "API without a kind recognises it from the header ($got)" \
+    bash -c "[ $code = 200 ] && [ \"\$1\" = \"('learners', 2)\" ]" _ "$got"
+conforms POST /imports 200
+code=$(api_import "kind=auto" "$TMP/notes.csv" "$ADMIN_TOKEN")
+got=$(jq_py "j['error']['code']")
+check "API file of no known kind: 422 unprocessable ($got)" \
+    bash -c "[ $code = 422 ] && [ \"\$1\" = unprocessable ]" _ "$got"
 conforms POST /imports 422
 code=$(api_import "kind=learners&dry_run=yes" "$TMP/api.csv" "$ADMIN_TOKEN")
 check "API dry_run other than 0 or 1: 400" [ "$code" = 400 ]

@@ -228,6 +228,8 @@ static const route_expect expected[] = {
     {"POST", "/import",           0, ACCESS_ROLE_ADMINISTRATOR, 0},
     {"POST", "/import/confirm",   0, ACCESS_ROLE_ADMINISTRATOR, 0},
     {"POST", "/api/v1/imports",   0, ACCESS_ROLE_ADMINISTRATOR, 0},
+    {"GET",  "/import/report",    0, ACCESS_ROLE_ADMINISTRATOR, 0},
+    {"GET",  "/help/import",      0, ACCESS_ROLE_ADMINISTRATOR, 0},
     {"POST", "/language",         0, ACCESS_ROLES_ALL, 1},
 };
 

@@ -3,10 +3,14 @@
 ** through the API (administrators only; the route rules say so).
 **
 **   GET  /import           the upload form: kind of data and the file
-**   POST /import           multipart/form-data upload: the file is staged
-**                          and checked with a dry run (school/school.h
-**                          import_opts.dry_run); the report is shown, with
-**                          a Confirm form only when every row is good
+**   POST /import           multipart/form-data upload: the kind is
+**                          recognised from the header (or taken from the
+**                          form), the file is staged and checked with a
+**                          dry run (school/school.h import_opts.dry_run);
+**                          the report is shown, with a Confirm form naming
+**                          the kind only when every row is good, else a
+**                          link to the whole report as CSV
+**                          (GET /import/report, import_help.c)
 **   POST /import/confirm   imports the staged file for real (all or
 **                          nothing), deletes it, writes the audit log
 **   POST /api/v1/imports   ?kind=K[&dry_run=1], the CSV file as the body
@@ -21,6 +25,7 @@
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/import_staging.h"
+#include "web/school/import.h"
 #include "web/multipart.h"
 #include "web/pages.h"
 #include "web/page.h"
@@ -53,8 +58,8 @@ static const struct { import_kind kind; const char *label; } kind_labels[] = {
 };
 #define NKINDS (sizeof kind_labels / sizeof kind_labels[0])
 
-/* The translated name of kind k. */
-static const char *kind_label(const i18n_lang *L, import_kind k) {
+/* The translated name of kind k; see import.h. */
+const char *web_import_kind_label(const i18n_lang *L, import_kind k) {
     for (size_t i = 0; i < NKINDS; i++)
         if (kind_labels[i].kind == k) return T(L, kind_labels[i].label);
     return import_kind_name(k);
@@ -62,30 +67,21 @@ static const char *kind_label(const i18n_lang *L, import_kind k) {
 
 /* ---- running the importer ------------------------------------------------------- */
 
-/* What one import (or dry run) of one file came to. */
-typedef struct import_outcome {
-    int           rc;          /* 0 clean, 1 bad rows, -1 refused or failed */
-    int           refused;     /* 1 = the file as a whole was refused (err says why) */
-    import_report rep;         /* counts and messages; freed by the caller */
-    cairn_err     err;
-} import_outcome;
-
 /* Import the file at path as kind into the caller's institution (its code
-** looked up through the account; "" = the only one), a dry run when dry is
-** 1.  Fills *out; the caller frees out->rep.  -1 for a failure that is not
-** the file's fault (database, disk): out->err says what, for the log. */
-static int run_import(web_request *req, store *st, import_kind kind, const char *path, int dry,
-                      import_outcome *out) {
+** looked up through the account; "" = the only one); see import.h. */
+int web_import_run(web_request *req, store *st, import_kind kind, const char *path,
+                   const char *name, int dry, int max_messages, import_outcome *out) {
     memset(out, 0, sizeof *out);
     import_report_init(&out->rep);
     auth_account acc;
     if (auth_account_find(st, req->session->username, &acc, &out->err) != 0) return -1;
     import_opts opts = {0};
     opts.institution = acc.institution_code[0] ? acc.institution_code : NULL;
-    opts.max_messages = IMPORT_MESSAGES_SHOWN;
+    opts.max_messages = max_messages;
     opts.dry_run = dry;
     importer *im;
     if (importer_begin(st, &opts, &im, &out->err) != 0) return -1;
+    if (name) importer_name_files(im, name);
     if (importer_file(im, kind, path, &out->err) != 0) {
         importer_abort(im);
         out->rc = -1;
@@ -98,6 +94,14 @@ static int run_import(web_request *req, store *st, import_kind kind, const char 
         return out->refused ? 0 : -1;
     }
     return 0;
+}
+
+/* The base name of an uploaded file's name (browsers may send a path),
+** copied into a; "upload.csv" when there is none. */
+static const char *upload_name(const char *filename, arena *a) {
+    const char *s = filename ? filename : "";
+    for (const char *p = s; *p; p++) if (*p == '/' || *p == '\\') s = p + 1;
+    return *s ? arena_printf(a, "%s", s) : "upload.csv";
 }
 
 /* Write the audit event of a real import that was written: kind and
@@ -116,26 +120,33 @@ static void audit_import(web_request *req, store *st, import_kind kind, const im
 
 /* ---- pages ---------------------------------------------------------------------- */
 
-/* The upload form, with the kind kind preselected (-1 = none). */
+/* The upload form, with the kind kind preselected (-1 = recognise it from
+** the header, the default). */
 static void upload_form(web_request *req, buf *b, const i18n_lang *L, int kind) {
     html_printf(b, "<form class=\"upload\" method=\"post\" action=\"/import\" "
                    "enctype=\"multipart/form-data\">\n"
                    "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
+                   "<p class=\"notice\" id=\"import-whole\">%T</p>\n"
+                   "<p><label for=\"import-file\">%T</label><br>\n"
+                   "<input id=\"import-file\" name=\"file\" type=\"file\" "
+                   "accept=\".csv,text/csv\" required aria-describedby=\"import-hint\"></p>\n"
+                   "<p id=\"import-hint\" class=\"muted\">%T <a href=\"/help/import\">%T</a></p>\n"
                    "<p><label for=\"import-kind\">%T</label><br>\n"
-                   "<select id=\"import-kind\" name=\"kind\" required>\n",
-                req->session->csrf, T(L, "What the file holds"));
-    if (kind < 0) html_printf(b, "<option value=\"\">%T</option>\n", T(L, "Choose a kind of data"));
+                   "<select id=\"import-kind\" name=\"kind\">\n",
+                req->session->csrf,
+                T(L, "A file is imported whole or not at all: if one row is bad, nothing of "
+                     "the file is written, and you get the list of what to fix."),
+                T(L, "CSV file"),
+                T(L, "A CSV file, UTF-8, whose first line names the columns."),
+                T(L, "The formats, column by column"), T(L, "What the file holds"));
+    html_printf(b, kind < 0 ? "<option value=\"auto\" selected>%T</option>\n"
+                            : "<option value=\"auto\">%T</option>\n",
+                T(L, "Recognise it from the header line (recommended)"));
     for (size_t i = 0; i < NKINDS; i++)
         html_printf(b, (int)kind_labels[i].kind == kind ? "<option value=\"%A\" selected>%T</option>\n"
                                                         : "<option value=\"%A\">%T</option>\n",
                     import_kind_name(kind_labels[i].kind), T(L, kind_labels[i].label));
-    html_printf(b, "</select></p>\n<p><label for=\"import-file\">%T</label><br>\n"
-                   "<input id=\"import-file\" name=\"file\" type=\"file\" "
-                   "accept=\".csv,text/csv\" required aria-describedby=\"import-hint\"></p>\n"
-                   "<p id=\"import-hint\" class=\"muted\">%T</p>\n"
-                   "<p><button type=\"submit\">%T</button></p>\n</form>\n",
-                T(L, "CSV file"),
-                T(L, "A CSV file in the format of docs/import.md, UTF-8, with a header line."),
+    html_printf(b, "</select></p>\n<p><button type=\"submit\">%T</button></p>\n</form>\n",
                 T(L, "Upload and check"));
 }
 
@@ -163,10 +174,35 @@ static void form_with_error(web_ctx *c, int status, const char *what, const char
     html_page_end(b);
 }
 
+/* The form again, saying that the header of the file called name fits no
+** kind (or several), what it comes closest to, and where the formats are. */
+static void kind_not_recognised(web_ctx *c, const char *name, const import_kind_guess *g) {
+    const i18n_lang *L = c->L;
+    buf *b = import_page_begin(c, 422, T(L, "Import data"));
+    html_printf(b, "<div class=\"notice error\" role=\"alert\"><p>");
+    if (g->nmatch > 1)
+        html_printf(b, T(L, "The header line of <bdi>%T</bdi> fits more than one kind of data. "
+                            "Choose which one it holds."), name);
+    else if (g->closest >= 0)
+        html_printf(b, T(L, "The file <bdi>%T</bdi> does not look like any kind of data cairn "
+                            "imports. Its columns come closest to %T: compare its first line "
+                            "with the formats, or choose the kind."), name,
+                    web_import_kind_label(L, (import_kind)g->closest));
+    else
+        html_printf(b, T(L, "The file <bdi>%T</bdi> does not look like any kind of data cairn "
+                            "imports: none of the names in its first line is a column cairn "
+                            "knows. Is it the right file?"), name);
+    html_printf(b, "</p></div>\n");
+    upload_form(c->req, b, L, g->nmatch > 1 ? (int)g->match[0] : -1);
+    html_page_end(b);
+}
+
 /* The counts and messages of a report; dry says whether rows were only
-** checked. */
-static void report_section(buf *b, const i18n_lang *L, const import_outcome *o, int dry) {
-    char n1[I18N_NUM_MAX];
+** checked.  With token (the staged upload of kind), a link to the whole
+** report as CSV. */
+static void report_section(buf *b, const i18n_lang *L, const import_outcome *o, int dry,
+                           import_kind kind, const char *token) {
+    char n1[I18N_NUM_MAX], n2[I18N_NUM_MAX];
     html_printf(b, "<section aria-labelledby=\"h-report\">\n<h2 id=\"h-report\">%T</h2>\n"
                    "<dl class=\"facts\">\n",
                 dry ? T(L, "Validation report") : T(L, "Import report"));
@@ -175,6 +211,16 @@ static void report_section(buf *b, const i18n_lang *L, const import_outcome *o, 
     html_printf(b, "<dt>%T</dt><dd>%T</dd>\n",
                 dry ? T(L, "Rows that would be written") : T(L, "Rows written"),
                 i18n_format_int(L, o->rep.rows_written, n1, sizeof n1));
+    if (o->rc == 0) {
+        html_printf(b, "<dt>%T</dt><dd>%T</dd>\n", dry ? T(L, "New rows it would add")
+                                                        : T(L, "New rows"),
+                    i18n_format_int(L, o->rep.rows_new, n1, sizeof n1));
+        html_printf(b, "<dt>%T</dt><dd>%T</dd>\n", dry ? T(L, "Rows it would update")
+                                                        : T(L, "Rows updated"),
+                    i18n_format_int(L, o->rep.rows_updated, n1, sizeof n1));
+        html_printf(b, "<dt>%T</dt><dd>%T</dd>\n", T(L, "Rows already there, unchanged"),
+                    i18n_format_int(L, o->rep.rows_unchanged, n1, sizeof n1));
+    }
     html_printf(b, "<dt>%T</dt><dd>%T</dd>\n</dl>\n", T(L, "Rows with problems"),
                 i18n_format_int(L, o->rep.rows_bad, n1, sizeof n1));
     if (o->refused) {
@@ -182,19 +228,30 @@ static void report_section(buf *b, const i18n_lang *L, const import_outcome *o, 
                     T(L, "The file as a whole could not be read:"), o->err.msg);
     }
     if (o->rep.messages.len) {
-        html_printf(b, "<h3>%T</h3>\n<ul class=\"problems\">\n",
-                    T(L, "Problems, by line and column"));
+        html_printf(b, "<h3>%T</h3>\n<table class=\"problems\">\n<thead><tr><th scope=\"col\">%T"
+                       "</th><th scope=\"col\">%T</th><th scope=\"col\">%T</th></tr></thead>\n"
+                       "<tbody>\n", T(L, "Problems, by line and column"), T(L, "Line"),
+                    T(L, "Column"), T(L, "What to fix"));
         const char *p = o->rep.messages.data;
         while (*p) {
             const char *nl = strchr(p, '\n');
             size_t n = nl ? (size_t)(nl - p) : strlen(p);
-            html_printf(b, "<li><code lang=\"en\">");
-            html_text_n(b, p, n);
-            html_printf(b, "</code></li>\n");
+            long line, col;
+            const char *what;
+            web_import_message_split(p, n, &line, &col, &what);
+            html_printf(b, "<tr><td>%T</td><td>%T</td><td lang=\"en\">",
+                        line ? i18n_format_int(L, line, n1, sizeof n1) : "",
+                        col ? i18n_format_int(L, col, n2, sizeof n2) : "");
+            html_text_n(b, what, n - (size_t)(what - p));
+            html_printf(b, "</td></tr>\n");
             p += n + (nl ? 1 : 0);
         }
-        html_printf(b, "</ul>\n");
+        html_printf(b, "</tbody></table>\n");
     }
+    if (token && (o->rep.messages.len || o->refused))
+        html_printf(b, "<p><a href=\"/import/report?kind=%A&amp;token=%A\" download>%T</a></p>\n",
+                    import_kind_name(kind), token,
+                    T(L, "Download the whole report (CSV: line, column, field, problem)"));
     if (o->rep.messages_dropped) {
         html_printf(b, "<p>");
         html_printf(b, TN(L, "%T more problem is not shown.", "%T more problems are not shown.",
@@ -248,7 +305,8 @@ void page_import_post(web_ctx *c) {
     char kind_name[32] = "";
     if (kp && !kp->filename && kp->len < sizeof kind_name) memcpy(kind_name, kp->data, kp->len);
     int kind = import_kind_parse(kind_name);
-    if (kind < 0) {
+    int recognise = !kind_name[0] || !strcmp(kind_name, "auto");
+    if (kind < 0 && !recognise) {
         form_with_error(c, 400, N_("Choose what kind of data the file holds."), NULL, -1);
         return;
     }
@@ -261,6 +319,24 @@ void page_import_post(web_ctx *c) {
                         NULL, kind);
         return;
     }
+    /* What the header looks like: the kind when none was chosen, else a
+    ** warning when the file looks like another kind than the one chosen. */
+    import_kind_guess g;
+    cairn_err derr = {0};
+    int detected = import_kind_detect_mem(fp->data, fp->len, fp->filename, &g, &derr) == 0;
+    if (recognise) {
+        if (!detected) {
+            form_with_error(c, 422, N_("The file could not be read as CSV."), derr.msg, -1);
+            return;
+        }
+        if (g.nmatch != 1) {
+            kind_not_recognised(c, fp->filename, &g);
+            return;
+        }
+        kind = (int)g.match[0];
+    }
+    int other_kind = !recognise && detected && g.nmatch == 1 && (int)g.match[0] != kind
+                     ? (int)g.match[0] : -1;
     store *st = c->st;
     const char *dir = import_staging_dir(st, req->arena, &err);
     char token[IMPORT_STAGING_TOKEN_LEN];
@@ -271,7 +347,8 @@ void page_import_post(web_ctx *c) {
         return;
     }
     import_outcome o;
-    if (run_import(req, st, (import_kind)kind, sg.csv, 1, &o) != 0) {
+    if (web_import_run(req, st, (import_kind)kind, sg.csv, upload_name(fp->filename, req->arena),
+                       1, IMPORT_MESSAGES_SHOWN, &o) != 0) {
         import_staging_discard(&sg, req->arena);
         page_fail(c, "import check", o.err.msg);
         import_report_free(&o.rep);
@@ -280,22 +357,34 @@ void page_import_post(web_ctx *c) {
     int clean = o.rc == 0 && o.rep.rows_bad == 0;
     buf *b = import_page_begin(c, clean ? 200 : 422, T(L, "Check the import"));
     html_printf(b, "<p>");
-    html_printf(b, T(L, "File <bdi>%T</bdi>, checked as: %T."), fp->filename,
-                kind_label(L, (import_kind)kind));
+    html_printf(b, recognise ? T(L, "File <bdi>%T</bdi>: from its header line, it holds %T.")
+                             : T(L, "File <bdi>%T</bdi>, checked as: %T."), fp->filename,
+                web_import_kind_label(L, (import_kind)kind));
     html_printf(b, "</p>\n");
-    report_section(b, L, &o, 1);
+    if (other_kind >= 0) {
+        html_printf(b, "<div class=\"notice error\" role=\"alert\"><p>");
+        html_printf(b, T(L, "The file <bdi>%T</bdi> looks like %T, not %T. Was it the wrong "
+                            "file, or the wrong choice?"), fp->filename,
+                    web_import_kind_label(L, (import_kind)other_kind),
+                    web_import_kind_label(L, (import_kind)kind));
+        html_printf(b, "</p></div>\n");
+    }
+    report_section(b, L, &o, 1, (import_kind)kind, clean ? NULL : token);
     if (clean) {
         html_printf(b, "<form class=\"confirm\" method=\"post\" action=\"/import/confirm\">\n"
                        "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
                        "<input type=\"hidden\" name=\"token\" value=\"%A\">\n"
                        "<input type=\"hidden\" name=\"kind\" value=\"%A\">\n"
-                       "<p>%T</p>\n<p><button type=\"submit\">%T</button> "
-                       "<a href=\"/import\">%T</a></p>\n</form>\n",
+                       "<p>%T</p>\n<p><button type=\"submit\">",
                     req->session->csrf, token, import_kind_name((import_kind)kind),
-                    T(L, "Every row is good. Nothing has been written yet."),
-                    T(L, "Confirm the import"), T(L, "Cancel"));
+                    T(L, "Every row is good. Nothing has been written yet."));
+        html_printf(b, T(L, "Import as %T"), web_import_kind_label(L, (import_kind)kind));
+        html_printf(b, "</button> <a href=\"/import\">%T</a></p>\n</form>\n",
+                    recognise ? T(L, "Not this kind? Upload again and choose it")
+                              : T(L, "Cancel"));
     } else {
-        import_staging_discard(&sg, req->arena);
+        /* kept (unconfirmable in practice: its rows are bad) for the CSV
+        ** report until the staging sweep removes it */
         html_printf(b, "<p class=\"notice\" role=\"alert\">%T</p>\n",
                     T(L, "Nothing was written. Fix the file and upload it again."));
         upload_form(req, b, L, kind);
@@ -345,7 +434,7 @@ void page_import_confirm(web_ctx *c) {
                        "checked. Upload the file again.");
         return;
     }
-    int rc = run_import(req, st, (import_kind)kind, sg.csv, 0, &o);
+    int rc = web_import_run(req, st, (import_kind)kind, sg.csv, NULL, 0, IMPORT_MESSAGES_SHOWN, &o);
     import_staging_discard(&sg, req->arena);
     if (rc != 0) {
         page_fail(c, "import", o.err.msg);
@@ -356,8 +445,8 @@ void page_import_confirm(web_ctx *c) {
     if (done) audit_import(req, st, (import_kind)kind, &o, "page");
     buf *b = import_page_begin(c, done ? 200 : 422,
                                done ? T(L, "Import finished") : T(L, "Import failed"));
-    html_printf(b, "<p>%T</p>\n", kind_label(L, (import_kind)kind));
-    report_section(b, L, &o, 0);
+    html_printf(b, "<p>%T</p>\n", web_import_kind_label(L, (import_kind)kind));
+    report_section(b, L, &o, 0, (import_kind)kind, NULL);
     if (done) {
         html_printf(b, "<p class=\"notice\">");
         html_printf(b, T(L, "The data is in. Risk scores update at the next scoring run "
@@ -375,28 +464,32 @@ void page_import_confirm(web_ctx *c) {
 
 /* ---- the API -------------------------------------------------------------------- */
 
+/* Split one "file:line:column: what" message; see import.h. */
+void web_import_message_split(const char *msg, size_t n, long *line, long *column,
+                              const char **what) {
+    *line = *column = 0;
+    *what = msg;
+    const char *p = memchr(msg, ':', n);
+    if (!p || p + 1 >= msg + n || p[1] < '0' || p[1] > '9') return;
+    char *end;
+    long l = strtol(p + 1, &end, 10), c = 0;
+    if (*end == ':' && end[1] >= '0' && end[1] <= '9') c = strtol(end + 1, &end, 10);
+    if (end + 1 >= msg + n || end[0] != ':' || end[1] != ' ') return;
+    *line = l;
+    *column = c;
+    *what = end + 2;
+}
+
 /* One "file:line:column: what" (or "file:line: what") message as a JSON
 ** error object {line, column, message}; line and column null when the
 ** message has none. */
 static json_t *message_json(const char *msg, size_t n) {
-    char text[CAIRN_ERR_MAX];
-    snprintf(text, sizeof text, "%.*s", (int)(n < sizeof text ? n : sizeof text - 1), msg);
-    json_t *line = json_null(), *col = json_null();
-    const char *what = text;
-    char *p = strchr(text, ':');
-    if (p && p[1] >= '0' && p[1] <= '9') {
-        char *end;
-        long l = strtol(p + 1, &end, 10);
-        long c = -1;
-        if (*end == ':' && end[1] >= '0' && end[1] <= '9') c = strtol(end + 1, &end, 10);
-        if (end[0] == ':' && end[1] == ' ') {
-            json_decref(line);
-            line = json_integer(l);
-            if (c >= 0) { json_decref(col); col = json_integer(c); }
-            what = end + 2;
-        }
-    }
-    return json_pack("{s:o,s:o,s:s}", "line", line, "column", col, "message", what);
+    long line, col;
+    const char *what;
+    web_import_message_split(msg, n, &line, &col, &what);
+    return json_pack("{s:o,s:o,s:s%}", "line", line ? json_integer(line) : json_null(),
+                     "column", col ? json_integer(col) : json_null(), "message", what,
+                     n - (size_t)(what - msg));
 }
 
 /*
@@ -416,10 +509,11 @@ void api_import_post(web_ctx *c) {
     }
     const char *kq = web_request_query(req, "kind");
     int kind = kq ? import_kind_parse(kq) : -1;
-    if (kind < 0) {
-        web_error_json(res, 400, "bad_request", "kind must be one of institutions, sites, terms, "
-                       "programmes, groups, learners, staff, guardians, group_staff, enrolments, "
-                       "attendance, results, behaviour, engagement.");
+    int recognise = !kq || !strcmp(kq, "auto");
+    if (kind < 0 && !recognise) {
+        web_error_json(res, 400, "bad_request", "kind must be auto or one of institutions, sites, "
+                       "terms, programmes, groups, learners, staff, guardians, group_staff, "
+                       "enrolments, attendance, results, behaviour, engagement.");
         return;
     }
     const char *dq = web_request_query(req, "dry_run");
@@ -436,6 +530,22 @@ void api_import_post(web_ctx *c) {
                        "Send the file itself as the body, with Content-Type: text/csv.");
         return;
     }
+    if (recognise) {
+        import_kind_guess g;
+        if (import_kind_detect_mem(req->body, req->body_len, "upload.csv", &g, &err) < 0) {
+            web_error_json(res, 422, "unprocessable", err.msg);
+            return;
+        }
+        if (g.nmatch != 1) {
+            buf why = BUF_INIT;
+            import_kind_guess_describe(&g, "the file", &why);
+            buf_puts(&why, "; say which kind with ?kind=");   /* not HTML: a JSON error message */
+            web_error_json(res, 422, "unprocessable", buf_cstr(&why));
+            buf_free(&why);
+            return;
+        }
+        kind = (int)g.match[0];
+    }
     store *st = c->st;
     const char *dir = import_staging_dir(st, req->arena, &err);
     import_staged sg;
@@ -446,7 +556,8 @@ void api_import_post(web_ctx *c) {
         return;
     }
     import_outcome o;
-    int rc = run_import(req, st, (import_kind)kind, sg.csv, dry, &o);
+    int rc = web_import_run(req, st, (import_kind)kind, sg.csv, "upload.csv", dry,
+                            IMPORT_MESSAGES_SHOWN, &o);
     import_staging_discard(&sg, req->arena);
     if (rc != 0) {
         web_log(req, "api import: %s", o.err.msg);
@@ -466,9 +577,12 @@ void api_import_post(web_ctx *c) {
     }
     if (o.refused) json_array_append_new(errors, message_json(o.err.msg, strlen(o.err.msg)));
     api_send(res, o.rc == 0 ? 200 : 422,
-                json_pack("{s:s,s:b,s:I,s:I,s:I,s:o,s:I}", "kind", import_kind_name((import_kind)kind),
+                json_pack("{s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:I}", "kind",
+                          import_kind_name((import_kind)kind),
                           "dry_run", dry, "rows_read", (json_int_t)o.rep.rows_read, "rows_written",
-                          (json_int_t)o.rep.rows_written, "rows_bad", (json_int_t)o.rep.rows_bad,
+                          (json_int_t)o.rep.rows_written, "rows_new", (json_int_t)o.rep.rows_new,
+                          "rows_updated", (json_int_t)o.rep.rows_updated, "rows_unchanged",
+                          (json_int_t)o.rep.rows_unchanged, "rows_bad", (json_int_t)o.rep.rows_bad,
                           "errors", errors, "errors_not_shown",
                           (json_int_t)o.rep.messages_dropped));
     import_report_free(&o.rep);
