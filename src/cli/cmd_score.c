@@ -5,6 +5,7 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "risk/risk.h"
+#include "risk/risk_level.h"
 #include "school/school.h"
 #include <math.h>
 #include <string.h>
@@ -38,9 +39,10 @@ static void score_print(const risk_score_summary *s) {
     if (s->removed) printf(", %zu removed (no longer active on that day)", s->removed);
     printf("\n\n");
     static const char *const label[RISK_TIER_COUNT] = {
-        "universal  (tier 0, everyone)", "selective  (tier 1)", "individual (tier 2)"};
+        "low     universal  (tier 0, everyone)", "raised  selective  (tier 1)",
+        "high    individual (tier 2)"};
     for (int t = RISK_TIER_COUNT - 1; t >= 0; t--)
-        printf("  %-30s %6zu\n", label[t], s->tier_count[t]);
+        printf("  %-36s %6zu\n", label[t], s->tier_count[t]);
     printf("\n%zu learners have at least one flag:\n", s->flagged);
     for (int r = 0; r < RISK_RULE_COUNT; r++)
         printf("  %-30s %6zu\n", risk_rule_info_of((risk_rule_id)r)->title, s->flag_count[r]);
@@ -49,11 +51,15 @@ static void score_print(const risk_score_summary *s) {
     printf("\nLearners to look at first:\n");
     for (size_t i = 0; i < s->ntop; i++) {
         const risk_score_top *t = &s->top[i];
-        printf("\n%2zu. %s  %s — %s", i + 1, t->ref, t->name, risk_tier_name(t->tier));
-        if (!isnan(t->probability)) printf(", estimated chance of leaving %.0f %%",
-                                                     100 * t->probability);
+        char pct[16];
+        printf("\n%2zu. %s  %s — %s risk (%s)", i + 1, t->ref, t->name,
+               risk_level_word(risk_level_of(t->tier)), risk_tier_name(t->tier));
+        if (!isnan(t->probability)) printf(", estimated chance of leaving %s",
+                                           risk_percent_text(t->probability, pct, sizeof pct));
         printf(", %zu flag%s\n", t->nflags, t->nflags == 1 ? "" : "s");
         for (size_t k = 0; k < t->nflags; k++) printf("      - %s\n", t->flags[k].reason);
+        if (t->nmodel) printf("    the model's estimate was raised most by:\n");
+        for (size_t k = 0; k < t->nmodel; k++) printf("      - %s\n", t->model_reason[k]);
     }
 }
 

@@ -22,6 +22,7 @@
 ** shown only with at least METRIC_MIN_CELL learners.
 */
 #include "risk/evaluate.h"
+#include "risk/evaluate_internal.h"
 #include "base/date.h"
 #include "base/mem.h"
 #include <jansson.h>
@@ -31,7 +32,6 @@
 #include <string.h>
 
 #define EVAL_FOLDS_MAX 20
-#define RULES_TIER_STEP 10.0   /* rules score = 10 x tier + flags */
 
 /* The model's tier thresholds with defaults filled in. */
 static void eval_thresholds(const risk_eval_opts *eo, double *ps, double *pi) {
@@ -41,8 +41,8 @@ static void eval_thresholds(const risk_eval_opts *eo, double *ps, double *pi) {
 
 /* Rules score and rules-only tier of rows[0..n) into score (and tier, may
 ** be NULL). */
-static int rules_scores(const risk_rules *rules, const risk_features *rows, size_t n,
-                        double *score, risk_tier *tier, cairn_err *err) {
+int risk_eval_rules_scores(const risk_rules *rules, const risk_features *rows, size_t n,
+                           int by_share, double *score, risk_tier *tier, cairn_err *err) {
     risk_tier_input *in = xcalloc(n ? n : 1, sizeof *in);
     risk_tier *t = xcalloc(n ? n : 1, sizeof *t);
     for (size_t i = 0; i < n; i++) {
@@ -57,6 +57,9 @@ static int rules_scores(const risk_rules *rules, const risk_features *rows, size
     int rc = risk_tiers_assign(in, n, NULL, t, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         score[i] = RULES_TIER_STEP * (double)t[i] + (double)in[i].nflags;
+        if (by_share)   /* ids are positive; below 2^53 the fraction stays in (0, 0.5] */
+            score[i] = 2.0 * in[i].nflags + (in[i].nserious > 0) +
+                       0.5 / (1.0 + (double)in[i].learner_id * 1e-9);
         if (tier) tier[i] = t[i];
     }
     free(t);
@@ -64,10 +67,31 @@ static int rules_scores(const risk_rules *rules, const risk_features *rows, size
     return rc;
 }
 
+/* qsort order of doubles, highest first. */
+static int dbl_desc(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* The score at which the top share of v[0..n) begins: the k-th highest,
+** k = round(share x n) (at least 1); +inf when share is 0 or n is 0. */
+static double share_cutoff(const double *v, size_t n, double share) {
+    size_t k = (size_t)floor(share * (double)n + 0.5);
+    if (!n || share <= 0) return INFINITY;
+    if (k < 1) k = 1;
+    if (k > n) k = n;
+    double *c = xmalloc(n * sizeof *c);
+    memcpy(c, v, n * sizeof *c);
+    qsort(c, n, sizeof *c, dbl_desc);
+    double cut = c[k - 1];
+    free(c);
+    return cut;
+}
+
 /* Copy the rows of X (k columns) whose mask[i] is set into Xo; returns how
 ** many; idx (may be NULL) gets their indices. */
-static size_t rows_pick(const float *X, size_t n, size_t k, const int *mask, float *Xo,
-                        size_t *idx) {
+size_t risk_eval_rows_pick(const float *X, size_t n, size_t k, const int *mask, float *Xo,
+                           size_t *idx) {
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (!mask[i]) continue;
@@ -76,176 +100,6 @@ static size_t rows_pick(const float *X, size_t n, size_t k, const int *mask, flo
         m++;
     }
     return m;
-}
-
-/* One leaver to replay. */
-typedef struct leaver {
-    risk_target t;          /* learner, enrolment, group, start */
-    int32_t anchor, exit;
-    int fit;                /* which fitted model judges them */
-    int32_t first_model, first_rules;   /* first flag day, INT32_MIN none */
-} leaver;
-
-/* Order by enrolment. */
-static int leaver_cmp(const void *pa, const void *pb) {
-    const leaver *a = pa, *b = pb;
-    return (a->t.enrolment_id > b->t.enrolment_id) - (a->t.enrolment_id < b->t.enrolment_id);
-}
-
-/* Rules lead time from stored rules-only scores when there are enough
-** dates; *used = 1 when it was. */
-static int lead_from_history(store *st, int64_t inst, leaver *lv, size_t nl, int32_t from,
-                             int32_t to, int *used, cairn_err *err) {
-    *used = 0;
-    char a[DATE_TEXT_LEN], b[DATE_TEXT_LEN];
-    date_format(from, a);
-    date_format(to, b);
-    store_stmt *s = store_prepare(st, "SELECT count(DISTINCT asof) FROM risk_score"
-                                      " WHERE institution_id = ? AND model_version = 0"
-                                      " AND asof >= ? AND asof <= ?", err);
-    if (!s) return -1;
-    store_bind_int64(s, 1, inst);
-    store_bind_text(s, 2, a, (size_t)-1);
-    store_bind_text(s, 3, b, (size_t)-1);
-    int rc = store_step(s, err);
-    int64_t dates = rc == STORE_ROW ? store_col_int64(s, 0) : 0;
-    store_finalize(s);
-    if (rc < 0) return -1;
-    if (dates < 4) return 0;
-    s = store_prepare(st, "SELECT min(asof) FROM risk_score WHERE institution_id = ?"
-                          " AND learner_id = ? AND model_version = 0 AND tier >= 1"
-                          " AND asof >= ? AND asof < ?", err);
-    if (!s) return -1;
-    for (size_t i = 0; i < nl && rc >= 0; i++) {
-        date_format(lv[i].anchor, a);
-        date_format(lv[i].exit, b);
-        store_bind_int64(s, 1, inst);
-        store_bind_int64(s, 2, lv[i].t.learner_id);
-        store_bind_text(s, 3, a, (size_t)-1);
-        store_bind_text(s, 4, b, (size_t)-1);
-        rc = store_step(s, err);
-        lv[i].first_rules = INT32_MIN;
-        const char *d = rc == STORE_ROW ? store_col_text(s, 0) : NULL;
-        int32_t day;
-        if (d && date_parse(d, strlen(d), &day) == 0) lv[i].first_rules = day;
-        store_reset(s);
-    }
-    store_finalize(s);
-    if (rc < 0) return -1;
-    *used = 1;
-    return 0;
-}
-
-/* Replay the leavers weekly and fill the reports' lead times. */
-static int lead_times(store *st, int64_t inst, const risk_trainset *ts, const int *judged,
-                      const int *which_fit, risk_fitted *fits, const risk_cols *cols,
-                      const risk_audit *a, const risk_rules *rules, double ps, risk_eval *out,
-                      cairn_err *err) {
-    /* the distinct leavers among the judged rows */
-    leaver *lv = xcalloc(ts->n ? ts->n : 1, sizeof *lv);
-    size_t nl = 0;
-    for (size_t i = 0; i < ts->n; i++) {
-        if (!judged[i] || !ts->label[i]) continue;
-        const risk_school_year *y = &ts->years[ts->year[i]];
-        leaver *l = &lv[nl++];
-        l->t = ts->rows[i].t;
-        l->anchor = l->t.start > y->start ? l->t.start : y->start;
-        l->exit = ts->exit_day[i];
-        l->fit = which_fit[i];
-        l->first_model = l->first_rules = INT32_MIN;
-    }
-    qsort(lv, nl, sizeof *lv, leaver_cmp);
-    size_t u = 0;
-    for (size_t i = 0; i < nl; i++)
-        if (u == 0 || lv[i].t.enrolment_id != lv[u - 1].t.enrolment_id) lv[u++] = lv[i];
-    nl = u;
-    /* weekly targets */
-    size_t cap = 0, nt = 0;
-    risk_target *tg = NULL;
-    size_t *owner = NULL;
-    int32_t from = INT32_MAX, to = INT32_MIN;
-    for (size_t i = 0; i < nl; i++) {
-        if (lv[i].anchor < from) from = lv[i].anchor;
-        if (lv[i].exit > to) to = lv[i].exit;
-        for (int w = 1; w <= RISK_EVAL_LEAD_WEEKS; w++) {
-            int32_t asof = lv[i].anchor + 7 * w;
-            if (asof >= lv[i].exit) break;
-            if (nt == cap) {
-                cap = cap ? cap * 2 : 1024;
-                tg = xrealloc(tg, cap * sizeof *tg);
-                owner = xrealloc(owner, cap * sizeof *owner);
-            }
-            tg[nt] = lv[i].t;
-            tg[nt].asof = asof;
-            owner[nt++] = i;
-        }
-    }
-    risk_features *rows = NULL;
-    int rc = nt ? risk_features_compute(st, inst, tg, nt, &rows, err) : 0;
-    size_t k = cols->n;
-    if (rc == 0 && nt) {
-        float *X = xmalloc(nt * k * sizeof *X);
-        double *p = xmalloc(nt * sizeof *p), *rs = xmalloc(nt * sizeof *rs);
-        risk_tier *rt = xmalloc(nt * sizeof *rt);
-        risk_cols_matrix(cols, rows, nt, a, X);
-        /* each row with its leaver's model */
-        int nfits = 1;
-        for (size_t i = 0; i < nl; i++)
-            if (lv[i].fit + 1 > nfits) nfits = lv[i].fit + 1;
-        int *mask = xmalloc(nt * sizeof *mask);
-        float *Xs = xmalloc(nt * k * sizeof *Xs);
-        size_t *idx = xmalloc(nt * sizeof *idx);
-        double *ps_ = xmalloc(nt * sizeof *ps_);
-        for (int f = 0; f < nfits && rc == 0; f++) {
-            for (size_t j = 0; j < nt; j++) mask[j] = lv[owner[j]].fit == f;
-            size_t m = rows_pick(X, nt, k, mask, Xs, idx);
-            if (!m) continue;
-            rc = risk_fitted_predict(&fits[f], Xs, m, k, ps_, NULL, err);
-            for (size_t j = 0; rc == 0 && j < m; j++) p[idx[j]] = ps_[j];
-        }
-        free(ps_);
-        free(idx);
-        free(Xs);
-        free(mask);
-        if (rc == 0) rc = rules_scores(rules, rows, nt, rs, rt, err);
-        for (size_t j = 0; rc == 0 && j < nt; j++) {   /* targets are in week order per leaver */
-            leaver *l = &lv[owner[j]];
-            if (p[j] >= ps && l->first_model == INT32_MIN) l->first_model = tg[j].asof;
-            if (rt[j] >= RISK_TIER_SELECTIVE && l->first_rules == INT32_MIN)
-                l->first_rules = tg[j].asof;
-        }
-        free(rt);
-        free(rs);
-        free(p);
-        free(X);
-    }
-    free(rows);
-    free(tg);
-    free(owner);
-    int used = 0;
-    if (rc == 0 && nl) rc = lead_from_history(st, inst, lv, nl, from, to, &used, err);
-    if (rc == 0) {
-        int32_t *exitd = xmalloc((nl ? nl : 1) * sizeof *exitd);
-        int32_t *fm = xmalloc((nl ? nl : 1) * sizeof *fm), *fr = xmalloc((nl ? nl : 1) * sizeof *fr);
-        for (size_t i = 0; i < nl; i++) {
-            exitd[i] = lv[i].exit;
-            fm[i] = lv[i].first_model;
-            fr[i] = lv[i].first_rules;
-        }
-        metric_lead_time_of(exitd, fm, nl, &out->model.lead);
-        metric_lead_time_of(exitd, fr, nl, &out->rules.lead);
-        out->model.has_lead_time = out->rules.has_lead_time = 1;
-        snprintf(out->lead_source, sizeof out->lead_source,
-                 "%s; first flag = selective tier or above, weekly, at most %d weeks back",
-                 used ? "rules: from stored scores, model: weekly replay of the indicators"
-                      : "weekly replay of the indicators",
-                 RISK_EVAL_LEAD_WEEKS);
-        free(fr);
-        free(fm);
-        free(exitd);
-    }
-    free(lv);
-    return rc;
 }
 
 /* The fairness tables of one report over the judged rows. */
@@ -298,7 +152,7 @@ static int unit_cmp(const void *pa, const void *pb) {
 ** years one learner has). */
 static void fairness_units(risk_eval *out, const double *prob, const double *rscore,
                            const int *label, const risk_features *rows, const int *yr, size_t m,
-                           const risk_audit *a, double ps) {
+                           const risk_audit *a, double ps, double rcut) {
     size_t cap = m ? m : 1;
     unit_ix *ux = xmalloc(cap * sizeof *ux);
     double *maxp = xmalloc(cap * sizeof *maxp), *meanp = xmalloc(cap * sizeof *meanp);
@@ -333,7 +187,7 @@ static void fairness_units(risk_eval *out, const double *prob, const double *rsc
     fairness_fill(out, &out->model, out->model_fair, out->model_groups, maxp, meanp, ulab,
                   ulearner, nu, a, ps);
     fairness_fill(out, &out->rules, out->rules_fair, out->rules_groups, maxr, NULL, ulab,
-                  ulearner, nu, a, RULES_TIER_STEP);
+                  ulearner, nu, a, rcut);
     free(ulearner);
     free(ulab);
     free(maxr);
@@ -356,6 +210,7 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
                        eo.gap_tolerance);
     if (eo.folds != 0 && (eo.folds < 2 || eo.folds > EVAL_FOLDS_MAX))
         return err_set(err, CAIRN_EINVAL, "%d folds: use 2 to %d", eo.folds, EVAL_FOLDS_MAX);
+    int explicit_p = eo.tiers.p_selective > 0 || eo.tiers.p_individual > 0;
     double ps, pi;
     eval_thresholds(&eo, &ps, &pi);
     if (!(ps > 0 && ps <= 1 && pi >= ps && pi <= 1))
@@ -434,7 +289,7 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
         rc = risk_fit(Xa, na, k, la, ga, o, &fits[f], err);
         if (rc < 0) break;
         for (size_t i = 0; i < n; i++) mask[i] = eo.folds ? which[i] == f : judged[i];
-        size_t nb = rows_pick(X, n, k, mask, Xb, ib);
+        size_t nb = risk_eval_rows_pick(X, n, k, mask, Xb, ib);
         rc = risk_fitted_predict(&fits[f], Xb, nb, k, pb, NULL, err);
         for (size_t j = 0; rc == 0 && j < nb; j++) prob_all[ib[j]] = pb[j];
     }
@@ -466,7 +321,23 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
     }
     risk_rules rules;
     if (rc == 0) rc = risk_rules_load(st, inst, &rules, err);
-    if (rc == 0) rc = rules_scores(&rules, jrows, m, rscore, NULL, err);
+    /* tiers by share (the institution's, unless thresholds were asked for):
+    ** the cut-offs that put that share of the judged rows at selective and
+    ** above, and at individual */
+    int by_share = rc == 0 && !explicit_p &&
+                   (rules.share_individual > 0 || rules.share_selective > 0);
+    double rcut_sel = RULES_TIER_STEP, rcut_ind = 2 * RULES_TIER_STEP;
+    if (rc == 0) rc = risk_eval_rules_scores(&rules, jrows, m, by_share, rscore, NULL, err);
+    if (rc == 0 && by_share) {
+        double si = rules.share_individual / 100.0, ss = rules.share_selective / 100.0;
+        ps = share_cutoff(prob, m, si + ss);
+        pi = share_cutoff(prob, m, si);
+        rcut_sel = share_cutoff(rscore, m, si + ss);
+        rcut_ind = share_cutoff(rscore, m, si);
+        snprintf(out->tier_basis, sizeof out->tier_basis, "by share: the top %g %% of the "
+                 "judged rows individual, the next %g %% selective", rules.share_individual,
+                 rules.share_selective);
+    }
     if (rc == 0) {
         size_t pos = 0;
         for (size_t i = 0; i < m; i++) pos += label[i] != 0;
@@ -478,18 +349,22 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
                  "the rules (the school's current thresholds; same %zu rows)", m);
         metric_report_init(&out->model, out->model_title);
         out->model.ntiers = 2;
-        out->model.tier[0] = (metric_tier_row){"selective", ps, 0, NAN, NAN};
-        out->model.tier[1] = (metric_tier_row){"individual", pi, 0, NAN, NAN};
+        out->model.tier[0] = (metric_tier_row){by_share ? "selective or above (by share)"
+                                                        : "selective", ps, 0, NAN, NAN};
+        out->model.tier[1] = (metric_tier_row){by_share ? "individual (by share)" : "individual",
+                                               pi, 0, NAN, NAN};
         metric_report_compute(&out->model, prob, prob, label, m);
         metric_report_init(&out->rules, out->rules_title);
         out->rules.ntiers = 2;
-        out->rules.tier[0] = (metric_tier_row){"selective (2 flags or a serious one)",
-                                               RULES_TIER_STEP, 0, NAN, NAN};
-        out->rules.tier[1] = (metric_tier_row){"individual (3 or more flags)",
-                                               2 * RULES_TIER_STEP, 0, NAN, NAN};
+        out->rules.tier[0] = (metric_tier_row){by_share ? "selective or above (by share)"
+                                               : "selective (2 flags or a serious one)",
+                                               rcut_sel, 0, NAN, NAN};
+        out->rules.tier[1] = (metric_tier_row){by_share ? "individual (by share)"
+                                               : "individual (3 or more flags)",
+                                               rcut_ind, 0, NAN, NAN};
         metric_report_compute(&out->rules, rscore, NULL, label, m);
         out->model.gap_tolerance = out->rules.gap_tolerance = eo.gap_tolerance;
-        fairness_units(out, prob, rscore, label, jrows, yr, m, a, ps);
+        fairness_units(out, prob, rscore, label, jrows, yr, m, a, ps, rcut_sel);
         /* by horizon */
         double *sa = xmalloc((m ? m : 1) * sizeof *sa), *sb = xmalloc((m ? m : 1) * sizeof *sb);
         int *lb = xmalloc((m ? m : 1) * sizeof *lb);
@@ -519,7 +394,8 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
         snprintf(out->lead_source, sizeof out->lead_source, "not measured");
     }
     if (rc == 0 && eo.lead_time)
-        rc = lead_times(st, inst, ts, judged, which, fits, cols, a, &rules, ps, out, err);
+        rc = risk_eval_lead_times(st, inst, ts, judged, which, fits, cols, a, &rules, ps,
+                                  by_share ? rcut_sel : NAN, out, err);
     free(yr);
     free(hz);
     free(jrows);
@@ -543,7 +419,10 @@ void risk_eval_write(buf *out, const risk_eval *e) {
     buf_printf(out, "  method: %s\n", e->method);
     buf_printf(out, "  rows learned from: %zu; rows judged: %zu (%zu left early)\n",
                e->train_rows, e->test_rows, e->test_positives);
-    buf_printf(out, "  warning time: %s\n\n", e->lead_source);
+    buf_printf(out, "  warning time: %s\n", e->lead_source);
+    buf_printf(out, "  tiers: %s\n\n", e->tier_basis[0] ? e->tier_basis
+                                                        : "by the probability thresholds (model) "
+                                                          "and flag counts (rules)");
     buf_printf(out, "ROC AUC by horizon (weeks into the term)\n");
     buf_printf(out, "  %-8s %8s %8s %10s %10s\n", "weeks", "rows", "leavers", "rules", "model");
     for (size_t i = 0; i < e->nhorizons; i++) {
@@ -572,6 +451,8 @@ json_t *risk_eval_json_value(const risk_eval *e) {
     json_object_set_new(o, "test_rows", json_integer((json_int_t)e->test_rows));
     json_object_set_new(o, "test_left_early", json_integer((json_int_t)e->test_positives));
     json_object_set_new(o, "lead_time_source", json_string(e->lead_source));
+    json_object_set_new(o, "tier_basis", json_string(e->tier_basis[0] ? e->tier_basis
+                                                                      : "thresholds"));
     json_t *bh = json_array();
     for (size_t i = 0; i < e->nhorizons; i++) {
         const risk_eval_horizon *h = &e->horizon[i];

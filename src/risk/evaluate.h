@@ -51,6 +51,7 @@ typedef struct risk_eval {
     char method[256];                  /* in words */
     size_t train_rows, test_rows, test_positives;
     char lead_source[128];             /* how the warning time was measured */
+    char tier_basis[128];              /* "" = thresholds; else how tiers by share were cut */
     metric_report model, rules;
     size_t nhorizons;
     risk_eval_horizon horizon[RISK_HORIZONS_MAX];

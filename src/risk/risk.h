@@ -98,6 +98,11 @@ typedef struct risk_rules {
         int    enabled;         /* 0: the rule never fires */
         double threshold[2];    /* cond[0], cond[1] thresholds */
     } rule[RISK_RULE_COUNT];
+    /* The tiers' shape, in per cent of the learners scored (JSON "tiers":
+    ** {"individual": 5, "selective": 15}): the top share_individual are
+    ** individual, the next share_selective selective (risk_tier_opts).  Both
+    ** 0: tiers from the probability thresholds or flag counts instead. */
+    double share_individual, share_selective;
 } risk_rules;
 
 /* Fill r with the default thresholds (version 0, institution 0). */
@@ -112,7 +117,9 @@ int risk_rules_load(store *st, int64_t institution_id, risk_rules *out, cairn_er
 ** value is a number (the rule's "threshold") or an object with any of
 ** "threshold", the rule's second parameter ("within_weeks" for
 ** attendance_drop, "trend" for engagement_drop) and "enabled" (true/false).
-** Rules not named keep their current values.  Everything is checked first:
+** The key "tiers" is not a rule: {"individual": 5, "selective": 15} sets
+** the tiers' shares in per cent (0 to 100 each, together at most 100; both
+** 0 = by thresholds).  Rules not named keep their current values.  Everything is checked first:
 ** an unknown rule code or key, a value that is not a number, a number out of
 ** its range or not whole where it must be gives an error naming it, and
 ** nothing is stored.  A valid change is stored as a new version (latest + 1)
@@ -200,7 +207,15 @@ typedef struct risk_tier_opts {
     long   capacity_selective;  /* with capacity: > 0 the next M become selective;
                                    0 = after the top N, whoever the thresholds or
                                    rules put at selective or above is selective */
+    double share_individual;    /* without capacity, > 0: the top share of learners
+                                   (0.05 = 5 %) become individual (see below) */
+    double share_selective;     /* with share_individual: the next share selective */
 } risk_tier_opts;
+
+/* The usual multi-tier shape, each institution's default (risk_rules):
+** about 5 % individual, 15 % selective, the rest universal. */
+#define RISK_SHARE_INDIVIDUAL_DEFAULT 5.0    /* per cent */
+#define RISK_SHARE_SELECTIVE_DEFAULT 15.0    /* per cent */
 
 /* What the tiers are decided from, per learner. */
 typedef struct risk_tier_input {
@@ -225,8 +240,16 @@ typedef struct risk_tier_input {
 ** learners with a sign — a probability, or at least one flag — are ranked;
 ** the rest stay universal.
 **
+** With shares (no capacity; share_individual or share_selective > 0): the
+** same ranking; the first round(share_individual x n) learners are
+** individual and the next round(share_selective x n) selective, n counting
+** every learner given (those without a sign too, who are never lifted).  A
+** serious flag still lifts a learner to at least selective (so the
+** selective share can be a little above its setting).
+**
 ** Options out of range (p not in (0,1], p_individual < p_selective,
-** negative capacity) give an error. */
+** negative capacity, shares not in [0,1] or above 1 together) give an
+** error. */
 int risk_tiers_assign(const risk_tier_input *in, size_t n, const risk_tier_opts *o,
                       risk_tier *out, cairn_err *err);
 
@@ -276,6 +299,8 @@ typedef struct risk_score_top {
     double    probability;      /* NAN without a model */
     size_t    nflags;
     risk_flag flags[RISK_RULE_COUNT];
+    size_t    nmodel;           /* the model's reasons that say something (see score.c) */
+    char      model_reason[RISK_MODEL_REASONS][RISK_REASON_MAX];
 } risk_score_top;
 
 typedef struct risk_score_summary {

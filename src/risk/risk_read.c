@@ -22,6 +22,19 @@
     " coalesce(g.code, ''), coalesce(g.name, ''), coalesce(p.code, ''),"            \
     " coalesce(p.name, ''), s.asof, s.probability, s.tier, s.flags, s.reasons"
 
+/* The learner's flags on the score date before s.asof ('[]' when none). */
+#define READ_PREV_FLAGS                                                             \
+    "coalesce((SELECT q.flags FROM risk_score q WHERE q.institution_id = s.institution_id" \
+    " AND q.learner_id = s.learner_id AND q.asof < s.asof ORDER BY q.asof DESC LIMIT 1), '[]')"
+
+/* A new flag, in SQL: the flags differ from the previous date's and are not
+** fewer (commas count them), so a flag raised — alone, beside others, or in
+** place of one that cleared — counts, and one that only cleared does not. */
+#define READ_NEW_FLAGS                                                              \
+    "s.flags <> " READ_PREV_FLAGS                                                   \
+    " AND length(" READ_PREV_FLAGS ") - length(replace(" READ_PREV_FLAGS ", ',', ''))" \
+    " <= length(s.flags) - length(replace(s.flags, ',', ''))"
+
 /* The number of flags in a stored JSON array of codes, in SQL. */
 #define READ_NFLAGS                                                                 \
     "(length(s.flags) - length(replace(s.flags, ',', ''))"                          \
@@ -64,7 +77,7 @@ static void filter_sql(const risk_attention_filter *f, int with_tier, buf *sql) 
     if (with_tier) {
         if (f->tier >= 0) buf_puts(sql, " AND s.tier = ?");
         else if (f->tier != RISK_TIER_FILTER_ALL)
-            buf_puts(sql, " AND (s.tier > 0 OR s.flags <> '[]')");
+            buf_puts(sql, " AND (s.tier > 0 OR (s.flags <> '[]' AND " READ_NEW_FLAGS "))");
     }
     if (!blank(f->flag)) buf_puts(sql, " AND s.flags LIKE ?");
     if (!blank(f->search))

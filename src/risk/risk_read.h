@@ -14,6 +14,7 @@
 #ifndef CAIRN_RISK_RISK_READ_H
 #define CAIRN_RISK_RISK_READ_H
 #include "risk/risk.h"
+#include "risk/risk_level.h"   /* risk in words: low, raised, high */
 
 /* Limits rows to the learners someone may see (see above). */
 typedef struct risk_visibility {
@@ -32,16 +33,19 @@ typedef enum risk_attention_sort {
 
 #define RISK_TIER_FILTER_ALL (-2)   /* risk_attention_filter.tier: every learner scored */
 
-/* What the attention list is narrowed to; zeroed = learners with a sign
-** (tier above universal or a flag), any programme, group, flag.  Whatever
-** the filter, the list, its counts and its tier counts hold only learners
-** still enrolled: a learner whose scored enrolment completed, left early
-** or transferred (or ended by the score date) is never on it. */
+/* What the attention list is narrowed to; zeroed = the attention list
+** (tier -1): learners at selective or individual, and learners at universal
+** with a new flag (one they did not have on the previous score date; a flag
+** that only cleared is not new); any programme, group, flag.  "universal"
+** alone is not a flag: every learner is there.  Whatever the filter, the
+** list, its counts and its tier counts hold only learners still enrolled: a
+** learner whose scored enrolment completed, left early or transferred (or
+** ended by the score date) is never on it. */
 typedef struct risk_attention_filter {
     const char *programme_code;   /* NULL or "" = any */
     const char *group_code;       /* NULL or "" = any */
-    int         tier;             /* -1 = any tier above universal or flagged; 0..2 = that
-                                     tier; RISK_TIER_FILTER_ALL = everyone */
+    int         tier;             /* -1 = the attention list (above); 0..2 = that tier;
+                                     RISK_TIER_FILTER_ALL = everyone scored */
     const char *flag;             /* a rule code; NULL or "" = any */
     const risk_visibility *visible;   /* NULL = everyone */
     const char *search;           /* part of the name, or the whole school reference;

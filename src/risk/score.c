@@ -110,6 +110,21 @@ static char *flags_json(const risk_flag *fl, size_t n) {
     return json_take(a);
 }
 
+/* 1 when the model's reason rf says something to a reader: an indicator
+** with a direction (not one every learner has, such as weeks since
+** starting), known, different from the group's median (peer, may be NULL),
+** and not already said by one of the rule flags fl[0..nf) (one sentence per
+** indicator: the rule's, with its threshold). */
+static int model_reason_informs(const risk_features *f, const double *peer, const risk_flag *fl,
+                                size_t nf, risk_feature rf) {
+    const risk_feature_info *fi = risk_feature_info_of(rf);
+    if (!fi || fi->direction == 0 || isnan(f->v[rf])) return 0;
+    if (peer && !isnan(peer[rf]) && fabs(f->v[rf] - peer[rf]) < 1e-9) return 0;
+    for (size_t k = 0; k < nf; k++)
+        if (fl[k].feature == rf) return 0;
+    return 1;
+}
+
 /* The reasons: the advice, then every flag with its sentence, then the
 ** indicators that raised the model's estimate most (risk/explain.h), with
 ** the group's medians peer (may be NULL).  Caller frees. */
@@ -131,7 +146,7 @@ static char *reasons_json(const risk_features *f, const double *peer, const risk
     for (int i = 0; p && !isnan(p->probability) && i < p->nreasons && i < RISK_MODEL_REASONS; i++) {
         risk_feature rf = p->reason_feature[i];
         const risk_feature_info *fi = risk_feature_info_of(rf);
-        if (!fi) continue;
+        if (!fi || !model_reason_informs(f, peer, fl, n, rf)) continue;
         double pm = peer ? peer[rf] : NAN;
         char text[RISK_REASON_MAX];
         risk_explain_sentence(rf, f->v[rf], pm, text, sizeof text);
@@ -430,8 +445,15 @@ int risk_score_run(store *st, int64_t inst, int32_t asof, const risk_score_opts 
     }
     out->learners = nkeep;
 
-    /* tiers */
-    if (risk_tiers_assign(tin, nkeep, &d.tiers, tiers, err) < 0) {
+    /* tiers: the institution's shares, unless the caller chose a capacity,
+    ** shares or probability thresholds */
+    risk_tier_opts topt = d.tiers;
+    if (!topt.capacity && !topt.share_individual && !topt.share_selective &&
+        !topt.p_selective && !topt.p_individual) {
+        topt.share_individual = rules.share_individual / 100.0;
+        topt.share_selective = rules.share_selective / 100.0;
+    }
+    if (risk_tiers_assign(tin, nkeep, &topt, tiers, err) < 0) {
         rc = -1;
         goto done;
     }
@@ -484,7 +506,16 @@ int risk_score_run(store *st, int64_t inst, int32_t asof, const risk_score_opts 
         t->learner_id = top[i]->learner_id;
         t->tier = top[i]->tier;
         t->probability = pred[top[i]->row].probability;
-        risk_rules_eval_peers(&rules, f, risk_peers_of(&peers, f->t.group_id), t->flags, &t->nflags);
+        const double *pm = risk_peers_of(&peers, f->t.group_id);
+        risk_rules_eval_peers(&rules, f, pm, t->flags, &t->nflags);
+        const risk_prediction *p = &pred[top[i]->row];
+        for (int k = 0; !isnan(p->probability) && k < p->nreasons && k < RISK_MODEL_REASONS; k++) {
+            risk_feature rf = p->reason_feature[k];
+            if (!model_reason_informs(f, pm, t->flags, t->nflags, rf)) continue;
+            risk_explain_sentence(rf, f->v[rf], pm ? pm[rf] : NAN,
+                                  t->model_reason[t->nmodel], RISK_REASON_MAX);
+            t->nmodel++;
+        }
         rc = top_name(st, inst, t, err);
     }
 
@@ -500,114 +531,4 @@ done:
     risk_peers_free(&peers);
     free(rows);
     return rc;
-}
-
-/* Release the summary's top list. */
-void risk_score_summary_free(risk_score_summary *s) {
-    free(s->top);
-    s->top = NULL;
-    s->ntop = 0;
-}
-
-/* The summary as JSON, appended to out. */
-void risk_score_summary_json(const risk_score_summary *s, buf *out) {
-    char d[DATE_TEXT_LEN];
-    date_format(s->asof, d);
-    json_t *o = json_object();
-    json_object_set_new(o, "asof", json_string(d));
-    json_object_set_new(o, "rule_set_version", json_integer(s->rule_set_version));
-    json_object_set_new(o, "model_version", json_integer(s->model_version));
-    json_object_set_new(o, "advice", json_string(ADVICE));
-    json_object_set_new(o, "learners", json_integer((json_int_t)s->learners));
-    json_object_set_new(o, "computed", json_integer((json_int_t)s->computed));
-    json_object_set_new(o, "written", json_integer((json_int_t)s->written));
-    json_object_set_new(o, "unchanged", json_integer((json_int_t)s->unchanged));
-    json_object_set_new(o, "removed", json_integer((json_int_t)s->removed));
-    json_object_set_new(o, "same_as_before", json_integer((json_int_t)s->same_as_before));
-    json_object_set_new(o, "flagged", json_integer((json_int_t)s->flagged));
-    json_t *tiers = json_object();
-    for (int t = 0; t < RISK_TIER_COUNT; t++)
-        json_object_set_new(tiers, risk_tier_name((risk_tier)t), json_integer((json_int_t)s->tier_count[t]));
-    json_object_set_new(o, "tiers", tiers);
-    json_t *flags = json_object();
-    for (int r = 0; r < RISK_RULE_COUNT; r++)
-        json_object_set_new(flags, risk_rule_info_of((risk_rule_id)r)->code,
-                            json_integer((json_int_t)s->flag_count[r]));
-    json_object_set_new(o, "flags", flags);
-    json_t *top = json_array();
-    for (size_t i = 0; i < s->ntop; i++) {
-        const risk_score_top *t = &s->top[i];
-        json_t *it = json_object();
-        json_object_set_new(it, "learner_id", json_integer(t->learner_id));
-        json_object_set_new(it, "ref", json_string(t->ref));
-        json_object_set_new(it, "name", json_string(t->name));
-        json_object_set_new(it, "tier", json_string(risk_tier_name(t->tier)));
-        json_object_set_new(it, "probability", json_maybe(t->probability));
-        json_t *rs = json_array();
-        for (size_t k = 0; k < t->nflags; k++) {
-            json_t *r = json_object();
-            json_object_set_new(r, "code", json_string(t->flags[k].code));
-            json_object_set_new(r, "text", json_string(t->flags[k].reason));
-            json_array_append_new(rs, r);
-        }
-        json_object_set_new(it, "reasons", rs);
-        json_array_append_new(top, it);
-    }
-    json_object_set_new(o, "top", top);
-    char *str = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-    json_decref(o);
-    if (!str) abort();   /* only when out of memory */
-    buf_puts(out, str);
-    free(str);
-}
-
-/* ---- history ------------------------------------------------------------------------- */
-
-/* Every stored score of one learner, oldest first; *out malloc'd, caller
-** frees. */
-int risk_score_history(store *st, int64_t inst, int64_t learner_id, risk_score_point **out,
-                       size_t *n, cairn_err *err) {
-    *out = NULL;
-    *n = 0;
-    store_stmt *s = store_prepare(st,
-        "SELECT asof, enrolment_id, rule_set_version, model_version, probability, tier, flags"
-        " FROM risk_score WHERE institution_id = ? AND learner_id = ? ORDER BY asof", err);
-    if (!s) return -1;
-    store_bind_int64(s, 1, inst);
-    store_bind_int64(s, 2, learner_id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 32;
-            *out = xrealloc(*out, cap * sizeof **out);
-        }
-        risk_score_point *p = &(*out)[*n];
-        memset(p, 0, sizeof *p);
-        const char *d = store_col_text(s, 0);
-        if (!d || date_parse(d, strlen(d), &p->asof) < 0) {
-            rc = err_set(err, CAIRN_EDB, "a stored score of learner %lld has a bad date \"%s\"",
-                         (long long)learner_id, d ? d : "");
-            break;
-        }
-        p->enrolment_id = store_col_int64(s, 1);
-        p->rule_set_version = (int)store_col_int64(s, 2);
-        p->model_version = (int)store_col_int64(s, 3);
-        p->probability = store_col_is_null(s, 4) ? NAN : store_col_double(s, 4);
-        p->tier = (risk_tier)store_col_int64(s, 5);
-        const char *fl = store_col_text(s, 6);
-        snprintf(p->flags, sizeof p->flags, "%s", fl ? fl : "[]");
-        json_t *a = json_loads(p->flags, 0, NULL);
-        p->nflags = json_is_array(a) ? (int)json_array_size(a) : 0;
-        json_decref(a);
-        (*n)++;
-    }
-    store_finalize(s);
-    if (rc < 0) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-        return -1;
-    }
-    return 0;
 }

@@ -164,13 +164,19 @@ int risk_trainset_build(store *st, int64_t inst, const int *h, size_t nh, risk_t
     /* the recorded period */
     int32_t data_first = 0, data_last = 0;
     {
-        store_stmt *s = store_prepare(st, "SELECT min(date), max(date) FROM attendance"
-                                          " WHERE institution_id = ?", err);
+        /* whatever the school records: attendance, results, behaviour,
+        ** platform activity (a school without attendance still learns) */
+        store_stmt *s = store_prepare(st, "SELECT min(lo), max(hi) FROM ("
+            "SELECT min(date) AS lo, max(date) AS hi FROM attendance WHERE institution_id = ?"
+            " UNION ALL SELECT min(date), max(date) FROM result WHERE institution_id = ?"
+            " UNION ALL SELECT min(date), max(date) FROM behaviour WHERE institution_id = ?"
+            " UNION ALL SELECT min(date), max(date) FROM engagement WHERE institution_id = ?"
+            ") AS recorded", err);
         if (!s) {
             free(years);
             return -1;
         }
-        store_bind_int64(s, 1, inst);
+        for (int k = 1; k <= 4; k++) store_bind_int64(s, k, inst);
         int rc = store_step(s, err);
         int ok = rc == STORE_ROW && col_day(s, 0, &data_first) == 0 && col_day(s, 1, &data_last) == 0;
         store_finalize(s);
@@ -180,8 +186,9 @@ int risk_trainset_build(store *st, int64_t inst, const int *h, size_t nh, risk_t
         }
         if (!ok) {
             free(years);
-            return err_set(err, CAIRN_EINVAL, "the school has no attendance recorded yet: "
-                           "there is no history to learn from");
+            return err_set(err, CAIRN_EINVAL, "the school has nothing recorded yet (no "
+                           "attendance, results, behaviour or platform activity): there is no "
+                           "history to learn from");
         }
     }
     /* keep the finished years with recorded events */
@@ -194,10 +201,10 @@ int risk_trainset_build(store *st, int64_t inst, const int *h, size_t nh, risk_t
     }
     if (ny == 0) {
         free(years);
-        return err_set(err, CAIRN_EINVAL, "no finished school year with recorded attendance: "
-                       "a model learns from years whose outcome is known (attendance runs from "
-                       "the first to the last recorded day; a year counts once its last term "
-                       "has ended)");
+        return err_set(err, CAIRN_EINVAL, "no finished school year with recorded data: "
+                       "a model learns from years whose outcome is known (the records — "
+                       "attendance, results, behaviour, platform activity — run from the first "
+                       "to the last recorded day; a year counts once its last term has ended)");
     }
 
     train_enrolment *en = NULL;

@@ -56,6 +56,17 @@ expect_rc score1 0 "score with the rules only"
 has score1 out "rules only" "the first score says it is rules only"
 has score1 out "individual \(tier 2\)" "the score prints the tiers"
 has score1 out "^ +- .*(this school watches for|below the)" "flags come with reasons"
+run rules1 rules --db "$DB"
+has rules1 out '"tiers":\{"individual":5,"selective":15\}' "the rules show the default tier shares"
+if command -v sqlite3 >/dev/null 2>&1; then
+    read -r all ind sel <<<"$(sqlite3 -separator ' ' "$DB" "SELECT count(*), sum(tier = 2), sum(tier = 1) FROM risk_score WHERE asof = '$ASOF'")"
+    if awk -v a="$all" -v i="$ind" -v s="$sel" 'BEGIN { exit !(i == int(0.05 * a + 0.5) && s >= int(0.15 * a + 0.5) && s <= 0.25 * a) }'; then
+        ok "tiers by share: 5 % individual, about 15 % selective ($ind and $sel of $all)"
+    else not_ok "tiers by share: 5 % individual, about 15 % selective (got $ind and $sel of $all)"; fi
+fi
+run rules2 rules --db "$DB" --by "cli test" set '{"tiers": {"individual": 60, "selective": 50}}'
+expect_rc rules2 1 "tier shares above 100 % together are refused"
+has rules2 err "make more than 100 %" "the refusal says why"
 
 # ---- train -------------------------------------------------------------------------------
 run train train --db "$DB" --by "cli test"
@@ -81,6 +92,10 @@ expect_rc score2 0 "score with the model"
 has score2 out "learned model version 2" "the score uses the active model"
 has score2 out "estimated chance of leaving [0-9]+ %" "scores carry probabilities"
 has score2 out "selective +\(tier 1\) +[0-9]+" "scores carry tiers"
+has score2 out "^ +[0-9]+\. .* — (high|raised|low) risk \((individual|selective|universal)\), estimated chance of leaving" "risk in words with the estimate"
+has score2 out "the model's estimate was raised most by:" "the command line prints the model's reasons"
+if grep -q "weeks since starting" "$TMP/score2.out"; then not_ok "no reason every learner shares"
+else ok "no reason every learner shares"; fi
 if command -v sqlite3 >/dev/null 2>&1; then
     n=$(sqlite3 "$DB" "SELECT count(*) FROM risk_score WHERE asof = '$ASOF' AND model_version = 2 AND probability IS NOT NULL AND reasons LIKE '%\"kind\":\"model\"%'")
     if [ "${n:-0}" -gt 50 ]; then ok "stored scores hold probabilities and the model's reasons ($n)"
@@ -96,6 +111,18 @@ has eval out "PR AUC" "evaluate prints PR AUC"
 has eval out "Top 10 % of the list" "evaluate prints precision and recall at the top 10 %"
 has eval out "Calibration" "evaluate prints the calibration table"
 has eval out "Warning time before leaving" "evaluate prints the lead time"
+has eval out "tiers: by share: the top 5 %" "evaluate cuts the tiers by the institution's shares"
+# a school without attendance (online, distance, workplace learning) still trains and evaluates
+if command -v sqlite3 >/dev/null 2>&1; then
+    cp "$DB" "$TMP/thin.db"
+    sqlite3 "$TMP/thin.db" "DELETE FROM attendance"
+    run thin1 train --db "$TMP/thin.db" --by "cli test"
+    expect_rc thin1 0 "train runs without attendance (results, behaviour, platform activity)"
+    run thin2 evaluate --db "$TMP/thin.db"
+    expect_rc thin2 0 "evaluate runs without attendance"
+    has thin2 out "^ROC AUC model: 0\.[0-9]+" "...and judges the model"
+fi
+has eval out "Tier selective or above \(by share\)" "evaluate shows precision at the share's list length"
 has eval out "Fairness by gender" "evaluate prints the fairness tables"
 
 run evalj evaluate --db "$DB" --json

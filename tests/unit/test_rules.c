@@ -8,6 +8,7 @@
 */
 #include "testutil.h"
 #include "risk/risk.h"
+#include "risk/risk_level.h"
 #include "school/school.h"
 #include "base/buf.h"
 #include "base/mem.h"
@@ -514,6 +515,66 @@ static void t_tiers_capacity_probability(void **state) {
                                          (long long)in[i].learner_id, out[i], want2[i]);
 }
 
+/* Shares: the top 5 % individual, the next 15 % selective, of everyone
+** given; a serious flag still lifts; no sign, no tier; bad shares refused. */
+static void t_tiers_shares(void **state) {
+    (void)state;
+    risk_tier_input in[40];
+    for (int i = 0; i < 40; i++) in[i] = ti(i + 1, (double)(i + 1) / 100.0, 0, 0);
+    in[1].nserious = in[1].nflags = 1;           /* learner 2: a serious flag, low estimate */
+    in[0].probability = NAN;                     /* learner 1: no sign at all */
+    risk_tier out[40];
+    risk_tier_opts o = {.share_individual = 0.05, .share_selective = 0.15};
+    assert_int_equal(risk_tiers_assign(in, 40, &o, out, NULL), 0);
+    size_t count[3] = {0};
+    for (int i = 0; i < 40; i++) {
+        risk_tier want = i >= 38 ? RISK_TIER_INDIVIDUAL
+                       : i >= 32 || i == 1 ? RISK_TIER_SELECTIVE : RISK_TIER_UNIVERSAL;
+        if (out[i] != want) fail_msg("learner %d: tier %d, want %d", i + 1, out[i], want);
+        count[out[i]]++;
+    }
+    assert_int_equal(count[2], 2);   /* round(0.05 x 40) */
+    assert_int_equal(count[1], 7);   /* round(0.15 x 40), and the serious flag */
+    /* rules only: the same shares of the flag ranking */
+    risk_tier_input r[20];
+    for (int i = 0; i < 20; i++) r[i] = ti(i + 1, NAN, i < 4 ? 1 : 0, 0);
+    r[10].nflags = 3;
+    assert_int_equal(risk_tiers_assign(r, 20, &o, out, NULL), 0);
+    assert_int_equal(out[10], RISK_TIER_INDIVIDUAL);   /* 1 = round(0.05 x 20) */
+    for (int i = 0; i < 3; i++) assert_int_equal(out[i], RISK_TIER_SELECTIVE);   /* 3, by id */
+    assert_int_equal(out[3], RISK_TIER_UNIVERSAL);     /* fifth with a sign: past 20 % */
+    assert_int_equal(out[5], RISK_TIER_UNIVERSAL);
+    /* a capacity wins over the shares */
+    o.capacity = 4;
+    assert_int_equal(risk_tiers_assign(r, 20, &o, out, NULL), 0);
+    for (int i = 0; i < 3; i++) assert_int_equal(out[i], RISK_TIER_INDIVIDUAL);
+    assert_int_equal(out[10], RISK_TIER_INDIVIDUAL);
+    assert_int_equal(out[3], RISK_TIER_UNIVERSAL);     /* 1 flag, the fifth: no room */
+    cairn_err err = {0};
+    risk_tier_opts bad = {.share_individual = 0.6, .share_selective = 0.5};
+    assert_int_equal(risk_tiers_assign(r, 20, &bad, out, &err), -1);
+    assert_non_null(strstr(err.msg, "shares"));
+    bad = (risk_tier_opts){.share_selective = -0.1};
+    assert_int_equal(risk_tiers_assign(r, 20, &bad, out, &err), -1);
+}
+
+/* Risk in words: the tier's word, the estimate as a percentage. */
+static void t_risk_level_words(void **state) {
+    (void)state;
+    char b[64];
+    assert_string_equal(risk_level_word(risk_level_of(RISK_TIER_INDIVIDUAL)), "high");
+    assert_string_equal(risk_level_word(risk_level_of(RISK_TIER_SELECTIVE)), "raised");
+    assert_string_equal(risk_level_word(risk_level_of(RISK_TIER_UNIVERSAL)), "low");
+    assert_string_equal(risk_level_word(risk_level_of((risk_tier)7)), "low");
+    assert_string_equal(risk_percent_text(0.344, b, sizeof b), "34 %");
+    assert_string_equal(risk_percent_text(0.004, b, sizeof b), "<1 %");
+    assert_string_equal(risk_percent_text(0.999, b, sizeof b), ">99 %");
+    assert_string_equal(risk_percent_text(NAN, b, sizeof b), "");
+    assert_string_equal(risk_percent_text(1.5, b, sizeof b), "");
+    assert_string_equal(risk_level_text(RISK_TIER_INDIVIDUAL, 0.34, b, sizeof b), "high risk (34 %)");
+    assert_string_equal(risk_level_text(RISK_TIER_SELECTIVE, NAN, b, sizeof b), "raised risk");
+}
+
 /* ---- versioned thresholds in the database ------------------------------------------- */
 
 /* A fresh database with the school and risk tables and institution 1. */
@@ -619,10 +680,28 @@ static void t_rules_versions(void **state) {
     assert_int_equal(versions(st), 2);
     if (risk_rules_set(st, 1, "{}", "ms.byrne", &err)) fail_msg("set empty: %s", err.msg);
     assert_int_equal(versions(st), 2);
+    /* the tiers' shape: 5 % and 15 % by default, stored and changed like a rule */
+    assert_true(r.share_individual == 5 && r.share_selective == 15);
+    assert_non_null(strstr(j2 = stored_json(st, 2), "\"tiers\":{\"individual\":5,\"selective\":15}"));
+    free(j2);
+    if (risk_rules_set(st, 1, "{\"tiers\": {\"selective\": 10}}", "ms.byrne", &err))
+        fail_msg("set tiers: %s", err.msg);
+    assert_int_equal(versions(st), 3);
+    if (risk_rules_load(st, 1, &r, &err)) fail_msg("load: %s", err.msg);
+    assert_true(r.share_individual == 5 && r.share_selective == 10);
+    if (risk_rules_set(st, 1, "{\"tiers\": {\"selective\": 10}}", "ms.byrne", &err))
+        fail_msg("set tiers same: %s", err.msg);
+    assert_int_equal(versions(st), 3);
+    /* a version stored before the shares existed reads as the defaults */
+    if (store_exec(st, "UPDATE risk_rule_set SET thresholds = '{\"attendance_low\": 85}'"
+                       " WHERE institution_id = 1 AND version = 3", &err))
+        fail_msg("%s", err.msg);
+    if (risk_rules_load(st, 1, &r, &err)) fail_msg("load old: %s", err.msg);
+    assert_true(r.share_individual == 5 && r.share_selective == 15);
     /* back to 90: a new version again */
     if (risk_rules_set(st, 1, "{\"attendance_low\": 90}", "mr.okafor", &err))
         fail_msg("set: %s", err.msg);
-    assert_int_equal(versions(st), 3);
+    assert_int_equal(versions(st), 4);
     buf_free(&a);
     buf_free(&b);
     test_store_drop(st);
@@ -660,6 +739,11 @@ static void t_rules_bad_settings(void **state) {
         {"{\"attendance_low\": 85,}", "not valid JSON"},
         {"{\"attendance_low\": 85, \"attendance_low\": 80}", "not valid JSON"},
         {"", "not valid JSON"},
+        {"{\"tiers\": 5}", "tiers: give an object such as"},
+        {"{\"tiers\": {\"individual\": 120}}", "tiers: individual 120 % is out of range"},
+        {"{\"tiers\": {\"selective\": \"15\"}}", "tiers: selective must be a number"},
+        {"{\"tiers\": {\"universal\": 80}}", "tiers has no setting \"universal\""},
+        {"{\"tiers\": {\"individual\": 60, \"selective\": 50}}", "make more than 100 %"},
         /* a good change before a bad one in the same object changes nothing either */
         {"{\"missing_work\": 3, \"engagement_drop\": {\"trend\": 2}}",
          "engagement_drop: trend 2 is out of range; it must be from -14 to -1"},
@@ -724,6 +808,8 @@ int main(void) {
         cmocka_unit_test(t_tiers_rules_only),
         cmocka_unit_test(t_tiers_capacity_ties),
         cmocka_unit_test(t_tiers_capacity_probability),
+        cmocka_unit_test(t_tiers_shares),
+        cmocka_unit_test(t_risk_level_words),
         BOTH(t_rules_versions),
         BOTH(t_rules_bad_settings),
         BOTH(t_rules_damaged),

@@ -11,6 +11,7 @@
 */
 #include "testutil.h"
 #include "risk/risk.h"
+#include "risk/risk_read.h"
 #include "school/demo.h"
 #include "school/school.h"
 #include "base/date.h"
@@ -87,6 +88,7 @@ typedef struct row {
     int tier, nflags, serious, model_version, rule_set_version;
     double probability;
     char hash[65];
+    char flagtext[RISK_FLAGS_JSON_MAX];
     char *reasons, *features;
 } row;
 
@@ -114,6 +116,7 @@ static row *rows_read(store *st, int32_t asof, size_t *n) {
         if (!json_is_array(a)) fail_msg("flags of learner %lld are not a JSON array",
                                         (long long)x->learner_id);
         x->nflags = (int)json_array_size(a);
+        snprintf(x->flagtext, sizeof x->flagtext, "%s", store_col_text(s, 2));
         for (size_t k = 0; k < json_array_size(a); k++)
             if (!strcmp(json_string_value(json_array_get(a, k)), "behaviour_serious")) x->serious = 1;
         json_decref(a);
@@ -137,6 +140,10 @@ static void rows_free(row *r, size_t n) {
     }
     free(r);
 }
+
+/* Tiers by the probability thresholds and flag counts rather than the
+** institution's shares (the default): what the tests of those rules use. */
+static const risk_score_opts by_thresholds = {.tiers = {.p_selective = 0.3, .p_individual = 0.6}};
 
 /* The tier the rules alone give (see risk_tiers_assign). */
 static int rules_tier(const row *x) {
@@ -164,7 +171,7 @@ static void t_score_demo(void **state) {
     assert_true(learners > 100);
 
     risk_score_summary s;
-    run(st, inst, a, NULL, &s);
+    run(st, inst, a, &by_thresholds, &s);
     assert_int_equal(s.asof, a);
     assert_int_equal(s.rule_set_version, 1);
     assert_int_equal(s.model_version, 0);
@@ -208,7 +215,7 @@ static void t_score_demo(void **state) {
     risk_score_summary_free(&s);
 
     /* the same day again, nothing changed: nothing written */
-    run(st, inst, a, NULL, &s);
+    run(st, inst, a, &by_thresholds, &s);
     assert_int_equal(s.learners, learners);
     assert_int_equal(s.written, 0);
     assert_int_equal(s.unchanged, learners);
@@ -217,7 +224,7 @@ static void t_score_demo(void **state) {
 
     /* a week later: a new point for everyone active */
     size_t learners_b = active_learners(st, inst, b, NULL);
-    run(st, inst, b, NULL, &s);
+    run(st, inst, b, &by_thresholds, &s);
     assert_int_equal(s.written, learners_b);
     assert_int_equal(s.unchanged, 0);
     assert_true(s.same_as_before <= learners_b);
@@ -246,7 +253,7 @@ static void t_score_demo(void **state) {
 
     /* a new rule-set version: every row of the day is rewritten with it */
     if (risk_rules_set(st, inst, "{\"attendance_low\": 80}", "test", &err)) fail_msg("%s", err.msg);
-    run(st, inst, a, NULL, &s);
+    run(st, inst, a, &by_thresholds, &s);
     assert_int_equal(s.rule_set_version, 2);
     assert_int_equal(s.written, learners);
     assert_int_equal(s.unchanged, 0);
@@ -257,7 +264,7 @@ static void t_score_demo(void **state) {
     assert_int_equal(q_date(st, "SELECT count(*) FROM risk_score WHERE asof = ?", a), learners);
 
     /* the summary as JSON */
-    run(st, inst, a, NULL, &s);
+    run(st, inst, a, &by_thresholds, &s);
     buf js = BUF_INIT;
     risk_score_summary_json(&s, &js);
     json_t *j = json_loads(buf_cstr(&js), 0, NULL);
@@ -284,13 +291,13 @@ static void t_score_removed_and_capacity(void **state) {
     risk_score_summary s;
     for (int k = 0;; k++, a += 7) {
         if (k == 20) fail_msg("no day with 4 learners at individual");
-        run(st, inst, a, NULL, &s);
+        run(st, inst, a, &by_thresholds, &s);
         int enough = s.tier_count[2] >= 4;
         risk_score_summary_free(&s);
         if (enough) break;
     }
     size_t learners = active_learners(st, inst, a, NULL);
-    run(st, inst, a, NULL, &s);
+    run(st, inst, a, &by_thresholds, &s);
     assert_int_equal(s.written, 0);
     assert_int_equal(s.unchanged, learners);
     int64_t gone = s.top[0].learner_id;
@@ -308,7 +315,7 @@ static void t_score_removed_and_capacity(void **state) {
     store_bind_int64(u, 3, gone);
     if (store_step(u, &err) < 0) fail_msg("%s", err.msg);
     store_finalize(u);
-    run(st, inst, a, NULL, &s);
+    run(st, inst, a, &by_thresholds, &s);
     assert_int_equal(s.learners, learners - 1);
     assert_int_equal(s.removed, 1);
     assert_int_equal(q_date(st, "SELECT count(*) FROM risk_score WHERE asof = ?", a), learners - 1);
@@ -373,9 +380,13 @@ static int fake_predict(void *ctx, store *st, int64_t inst, const risk_features 
         double a = rows[i].v[RF_ATT_RATE_4W];
         double p = isnan(a) ? 0.05 : (100 - a) / 40;
         out[i].probability = p < 0 ? 0 : p > 1 ? 1 : p;
-        out[i].nreasons = 1;
+        out[i].nreasons = 3;   /* one that may repeat a rule, one every learner has, one more */
         out[i].reason_feature[0] = RF_ATT_RATE_4W;
         out[i].reason_contribution[0] = 0.7;
+        out[i].reason_feature[1] = RF_WEEKS_ENROLLED;
+        out[i].reason_contribution[1] = 0.5;
+        out[i].reason_feature[2] = RF_UNEXCUSED_TERM;
+        out[i].reason_contribution[2] = 0.3;
     }
     if (fm->bad && n) out[n / 2].probability = 1.5;
     *model_version = fm->version;
@@ -390,7 +401,7 @@ static void t_score_model_hook(void **state) {
     int32_t a = mid_day(first);
     size_t learners = active_learners(st, inst, a, NULL);
     fake_model fm = {.version = 3};
-    risk_score_opts o = {0};
+    risk_score_opts o = by_thresholds;
     o.predict = fake_predict;
     o.predict_ctx = &fm;
     risk_score_summary s;
@@ -399,8 +410,13 @@ static void t_score_model_hook(void **state) {
     assert_int_equal(s.model_version, 3);
     assert_int_equal(s.written, learners);
     assert_true(!isnan(s.top[0].probability));
+    size_t top_model = 0;   /* the summary carries the model's reasons too, filtered alike */
+    for (size_t i = 0; i < s.ntop; i++)
+        for (size_t k = 0; k < s.top[i].nmodel; k++, top_model++)
+            assert_null(strstr(s.top[i].model_reason[k], "weeks since starting"));
+    assert_true(top_model > 0);
     risk_score_summary_free(&s);
-    size_t n;
+    size_t n, model_reasons = 0;
     row *r = rows_read(st, a, &n);
     assert_int_equal(n, learners);
     for (size_t i = 0; i < n; i++) {
@@ -411,8 +427,26 @@ static void t_score_model_hook(void **state) {
         if (r[i].tier != want)
             fail_msg("learner %lld: p %.3f tier %d, want %d", (long long)r[i].learner_id,
                      r[i].probability, r[i].tier, want);
-        assert_non_null(strstr(r[i].reasons, "\"kind\":\"model\",\"indicator\":\"att_rate_4w\""));
+        /* reasons that say something: never an input every learner has, never
+        ** the indicator a rule's sentence already gives, never a value equal
+        ** to the group's */
+        json_t *rj = json_loads(r[i].reasons, 0, NULL), *items = json_object_get(rj, "items");
+        int rule_att = 0, model_att = 0;
+        for (size_t k = 0; k < json_array_size(items); k++) {
+            json_t *it = json_array_get(items, k);
+            const char *kind = json_string_value(json_object_get(it, "kind"));
+            const char *ind = json_string_value(json_object_get(it, "indicator"));
+            if (strcmp(ind, "att_rate_4w") == 0) *(strcmp(kind, "rule") ? &model_att : &rule_att) = 1;
+            if (strcmp(kind, "model")) continue;
+            model_reasons++;
+            assert_string_not_equal(ind, "weeks_enrolled");
+            json_t *v = json_object_get(it, "value"), *pv = json_object_get(it, "peer");
+            if (json_is_number(pv)) assert_true(json_number_value(v) != json_number_value(pv));
+        }
+        assert_false(rule_att && model_att);
+        json_decref(rj);
     }
+    assert_true(model_reasons > n / 2);
     rows_free(r, n);
 
     /* the same model again: nothing to write; rules only: everything */
@@ -444,6 +478,130 @@ static void t_score_model_hook(void **state) {
     int mv = 42;
     assert_int_equal(risk_predict_active(NULL, st, inst, f, 2, p, &mv, &err), 0);
     assert_int_equal(mv, 0);
+    test_store_drop(st);
+}
+
+/* By default the tiers follow the institution's shares: about 5 % individual
+** and 15 % selective (a serious flag may add to selective); the shares are
+** the institution's to change, and the ranking puts more flags higher. */
+static void t_score_shares(void **state) {
+    int64_t inst;
+    int32_t first, last;
+    store *st = demo_store(state, "score_shares", &inst, &first, &last);
+    int32_t a = mid_day(first);
+    risk_score_summary s;
+    run(st, inst, a, NULL, &s);
+    size_t n = s.learners, ind = (size_t)floor(0.05 * (double)n + 0.5),
+           sel = (size_t)floor(0.15 * (double)n + 0.5);
+    assert_true(n > 100 && s.flagged > ind + sel);
+    assert_int_equal(s.tier_count[2], ind);
+    assert_true(s.tier_count[1] >= sel);
+    size_t nr;
+    row *r = rows_read(st, a, &nr);
+    size_t serious_only = 0;
+    int min_ind = 99, max_univ = 0;
+    for (size_t i = 0; i < nr; i++) {
+        if (r[i].tier == 2 && r[i].nflags < min_ind) min_ind = r[i].nflags;
+        if (r[i].tier == 0 && r[i].nflags > max_univ) max_univ = r[i].nflags;
+        serious_only += r[i].tier == 1 && r[i].serious;
+    }
+    assert_true(s.tier_count[1] <= sel + serious_only);
+    assert_true(min_ind >= max_univ);
+    rows_free(r, nr);
+    risk_score_summary_free(&s);
+    /* the institution's own shape: 10 % individual, no selective share */
+    cairn_err err = {0};
+    if (risk_rules_set(st, inst, "{\"tiers\": {\"individual\": 10, \"selective\": 0}}", "t",
+                       &err))
+        fail_msg("%s", err.msg);
+    run(st, inst, a, NULL, &s);
+    assert_int_equal(s.tier_count[2], (size_t)floor(0.10 * (double)n + 0.5));
+    r = rows_read(st, a, &nr);
+    for (size_t i = 0; i < nr; i++)
+        if (r[i].tier == 1) assert_true(r[i].serious);   /* only a serious flag lifts */
+    rows_free(r, nr);
+    risk_score_summary_free(&s);
+    test_store_drop(st);
+}
+
+/* Commas in s: one fewer than the flags in a non-empty JSON array. */
+static int commas(const char *s) {
+    int c = 0;
+    for (; *s; s++) c += *s == ',';
+    return c;
+}
+
+/* The attention list is selective and individual learners and new flags:
+** a learner at universal whose flags are as on the previous date, or fewer,
+** is not on it; one with a flag they did not have is. */
+static void t_score_attention_list(void **state) {
+    int64_t inst;
+    int32_t first, last;
+    store *st = demo_store(state, "score_attention", &inst, &first, &last);
+    int32_t a = last - 40, b;   /* in the year still running: most learners still enrolled */
+    while (date_weekday(a) > 4) a++;
+    b = a + 7;
+    assert_true(b <= last);
+    risk_score_summary s;
+    run(st, inst, a, NULL, &s);
+    risk_score_summary_free(&s);
+    run(st, inst, b, NULL, &s);
+    risk_score_summary_free(&s);
+    size_t na, nb;
+    row *ra = rows_read(st, a, &na), *rb = rows_read(st, b, &nb);
+    /* learners no longer enrolled never make the list (risk_read.h) */
+    cairn_err err = {0};
+    char bd[DATE_TEXT_LEN];
+    date_format(b, bd);
+    store_stmt *q = store_prepare(st, "SELECT s.learner_id FROM risk_score s JOIN enrolment e"
+                                      " ON e.institution_id = s.institution_id AND e.id = s.enrolment_id"
+                                      " WHERE s.asof = ? AND e.status IN ('active', 'paused')"
+                                      " AND (e.exit_date IS NULL OR e.exit_date > ?)", &err);
+    if (!q) fail_msg("%s", err.msg);
+    store_bind_text(q, 1, bd, (size_t)-1);
+    store_bind_text(q, 2, bd, (size_t)-1);
+    char *enrolled = xcalloc(nb ? nb : 1, 1);
+    int qrc;
+    while ((qrc = store_step(q, &err)) == STORE_ROW)
+        for (size_t i = 0; i < nb; i++)
+            if (rb[i].learner_id == store_col_int64(q, 0)) enrolled[i] = 1;
+    store_finalize(q);
+    if (qrc < 0) fail_msg("%s", err.msg);
+    size_t want = 0, universal_kept_flags = 0, new_flag_universal = 0;
+    char *in = xcalloc(nb, 1);
+    for (size_t i = 0; i < nb; i++) {
+        const char *prev = "[]";
+        for (size_t j = 0; j < na; j++)
+            if (ra[j].learner_id == rb[i].learner_id) prev = ra[j].flagtext;
+        int is_new = rb[i].nflags > 0 && strcmp(prev, rb[i].flagtext) != 0 &&
+                     commas(prev) <= commas(rb[i].flagtext);
+        in[i] = enrolled[i] && (rb[i].tier > 0 || is_new);
+        if (!enrolled[i]) continue;
+        want += in[i];
+        universal_kept_flags += rb[i].tier == 0 && rb[i].nflags > 0 && !is_new;
+        new_flag_universal += rb[i].tier == 0 && is_new;
+    }
+    assert_true(universal_kept_flags > 0);   /* the case the list leaves out */
+    risk_attention_filter f = {.tier = -1};
+    risk_attention_row *rows;
+    size_t n, total;
+    if (risk_read_attention(st, inst, b, &f, 100000, &rows, &n, &total, &err))
+        fail_msg("%s", err.msg);
+    print_message("    attention list: %zu of %zu learners (%zu universal with a new flag)\n", total,
+                  nb, new_flag_universal);
+    assert_int_equal(total, want);
+    assert_int_equal(n, want);
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < nb; i++)
+            if (rb[i].learner_id == rows[k].learner_id && !in[i])
+                fail_msg("learner %lld is on the list: tier %d, flags %s",
+                         (long long)rows[k].learner_id, rb[i].tier, rb[i].flagtext);
+    assert_true(total < nb / 2);   /* a list, not half the school */
+    free(rows);
+    free(in);
+    free(enrolled);
+    rows_free(ra, na);
+    rows_free(rb, nb);
     test_store_drop(st);
 }
 
@@ -523,6 +681,8 @@ int main(void) {
         BOTH(t_score_demo),
         BOTH(t_score_removed_and_capacity),
         BOTH(t_score_model_hook),
+        BOTH(t_score_shares),
+        BOTH(t_score_attention_list),
         BOTH(t_score_empty_school),
         BOTH(t_score_leavers_flagged_more),
     };

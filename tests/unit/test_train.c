@@ -495,13 +495,35 @@ static void t_evaluate_school(void **state) {
     assert_int_equal(ev->rules.lead.leavers, ts.leavers);
     assert_true(ev->rules.lead.flagged > ts.leavers / 2);   /* the rules flag widely */
     assert_true(ev->model.lead.flagged <= ev->model.lead.leavers);
+    /* tiers by the institution's shares (5 % and 15 % by default): the rules'
+    ** ranking breaks ties by learner as scoring does, so 20 % of the rows are
+    ** selective or above (a few more where one learner's snapshots tie); the
+    ** model's ties may add a few more */
+    size_t want20 = (size_t)floor(0.20 * (double)ts.n + 0.5), want5 = (size_t)floor(0.05 * (double)ts.n + 0.5);
+    assert_non_null(strstr(ev->tier_basis, "by share"));
+    assert_true(ev->rules.tier[0].flagged >= want20 && ev->rules.tier[0].flagged <= want20 + ts.n / 100);
+    assert_true(ev->rules.tier[1].flagged >= want5 && ev->rules.tier[1].flagged <= want5 + ts.n / 100);
+    size_t positives = 0;
+    for (size_t i = 0; i < ts.n; i++) positives += ts.label[i] != 0;
+    assert_true(ev->model.tier[0].flagged >= want20 && ev->model.tier[0].flagged < want20 + ts.n / 10);
+    assert_true(ev->model.tier[0].precision > (double)positives / (double)ts.n);
     buf b = BUF_INIT;
     risk_eval_write(&b, ev);
     assert_non_null(strstr(buf_cstr(&b), "ROC AUC rules: "));
     assert_non_null(strstr(buf_cstr(&b), "ROC AUC model: "));
     assert_non_null(strstr(buf_cstr(&b), "Fairness by gender"));
     assert_non_null(strstr(buf_cstr(&b), "suppressed (fewer than"));
+    assert_non_null(strstr(buf_cstr(&b), "tiers: by share: the top 5 %"));
     buf_free(&b);
+    free(ev);
+    /* probability thresholds asked for: tiers by them, as before */
+    ev = xcalloc(1, sizeof *ev);
+    eo.lead_time = 0;
+    eo.tiers.p_selective = 0.3;
+    if (risk_eval_school(t->st, t->inst, &ts, &cols, &a, &o, &eo, ev, &err)) fail_msg("%s", err.msg);
+    assert_string_equal(ev->tier_basis, "");
+    assert_true(ev->model.tier[0].threshold == 0.3);
+    assert_true(ev->rules.tier[0].threshold == 10);
     free(ev);
 
     /* time-aware needs two years; a set with one is refused with a way out */
