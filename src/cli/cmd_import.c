@@ -4,6 +4,8 @@
 #include "cli/cli.h"
 #include "base/buf.h"
 #include "school/school.h"
+#include "support/notice.h"
+#include <stdio.h>
 #include <string.h>
 
 static int cmd_import(int argc, char **argv);
@@ -44,6 +46,21 @@ static int import_report_print(const char *what, int rc, const import_report *re
         printf(", %ld bad rows skipped and written to %s", rep->rows_bad, skip_path);
     printf("\n");
     return rep->rows_bad ? CLI_EXIT_PARTIAL : CLI_EXIT_OK;
+}
+
+/* Tell the institution's administrators that an import failed (a notice;
+** support/notice.h); a problem doing so is printed, not fatal. */
+static void import_failure_tell(store *st, const char *inst_code, const char *what, int rc,
+                                const import_report *rep, const cairn_err *why) {
+    cairn_err err = {0};
+    int64_t inst;
+    char detail[400];
+    if (rc < 0) snprintf(detail, sizeof detail, "%s: %s", what, why->msg);
+    else snprintf(detail, sizeof detail, "%s: %ld of %ld rows are bad; nothing was imported",
+                  what, rep->rows_bad, rep->rows_read);
+    if (school_institution_resolve(st, inst_code, &inst, &err) < 0) return;  /* none yet */
+    if (support_notice_admins(st, inst, SUPPORT_NOTICE_IMPORT_FAILED, detail, &err) < 0)
+        fprintf(stderr, "cairn import: the administrators could not be told: %s\n", err.msg);
 }
 
 /* `cairn import`: parse the options (see the usage above) and run it. */
@@ -87,6 +104,7 @@ static int cmd_import(int argc, char **argv) {
     }
     if (rc == 0) rc = importer_finish(im, &rep, &err);
     int status = import_report_print(kind_name, rc, &rep, io.skip_bad_path, &err);
+    if (status == CLI_EXIT_FAIL) import_failure_tell(st, io.institution, kind_name, rc, &rep, &err);
     import_report_free(&rep);
     store_close(st);
     return status;
