@@ -9,12 +9,16 @@ static int cmd_serve(int argc, char **argv);
 const cli_command cli_cmd_serve = {
     "serve", "serve the web application",
     "cairn serve [--db URL] [--listen ADDR:PORT] [--threads N] [--behind-proxy]\n"
-    "            [--trusted-proxy ADDR]\n"
+    "            [--trusted-proxy ADDR] [--smtp URL --mail-from ADDR [--smtp-starttls]]\n"
     "  Listens on 127.0.0.1:8080 by default.  --behind-proxy: a TLS reverse proxy on this\n"
     "  machine is in front; on connections from loopback trust its X-Forwarded-Proto\n"
     "  (https gives Secure __Host- cookies) and the last address of X-Forwarded-For (the\n"
     "  client address sign-in throttling counts by).  --trusted-proxy ADDR: the same for\n"
-    "  a proxy at IP address ADDR, and only for connections from it.",
+    "  a proxy at IP address ADDR, and only for connections from it.\n"
+    "  --smtp URL: send the notices' mail through the relay at URL (smtp://host:port,\n"
+    "  smtps://host:port; user:password@ in the URL to log in), from --mail-from ADDR;\n"
+    "  --smtp-starttls requires STARTTLS.  Without --smtp mail is off and waits queued\n"
+    "  (docs/deploy.md, \"Mail\").",
     cmd_serve,
 };
 
@@ -23,8 +27,10 @@ static int cmd_serve(int argc, char **argv) {
     static const struct option opts[] = {CLI_OPT_DB, CLI_OPT_HELP,
         {"listen", required_argument, 0, 'l'}, {"threads", required_argument, 0, 't'},
         {"behind-proxy", no_argument, 0, 'P'}, {"trusted-proxy", required_argument, 0, 'T'},
-        CLI_OPT_END};
-    web_config cfg = {"127.0.0.1:8080", NULL, 0, 0, NULL};
+        {"smtp", required_argument, 0, 'S'}, {"mail-from", required_argument, 0, 'F'},
+        {"smtp-starttls", no_argument, 0, 'L'}, CLI_OPT_END};
+    web_config cfg = {0};
+    cfg.listen = "127.0.0.1:8080";
     const char *db = NULL;
     int c;
     long v;
@@ -38,11 +44,16 @@ static int cmd_serve(int argc, char **argv) {
         }
         else if (c == 'P') cfg.behind_proxy = 1;
         else if (c == 'T') cfg.trusted_proxy = optarg;
+        else if (c == 'S') cfg.smtp_url = optarg;
+        else if (c == 'F') cfg.mail_from = optarg;
+        else if (c == 'L') cfg.smtp_starttls = 1;
         else if (c == 'h') { cli_usage_print(&cli_cmd_serve, stdout); return CLI_EXIT_OK; }
         else return cli_usage_error(&cli_cmd_serve, "%s", "unknown option");
     }
     if (optind != argc) return cli_usage_error(&cli_cmd_serve,
                                                "unexpected argument \"%s\"", argv[optind]);
+    if (cfg.smtp_url && !cfg.mail_from)
+        return cli_usage_error(&cli_cmd_serve, "%s", "--smtp needs --mail-from ADDR");
     cfg.db_url = cli_db_url(db);
     cairn_err err = {0};
     store *st = cli_db_open(cfg.db_url, &err);   /* migrate once, before threads */
