@@ -22,6 +22,10 @@
 **                       management for crypto_text_seal yet (base/crypto.h);
 **                       when there is, seal it.
 **
+**   notice, notice_pref, mail_queue  (version 3) notices for accounts, what
+**                       each receives by mail, and the mail to send
+**                       (support/notice.h).
+**
 ** Times are ISO 8601 UTC TEXT like the school tables.
 **
 ** History: cairn 0.1.0 made these tables in the web room's migrations 1 and
