@@ -180,6 +180,7 @@ check "...the next notice is written (200)" \
     bash -c "[ $code = 200 ] && [ \$(sqlite3 '$db' 'SELECT count(*) FROM notice') = 3 ]"
 check "...and queues no mail" [ "$(q "SELECT count(*) FROM mail_queue")" = 2 ]
 stop_server
+check "the server with the mail worker stops cleanly (exit 0)" [ "$STOP_STATUS" = 0 ]
 smtp_stop
 
 # ---- without a relay --------------------------------------------------------------------------
