@@ -5,7 +5,8 @@
 #
 #   CAIRN=build/rel/cairn bash tests/cli/test_mail.sh      (from the repository root)
 #
-# Makes a demo school with accounts, gives the key worker an e-mail address
+# Makes a demo school with accounts, scored on two dates (the key worker
+# has a notice per newly flagged learner of the caseload), gives the key worker an e-mail address
 # and a learner a name with accents, starts the SMTP server and `cairn serve
 # --smtp ... --mail-from ...`, names the key worker through the API and
 # reads the message that arrives: envelope and To, a Subject in RFC 2047
@@ -66,6 +67,8 @@ sql_is() { [ "$(q "$2")" = "$1" ]; }
 
 if ! { "$CAIRN" demo --db "$db" --learners 60 &&
        "$CAIRN" user demo-accounts --db "$db" &&
+       "$CAIRN" score --db "$db" --asof 2025-02-14 &&
+       "$CAIRN" score --db "$db" --asof 2025-03-14 &&
        "$CAIRN" user token leader --name test --db "$db" > "$TMP/leader.token"; } \
        > "$TMP/setup.out" 2> "$TMP/setup.err"; then
     not_ok "a demo school with accounts"; sed 's/^/# /' "$TMP/setup.err" | tail -5
@@ -74,6 +77,23 @@ fi
 ok "a demo school with accounts"
 LT=$(tail -1 "$TMP/leader.token" | awk '{print $NF}')
 kwstaff=$(q "SELECT person_id FROM account WHERE username = 'keyworker'")
+
+# ---- cairn score tells the key worker of newly flagged learners -------------------------
+want=$(q "SELECT count(*) FROM risk_score s JOIN support_assignment sa ON sa.learner_id = s.learner_id
+          AND sa.ended_at IS NULL AND sa.staff_id = $kwstaff LEFT JOIN risk_score p
+          ON p.learner_id = s.learner_id AND p.asof = '2025-02-14'
+          WHERE s.asof = '2025-03-14' AND s.tier >= 1 AND (p.tier IS NULL OR p.tier < s.tier)")
+got=$(q "SELECT count(*) FROM notice n JOIN account a ON a.id = n.account_id
+         WHERE a.username = 'keyworker' AND n.kind = 'flagged' AND n.detail LIKE '% as of 2025-03-14'")
+check "cairn score wrote a notice per newly flagged learner of the caseload ($got of $want)" \
+    [ "$got" = "$want" ]
+check "...and none for the first score date" \
+    [ "$(q "SELECT count(*) FROM notice WHERE detail LIKE '%2025-02-14'")" = 0 ]
+kwmail=$(q "SELECT email FROM staff WHERE id = $kwstaff")
+check "...each with a mail queued to the key worker's address" \
+    [ "$(q "SELECT count(*) FROM mail_queue WHERE recipient = '$kwmail' AND state = 'queued'
+            AND subject LIKE 'cairn: % of your caseload is newly flagged (%'")" = "$want" ]
+q "DELETE FROM mail_queue"              # the server's mail starts from here
 q "UPDATE staff SET email = 'counsellor@school.example' WHERE id = $kwstaff"
 l1=$(q "SELECT id FROM learner WHERE NOT EXISTS (SELECT 1 FROM support_assignment a
         WHERE a.learner_id = learner.id) ORDER BY id LIMIT 1")
@@ -137,20 +157,31 @@ check "...and the queue says sent, after one attempt" \
 K="$TMP/kw.jar"
 sign_in "$K" keyworker cairn-demo-counsellor > /dev/null
 code=$(http "$BASE/notices" -b "$K")
-check "the key worker's navigation counts one unread notice" \
-    bash -c "[ $code = 200 ] && grep -q '>Notices (1)</a>' '$TMP/body'"
+unread=$(q "SELECT count(*) FROM notice n JOIN account a ON a.id = n.account_id
+            WHERE a.username = 'keyworker' AND n.read_at IS NULL")
+check "the key worker's navigation counts the unread notices ($unread)" \
+    bash -c "[ $code = 200 ] && grep -q '>Notices ($unread)</a>' '$TMP/body'"
 check "...and /notices names the learner with a link" \
     grep -q "You were named key worker of <a href=\"/learners/$l1\">Zoë Ærøskøbing-Łukasiewicz</a>" "$TMP/body"
 token=$(csrf_of)
-nid=$(q "SELECT n.id FROM notice n JOIN account a ON a.id = n.account_id WHERE a.username = 'keyworker'")
+nid=$(q "SELECT n.id FROM notice n JOIN account a ON a.id = n.account_id
+         WHERE a.username = 'keyworker' AND n.kind = 'keyworker'")
 code=$(http "$BASE/notices/$nid/read" -b "$K" -X POST --data-urlencode "csrf=$token")
 check "mark read answers with a redirect (303)" [ "$code" = 303 ]
-check "...and the notice is read" [ "$(q "SELECT count(*) FROM notice WHERE read_at IS NULL")" = 0 ]
-code=$(http "$BASE/notices/999/read" -b "$K" -X POST --data-urlencode "csrf=$token")
+check "...and the notice is read" [ "$(q "SELECT count(*) FROM notice WHERE id = $nid AND read_at IS NULL")" = 0 ]
+code=$(http "$BASE/notices/read-all" -b "$K" -X POST --data-urlencode "csrf=$token")
+check "mark all read (303) leaves none unread" \
+    bash -c "[ $code = 303 ] && [ \$(sqlite3 '$db' 'SELECT count(*) FROM notice WHERE read_at IS NULL') = 0 ]"
+code=$(http "$BASE/notices/99999/read" -b "$K" -X POST --data-urlencode "csrf=$token")
 check "another number is 404" [ "$code" = 404 ]
 code=$(http "$BASE/notices/settings" -b "$K" -X POST --data-urlencode "csrf=$token" \
        --data-urlencode "mail=sometimes")
 check "an unknown mail setting is refused (400)" [ "$code" = 400 ]
+A="$TMP/admin.jar"
+sign_in "$A" admin cairn-demo-office > /dev/null
+code=$(http "$BASE/notices" -b "$A")
+check "the administrator reads that mail goes out through the relay" \
+    bash -c "[ $code = 200 ] && grep -q 'Mail goes out through smtp://127.0.0.1:$SPORT' '$TMP/body'"
 code=$(http "$BASE/api/v1/notices" -H "Authorization: Bearer $LT")
 check "GET /api/v1/notices answers the leader (200, none)" \
     bash -c "[ $code = 200 ] && grep -q '\"unread\": *0' '$TMP/body'"
@@ -177,7 +208,7 @@ check "the key worker chooses no mail (303)" [ "$code" = 303 ]
 q "UPDATE support_assignment SET ended_at = '2026-01-01T00:00:00Z' WHERE learner_id = $l1"
 code=$(name_kw "$l1")
 check "...the next notice is written (200)" \
-    bash -c "[ $code = 200 ] && [ \$(sqlite3 '$db' 'SELECT count(*) FROM notice') = 3 ]"
+    bash -c "[ $code = 200 ] && [ \$(sqlite3 '$db' \"SELECT count(*) FROM notice WHERE kind = 'keyworker'\") = 3 ]"
 check "...and queues no mail" [ "$(q "SELECT count(*) FROM mail_queue")" = 2 ]
 stop_server
 check "the server with the mail worker stops cleanly (exit 0)" [ "$STOP_STATUS" = 0 ]
@@ -192,6 +223,10 @@ code=$(name_kw "$l2")
 check "without --smtp, notices still work (200) and mail waits queued" \
     bash -c "[ $code = 200 ] && [ \$(sqlite3 '$db' \"SELECT count(*) FROM mail_queue WHERE state = 'queued'\") = 1 ]"
 check "...and the log does not claim mail goes out" bash -c "! grep -q 'mail goes out' '$TMP/serve.log'"
+sign_in "$A" admin cairn-demo-office > /dev/null
+code=$(http "$BASE/notices" -b "$A")
+check "...and the administrator reads that mail is off" \
+    bash -c "[ $code = 200 ] && grep -q 'Mail is off' '$TMP/body'"
 stop_server
 
 done_testing

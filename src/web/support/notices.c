@@ -2,12 +2,14 @@
 ** web/support/notices.c — the signed-in person's notices (support/notice.h):
 ** GET /notices lists them with "mark read" (POST /notices/{id}/read,
 ** POST /notices/read-all) and the mail preference form (POST
-** /notices/settings); GET /api/v1/notices is the same as JSON.  The
+** /notices/settings), and for administrators whether mail is on;
+** GET /api/v1/notices is the same as JSON.  The
 ** navigation shows the unread count (page_nav_notices, web/page.c).
 */
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/html.h"
+#include "web/mail.h"
 #include "web/page.h"
 #include "support/notice.h"
 #include "gen/pages.h"
@@ -50,6 +52,28 @@ static void notices_settings_form(web_ctx *c, support_mail_pref pref, const char
                               : "<label><input type=\"radio\" name=\"mail\" value=\"%A\"> %T</label><br>\n",
                     support_mail_pref_code(all[i]), labels[i]);
     html_printf(c->b, "</fieldset>\n<button type=\"submit\">%T</button>\n</form>\n", T(L, "Save"));
+}
+
+/* For administrators: whether mail is on (mail_status, web/mail.h) and the
+** queue, one line. */
+static void notices_mail_line(web_ctx *c) {
+    cairn_err err = {0};
+    mail_status_info ms;
+    const i18n_lang *L = c->L;
+    if (!(c->who->roles & ACCESS_ROLE_ADMINISTRATOR)) return;
+    if (mail_status(c->st, &ms, &err) < 0) {
+        web_log(c->req, "mail status: %s", err.msg);
+        return;
+    }
+    if (!ms.on)
+        html_printf(c->b, "<p class=\"mail-status\">%T</p>\n",
+                    T(L, "Mail is off: no mail relay is configured (cairn serve --smtp). "
+                         "Notices still appear here; their mail waits in the queue."));
+    else
+        html_printf(c->b, "<p class=\"mail-status\">%T %T. %T %lld, %T %lld, %T %lld.</p>\n",
+                    T(L, "Mail goes out through"), ms.relay, T(L, "Queued:"),
+                    (long long)ms.counts.queued, T(L, "sent:"), (long long)ms.counts.sent,
+                    T(L, "failed:"), (long long)ms.counts.failed);
 }
 
 /*
@@ -100,6 +124,7 @@ void page_notices(web_ctx *c) {
     }
     if (n) html_printf(c->b, "</ul>\n");
     notices_settings_form(c, pref, csrf);
+    notices_mail_line(c);
     page_end(c);
 }
 
