@@ -184,27 +184,36 @@ int support_notice_new_flags(store *st, int64_t institution_id, const char *asof
                              cairn_err *err) {
     static const char *const tier_names[] = {"universal", "selective", "individual"};
     if (written) *written = 0;
+    char prev[11] = "";                 /* the score date before asof */
+    store_stmt *q = store_prepare(st, "SELECT max(asof) FROM risk_score WHERE institution_id = ?"
+                                      " AND asof < ?", err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, institution_id);
+    store_bind_text(q, 2, asof, (size_t)-1);
+    int rc = store_step(q, err);
+    if (rc == STORE_ROW && !store_col_is_null(q, 0)) str_copy(prev, sizeof prev, store_col_text(q, 0));
+    store_finalize(q);
+    if (rc < 0) return -1;
+    if (!prev[0]) return 0;             /* a first scoring run is not news */
     if (store_tx_begin_write(st, SUPPORT_AUDIT_LOCK_BASE + institution_id, err) < 0) return -1;
-    store_stmt *q = store_prepare(st,
+    q = store_prepare(st,
         "SELECT a.id, s.learner_id, s.tier FROM risk_score s"
         " JOIN support_assignment sa ON sa.institution_id = s.institution_id"
         "  AND sa.learner_id = s.learner_id AND sa.ended_at IS NULL"
         " JOIN account a ON a.institution_id = s.institution_id AND a.person_kind = 'staff'"
         "  AND a.person_id = sa.staff_id AND a.disabled = 0"
         " LEFT JOIN risk_score p ON p.institution_id = s.institution_id"
-        "  AND p.learner_id = s.learner_id AND p.asof = (SELECT max(o.asof) FROM risk_score o"
-        "  WHERE o.institution_id = s.institution_id AND o.asof < s.asof)"
+        "  AND p.learner_id = s.learner_id AND p.asof = ?"
         " WHERE s.institution_id = ? AND s.asof = ? AND s.tier >= 1"
-        " AND EXISTS (SELECT 1 FROM risk_score o WHERE o.institution_id = s.institution_id"
-        "  AND o.asof < s.asof)"
         " AND (p.tier IS NULL OR p.tier < s.tier)"
         " ORDER BY a.id, s.learner_id", err);
     flagged_row *rows = NULL;
     size_t n = 0, cap = 0;
-    int rc = q ? 0 : -1;
+    rc = q ? 0 : -1;
     if (q) {
-        store_bind_int64(q, 1, institution_id);
-        store_bind_text(q, 2, asof, (size_t)-1);
+        store_bind_text(q, 1, prev, (size_t)-1);
+        store_bind_int64(q, 2, institution_id);
+        store_bind_text(q, 3, asof, (size_t)-1);
         while ((rc = store_step(q, err)) == STORE_ROW) {
             if (n == cap) rows = xrealloc(rows, (cap = cap ? cap * 2 : 16) * sizeof *rows);
             rows[n].account_id = store_col_int64(q, 0);
