@@ -1,7 +1,7 @@
 /*
 ** tests/unit/test_notice.c — notices and mail (support/notice.h): the
 ** message builder (headers, RFC 2047 subject, base64 UTF-8 body, no header
-** injection through CR/LF), the notices of a key worker naming, of newly
+** injection through CR/LF, no envelope address with one), the notices of a key worker naming, of newly
 ** flagged learners and of failures, mail preferences, the queue's states
 ** and retries, and the daily digest; on SQLite and PostgreSQL.
 **
@@ -14,6 +14,7 @@
 #include "support/actions.h"
 #include "support/notice.h"
 #include "web/access.h"
+#include "web/mail.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,21 @@ static void test_message_utf8_and_injection(void **state) {
     m = support_mail_message("a@b.example", "c@d.example", subj, "", 0);
     assert_non_null(strstr(m, "?=\r\n =?UTF-8?B?"));
     free(m);
+    /* the envelope: an address with CR LF, a space or brackets is never sent
+    ** (refused before any connection: the relay here does not exist) */
+    static const char *const bad[] = {"kim@school.example\r\nRCPT TO:<x@y.example>",
+                                      "kim @school.example", "<kim@school.example>",
+                                      "kim.school.example", "@school.example", ""};
+    web_mail_config cfg = {"smtp://127.0.0.1:1", "cairn@school.example", 0};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cairn_err err = {0};
+        assert_int_equal(mail_smtp_send(&cfg, bad[i], "x", &err), -1);
+        assert_non_null(strstr(err.msg, "not a valid address"));
+    }
+    web_mail_config badfrom = {"smtp://127.0.0.1:1", "cairn@school.example\r\nDATA", 0};
+    cairn_err err = {0};
+    assert_int_equal(mail_smtp_send(&badfrom, "kim@school.example", "x", &err), -1);
+    assert_non_null(strstr(err.msg, "not a valid address"));
 }
 
 /* The notices of account id, as "kind:learner:detail" lines. */
