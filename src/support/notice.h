@@ -90,6 +90,8 @@ int support_notice_mark_read(store *st, int64_t account_id, int64_t id, int64_t 
 
 /* ---- preferences -------------------------------------------------------------- */
 
+/* account_id's preference into *out (SUPPORT_MAIL_EACH until one is
+** chosen); set one (insert or replace).  0 or -1. */
 int support_mail_pref_get(store *st, int64_t account_id, support_mail_pref *out, cairn_err *err);
 int support_mail_pref_set(store *st, int64_t account_id, support_mail_pref pref, cairn_err *err);
 /* "none", "digest", "each" (static); parse: 0 ok, -1 unknown text. */
@@ -122,7 +124,8 @@ void support_mail_free(support_mail *m);
 int support_mail_result(store *st, const support_mail *m, const char *error,
                         const char *next_attempt, cairn_err *err);
 
-/* Counts of the queue by state. */
+/* Counts of the whole queue by state, and the newest error, into *out.
+** 0 or -1. */
 typedef struct support_mail_counts {
     int64_t queued, sent, failed;
     char    last_error[256];          /* of the newest message with one; "" none */
