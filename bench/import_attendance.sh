@@ -27,9 +27,9 @@ measure() {   # measure NAME cmd...
 }
 
 say "generating the demo school with $LEARNERS learners"
-$CAIRN demo --out "$OUT/big" --learners "$LEARNERS" --seed 7 >/dev/null
-$CAIRN demo --out "$OUT/small" --learners $((LEARNERS / 10)) --seed 7 >/dev/null
-$CAIRN demo --out "$OUT/medium" --learners $((LEARNERS / 2)) --seed 7 >/dev/null
+$CAIRN demo --out "$OUT/big" --today 2026-06-30 --learners "$LEARNERS" --seed 7 >/dev/null
+$CAIRN demo --out "$OUT/small" --today 2026-06-30 --learners $((LEARNERS / 10)) --seed 7 >/dev/null
+$CAIRN demo --out "$OUT/medium" --today 2026-06-30 --learners $((LEARNERS / 2)) --seed 7 >/dev/null
 ROWS=$(($(wc -l <"$OUT/big/attendance.csv") - 1))
 SMALL_ROWS=$(($(wc -l <"$OUT/small/attendance.csv") - 1))
 MEDIUM_ROWS=$(($(wc -l <"$OUT/medium/attendance.csv") - 1))

@@ -42,7 +42,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'
 
 # ---- the school: one school year of daily events --------------------------
 say "building the demo school: $LEARNERS learners, one school year"
-measure demo $CAIRN demo --db "$DB" --learners "$LEARNERS" --years 1 --seed 7
+measure demo $CAIRN demo --db "$DB" --today 2025-06-30 --learners "$LEARNERS" --years 1 --seed 7
 DEMO_S=$SECS
 INST=$(q "SELECT min(id) FROM institution")
 N_ATT=$(q "SELECT count(*) FROM attendance")

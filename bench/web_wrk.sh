@@ -63,7 +63,7 @@ if has_scores "$SRC_DB"; then
     ORIGIN="the scored school bench/score_asof.sh built (\`cairn demo --learners $LEARNERS --years 1 --seed 7\`, \`cairn train\`, \`cairn score\`), copied"
 else
     say "building the demo school: $LEARNERS learners, one school year (several minutes)"
-    $CAIRN demo --db "$DB" --learners "$LEARNERS" --years 1 --seed 7 >/dev/null
+    $CAIRN demo --db "$DB" --today 2025-06-30 --learners "$LEARNERS" --years 1 --seed 7 >/dev/null
     say "cairn train"
     $CAIRN train --db "$DB" >/dev/null
     D=$(q "$DB" "SELECT date(julianday(min(start_date)) + CAST((julianday(max(end_date))
@@ -120,7 +120,7 @@ CAIRN_PORT=$(free_port)
 BASE=http://127.0.0.1:$CAIRN_PORT
 THREADS=$(nproc)
 say "cairn serve on $BASE with $THREADS threads"
-$CAIRN serve --db "$DB" --listen "127.0.0.1:$CAIRN_PORT" --threads "$THREADS" 2>"$OUT/serve.log" &
+$CAIRN serve --db "$DB" --listen "127.0.0.1:$CAIRN_PORT" --threads "$THREADS" --score-at off 2>"$OUT/serve.log" &
 CAIRN_PID=$!
 wait_http "$BASE/healthz" || { cat "$OUT/serve.log" >&2; die "cairn serve did not start"; }
 

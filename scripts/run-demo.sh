@@ -2,6 +2,8 @@
 # scripts/run-demo.sh — what `make run` does after building: create the
 # database and the demo school if there is none, the demo accounts (and
 # print them), a model and scores for a new demo school, then serve it.
+# The demo school runs up to today (cairn demo's default), and the server
+# scores it again each day by itself.
 #
 # CAIRN_DB (default ./cairn.db) and CAIRN_LISTEN (default 127.0.0.1:8080)
 # are honoured.
@@ -20,10 +22,14 @@ echo "$out"
 case "$out" in
     *"demo school created"*)
         "$CAIRN" train --db "$DB" --by demo
-        for d in 2025-10-15 2025-11-14 2025-12-12 2026-01-16 2026-02-13 2026-03-13; do
-            "$CAIRN" score --db "$DB" --asof "$d" > /dev/null
+        # The demo school runs up to today: scores a month apart for the
+        # trends, then today's (cairn serve scores again every day at 05:00).
+        today=$(date -u +%F)
+        for n in 5 4 3 2 1; do
+            "$CAIRN" score --db "$DB" --asof "$(date -u -d "$today -$n month" +%F)" > /dev/null
         done
-        echo "cairn: demo scores up to 2026-03-13 (the dashboard shows that day)" ;;
+        "$CAIRN" score --db "$DB" --asof "$today" > /dev/null
+        echo "cairn: demo scores up to today, $today" ;;
 esac
 # One account per role (admin, leader, keyworker, teacher) with public demo
 # passwords; printed every time, left as they are when they exist.

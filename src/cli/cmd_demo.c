@@ -2,6 +2,7 @@
 ** cli/cmd_demo.c — `cairn demo`: a realistic demo school, loaded or written as import files.
 */
 #include "cli/cli.h"
+#include "base/date.h"
 #include "school/school.h"
 #include <errno.h>
 #include <string.h>
@@ -11,7 +12,10 @@ static int cmd_demo(int argc, char **argv);
 
 const cli_command cli_cmd_demo = {
     "demo", "create a realistic demo school",
-    "cairn demo [--db URL] [--learners N] [--seed S] [--years Y] [--if-empty] [--out DIR]\n"
+    "cairn demo [--db URL] [--learners N] [--seed S] [--years Y] [--today YYYY-MM-DD]\n"
+    "           [--if-empty] [--out DIR]\n"
+    "  The school runs up to today (--today: that day instead, for a fixed school):\n"
+    "  the school year in progress and the Y - 1 before it (default 2), complete.\n"
     "  --out DIR writes the import files instead of loading them",
     cmd_demo,
 };
@@ -21,10 +25,11 @@ static int cmd_demo(int argc, char **argv) {
     static const struct option opts[] = {CLI_OPT_DB, CLI_OPT_HELP,
         {"learners", required_argument, 0, 'n'}, {"seed", required_argument, 0, 's'},
         {"years", required_argument, 0, 'y'}, {"out", required_argument, 0, 'o'},
-        {"if-empty", no_argument, 0, 'e'}, CLI_OPT_END};
+        {"if-empty", no_argument, 0, 'e'}, {"today", required_argument, 0, 't'}, CLI_OPT_END};
     const char *db = NULL, *out_dir = NULL;
     demo_opts d = {0};
     d.seed = 1;
+    d.today = date_today();
     int if_empty = 0, c;
     long v;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -46,6 +51,11 @@ static int cmd_demo(int argc, char **argv) {
             if ((v = cli_parse_count(optarg)) < 1 || v > 5)
                 return cli_usage_error(&cli_cmd_demo, "--years \"%s\" must be 1 to 5", optarg);
             d.years = (int)v;
+            break;
+        case 't':
+            if (date_parse(optarg, strlen(optarg), &d.today) < 0)
+                return cli_usage_error(&cli_cmd_demo,
+                                       "--today \"%s\" is not a date written YYYY-MM-DD", optarg);
             break;
         case 'o': out_dir = optarg; break;
         case 'e': if_empty = 1; break;

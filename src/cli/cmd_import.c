@@ -3,6 +3,8 @@
 */
 #include "cli/cli.h"
 #include "base/buf.h"
+#include "base/date.h"
+#include "risk/freshness.h"
 #include "school/school.h"
 #include "support/notice.h"
 #include <stdio.h>
@@ -21,6 +23,7 @@ const cli_command cli_cmd_import = {
     "  --skip-bad FILE the good rows are imported and the bad ones written to FILE.\n"
     "  A key on several rows of one file is ambiguous: all its rows are bad.\n"
     "  --sum (engagement only) adds the values of a key's rows up instead.\n"
+    "  After an import every institution is scored again for today (as cairn score).\n"
     "  Formats: docs/import.md.  Exit status 0 ok, 1 nothing imported, 3 bad rows skipped.",
     cmd_import,
 };
@@ -61,6 +64,28 @@ static void import_failure_tell(store *st, const char *inst_code, const char *wh
     if (school_institution_resolve(st, inst_code, &inst, &err) < 0) return;  /* none yet */
     if (support_notice_admins(st, inst, SUPPORT_NOTICE_IMPORT_FAILED, detail, &err) < 0)
         fprintf(stderr, "cairn import: the administrators could not be told: %s\n", err.msg);
+}
+
+/* Score every institution again for today after an import (never stale
+** scores); a failure is told on stderr and leaves the import as it is. */
+static void import_rescore(store *st) {
+    cairn_err err = {0};
+    risk_rescore_result r;
+    char d[DATE_TEXT_LEN];
+    date_format(date_today(), d);
+    cairn_err nerr = {0};
+    if (risk_rescore_today(st, date_today(), 0, &r, &err) != 0) {
+        fprintf(stderr, "cairn import: the data is imported, but scoring it for %s failed: %s\n"
+                "(run cairn score to try again)\n", d, err.msg);
+        char detail[300];
+        snprintf(detail, sizeof detail, "scoring after an import, for %s: %s", d, err.msg);
+        if (support_notice_admins_all(st, SUPPORT_NOTICE_SCORE_FAILED, detail, &nerr) < 0)
+            fprintf(stderr, "cairn import: the administrators could not be told: %s\n", nerr.msg);
+    } else {
+        printf("scored %zu learners as of %s\n", r.learners, d);
+        if (support_notice_rescored(st, d, NULL, &nerr) < 0)   /* newly flagged: key workers */
+            fprintf(stderr, "cairn import: the key workers could not be told: %s\n", nerr.msg);
+    }
 }
 
 /* `cairn import`: parse the options (see the usage above) and run it. */
@@ -105,6 +130,7 @@ static int cmd_import(int argc, char **argv) {
     if (rc == 0) rc = importer_finish(im, &rep, &err);
     int status = import_report_print(kind_name, rc, &rep, io.skip_bad_path, &err);
     if (status == CLI_EXIT_FAIL) import_failure_tell(st, io.institution, kind_name, rc, &rep, &err);
+    if (rc == 0) import_rescore(st);
     import_report_free(&rep);
     store_close(st);
     return status;

@@ -2,19 +2,26 @@
 ** cli/cmd_serve.c — `cairn serve`: the web application.
 */
 #include "cli/cli.h"
+#include "cli/serve_jobs.h"
 #include "web/server.h"
+#include <stdlib.h>
 
 static int cmd_serve(int argc, char **argv);
 
 const cli_command cli_cmd_serve = {
     "serve", "serve the web application",
     "cairn serve [--db URL] [--listen ADDR:PORT] [--threads N] [--behind-proxy]\n"
-    "            [--trusted-proxy ADDR] [--smtp URL --mail-from ADDR [--smtp-starttls]]\n"
+    "            [--trusted-proxy ADDR] [--score-at HH:MM|off]\n"
+    "            [--smtp URL --mail-from ADDR [--smtp-starttls]]\n"
     "  Listens on 127.0.0.1:8080 by default.  --behind-proxy: a TLS reverse proxy on this\n"
     "  machine is in front; on connections from loopback trust its X-Forwarded-Proto\n"
     "  (https gives Secure __Host- cookies) and the last address of X-Forwarded-For (the\n"
     "  client address sign-in throttling counts by).  --trusted-proxy ADDR: the same for\n"
     "  a proxy at IP address ADDR, and only for connections from it.\n"
+    "  Scores every institution for today at start when today's scores are missing,\n"
+    "  then daily at --score-at (server's local time, default 05:00; off: never),\n"
+    "  on a thread and connection of its own.  CAIRN_SCORE_INTERVAL=N (seconds, for\n"
+    "  tests) scores every N seconds instead.\n"
     "  --smtp URL: send the notices' mail through the relay at URL (smtp://host:port,\n"
     "  smtps://host:port; user:password@ in the URL to log in), from --mail-from ADDR;\n"
     "  --smtp-starttls requires STARTTLS.  Without --smtp mail is off and waits queued\n"
@@ -27,8 +34,10 @@ static int cmd_serve(int argc, char **argv) {
     static const struct option opts[] = {CLI_OPT_DB, CLI_OPT_HELP,
         {"listen", required_argument, 0, 'l'}, {"threads", required_argument, 0, 't'},
         {"behind-proxy", no_argument, 0, 'P'}, {"trusted-proxy", required_argument, 0, 'T'},
-        {"smtp", required_argument, 0, 'S'}, {"mail-from", required_argument, 0, 'F'},
+        {"score-at", required_argument, 0, 'S'},
+        {"smtp", required_argument, 0, 'M'}, {"mail-from", required_argument, 0, 'F'},
         {"smtp-starttls", no_argument, 0, 'L'}, CLI_OPT_END};
+    serve_jobs_config jobs = {NULL, SERVE_SCORE_AT_DEFAULT, 0};
     web_config cfg = {0};
     cfg.listen = "127.0.0.1:8080";
     const char *db = NULL;
@@ -44,7 +53,13 @@ static int cmd_serve(int argc, char **argv) {
         }
         else if (c == 'P') cfg.behind_proxy = 1;
         else if (c == 'T') cfg.trusted_proxy = optarg;
-        else if (c == 'S') cfg.smtp_url = optarg;
+        else if (c == 'S') {
+            if ((jobs.score_at = serve_jobs_parse_time(optarg)) < -1)
+                return cli_usage_error(&cli_cmd_serve,
+                                       "--score-at \"%s\" must be a time HH:MM (00:00 to 23:59) "
+                                       "or off", optarg);
+        }
+        else if (c == 'M') cfg.smtp_url = optarg;
         else if (c == 'F') cfg.mail_from = optarg;
         else if (c == 'L') cfg.smtp_starttls = 1;
         else if (c == 'h') { cli_usage_print(&cli_cmd_serve, stdout); return CLI_EXIT_OK; }
@@ -62,7 +77,20 @@ static int cmd_serve(int argc, char **argv) {
         return CLI_EXIT_FAIL;
     }
     store_close(st);
-    if (web_serve(&cfg, &err) < 0) {
+    const char *iv = getenv("CAIRN_SCORE_INTERVAL");
+    if (iv && *iv) {
+        if ((v = cli_parse_count(iv)) < 1 || v > 86400) {
+            fprintf(stderr, "cairn serve: CAIRN_SCORE_INTERVAL=\"%s\" must be 1 to 86400 "
+                    "seconds\n", iv);
+            return CLI_EXIT_USAGE;
+        }
+        jobs.interval_seconds = (int)v;
+    }
+    jobs.db_url = cfg.db_url;
+    serve_jobs *sj = serve_jobs_start(&jobs);    /* NULL when off (or logged) */
+    int rc = web_serve(&cfg, &err);
+    serve_jobs_stop(sj);
+    if (rc < 0) {
         fprintf(stderr, "cairn serve: %s\n", err.msg);
         return CLI_EXIT_FAIL;
     }

@@ -44,9 +44,20 @@ static const char *count_from(const risk_attention_filter *f) {
     return READ_FROM;
 }
 
+/* Only learners still enrolled make the list: the scored enrolment is
+** active or paused now (its status is the current one, imports keep it up
+** to date) and has not ended by the score date.  A learner who completed,
+** left early or transferred is never listed, whatever the filter; a
+** primary-key lookup per row, so the count still reads risk_score alone. */
+#define READ_STILL_ENROLLED                                                         \
+    " AND EXISTS (SELECT 1 FROM enrolment se WHERE se.institution_id = s.institution_id" \
+    " AND se.id = s.enrolment_id AND se.status IN ('active', 'paused')"            \
+    " AND (se.exit_date IS NULL OR se.exit_date > s.asof))"
+
 /* Append the WHERE conditions of f (after "s.institution_id = ? AND
 ** s.asof = ?") to sql; with_tier 0 leaves the tier out. */
 static void filter_sql(const risk_attention_filter *f, int with_tier, buf *sql) {
+    buf_puts(sql, READ_STILL_ENROLLED);
     if (!blank(f->programme_code)) buf_puts(sql, " AND p.code = ?");
     if (!blank(f->group_code)) buf_puts(sql, " AND g.code = ?");
     if (with_tier) {

@@ -23,7 +23,10 @@ typedef struct risk_visibility {
 } risk_visibility;
 
 /* What the attention list is narrowed to; zeroed = learners with a sign
-** (tier above universal or a flag), any programme, group, flag. */
+** (tier above universal or a flag), any programme, group, flag.  Whatever
+** the filter, the list, its counts and its tier counts hold only learners
+** still enrolled: a learner whose scored enrolment completed, left early
+** or transferred (or ended by the score date) is never on it. */
 typedef struct risk_attention_filter {
     const char *programme_code;   /* NULL or "" = any */
     const char *group_code;       /* NULL or "" = any */

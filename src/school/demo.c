@@ -138,6 +138,11 @@ int school_demo_period(const demo_opts *opts, int32_t *first_day, int32_t *last_
     *first_day = c.first;
     demo_year_cal_make(d.start_year + d.years - 1, &c);
     *last_day = c.last;
+    if (d.today) {
+        demo_calendar(&d);      /* the last school day on or before today */
+        if (d.cut >= 0) *last_day = d.days[d.cut].date;
+        demo_free(&d);
+    }
     return 0;
 }
 

@@ -186,6 +186,8 @@ typedef struct demo {
     int ndays;
     int *year_day0;         /* index of each school year's first day; [years] = ndays */
     int32_t first, last;    /* first and last school day */
+    int32_t today;          /* 0 = no cut; else nothing happens after this day */
+    int cut;                /* with today: index of the last school day <= today (-1 none) */
     int *day_at;            /* date - first -> index of the first school day >= date */
     cohort *cohorts;
     int ncohorts;

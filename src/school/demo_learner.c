@@ -258,6 +258,12 @@ void demo_learner_write(demo *d, const cohort *co, long idx, out_file *out) {
     int age_then = ry - by - (rm < bm || (rm == bm && rd < bdd));
     if (age_then < 18) learner_guardians(d, &r, &l, id.g, id.fam, &out[IMPORT_GUARDIANS]);
 
+    /* up to today: no events after it, and an end after it has not come yet
+    ** (its random draws are still made, so the days before today are the
+    ** same whatever today is) */
+    int not_yet = d->today && l.status != EN_ACTIVE && l.exit > d->today;
+    if (d->today && l.d1 > d->cut) l.d1 = d->cut;
+
     /* enrolment */
     o = &out[IMPORT_ENROLMENTS];
     int32_t last_day = l.d1 >= l.d0 ? d->days[l.d1].date : d->first;
@@ -276,9 +282,10 @@ void demo_learner_write(demo *d, const cohort *co, long idx, out_file *out) {
     demo_cell(o, sd);
     demo_cell(o, gcode);
     demo_cell(o, ed);
-    demo_cell(o, en_status[l.status]);
-    if (l.status == EN_ACTIVE) {
+    demo_cell(o, en_status[not_yet ? EN_ACTIVE : l.status]);
+    if (l.status == EN_ACTIVE || not_yet) {
         buf_append(&o->b, ",,", 2);
+        if (l.status == EN_TRANSFERRED) (void)rng_chance(&r, 0.75);
     } else {
         char xd[DATE_TEXT_LEN];
         date_format(l.exit, xd);

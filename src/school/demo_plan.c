@@ -148,6 +148,17 @@ int demo_opts_read(const demo_opts *opts, demo *d, cairn_err *err) {
     d->learners = opts && opts->learners ? opts->learners : DEFAULT_LEARNERS;
     d->years = opts && opts->years ? opts->years : DEFAULT_YEARS;
     d->start_year = DEFAULT_START_YEAR;
+    d->today = opts ? opts->today : 0;
+    if (d->today) {
+        /* the school year in progress on today is the last one: the one
+        ** whose first school day is on or before it */
+        int y, m, dd;
+        date_to_ymd(d->today, &y, &m, &dd);
+        year_cal c;
+        demo_year_cal_make(y, &c);
+        int current = d->today >= c.first ? y : y - 1;
+        d->start_year = current - (d->years - 1);
+    }
     if (d->learners < 1 || d->learners > MAX_LEARNERS)
         return err_set(err, CAIRN_EINVAL, "demo: the number of learners must be between 1 and %ld "
                        "(got %ld)", MAX_LEARNERS, d->learners);
@@ -221,6 +232,8 @@ void demo_calendar(demo *d) {
         while (j < d->ndays && d->days[j].date < d->first + k) j++;
         d->day_at[k] = j;
     }
+    d->cut = d->ndays - 1;
+    if (d->today) d->cut = demo_day_index(d, d->today + 1) - 1;
 }
 
 /* Index of the first school day of the period on or after date t. */

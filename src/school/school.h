@@ -105,6 +105,11 @@ typedef struct demo_opts {
     uint64_t seed;          /* same seed, same school */
     int      years;         /* school years of events; 0 = 2 */
     const char *start_year; /* first school year's start, "2024" by default */
+    int32_t  today;         /* 0 = the whole period (fixed dates, no clock); else the
+                               school runs up to this day: the last school year is
+                               the one in progress on it (unless start_year says
+                               otherwise), no events after it, and whoever leaves,
+                               completes or transfers after it is still active */
 } demo_opts;
 
 /* Write the demo school as import files (institutions.csv, programmes.csv,

@@ -257,6 +257,51 @@ int support_notice_new_flags(store *st, int64_t institution_id, const char *asof
     return 0;
 }
 
+/* The ids of the institutions matching sql (at most one text parameter,
+** NULL for none) into *ids (*n; malloc'd).  0 or -1. */
+static int institution_ids(store *st, const char *sql, const char *param, int64_t **ids,
+                           size_t *n, cairn_err *err) {
+    *ids = NULL;
+    *n = 0;
+    store_stmt *q = store_prepare(st, sql, err);
+    if (!q) return -1;
+    if (param) store_bind_text(q, 1, param, (size_t)-1);
+    size_t cap = 0;
+    int rc;
+    while ((rc = store_step(q, err)) == STORE_ROW) {
+        if (*n == cap) *ids = xrealloc(*ids, (cap = cap ? cap * 2 : 4) * sizeof **ids);
+        (*ids)[(*n)++] = store_col_int64(q, 0);
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Newly flagged notices in every institution scored as of asof (see notice.h). */
+int support_notice_rescored(store *st, const char *asof, int *written, cairn_err *err) {
+    int64_t *ids;
+    size_t n;
+    if (written) *written = 0;
+    int rc = institution_ids(st, "SELECT DISTINCT institution_id FROM risk_score WHERE asof = ?"
+                                 " ORDER BY institution_id", asof, &ids, &n, err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        int w = 0;
+        rc = support_notice_new_flags(st, ids[i], asof, &w, err);
+        if (written) *written += w;
+    }
+    free(ids);
+    return rc;
+}
+
+/* Tell the administrators of every institution (see notice.h). */
+int support_notice_admins_all(store *st, const char *kind, const char *detail, cairn_err *err) {
+    int64_t *ids;
+    size_t n;
+    int rc = institution_ids(st, "SELECT id FROM institution ORDER BY id", NULL, &ids, &n, err);
+    for (size_t i = 0; rc == 0 && i < n; i++) rc = support_notice_admins(st, ids[i], kind, detail, err);
+    free(ids);
+    return rc;
+}
+
 /* An account's notices (see notice.h). */
 int support_notice_list(store *st, int64_t account_id, size_t limit, support_notice **rows,
                         size_t *n, cairn_err *err) {

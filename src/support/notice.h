@@ -69,6 +69,15 @@ int support_notice_key_worker_in_tx(store *st, int64_t institution_id, int64_t s
 int support_notice_new_flags(store *st, int64_t institution_id, const char *asof, int *written,
                              cairn_err *err);
 
+/* support_notice_new_flags for every institution with scores as of asof
+** (after risk_rescore_today: `cairn import`, the server's daily scoring).
+** *written (may be NULL) gets the notices written in all.  0 or -1. */
+int support_notice_rescored(store *st, const char *asof, int *written, cairn_err *err);
+
+/* support_notice_admins for every institution (a failure that names none,
+** such as a scoring run over all of them).  0 or -1. */
+int support_notice_admins_all(store *st, const char *kind, const char *detail, cairn_err *err);
+
 /* Tell every enabled administrator of the institution that something
 ** failed: kind SUPPORT_NOTICE_IMPORT_FAILED or _SCORE_FAILED, detail the
 ** reason.  Its own write transaction.  0 or -1. */

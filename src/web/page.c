@@ -7,6 +7,8 @@
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/html.h"
+#include "base/date.h"
+#include "risk/freshness.h"
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,10 +78,35 @@ void page_nav(web_ctx *c) {
     page_auth_signout(c->req, c->b);
 }
 
-/* Start a staff page: the frame and the navigation. */
+/* The one line at the top of every staff page whose institution's scores
+** are stale (more than RISK_STALE_SCHOOL_DAYS school days old on today):
+** how old they are.  Nothing when they are fresh or there are none yet; a
+** failed read goes to the log only (the page itself still answers). */
+static void page_freshness(web_ctx *c) {
+    if (!c->st || !c->who || !c->who->institution_id) return;
+    risk_freshness f;
+    cairn_err err = {0};
+    if (risk_freshness_of(c->st, c->who->institution_id, date_today(), &f, &err) != 0) {
+        web_log(c->req, "scores' age: %s", err.msg);
+        return;
+    }
+    if (!f.asof || !f.stale) return;
+    char d[I18N_DATE_MAX], n[I18N_NUM_MAX];
+    i18n_format_date(c->L, f.asof, d, sizeof d);
+    i18n_format_int(c->L, f.school_days, n, sizeof n);
+    html_printf(c->b, "<p class=\"stale\" role=\"status\">");
+    html_printf(c->b, TN(c->L, "The scores are from %T, %T school day ago: they may be out of date.",
+                        "The scores are from %T, %T school days ago: they may be out of date.",
+                        f.school_days), d, n);
+    html_printf(c->b, "</p>\n");
+}
+
+/* Start a staff page: the frame, the navigation, and a line when the
+** scores are stale. */
 void page_begin(web_ctx *c, const char *title) {
     html_page_begin(c->b, c->L->code, title);
     page_nav(c);
+    page_freshness(c);
 }
 
 /* Close the page. */

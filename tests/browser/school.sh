@@ -13,7 +13,7 @@
 
 browser_school() {
     local db=$1
-    { "$CAIRN" demo --db "$db" --learners 200 &&
+    { "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 200 &&
       "$CAIRN" score --db "$db" --asof 2025-03-14 &&
       "$CAIRN" score --db "$db" --asof 2025-02-14 &&
       "$CAIRN" score --db "$db" --asof 2025-01-17 &&

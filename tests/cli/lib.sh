@@ -99,14 +99,16 @@ sign_in() {
 pick_port() { PORT=$((20000 + (RANDOM % 10000))); }
 
 # start_server DB LOG [serve options...]: start `cairn serve` (SERVER_THREADS
-# threads, 2 unless set) on a free port; sets SERVER_PID and PORT and waits
+# threads, 2 unless set; --score-at SERVER_SCORE_AT, "off" unless set, so
+# the scores a test made for its fixed days stay the latest) on a free port; sets SERVER_PID and PORT and waits
 # (bounded) until /healthz answers 200.  Returns non-zero if it never became
 # ready.
 start_server() {
     local db=$1 log=$2 attempt i code; shift 2
     for attempt in 1 2 3 4 5 6 7 8; do
         pick_port
-        "$CAIRN" serve --db "$db" --listen "127.0.0.1:$PORT" --threads "${SERVER_THREADS:-2}" "$@" 2> "$log" &
+        "$CAIRN" serve --db "$db" --listen "127.0.0.1:$PORT" --threads "${SERVER_THREADS:-2}" \
+            --score-at "${SERVER_SCORE_AT:-off}" "$@" 2> "$log" &
         SERVER_PID=$!
         for i in $(seq 1 200); do                        # up to ~20 s (ASan is slow)
             if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi

@@ -23,7 +23,7 @@ need_cairn
 need_curl
 
 db="$TMP/actions.db"
-if ! { "$CAIRN" demo --db "$db" --learners 200 &&
+if ! { "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 200 &&
        "$CAIRN" score --db "$db" --asof 2025-02-14 &&
        "$CAIRN" score --db "$db" --asof 2025-03-14 &&
        "$CAIRN" user demo-accounts --db "$db"; } > "$TMP/setup.out" 2> "$TMP/setup.err"; then

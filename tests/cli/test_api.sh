@@ -62,7 +62,7 @@ check "docs/openapi.yaml is JSON-compatible OpenAPI 3.1" \
     python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['openapi'].startswith('3.1')" "$SPEC"
 
 db="$TMP/api.db"
-if ! { "$CAIRN" demo --db "$db" --learners 200 &&
+if ! { "$CAIRN" demo --db "$db" --today 2026-06-30 --learners 200 &&
        "$CAIRN" score --db "$db" --asof 2025-02-14 &&
        "$CAIRN" score --db "$db" --asof 2025-03-14 &&
        "$CAIRN" user demo-accounts --db "$db" &&

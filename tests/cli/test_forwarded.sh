@@ -24,7 +24,7 @@ need_curl
 
 db="$TMP/t.db"
 log="$TMP/serve.log"
-if ! { "$CAIRN" demo --db "$db" --learners 60 --years 1 && "$CAIRN" user demo-accounts --db "$db"; } \
+if ! { "$CAIRN" demo --db "$db" --today 2025-06-30 --learners 60 --years 1 && "$CAIRN" user demo-accounts --db "$db"; } \
         > /dev/null 2> "$TMP/setup.err"; then
     not_ok "demo school"; sed 's/^/# /' "$TMP/setup.err" | tail -5; done_testing
 fi

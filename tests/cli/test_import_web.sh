@@ -62,7 +62,7 @@ confirm() {
 }
 
 db="$TMP/import.db"
-if ! { "$CAIRN" demo --db "$db" --learners 120 &&
+if ! { "$CAIRN" demo --db "$db" --today 2026-06-30 --learners 120 &&
        "$CAIRN" user demo-accounts --db "$db" &&
        echo "second-admin-password" | "$CAIRN" user add admin2 --role administrator \
             --password-stdin --db "$db" &&

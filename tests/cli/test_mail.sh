@@ -65,7 +65,7 @@ mails() { ls "$MAILDIR"/*.eml 2>/dev/null | wc -l; }
 mails_at_least() { [ "$(mails)" -ge "$1" ]; }
 sql_is() { [ "$(q "$2")" = "$1" ]; }
 
-if ! { "$CAIRN" demo --db "$db" --learners 60 &&
+if ! { "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 60 &&
        "$CAIRN" user demo-accounts --db "$db" &&
        "$CAIRN" score --db "$db" --asof 2025-02-14 &&
        "$CAIRN" score --db "$db" --asof 2025-03-14 &&

@@ -44,7 +44,7 @@ conforms() {
 body_has() { grep -Eq -- "$1" "$TMP/body"; }
 
 db="$TMP/model.db"
-if ! { "$CAIRN" demo --db "$db" --learners 600 --seed 3 &&
+if ! { "$CAIRN" demo --db "$db" --today 2026-06-30 --learners 600 --seed 3 &&
        "$CAIRN" score --db "$db" --asof 2026-03-02 &&
        "$CAIRN" score --db "$db" --asof 2026-02-02 &&
        "$CAIRN" score --db "$db" --asof 2026-01-12 &&

@@ -23,7 +23,7 @@ CAIRN=${CAIRN:-build/rel/cairn}
 rows() { grep -c '<tr><th scope="row"><a href="/learners/' "$TMP/body"; }
 
 db="$TMP/pages.db"
-if ! { "$CAIRN" demo --db "$db" --learners 200 &&
+if ! { "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 200 &&
        "$CAIRN" score --db "$db" --asof 2025-03-14 &&
        "$CAIRN" score --db "$db" --asof 2025-02-14 &&
        "$CAIRN" score --db "$db" --asof 2025-01-17 &&

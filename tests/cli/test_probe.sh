@@ -94,7 +94,7 @@ EOF
 # API tokens for the teacher, the key worker and the leader in $TMP/*.token.
 setup_school() {
     local db=$1
-    { "$CAIRN" demo --db "$db" --learners 200 &&
+    { "$CAIRN" demo --db "$db" --today 2026-06-30 --learners 200 &&
       "$CAIRN" score --db "$db" --asof 2026-02-13 &&
       "$CAIRN" score --db "$db" --asof 2026-03-13 &&
       "$CAIRN" user demo-accounts --db "$db" &&

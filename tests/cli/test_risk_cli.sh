@@ -48,7 +48,7 @@ has() {
 num_at_least() { awk -v v="$1" -v f="$2" 'BEGIN { exit !(v + 0 >= f + 0 && v != "") }'; }
 
 # ---- a demo school, rules only ------------------------------------------------------
-run demo demo --db "$DB" --learners 600 --seed 3
+run demo demo --db "$DB" --today 2026-06-30 --learners 600 --seed 3
 expect_rc demo 0 "demo school created"
 
 run score1 score --db "$DB" --asof "$ASOF"

@@ -7,7 +7,7 @@ CAIRN=${CAIRN:-build/rel/cairn}
 . "$(dirname "$0")/lib.sh" || exit 1
 DB=$TMP/t.db
 
-"$CAIRN" demo --db "$DB" --learners 60 >/dev/null 2>&1
+"$CAIRN" demo --db "$DB" --today 2026-06-30 --learners 60 >/dev/null 2>&1
 check "demo school created" eval '[ -s "$DB" ]'
 
 "$CAIRN" rules --db "$DB" >"$TMP/show" 2>&1; rc=$?

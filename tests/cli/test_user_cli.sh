@@ -38,7 +38,7 @@ says() { grep -qE -- "$2" "$1"; }
 
 cli_suite() {
     local L=$1 db=$2
-    run 0 "$L: cairn demo --learners 200" "" demo --db "$db" --learners 200
+    run 0 "$L: cairn demo --learners 200" "" demo --db "$db" --today 2026-06-30 --learners 200
 
     run 0 "$L: user add with --password-stdin" "a long password\n" \
         user add Anna --role teacher --staff S0012 --name "Anna Teacher" --password-stdin --db "$db"

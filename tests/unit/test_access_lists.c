@@ -125,6 +125,45 @@ static void test_cursor_is_a_visible_row(void **state) {
     test_store_drop(st);
 }
 
+/* A learner who left is never on the attention list, for any viewer or
+** filter: the leader's list is L2, L1, L4 without L3 (who left with the
+** highest score), a filter on L3's group or tier or flag leaves L3 out,
+** and the tier counts do not count L3.  A learner who completed or
+** transferred is left out the same way. */
+static void test_departed_never_listed(void **state) {
+    store *st = test_school_db(KIND(state), "departed", school_sql);
+    cairn_err err = {0};
+    assert_int_equal(store_exec(st, "UPDATE enrolment SET status = 'completed',"
+                     " exit_date = '2025-03-20' WHERE id = 4", &err), 0);
+    access_ctx lead = viewer(st, "leader", "H1", ACCESS_ROLE_SCHOOL_LEADER);
+    int64_t ids[8];
+    int code;
+    assert_int_equal(list_after(st, &lead, 0, ids, &code), 2);
+    assert_true(ids[0] == 2 && ids[1] == 1);
+    assert_int_equal(list_after(st, &lead, 2, ids, &code), 1);   /* after L2: L1 only */
+    assert_int_equal(ids[0], 1);
+    int32_t asof;
+    assert_int_equal(date_parse("2025-03-14", 10, &asof), 0);
+    risk_attention_filter f = {0};
+    f.tier = 2;
+    f.group_code = "G1";
+    f.flag = "attendance_low";
+    risk_attention_row *rows = NULL;
+    size_t n = 9, total = 9, counts[RISK_TIER_COUNT];
+    assert_int_equal(risk_read_attention(st, 1, asof, &f, 8, &rows, &n, &total, &err), 0);
+    free(rows);
+    assert_true(n == 0 && total == 0);
+    f.tier = -1;
+    f.group_code = NULL;
+    assert_int_equal(risk_read_tier_counts(st, 1, asof, &f, counts, &err), 0);
+    assert_true(counts[2] == 1 && counts[1] == 1 && counts[0] == 0);
+    assert_int_equal(store_exec(st, "UPDATE enrolment SET status = 'transferred',"
+                     " exit_date = '2025-03-20' WHERE id = 2", &err), 0);
+    assert_int_equal(list_after(st, &lead, 0, ids, &code), 1);
+    assert_int_equal(ids[0], 1);
+    test_store_drop(st);
+}
+
 /* The learners of group G1 someone sees on its attendance list. */
 static size_t group_list(store *st, const access_ctx *ctx, int64_t *out) {
     cairn_err err = {0};
@@ -164,6 +203,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         BOTH(test_cursor_is_a_visible_row),
         BOTH(test_group_lists_visible_learners),
+        BOTH(test_departed_never_listed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -196,11 +196,14 @@ static void test_notices_and_queue(void **state) {
     assert_int_equal(written, 0);                    /* never twice */
     assert_int_equal(support_notice_new_flags(st, 1, "2025-02-14", &written, &err), 0);
     assert_int_equal(written, 0);                    /* a first scoring run is not news */
+    assert_int_equal(support_notice_rescored(st, "2025-03-14", &written, &err), 0);
+    assert_int_equal(written, 0);                    /* every institution: told already */
 
     /* failures reach the administrators */
     assert_int_equal(support_notice_admins(st, 1, SUPPORT_NOTICE_SCORE_FAILED, "no model", &err), 0);
+    assert_int_equal(support_notice_admins_all(st, SUPPORT_NOTICE_IMPORT_FAILED, "bad file", &err), 0);
     s = notices_of(st, a1);
-    assert_string_equal(s, "score_failed:0:no model\n");
+    assert_string_equal(s, "score_failed:0:no model\nimport_failed:0:bad file\n");
     free(s);
 
     /* marking read: one, another's (nothing), all */
@@ -218,7 +221,7 @@ static void test_notices_and_queue(void **state) {
     support_mail *due;
     size_t n;
     assert_int_equal(support_mail_due(st, "2999-01-01T00:00:00Z", 100, &due, &n, &err), 0);
-    assert_int_equal(n, 5);                          /* 2 named + 2 flagged to K1, 1 to A1 */
+    assert_int_equal(n, 6);                          /* 2 named + 2 flagged to K1, 2 to A1 */
     assert_string_equal(due[0].recipient, "kim@school.example");
     assert_non_null(strstr(due[0].subject, "You were named key worker of Zoë Øst"));
     assert_int_equal(support_mail_result(st, &due[0], "relay down", "2999-06-01T00:00:00Z", &err), 0);
@@ -226,12 +229,12 @@ static void test_notices_and_queue(void **state) {
     for (size_t i = 0; i < n; i++) support_mail_free(&due[i]);
     free(due);
     assert_int_equal(support_mail_due(st, "2999-01-01T00:00:00Z", 100, &due, &n, &err), 0);
-    assert_int_equal(n, 3);                          /* the failed one waits */
+    assert_int_equal(n, 4);                          /* the failed one waits */
     for (size_t i = 0; i < n; i++) support_mail_free(&due[i]);
     free(due);
     assert_int_equal(support_mail_counts_read(st, &mc, &err), 0);
     assert_int_equal(mc.sent, 1);
-    assert_int_equal(mc.queued, 4);
+    assert_int_equal(mc.queued, 5);
     assert_string_equal(mc.last_error, "relay down");
     assert_int_equal(support_mail_due(st, "2999-12-01T00:00:00Z", 1, &due, &n, &err), 0);
     assert_int_equal(n, 1);
