@@ -14,7 +14,7 @@
 
 VERSION   := 0.1.0
 CC        ?= cc
-PKGS      := sqlite3 libpq jansson libsodium libmicrohttpd
+PKGS      := sqlite3 libpq jansson libsodium libmicrohttpd libcurl
 WARN      := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
              -Wmissing-prototypes -Wformat=2 -Wvla -Wcast-qual -Wundef \
              -Wno-unused-parameter -Wno-format-truncation

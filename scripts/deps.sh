@@ -8,7 +8,8 @@
 #                            chromium + nodejs for tests/browser (the npm
 #                            packages: scripts/browser-deps.sh), nginx +
 #                            openssl for tests/cli/test_proxy.sh, python3 for
-#                            the source checks of scripts/lint/)
+#                            the source checks of scripts/lint/, python3-aiosmtpd
+#                            for the SMTP server of tests/cli/test_mail.sh)
 #   scripts/deps.sh bench    also what `make bench` needs (wrk, nginx, perf,
 #                            pandas + xgboost for the scoring peer)
 #
@@ -17,8 +18,9 @@ set -eu
 
 # libcrack2-dev: the password check (links -lcrack); cracklib-runtime: its
 # dictionary, /var/cache/cracklib/cracklib_dict.pwd (web/password_policy.c)
-RUN_PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libmicrohttpd-dev libxgboost-dev libcrack2-dev cracklib-runtime"
-CHECK_PKGS="postgresql clang libclang-rt-14-dev libcmocka-dev curl sqlite3 gettext python3 chromium nodejs nginx openssl"
+# libcurl4-openssl-dev: the mail worker's SMTP client (web/mail_worker.c)
+RUN_PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libmicrohttpd-dev libxgboost-dev libcrack2-dev cracklib-runtime libcurl4-openssl-dev"
+CHECK_PKGS="postgresql clang libclang-rt-14-dev libcmocka-dev curl sqlite3 gettext python3 chromium nodejs nginx openssl python3-aiosmtpd"
 BENCH_PKGS="postgresql sqlite3 time python3-pandas python3-xgboost wrk nginx linux-perf"
 
 want="$RUN_PKGS"

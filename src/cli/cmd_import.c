@@ -7,6 +7,8 @@
 #include "base/mem.h"
 #include "risk/freshness.h"
 #include "school/school.h"
+#include "support/notice.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -142,6 +144,21 @@ static int auto_kinds(char **files, int n, auto_file **out, buf *what) {
     return 0;
 }
 
+/* Tell the institution's administrators that an import failed (a notice;
+** support/notice.h); a problem doing so is printed, not fatal. */
+static void import_failure_tell(store *st, const char *inst_code, const char *what, int rc,
+                                const import_report *rep, const cairn_err *why) {
+    cairn_err err = {0};
+    int64_t inst;
+    char detail[400];
+    if (rc < 0) snprintf(detail, sizeof detail, "%s: %s", what, why->msg);
+    else snprintf(detail, sizeof detail, "%s: %ld of %ld rows are bad; nothing was imported",
+                  what, rep->rows_bad, rep->rows_read);
+    if (school_institution_resolve(st, inst_code, &inst, &err) < 0) return;  /* none yet */
+    if (support_notice_admins(st, inst, SUPPORT_NOTICE_IMPORT_FAILED, detail, &err) < 0)
+        fprintf(stderr, "cairn import: the administrators could not be told: %s\n", err.msg);
+}
+
 /* Score every institution again for today after an import (never stale
 ** scores); a failure is told on stderr and leaves the import as it is. */
 static void import_rescore(store *st) {
@@ -149,11 +166,19 @@ static void import_rescore(store *st) {
     risk_rescore_result r;
     char d[DATE_TEXT_LEN];
     date_format(date_today(), d);
-    if (risk_rescore_today(st, date_today(), 0, &r, &err) != 0)
+    cairn_err nerr = {0};
+    if (risk_rescore_today(st, date_today(), 0, &r, &err) != 0) {
         fprintf(stderr, "cairn import: the data is imported, but scoring it for %s failed: %s\n"
                 "(run cairn score to try again)\n", d, err.msg);
-    else
+        char detail[300];
+        snprintf(detail, sizeof detail, "scoring after an import, for %s: %s", d, err.msg);
+        if (support_notice_admins_all(st, SUPPORT_NOTICE_SCORE_FAILED, detail, &nerr) < 0)
+            fprintf(stderr, "cairn import: the administrators could not be told: %s\n", nerr.msg);
+    } else {
         printf("scored %zu learners as of %s\n", r.learners, d);
+        if (support_notice_rescored(st, d, NULL, &nerr) < 0)   /* newly flagged: key workers */
+            fprintf(stderr, "cairn import: the key workers could not be told: %s\n", nerr.msg);
+    }
 }
 
 /* `cairn import`: parse the options (see the usage above) and run it. */
@@ -213,6 +238,7 @@ static int cmd_import(int argc, char **argv) {
     }
     if (rc == 0) rc = importer_finish(im, &rep, &err);
     int status = import_report_print(kind_name, rc, &rep, io.skip_bad_path, &err);
+    if (status == CLI_EXIT_FAIL) import_failure_tell(st, io.institution, kind_name, rc, &rep, &err);
     if (rc == 0) import_rescore(st);
     import_report_free(&rep);
     store_close(st);

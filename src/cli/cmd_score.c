@@ -7,6 +7,7 @@
 #include "risk/risk.h"
 #include "risk/risk_level.h"
 #include "school/school.h"
+#include "support/notice.h"
 #include <math.h>
 #include <string.h>
 
@@ -122,12 +123,22 @@ static int cmd_score(int argc, char **argv) {
     risk_score_summary sum;
     /* The learned model plugs in through o.predict (NULL = risk_predict_active,
     ** the institution's active model; rules only until one is trained). */
-    if (school_institution_resolve(st, inst_code, &inst, &err) < 0 ||
-        risk_score_run(st, inst, asof, &o, &sum, &err) < 0) {
+    int resolved = school_institution_resolve(st, inst_code, &inst, &err) == 0;
+    if (!resolved || risk_score_run(st, inst, asof, &o, &sum, &err) < 0) {
         fprintf(stderr, "cairn score: %s\nno scores were written\n", err.msg);
+        cairn_err nerr = {0};
+        if (resolved &&   /* the administrators hear of it (support/notice.h) */
+            support_notice_admins(st, inst, SUPPORT_NOTICE_SCORE_FAILED, err.msg, &nerr) < 0)
+            fprintf(stderr, "cairn score: the administrators could not be told: %s\n", nerr.msg);
         store_close(st);
         return CLI_EXIT_FAIL;
     }
+    char asof_text[DATE_TEXT_LEN];
+    date_format(asof, asof_text);
+    int told = 0;
+    cairn_err nerr = {0};   /* key workers of newly flagged learners (support/notice.h) */
+    if (support_notice_new_flags(st, inst, asof_text, &told, &nerr) < 0)
+        fprintf(stderr, "cairn score: the key workers could not be told: %s\n", nerr.msg);
     if (json) {
         buf b = BUF_INIT;
         risk_score_summary_json(&sum, &b);

@@ -14,6 +14,7 @@ const cli_command cli_cmd_serve = {
     "serve", "serve the web application",
     "cairn serve [--db URL] [--listen ADDR:PORT] [--threads N] [--behind-proxy]\n"
     "            [--trusted-proxy ADDR] [--score-at HH:MM|off] [--import-dir DIR]\n"
+    "            [--smtp URL --mail-from ADDR [--smtp-starttls]]\n"
     "  Listens on 127.0.0.1:8080 by default.  --behind-proxy: a TLS reverse proxy on this\n"
     "  machine is in front; on connections from loopback trust its X-Forwarded-Proto\n"
     "  (https gives Secure __Host- cookies) and the last address of X-Forwarded-For (the\n"
@@ -24,7 +25,11 @@ const cli_command cli_cmd_serve = {
     "  on a thread and connection of its own.  CAIRN_SCORE_INTERVAL=N (seconds, for\n"
     "  tests) scores every N seconds instead.\n"
     "  --import-dir DIR: import the files that land in DIR, as `cairn import watch DIR`\n"
-    "  does (docs/import.md, Nightly imports).",
+    "  does (docs/import.md, Nightly imports).\n"
+    "  --smtp URL: send the notices' mail through the relay at URL (smtp://host:port,\n"
+    "  smtps://host:port; user:password@ in the URL to log in), from --mail-from ADDR;\n"
+    "  --smtp-starttls requires STARTTLS.  Without --smtp mail is off and waits queued\n"
+    "  (docs/deploy.md, \"Mail\").",
     cmd_serve,
 };
 
@@ -41,11 +46,13 @@ static int cmd_serve(int argc, char **argv) {
         {"listen", required_argument, 0, 'l'}, {"threads", required_argument, 0, 't'},
         {"behind-proxy", no_argument, 0, 'P'}, {"trusted-proxy", required_argument, 0, 'T'},
         {"score-at", required_argument, 0, 'S'}, {"import-dir", required_argument, 0, 'I'},
-        CLI_OPT_END};
+        {"smtp", required_argument, 0, 'M'}, {"mail-from", required_argument, 0, 'F'},
+        {"smtp-starttls", no_argument, 0, 'L'}, CLI_OPT_END};
     serve_jobs_config jobs = {NULL, SERVE_SCORE_AT_DEFAULT, 0};
     static cli_import_watch watch;   /* read by the watcher thread while serving */
     memset(&watch, 0, sizeof watch);
-    web_config cfg = {"127.0.0.1:8080", NULL, 0, 0, NULL};
+    web_config cfg = {0};
+    cfg.listen = "127.0.0.1:8080";
     const char *db = NULL;
     int c;
     long v;
@@ -66,11 +73,16 @@ static int cmd_serve(int argc, char **argv) {
                                        "--score-at \"%s\" must be a time HH:MM (00:00 to 23:59) "
                                        "or off", optarg);
         }
+        else if (c == 'M') cfg.smtp_url = optarg;
+        else if (c == 'F') cfg.mail_from = optarg;
+        else if (c == 'L') cfg.smtp_starttls = 1;
         else if (c == 'h') { cli_usage_print(&cli_cmd_serve, stdout); return CLI_EXIT_OK; }
         else return cli_usage_error(&cli_cmd_serve, "%s", "unknown option");
     }
     if (optind != argc) return cli_usage_error(&cli_cmd_serve,
                                                "unexpected argument \"%s\"", argv[optind]);
+    if (cfg.smtp_url && !cfg.mail_from)
+        return cli_usage_error(&cli_cmd_serve, "%s", "--smtp needs --mail-from ADDR");
     cfg.db_url = cli_db_url(db);
     cairn_err err = {0};
     store *st = cli_db_open(cfg.db_url, &err);   /* migrate once, before threads */

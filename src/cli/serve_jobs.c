@@ -5,6 +5,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "risk/freshness.h"
+#include "support/notice.h"
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -63,8 +64,16 @@ int serve_job_score(store *st, int only_missing) {
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (risk_rescore_today(st, today, only_missing, &r, &err) != 0) {
         jobs_log("scoring for %s failed: %s", d, err.msg);
+        char detail[300];
+        snprintf(detail, sizeof detail, "the daily scoring for %s: %s", d, err.msg);
+        cairn_err nerr = {0};   /* the administrators hear of it (support/notice.h) */
+        if (support_notice_admins_all(st, SUPPORT_NOTICE_SCORE_FAILED, detail, &nerr) < 0)
+            jobs_log("the administrators could not be told: %s", nerr.msg);
         return -1;
     }
+    cairn_err nerr = {0};       /* key workers of newly flagged learners */
+    if (r.institutions && support_notice_rescored(st, d, NULL, &nerr) < 0)
+        jobs_log("the key workers could not be told: %s", nerr.msg);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     if (r.institutions)

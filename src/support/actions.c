@@ -8,6 +8,7 @@
 #include "base/mem.h"
 #include "risk/risk_read.h"
 #include "support/audit.h"
+#include "support/notice.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,6 +405,7 @@ int support_key_worker_assign(store *st, int64_t institution_id, int64_t account
                  (long long)staff_id);
     if (assignment_replace(st, inst, learner_id, staff_id, account_id, now, err) < 0 ||
         support_audit_append(st, inst, account_id, "keyworker.assign", learner_id, detail, err) < 0 ||
+        support_notice_key_worker_in_tx(st, inst, staff_id, learner_id, err) < 0 ||
         support_key_worker_current(st, inst, learner_id, &cur, err) < 0)
         goto fail;
     if (store_tx_commit(st, err) < 0) return -1;

@@ -2,8 +2,8 @@
 ** support/support.h — the support room: what happens for a learner once
 ** someone looks (DESIGN.md).  Today: key-worker assignments and shares
 ** (support/actions.h), flag acknowledgements (support/actions.h), the
-** demo caseloads (support/demo.h) and the hash-chained audit log
-** (support/audit.h).  This header holds the room's migrations.
+** demo caseloads (support/demo.h), the hash-chained audit log
+** (support/audit.h) and notices and mail (support/notice.h).  This header holds the room's migrations.
 */
 #ifndef CAIRN_SUPPORT_SUPPORT_H
 #define CAIRN_SUPPORT_SUPPORT_H

@@ -22,6 +22,10 @@
 **                       management for crypto_text_seal yet (base/crypto.h);
 **                       when there is, seal it.
 **
+**   notice, notice_pref, mail_queue  (version 3) notices for accounts, what
+**                       each receives by mail, and the mail to send
+**                       (support/notice.h).
+**
 ** Times are ISO 8601 UTC TEXT like the school tables.
 **
 ** History: cairn 0.1.0 made these tables in the web room's migrations 1 and
@@ -33,6 +37,7 @@
 ** docs/decisions.md, "The support room".
 */
 #include "support/support.h"
+#include <assert.h>
 
 #define SUPPORT_V1_COMMON                                                       \
     "CREATE TABLE support_assignment ("                                         \
@@ -89,8 +94,39 @@
     "CREATE UNIQUE INDEX support_assignment_current"                            \
     " ON support_assignment (institution_id, learner_id) WHERE ended_at IS NULL;"
 
+/* Version 3: notices and mail (support/notice.h, docs/decisions.md
+** "Notices and mail").  notice: one line for one account (kind
+** 'keyworker', 'flagged', 'import_failed', 'score_failed'; the learner it
+** is about, a short English detail), read_at once read.  notice_pref: what
+** an account receives by mail ('none', 'digest', 'each'; no row = 'each')
+** and the day its last digest was queued.  mail_queue: one message to
+** send, its state ('queued', 'sent', 'failed' = given up), attempts, when
+** to try next and the last error. */
+#define SUPPORT_V3_COMMON                                                       \
+    "CREATE TABLE notice ("                                                     \
+    " institution_id BIGINT NOT NULL REFERENCES institution(id),"               \
+    " id BIGINT NOT NULL, account_id BIGINT NOT NULL REFERENCES account(id),"   \
+    " kind TEXT NOT NULL, learner_id BIGINT, detail TEXT NOT NULL,"             \
+    " created_at TEXT NOT NULL, read_at TEXT,"                                  \
+    " PRIMARY KEY (institution_id, id));"                                       \
+    "CREATE INDEX notice_by_account ON notice (account_id, read_at, id);"       \
+    "CREATE TABLE notice_pref ("                                                \
+    " account_id BIGINT PRIMARY KEY REFERENCES account(id),"                    \
+    " mail TEXT NOT NULL CHECK (mail IN ('none', 'digest', 'each')),"           \
+    " digest_on TEXT);"                                                         \
+    "CREATE TABLE mail_queue ("                                                 \
+    " institution_id BIGINT NOT NULL REFERENCES institution(id),"               \
+    " id BIGINT NOT NULL, account_id BIGINT REFERENCES account(id),"            \
+    " recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,"      \
+    " state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),"       \
+    " attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,"      \
+    " last_error TEXT, created_at TEXT NOT NULL, sent_at TEXT,"                 \
+    " PRIMARY KEY (institution_id, id));"                                       \
+    "CREATE INDEX mail_queue_due ON mail_queue (state, next_attempt_at);"
+
 #define SUPPORT_V1_NAME "caseloads, shares, audit log"
 #define SUPPORT_V2_NAME "flag acknowledgements, key worker history"
+#define SUPPORT_V3_NAME "notices, mail preferences, mail queue"
 
 static const store_migration support_migrations_sqlite[] = {
     {"support", 1, SUPPORT_V1_NAME,
@@ -100,6 +136,7 @@ static const store_migration support_migrations_sqlite[] = {
      "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event"
      " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"},
     {"support", 2, SUPPORT_V2_NAME, SUPPORT_V2_COMMON},
+    {"support", 3, SUPPORT_V3_NAME, SUPPORT_V3_COMMON},
 };
 
 static const store_migration support_migrations_pg[] = {
@@ -112,10 +149,12 @@ static const store_migration support_migrations_pg[] = {
      "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event"
      " FOR EACH STATEMENT EXECUTE FUNCTION audit_event_refuse();"},
     {"support", 2, SUPPORT_V2_NAME, SUPPORT_V2_COMMON},
+    {"support", 3, SUPPORT_V3_NAME, SUPPORT_V3_COMMON},
 };
 
 /* The table whose presence shows that cairn 0.1.0's web migration of the
-** same number already made what support migration i makes. */
+** same number already made what support migration i makes (only the first
+** two: later migrations are the support room's own). */
 static const char *const support_adopt_table[] = {"support_assignment", "flag_acknowledgement"};
 
 /* Adopt what 0.1.0 made, then run the rest (see support.h). */
@@ -124,12 +163,11 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     const store_migration *list = pg ? support_migrations_pg : support_migrations_sqlite;
     size_t n = pg ? sizeof support_migrations_pg / sizeof *support_migrations_pg
                   : sizeof support_migrations_sqlite / sizeof *support_migrations_sqlite;
-    _Static_assert(sizeof support_adopt_table / sizeof *support_adopt_table ==
-                   sizeof support_migrations_sqlite / sizeof *support_migrations_sqlite,
-                   "one table per migration to adopt");
+    size_t nadopt = sizeof support_adopt_table / sizeof *support_adopt_table;
+    assert(nadopt <= n);
     int adopted = 0, ran = 0;
     if (applied) *applied = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < nadopt; i++) {
         int one = 0;
         if (store_migration_adopt(st, &list[i], support_adopt_table[i], &one, err) < 0) return -1;
         adopted += one;

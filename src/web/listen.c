@@ -4,6 +4,7 @@
 ** stop signal, drain, stop).  The HTTP work itself is web/http.c's.
 */
 #include "web/server_int.h"
+#include "web/mail.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -197,6 +198,9 @@ int web_serve(const web_config *cfg, cairn_err *err) {
     if (!srv.checkpointing)
         log_line("cairn serve: cannot start the checkpointer; requests will checkpoint");
 
+    web_mail_config mail = {cfg->smtp_url, cfg->mail_from, cfg->smtp_starttls};
+    web_mail_worker *mailer = web_mail_worker_start(srv.db_url, &mail);   /* NULL: mail off */
+
     srv.deadlines = web_deadlines_start(web_deadline_seconds());
     if (!srv.deadlines)
         log_line("cairn serve: cannot start the deadline thread; only the idle timeout applies");
@@ -206,6 +210,7 @@ int web_serve(const web_config *cfg, cairn_err *err) {
         /* libmicrohttpd may already have closed fd; leaking it once on a
         ** failed start is safer than closing a number that was reused. */
         web_deadlines_stop(srv.deadlines);
+        web_mail_worker_stop(mailer);
         web_checkpointer_stop(ckpt);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         pthread_key_delete(srv.store_key);
@@ -237,6 +242,7 @@ int web_serve(const web_config *cfg, cairn_err *err) {
     long left = atomic_load(&srv.in_flight);
     http_stop(d);                /* joins the workers; their stores close */
     web_deadlines_stop(srv.deadlines);
+    web_mail_worker_stop(mailer);
     web_checkpointer_stop(ckpt);
     if (lfd >= 0) close(lfd);
     pthread_key_delete(srv.store_key);

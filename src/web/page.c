@@ -62,8 +62,15 @@ void page_nav(web_ctx *c) {
         if (!next) break;
         for (size_t i = 0; i < n; i++)
             if (rt[i].nav_order == next && !strcmp(rt[i].method, "GET") &&
-                access_route_allowed(roles, &rt[i]) == ACCESS_ALLOW)
-                nav_item(c->b, rt[i].path, T(c->L, rt[i].nav_label), c->req->path);
+                access_route_allowed(roles, &rt[i]) == ACCESS_ALLOW) {
+                long unread = strcmp(rt[i].path, "/notices") ? 0 : page_nav_notices(c);
+                if (unread > 0)    /* the unread notices beside "Notices" */
+                    nav_item(c->b, rt[i].path,
+                             arena_printf(c->arena, "%s (%ld)", T(c->L, rt[i].nav_label), unread),
+                             c->req->path);
+                else
+                    nav_item(c->b, rt[i].path, T(c->L, rt[i].nav_label), c->req->path);
+            }
         last = next;
     }
     html_printf(c->b, "</ul></nav>\n");

@@ -74,6 +74,10 @@ void page_end(web_ctx *c);
 ** language switcher and the sign-out button. */
 void page_nav(web_ctx *c);
 
+/* The viewer's unread notices, shown beside "Notices" in the navigation
+** (web/support/notices.c); 0 on any problem. */
+long page_nav_notices(web_ctx *c);
+
 /* Answer with the 500 page for a read that failed; what and msg go to the
 ** log only. */
 void page_fail(web_ctx *c, const char *what, const char *msg);

@@ -43,6 +43,9 @@ typedef struct web_config {
     const char *trusted_proxy;  /* the proxy's IP address (sets behind_proxy);
                              NULL with behind_proxy = loopback (127.0.0.1,
                              ::1: a proxy on the same machine) */
+    const char *smtp_url;  /* mail relay, smtp://host:port; NULL = mail off (web/mail.h) */
+    const char *mail_from; /* the sender address of its mail */
+    int smtp_starttls;     /* 1 = require STARTTLS */
 } web_config;
 
 #define WEB_DEFAULT_LISTEN   "127.0.0.1:8080"

@@ -232,6 +232,11 @@ static const route_expect expected[] = {
     {"GET",  "/import/report",    0, ACCESS_ROLE_ADMINISTRATOR, 0},
     {"GET",  "/help/import",      0, ACCESS_ROLE_ADMINISTRATOR, 0},
     {"POST", "/language",         0, ACCESS_ROLES_ALL, 1},
+    {"GET",  "/notices",          0, ACCESS_ROLES_ALL, 1},
+    {"POST", "/notices/{id}/read", 0, ACCESS_ROLES_ALL, 1},
+    {"POST", "/notices/read-all", 0, ACCESS_ROLES_ALL, 1},
+    {"POST", "/notices/settings", 0, ACCESS_ROLES_ALL, 1},
+    {"GET",  "/api/v1/notices",   0, ACCESS_ROLES_ALL, 1},
 };
 
 /* pattern with its parameters filled in: {id} = 1, {code} = cairn.css
