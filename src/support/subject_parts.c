@@ -307,13 +307,15 @@ static int consents_read(store *st, int64_t inst, int64_t learner, json_t **out,
     return 0;
 }
 
-/* Notes and reasons go; what was consented, when, stays as proof. */
+/* Notes and reasons go, and the guardian named for family access; what
+** was consented, when, stays as proof. */
 static int consents_erase(store *st, int64_t inst, int64_t learner, cairn_err *err) {
     static const char *const sqls[] = {
         "UPDATE consent_withdrawal SET note = '' WHERE institution_id = ? AND consent_id IN"
         " (SELECT id FROM consent c WHERE c.institution_id = consent_withdrawal.institution_id"
         "  AND c.learner_id = ?)",
-        "UPDATE consent SET note = '' WHERE institution_id = ? AND learner_id = ?",
+        "UPDATE consent SET note = '', recipient = CASE WHEN purpose = 'family_access'"
+        " THEN 'a guardian (erased)' ELSE recipient END WHERE institution_id = ? AND learner_id = ?",
         "UPDATE consent_override SET reason = '' WHERE institution_id = ? AND learner_id = ?",
         "UPDATE legal_hold SET reason = '' WHERE institution_id = ? AND learner_id = ?",
         NULL};
