@@ -425,8 +425,8 @@ int support_consent_list(store *st, int64_t institution_id, int64_t learner_id, 
         "SELECT c.id, c.learner_id, c.purpose, c.recipient, c.categories, c.valid_from,"
         " c.valid_until, c.given_by, coalesce(g.given_name || ' ' || g.family_name, ''), c.method,"
         " c.note, coalesce(a.display_name, 'cairn'), c.recorded_at, w.effective, w.withdrawn_by,"
-        " w.note, w.recorded_at"
-        " FROM consent c"
+        " w.note, w.recorded_at, l.ref"
+        " FROM consent c JOIN learner l ON l.institution_id = c.institution_id AND l.id = c.learner_id"
         " LEFT JOIN guardian g ON g.institution_id = c.institution_id AND g.id = c.guardian_id"
         " LEFT JOIN account a ON a.id = c.recorded_by"
         " LEFT JOIN consent_withdrawal w ON w.institution_id = c.institution_id"
@@ -465,6 +465,7 @@ int support_consent_list(store *st, int64_t institution_id, int64_t learner_id, 
         r->withdrawn_by = col_dup(a, q, 14);
         r->withdrawal_note = r->withdrawn ? note_dup(st, institution_id, a, q, 15, err, &bad) : "";
         r->withdrawn_at = col_dup(a, q, 16);
+        r->learner_ref = col_dup(a, q, 17);
     }
     store_finalize(q);
     return rc < 0 || bad ? -1 : 0;

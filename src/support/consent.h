@@ -97,6 +97,7 @@ int support_consent_withdraw(store *st, int64_t institution_id, int64_t account,
 ** given to the list function; never NULL ("" when absent). */
 typedef struct support_consent_row {
     int64_t     id, learner_id;
+    const char *learner_ref;                    /* the school's reference */
     const char *purpose, *recipient, *categories;
     const char *valid_from, *valid_until;       /* until "" = open */
     const char *given_by, *guardian_name, *method, *note;
