@@ -23,8 +23,12 @@
 
 /* The translated name of a purpose (see consent_web.h). */
 const char *consent_purpose_label(const i18n_lang *L, const char *code) {
-    const char *name = support_consent_purpose_name(code);
-    return name[0] ? T(L, name) : "";
+    static const char *const names[SUPPORT_CONSENT_PURPOSES] = {   /* in the codes' order */
+        N_("Early-warning processing"), N_("Sharing with a named organisation"),
+        N_("Family access"), N_("Contact by a service")};
+    for (size_t i = 0; code && i < SUPPORT_CONSENT_PURPOSES; i++)
+        if (strcmp(code, support_consent_purpose_codes[i]) == 0) return T(L, names[i]);
+    return "";
 }
 
 /* The translated name of a data category (see consent_web.h). */
