@@ -12,6 +12,7 @@
 #include "base/date.h"
 #include "school/school.h"
 #include "support/audit.h"
+#include "support/setting.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -73,9 +74,22 @@ static const char *day_label(const i18n_lang *L, const char *iso, char *out, siz
     return i18n_format_date(L, d, out, cap);
 }
 
-/* The table of consents rows[0..n) (receipt links when receipts). */
+/* 1 when the learner decides alone today (support/consent.h), 0 not,
+** -1 error. */
+static int decides_alone(web_ctx *c, cairn_err *err) {
+    int64_t limit;
+    int age = support_learner_age(c->st, c->who->institution_id, c->id, date_today(), err);
+    if (age < -1 || support_setting_get(c->st, c->who->institution_id, SUPPORT_CONSENT_AGE_ALONE,
+                                        &limit, err) < 0)
+        return -1;
+    return age >= 0 && age >= limit;
+}
+
+/* The table of consents rows[0..n) (receipt links when receipts); alone:
+** the learner decides alone today, so a guardian's consent no longer
+** counts (support_consent_check) and says so. */
 static void consent_table(buf *b, const i18n_lang *L, int64_t learner,
-                          const support_consent_row *rows, size_t n, int receipts) {
+                          const support_consent_row *rows, size_t n, int receipts, int alone) {
     if (n == 0) {
         html_printf(b, "<p>%T</p>\n", T(L, "No consent has been recorded."));
         return;
@@ -105,7 +119,11 @@ static void consent_table(buf *b, const i18n_lang *L, int64_t learner,
             html_printf(b, T(L, "guardian <bdi>%T</bdi>"), r->guardian_name);
         else
             html_printf(b, "%T", T(L, "the learner"));
-        html_printf(b, "</td><td>%T", consent_state_label(L, support_consent_state(r, today)));
+        const char *state = support_consent_state(r, today);
+        if (alone && strcmp(state, "active") == 0 && strcmp(r->given_by, "guardian") == 0)
+            html_printf(b, "</td><td>%T", T(L, "Needs the learner's own consent now"));
+        else
+            html_printf(b, "</td><td>%T", consent_state_label(L, state));
         if (r->withdrawn) {
             html_printf(b, " (");
             html_printf(b, T(L, "from %T"), day_label(L, r->withdrawn_effective, d1, sizeof d1));
@@ -127,11 +145,13 @@ int support_learner_consent(web_ctx *c, const learner_view *v, const char *title
                             cairn_err *err) {
     support_consent_row *rows;
     size_t n;
-    if (support_consent_list(c->st, c->who->institution_id, v->id, c->arena, &rows, &n, err) < 0)
+    int alone = decides_alone(c, err);
+    if (alone < 0 ||
+        support_consent_list(c->st, c->who->institution_id, v->id, c->arena, &rows, &n, err) < 0)
         return -1;
     html_printf(c->b, "<section aria-labelledby=\"h-consent\">\n<h2 id=\"h-consent\">%T</h2>\n",
                 title);
-    consent_table(c->b, c->L, v->id, rows, n, 0);
+    consent_table(c->b, c->L, v->id, rows, n, 0, alone);
     html_printf(c->b, "<p><a href=\"/learners/%lld/consent\">%T</a></p>\n</section>\n",
                 (long long)v->id, T(c->L, "Consents in detail: record, withdraw, receipts"));
     return 0;
@@ -380,7 +400,8 @@ void consent_page_show(web_ctx *c, int status, const consent_form *form) {
     int override = access_can_act_on_learner(who, c->id, ACCESS_ACT_CONSENT_OVERRIDE, &err);
     support_consent_row *rows;
     size_t n;
-    if (record < 0 || override < 0 ||
+    int alone = decides_alone(c, &err);
+    if (record < 0 || override < 0 || alone < 0 ||
         support_audit_append(c->st, who->institution_id, who->account_id, "consent.view", c->id,
                              "consent page", &err) != 0 ||
         support_consent_list(c->st, who->institution_id, c->id, c->arena, &rows, &n, &err) < 0) {
@@ -397,7 +418,7 @@ void consent_page_show(web_ctx *c, int status, const consent_form *form) {
                     T(c->L, "Nothing was saved"), T(c->L, "The form below says what to change."));
     else
         done_notice(c);
-    consent_table(c->b, c->L, c->id, rows, n, 1);
+    consent_table(c->b, c->L, c->id, rows, n, 1, alone);
     if (record) {
         record_form(c, form);
         withdraw_form(c, form, rows, n);
