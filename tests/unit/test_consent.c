@@ -396,12 +396,20 @@ static void test_retention(void **state) {
         "INSERT INTO enrolment (institution_id, id, learner_id, programme_id, start_date, status,"
         " exit_date) VALUES (1, 5, 5, 1, '2010-09-01', 'completed', '2013-06-30');", &err), 0);
     assert_int_equal(support_legal_hold_place(st, 1, 1, 5, "Open insurance claim.", &err), 0);
+    support_consent_input old = {"early_warning", NULL, "risk", "2022-06-01", "2023-01-01",
+                                 "learner", NULL, NULL, NULL};
+    support_consent_input now = {"early_warning", NULL, "risk", "2025-09-01", NULL, "learner",
+                                 NULL, NULL, NULL};
+    record_ok(st, 2, old);
+    int64_t kept = record_ok(st, 2, now);
     int32_t today = day("2026-06-30");
     assert_int_equal(support_retention_run(st, 1, today, 1, lines, &err), 0);
     assert_string_equal(lines[0].rule, "learner_departed");
     assert_int_equal(lines[0].due, 2);
     assert_int_equal(lines[0].held, 1);
     assert_int_equal(lines[1].due, 1);   /* the score of 2020 */
+    assert_string_equal(lines[3].rule, "consent_ended");
+    assert_int_equal(lines[3].due, 1);   /* ended 2023-01-01, before 2023-07-01 */
     assert_int_equal(count(st, "SELECT count(*) FROM risk_score"), 2);
     assert_int_equal(count(st, "SELECT count(*) FROM learner WHERE ref LIKE 'erased-%'"), 0);
 
@@ -415,7 +423,12 @@ static void test_retention(void **state) {
     assert_int_equal(support_retention_run(st, 1, today, 0, lines, &err), 0);
     assert_int_equal(lines[1].done, 1);
     assert_int_equal(count(st, "SELECT count(*) FROM risk_score"), 1);
-    assert_int_equal(count(st, "SELECT count(*) FROM audit_event WHERE action = 'retention.run'"), 1);
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM consent WHERE id = %lld", (long long)kept);
+    assert_int_equal(count(st, sql), 1);
+    assert_int_equal(count(st, "SELECT count(*) FROM consent"), 1);
+    /* one event per rule that removed something: consents (first run), scores */
+    assert_int_equal(count(st, "SELECT count(*) FROM audit_event WHERE action = 'retention.run'"), 2);
     assert_int_equal(support_audit_verify(st, 1, NULL, NULL, &err), 0);
     test_store_drop(st);
 }
