@@ -3,7 +3,9 @@
 ** what was done per room.
 */
 #include "cli/cli.h"
+#include "base/buf.h"
 #include "base/mem.h"
+#include "support/sealed.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,9 +86,11 @@ static int cmd_init(int argc, char **argv) {
     char *before[INIT_ROOMS_MAX], *after[INIT_ROOMS_MAX];
     int nb_count[INIT_ROOMS_MAX], na_count[INIT_ROOMS_MAX];
     size_t nb = 0, na = 0;
+    int made_key = 0;
     int rc = init_recorded(st, before, nb_count, INIT_ROOMS_MAX, &nb, &err);
     if (rc == 0) rc = cli_migrate(st, NULL, &err);
     if (rc == 0) rc = init_recorded(st, after, na_count, INIT_ROOMS_MAX, &na, &err);
+    if (rc == 0) rc = support_key_ensure(st, &made_key, &err);
     if (rc < 0) {
         fprintf(stderr, "cairn init: %s\n", err.msg);
     } else {
@@ -106,6 +110,13 @@ static int cmd_init(int argc, char **argv) {
             for (size_t k = 0; k < cli_nrooms; k++) known |= strcmp(cli_rooms[k].name, after[i]) == 0;
             if (!known) init_line(after[i], na_count[i] - init_count(before, nb_count, nb, after[i]));
         }
+    }
+    if (rc == 0 && made_key) {
+        buf path = BUF_INIT;
+        support_key_path(st, &path, &err);
+        printf("  key      made %s: keep it, and back it up apart from the database\n",
+               path.data);
+        buf_free(&path);
     }
     for (size_t i = 0; i < nb; i++) free(before[i]);
     for (size_t i = 0; i < na; i++) free(after[i]);

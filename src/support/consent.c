@@ -7,6 +7,7 @@
 #include "base/date.h"
 #include "support/actions.h"
 #include "support/audit.h"
+#include "support/sealed.h"
 #include "support/setting.h"
 #include <ctype.h>
 #include <stdarg.h>
@@ -65,23 +66,27 @@ static int refuse(support_consent_problem *p, const char *field, const char *fmt
     return 1;
 }
 
-/* Seal a note for storing (see consent.h).  Until support/sealed.h lands
-** this stores the text as given; the switch is this one function. */
+/* Seal a note for storing (see consent.h): an empty note stays "" (no
+** note; erasure blanks to ""), anything else goes through
+** support_text_seal (support/sealed.h). */
 int consent_text_seal(store *st, int64_t institution_id, const char *plain, buf *out,
                       cairn_err *err) {
-    (void)st, (void)institution_id, (void)err;
     buf_reset(out);
-    buf_puts(out, plain ? plain : "");   /* not HTML: stored text */
-    return 0;
+    if (!plain || !*plain) return 0;
+    return support_text_seal(st, institution_id, plain, out, err);
 }
 
-/* Open a stored note (see consent.h); the twin of consent_text_seal. */
+/* Open a stored note (see consent.h): "" stays "", sealed text is opened,
+** and text stored before sealing (plain) is given as it is. */
 int consent_text_open(store *st, int64_t institution_id, const char *stored, buf *out,
                       cairn_err *err) {
-    (void)st, (void)institution_id, (void)err;
     buf_reset(out);
-    buf_puts(out, stored ? stored : "");   /* not HTML: stored text */
-    return 0;
+    if (!stored || !*stored) return 0;
+    if (!support_text_is_sealed(stored)) {
+        buf_puts(out, stored);   /* not HTML: text stored before sealing */
+        return 0;
+    }
+    return support_text_open(st, institution_id, stored, out, err);
 }
 
 /* A day from text into *day and out (YYYY-MM-DD); empty = today when

@@ -22,7 +22,7 @@
 **
 ** Every write takes the institution's audit lock and writes its audit event
 ** (support/audit.h) in the same transaction.  Notes and reasons are sealed
-** at rest (consent_text_seal in consent.c).
+** at rest (consent_text_seal in consent.c, over support/sealed.h).
 */
 #ifndef CAIRN_SUPPORT_CONSENT_H
 #define CAIRN_SUPPORT_CONSENT_H
@@ -167,8 +167,9 @@ int support_learner_age(store *st, int64_t institution_id, int64_t learner_id, i
                         cairn_err *err);
 
 /* Seal (and open) a consent note or reason for storing: the one place the
-** consent room turns free text into what is stored (support/sealed.h once
-** it lands).  out gets the text to store / the plain text. */
+** consent part turns free text into what is stored (support/sealed.h; an
+** empty note stays ""; text stored before sealing opens as it is).  out
+** gets the text to store / the plain text.  0, or -1 with err set. */
 int consent_text_seal(store *st, int64_t institution_id, const char *plain, buf *out,
                       cairn_err *err);
 int consent_text_open(store *st, int64_t institution_id, const char *stored, buf *out,
