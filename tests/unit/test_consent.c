@@ -350,6 +350,8 @@ static void test_erase(void **state) {
     json_decref(rec);
     assert_int_equal(count(st, "SELECT count(*) FROM audit_event WHERE action = 'subject.export'"), 1);
     assert_true(cells_holding(st, needles, sizeof needles / sizeof *needles) > 0);
+    static const char *const notes_only[] = {"Zorblax"};   /* in notes and a reason: sealed */
+    assert_int_equal(cells_holding(st, notes_only, 1), 0);
 
     assert_int_equal(support_subject_erase(st, 1, 4, 1, "asked by the learner", &why, &err), 0);
     assert_int_equal(cells_holding(st, needles, sizeof needles / sizeof *needles), 0);
