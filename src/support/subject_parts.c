@@ -225,14 +225,31 @@ static int scores_erase(store *st, int64_t inst, int64_t learner, cairn_err *err
 
 /* ---- acknowledgements ------------------------------------------------------------------ */
 
-/* Who acknowledged which flag, when, with what comment. */
+/* Who acknowledged which flag, when, with what comment (opened when it is
+** sealed text, support/sealed.h). */
 static int acks_read(store *st, int64_t inst, int64_t learner, json_t **out, cairn_err *err) {
     static const char *const n[] = {"flag", "score_date", "by", "comment", "at"};
-    return support_subject_rows(st,
-        "SELECT f.rule_code, f.asof, coalesce(a.display_name, ''), f.comment, f.at"
-        " FROM flag_acknowledgement f LEFT JOIN account a ON a.id = f.account_id"
-        " WHERE f.institution_id = ? AND f.learner_id = ? ORDER BY f.id", inst, learner, n, 5,
-        out, err);
+    if (support_subject_rows(st,
+            "SELECT f.rule_code, f.asof, coalesce(a.display_name, ''), f.comment, f.at"
+            " FROM flag_acknowledgement f LEFT JOIN account a ON a.id = f.account_id"
+            " WHERE f.institution_id = ? AND f.learner_id = ? ORDER BY f.id", inst, learner, n, 5,
+            out, err) < 0)
+        return -1;
+    size_t i;
+    json_t *row;
+    json_array_foreach(*out, i, row) {
+        buf plain = BUF_INIT;
+        const char *stored = json_string_value(json_object_get(row, "comment"));
+        int rc = consent_text_open(st, inst, stored, &plain, err);
+        if (rc == 0) json_object_set_new(row, "comment", json_string(buf_cstr(&plain)));
+        buf_free(&plain);
+        if (rc < 0) {
+            json_decref(*out);
+            *out = NULL;
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* The comments go; that a flag was acknowledged stays. */
