@@ -9,7 +9,8 @@
 # learner page has the Consent section; the consent page records (a refused
 # form says what is wrong beside the field and writes nothing), withdraws
 # and offers receipts; a teacher may read but not record; only a leader
-# overrides, and the override is on /privacy, which a teacher may not open;
+# overrides, and the override is on /privacy, which a teacher may not open
+# and the data protection officer may (but not the learner's record);
 # the JSON twins answer as docs/openapi.yaml says.  Then the commands:
 # `cairn export subject` (JSON and HTML, audited), `cairn erase` (needs
 # --confirm, refuses an enrolled learner, leaves no name behind),
@@ -29,7 +30,10 @@ SPEC="$(dirname "$0")/../../docs/openapi.yaml"
 db="$TMP/consent.db"
 if ! { "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 120 &&
        "$CAIRN" user demo-accounts --db "$db" &&
-       "$CAIRN" user token leader --name test --db "$db" > "$TMP/leader.token"; } \
+       "$CAIRN" user token leader --name test --db "$db" > "$TMP/leader.token" &&
+       echo 'privacy officer password 9' |
+       "$CAIRN" user add dpo --role data_protection_officer --name 'Data Officer' \
+           --password-stdin --db "$db"; } \
        > "$TMP/setup.out" 2> "$TMP/setup.err"; then
     not_ok "a demo school with accounts"; sed 's/^/# /' "$TMP/setup.err" | tail -5
     done_testing
@@ -147,6 +151,14 @@ check "/privacy lists the override with its reason" \
     bash -c "[ $code = 200 ] && grep -q 'Told of danger at home tonight' '$TMP/body'"
 code=$(http "$BASE/privacy" -b "$T")
 check "a teacher may not open /privacy (403)" [ "$code" = 403 ]
+D="$TMP/dpo.jar"
+sign_in "$D" dpo 'privacy officer password 9' > /dev/null
+code=$(http "$BASE/privacy" -b "$D")
+check "the data protection officer opens /privacy, with the override and the consents" \
+    bash -c "[ $code = 200 ] && grep -q 'Told of danger at home tonight' '$TMP/body' && grep -q 'Youth Employment Agency' '$TMP/body'"
+code=$(http "$BASE/learners/$learner/consent" -b "$D")
+check "...but not the learner's record or consent page (403)" \
+    bash -c "[ $code = 403 ] && [ $(http "$BASE/learners/$learner" -b "$D") = 403 ]"
 code=$(http "$BASE/api/v1/privacy" -H "Authorization: Bearer $LT")
 check "GET /api/v1/privacy (200, as described, no notes)" \
     bash -c "[ $code = 200 ] && python3 '$CHECKER' '$SPEC' GET /privacy 200 '$TMP/body' && ! grep -q '\"note\"' '$TMP/body'"
