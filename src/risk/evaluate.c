@@ -184,6 +184,17 @@ static void fairness_units(risk_eval *out, const double *prob, const double *rsc
         s = e;
     }
     out->model.min_cell = out->rules.min_cell = METRIC_MIN_CELL * per;
+    /* the learners who stayed and were on each list at some judged date:
+    ** what a warning figure is shown beside */
+    out->model.lead.stayers = out->rules.lead.stayers = 0;
+    out->model.lead.stayers_flagged = out->rules.lead.stayers_flagged = 0;
+    for (size_t u = 0; u < nu; u++) {
+        if (ulab[u]) continue;
+        out->model.lead.stayers++;
+        out->rules.lead.stayers++;
+        out->model.lead.stayers_flagged += maxp[u] >= ps;
+        out->rules.lead.stayers_flagged += maxr[u] >= rcut;
+    }
     fairness_fill(out, &out->model, out->model_fair, out->model_groups, maxp, meanp, ulab,
                   ulearner, nu, a, ps);
     fairness_fill(out, &out->rules, out->rules_fair, out->rules_groups, maxr, NULL, ulab,
@@ -245,6 +256,7 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
                            "stayers; use --folds K", ntrain, ptr, ts->years[last].name, ntest,
                            pte);
         }
+        snprintf(out->judged, sizeof out->judged, "%s", ts->years[last].name);
         snprintf(out->method, sizeof out->method,
                  "time-aware: trained on %s%s%s, judged on %s (the latest finished school year)",
                  ts->years[0].name, last > 1 ? " to " : "", last > 1 ? ts->years[last - 1].name : "",
@@ -258,6 +270,8 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
         nfits = eo.folds;
         ntest = n;
         ntrain = n - n / (size_t)eo.folds;
+        snprintf(out->judged, sizeof out->judged, "%s to %s", ts->years[0].name,
+                 ts->years[ts->nyears - 1].name);
         snprintf(out->method, sizeof out->method,
                  "stratified %d-fold cross-validation grouped by learner, over %s to %s",
                  eo.folds, ts->years[0].name, ts->years[ts->nyears - 1].name);
@@ -363,6 +377,10 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
                                                : "individual (3 or more flags)",
                                                rcut_ind, 0, NAN, NAN};
         metric_report_compute(&out->rules, rscore, NULL, label, m);
+        out->model.lead.precision = out->model.tier[0].precision;
+        out->rules.lead.precision = out->rules.tier[0].precision;
+        out->model.lead.base_rate = out->rules.lead.base_rate =
+            m ? (double)pos / (double)m : NAN;
         out->model.gap_tolerance = out->rules.gap_tolerance = eo.gap_tolerance;
         fairness_units(out, prob, rscore, label, jrows, yr, m, a, ps, rcut_sel);
         /* by horizon */
@@ -447,6 +465,8 @@ json_t *risk_eval_json_value(const risk_eval *e) {
     json_t *o = json_object();
     if (!o) return NULL;
     json_object_set_new(o, "method", json_string(e->method));
+    json_object_set_new(o, "judged_years", json_string(e->judged));
+    json_object_set_new(o, "time_aware", json_boolean(strncmp(e->method, "time-aware", 10) == 0));
     json_object_set_new(o, "train_rows", json_integer((json_int_t)e->train_rows));
     json_object_set_new(o, "test_rows", json_integer((json_int_t)e->test_rows));
     json_object_set_new(o, "test_left_early", json_integer((json_int_t)e->test_positives));

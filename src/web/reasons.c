@@ -78,6 +78,12 @@ static const reason_indicator *indicator_find(const char *code) {
     return NULL;
 }
 
+/* The translated name of indicator code, or NULL; see reasons.h. */
+const char *page_indicator_name(const i18n_lang *L, const char *code) {
+    const reason_indicator *ri = code ? indicator_find(code) : NULL;
+    return ri ? T(L, ri->name) : NULL;
+}
+
 /* ---- reading ------------------------------------------------------------------------ */
 
 /* Copy s into out (cap bytes), cut before a UTF-8 character that does not
