@@ -205,22 +205,11 @@ static int bad_date(feat_run *r, const char *table, int64_t learner) {
                    "learner's %s to correct it", table, (long long)learner, table);
 }
 
-/* ---- terms ---------------------------------------------------------------- */
-
-typedef struct term_span {
-    int32_t first, last;
-} term_span;
-
-/* Terms by first day, then last. */
-static int term_cmp(const void *a, const void *b) {
-    const term_span *x = a, *y = b;
-    if (x->first != y->first) return x->first < y->first ? -1 : 1;
-    return x->last < y->last ? -1 : x->last > y->last;
-}
+/* ---- terms (the arithmetic is in risk/calendar.c) ------------------------ */
 
 /* Read the institution's terms, ordered by start; *terms is malloc'd, the
 ** caller frees. */
-static int terms_load(feat_run *r, term_span **terms, size_t *n) {
+static int terms_load(feat_run *r, risk_term_span **terms, size_t *n) {
     *terms = NULL;
     *n = 0;
     store_stmt *s = r->q[RISK_Q_TERMS];
@@ -229,7 +218,7 @@ static int terms_load(feat_run *r, term_span **terms, size_t *n) {
     int rc;
     risk_date_cache dc = {.valid = 0};
     while ((rc = store_step(s, r->err)) == STORE_ROW) {
-        term_span t;
+        risk_term_span t;
         if (risk_col_date(s, 0, &dc, &t.first) < 0 || risk_col_date(s, 1, &dc, &t.last) < 0) {
             err_set(r->err, CAIRN_EDB, "a term has a date that is not YYYY-MM-DD; re-import "
                     "the terms to correct it");
@@ -246,16 +235,8 @@ static int terms_load(feat_run *r, term_span **terms, size_t *n) {
         *n = 0;
         return -1;
     }
-    if (*n > 1) qsort(*terms, *n, sizeof **terms, term_cmp);
+    risk_terms_order(*terms, *n);
     return 0;
-}
-
-/* First day of "this term" for asof: the latest-starting term holding asof,
-** else the 16 weeks before asof. */
-static int32_t term_start_of(const term_span *terms, size_t n, int32_t asof) {
-    for (size_t i = n; i-- > 0;)
-        if (terms[i].first <= asof && asof <= terms[i].last) return terms[i].first;
-    return asof - (RISK_DAYS_NO_TERM - 1);
 }
 
 /* ---- the passes over the event tables -------------------------------------- */
@@ -515,14 +496,14 @@ static int features_run(feat_run *r, const risk_target *targets) {
             return -1;
         }
     }
-    term_span *terms;
+    risk_term_span *terms;
     size_t nterms;
     if (terms_load(r, &terms, &nterms) < 0) return -1;
     for (size_t i = 0; i < r->n; i++) {
         feat_tgt *t = &r->t[i];
         t->learner = targets[i].learner_id;
         t->asof = targets[i].asof;
-        t->tstart = term_start_of(terms, nterms, t->asof);
+        t->tstart = risk_term_start_of(terms, nterms, t->asof);
         t->idx = i;
         risk_features *o = &r->out[i];
         o->t = targets[i];
@@ -531,7 +512,6 @@ static int features_run(feat_run *r, const risk_target *targets) {
         o->v[RF_MOOD_TREND] = NAN;
         o->v[RF_WEEKS_ENROLLED] = (double)(targets[i].asof - targets[i].start) / 7.0;
     }
-    free(terms);
     qsort(r->t, r->n, sizeof *r->t, tgt_cmp);
     r->need = xmalloc(r->n * sizeof *r->need);
     for (size_t i0 = 0; i0 < r->n;) {
@@ -556,9 +536,14 @@ static int features_run(feat_run *r, const risk_target *targets) {
         c.att_from = att_from;
         c.beh_from = lo_asof - RISK_BEH_BACK;
         c.eng_from = lo_asof - RISK_ENG_BACK;
-        if (chunk_run(r, &c) < 0) return -1;
+        if (chunk_run(r, &c) < 0) {
+            free(terms);
+            return -1;
+        }
         i0 = c.i1;
     }
+    for (size_t i = 0; i < r->n; i++) risk_calendar_fill(terms, nterms, &r->out[i]);
+    free(terms);
     return 0;
 }
 

@@ -70,6 +70,13 @@ typedef struct risk_target {
 typedef struct risk_features {
     risk_target t;
     double v[RF_COUNT];     /* NAN = not known */
+    /* the school calendar around asof, for the rules' guard (not model
+    ** inputs); calendar 0 (no terms; or a row made by hand): the two are
+    ** not known */
+    int    calendar;        /* 1: the two below come from the school's terms */
+    double idle_break;      /* of the days since last platform activity, those in a break
+                               (NAN when the days since are not known) */
+    double cal_2w_change;   /* school days in the last 2 weeks minus the 2 weeks before */
 } risk_features;
 
 /* The enrolments active on day asof (started on or before it and not exited

@@ -39,6 +39,25 @@ extern size_t risk_chunk_learners;
 #define RISK_BEH_BACK 55                          /* 8 weeks */
 #define RISK_ENG_BACK 27                          /* 4 weeks */
 
+/* ---- the school calendar (risk/calendar.c) -------------------------------- */
+
+typedef struct risk_term_span {  /* one term, first and last day */
+    int32_t first, last;
+} risk_term_span;
+
+/* Sort terms by first day, then last. */
+void    risk_terms_order(risk_term_span *t, size_t n);
+/* First day of "this term" for asof (terms sorted): the latest-starting
+** term holding asof, else the RISK_DAYS_NO_TERM days before asof. */
+int32_t risk_term_start_of(const risk_term_span *t, size_t n, int32_t asof);
+/* Days of [from, to] in no term (terms sorted); 0 when to < from. */
+int     risk_calendar_break_days(const risk_term_span *t, size_t n, int32_t from, int32_t to);
+/* Weekdays of [from, to] inside a term (terms sorted). */
+int     risk_calendar_school_days(const risk_term_span *t, size_t n, int32_t from, int32_t to);
+/* Fill o->idle_break and o->cal_2w_change from o's asof and its platform
+** indicators (terms sorted; n = 0 gives NAN for both). */
+void    risk_calendar_fill(const risk_term_span *t, size_t n, risk_features *o);
+
 /* ---- one learner's rows, as risk/features.c collects them ---------------- */
 
 typedef struct risk_att_day {    /* one recorded school day */

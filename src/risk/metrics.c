@@ -748,7 +748,8 @@ static void write_lists(buf *out, const metric_report *r) {
         fmt_num(v, sizeof v, t->threshold, 3);
         buf_puts(out, "  Tier ");
         put_name(out, t->name, 0);
-        buf_printf(out, ": score %s %s\n", isfinite(t->threshold) ? "at least" : "threshold", v);
+        if (isfinite(t->threshold)) buf_printf(out, ": score at least %s\n", v);
+        else buf_puts(out, ": its share of each occasion's rows (one cut-off per occasion)\n");
         put_pr(out, t->flagged, t->precision, t->recall);
     }
     buf_putc(out, '\n');
@@ -864,10 +865,12 @@ static void write_fairness(buf *out, const metric_report *r) {
         buf_puts(out, "Fairness by ");
         put_name(out, t->attribute, 0);
         buf_putc(out, '\n');
-        buf_printf(out,
-                   "  flagged = score at least %s; a gap of more than %.3g points in recall or "
-                   "flag rate from everyone's is called out\n",
-                   th, tol * 100);
+        if (isfinite(t->threshold))
+            buf_printf(out, "  flagged = score at least %s", th);
+        else
+            buf_puts(out, "  flagged = on the list (selective or above) on one occasion or more");
+        buf_printf(out, "; a gap of more than %.3g points in recall or flag rate from everyone's "
+                   "is called out\n", tol * 100);
         buf_printf(out, "  %-20s%9s%9s%9s%11s%8s%11s%7s%8s%11s%10s\n", "group", "learners",
                    "leavers", "flagged", "flag rate", "recall", "precision", "AUC", "Brier",
                    "predicted", "observed");

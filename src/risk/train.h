@@ -179,6 +179,7 @@ void risk_trainset_free(risk_trainset *s);
 #define RISK_ISOTONIC_MIN_ROWS 1000
 #define RISK_ISOTONIC_MIN_CLASS 50
 #define RISK_CALIB_FOLDS 5
+#define RISK_CALIB_TIE_BREAK 1e-8   /* keeps the model's order inside an isotonic step */
 
 /* A trained model and its calibration of the log-odds. */
 typedef struct risk_fitted {
