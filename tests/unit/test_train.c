@@ -513,7 +513,14 @@ static void t_evaluate_school(void **state) {
     assert_non_null(strstr(buf_cstr(&b), "ROC AUC model: "));
     assert_non_null(strstr(buf_cstr(&b), "Fairness by gender"));
     assert_non_null(strstr(buf_cstr(&b), "suppressed (fewer than"));
-    assert_non_null(strstr(buf_cstr(&b), "tiers: by share: the top 5 %"));
+    assert_non_null(strstr(buf_cstr(&b), "tiers: by share, on each of the"));
+    assert_non_null(strstr(buf_cstr(&b), "the top 5 % of its rows individual"));
+    /* the warning time only beside its false alarms */
+    assert_non_null(strstr(buf_cstr(&b), "Precision of that list"));
+    assert_non_null(strstr(buf_cstr(&b), "Flagged but stayed"));
+    assert_true(ev->model.lead.stayers > 0 && ev->model.lead.stayers == ev->rules.lead.stayers);
+    assert_true(ev->model.lead.stayers_flagged <= ev->model.lead.stayers);
+    assert_true(ev->model.lead.precision == ev->model.tier[0].precision);
     buf_free(&b);
     free(ev);
     /* probability thresholds asked for: tiers by them, as before */
