@@ -260,6 +260,7 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
     }
     out->train_rows = ntrain;
     out->test_rows = ntest;
+    out->metrics_known = risk_metrics_known(ts->rows, n);
 
     float *X = xmalloc((n ? n : 1) * k * sizeof *X);
     risk_cols_matrix(cols, ts->rows, n, a, X);
@@ -456,6 +457,16 @@ void risk_eval_write(buf *out, const risk_eval *e) {
     buf_printf(out, "  rows learned from: %zu; rows judged: %zu (%zu left early)\n",
                e->train_rows, e->test_rows, e->test_positives);
     buf_printf(out, "  warning time: %s\n", e->lead_source);
+    buf_puts(out, "  platform activity in the school's data:");
+    int any = 0;
+    for (int k = 1; k < RISK_METRIC_KINDS; k++)
+        if (e->metrics_known & (1u << k)) buf_printf(out, "%s %s", any++ ? "," : "", risk_metric_name(k));
+    if (!any) buf_puts(out, " none");
+    any = 0;
+    for (int k = 1; k < RISK_METRIC_KINDS; k++)
+        if (!(e->metrics_known & (1u << k)))
+            buf_printf(out, "%s %s", any++ ? "," : "; not in it:", risk_metric_name(k));
+    buf_putc(out, '\n');
     buf_printf(out, "  tiers: %s\n\n", e->tier_basis[0] ? e->tier_basis
                                                         : "by the probability thresholds (model) "
                                                           "and flag counts (rules)");
@@ -484,6 +495,13 @@ json_t *risk_eval_json_value(const risk_eval *e) {
     if (!o) return NULL;
     json_object_set_new(o, "method", json_string(e->method));
     json_object_set_new(o, "judged_years", json_string(e->judged));
+    json_t *has = json_array(), *lacks = json_array(), *pm = json_object();
+    for (int k = 1; k < RISK_METRIC_KINDS; k++)
+        json_array_append_new((e->metrics_known & (1u << k)) ? has : lacks,
+                              json_string(risk_metric_name(k)));
+    json_object_set_new(pm, "has", has);
+    json_object_set_new(pm, "lacks", lacks);
+    json_object_set_new(o, "platform_metrics", pm);
     json_object_set_new(o, "time_aware", json_boolean(strncmp(e->method, "time-aware", 10) == 0));
     json_object_set_new(o, "train_rows", json_integer((json_int_t)e->train_rows));
     json_object_set_new(o, "test_rows", json_integer((json_int_t)e->test_rows));

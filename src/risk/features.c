@@ -73,9 +73,13 @@
 **   - behaviour is a log of exceptions: no incident is a count of 0, never
 **     NAN.  Severity 1 is minor, 2 and 3 are serious.
 **   - engagement: a day is active when any of its rows (any source, any
-**     metric) has value > 0; minutes sum the rows whose metric is
-**     "minutes".  A learner never active on or before asof gets NAN for all
-**     four platform indicators (the school may not use a platform for them).
+**     metric) has value > 0.  Each metric cairn knows (minutes, clicks,
+**     logins, submissions, forum posts; names in risk_metric_aliases(), any
+**     case) sums its rows over the 4 weeks into its own indicator; a metric
+**     no row read in the run has is not known (NAN) for everyone, so a
+**     school that sends clicks never shows "0 minutes".  A learner never
+**     active on or before asof gets NAN for every platform indicator (the
+**     school may not use a platform for them).
 **   - weeks enrolled = (asof - start) / 7, fractional.
 */
 #include "risk/features.h"
@@ -108,7 +112,11 @@ const char *const risk_features_sql[RISK_Q_COUNT] = {
         " WHERE institution_id = ? AND learner_id BETWEEN ? AND ? AND date >= ? AND date <= ?"
         " ORDER BY learner_id",
     [RISK_Q_ENGAGEMENT] =
-        "SELECT e.learner_id, e.date, CASE WHEN e.metric = 'minutes' THEN 1 ELSE 0 END,"
+        "SELECT e.learner_id, e.date, CASE WHEN lower(e.metric) IN ('minutes', 'time_minutes')"
+        " THEN 1 WHEN lower(e.metric) IN ('clicks', 'click', 'views', 'page_views') THEN 2"
+        " WHEN lower(e.metric) IN ('logins', 'login', 'sessions') THEN 3 WHEN lower(e.metric) IN"
+        " ('submissions', 'submission', 'submitted') THEN 4 WHEN lower(e.metric) IN"
+        " ('forum_posts', 'posts', 'forum') THEN 5 ELSE 0 END,"
         " e.value FROM learner l"
         " JOIN engagement e ON e.institution_id = l.institution_id AND e.learner_id = l.id + 0"
         "  AND e.date >= ? AND e.date <= ?"
@@ -156,6 +164,7 @@ typedef struct feat_run {
     size_t neng, ceng;
     size_t *need;           /* targets (sorted index) that need the activity history */
     size_t nneed;
+    unsigned metrics_seen;  /* bit k: a row of metric k was read (RISK_METRIC_*) */
 } feat_run;
 
 #define GROW(arr, len, cap)                                              \
@@ -205,10 +214,8 @@ static int bad_date(feat_run *r, const char *table, int64_t learner) {
                    "learner's %s to correct it", table, (long long)learner, table);
 }
 
-/* ---- terms (the arithmetic is in risk/calendar.c) ------------------------ */
-
-/* Read the institution's terms, ordered by start; *terms is malloc'd, the
-** caller frees. */
+/* Read the institution's terms, ordered by start (the calendar's arithmetic
+** is in risk/calendar.c); *terms is malloc'd, the caller frees. */
 static int terms_load(feat_run *r, risk_term_span **terms, size_t *n) {
     *terms = NULL;
     *n = 0;
@@ -383,14 +390,16 @@ static void beh_targets(feat_run *r, size_t i, size_t j) {
 static void eng_reset(feat_run *r) {
     r->nraw = 0;
 }
-/* Engagement: keep one row (day, whether it counts minutes, value). */
+/* Engagement: keep one row (day, metric, value); remember the metric. */
 static int eng_collect(feat_run *r, store_stmt *s, int64_t learner) {
     int32_t day;
     if (risk_col_date(s, 1, &r->dc, &day) < 0) return bad_date(r, "engagement", learner);
     GROW(r->raw, r->nraw, r->craw);
     risk_eng_row *x = &r->raw[r->nraw++];
     x->day = day;
-    x->is_minutes = store_col_int64(s, 2) != 0;
+    x->kind = (int)store_col_int64(s, 2);
+    if (x->kind < 0 || x->kind >= RISK_METRIC_KINDS) x->kind = RISK_METRIC_OTHER;
+    r->metrics_seen |= 1u << x->kind;
     x->value = store_col_double(s, 3);
     return 0;
 }
@@ -542,7 +551,12 @@ static int features_run(feat_run *r, const risk_target *targets) {
         }
         i0 = c.i1;
     }
-    for (size_t i = 0; i < r->n; i++) risk_calendar_fill(terms, nterms, &r->out[i]);
+    for (size_t i = 0; i < r->n; i++) {
+        /* a metric the school sent none of is not known (not "0 minutes") */
+        for (int k = 1; k < RISK_METRIC_KINDS; k++)
+            if (!(r->metrics_seen & (1u << k))) r->out[i].v[risk_metric_feature(k)] = NAN;
+        risk_calendar_fill(terms, nterms, &r->out[i]);
+    }
     free(terms);
     return 0;
 }

@@ -79,12 +79,12 @@ typedef struct risk_beh_row {    /* one incident */
 typedef struct risk_eng_day {    /* one day with platform rows */
     int32_t day;
     int     active;              /* some row had value > 0 */
-    double  minutes;             /* sum of the "minutes" rows */
+    double  sum[RISK_METRIC_KINDS];   /* per metric (RISK_METRIC_*), the sum of its rows */
 } risk_eng_day;
 
 typedef struct risk_eng_row {    /* one engagement row */
     int32_t day;
-    int     is_minutes;          /* metric is "minutes" */
+    int     kind;                /* its metric, RISK_METRIC_* */
     double  value;
 } risk_eng_row;
 
@@ -114,7 +114,7 @@ size_t risk_att_days_order(risk_att_day *d, size_t n);
 void   risk_res_rows_order(risk_res_row *r, size_t n);
 /* Sort by day, severity. */
 void   risk_beh_rows_order(risk_beh_row *b, size_t n);
-/* Sort by day, minutes rows last, value, and sum into *days (grown with
+/* Sort by day, metric, value, and sum into *days (grown with
 ** xrealloc; *cap its capacity; the caller frees); returns the day count. */
 size_t risk_eng_days_from_rows(risk_eng_row *rows, size_t n, risk_eng_day **days,
                                size_t *cap);

@@ -69,6 +69,11 @@ static const reason_indicator indicators[] = {
      N_("days active on the learning platform, last 2 weeks minus the 2 weeks before"), U_DAYS},
     {"mood_trend", N_("how the learner says they feel, weekly change"), U_POINTS_WEEK},
     {"weeks_enrolled", N_("weeks since starting the programme"), U_WEEKS},
+    {"lms_clicks_4w", N_("clicks on the learning platform in the last 4 weeks"), U_COUNT},
+    {"lms_logins_4w", N_("logins to the learning platform in the last 4 weeks"), U_COUNT},
+    {"lms_submissions_4w", N_("work submitted on the learning platform in the last 4 weeks"),
+     U_COUNT},
+    {"lms_posts_4w", N_("forum posts on the learning platform in the last 4 weeks"), U_COUNT},
 };
 
 /* The indicator called code, or NULL. */

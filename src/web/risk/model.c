@@ -114,6 +114,30 @@ static int attribute_included(const json_t *card, const char *code) {
     return 0;
 }
 
+/* Which activity on the learning platform the school's data has and which
+** it lacks, as the card's evaluation says (nothing for older cards). */
+static void platform_metrics(buf *b, const i18n_lang *L, const json_t *card) {
+    const json_t *pm = json_object_get(json_object_get(card, "evaluation"), "platform_metrics");
+    const json_t *has = json_object_get(pm, "has"), *lacks = json_object_get(pm, "lacks");
+    if (!json_is_array(has) || !json_is_array(lacks)) return;
+    for (int which = 0; which < 2; which++) {
+        const json_t *list = which ? lacks : has;
+        if (json_array_size(list) == 0) continue;
+        buf items = BUF_INIT;   /* plain text, escaped once by %T below */
+        for (size_t i = 0; i < json_array_size(list); i++) {
+            const char *m = json_string_value(json_array_get(list, i));
+            if (i) buf_puts(&items, T(L, ", "));   /* not HTML: plain text for %T */
+            buf_puts(&items, T(L, m ? m : ""));   /* not HTML: plain text for %T */
+        }
+        html_printf(b, "<p>");
+        html_printf(b, which ? T(L, "Not in this school's data from the learning platform: %T.")
+                             : T(L, "From the learning platform, this school's data has: %T."),
+                    buf_cstr(&items));
+        html_printf(b, "</p>\n");
+        buf_free(&items);
+    }
+}
+
 /* What the model looks at (its inputs by their plain names, in L's
 ** language) and what it never looks at. */
 static void looks_at_section(buf *b, const i18n_lang *L, const json_t *card) {
@@ -125,14 +149,26 @@ static void looks_at_section(buf *b, const i18n_lang *L, const json_t *card) {
                 T(L, "Only what the school records about learning, each as it stood on the "
                      "day, never anything later:"));
     const json_t *fs = json_object_get(card, "features");
-    for (size_t i = 0; i < json_array_size(fs); i++) {
-        const json_t *f = json_array_get(fs, i);
-        if (json_is_true(json_object_get(f, "fairness_attribute"))) continue;
-        const char *name = page_indicator_name(L, model_jstr(f, "code"));
-        if (name) html_printf(b, "<li>%T</li>\n", name);
-        else html_printf(b, "<li lang=\"en\">%T</li>\n", model_jstr(f, "name"));
+    size_t unknown = 0;
+    for (int pass = 0; pass < 2; pass++) {   /* inputs with data, then those without */
+        if (pass == 1 && unknown)
+            html_printf(b, "</ul>\n<p>%T</p>\n<ul class=\"inputs muted\">\n",
+                        T(L, "Inputs the school's data does not have yet, so they play no part "
+                             "for now:"));
+        for (size_t i = 0; i < json_array_size(fs) && (pass == 0 || unknown); i++) {
+            const json_t *f = json_array_get(fs, i);
+            if (json_is_true(json_object_get(f, "fairness_attribute"))) continue;
+            double known = model_jnum(f, "known");   /* older cards: not recorded */
+            int has = isnan(known) || known > 0;
+            if (pass == 0) unknown += !has;
+            if (has != (pass == 0)) continue;
+            const char *name = page_indicator_name(L, model_jstr(f, "code"));
+            if (name) html_printf(b, "<li>%T</li>\n", name);
+            else html_printf(b, "<li lang=\"en\">%T</li>\n", model_jstr(f, "name"));
+        }
     }
     html_printf(b, "</ul>\n");
+    platform_metrics(b, L, card);
     for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
         if (attribute_included(card, attrs[i])) {
             html_printf(b, "<p class=\"notice\">");
