@@ -202,6 +202,18 @@ static void lead_time(buf *b, const i18n_lang *L, const json_t *lead) {
          model_fmt_num(L, model_jnum(lead, "median_weeks"), 1, v, sizeof v));
     fact(b, T(L, "Flagged at least 4 weeks ahead"), model_fmt_pct(L, model_jnum(lead, "share_4w"), v, sizeof v));
     fact(b, T(L, "Flagged at least 8 weeks ahead"), model_fmt_pct(L, model_jnum(lead, "share_8w"), v, sizeof v));
+    /* never the warning without its false alarms (older cards lack them) */
+    if (isfinite(model_jnum(lead, "precision")))
+        fact(b, T(L, "Of the learners on the list, the share who left early"),
+             model_fmt_pct(L, model_jnum(lead, "precision"), v, sizeof v));
+    if (isfinite(model_jnum(lead, "stayers"))) {
+        char n1[I18N_NUM_MAX], n2[I18N_NUM_MAX];
+        html_printf(b, "<dt>%T</dt><dd>", T(L, "Learners who stayed but were flagged"));
+        html_printf(b, T(L, "%T of %T"),
+                    model_fmt_num(L, model_jnum(lead, "stayers_flagged"), 0, n1, sizeof n1),
+                    model_fmt_num(L, model_jnum(lead, "stayers"), 0, n2, sizeof n2));
+        html_printf(b, "</dd>\n");
+    }
     html_printf(b, "</dl>\n");
 }
 
