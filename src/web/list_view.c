@@ -19,7 +19,7 @@ int list_view_load(store *st, int64_t account_id, const char *list, buf *out, ca
     if (rc == STORE_ROW) {
         const char *q = store_col_text(s, 0);
         if (q && *q) {
-            buf_puts(out, q);
+            buf_puts(out, q);   /* not HTML: a URL query string */
             found = 1;
         }
     }
