@@ -37,6 +37,7 @@
 ** docs/decisions.md, "The support room".
 */
 #include "support/support.h"
+#include "support/intervention.h"
 #include <assert.h>
 
 #define SUPPORT_V1_COMMON                                                       \
@@ -174,5 +175,6 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     }
     int rc = store_migrate(st, list, n, &ran, err);
     if (applied) *applied = adopted + ran;
+    if (rc == 0) rc = intervention_migrate(st, NULL, err);   /* its own series */
     return rc;
 }
