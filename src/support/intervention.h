@@ -245,6 +245,19 @@ int intervention_learner_runs(store *st, int64_t institution_id, int64_t learner
                               intervention_run **runs, intervention_participant **parts,
                               size_t *n, cairn_err *err);
 
+/* A staff member who may deliver a run: one linked to an enabled account
+** of the institution (so they can sign in and record the sessions). */
+typedef struct intervention_staff {
+    int64_t id;
+    char    name[260];                /* "Given Family" */
+    char    job_title[101];
+} intervention_staff;
+
+/* The possible deliverers of institution_id, by family and given name.
+** *rows malloc'd. */
+int intervention_deliverers(store *st, int64_t institution_id, intervention_staff **rows,
+                            size_t *n, cairn_err *err);
+
 /* Create or upgrade the intervention series' tables
 ** (support/intervention_schema.c); run from support_migrate(). */
 int intervention_migrate(store *st, int *applied, cairn_err *err);

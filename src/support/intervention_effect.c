@@ -26,10 +26,10 @@ risk_feature intervention_effect_feature(int indicator, int duration_weeks) {
 /* Its name with the window (see intervention_effect.h). */
 const char *intervention_effect_name(int indicator, int duration_weeks) {
     switch (intervention_effect_feature(indicator, duration_weeks)) {
-    case RF_ATT_RATE_2W: return "Attendance, last 2 weeks (%)";
-    case RF_ATT_RATE_4W: return "Attendance, last 4 weeks (%)";
-    case RF_ATT_RATE_8W: return "Attendance, last 8 weeks (%)";
-    case RF_SCORE_AVG_TERM: return "Average score this term (%)";
+    case RF_ATT_RATE_2W: return "Attendance rate, last 2 weeks";
+    case RF_ATT_RATE_4W: return "Attendance rate, last 4 weeks";
+    case RF_ATT_RATE_8W: return "Attendance rate, last 8 weeks";
+    case RF_SCORE_AVG_TERM: return "Average score this term";
     default: return "Days active on the learning platform, last 4 weeks";
     }
 }

@@ -374,3 +374,36 @@ fail:
     *n = 0;
     return -1;
 }
+
+/* The possible deliverers (see intervention.h). */
+int intervention_deliverers(store *st, int64_t institution_id, intervention_staff **rows,
+                            size_t *n, cairn_err *err) {
+    *rows = NULL;
+    *n = 0;
+    store_stmt *s = store_prepare(st,
+        "SELECT s.id, s.given_name, s.family_name, coalesce(s.job_title, '') FROM staff s"
+        " WHERE s.institution_id = ? AND EXISTS (SELECT 1 FROM account a"
+        "  WHERE a.institution_id = s.institution_id AND a.person_kind = 'staff'"
+        "  AND a.person_id = s.id AND a.disabled = 0)"
+        " ORDER BY s.family_name, s.given_name, s.id", err);
+    if (!s) return -1;
+    store_bind_int64(s, 1, institution_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = store_step(s, err)) == STORE_ROW) {
+        *rows = grow(*rows, *n, &cap, sizeof **rows);
+        intervention_staff *x = &(*rows)[(*n)++];
+        x->id = store_col_int64(s, 0);
+        snprintf(x->name, sizeof x->name, "%s %s", store_col_text(s, 1) ? store_col_text(s, 1) : "",
+                 store_col_text(s, 2) ? store_col_text(s, 2) : "");
+        str_copy(x->job_title, sizeof x->job_title, store_col_text(s, 3));
+    }
+    store_finalize(s);
+    if (rc < 0) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+        return -1;
+    }
+    return 0;
+}

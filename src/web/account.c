@@ -443,5 +443,7 @@ int auth_demo_accounts(store *st, const char *institution,
             snprintf(o->linked + len, sizeof o->linked - len, ", caseload of %d learners", n);
         }
     }
+    int runs = 0;   /* interventions: once the key worker and teacher exist */
+    if (admin_id && support_demo_interventions(st, inst, admin_id, &runs, err) < 0) return -1;
     return 0;
 }
