@@ -9,6 +9,7 @@
 #include "base/suppress.h"
 #include "support/intervention.h"
 #include "support/intervention_effect.h"
+#include "web/support/intervention_web.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,10 +331,47 @@ static void test_effect_summary(void **state) {
     assert_true(suppress_withheld(s.state[IE_ATTENDANCE]));
 }
 
+/* Who sees what of a run (web/support/intervention_web.h): the deliverer
+** all, a participant's key worker that row, leaders and other key workers
+** the aggregate, a teacher not delivering nothing, a disabled account
+** nothing. */
+static void test_run_sight(void **state) {
+    (void)state;
+    intervention_run r;
+    memset(&r, 0, sizeof r);
+    r.deliverer_staff_id = 7;
+    intervention_participant p[2];
+    memset(p, 0, sizeof p);
+    p[0].key_worker_staff_id = 3;
+    p[1].key_worker_staff_id = 4;
+    access_ctx deliverer = {.staff_id = 7, .roles = ACCESS_ROLE_TEACHER};
+    access_ctx kw3 = {.staff_id = 3, .roles = ACCESS_ROLE_KEY_WORKER};
+    access_ctx kw9 = {.staff_id = 9, .roles = ACCESS_ROLE_KEY_WORKER};
+    access_ctx teacher3 = {.staff_id = 3, .roles = ACCESS_ROLE_TEACHER};  /* not in the role */
+    access_ctx leader = {.staff_id = 5, .roles = ACCESS_ROLE_SCHOOL_LEADER};
+    access_ctx gone = {.staff_id = 7, .roles = ACCESS_ROLE_TEACHER, .disabled = 1};
+    assert_int_equal(iv_run_sight(&deliverer, &r, p, 2), IV_SEE_ALL);
+    assert_true(iv_participant_visible(&deliverer, &r, &p[1]));
+    assert_int_equal(iv_run_sight(&kw3, &r, p, 2), IV_SEE_SOME);
+    assert_true(iv_participant_visible(&kw3, &r, &p[0]));
+    assert_false(iv_participant_visible(&kw3, &r, &p[1]));
+    assert_int_equal(iv_run_sight(&kw9, &r, p, 2), IV_SEE_AGGREGATE);
+    assert_false(iv_participant_visible(&kw9, &r, &p[0]));
+    assert_int_equal(iv_run_sight(&teacher3, &r, p, 2), IV_SEE_NONE);
+    assert_int_equal(iv_run_sight(&leader, &r, p, 2), IV_SEE_AGGREGATE);
+    assert_false(iv_participant_visible(&leader, &r, &p[0]));
+    assert_int_equal(iv_run_sight(&gone, &r, p, 2), IV_SEE_NONE);
+    assert_true(iv_may_edit_catalogue(&leader));
+    assert_false(iv_may_edit_catalogue(&kw3));
+    assert_true(iv_may_start_run(&kw3));
+    assert_false(iv_may_start_run(&deliverer));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_validate),
         cmocka_unit_test(test_effect_summary),
+        cmocka_unit_test(test_run_sight),
         BOTH(test_catalogue),
         BOTH(test_runs),
         BOTH(test_effect_read),
