@@ -274,7 +274,9 @@ void page_interventions(web_ctx *c) {
         html_printf(b, "</td><td class=\"num\">%T</td><td>%T</td><td class=\"num\">",
                     i18n_format_int(L, e->duration_weeks, num, sizeof num),
                     iv_evidence_name(L, e->evidence_level));
-        if (suppress_withheld(state[i])) html_printf(b, "%T", T(L, "fewer than 10"));
+        if (suppress_withheld(state[i]))
+            html_printf(b, T(L, "fewer than %T"),
+                        i18n_format_int(L, METRIC_MIN_CELL, num, sizeof num));
         else html_printf(b, "%T", i18n_format_int(L, count[i], num, sizeof num));
         html_printf(b, "</td></tr>\n");
     }

@@ -58,7 +58,9 @@ static void runs_table(web_ctx *c, const intervention_run *runs, size_t n) {
                     (long long)r->id, label, iv_mode_name(L, r->mode),
                     i18n_format_date(L, r->start, d, sizeof d), r->deliverer_name,
                     i18n_format_int(L, r->sessions, num, sizeof num));
-        if (suppress_withheld(state[i])) html_printf(b, "%T", T(L, "not shown (small)"));
+        if (suppress_withheld(state[i]))
+            html_printf(b, T(L, "fewer than %T"),
+                        i18n_format_int(L, METRIC_MIN_CELL, num, sizeof num));
         else html_printf(b, "%T", i18n_format_int(L, count[i], num, sizeof num));
         html_printf(b, "</td></tr>\n");
     }
