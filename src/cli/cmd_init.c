@@ -49,10 +49,10 @@ static int cmd_init(int argc, char **argv) {
            total == 1 ? "" : "s");
     for (size_t i = 0; i < cli_nrooms; i++) {
         if (applied[i])
-            printf("  %-8s %d migration%s applied\n", cli_rooms[i].name, applied[i],
+            printf("  %-12s %d migration%s applied\n", cli_rooms[i].name, applied[i],
                    applied[i] == 1 ? "" : "s");
         else
-            printf("  %-8s up to date\n", cli_rooms[i].name);
+            printf("  %-12s up to date\n", cli_rooms[i].name);
     }
     free(applied);
     store_close(st);
