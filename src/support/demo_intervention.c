@@ -62,7 +62,7 @@ static int learners_of(store *st, int64_t inst, int64_t staff, int caseload,
     if (!s) return -1;
     store_bind_int64(s, 1, inst);
     store_bind_int64(s, 2, staff);
-    int rc;
+    int rc = STORE_DONE;
     while (*n < max && (rc = store_step(s, err)) == STORE_ROW)
         str_copy(refs[(*n)++], 65, store_col_text(s, 0));
     store_finalize(s);
