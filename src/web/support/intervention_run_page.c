@@ -171,13 +171,22 @@ static void sessions_part(web_ctx *c, const run_view *v, intervention_problem pr
                    "<p><label for=\"ses-held\">%T</label></p>\n",
                 (long long)v->run.id, c->req->session ? c->req->session->csrf : "",
                 T(L, "Date"));
-    if (problem != IV_OK && field == 0) iv_field_error(b, L, "ses-held-error", problem);
-    html_printf(b, "<p><input type=\"date\" id=\"ses-held\" name=\"held\" value=\"%A\" required>"
-                   "</p>\n<p><label for=\"ses-minutes\">%T</label></p>\n",
+    int bad_held = problem != IV_OK && field == 0, bad_minutes = problem != IV_OK && field == 1;
+    if (bad_held) iv_field_error(b, L, "ses-held-error", problem);
+    html_printf(b, bad_held ? "<p><input type=\"date\" id=\"ses-held\" name=\"held\" value=\"%A\" "
+                              "required aria-describedby=\"ses-held-error\" aria-invalid=\"true\">"
+                              "</p>\n<p><label for=\"ses-minutes\">%T</label></p>\n"
+                            : "<p><input type=\"date\" id=\"ses-held\" name=\"held\" value=\"%A\" "
+                              "required></p>\n<p><label for=\"ses-minutes\">%T</label></p>\n",
                 today, T(L, "Minutes (1 to 600)"));
-    if (problem != IV_OK && field == 1) iv_field_error(b, L, "ses-minutes-error", problem);
-    html_printf(b, "<p><input type=\"number\" id=\"ses-minutes\" name=\"minutes\" min=\"1\" "
-                   "max=\"600\" value=\"45\" required></p>\n<fieldset><legend>%T</legend>\n",
+    if (bad_minutes) iv_field_error(b, L, "ses-minutes-error", problem);
+    html_printf(b, bad_minutes ? "<p><input type=\"number\" id=\"ses-minutes\" name=\"minutes\" "
+                                 "min=\"1\" max=\"600\" value=\"45\" required "
+                                 "aria-describedby=\"ses-minutes-error\" aria-invalid=\"true\"></p>\n"
+                                 "<fieldset><legend>%T</legend>\n"
+                               : "<p><input type=\"number\" id=\"ses-minutes\" name=\"minutes\" "
+                                 "min=\"1\" max=\"600\" value=\"45\" required></p>\n"
+                                 "<fieldset><legend>%T</legend>\n",
                 T(L, "Who attended"));
     if (problem != IV_OK && field == 2) iv_field_error(b, L, "ses-who-error", problem);
     for (size_t p = 0; p < v->nparts; p++)
