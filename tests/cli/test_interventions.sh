@@ -173,4 +173,31 @@ code=$(http "$BASE/api/v1/intervention-runs/$krun" -b "$T")
 check "...and a teacher who does not deliver it gets 404" [ "$code" = 404 ]
 code=$(http "$BASE/api/v1/learners/$member/interventions" -b "$K"); conforms GET "/learners/$member/interventions" 200
 
+# ---- JSON writes, with API tokens ----
+ltok=$("$CAIRN" user token leader --name iv --db "$db" 2> /dev/null)
+ktok=$("$CAIRN" user token keyworker --name iv --db "$db" 2> /dev/null)
+code=$(http "$BASE/api/v1/interventions" -X POST -H "Authorization: Bearer $ltok" \
+       -H 'Content-Type: application/json' \
+       -d '{"name":"Peer tutoring","tier":"selective","needs":["learning"],"dosage":"Twice a week","duration_weeks":13,"delivered_by":"Older learners","evidence_level":"strong","evidence_source":"EEF Toolkit"}')
+check "POST /api/v1/interventions with 13 weeks is 422 naming the field" \
+    bash -c "[ $code = 422 ] && grep -q 'duration_weeks: this number is outside its range' '$TMP/body'"
+code=$(http "$BASE/api/v1/interventions" -X POST -H "Authorization: Bearer $ltok" \
+       -H 'Content-Type: application/json' \
+       -d '{"name":"Peer tutoring","tier":"selective","needs":["learning"],"dosage":"Twice a week","duration_weeks":8,"delivered_by":"Older learners","evidence_level":"strong","evidence_source":"EEF Toolkit: peer tutoring +5 months"}')
+check "...with 8 weeks is 201" [ "$code" = 201 ]
+conforms POST /interventions 201
+code=$(http "$BASE/api/v1/interventions" -X POST -H "Authorization: Bearer $ktok" \
+       -H 'Content-Type: application/json' -d '{"name":"x"}')
+check "...a key worker may not (403)" [ "$code" = 403 ]
+code=$(http "$BASE/api/v1/intervention-runs/$krun/sessions" -X POST -H "Authorization: Bearer $ktok" \
+       -H 'Content-Type: application/json' -d "{\"held\":\"2025-03-12\",\"minutes\":30,\"attended\":[$pid]}")
+check "POST /api/v1/intervention-runs/$krun/sessions by its deliverer is 201" [ "$code" = 201 ]
+conforms POST "/intervention-runs/$krun/sessions" 201
+code=$(http "$BASE/api/v1/intervention-runs/$krun/sessions" -X POST -H "Authorization: Bearer $ktok" \
+       -H 'Content-Type: application/json' -d '{"held":"2025-03-12","minutes":30}')
+check "...the same day again is 422" [ "$code" = 422 ]
+code=$(http "$BASE/api/v1/intervention-runs/$krun/sessions" -X POST -H "Authorization: Bearer $ltok" \
+       -H 'Content-Type: application/json' -d '{"held":"2025-03-10","minutes":30}')
+check "...a leader who does not deliver it gets 403" [ "$code" = 403 ]
+
 done_testing

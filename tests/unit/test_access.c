@@ -249,6 +249,8 @@ static const route_expect expected[] = {
     {"POST", "/intervention-runs/{id}/participants", 0, STAFF, 0},
     {"POST", "/intervention-runs/{id}/sessions",     0, STAFF, 0},
     {"GET",  "/api/v1/interventions",      0, STAFF, 0},
+    {"POST", "/api/v1/interventions",      0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"POST", "/api/v1/intervention-runs/{id}/sessions", 0, STAFF, 0},
     {"GET",  "/api/v1/interventions/{id}", 0, STAFF, 0},
     {"GET",  "/api/v1/intervention-runs/{id}",       0, STAFF, 0},
     {"GET",  "/api/v1/learners/{id}/interventions",  0, STAFF, 0},

@@ -367,3 +367,78 @@ void api_interventions(web_ctx *c) {
     for (size_t i = 0; i < n; i++) json_array_append_new(list, iv_entry_json(&rows[i]));
     api_reply(c, 200, json_pack("{s:o}", "interventions", list));
 }
+
+/* The text of member name of body for a field: a string as it is, a
+** number as decimal text, an array of strings (needs) comma-separated;
+** NULL when absent or of another type (then *bad is set). */
+static const char *body_field(web_ctx *c, json_t *body, const char *name, int *bad) {
+    json_t *v = json_object_get(body, name);
+    if (!v || json_is_null(v)) return NULL;
+    if (json_is_string(v)) return json_string_value(v);
+    if (json_is_integer(v)) return arena_printf(c->arena, "%lld", (long long)json_integer_value(v));
+    if (json_is_array(v)) {
+        buf list = BUF_INIT;
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) {
+            if (!json_is_string(x)) { *bad = 1; break; }
+            if (list.len) buf_putc(&list, ',');           /* not HTML: a list of codes */
+            buf_puts(&list, json_string_value(x));        /* not HTML: a list of codes */
+        }
+        const char *out = arena_strdup(c->arena, buf_cstr(&list));
+        buf_free(&list);
+        return out;
+    }
+    *bad = 1;
+    return NULL;
+}
+
+/*
+** WEBPAGE: POST /api/v1/interventions
+** ACCESS:  administrator school_leader
+** BODY:    json
+**
+** Add a catalogue entry: {"name", "tier", "needs": [codes], "dosage",
+** "duration_weeks", "delivered_by", "evidence_level", "evidence_source"}
+** -> 201 with the entry; 415 without JSON, 400 for a malformed body, 422
+** naming each refused field; nothing written unless it succeeds.
+*/
+void api_intervention_create(web_ctx *c) {
+    cairn_err err = {0};
+    json_t *body = api_body_object(c, intervention_field_names, IV_F_COUNT);
+    if (!body) return;
+    const char *v[IV_F_COUNT];
+    int bad = 0;
+    for (int f = 0; f < IV_F_COUNT; f++) v[f] = body_field(c, body, intervention_field_names[f], &bad);
+    if (bad) {
+        json_decref(body);
+        api_bad_request(c, "A field has the wrong type: texts are strings, needs an array of "
+                           "strings, duration_weeks a number.");
+        return;
+    }
+    intervention_problem prob[IV_F_COUNT];
+    int64_t id = 0;
+    int rc = intervention_save(c->st, c->who->institution_id, 0, v, &id, prob, &err);
+    json_decref(body);
+    if (rc < 0) {
+        api_fail(c, "intervention save", err.msg);
+        return;
+    }
+    if (rc > 0) {
+        buf msg = BUF_INIT;
+        for (int f = 0; f < IV_F_COUNT; f++)
+            if (prob[f] != IV_OK)
+                buf_printf(&msg, "%s%s: %s", msg.len ? "; " : "", intervention_field_names[f],
+                           intervention_problem_text(prob[f]));   /* not HTML: JSON text */
+        web_error_json(c->res, 422, "unprocessable", arena_printf(c->arena, "%s.", buf_cstr(&msg)));
+        buf_free(&msg);
+        return;
+    }
+    intervention *e = page_keep(c, xcalloc(1, sizeof *e));
+    if (intervention_get(c->st, c->who->institution_id, id, e, &err) <= 0) {
+        api_fail(c, "intervention", err.msg);
+        return;
+    }
+    c->res->location = arena_printf(c->arena, "/api/v1/interventions/%lld", (long long)id);
+    api_reply(c, 201, iv_entry_json(e));
+}

@@ -415,3 +415,62 @@ void api_intervention_run(web_ctx *c) {
     json_object_set_new(out, "effect", iv_effect_json(&v->sum, v->run.duration_weeks));
     api_reply(c, 200, out);
 }
+
+/*
+** WEBPAGE: POST /api/v1/intervention-runs/{id}/sessions
+** ACCESS:  staff
+** BODY:    json
+**
+** Record a session, for the run's deliverer: {"held": "YYYY-MM-DD",
+** "minutes": n, "attended": [participation ids]} -> 201 with the session;
+** 404 without a relationship to the run, 403 for one who does not deliver
+** it, 422 for a refused value (a day that has its session, minutes out of
+** range, an id that is not a participant).
+*/
+void api_intervention_run_session(web_ctx *c) {
+    static const char *const fields[] = {"held", "minutes", "attended"};
+    cairn_err err = {0};
+    json_t *body = api_body_object(c, fields, 3);
+    if (!body) return;
+    run_view *v = page_keep(c, xcalloc(1, sizeof *v));
+    if (!run_read(c, v, 1)) { json_decref(body); return; }
+    if (v->sight != IV_SEE_ALL) {
+        json_decref(body);
+        api_refuse(c, "Only the deliverer of a run records its sessions.");
+        return;
+    }
+    json_t *held = json_object_get(body, "held"), *mins = json_object_get(body, "minutes"),
+           *att = json_object_get(body, "attended");
+    if (!json_is_string(held) || !json_is_integer(mins) || (att && !json_is_array(att))) {
+        json_decref(body);
+        api_bad_request(c, "held must be a date string, minutes a number, attended an array of "
+                           "participation ids.");
+        return;
+    }
+    size_t n = att ? json_array_size(att) : 0, i;
+    int64_t *ids = arena_zalloc(c->arena, (n ? n : 1) * sizeof *ids);
+    json_t *x;
+    if (att) json_array_foreach(att, i, x) ids[i] = json_is_integer(x) ? json_integer_value(x) : 0;
+    intervention_problem problem = IV_OK;
+    int field = 0;
+    int64_t sid = 0;
+    long long mval = (long long)json_integer_value(mins);
+    const char *minutes = arena_printf(c->arena, "%lld", mval);
+    int rc = intervention_session_record(c->st, c->who->institution_id, c->who->account_id, c->id,
+                                         json_string_value(held), minutes, ids, n, &sid, &problem,
+                                         &field, &err);
+    const char *held_text = arena_strdup(c->arena, json_string_value(held));
+    json_decref(body);
+    if (rc < 0) { api_fail(c, "session record", err.msg); return; }
+    if (rc > 0) {
+        static const char *const names[] = {"held", "minutes", "attended"};
+        web_error_json(c->res, 422, "unprocessable",
+                       arena_printf(c->arena, "%s: %s.", names[field < 3 ? field : 0],
+                                    intervention_problem_text(problem)));
+        return;
+    }
+    c->res->location = arena_printf(c->arena, "/api/v1/intervention-runs/%lld", (long long)c->id);
+    api_reply(c, 201, json_pack("{s:I,s:I,s:s,s:I,s:I}", "id", (json_int_t)sid, "run_id",
+                                (json_int_t)c->id, "held", held_text, "minutes", (json_int_t)mval,
+                                "attended", (json_int_t)n));
+}
