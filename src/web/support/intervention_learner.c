@@ -98,8 +98,8 @@ int support_learner_interventions(web_ctx *c, const learner_view *v, const char 
             html_printf(b, "<ul class=\"plain\">");
             for (int k = 0; k < IE_COUNT; k++)
                 html_printf(b, "<li>%T: %T \xE2\x86\x92 %T</li>", iv_effect_name(L, k, r->duration_weeks),
-                            i18n_format_number(L, e->before[k], 1, a, sizeof a),
-                            i18n_format_number(L, e->after[k], 1, z, sizeof z));
+                            i18n_format_number(L, e->before[k], k == IE_ENGAGEMENT ? 0 : 1, a, sizeof a),
+                            i18n_format_number(L, e->after[k], k == IE_ENGAGEMENT ? 0 : 1, z, sizeof z));
             html_printf(b, "</ul>");
         }
         html_printf(b, "</td></tr>\n");

@@ -76,9 +76,10 @@ static int run_read(web_ctx *c, run_view *v, int json) {
     return found > 0;
 }
 
-/* One number or a dash for NAN. */
-static const char *num1(const i18n_lang *L, double v, char *out, size_t cap) {
-    return i18n_format_number(L, v, 1, out, cap);
+/* Indicator k's value v as L writes it (days as whole numbers, rates and
+** scores with one decimal), a dash for NAN. */
+static const char *num1(const i18n_lang *L, int k, double v, char *out, size_t cap) {
+    return i18n_format_number(L, v, k == IE_ENGAGEMENT ? 0 : 1, out, cap);
 }
 
 /* The participants the viewer may see, with sessions attended and their
@@ -107,7 +108,7 @@ static void participants_table(web_ctx *c, const run_view *v) {
             if (!e->measurable) html_printf(b, "<td class=\"num muted\">%T</td>",
                                             T(L, "after the last day"));
             else html_printf(b, "<td class=\"num\">%T \xE2\x86\x92 %T</td>",
-                             num1(L, e->before[k], a, sizeof a), num1(L, e->after[k], z, sizeof z));
+                             num1(L, k, e->before[k], a, sizeof a), num1(L, k, e->after[k], z, sizeof z));
         }
         html_printf(b, "</tr>\n");
     }
