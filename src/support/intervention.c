@@ -98,10 +98,8 @@ static size_t utf8_one(const unsigned char *s, size_t n, unsigned *cp) {
     return len;
 }
 
-/* Check one line of text s (NULL = empty) of at most max characters and
-** copy it, without surrounding spaces, into out (cap bytes, at least
-** INTERVENTION_BYTES(max)).  IV_OK, IV_MISSING, IV_TOO_LONG or IV_BAD_TEXT. */
-static intervention_problem line_check(const char *s, size_t max, char *out, size_t cap) {
+/* Check one line of text (see intervention.h). */
+intervention_problem intervention_text_check(const char *s, size_t max, char *out, size_t cap) {
     assert(cap >= INTERVENTION_BYTES(max));
     out[0] = 0;
     if (!s) return IV_MISSING;
@@ -188,21 +186,21 @@ static intervention_problem weeks_check(const char *s, int *weeks) {
 /* Check every field (see intervention.h). */
 int intervention_validate(const char *const in[IV_F_COUNT], intervention *out,
                           intervention_problem prob[IV_F_COUNT]) {
-    prob[IV_F_NAME] = line_check(in[IV_F_NAME], INTERVENTION_NAME_MAX, out->name,
+    prob[IV_F_NAME] = intervention_text_check(in[IV_F_NAME], INTERVENTION_NAME_MAX, out->name,
                                  sizeof out->name);
     prob[IV_F_TIER] = choice_check(in[IV_F_TIER], intervention_tiers, INTERVENTION_TIERS,
                                    out->tier, sizeof out->tier);
     prob[IV_F_NEEDS] = needs_check(in[IV_F_NEEDS], out->needs, sizeof out->needs);
-    prob[IV_F_DOSAGE] = line_check(in[IV_F_DOSAGE], INTERVENTION_TEXT_MAX, out->dosage,
+    prob[IV_F_DOSAGE] = intervention_text_check(in[IV_F_DOSAGE], INTERVENTION_TEXT_MAX, out->dosage,
                                    sizeof out->dosage);
     prob[IV_F_DURATION] = weeks_check(in[IV_F_DURATION], &out->duration_weeks);
-    prob[IV_F_DELIVERED_BY] = line_check(in[IV_F_DELIVERED_BY], INTERVENTION_TEXT_MAX,
+    prob[IV_F_DELIVERED_BY] = intervention_text_check(in[IV_F_DELIVERED_BY], INTERVENTION_TEXT_MAX,
                                          out->delivered_by, sizeof out->delivered_by);
     prob[IV_F_EVIDENCE_LEVEL] = choice_check(in[IV_F_EVIDENCE_LEVEL],
                                              intervention_evidence_levels,
                                              INTERVENTION_EVIDENCE_LEVELS, out->evidence_level,
                                              sizeof out->evidence_level);
-    prob[IV_F_EVIDENCE_SOURCE] = line_check(in[IV_F_EVIDENCE_SOURCE], INTERVENTION_SOURCE_MAX,
+    prob[IV_F_EVIDENCE_SOURCE] = intervention_text_check(in[IV_F_EVIDENCE_SOURCE], INTERVENTION_SOURCE_MAX,
                                             out->evidence_source, sizeof out->evidence_source);
     int bad = 0;
     for (int i = 0; i < IV_F_COUNT; i++) bad += prob[i] != IV_OK;

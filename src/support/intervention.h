@@ -111,6 +111,11 @@ typedef enum intervention_problem {
 /* One English sentence about problem p, for the API and logs (static). */
 const char *intervention_problem_text(intervention_problem p);
 
+/* Check one line of text s (NULL = empty) of at most max characters and
+** copy it without surrounding spaces into out (cap bytes, at least
+** INTERVENTION_BYTES(max)): IV_OK, IV_MISSING, IV_TOO_LONG or IV_BAD_TEXT. */
+intervention_problem intervention_text_check(const char *s, size_t max, char *out, size_t cap);
+
 /* Check the raw fields in[IV_F_COUNT] (NULL = empty; needs is
 ** comma-separated domain codes; duration empty = the default) and fill
 ** *out (id untouched) from them.  prob[] gets each field's problem; the
@@ -200,6 +205,11 @@ int intervention_participant_add(store *st, int64_t institution_id, int64_t acco
                                  int64_t run_id, const char *learner_ref, const char *joined,
                                  int64_t case_id, int64_t *id, intervention_problem *problem,
                                  cairn_err *err);
+
+/* The id of the learner of institution_id whose ref is ref into *id (0
+** when there is none).  0 or -1. */
+int intervention_learner_by_ref(store *st, int64_t institution_id, const char *ref, int64_t *id,
+                                cairn_err *err);
 
 /* The participants of run_id, by family name, given name, id.  *rows
 ** malloc'd. */

@@ -59,14 +59,8 @@ int intervention_run_start(store *st, int64_t institution_id, int64_t account_id
     const char *lt = in[IV_R_LABEL];
     while (lt && *lt == ' ') lt++;
     prob[IV_R_LABEL] = IV_OK;
-    if (lt && *lt) {
-        intervention e2;
-        const char *fields[IV_F_COUNT] = {lt, "universal", "learning", "x", "", "x", "strong", "x"};
-        intervention_problem p2[IV_F_COUNT];
-        intervention_validate(fields, &e2, p2);          /* the same check as a name */
-        prob[IV_R_LABEL] = p2[IV_F_NAME];
-        str_copy(label, sizeof label, e2.name);
-    }
+    if (lt && *lt)   /* optional; the same check as a name */
+        prob[IV_R_LABEL] = intervention_text_check(lt, INTERVENTION_NAME_MAX, label, sizeof label);
     int32_t start = 0;
     prob[IV_R_START] = day_check(in[IV_R_START], &start);
     int64_t deliverer = id_parse(in[IV_R_DELIVERER]), known = 0;
@@ -208,16 +202,10 @@ int intervention_participant_add(store *st, int64_t institution_id, int64_t acco
     int32_t day = r.start;
     if (joined && *joined && (*problem = day_check(joined, &day)) != IV_OK) return 1;
     int64_t learner = 0, next = 0, dup = 0;
-    store_stmt *s = store_prepare(st, "SELECT id FROM learner WHERE institution_id = ? AND ref = ?",
-                                  err);
-    if (!s) return -1;
-    store_bind_int64(s, 1, institution_id);
-    store_bind_text(s, 2, learner_ref, (size_t)-1);
-    int rc = store_step(s, err);
-    if (rc == STORE_ROW) learner = store_col_int64(s, 0);
-    store_finalize(s);
-    if (rc < 0) return -1;
+    if (intervention_learner_by_ref(st, institution_id, learner_ref, &learner, err) < 0) return -1;
     if (!learner) { *problem = IV_UNKNOWN; return 1; }
+    store_stmt *s;
+    int rc;
     char now[32], dtext[DATE_TEXT_LEN], detail[96];
     date_now_iso(now);
     date_format(day, dtext);
@@ -268,6 +256,21 @@ int intervention_participant_add(store *st, int64_t institution_id, int64_t acco
 fail:
     store_tx_rollback(st);
     return -1;
+}
+
+/* The learner whose ref is ref (see intervention.h). */
+int intervention_learner_by_ref(store *st, int64_t institution_id, const char *ref, int64_t *id,
+                                cairn_err *err) {
+    *id = 0;
+    store_stmt *s = store_prepare(st, "SELECT id FROM learner WHERE institution_id = ? AND ref = ?",
+                                  err);
+    if (!s) return -1;
+    store_bind_int64(s, 1, institution_id);
+    store_bind_text(s, 2, ref ? ref : "", (size_t)-1);
+    int rc = store_step(s, err);
+    if (rc == STORE_ROW) *id = store_col_int64(s, 0);
+    store_finalize(s);
+    return rc < 0 ? -1 : 0;
 }
 
 #define PART_SELECT                                                                 \

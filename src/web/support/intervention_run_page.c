@@ -37,7 +37,8 @@ typedef struct run_view {
 } run_view;
 
 /* Read run c->id for the viewer into *v: 1 ready, 0 answered (404 or 500,
-** as JSON when json). */
+** as JSON when json).  A read (not a POST) is written to the audit log as a
+** view. */
 static int run_read(web_ctx *c, run_view *v, int json) {
     cairn_err err = {0};
     int64_t inst = c->who->institution_id;
@@ -58,8 +59,8 @@ static int run_read(web_ctx *c, run_view *v, int json) {
     page_keep(c, v->sessions);
     page_keep(c, v->grid);
     page_keep(c, v->effect);
-    if (found > 0) {
-        intervention_effect_summarise(v->effect, v->nparts, METRIC_MIN_CELL, &v->sum);
+    if (found > 0) intervention_effect_summarise(v->effect, v->nparts, METRIC_MIN_CELL, &v->sum);
+    if (found > 0 && strcmp(c->req->method, "POST") != 0) {
         char detail[64];
         snprintf(detail, sizeof detail, "run %lld", (long long)c->id);
         if (support_audit_append(c->st, inst, c->who->account_id, "intervention_run.view", 0,
@@ -297,13 +298,10 @@ void page_intervention_run_join(web_ctx *c) {
     intervention_problem problem = IV_OK;
     if (!ref || !*ref) problem = IV_MISSING;
     else {
-        store_stmt *s = store_prepare(c->st, "SELECT id FROM learner WHERE institution_id = ?"
-                                             " AND ref = ?", &err);
-        if (!s) { page_fail(c, "learner", err.msg); return; }
-        store_bind_int64(s, 1, c->who->institution_id);
-        store_bind_text(s, 2, ref, (size_t)-1);
-        if (store_step(s, &err) == STORE_ROW) learner = store_col_int64(s, 0);
-        store_finalize(s);
+        if (intervention_learner_by_ref(c->st, c->who->institution_id, ref, &learner, &err) < 0) {
+            page_fail(c, "learner", err.msg);
+            return;
+        }
         if (learner) may = access_can_view_learner(c->who, learner, &err);
         if (may < 0) { page_fail(c, "learner access", err.msg); return; }
         if (!may) problem = IV_UNKNOWN;   /* unknown or not theirs: the same answer */
