@@ -54,7 +54,7 @@ iv_sight iv_run_sight(const access_ctx *who, const intervention_run *r,
                                                                        : IV_SEE_NONE;
 }
 
-/* Translated names (see intervention_web.h). */
+/* The translated name of a tier (see intervention_web.h). */
 const char *iv_tier_name(const i18n_lang *L, const char *code) {
     if (!code) return "";
     if (!strcmp(code, "universal")) return T(L, "Universal (every learner)");
@@ -63,6 +63,7 @@ const char *iv_tier_name(const i18n_lang *L, const char *code) {
     return code;
 }
 
+/* The translated name of an evidence level (see intervention_web.h). */
 const char *iv_evidence_name(const i18n_lang *L, const char *code) {
     if (!code) return "";
     if (!strcmp(code, "strong")) return T(L, "Strong: well-run randomised trials or meta-analyses");
@@ -73,6 +74,7 @@ const char *iv_evidence_name(const i18n_lang *L, const char *code) {
     return code;
 }
 
+/* "Group" or "Individual", translated (see intervention_web.h). */
 const char *iv_mode_name(const i18n_lang *L, const char *code) {
     return code && !strcmp(code, "individual") ? T(L, "Individual") : T(L, "Group");
 }
@@ -95,12 +97,14 @@ static const struct { const char *code, *name; } domain_names[INTERVENTION_DOMAI
     {"placement", N_("work placement")},
 };
 
+/* The translated name of a life domain (see intervention_web.h). */
 const char *iv_domain_name(const i18n_lang *L, const char *code) {
     for (size_t i = 0; i < INTERVENTION_DOMAINS; i++)
         if (code && !strcmp(domain_names[i].code, code)) return T(L, domain_names[i].name);
     return code ? code : "";
 }
 
+/* A needs list as translated names (see intervention_web.h). */
 void iv_needs_text(buf *b, const i18n_lang *L, const char *needs) {
     int first = 1;
     for (const char *p = needs ? needs : ""; *p;) {
@@ -117,6 +121,7 @@ void iv_needs_text(buf *b, const i18n_lang *L, const char *needs) {
     }
 }
 
+/* An effect indicator's translated name (see intervention_web.h). */
 const char *iv_effect_name(const i18n_lang *L, int indicator, int duration_weeks) {
     switch (intervention_effect_feature(indicator, duration_weeks)) {
     case RF_ATT_RATE_2W: return T(L, "Attendance rate, last 2 weeks");
