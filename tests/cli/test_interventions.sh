@@ -158,6 +158,31 @@ code=$(http "$BASE/learners/$member" -b "$L")
 check "a leader reads only how many" \
     bash -c "[ $code = 200 ] && grep -q 'Takes part in' '$TMP/body' && ! grep -q 'href=\"/intervention-runs/' '$TMP/body'"
 
+# ---- an individual intervention for one learner, from the learner page ----
+mref=$(q "SELECT ref FROM learner WHERE id = $member")
+code=$(http "$BASE/learners/$member" -b "$K")
+check "the key worker's learner page links to starting one for the learner" \
+    grep -q "href=\"/interventions?learner=$mref\"" "$TMP/body"
+code=$(http "$BASE/interventions?learner=$mref" -b "$K")
+mentor=$(q "SELECT id FROM intervention WHERE name = 'Mentoring'")
+check "...the catalogue then leads to each entry's start form for them" \
+    bash -c "[ $code = 200 ] && grep -q 'href=\"/interventions/$mentor?learner=$mref#h-start\"' '$TMP/body'"
+code=$(http "$BASE/interventions/$mentor?learner=$mref" -b "$K")
+check "...which names the learner and is individual" \
+    bash -c "[ $code = 200 ] && grep -q 'id=\"run-learner\" name=\"learner\" value=\"$mref\"' '$TMP/body' && grep -q '<option value=\"individual\" selected>' '$TMP/body'"
+runs=$(q "SELECT count(*) FROM intervention_run")
+code=$(http "$BASE/interventions/$mentor/runs" -b "$K" -X POST --data-urlencode "csrf=$ktoken" \
+       --data-urlencode "mode=individual" --data-urlencode "start=2025-03-10" \
+       --data-urlencode "deliverer=$kw" --data-urlencode "learner=$oref")
+check "a learner the key worker may not see is refused beside the field (422), nothing started" \
+    bash -c "[ $code = 422 ] && grep -q 'id=\"run-learner-error\"' '$TMP/body' && [ $(q "SELECT count(*) FROM intervention_run") = $runs ]"
+code=$(http "$BASE/interventions/$mentor/runs" -b "$K" -X POST --data-urlencode "csrf=$ktoken" \
+       --data-urlencode "mode=individual" --data-urlencode "start=2025-03-10" \
+       --data-urlencode "deliverer=$kw" --data-urlencode "learner=$mref")
+newrun=$(q "SELECT max(id) FROM intervention_run")
+check "their own learner starts an individual run with them in it (303)" \
+    bash -c "[ $code = 303 ] && [ \"$(location)\" = '/intervention-runs/$newrun?done=started' ] && [ $(q "SELECT count(*) || mode FROM intervention_participation p JOIN intervention_run r ON r.id = p.run_id WHERE r.id = $newrun AND p.learner_id = $member") = 1individual ]"
+
 # ---- JSON ----
 code=$(http "$BASE/api/v1/interventions" -b "$T")
 check "GET /api/v1/interventions (200, 11 entries)" \

@@ -260,6 +260,13 @@ void page_interventions(web_ctx *c) {
     if (iv_may_edit_catalogue(c->who))
         html_printf(b, "<p><a href=\"/interventions/new\">%T</a></p>\n",
                     T(L, "Add an intervention"));
+    const char *learner = web_request_query(c->req, "learner");   /* starting one for them */
+    if (learner && !*learner) learner = NULL;
+    if (learner) {
+        html_printf(b, "<p class=\"notice\" role=\"status\">");
+        html_printf(b, T(L, "Choose the intervention for the learner <bdi>%T</bdi>."), learner);
+        html_printf(b, "</p>\n");
+    }
     html_printf(b, "<table id=\"list\" tabindex=\"-1\">\n<thead><tr><th scope=\"col\">%T</th>"
                    "<th scope=\"col\">%T</th><th scope=\"col\">%T</th>"
                    "<th scope=\"col\" class=\"num\">%T</th><th scope=\"col\">%T</th>"
@@ -268,8 +275,13 @@ void page_interventions(web_ctx *c) {
                 T(L, "Evidence level"), T(L, "Participants so far"));
     for (size_t i = 0; i < n; i++) {
         const intervention *e = &rows[i];
-        html_printf(b, "<tr><th scope=\"row\"><a href=\"/interventions/%lld\">%T</a></th>"
-                       "<td>%T</td><td>", (long long)e->id, e->name, iv_tier_name(L, e->tier));
+        if (learner)
+            html_printf(b, "<tr><th scope=\"row\"><a href=\"/interventions/%lld?learner=%U#h-start\">"
+                           "%T</a></th><td>%T</td><td>", (long long)e->id, learner, e->name,
+                        iv_tier_name(L, e->tier));
+        else
+            html_printf(b, "<tr><th scope=\"row\"><a href=\"/interventions/%lld\">%T</a></th>"
+                           "<td>%T</td><td>", (long long)e->id, e->name, iv_tier_name(L, e->tier));
         iv_needs_text(b, L, e->needs);
         html_printf(b, "</td><td class=\"num\">%T</td><td>%T</td><td class=\"num\">",
                     i18n_format_int(L, e->duration_weeks, num, sizeof num),

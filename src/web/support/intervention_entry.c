@@ -19,8 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const run_ids[IV_R_COUNT] = {"run-mode", "run-label", "run-start",
-                                                 "run-deliverer"};
+/* The run form's fields: the run's (IV_R_*), then RUN_LEARNER, a first
+** participant's reference (optional; the web room's, checked for access). */
+#define RUN_LEARNER IV_R_COUNT
+#define RUN_FIELDS (IV_R_COUNT + 1)
+static const char *const run_ids[RUN_FIELDS] = {"run-mode", "run-label", "run-start",
+                                                "run-deliverer", "run-learner"};
+static const char *const run_names[RUN_FIELDS] = {"mode", "label", "start", "deliverer",
+                                                  "learner"};
 
 /* 1 if who may read the entry's effect: leaders, key workers, and those
 ** who deliver one of its runs. */
@@ -67,9 +73,10 @@ static void runs_table(web_ctx *c, const intervention_run *runs, size_t n) {
     html_printf(b, "</tbody>\n</table>\n");
 }
 
-/* The form to start a run of entry e: values v[] and problems prob[]
-** (NULL the first time). */
-static int run_form(web_ctx *c, const intervention *e, const char *const v[IV_R_COUNT],
+/* The form to start a run of entry e: values v[RUN_FIELDS] and problems
+** prob[RUN_FIELDS] (NULL the first time; ?learner=REF then names the first
+** participant and makes it an individual run). */
+static int run_form(web_ctx *c, const intervention *e, const char *const v[RUN_FIELDS],
                     const intervention_problem *prob, cairn_err *err) {
     buf *b = c->b;
     const i18n_lang *L = c->L;
@@ -80,7 +87,9 @@ static int run_form(web_ctx *c, const intervention *e, const char *const v[IV_R_
     char errid[64], today[DATE_TEXT_LEN], self[32];
     date_format(date_today(), today);
     snprintf(self, sizeof self, "%lld", (long long)c->who->staff_id);
-    const char *mode = v[IV_R_MODE] ? v[IV_R_MODE] : "group";
+    const char *for_learner = prob ? v[RUN_LEARNER] : web_request_query(c->req, "learner");
+    const char *mode = v[IV_R_MODE] ? v[IV_R_MODE] : for_learner && *for_learner ? "individual"
+                                                                                : "group";
     const char *chosen = v[IV_R_DELIVERER] ? v[IV_R_DELIVERER] : self;
     html_printf(b, "<h2 id=\"h-start\">%T</h2>\n", T(L, "Start a run"));
     if (prob)
@@ -90,10 +99,11 @@ static int run_form(web_ctx *c, const intervention *e, const char *const v[IV_R_
     html_printf(b, "<form method=\"post\" action=\"/interventions/%lld/runs\">\n"
                    "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n",
                 (long long)e->id, c->req->session ? c->req->session->csrf : "");
-    for (int f = 0; f < IV_R_COUNT; f++) {
-        static const char *const labels[IV_R_COUNT] = {
+    for (int f = 0; f < RUN_FIELDS; f++) {
+        static const char *const labels[RUN_FIELDS] = {
             N_("Group or individual"), N_("Name of the group (optional)"),
-            N_("Start date (YYYY-MM-DD)"), N_("Delivered by")};
+            N_("Start date (YYYY-MM-DD)"), N_("Delivered by"),
+            N_("A learner's reference (optional: the first participant)")};
         snprintf(errid, sizeof errid, "%s-error", run_ids[f]);
         int bad = prob && prob[f] != IV_OK;
         html_printf(b, "<p><label for=\"%A\">%T</label></p>\n", run_ids[f], T(L, labels[f]));
@@ -117,11 +127,12 @@ static int run_form(web_ctx *c, const intervention *e, const char *const v[IV_R_
             }
             html_printf(b, "</select></p>\n");
         } else {
-            const char *val = v[f] ? v[f] : f == IV_R_START ? today : "";
+            const char *val = f == RUN_LEARNER ? (for_learner ? for_learner : "")
+                             : v[f] ? v[f] : f == IV_R_START ? today : "";
             html_printf(b, f == IV_R_START
                                ? "<p><input type=\"date\" id=\"%A\" name=\"%A\" value=\"%A\" required"
                                : "<p><input type=\"text\" id=\"%A\" name=\"%A\" value=\"%A\"",
-                        run_ids[f], intervention_run_field_names[f], val);
+                        run_ids[f], run_names[f], val);
             if (bad) html_printf(b, " aria-describedby=\"%A\" aria-invalid=\"true\"", errid);
             html_printf(b, "></p>\n");
         }
@@ -187,7 +198,7 @@ static void entry_page(web_ctx *c, int status, const char *const *rv,
     else runs_table(c, runs, nr);
     html_printf(b, "</section>\n");
     if (iv_may_start_run(c->who)) {
-        const char *none[IV_R_COUNT] = {0};
+        const char *none[RUN_FIELDS] = {0};
         if (run_form(c, e, rv ? rv : none, rprob, &err) < 0) {
             page_fail(c, "deliverers", err.msg);
             return;
@@ -215,8 +226,9 @@ void page_intervention(web_ctx *c) {
 ** ACCESS:  administrator school_leader key_worker
 ** BODY:    form
 **
-** Start a run of entry {id}: 303 to the run's page, or the entry page
-** again (422) with the errors beside the fields.
+** Start a run of entry {id}, with a first participant when the field
+** learner names one the viewer may see: 303 to the run's page, or the entry
+** page again (422) with the errors beside the fields.
 */
 void page_intervention_run_start(web_ctx *c) {
     cairn_err err = {0};
@@ -224,13 +236,33 @@ void page_intervention_run_start(web_ctx *c) {
         page_refuse(c, "You may not start a run of an intervention.");
         return;
     }
-    const char **v = arena_zalloc(c->arena, IV_R_COUNT * sizeof *v);
-    intervention_problem *prob = arena_zalloc(c->arena, IV_R_COUNT * sizeof *prob);
-    for (int f = 0; f < IV_R_COUNT; f++)
-        v[f] = web_request_form(c->req, intervention_run_field_names[f]);
+    const char **v = arena_zalloc(c->arena, RUN_FIELDS * sizeof *v);
+    intervention_problem *prob = arena_zalloc(c->arena, RUN_FIELDS * sizeof *prob);
+    for (int f = 0; f < RUN_FIELDS; f++) v[f] = web_request_form(c->req, run_names[f]);
+    /* a first participant: one the viewer may see, or refused as unknown */
+    const char *ref = v[RUN_LEARNER];
+    if (ref && *ref) {
+        int64_t learner = 0;
+        int may = 0;
+        if (intervention_learner_by_ref(c->st, c->who->institution_id, ref, &learner, &err) < 0 ||
+            (learner && (may = access_can_view_learner(c->who, learner, &err)) < 0)) {
+            page_fail(c, "learner", err.msg);
+            return;
+        }
+        if (!may) {
+            prob[RUN_LEARNER] = IV_UNKNOWN;
+            entry_page(c, 422, v, prob);
+            return;
+        }
+    }
     int64_t run = 0;
+    intervention_problem joined = IV_OK;
     int rc = intervention_run_start(c->st, c->who->institution_id, c->who->account_id, c->id, v,
                                     &run, prob, &err);
+    if (rc == 0 && ref && *ref &&
+        intervention_participant_add(c->st, c->who->institution_id, c->who->account_id, run, ref,
+                                     NULL, 0, NULL, &joined, &err) < 0)
+        rc = -1;
     if (rc < 0 && err.code == CAIRN_ENOTFOUND)
         page_not_found(c, "Intervention not found", "There is no intervention with this number.");
     else if (rc < 0) page_fail(c, "run start", err.msg);

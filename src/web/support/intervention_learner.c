@@ -57,6 +57,9 @@ int support_learner_interventions(web_ctx *c, const learner_view *v, const char 
         z[I18N_NUM_MAX];
     html_printf(b, "<section aria-labelledby=\"h-interventions\">\n"
                    "<h2 id=\"h-interventions\">%T</h2>\n", title);
+    if (iv_may_start_run(c->who) && v->info)
+        html_printf(b, "<p><a href=\"/interventions?learner=%U\">%T</a></p>\n", v->info->ref,
+                    T(L, "Start an intervention for this learner"));
     size_t shown = 0;
     for (size_t i = 0; i < iv.n; i++)
         shown += (size_t)iv_participant_visible(c->who, &iv.runs[i], &iv.parts[i]);
