@@ -225,4 +225,8 @@ code=$(http "$BASE/api/v1/intervention-runs/$krun/sessions" -X POST -H "Authoriz
        -H 'Content-Type: application/json' -d '{"held":"2025-03-10","minutes":30}')
 check "...a leader who does not deliver it gets 403" [ "$code" = 403 ]
 
+stop_server
+check "the server stops cleanly, with nothing from the sanitizers in its log" \
+    bash -c "[ '$STOP_STATUS' = 0 ] && ! grep -qiE 'AddressSanitizer|runtime error|LeakSanitizer' '$TMP/serve.log'"
+
 done_testing
