@@ -59,6 +59,10 @@ check "a teacher reads the catalogue" \
 code=$(http "$BASE/interventions" -b "$L")
 token=$(csrf_of)
 check "a leader may add to it" bash -c "[ $code = 200 ] && grep -q 'href=\"/interventions/new\"' '$TMP/body'"
+check "...and reads each entry's measured change in attendance, small groups withheld" \
+    bash -c "grep -q 'Change in attendance, measured' '$TMP/body' && grep -qE 'points \(n = 1[0-9]\)' '$TMP/body' && grep -q '>not shown<' '$TMP/body'"
+code=$(http "$BASE/interventions" -b "$T")
+check "...which a teacher does not" bash -c "[ $code = 200 ] && ! grep -q 'Change in attendance' '$TMP/body'"
 code=$(http "$BASE/interventions/new" -b "$L")
 token=$(csrf_of)
 check "the form has labelled fields" \

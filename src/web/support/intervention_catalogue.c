@@ -11,6 +11,7 @@
 ** field) and each error beside its field, nothing written.
 */
 #include "web/support/intervention_web.h"
+#include "base/date.h"
 #include "base/mem.h"
 #include "base/suppress.h"
 #include "risk/metrics.h"
@@ -228,8 +229,9 @@ static void entry_post(web_ctx *c, int64_t id) {
 ** NAV:     50 Interventions
 **
 ** The catalogue (the starter entries written the first time): tier, needs,
-** duration, who delivers it, evidence; how many runs and participants each
-** has had (counts below the minimum cell withheld, base/suppress.h).
+** duration, who delivers it, evidence; how many participants each has had
+** and, for leaders and key workers, the measured change in attendance
+** (small groups withheld, base/suppress.h).
 */
 void page_interventions(web_ctx *c) {
     cairn_err err = {0};
@@ -250,6 +252,15 @@ void page_interventions(web_ctx *c) {
     long long total = 0;
     for (size_t i = 0; i < n; i++) total += count[i];
     suppress_one_way(count, n, total, METRIC_MIN_CELL, state);
+    /* leaders and key workers: each entry's measured change in attendance */
+    int effect = iv_is_leader(c->who) || (c->who->roles & ACCESS_ROLE_KEY_WORKER);
+    intervention_effect_summary *sum = page_keep(c, xcalloc(n + 1, sizeof *sum));
+    for (size_t i = 0; effect && i < n; i++)
+        if (rows[i].participants &&
+            intervention_effect_of(c->st, inst, rows[i].id, date_today(), &sum[i], &err) < 0) {
+            page_fail(c, "intervention effect", err.msg);
+            return;
+        }
     buf *b = c->b;
     char num[I18N_NUM_MAX];
     page_begin_list(c, T(L, "Interventions"));
@@ -270,9 +281,13 @@ void page_interventions(web_ctx *c) {
     html_printf(b, "<table id=\"list\" tabindex=\"-1\">\n<thead><tr><th scope=\"col\">%T</th>"
                    "<th scope=\"col\">%T</th><th scope=\"col\">%T</th>"
                    "<th scope=\"col\" class=\"num\">%T</th><th scope=\"col\">%T</th>"
-                   "<th scope=\"col\" class=\"num\">%T</th></tr></thead>\n<tbody>\n",
+                   "<th scope=\"col\" class=\"num\">%T</th>",
                 T(L, "Intervention"), T(L, "Tier"), T(L, "Needs it answers"), T(L, "Weeks"),
                 T(L, "Evidence level"), T(L, "Participants so far"));
+    if (effect)
+        html_printf(b, "<th scope=\"col\" class=\"num\">%T</th>",
+                    T(L, "Change in attendance, measured"));
+    html_printf(b, "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < n; i++) {
         const intervention *e = &rows[i];
         if (learner)
@@ -290,9 +305,28 @@ void page_interventions(web_ctx *c) {
             html_printf(b, T(L, "fewer than %T"),
                         i18n_format_int(L, METRIC_MIN_CELL, num, sizeof num));
         else html_printf(b, "%T", i18n_format_int(L, count[i], num, sizeof num));
-        html_printf(b, "</td></tr>\n");
+        html_printf(b, "</td>");
+        if (effect) {
+            const intervention_effect_summary *x = &sum[i];
+            char m[I18N_NUM_MAX];
+            html_printf(b, "<td class=\"num\">");
+            if (!rows[i].participants || suppress_withheld(x->state[IE_ATTENDANCE]))
+                html_printf(b, "%T", T(L, "not shown"));
+            else
+                html_printf(b, T(L, "%T%T points (n = %T)"),
+                            x->mean_change[IE_ATTENDANCE] > 0.05 ? "+" : "",
+                            i18n_format_number(L, x->mean_change[IE_ATTENDANCE], 1, m, sizeof m),
+                            i18n_format_int(L, x->measured[IE_ATTENDANCE], num, sizeof num));
+            html_printf(b, "</td>");
+        }
+        html_printf(b, "</tr>\n");
     }
     html_printf(b, "</tbody>\n</table>\n");
+    if (effect)
+        html_printf(b, "<p class=\"muted\">%T</p>\n",
+                    T(L, "The change in attendance is each participant's own rate on the last day "
+                         "of the intervention minus the day before they joined, averaged; it is "
+                         "not shown for fewer than 10 learners."));
     page_end(c);
 }
 
