@@ -8,7 +8,6 @@
 #include "cli/cli.h"
 #include "risk/risk.h"
 #include "school/school.h"
-#include "support/intervention.h"
 #include "support/support.h"
 #include "web/auth.h"
 #include <assert.h>
@@ -16,9 +15,6 @@
 const cli_room cli_rooms[] = {
     {"school", school_migrate},
     {"risk", risk_migrate},
-    /* the support room's series of its own (support_migrate() applies them
-    ** too; listed here, before it, so that `cairn init` reports each) */
-    {"intervention", intervention_migrate},
     {"support", support_migrate},
     {"web", web_migrate},
 };

@@ -37,6 +37,7 @@
 ** docs/decisions.md, "The support room".
 */
 #include "support/support.h"
+#include "support/consent.h"
 #include "support/intervention.h"
 #include <assert.h>
 
@@ -175,6 +176,9 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     }
     int rc = store_migrate(st, list, n, &ran, err);
     if (applied) *applied = adopted + ran;
-    if (rc == 0) rc = intervention_migrate(st, NULL, err);   /* its own series */
+    /* The parts' own series, after the support series; not counted in
+    ** *applied, which stays the support series' (docs/decisions.md). */
+    if (rc == 0) rc = support_consent_migrate(st, NULL, err);
+    if (rc == 0) rc = intervention_migrate(st, NULL, err);
     return rc;
 }
