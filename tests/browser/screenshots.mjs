@@ -6,7 +6,7 @@
 // for pages.test.mjs), CAIRN_SHOTS (the directory to write to).
 //
 // Writes <page>-<lang>.png at 1280x900 for the sign-in page, the dashboard,
-// a learner page and a group page in en, de, uk and ar,
+// a learner page, a group page and the model page in en, de, uk and ar,
 // <page>-<lang>-phone.png at 375x812 for the dashboard and the learner page
 // in en and ar, home-<role>-<lang>[-phone].png for each role's home page on
 // a desktop and a phone in en and ar, the intervention pages (catalogue,
@@ -37,6 +37,7 @@ const PAGES = {
   interventions: 'the intervention catalogue (/interventions)',
   intervention: 'a catalogue entry with its runs (/interventions/{id})',
   run: 'a run of an intervention: participants, sessions, effect (/intervention-runs/{id})',
+  model: 'the early-warning model for a school leader: how early it warns, in plain words, first (/model)',
 };
 
 mkdirSync(OUT, { recursive: true });
@@ -92,6 +93,8 @@ try {
     await shoot(page, `learner-${lang}`, `${PAGES.learner}, ${NAMES[lang]}`);
     await page.goto(BASE + group);
     await shoot(page, `group-${lang}`, `${PAGES.group}, ${NAMES[lang]}`);
+    await page.goto(`${BASE}/model`);
+    await shoot(page, `model-${lang}`, `${PAGES.model}, ${NAMES[lang]}`);
   }
 
   // a phone (the leader's language is the account's, so it carries over)
