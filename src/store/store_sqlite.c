@@ -231,7 +231,13 @@ int store_sqlite_open(const char *path, store **out, cairn_err *err) {
                       "PRAGMA foreign_keys=ON;"
                       "PRAGMA synchronous=NORMAL;"
                       "PRAGMA cache_size=-65536;"     /* 64 MiB */
-                      "PRAGMA temp_store=MEMORY;",
+                      /* Temporary files (and the statement and savepoint
+                      ** sub-journal) on disk once they outgrow 64 KiB: an
+                      ** in-memory sub-journal is truncated by walking it
+                      ** from the start, so the importer's batch savepoints
+                      ** nested in its per-file savepoint went quadratic
+                      ** (docs/decisions.md, "Temporary store"). */
+                      "PRAGMA temp_store=FILE;",
                       NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         err_set(err, CAIRN_EDB, "cannot open database %s: %s", path, msg ? msg : sqlite3_errstr(rc));
