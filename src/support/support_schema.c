@@ -174,5 +174,6 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     }
     int rc = store_migrate(st, list, n, &ran, err);
     if (applied) *applied = adopted + ran;
+    if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit" */
     return rc;
 }
