@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "support/sealed.h"
+#include "support/sealed_columns.h"
 #include <stdlib.h>
 
 static int cmd_init(int argc, char **argv);
@@ -51,6 +52,13 @@ static int cmd_init(int argc, char **argv) {
         store_close(st);
         return CLI_EXIT_FAIL;
     }
+    support_reseal_counts sealed = {0};   /* text from before sealing */
+    if (support_sealed_reseal_all(st, 0, &sealed, &err) < 0) {
+        fprintf(stderr, "cairn init: %s\n", err.msg);
+        free(applied);
+        store_close(st);
+        return CLI_EXIT_FAIL;
+    }
     int total = 0;
     for (size_t i = 0; i < cli_nrooms; i++) total += applied[i];
     printf("%s: %s (%d migration%s applied)\n", store_url(st),
@@ -70,6 +78,9 @@ static int cmd_init(int argc, char **argv) {
                path.data);
         buf_free(&path);
     }
+    if (sealed.plain)
+        printf("  sealed   %lld text%s written before sealing\n", (long long)sealed.plain,
+               sealed.plain == 1 ? "" : "s");
     free(applied);
     store_close(st);
     return CLI_EXIT_OK;

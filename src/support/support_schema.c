@@ -18,9 +18,9 @@
 **                       learner's score and wrote what they did about it
 **                       (support/actions.h): the rule code, the score date it
 **                       answers, the account and a comment.  The comment is
-**                       stored as written, NOT encrypted: there is no key
-**                       management for crypto_text_seal yet (base/crypto.h);
-**                       when there is, seal it.
+**                       sealed (support/sealed.h); rows from before that are
+**                       sealed by `cairn init` and `cairn key rotate`
+**                       (support/sealed_columns.c).
 **
 **   notice, notice_pref, mail_queue  (version 3) notices for accounts, what
 **                       each receives by mail, and the mail to send
