@@ -38,6 +38,11 @@ typedef struct learner_section {
 int support_learner_actions(web_ctx *c, const learner_view *v, const char *title,
                             cairn_err *err);
 
+/* The support room's "Who has seen this record" (web/support/audit_page.c):
+** for the learner's key worker, the recent readers from the audit log. */
+int support_learner_readers(web_ctx *c, const learner_view *v, const char *title,
+                            cairn_err *err);
+
 /* The learner page of c->id with status (200, or 400 with form, a refused
 ** submission to show again), as GET /learners/{id} answers it: checks
 ** access, writes the view to the audit log. */
