@@ -73,6 +73,21 @@ check "bad filters: the summary first with focus, each error beside its field" \
              grep -q 'id=\"e-learner\">There is no learner with this reference' '$TMP/body' &&
              grep -q 'aria-invalid=\"true\" aria-describedby=\"e-from\"' '$TMP/body'"
 
+code=$(http "$BASE/api/v1/audit?person=teacher" -b "$D")
+check "GET /api/v1/audit: the same as JSON" \
+    bash -c "[ $code = 200 ] && grep -q '\"action\": *\"learner.view\"' '$TMP/body' && grep -q '\"reason\": *\"viewed\"' '$TMP/body' && grep -q '\"more\": *false' '$TMP/body'"
+code=$(http "$BASE/api/v1/audit?to=someday" -b "$D")
+check "...a bad filter is 400" [ "$code" = 400 ]
+code=$(http "$BASE/api/v1/audit" -b "$L")
+check "...and a leader is refused (403)" [ "$code" = 403 ]
+for i in $(seq 1 60); do http "$BASE/learners/1" -b "$L" > /dev/null; done
+code=$(http "$BASE/audit?person=leader" -b "$D")
+next=$(grep -o 'rel="next" href="[^"]*"' "$TMP/body" | sed 's/.*href="//; s/"$//; s/&amp;/\&/g')
+check "more than fifty events: a link to the older ones" bash -c "[ $code = 200 ] && [ -n '$next' ]"
+code=$(http "$BASE$next" -b "$D")
+check "...which shows them with a link back" \
+    bash -c "[ $code = 200 ] && grep -q 'rel=\"prev\"' '$TMP/body' && grep -q '<code>learner.view</code>' '$TMP/body'"
+
 learner=$(q "SELECT learner_id FROM support_assignment WHERE ended_at IS NULL ORDER BY learner_id LIMIT 1")
 code=$(http "$BASE/learners/$learner" -b "$K")
 check "the key worker's learner page says who has seen the record" \

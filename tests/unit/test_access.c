@@ -238,6 +238,7 @@ static const route_expect expected[] = {
     {"POST", "/notices/settings", 0, ACCESS_ROLES_ALL, 1},
     {"GET",  "/api/v1/notices",   0, ACCESS_ROLES_ALL, 1},
     {"GET",  "/audit",            0, ACCESS_ROLE_DPO, 0},
+    {"GET",  "/api/v1/audit",     0, ACCESS_ROLE_DPO, 0},
 };
 
 /* pattern with its parameters filled in: {id} = 1, {code} = cairn.css

@@ -4,6 +4,7 @@
 ** the contents of a record), and the learner page's "Who has seen this
 ** record" section for the learner's key worker (support/audit_read.h).
 */
+#include "web/api.h"
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/page.h"
@@ -104,6 +105,35 @@ static void events_table(web_ctx *c, const support_audit_row *rows, size_t n) {
     html_printf(c->b, "</tbody></table></div>\n");
 }
 
+/* Read the filter of the query (learner, person, action, from, to, page)
+** into *f and *page; errors[0..3] (learner, person, from, to) get the
+** message (msgid, translated) of a field that cannot be used.  The number
+** of such fields, or -1 with err set. */
+static int audit_filter_read(web_ctx *c, support_audit_filter *f, long long *page,
+                             const char *errors[4], cairn_err *err) {
+    const i18n_lang *L = c->L;
+    memset(f, 0, sizeof *f);
+    int nerr = 0;
+    int32_t d;
+    const char *from = arg(c, "from"), *to = arg(c, "to");
+    if (*from && (strlen(from) != 10 || date_parse(from, 10, &d) < 0))
+        errors[2] = T(L, "Give the first day as a date, e.g. 2025-03-01."), nerr++;
+    if (*to && (strlen(to) != 10 || date_parse(to, 10, &d) < 0))
+        errors[3] = T(L, "Give the last day as a date, e.g. 2025-03-31."), nerr++;
+    int unknown = support_audit_filter_resolve(c->st, c->who->institution_id, arg(c, "learner"),
+                                               arg(c, "person"), &f->learner_id,
+                                               &f->account_id, err);
+    if (unknown < 0) return -1;
+    if (unknown & 1) errors[0] = T(L, "There is no learner with this reference."), nerr++;
+    if (unknown & 2) errors[1] = T(L, "There is no account with this user name."), nerr++;
+    str_copy(f->action, sizeof f->action, arg(c, "action"));
+    str_copy(f->from, sizeof f->from, errors[2] ? "" : from);
+    str_copy(f->to, sizeof f->to, errors[3] ? "" : to);
+    *page = atoll(arg(c, "page"));
+    if (*page < 1 || *page > 1000000) *page = 1;
+    return nerr;
+}
+
 /*
 ** WEBPAGE: GET /audit
 ** ACCESS:  data_protection_officer
@@ -119,25 +149,10 @@ void page_audit(web_ctx *c) {
     const i18n_lang *L = c->L;
     int64_t inst = c->who->institution_id;
     support_audit_filter f;
-    memset(&f, 0, sizeof f);
     const char *errors[4] = {0};
-    int nerr = 0;
-    const char *from = arg(c, "from"), *to = arg(c, "to");
-    int32_t d;
-    if (*from && (strlen(from) != 10 || date_parse(from, 10, &d) < 0))
-        errors[2] = T(L, "Give the first day as a date, e.g. 2025-03-01."), nerr++;
-    if (*to && (strlen(to) != 10 || date_parse(to, 10, &d) < 0))
-        errors[3] = T(L, "Give the last day as a date, e.g. 2025-03-31."), nerr++;
-    int unknown = support_audit_filter_resolve(c->st, inst, arg(c, "learner"), arg(c, "person"),
-                                               &f.learner_id, &f.account_id, &err);
-    if (unknown < 0) { page_fail(c, "audit filter", err.msg); return; }
-    if (unknown & 1) errors[0] = T(L, "There is no learner with this reference."), nerr++;
-    if (unknown & 2) errors[1] = T(L, "There is no account with this user name."), nerr++;
-    str_copy(f.action, sizeof f.action, arg(c, "action"));
-    str_copy(f.from, sizeof f.from, errors[2] ? "" : from);
-    str_copy(f.to, sizeof f.to, errors[3] ? "" : to);
-    long long page = atoll(arg(c, "page"));
-    if (page < 1 || page > 1000000) page = 1;
+    long long page = 1;
+    int nerr = audit_filter_read(c, &f, &page, errors, &err);
+    if (nerr < 0) { page_fail(c, "audit filter", err.msg); return; }
     support_audit_row *rows = NULL;
     size_t n = 0, nactions = 0;
     int more = 0;
@@ -206,4 +221,46 @@ int support_learner_readers(web_ctx *c, const learner_view *v, const char *title
     if (!n) html_printf(c->b, "<li>%T</li>\n", T(L, "Nobody yet."));
     html_printf(c->b, "</ul>\n</section>\n");
     return 0;
+}
+
+/*
+** WEBPAGE: GET /api/v1/audit
+** ACCESS:  data_protection_officer
+** BODY:    none
+**
+** The audit log as JSON, with the page's filters (learner, person,
+** action, from, to) and page; 400 naming a filter that cannot be used.
+*/
+void api_audit(web_ctx *c) {
+    cairn_err err = {0};
+    support_audit_filter f;
+    const char *errors[4] = {0};
+    long long page = 1;
+    int nerr = audit_filter_read(c, &f, &page, errors, &err);
+    if (nerr < 0) { api_fail(c, "audit filter", err.msg); return; }
+    for (int i = 0; i < 4; i++)
+        if (errors[i]) { api_bad_request(c, errors[i]); return; }
+    support_audit_row *rows = NULL;
+    size_t n = 0;
+    int more = 0;
+    if (support_audit_list(c->st, c->who->institution_id, &f, (page - 1) * AUDIT_PAGE_ROWS,
+                           AUDIT_PAGE_ROWS, &rows, &n, &more, &err) < 0) {
+        api_fail(c, "audit", err.msg);
+        return;
+    }
+    page_keep(c, rows);
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const support_audit_row *r = &rows[i];
+        json_array_append_new(items, json_pack(
+            "{s:I,s:s,s:o,s:s,s:s,s:o,s:s,s:s,s:o,s:s,s:s}", "id", (json_int_t)r->id, "at", r->at,
+            "account_id", r->account_id ? json_integer(r->account_id) : json_null(), "who", r->who,
+            "action", r->action,
+            "learner_id", r->learner_id ? json_integer(r->learner_id) : json_null(),
+            "learner", r->learner, "record_kind", r->record_kind,
+            "record_id", r->record_kind[0] ? json_integer(r->record_id) : json_null(),
+            "reason", r->reason, "detail", r->detail));
+    }
+    api_reply(c, 200, json_pack("{s:I,s:b,s:o}", "page", (json_int_t)page, "more", more,
+                                "items", items));
 }
