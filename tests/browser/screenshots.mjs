@@ -33,6 +33,8 @@ const PAGES = {
   dashboard: "the school leader's dashboard (/dashboard)",
   learner: 'the page of the most urgent learner on the dashboard (/learners/{id})',
   group: "that learner's group: weekly attendance as a heat map (/groups/{code})",
+  audit: "the data protection officer's audit log (/audit)",
+  readers: "a learner of the key worker's caseload, with who has seen the record (/learners/{id})",
 };
 
 mkdirSync(OUT, { recursive: true });
@@ -119,6 +121,30 @@ try {
       await chooseLanguage(hp, 'en');
       await c.close();
     }
+  }
+
+  // the data protection officer's audit log, and what the key worker sees
+  // of who has read a record of their caseload
+  if (ACCOUNTS.dpo) {
+    const c = await newContext(browser);
+    const dp = await signIn(c, BASE, 'dpo', ACCOUNTS.dpo.password);
+    for (const lang of PHONE_LANGS) {
+      await dp.goto(`${BASE}/audit`);
+      await chooseLanguage(dp, lang);
+      await shoot(dp, `audit-${lang}`, `${PAGES.audit}, ${NAMES[lang]}`);
+    }
+    await chooseLanguage(dp, 'en');
+    await c.close();
+  }
+  if (ACCOUNTS.keyworker) {
+    const c = await newContext(browser);
+    const kp = await signIn(c, BASE, 'keyworker', ACCOUNTS.keyworker.password);
+    await kp.goto(`${BASE}/`);
+    const mine = await kp.locator('a[href^="/learners/"]').first().getAttribute('href');
+    await kp.goto(BASE + mine);
+    await kp.locator('#h-readers').scrollIntoViewIfNeeded();
+    await shoot(kp, 'learner-readers-en', `${PAGES.readers}, ${NAMES.en}`);
+    await c.close();
   }
 } finally {
   await browser.close();
