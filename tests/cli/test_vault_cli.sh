@@ -92,6 +92,8 @@ learner=$(q "SELECT learner_id FROM support_assignment WHERE ended_at IS NULL OR
 code=$(http "$BASE/learners/$learner" -b "$K")
 check "the key worker's learner page says who has seen the record" \
     bash -c "[ '$code' = 200 ] && grep -q 'Who has seen this record' '$TMP/body' && grep -q 'Fionn Smith\|leader' '$TMP/body'"
+code=$(http "$BASE/learners/$learner" -b "$D")
+check "the data protection officer cannot open the record itself (403)" [ "$code" = 403 ]
 code=$(http "$BASE/learners/$learner" -b "$L")
 check "...the leader's does not" \
     bash -c "[ '$code' = 200 ] && ! grep -q 'Who has seen this record' '$TMP/body'"
