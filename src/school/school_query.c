@@ -34,10 +34,13 @@ int school_institution_resolve(store *st, const char *code, int64_t *id, cairn_e
 }
 
 
-/* Every group with its programme and active learner count; *rows is
-** malloc'd and freed by the caller. */
-int school_group_summaries(store *st, int64_t institution_id, school_group_summary **rows,
-                           size_t *n, cairn_err *err) {
+/* The groups of institution_id with their programme and active learner
+** count; with staff_id > 0 only those staff_id teaches (a group_staff row
+** in any role but 'key_worker').  *rows is malloc'd and freed by the
+** caller.  The one reader behind school_group_summaries and
+** school_group_summaries_taught (school/school_home.h). */
+int school_group_summaries_for(store *st, int64_t institution_id, int64_t staff_id,
+                               school_group_summary **rows, size_t *n, cairn_err *err) {
     *rows = NULL;
     *n = 0;
     store_stmt *s = store_prepare(st,
@@ -47,9 +50,14 @@ int school_group_summaries(store *st, int64_t institution_id, school_group_summa
         "   AND e.group_id = g.id AND e.status = 'active')"
         " FROM class_group g LEFT JOIN programme p"
         "   ON p.institution_id = g.institution_id AND p.id = g.programme_id"
-        " WHERE g.institution_id = ? ORDER BY p.name, g.code", err);
+        " WHERE g.institution_id = ? AND (? = 0 OR EXISTS (SELECT 1 FROM group_staff gs"
+        "   WHERE gs.institution_id = g.institution_id AND gs.group_id = g.id"
+        "   AND gs.staff_id = ? AND gs.role <> 'key_worker'))"
+        " ORDER BY p.name, g.code", err);
     if (!s) return -1;
     store_bind_int64(s, 1, institution_id);
+    store_bind_int64(s, 2, staff_id > 0 ? staff_id : 0);
+    store_bind_int64(s, 3, staff_id > 0 ? staff_id : 0);
     size_t cap = 0;
     int rc;
     while ((rc = store_step(s, err)) == STORE_ROW) {
@@ -73,6 +81,13 @@ int school_group_summaries(store *st, int64_t institution_id, school_group_summa
         return -1;
     }
     return 0;
+}
+
+/* Every group with its programme and active learner count; *rows is
+** malloc'd and freed by the caller. */
+int school_group_summaries(store *st, int64_t institution_id, school_group_summary **rows,
+                           size_t *n, cairn_err *err) {
+    return school_group_summaries_for(st, institution_id, 0, rows, n, err);
 }
 
 /* ---- learner and group pages ---------------------------------------------------- */
