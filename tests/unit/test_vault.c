@@ -10,8 +10,11 @@
 #include "testutil.h"
 #include "base/buf.h"
 #include "base/crypto.h"
+#include "base/date.h"
+#include "base/mem.h"
 #include "support/actions.h"
 #include "support/audit.h"
+#include "support/audit_read.h"
 #include "support/sealed.h"
 #include "support/sealed_columns.h"
 #include <stdio.h>
@@ -362,6 +365,85 @@ static void test_audit_mixed_versions(void **state) {
     test_store_drop(st);
 }
 
+/* The data protection officer's list: each filter, paging, and the
+** readers of a learner's record. */
+static void test_audit_read(void **state) {
+    store *st = test_school_db(KIND(state), "vault_read", school_sql);
+    cairn_err err = {0};
+    exec_ok(st, "INSERT INTO account (id, username, display_name, disabled, institution_id,"
+                " created_at, updated_at) VALUES (2, 'lead', 'Lee', 0, 1, 'now', 'now')");
+    for (int i = 0; i < 7; i++) {
+        support_audit_event ev = {.account_id = 1 + i % 2, .action = i == 6 ? "flag.acknowledge"
+                                                                         : "learner.view",
+                                  .learner_id = 1 + (i >= 4), .record_kind = "learner",
+                                  .record_id = 1 + (i >= 4), .reason = "viewed"};
+        assert_int_equal(support_audit_record(st, 1, &ev, &err), 0);
+    }
+    assert_int_equal(support_audit_append(st, 1, 0, "learner.view", 1, "cli", &err), 0);
+    support_audit_filter f;
+    memset(&f, 0, sizeof f);
+    support_audit_row *rows = NULL;
+    size_t n = 0;
+    int more = 0;
+    assert_int_equal(support_audit_list(st, 1, &f, 0, 5, &rows, &n, &more, &err), 0);
+    assert_int_equal(n, 5);
+    assert_int_equal(more, 1);
+    assert_int_equal(rows[0].id, 8);               /* newest first */
+    assert_int_equal(rows[0].account_id, 0);
+    assert_string_equal(rows[1].action, "flag.acknowledge");
+    assert_string_equal(rows[1].who, "Kim");
+    assert_string_equal(rows[1].learner, "Ben Two");
+    free(rows);
+    assert_int_equal(support_audit_list(st, 1, &f, 5, 5, &rows, &n, &more, &err), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(more, 0);
+    free(rows);
+    int64_t lid = 0, aid = 0;
+    assert_int_equal(support_audit_filter_resolve(st, 1, "L1", "lead", &lid, &aid, &err), 0);
+    assert_int_equal(lid, 1);
+    assert_int_equal(aid, 2);
+    assert_int_equal(support_audit_filter_resolve(st, 1, "NO", "nobody", &lid, &aid, &err), 3);
+    f.learner_id = 1;
+    f.account_id = 2;
+    assert_int_equal(support_audit_list(st, 1, &f, 0, 50, &rows, &n, &more, &err), 0);
+    assert_int_equal(n, 2);                        /* events 2 and 4 */
+    free(rows);
+    memset(&f, 0, sizeof f);
+    str_copy(f.action, sizeof f.action, "flag.acknowledge");
+    assert_int_equal(support_audit_list(st, 1, &f, 0, 50, &rows, &n, &more, &err), 0);
+    assert_int_equal(n, 1);
+    free(rows);
+    memset(&f, 0, sizeof f);
+    str_copy(f.from, sizeof f.from, "2000-01-01");
+    str_copy(f.to, sizeof f.to, "2000-12-31");
+    assert_int_equal(support_audit_list(st, 1, &f, 0, 50, &rows, &n, &more, &err), 0);
+    assert_int_equal(n, 0);
+    free(rows);
+    char today[11];
+    date_format(date_today(), today);
+    str_copy(f.from, sizeof f.from, today);
+    str_copy(f.to, sizeof f.to, today);
+    assert_int_equal(support_audit_list(st, 1, &f, 0, 50, &rows, &n, &more, &err), 0);
+    assert_int_equal(n, 8);
+    free(rows);
+    assert_int_equal(support_audit_list(st, 2, &f, 0, 50, &rows, &n, &more, &err), 0);
+    assert_int_equal(n, 0);                        /* another institution's log */
+    free(rows);
+    /* readers of learner 1: accounts 1 and 2 (not the system), latest first */
+    support_audit_reader *rd = NULL;
+    assert_int_equal(support_audit_readers(st, 1, 1, 10, &rd, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(rd[0].views + rd[1].views, 4);
+    assert_true(rd[0].account_id == 1 || rd[0].account_id == 2);
+    free(rd);
+    buf acts = BUF_INIT;
+    assert_int_equal(support_audit_actions(st, 1, &acts, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(acts.data, "flag.acknowledge");
+    buf_free(&acts);
+    test_store_drop(st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         BOTH(test_ack_sealed_and_rotated),
@@ -373,6 +455,7 @@ int main(void) {
         BOTH(test_audit_truncated),
         BOTH(test_audit_appended_and_rewritten),
         BOTH(test_audit_mixed_versions),
+        BOTH(test_audit_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
