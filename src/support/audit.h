@@ -84,6 +84,13 @@ typedef struct support_audit_event {
     const char *detail;        /* more, no personal data; NULL = none */
 } support_audit_event;
 
+/* Use: reading a record is action "<kind>.view" with reason "viewed"
+** (the learner page's "Who has seen this record" counts those); a change
+** is "<kind>.<verb>" ("case_note.add") with the reason the person gave, or
+** a short fixed one.  record_kind names the table's record ("case",
+** "case_note"), record_id its id.  Never put personal data or a record's
+** contents in reason or detail: they are not sealed. */
+
 /* Append ev to institution_id's chain as a version 2 event, like
 ** support_audit_append() (same transactions and locks).  -1 with err set on
 ** bad input or a database error (nothing written). */

@@ -18,6 +18,10 @@
 **   PostgreSQL  the path in the environment variable CAIRN_KEY_FILE (made
 **               the same way when missing; an error when the variable is
 **               unset).
+** Use: store the TEXT support_text_seal gives (a TEXT column), read it back
+** with support_text_open, and add the column to support_sealed_columns[]
+** (support/sealed_columns.h) so `cairn key rotate` re-encrypts it.
+**
 ** Each process reads it once and again only when the file changes (a
 ** rotation by another process), under a mutex: any thread may call these.
 */
