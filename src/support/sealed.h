@@ -78,6 +78,15 @@ int support_key_add(store *st, char id[SUPPORT_KEY_ID_LEN + 1], cairn_err *err);
 ** afterwards: call it only when none is left (support_key_rotate). */
 int support_key_retire_old(store *st, int *retired, cairn_err *err);
 
+/* Seal text inside the write transaction that stores it: a seal in a
+** transaction holds a shared lock on "<keyring>.seal-lock" until the
+** transaction ends, and `cairn key rotate` takes it exclusively for its
+** last count before it retires the old key, so no row sealed under the old
+** key can be committed after that count.  support_key_seal_lock takes it
+** exclusively: a descriptor for support_key_seal_unlock, or -1 with err. */
+int  support_key_seal_lock(store *st, cairn_err *err);
+void support_key_seal_unlock(int fd);
+
 /* The ids of the keys in the keyring: the current one first, then the
 ** others, as "id id ..." appended to out. */
 int support_key_list(store *st, buf *out, cairn_err *err);

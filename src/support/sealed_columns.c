@@ -187,7 +187,23 @@ int support_sealed_reseal_all(store *st, int batch, support_reseal_counts *c, ca
     return 0;
 }
 
-/* Rotate the key (see sealed_columns.h). */
+/* The values of every registered column not under key id cur, into *left. */
+static int stale_count(store *st, const char *cur, int64_t *left, cairn_err *err) {
+    *left = 0;
+    for (size_t i = 0; i < support_sealed_ncolumns; i++) {
+        int have = table_exists(st, support_sealed_columns[i].table, err);
+        if (have < 0) return -1;
+        if (have && reseal_left(st, &support_sealed_columns[i], cur, left, err) < 0) return -1;
+    }
+    return 0;
+}
+
+#define ROTATE_ROUNDS 5   /* re-seal rounds while writers keep using the old key */
+
+/* Rotate the key (see sealed_columns.h): a new key, then rounds of
+** re-sealing, each closed by a count under the exclusive seal lock (no
+** transaction that sealed under the old key is still open then); when it
+** finds nothing left, the old keys go while the lock is held. */
 int support_key_rotate(store *st, int batch, char *new_id, support_reseal_counts *c,
                        int *retired, cairn_err *err) {
     support_reseal_counts local = {0};
@@ -196,11 +212,20 @@ int support_key_rotate(store *st, int batch, char *new_id, support_reseal_counts
     char id[SUPPORT_KEY_ID_LEN + 1];
     if (support_key_ensure(st, NULL, err) < 0 || support_key_add(st, id, err) < 0) return -1;
     if (new_id) memcpy(new_id, id, sizeof id);
-    if (support_sealed_reseal_all(st, batch, c, err) < 0) return -1;
-    if (c->remaining > 0) {
-        err_set(err, CAIRN_EINVAL, "%lld sealed values could not be opened and are still under "
-                "an older key; the older keys stay in the keyring", (long long)c->remaining);
-        return 1;
+    for (int round = 0; round < ROTATE_ROUNDS; round++) {
+        int64_t failed_before = c->failed;
+        if (support_sealed_reseal_all(st, batch, c, err) < 0) return -1;
+        int fd = support_key_seal_lock(st, err);
+        if (fd < 0) return -1;
+        int rc = stale_count(st, id, &c->remaining, err);
+        if (rc == 0 && c->remaining == 0) rc = support_key_retire_old(st, retired, err);
+        support_key_seal_unlock(fd);
+        if (rc < 0) return -1;
+        if (c->remaining == 0) return 0;
+        if (c->failed > failed_before) break;   /* values that cannot be opened: stop */
     }
-    return support_key_retire_old(st, retired, err);
+    err_set(err, CAIRN_EINVAL, "%lld sealed values are still under an older key (%lld could not "
+            "be opened); the older keys stay in the keyring", (long long)c->remaining,
+            (long long)c->failed);
+    return 1;
 }

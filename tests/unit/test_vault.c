@@ -17,6 +17,7 @@
 #include "support/audit_read.h"
 #include "support/sealed.h"
 #include "support/sealed_columns.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,65 @@ static void test_ack_sealed_and_rotated(void **state) {
     assert_non_null(strchr(ids.data, ' '));   /* two keys kept */
     buf_free(&ids);
     free(stored), free(again);
+    test_store_drop(st);
+}
+
+typedef struct ack_writer {
+    const char *url;
+    int written, failed;
+} ack_writer;
+
+/* Acknowledge a flag 60 times through a connection of its own. */
+static void *ack_writer_run(void *arg) {
+    ack_writer *w = arg;
+    store *st = NULL;
+    cairn_err err = {0};
+    if (store_open(w->url, &st, &err) < 0) {
+        w->failed = 1;
+        return NULL;
+    }
+    for (int i = 0; i < 60; i++) {
+        char text[48];
+        support_problem p;
+        snprintf(text, sizeof text, "written during the rotation %d", i);
+        if (support_flag_acknowledge(st, 1, 1, 2, "missing_work", text, NULL, &p, &err) == 0)
+            w->written++;
+        else
+            w->failed++;
+    }
+    store_close(st);
+    return NULL;
+}
+
+/* A rotation while another connection keeps writing sealed comments: it
+** finishes, retires the old key, and every comment opens afterwards,
+** whatever the interleaving. */
+static void test_rotate_while_writing(void **state) {
+    store *st = test_school_db(KIND(state), "vault_busy", school_sql);
+    cairn_err err = {0};
+    support_problem p;
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(support_flag_acknowledge(st, 1, 1, 1, "attendance_low", "before",
+                                                  NULL, &p, &err), 0);
+    ack_writer w = {.url = test_store_url(st)};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, ack_writer_run, &w), 0);
+    int retired = 0;
+    support_reseal_counts c = {0};
+    int rc = support_key_rotate(st, 7, NULL, &c, &retired, &err);
+    pthread_join(t, NULL);
+    if (rc != 0) fail_msg("rotate: %s", err.msg);
+    assert_int_equal(retired, 1);
+    assert_int_equal(w.failed, 0);
+    assert_int_equal(w.written, 60);
+    support_ack *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(support_ack_list(st, 1, 2, &rows, &n, &err), 0);
+    assert_int_equal(n, 60);
+    free(rows);
+    assert_int_equal(support_ack_list(st, 1, 1, &rows, &n, &err), 0);
+    assert_int_equal(n, 20);
+    free(rows);
     test_store_drop(st);
 }
 
@@ -447,6 +507,7 @@ static void test_audit_read(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         BOTH(test_ack_sealed_and_rotated),
+        BOTH(test_rotate_while_writing),
         BOTH(test_no_plaintext_at_rest),
         BOTH(test_audit_altered),
         BOTH(test_audit_deleted),
