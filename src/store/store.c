@@ -26,8 +26,7 @@ void store_base_init(store *st, const store_ops *ops, store_kind kind, const cha
     st->url_shown = store_url_elide(url);
     st->tx_failed = 0;
     st->last_error = STORE_ERR_NONE;
-    st->hooks = NULL;
-    st->nhooks = st->cap_hooks = 0;
+    st->nhooks = st->cap_hooks = 0;   /* hooks: NULL, the backends calloc st */
 }
 
 /* Release what store_base_init() allocated; st itself belongs to the backend. */
