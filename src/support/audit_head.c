@@ -3,10 +3,10 @@
 ** (see audit.h, "The head file").
 **
 ** The file has one line per institution, "institution id hash", after a
-** comment line.  A writer takes an flock on "<file>.lock", reads the file,
+** comment line.  A writer takes an exclusive flock on the file, reads it,
 ** moves its institution's line forward (never back: two processes may
-** commit in one order and write in the other), writes a temporary file and
-** renames it over.
+** commit in one order and write in the other) and rewrites it in place;
+** readers take a shared flock.
 */
 #include "support/audit_internal.h"
 #include "base/mem.h"
@@ -41,28 +41,40 @@ int support_audit_head_path(store *st, buf *out, cairn_err *err) {
     return 0;
 }
 
-/* Read path's lines into *lines (caller frees), *n of them.  A missing file
-** is an empty one.  0, or -1 with err set. */
-static int head_read(const char *path, head_line **lines, size_t *n, cairn_err *err) {
+/* All of fd's bytes from the start into text (a NUL-terminated buf).  0 or
+** -1 (errno set). */
+static int head_slurp(int fd, buf *text) {
+    char chunk[4096];
+    off_t at = 0;
+    ssize_t k;
+    while ((k = pread(fd, chunk, sizeof chunk, at)) > 0) {
+        buf_append(text, chunk, (size_t)k);
+        at += k;
+    }
+    buf_append(text, "", 0);   /* data NUL-terminated, even when empty */
+    return k < 0 ? -1 : 0;
+}
+
+/* Parse the head file's text (of path, for messages) into *lines (caller
+** frees), *n of them.  0, or -1 with err set. */
+static int head_parse(char *text, const char *path, head_line **lines, size_t *n,
+                      cairn_err *err) {
     *lines = NULL;
     *n = 0;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT) return 0;
-        return err_set(err, CAIRN_EIO, "cannot read the audit head %s: %s", path, strerror(errno));
-    }
-    char line[256];
     size_t cap = 0;
-    int rc = 0, lineno = 0;
-    while (fgets(line, sizeof line, f)) {
+    int lineno = 0;
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
         lineno++;
-        if (line[0] == '#' || line[0] == '\n') continue;
+        if (line[0] == '#') continue;
         head_line h;
         long long inst, id;
         if (sscanf(line, "%lld %lld %64s", &inst, &id, h.hash) != 3 ||
             strlen(h.hash) != CRYPTO_SHA256_HEX_LEN - 1 || *n == HEAD_MAX_LINES) {
-            rc = err_set(err, CAIRN_EINVAL, "%s:%d: not an audit head line", path, lineno);
-            break;
+            free(*lines);
+            *lines = NULL;
+            *n = 0;
+            return err_set(err, CAIRN_EINVAL, "%s:%d: not an audit head line", path, lineno);
         }
         h.inst = inst;
         h.id = id;
@@ -72,29 +84,45 @@ static int head_read(const char *path, head_line **lines, size_t *n, cairn_err *
         }
         (*lines)[(*n)++] = h;
     }
-    fclose(f);
-    if (rc < 0) {
-        free(*lines);
-        *lines = NULL;
-        *n = 0;
+    return 0;
+}
+
+/* Read path's lines under a shared flock (a writer rewrites it in place).
+** A missing file is an empty one.  0, or -1 with err set. */
+static int head_read(const char *path, head_line **lines, size_t *n, cairn_err *err) {
+    *lines = NULL;
+    *n = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return 0;
+        return err_set(err, CAIRN_EIO, "cannot read the audit head %s: %s", path, strerror(errno));
     }
+    buf text = BUF_INIT;
+    int rc = flock(fd, LOCK_SH) < 0 || head_slurp(fd, &text) < 0
+                 ? err_set(err, CAIRN_EIO, "cannot read the audit head %s: %s", path,
+                           strerror(errno))
+                 : head_parse(text.data, path, lines, n, err);
+    close(fd);
+    buf_free(&text);
     return rc;
 }
 
 /* Set inst's line of path to (id, hash): only forward unless force is set.
-** Under the lock file; the new file replaces the old one by rename. */
+** Rewritten in place under an exclusive flock on the file itself (no
+** rename: on ext4 a rename over a file flushes it, milliseconds per
+** event). */
 static int head_write(const char *path, int64_t inst, int64_t id, const char *hash, int force,
                       cairn_err *err) {
-    buf lock = BUF_INIT, tmp = BUF_INIT, text = BUF_INIT;
-    buf_printf(&lock, "%s.lock", path);
-    int fd = open(lock.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600), rc = -1;
+    buf text = BUF_INIT;
     head_line *lines = NULL;
     size_t n = 0;
-    if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-        err_set(err, CAIRN_EIO, "cannot lock %s: %s", lock.data, strerror(errno));
+    int rc = -1;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX) < 0 || head_slurp(fd, &text) < 0) {
+        err_set(err, CAIRN_EIO, "cannot update the audit head %s: %s", path, strerror(errno));
         goto done;
     }
-    if (head_read(path, &lines, &n, err) < 0) goto done;
+    if (head_parse(text.data, path, &lines, &n, err) < 0) goto done;
     size_t i = 0;
     while (i < n && lines[i].inst != inst) i++;
     if (i < n && lines[i].id >= id && !force) {
@@ -108,30 +136,20 @@ static int head_write(const char *path, int64_t inst, int64_t id, const char *ha
     lines[i].inst = inst;
     lines[i].id = id;
     memcpy(lines[i].hash, hash, CRYPTO_SHA256_HEX_LEN);
+    buf_reset(&text);
     buf_puts(&text, "# cairn audit head (support/audit.h): institution, newest event, its hash\n");
     for (size_t j = 0; j < n; j++)
         buf_printf(&text, "%lld %lld %s\n", (long long)lines[j].inst, (long long)lines[j].id,
                    lines[j].hash);
-    buf_printf(&tmp, "%s.new-%ld", path, (long)getpid());
-    int out = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (out < 0 || write(out, text.data, text.len) != (ssize_t)text.len) {
-        err_set(err, CAIRN_EIO, "cannot write %s: %s", tmp.data, strerror(errno));
-        if (out >= 0) close(out);
-        unlink(tmp.data);
-        goto done;
-    }
-    close(out);
-    if (rename(tmp.data, path) < 0) {
-        err_set(err, CAIRN_EIO, "cannot replace %s: %s", path, strerror(errno));
-        unlink(tmp.data);
+    if (pwrite(fd, text.data, text.len, 0) != (ssize_t)text.len ||
+        ftruncate(fd, (off_t)text.len) < 0) {
+        err_set(err, CAIRN_EIO, "cannot write the audit head %s: %s", path, strerror(errno));
         goto done;
     }
     rc = 0;
 done:
     if (fd >= 0) close(fd);   /* releases the flock */
     free(lines);
-    buf_free(&lock);
-    buf_free(&tmp);
     buf_free(&text);
     return rc;
 }
