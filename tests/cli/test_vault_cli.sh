@@ -37,7 +37,7 @@ check "the demo accounts include a data protection officer" \
 "$CAIRN" audit --db "$db" verify > "$TMP/verify.out" 2>&1
 check "cairn audit verify: the demo's chain is intact and matches the head file" \
     grep -q 'intact; its end matches the head file' "$TMP/verify.out"
-echo "a long privacy password" | "$CAIRN" user add privacy --role data_protection_officer \
+echo "correct horse battery staple" | "$CAIRN" user add privacy --role data_protection_officer \
     --password-stdin --db "$db" > "$TMP/add.out" 2>&1
 check "cairn user add makes another data protection officer" \
     grep -q 'roles data_protection_officer' "$TMP/add.out"
