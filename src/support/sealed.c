@@ -238,9 +238,9 @@ static ring *ring_get(const char *path, int create, cairn_err *err) {
     return r;
 }
 
-/* Copy the key id (or the current key when id is NULL) of st's keyring into
-** *out, and its id into out_id (may be NULL).  create: make the keyring if
-** missing. */
+/* Copy the key named id (the current key when id is NULL) of st's keyring,
+** with its id, into *out (the caller wipes it).  create: make the keyring
+** if missing.  0, or -1 with err set. */
 static int key_find(store *st, const char *id, int create, ring_key *out, cairn_err *err) {
     buf path = BUF_INIT;
     if (support_key_path(st, &path, err) < 0) return -1;
