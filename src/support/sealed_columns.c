@@ -13,6 +13,10 @@
 /* Every sealed column: add yours here (one line). */
 const support_sealed_column support_sealed_columns[] = {
     {"flag_acknowledgement", "id", "comment"},
+    {"consent", "id", "note"},                      /* support/consent.c */
+    {"consent_withdrawal", "consent_id", "note"},
+    {"consent_override", "id", "reason"},           /* support/consent_check.c */
+    {"legal_hold", "id", "reason"},                 /* support/subject.c */
 };
 const size_t support_sealed_ncolumns = sizeof support_sealed_columns / sizeof *support_sealed_columns;
 
@@ -44,11 +48,11 @@ static int reseal_read(store *st, const support_sealed_column *c, const char *cu
                        int64_t after_inst, int64_t after_key, int batch, reseal_row *rows,
                        int *n, cairn_err *err) {
     buf sql = BUF_INIT;
-    buf_printf(&sql, "SELECT institution_id, %s, %s FROM %s WHERE %s IS NOT NULL"
+    buf_printf(&sql, "SELECT institution_id, %s, %s FROM %s WHERE %s IS NOT NULL AND %s <> ''"
                " AND (%s NOT LIKE 's1:%%' OR substr(%s, 4, 8) <> ?)"
                " AND (institution_id > ? OR (institution_id = ? AND %s > ?))"
                " ORDER BY institution_id, %s LIMIT %d", c->key, c->column, c->table, c->column,
-               c->column, c->column, c->key, c->key, batch);
+               c->column, c->column, c->column, c->key, c->key, batch);
     store_stmt *q = store_prepare(st, sql.data, err);
     buf_free(&sql);
     if (!q) return -1;
@@ -128,9 +132,9 @@ static int reseal_write(store *st, const support_sealed_column *c, reseal_row *r
 static int reseal_left(store *st, const support_sealed_column *c, const char *cur, int64_t *left,
                        cairn_err *err) {
     buf sql = BUF_INIT;
-    buf_printf(&sql, "SELECT count(*) FROM %s WHERE %s IS NOT NULL"
+    buf_printf(&sql, "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND %s <> ''"
                " AND (%s NOT LIKE 's1:%%' OR substr(%s, 4, 8) <> ?)", c->table, c->column,
-               c->column, c->column);
+               c->column, c->column, c->column);
     store_stmt *q = store_prepare(st, sql.data, err);
     buf_free(&sql);
     if (!q) return -1;

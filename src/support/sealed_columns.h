@@ -9,7 +9,8 @@
 ** column.  Re-sealing walks each column in batches of rows, in key order,
 ** and rewrites each value that is not sealed under the current key: plain
 ** text (written before the column was sealed) is sealed, text under an
-** older key is opened and sealed again.  Each batch is one short write
+** older key is opened and sealed again.  Empty values ("" = no text) are
+** left empty.  Each batch is one short write
 ** transaction, and a row is rewritten only if it still holds the value that
 ** was read, so the server keeps running and a concurrent edit wins.
 */

@@ -37,6 +37,7 @@
 ** docs/decisions.md, "The support room".
 */
 #include "support/support.h"
+#include "support/consent.h"
 #include <assert.h>
 
 #define SUPPORT_V1_COMMON                                                       \
@@ -174,6 +175,9 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     }
     int rc = store_migrate(st, list, n, &ran, err);
     if (applied) *applied = adopted + ran;
+    /* The parts' own series, after the support series; not counted in
+    ** *applied, which stays the support series' (docs/decisions.md). */
+    if (rc == 0) rc = support_consent_migrate(st, NULL, err);
     if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit" */
     return rc;
 }

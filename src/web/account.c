@@ -402,7 +402,7 @@ int auth_demo_accounts(store *st, const char *institution,
          " ORDER BY c.ngroups DESC, s.id LIMIT 1"},
         {"dpo", "cairn-demo-privacy", ACCESS_ROLE_DPO, NULL},
     };
-    int64_t inst = 0, admin_id = 0, kw_staff = 0;
+    int64_t inst = 0, admin_id = 0, kw_staff = 0, ids[AUTH_DEMO_ACCOUNTS] = {0};
     if (school_institution_resolve(st, institution, &inst, err) < 0) return -1;
     for (int i = 0; i < AUTH_DEMO_ACCOUNTS; i++) {
         auth_demo_account *o = &out[i];
@@ -415,6 +415,7 @@ int auth_demo_accounts(store *st, const char *institution,
         if (auth_account_find(st, demo[i].user, &have, &e2) == 0) {
             str_copy(o->linked, sizeof o->linked, have.staff_ref[0] ? have.staff_ref : "-");
             if (i == 0) admin_id = have.id;
+            ids[i] = have.id;
             continue;
         }
         if (e2.code != CAIRN_ENOTFOUND) {
@@ -436,6 +437,7 @@ int auth_demo_accounts(store *st, const char *institution,
                                   found == 0 && demo[i].staff_sql ? ref : NULL, demo[i].role};
         if (auth_account_add(st, &spec, &id, err) < 0) return -1;
         if (i == 0) admin_id = id;
+        ids[i] = id;
         o->created = 1;
         if (demo[i].role == ACCESS_ROLE_KEY_WORKER && staff) {
             int n = 0;
@@ -445,6 +447,8 @@ int auth_demo_accounts(store *st, const char *institution,
             kw_staff = staff;
         }
     }
+    int n = 0;   /* the demo consents: recorded by the key worker, one override by the leader */
+    if (support_demo_consent(st, inst, ids[2], ids[1], &n, err) < 0) return -1;
     /* a new key worker's caseload: what a few days of reading left in the log */
     return kw_staff ? support_demo_audit(st, inst, kw_staff, err) : 0;
 }

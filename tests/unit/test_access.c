@@ -239,6 +239,17 @@ static const route_expect expected[] = {
     {"GET",  "/api/v1/notices",   0, ACCESS_ROLES_ALL, 1},
     {"GET",  "/audit",            0, ACCESS_ROLE_DPO, 0},
     {"GET",  "/api/v1/audit",     0, ACCESS_ROLE_DPO, 0},
+    {"GET",  "/learners/{id}/consent",          0, STAFF, 0},
+    {"POST", "/learners/{id}/consent",          0, STAFF, 0},
+    {"POST", "/learners/{id}/consent/withdraw", 0, STAFF, 0},
+    {"POST", "/learners/{id}/consent/override", 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/api/v1/learners/{id}/consents",  0, STAFF, 0},
+    {"POST", "/api/v1/learners/{id}/consents",  0, STAFF, 0},
+    {"POST", "/api/v1/learners/{id}/consents/withdraw", 0, STAFF, 0},
+    {"POST", "/api/v1/learners/{id}/consents/override", 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/api/v1/learners/{id}/consents/receipt",  0, STAFF, 0},
+    {"GET",  "/privacy",          0, ACCESS_ROLE_DPO | ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/api/v1/privacy",   0, ACCESS_ROLE_DPO | ACCESS_ROLE_SCHOOL_LEADER, 0},
 };
 
 /* pattern with its parameters filled in: {id} = 1, {code} = cairn.css

@@ -132,6 +132,37 @@ static void test_ack_sealed_and_rotated(void **state) {
     test_store_drop(st);
 }
 
+/* Every registered column is re-sealed (the consent room's too), and an
+** empty value ("no note") stays empty. */
+static void test_registry_columns(void **state) {
+    store *st = test_school_db(KIND(state), "vault_reg", school_sql);
+    cairn_err err = {0};
+    exec_ok(st, "INSERT INTO consent (institution_id, id, learner_id, purpose, recipient,"
+                " categories, valid_from, given_by, method, note, recorded_at) VALUES"
+                " (1, 1, 1, 'early_warning', '', 'attendance', '2025-01-01', 'learner',"
+                " 'paper', 'Plain consent note', 'now'),"
+                " (1, 2, 2, 'early_warning', '', 'attendance', '2025-01-01', 'learner',"
+                " 'paper', '', 'now');"
+                "INSERT INTO legal_hold (institution_id, id, learner_id, reason, placed_at)"
+                " VALUES (1, 1, 1, 'Plain hold reason', 'now')");
+    support_reseal_counts c = {0};
+    assert_int_equal(support_sealed_reseal_all(st, 0, &c, &err), 0);
+    assert_int_equal(c.plain, 2);
+    assert_int_equal(c.remaining, 0);
+    char *n1 = text_of(st, "SELECT note FROM consent WHERE id = 1");
+    char *n2 = text_of(st, "SELECT note FROM consent WHERE id = 2");
+    char *h = text_of(st, "SELECT reason FROM legal_hold WHERE id = 1");
+    assert_true(support_text_is_sealed(n1));
+    assert_string_equal(n2, "");
+    assert_true(support_text_is_sealed(h));
+    buf out = BUF_INIT;
+    assert_int_equal(support_text_open(st, 1, h, &out, &err), 0);
+    assert_string_equal(out.data, "Plain hold reason");
+    buf_free(&out);
+    free(n1), free(n2), free(h);
+    test_store_drop(st);
+}
+
 typedef struct ack_writer {
     const char *url;
     int written, failed;
@@ -507,6 +538,7 @@ static void test_audit_read(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         BOTH(test_ack_sealed_and_rotated),
+        BOTH(test_registry_columns),
         BOTH(test_rotate_while_writing),
         BOTH(test_no_plaintext_at_rest),
         BOTH(test_audit_altered),

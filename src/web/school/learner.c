@@ -144,6 +144,7 @@ static const learner_section learner_sections[] = {
     { N_("Identity and enrolment"), identity },             /* school */
     { N_("Current flags and why"),  risk_learner_flags },   /* risk */
     { N_("Actions"),                support_learner_actions }, /* support */
+    { N_("Consent"),                support_learner_consent }, /* support */
     { N_("Risk over time"),         risk_learner_history }, /* risk */
     { N_("The last eight weeks"),   timeline },             /* school */
     { N_("Who has seen this record"), support_learner_readers }, /* support: audit */
