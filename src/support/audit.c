@@ -234,6 +234,10 @@ int audit_verify_impl(store *st, int64_t institution_id, int use_head, int64_t *
         const char *stored_prev = store_col_text(q, 6);
         const char *stored = store_col_text(q, 7);
         int64_t version = store_col_int64(q, 8);
+        /* a version 1 event has no record or reason: its hash does not
+        ** cover them, so any there were put in afterwards */
+        int v1_extra = version == 1 && (!store_col_is_null(q, 9) || !store_col_is_null(q, 10) ||
+                                        !store_col_is_null(q, 11));
         if (id != expect_id) {
             err_set(err, CAIRN_EINVAL, "audit log of institution %lld: event %lld is missing "
                     "(the next one is %lld)", (long long)institution_id, (long long)expect_id,
@@ -249,7 +253,8 @@ int audit_verify_impl(store *st, int64_t institution_id, int use_head, int64_t *
             else
                 audit_hash(prev, institution_id, id, at ? at : "", ev.account_id, ev.action,
                            ev.learner_id, ev.detail, want);
-            if (!stored || strcmp(stored, want) != 0 || (version != 1 && version != 2)) {
+            if (!stored || strcmp(stored, want) != 0 || (version != 1 && version != 2) ||
+                v1_extra) {
                 err_set(err, CAIRN_EINVAL, "audit log of institution %lld: event %lld was "
                         "changed after it was written", (long long)institution_id, (long long)id);
                 bad = id;
