@@ -31,7 +31,7 @@ case "$out" in
         "$CAIRN" score --db "$DB" --asof "$today" > /dev/null
         echo "cairn: demo scores up to today, $today" ;;
 esac
-# One account per role (admin, leader, keyworker, teacher) with public demo
+# One account per role (admin, leader, keyworker, teacher, dpo) with public demo
 # passwords; printed every time, left as they are when they exist.
 "$CAIRN" user demo-accounts --db "$DB"
 echo "cairn: serving $DB on http://$LISTEN/  (Ctrl-C stops it; sign in at http://$LISTEN/login)"

@@ -38,7 +38,8 @@ typedef struct cli_command {
 
 extern const cli_command cli_cmd_init, cli_cmd_import, cli_cmd_export, cli_cmd_demo,
     cli_cmd_rules, cli_cmd_score, cli_cmd_train, cli_cmd_evaluate, cli_cmd_serve,
-    cli_cmd_user, cli_cmd_help, cli_cmd_erase, cli_cmd_retention, cli_cmd_setting;
+    cli_cmd_user, cli_cmd_key, cli_cmd_audit, cli_cmd_help, cli_cmd_erase, cli_cmd_retention,
+    cli_cmd_setting;
 
 /* Every command, in the order `cairn help` lists them, NULL-terminated. */
 extern const cli_command *const cli_commands[];

@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "support/sealed.h"
+#include "support/sealed_columns.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,11 @@ static int cmd_init(int argc, char **argv) {
             if (!known) init_line(after[i], na_count[i] - init_count(before, nb_count, nb, after[i]));
         }
     }
+    support_reseal_counts sealed = {0};   /* text from before sealing */
+    if (rc == 0 && support_sealed_reseal_all(st, 0, &sealed, &err) < 0) {
+        fprintf(stderr, "cairn init: %s\n", err.msg);
+        rc = -1;
+    }
     if (rc == 0 && made_key) {
         buf path = BUF_INIT;
         support_key_path(st, &path, &err);
@@ -118,6 +124,9 @@ static int cmd_init(int argc, char **argv) {
                path.data);
         buf_free(&path);
     }
+    if (rc == 0 && sealed.plain)
+        printf("  sealed   %lld text%s written before sealing\n", (long long)sealed.plain,
+               sealed.plain == 1 ? "" : "s");
     for (size_t i = 0; i < nb; i++) free(before[i]);
     for (size_t i = 0; i < na; i++) free(after[i]);
     store_close(st);

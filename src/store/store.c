@@ -26,10 +26,12 @@ void store_base_init(store *st, const store_ops *ops, store_kind kind, const cha
     st->url_shown = store_url_elide(url);
     st->tx_failed = 0;
     st->last_error = STORE_ERR_NONE;
+    st->nhooks = st->cap_hooks = 0;   /* hooks: NULL, the backends calloc st */
 }
 
 /* Release what store_base_init() allocated; st itself belongs to the backend. */
 void store_base_free(store *st) {
+    store_tx_hooks_run(st, 0);
     free(st->url_shown);
     st->url_shown = NULL;
 }
@@ -344,21 +346,26 @@ int store_tx_commit(store *st, cairn_err *err) {
     if (st->tx_failed) {
         st->ops->tx_rollback(st);
         st->tx_failed = 0;
+        store_tx_hooks_run(st, 0);
         return err_set(err, CAIRN_EDB,
                        "database error: transaction rolled back because a statement in it failed");
     }
     if (st->ops->tx_commit(st, err) != 0) {
         if (st->ops->in_tx(st)) st->ops->tx_rollback(st);
         st->tx_failed = 0;
+        store_tx_hooks_run(st, 0);
         return -1;
     }
+    store_tx_hooks_run(st, 1);
     return 0;
 }
 
 /* Roll back the open transaction if any; 0 unless the rollback itself failed. */
 int store_tx_rollback(store *st) {
     st->tx_failed = 0;
-    return st->ops->tx_rollback(st);
+    int rc = st->ops->tx_rollback(st);
+    store_tx_hooks_run(st, 0);
+    return rc;
 }
 
 /* 1 if a transaction is open on st. */

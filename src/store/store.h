@@ -73,6 +73,14 @@ int store_tx_commit(store *st, cairn_err *err);
 int store_tx_rollback(store *st);   /* never fails loudly; safe with no tx open */
 int store_in_tx(const store *st);
 
+/* Call fn(arg, committed) once the open transaction ends: committed = 1
+** after its commit succeeded, 0 after a rollback, a failed commit or
+** store_close() with it open (fn then frees arg if it owns it).  For work
+** outside the database that must follow only what was committed (the audit
+** log's head file, support/audit.h).  Hooks run in the order they were
+** added.  Without an open transaction fn runs at once with committed = 1. */
+void store_tx_on_end(store *st, void (*fn)(void *arg, int committed), void *arg);
+
 /* WAL checkpoints (SQLite; both are no-ops on PostgreSQL).  SQLite copies
 ** the write-ahead log back into the database file, with an fsync, inside
 ** whichever commit crosses 1000 pages of log: in a server that writes on

@@ -45,12 +45,18 @@ struct store {
     char *url_shown;       /* URL with the password elided; owned */
     int   tx_failed;       /* a statement failed inside the open transaction */
     int   last_error;      /* store_errkind of the last failure */
+    struct store_tx_hook *hooks;   /* store_tx_on_end() calls of the open transaction */
+    size_t nhooks, cap_hooks;
 };
 
 struct store_stmt {
     const store_ops *ops;  /* == st->ops, one indirection less on hot paths */
     store *st;
 };
+
+/* Run and forget the store_tx_on_end() hooks of the transaction that just
+** ended (store_tx_hooks.c). */
+void store_tx_hooks_run(store *st, int committed);
 
 /* Fill the common part of a freshly allocated backend store. */
 void store_base_init(store *st, const store_ops *ops, store_kind kind, const char *url);

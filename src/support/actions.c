@@ -9,6 +9,7 @@
 #include "risk/risk_read.h"
 #include "support/audit.h"
 #include "support/notice.h"
+#include "support/sealed.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,20 +138,29 @@ static int ack_insert(store *st, int64_t inst, support_ack *a, cairn_err *err) {
                               " WHERE institution_id = ?", inst, &a->id, err) < 0)
         return -1;
     a->id++;
+    buf sealed = BUF_INIT;
+    if (support_text_seal(st, inst, a->comment, &sealed, err) < 0) {
+        buf_free(&sealed);
+        return -1;
+    }
     store_stmt *q = store_prepare(st,
         "INSERT INTO flag_acknowledgement (institution_id, id, learner_id, rule_code, asof,"
         " account_id, comment, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
-    if (!q) return -1;
+    if (!q) {
+        buf_free(&sealed);
+        return -1;
+    }
     store_bind_int64(q, 1, inst);
     store_bind_int64(q, 2, a->id);
     store_bind_int64(q, 3, a->learner_id);
     store_bind_text(q, 4, a->rule_code, (size_t)-1);
     store_bind_text(q, 5, a->asof, (size_t)-1);
     store_bind_int64(q, 6, a->account_id);
-    store_bind_text(q, 7, a->comment, (size_t)-1);
+    store_bind_text(q, 7, sealed.data, sealed.len);
     store_bind_text(q, 8, a->at, (size_t)-1);
     int rc = store_step(q, err);
     store_finalize(q);
+    buf_free(&sealed);
     if (rc < 0) return -1;
     char detail[160];
     snprintf(detail, sizeof detail, "flag %s of the score of %s (acknowledgement %lld)",
@@ -237,7 +247,20 @@ int support_ack_list(store *st, int64_t institution_id, int64_t learner_id,
         r->account_id = store_col_int64(q, 3);
         str_copy(r->by, sizeof r->by, store_col_text(q, 4));
         str_copy(r->at, sizeof r->at, store_col_text(q, 5));
-        str_copy(r->comment, sizeof r->comment, store_col_text(q, 6));
+        const char *stored = store_col_text(q, 6);
+        if (support_text_is_sealed(stored)) {   /* else written before sealing; see sealed_columns.c */
+            buf plain = BUF_INIT;
+            if (support_text_open(st, institution_id, stored, &plain, err) < 0) {
+                buf_free(&plain);
+                rc = -1;
+                break;
+            }
+            str_copy(r->comment, sizeof r->comment, plain.data);
+            crypto_wipe(plain.data, plain.len);
+            buf_free(&plain);
+        } else {
+            str_copy(r->comment, sizeof r->comment, stored);
+        }
     }
     store_finalize(q);
     if (rc < 0) {

@@ -2,6 +2,7 @@
 ** support/audit.c — the hash-chained audit log (see audit.h).
 */
 #include "support/audit.h"
+#include "support/audit_internal.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include <string.h>
@@ -17,6 +18,23 @@ static void audit_hash(const char *prev, int64_t inst, int64_t id, const char *a
     buf_printf(&b, "cairn-audit-v1\n%s\n%lld\n%lld\n%s\n%lld\n%zu:%s\n%lld\n%zu:%s",
                prev, (long long)inst, (long long)id, at, (long long)account,
                strlen(action), action, (long long)learner, strlen(detail), detail);
+    crypto_sha256_hex(b.data, b.len, out);
+    buf_free(&b);
+}
+
+/* The hash of a version 2 event (see audit.h): v1's fields and the record
+** and reason. */
+static void audit_hash_v2(const char *prev, int64_t inst, int64_t id, const char *at,
+                          const support_audit_event *ev, char out[CRYPTO_SHA256_HEX_LEN]) {
+    buf b = BUF_INIT;   /* not HTML: the hash input */
+    const char *kind = ev->record_kind ? ev->record_kind : "";
+    const char *reason = ev->reason ? ev->reason : "";
+    const char *detail = ev->detail ? ev->detail : "";
+    buf_printf(&b, "cairn-audit-v2\n%s\n%lld\n%lld\n%s\n%lld\n%zu:%s\n%lld\n%zu:%s\n%lld"
+               "\n%zu:%s\n%zu:%s", prev, (long long)inst, (long long)id, at,
+               (long long)ev->account_id, strlen(ev->action), ev->action,
+               (long long)ev->learner_id, strlen(kind), kind, (long long)ev->record_id,
+               strlen(reason), reason, strlen(detail), detail);
     crypto_sha256_hex(b.data, b.len, out);
     buf_free(&b);
 }
@@ -51,53 +69,79 @@ int support_audit_head(store *st, int64_t institution_id, int64_t *id,
     return rc < 0 ? -1 : 0;
 }
 
-/* Read the head and insert the next event; in the caller's transaction. */
-static int audit_insert(store *st, int64_t inst, int64_t account, const char *action,
-                        int64_t learner, const char *detail, cairn_err *err) {
+/* Bind an id column: NULL for 0. */
+static void bind_id(store_stmt *q, int idx, int64_t v) {
+    if (v) store_bind_int64(q, idx, v);
+    else store_bind_null(q, idx);
+}
+
+/* Read the head and insert ev as the next event (version 2 when v2 is set,
+** otherwise version 1 with only the columns of cairn 0.1.0); in the
+** caller's transaction.  The head file follows once it commits. */
+static int audit_insert(store *st, int64_t inst, const support_audit_event *ev, int v2,
+                        cairn_err *err) {
     int64_t last = 0;
     char prev[CRYPTO_SHA256_HEX_LEN], hash[CRYPTO_SHA256_HEX_LEN], at[32];
     if (support_audit_head(st, inst, &last, prev, err) < 0) return -1;
     date_now_iso(at);
     int64_t id = last + 1;
-    audit_hash(prev, inst, id, at, account, action, learner, detail, hash);
-    store_stmt *ins = store_prepare(st,
-        "INSERT INTO audit_event (institution_id, id, at, account_id, action, learner_id,"
-        " detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+    const char *detail = ev->detail ? ev->detail : "";
+    store_stmt *ins;
+    if (v2) {
+        audit_hash_v2(prev, inst, id, at, ev, hash);
+        ins = store_prepare(st,
+            "INSERT INTO audit_event (institution_id, id, at, account_id, action, learner_id,"
+            " detail, prev_hash, hash, version, record_kind, record_id, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 2, ?, ?, ?)", err);
+    } else {
+        audit_hash(prev, inst, id, at, ev->account_id, ev->action, ev->learner_id, detail, hash);
+        ins = store_prepare(st,
+            "INSERT INTO audit_event (institution_id, id, at, account_id, action, learner_id,"
+            " detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+    }
     if (!ins) return -1;
     store_bind_int64(ins, 1, inst);
     store_bind_int64(ins, 2, id);
     store_bind_text(ins, 3, at, (size_t)-1);
-    if (account) store_bind_int64(ins, 4, account);
-    else store_bind_null(ins, 4);
-    store_bind_text(ins, 5, action, (size_t)-1);
-    if (learner) store_bind_int64(ins, 6, learner);
-    else store_bind_null(ins, 6);
+    bind_id(ins, 4, ev->account_id);
+    store_bind_text(ins, 5, ev->action, (size_t)-1);
+    bind_id(ins, 6, ev->learner_id);
     store_bind_text(ins, 7, detail, (size_t)-1);
     store_bind_text(ins, 8, prev, (size_t)-1);
     store_bind_text(ins, 9, hash, (size_t)-1);
+    if (v2) {
+        store_bind_text(ins, 10, ev->record_kind ? ev->record_kind : "", (size_t)-1);
+        store_bind_int64(ins, 11, ev->record_id);
+        store_bind_text(ins, 12, ev->reason ? ev->reason : "", (size_t)-1);
+    }
     int rc = store_step(ins, err);
     store_finalize(ins);
-    return rc < 0 ? -1 : 0;
+    if (rc < 0) return -1;
+    audit_head_follow(st, inst, id, hash);
+    return 0;
 }
 
-/* Append one event (see audit.h). */
-int support_audit_append(store *st, int64_t institution_id, int64_t account_id,
-                         const char *action, int64_t learner_id, const char *detail,
-                         cairn_err *err) {
+/* Check ev and append it, in the caller's transaction or in one of its own. */
+static int audit_write(store *st, int64_t institution_id, const support_audit_event *ev, int v2,
+                       cairn_err *err) {
     if (institution_id <= 0)
         return err_set(err, CAIRN_EINVAL, "audit: no institution given");
-    if (!action_ok(action))
+    if (!action_ok(ev->action))
         return err_set(err, CAIRN_EINVAL, "audit: action \"%.80s\" is not a code of 1 to %d "
-                       "letters a-z, digits, '_' and '.'", action ? action : "",
+                       "letters a-z, digits, '_' and '.'", ev->action ? ev->action : "",
                        SUPPORT_AUDIT_ACTION_MAX);
-    if (!detail) detail = "";
-    if (strlen(detail) > SUPPORT_AUDIT_DETAIL_MAX)
+    if (ev->record_kind && *ev->record_kind && !action_ok(ev->record_kind))
+        return err_set(err, CAIRN_EINVAL, "audit: record kind \"%.80s\" is not a code",
+                       ev->record_kind);
+    if (ev->detail && strlen(ev->detail) > SUPPORT_AUDIT_DETAIL_MAX)
         return err_set(err, CAIRN_EINVAL, "audit: the detail is longer than %d bytes",
                        SUPPORT_AUDIT_DETAIL_MAX);
-    if (store_in_tx(st))
-        return audit_insert(st, institution_id, account_id, action, learner_id, detail, err);
+    if (ev->reason && strlen(ev->reason) > SUPPORT_AUDIT_REASON_MAX)
+        return err_set(err, CAIRN_EINVAL, "audit: the reason is longer than %d bytes",
+                       SUPPORT_AUDIT_REASON_MAX);
+    if (store_in_tx(st)) return audit_insert(st, institution_id, ev, v2, err);
     if (store_tx_begin_write(st, SUPPORT_AUDIT_LOCK_BASE + institution_id, err) < 0) return -1;
-    if (audit_insert(st, institution_id, account_id, action, learner_id, detail, err) < 0) {
+    if (audit_insert(st, institution_id, ev, v2, err) < 0) {
         store_tx_rollback(st);
         err_prefix(err, "the audit log could not be written");
         return -1;
@@ -109,29 +153,91 @@ int support_audit_append(store *st, int64_t institution_id, int64_t account_id,
     return 0;
 }
 
-/* Walk the chain from the first event (see audit.h). */
-int support_audit_verify(store *st, int64_t institution_id, int64_t *checked,
-                         int64_t *bad_id, cairn_err *err) {
+/* Append one event (see audit.h): version 1, as before. */
+int support_audit_append(store *st, int64_t institution_id, int64_t account_id,
+                         const char *action, int64_t learner_id, const char *detail,
+                         cairn_err *err) {
+    support_audit_event ev = {.account_id = account_id, .action = action,
+                              .learner_id = learner_id, .detail = detail};
+    return audit_write(st, institution_id, &ev, 0, err);
+}
+
+/* Append one event with its record and reason (see audit.h). */
+int support_audit_record(store *st, int64_t institution_id, const support_audit_event *ev,
+                         cairn_err *err) {
+    return audit_write(st, institution_id, ev, 1, err);
+}
+
+/* Compare the chain's end (tail, and the hash of event fid when it was
+** seen) with the head file's line (fid, fhash).  0 = agrees, 1 = broken
+** (err and *bad set). */
+static int audit_head_compare(int64_t inst, int64_t tail, const char *hash_at_head,
+                              int64_t fid, const char *fhash, int64_t *bad, cairn_err *err) {
+    if (tail < fid) {
+        *bad = tail + 1;
+        err_set(err, CAIRN_EINVAL, "audit log of institution %lld: the newest events are missing "
+                "(the head file records event %lld, the database ends at %lld)", (long long)inst,
+                (long long)fid, (long long)tail);
+        return 1;
+    }
+    if (fid > 0 && strcmp(hash_at_head, fhash) != 0) {
+        *bad = fid;
+        err_set(err, CAIRN_EINVAL, "audit log of institution %lld: event %lld is not the one the "
+                "head file records (the log was rewritten)", (long long)inst, (long long)fid);
+        return 1;
+    }
+    if (tail > fid) {
+        *bad = fid + 1;
+        err_set(err, CAIRN_EINVAL, "audit log of institution %lld: events %lld to %lld are not in "
+                "the head file (added behind cairn's back, or cairn stopped between writing an "
+                "event and its head; see docs/decisions.md)", (long long)inst,
+                (long long)fid + 1, (long long)tail);
+        return 1;
+    }
+    return 0;
+}
+
+/* Walk the chain from the first event, then compare its end with the head
+** file (see audit.h). */
+int audit_verify_impl(store *st, int64_t institution_id, int use_head, int64_t *checked,
+                      int64_t *bad_id, cairn_err *err) {
     if (checked) *checked = 0;
     if (bad_id) *bad_id = 0;
+    int64_t head_id = 0;
+    char head_hash[CRYPTO_SHA256_HEX_LEN], at_head[CRYPTO_SHA256_HEX_LEN];
+    int known = use_head ? support_audit_head_file(st, institution_id, &head_id, head_hash, err) : 0;
+    if (known < 0) return -1;
+    memcpy(at_head, audit_zero_hash, sizeof at_head);
     store_stmt *q = store_prepare(st,
-        "SELECT id, at, account_id, action, learner_id, detail, prev_hash, hash"
-        " FROM audit_event WHERE institution_id = ? ORDER BY id", err);
+        "SELECT id, at, account_id, action, learner_id, detail, prev_hash, hash, version,"
+        " record_kind, record_id, reason FROM audit_event WHERE institution_id = ? ORDER BY id",
+        err);
     if (!q) return -1;
     store_bind_int64(q, 1, institution_id);
     char prev[CRYPTO_SHA256_HEX_LEN], want[CRYPTO_SHA256_HEX_LEN];
     memcpy(prev, audit_zero_hash, sizeof prev);
-    int64_t expect_id = 1, n = 0, bad = 0;
+    int64_t expect_id = 1, n = 0, bad = 0, tail = 0;
     int rc, broken = 0;
     while ((rc = store_step(q, err)) == STORE_ROW) {
         int64_t id = store_col_int64(q, 0);
         const char *at = store_col_text(q, 1);
-        int64_t account = store_col_is_null(q, 2) ? 0 : store_col_int64(q, 2);
-        const char *action = store_col_text(q, 3);
-        int64_t learner = store_col_is_null(q, 4) ? 0 : store_col_int64(q, 4);
-        const char *detail = store_col_text(q, 5);
+        support_audit_event ev = {
+            .account_id = store_col_is_null(q, 2) ? 0 : store_col_int64(q, 2),
+            .action = store_col_text(q, 3),
+            .learner_id = store_col_is_null(q, 4) ? 0 : store_col_int64(q, 4),
+            .detail = store_col_text(q, 5),
+            .record_kind = store_col_text(q, 9),
+            .record_id = store_col_int64(q, 10),
+            .reason = store_col_text(q, 11)};
+        if (!ev.action) ev.action = "";
+        if (!ev.detail) ev.detail = "";
         const char *stored_prev = store_col_text(q, 6);
         const char *stored = store_col_text(q, 7);
+        int64_t version = store_col_int64(q, 8);
+        /* a version 1 event has no record or reason: its hash does not
+        ** cover them, so any there were put in afterwards */
+        int v1_extra = version == 1 && (!store_col_is_null(q, 9) || !store_col_is_null(q, 10) ||
+                                        !store_col_is_null(q, 11));
         if (id != expect_id) {
             err_set(err, CAIRN_EINVAL, "audit log of institution %lld: event %lld is missing "
                     "(the next one is %lld)", (long long)institution_id, (long long)expect_id,
@@ -142,9 +248,13 @@ int support_audit_verify(store *st, int64_t institution_id, int64_t *checked,
                     "follow the event before it", (long long)institution_id, (long long)id);
             bad = id;
         } else {
-            audit_hash(prev, institution_id, id, at ? at : "", account, action ? action : "",
-                       learner, detail ? detail : "", want);
-            if (!stored || strcmp(stored, want) != 0) {
+            if (version == 2)
+                audit_hash_v2(prev, institution_id, id, at ? at : "", &ev, want);
+            else
+                audit_hash(prev, institution_id, id, at ? at : "", ev.account_id, ev.action,
+                           ev.learner_id, ev.detail, want);
+            if (!stored || strcmp(stored, want) != 0 || (version != 1 && version != 2) ||
+                v1_extra) {
                 err_set(err, CAIRN_EINVAL, "audit log of institution %lld: event %lld was "
                         "changed after it was written", (long long)institution_id, (long long)id);
                 bad = id;
@@ -152,15 +262,28 @@ int support_audit_verify(store *st, int64_t institution_id, int64_t *checked,
         }
         if (bad) {
             broken = 1;
-            if (bad_id) *bad_id = bad;
             break;
         }
         memcpy(prev, stored, sizeof prev);
+        if (id == head_id) memcpy(at_head, stored, sizeof at_head);
         expect_id = id + 1;
+        tail = id;
         n++;
     }
     store_finalize(q);
     if (checked) *checked = n;
-    if (broken) return 1;
+    if (!broken && rc >= 0 && known == 1) {
+        broken = audit_head_compare(institution_id, tail, at_head, head_id, head_hash, &bad, err);
+    }
+    if (broken) {
+        if (bad_id) *bad_id = bad;
+        return 1;
+    }
     return rc < 0 ? -1 : 0;
+}
+
+/* The chain and the head file (see audit.h). */
+int support_audit_verify(store *st, int64_t institution_id, int64_t *checked,
+                         int64_t *bad_id, cairn_err *err) {
+    return audit_verify_impl(st, institution_id, 1, checked, bad_id, err);
 }

@@ -15,9 +15,26 @@
 ** removing or reordering any event breaks every hash after it and
 ** support_audit_verify() finds the first broken one.  The database refuses
 ** UPDATE and DELETE on audit_event with triggers (support/support_schema.c);
-** the chain catches whoever goes around them.  Removing the newest events
-** leaves a valid shorter chain: keep support_audit_head()'s answer
-** somewhere else (a daily export) to catch that too.
+** the chain catches whoever goes around them.
+**
+** Events written with support_audit_record() (version 2, table column
+** `version`) also say which record (a kind such as "case_note" and its id)
+** and why (a reason such as "viewed"), and hash them too:
+**
+**     hash = SHA-256( "cairn-audit-v2" \n prev_hash \n institution_id \n id
+**                     \n at \n account_id \n len:action \n learner_id
+**                     \n len:record_kind \n record_id \n len:reason
+**                     \n len:detail )
+**
+** The head file.  Removing the newest events, or adding well-made ones at
+** the end, leaves a valid chain; so after each commit the newest event's id
+** and hash are also written to a file outside the database, beside the
+** keyring (support/sealed.h): "<keyring without .key>.audit-head", one line
+** "institution id hash" per institution.  support_audit_verify() compares
+** the chain's end with it.  The file is written after the commit
+** (store_tx_on_end), under an flock, only ever forward; a process stopped
+** between the two leaves the file one event behind, which verify reports
+** (docs/decisions.md, "Sealed text and the audit trail").
 **
 ** A room that changes a learner's record writes the change and its event in
 ** one transaction: it begins it with store_tx_begin_write(st,
@@ -26,6 +43,7 @@
 */
 #ifndef CAIRN_SUPPORT_AUDIT_H
 #define CAIRN_SUPPORT_AUDIT_H
+#include "base/buf.h"
 #include "base/crypto.h"
 #include "base/err.h"
 #include "store/store.h"
@@ -53,10 +71,39 @@ int support_audit_append(store *st, int64_t institution_id, int64_t account_id,
                          const char *action, int64_t learner_id, const char *detail,
                          cairn_err *err);
 
-/* Check institution_id's whole chain.  0 = intact (*checked, may be NULL,
-** gets the number of events); 1 = broken: *bad_id (may be NULL) gets the
-** first event that does not verify and err says what is wrong with it
-** (CAIRN_EINVAL); -1 = could not read it (err set). */
+#define SUPPORT_AUDIT_REASON_MAX 500     /* bytes of a reason */
+
+/* One event for support_audit_record(). */
+typedef struct support_audit_event {
+    int64_t     account_id;    /* who; 0 = the system or the command line */
+    const char *action;        /* what: a code of [a-z0-9_.] ("case.view") */
+    int64_t     learner_id;    /* whose record; 0 = none */
+    const char *record_kind;   /* which record: a code of [a-z0-9_.] ("case_note"), NULL = none */
+    int64_t     record_id;     /* and its id (0 = none) */
+    const char *reason;        /* why, in words ("viewed"); NULL = none; no personal data */
+    const char *detail;        /* more, no personal data; NULL = none */
+} support_audit_event;
+
+/* Use: reading a record is action "<kind>.view" with reason "viewed"
+** (the learner page's "Who has seen this record" counts those); a change
+** is "<kind>.<verb>" ("case_note.add") with the reason the person gave, or
+** a short fixed one.  record_kind names the table's record ("case",
+** "case_note"), record_id its id.  Never put personal data or a record's
+** contents in reason or detail: they are not sealed. */
+
+/* Append ev to institution_id's chain as a version 2 event, like
+** support_audit_append() (same transactions and locks).  -1 with err set on
+** bad input or a database error (nothing written). */
+int support_audit_record(store *st, int64_t institution_id, const support_audit_event *ev,
+                         cairn_err *err);
+
+/* Check institution_id's whole chain, and its end against the head file.
+** 0 = intact (*checked, may be NULL, gets the number of events); 1 =
+** broken: *bad_id (may be NULL) gets the first event that does not verify
+** (for missing newest events, the first missing id) and err says what is
+** wrong (CAIRN_EINVAL); -1 = could not read it (err set).  Without a head
+** file, or no line in it for the institution, only the chain is checked
+** (support_audit_head_file says which). */
 int support_audit_verify(store *st, int64_t institution_id, int64_t *checked,
                          int64_t *bad_id, cairn_err *err);
 
@@ -64,5 +111,20 @@ int support_audit_verify(store *st, int64_t institution_id, int64_t *checked,
 ** keep outside the database. */
 int support_audit_head(store *st, int64_t institution_id, int64_t *id,
                        char hash[CRYPTO_SHA256_HEX_LEN], cairn_err *err);
+
+/* The head file's path for st, appended to out (see above); -1 with err
+** set when there is no keyring path (support_key_path). */
+int support_audit_head_path(store *st, buf *out, cairn_err *err);
+
+/* What the head file records for institution_id: 1 with *id and hash set,
+** 0 when it records nothing (no file, no line), -1 on error. */
+int support_audit_head_file(store *st, int64_t institution_id, int64_t *id,
+                            char hash[CRYPTO_SHA256_HEX_LEN], cairn_err *err);
+
+/* Write the chain's end as it is in the database to the head file (after
+** restoring a backup, or to start a head for a database from before it):
+** checks the chain first; 0, 1 = the chain is broken (nothing written), -1
+** on error. */
+int support_audit_head_reset(store *st, int64_t institution_id, cairn_err *err);
 
 #endif

@@ -19,6 +19,13 @@
 int support_demo_caseload(store *st, int64_t institution_id, int64_t staff_id,
                           int64_t assigned_by, int *n, cairn_err *err);
 
+/* The demo's audit trail (support/demo_audit.c): the accounts "keyworker",
+** "leader" and "teacher" (those that exist) reading the records of
+** staff_id's caseload, with their reason, through support_audit_record
+** (so the chain and its head file hold).  Call once, when the demo
+** accounts are made. */
+int support_demo_audit(store *st, int64_t institution_id, int64_t staff_id, cairn_err *err);
+
 /* The demo school's consents (support/demo_consent.c): for the caseloads
 ** and the first active learners of institution_id, recorded by account
 ** recorder, some withdrawn, and one emergency override by account leader

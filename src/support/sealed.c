@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -237,9 +238,9 @@ static ring *ring_get(const char *path, int create, cairn_err *err) {
     return r;
 }
 
-/* Copy the key id (or the current key when id is NULL) of st's keyring into
-** *out, and its id into out_id (may be NULL).  create: make the keyring if
-** missing. */
+/* Copy the key named id (the current key when id is NULL) of st's keyring,
+** with its id, into *out (the caller wipes it).  create: make the keyring
+** if missing.  0, or -1 with err set. */
 static int key_find(store *st, const char *id, int create, ring_key *out, cairn_err *err) {
     buf path = BUF_INIT;
     if (support_key_path(st, &path, err) < 0) return -1;
@@ -261,11 +262,53 @@ static int key_find(store *st, const char *id, int create, ring_key *out, cairn_
     return rc;
 }
 
-/* Seal plain under the current key (see sealed.h). */
+/* Open st's seal lock file ("<keyring>.seal-lock") and flock it with op
+** (LOCK_SH or LOCK_EX); the descriptor, or -1 with err set. */
+static int seal_lock_take(store *st, int op, cairn_err *err) {
+    buf path = BUF_INIT;
+    if (support_key_path(st, &path, err) < 0) {
+        buf_free(&path);
+        return -1;
+    }
+    buf_puts(&path, ".seal-lock");
+    int fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, op) < 0) {
+        err_set(err, CAIRN_EIO, "cannot lock %s: %s", path.data, strerror(errno));
+        if (fd >= 0) close(fd);
+        fd = -1;
+    }
+    buf_free(&path);
+    return fd;
+}
+
+/* store_tx_on_end hook: the sealing transaction ended; let a rotation on. */
+static void seal_lock_release(void *arg, int committed) {
+    (void)committed;
+    close((int)(intptr_t)arg);
+}
+
+/* The exclusive seal lock (see sealed.h). */
+int support_key_seal_lock(store *st, cairn_err *err) {
+    return seal_lock_take(st, LOCK_EX, err);
+}
+
+/* Release it. */
+void support_key_seal_unlock(int fd) {
+    if (fd >= 0) close(fd);
+}
+
+/* Seal plain under the current key (see sealed.h).  Inside a transaction
+** the shared seal lock is held until it ends, so a rotation's last count
+** waits for the row this text goes into. */
 int support_text_seal(store *st, int64_t institution_id, const char *plain, buf *out,
                       cairn_err *err) {
     if (!plain) return err_set(err, CAIRN_EINVAL, "sealed text: no text given");
     if (institution_id <= 0) return err_set(err, CAIRN_EINVAL, "sealed text: no institution");
+    if (store_in_tx(st)) {
+        int fd = seal_lock_take(st, LOCK_SH, err);
+        if (fd < 0) return -1;
+        store_tx_on_end(st, seal_lock_release, (void *)(intptr_t)fd);
+    }
     ring_key k;
     if (key_find(st, NULL, 1, &k, err) < 0) return -1;
     unsigned char sub[CRYPTO_KEY_BYTES];

@@ -18,6 +18,10 @@
 **   PostgreSQL  the path in the environment variable CAIRN_KEY_FILE (made
 **               the same way when missing; an error when the variable is
 **               unset).
+** Use: store the TEXT support_text_seal gives (a TEXT column), read it back
+** with support_text_open, and add the column to support_sealed_columns[]
+** (support/sealed_columns.h) so `cairn key rotate` re-encrypts it.
+**
 ** Each process reads it once and again only when the file changes (a
 ** rotation by another process), under a mutex: any thread may call these.
 */
@@ -73,6 +77,15 @@ int support_key_add(store *st, char id[SUPPORT_KEY_ID_LEN + 1], cairn_err *err);
 ** NULL) gets how many went.  Text still sealed under them cannot be opened
 ** afterwards: call it only when none is left (support_key_rotate). */
 int support_key_retire_old(store *st, int *retired, cairn_err *err);
+
+/* Seal text inside the write transaction that stores it: a seal in a
+** transaction holds a shared lock on "<keyring>.seal-lock" until the
+** transaction ends, and `cairn key rotate` takes it exclusively for its
+** last count before it retires the old key, so no row sealed under the old
+** key can be committed after that count.  support_key_seal_lock takes it
+** exclusively: a descriptor for support_key_seal_unlock, or -1 with err. */
+int  support_key_seal_lock(store *st, cairn_err *err);
+void support_key_seal_unlock(int fd);
 
 /* The ids of the keys in the keyring: the current one first, then the
 ** others, as "id id ..." appended to out. */

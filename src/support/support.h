@@ -19,4 +19,8 @@
 ** NULL) gets how many migrations ran or were recorded so. */
 int support_migrate(store *st, int *applied, cairn_err *err);
 
+/* The audit log's series "audit" (support/audit_schema.c); support_migrate
+** runs it after its own. */
+int support_audit_migrate(store *st, int *applied, cairn_err *err);
+
 #endif

@@ -18,9 +18,9 @@
 **                       learner's score and wrote what they did about it
 **                       (support/actions.h): the rule code, the score date it
 **                       answers, the account and a comment.  The comment is
-**                       stored as written, NOT encrypted: there is no key
-**                       management for crypto_text_seal yet (base/crypto.h);
-**                       when there is, seal it.
+**                       sealed (support/sealed.h); rows from before that are
+**                       sealed by `cairn init` and `cairn key rotate`
+**                       (support/sealed_columns.c).
 **
 **   notice, notice_pref, mail_queue  (version 3) notices for accounts, what
 **                       each receives by mail, and the mail to send
@@ -180,5 +180,6 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     ** *applied, which stays the support series' (docs/decisions.md). */
     if (rc == 0) rc = support_consent_migrate(st, NULL, err);
     if (rc == 0) rc = intervention_migrate(st, NULL, err);
+    if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit" */
     return rc;
 }

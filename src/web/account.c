@@ -400,8 +400,9 @@ int auth_demo_accounts(store *st, const char *institution,
          "  GROUP BY gs.institution_id, gs.staff_id) c"
          " JOIN staff s ON s.institution_id = c.inst AND s.id = c.staff_id"
          " ORDER BY c.ngroups DESC, s.id LIMIT 1"},
+        {"dpo", "cairn-demo-privacy", ACCESS_ROLE_DPO, NULL},
     };
-    int64_t inst = 0, admin_id = 0, ids[AUTH_DEMO_ACCOUNTS] = {0};
+    int64_t inst = 0, admin_id = 0, kw_staff = 0, ids[AUTH_DEMO_ACCOUNTS] = {0};
     if (school_institution_resolve(st, institution, &inst, err) < 0) return -1;
     for (int i = 0; i < AUTH_DEMO_ACCOUNTS; i++) {
         auth_demo_account *o = &out[i];
@@ -443,10 +444,13 @@ int auth_demo_accounts(store *st, const char *institution,
             if (support_demo_caseload(st, inst, staff, admin_id, &n, err) < 0) return -1;
             size_t len = strlen(o->linked);
             snprintf(o->linked + len, sizeof o->linked - len, ", caseload of %d learners", n);
+            kw_staff = staff;
         }
     }
     int runs = 0;   /* interventions: once the key worker and teacher exist */
     if (admin_id && support_demo_interventions(st, inst, admin_id, &runs, err) < 0) return -1;
     int n = 0;   /* the demo consents: recorded by the key worker, one override by the leader */
-    return support_demo_consent(st, inst, ids[2], ids[1], &n, err) < 0 ? -1 : 0;
+    if (support_demo_consent(st, inst, ids[2], ids[1], &n, err) < 0) return -1;
+    /* a new key worker's caseload: what a few days of reading left in the log */
+    return kw_staff ? support_demo_audit(st, inst, kw_staff, err) : 0;
 }

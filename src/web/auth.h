@@ -219,7 +219,7 @@ typedef struct auth_demo_account {
     int  created;             /* 1 = made now; 0 = it existed and was left as it was */
 } auth_demo_account;
 
-#define AUTH_DEMO_ACCOUNTS 4
+#define AUTH_DEMO_ACCOUNTS 5
 
 /* Create the demo school's accounts, one per role of this issue, with
 ** known passwords (printed by scripts/run-demo.sh; for demos only):
@@ -227,7 +227,8 @@ typedef struct auth_demo_account {
 ** keyworker (key worker, linked to a counsellor, with a caseload of up to
 ** 8 active learners of the groups they are key worker of), teacher
 ** (linked to the staff member who teaches the most groups with active
-** learners).  An account that exists is left as it is.  institution: code
+** learners), dpo (data protection officer; the audit log).  An account
+** that exists is left as it is.  institution: code
 ** or NULL for the only one. */
 int auth_demo_accounts(store *st, const char *institution,
                        auth_demo_account out[AUTH_DEMO_ACCOUNTS], cairn_err *err);

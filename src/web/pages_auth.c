@@ -169,7 +169,13 @@ void page_login_post(web_ctx *c) {
         if (asked && auth_session_lookup(st, token, auth_now(), &s, &err) == 0 &&
             account_language_set(st, s.who.account_id, asked, &err) < 0)
             web_log(req, "login: saving the language: %s", err.msg);
-        web_redirect(res, next_ok(next) ? next : "/");
+        /* the data protection officer's home is the audit log */
+        const char *home = "/";
+        auth_session me;
+        if (auth_session_lookup(st, token, auth_now(), &me, &err) == 0 &&
+            !(me.who.roles & ACCESS_ROLES_STAFF) && (me.who.roles & ACCESS_ROLE_DPO))
+            home = "/audit";
+        web_redirect(res, next_ok(next) ? next : home);
         auth_cookie_set(req, res, arena_strdup(req->arena, token));
         auth_login_cookie_clear(req, res);
         return;

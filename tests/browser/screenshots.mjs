@@ -38,6 +38,8 @@ const PAGES = {
   intervention: 'a catalogue entry with its runs (/interventions/{id})',
   run: 'a run of an intervention: participants, sessions, effect (/intervention-runs/{id})',
   model: 'the early-warning model for a school leader: how early it warns, in plain words, first (/model)',
+  audit: "the data protection officer's audit log (/audit)",
+  readers: "a learner of the key worker's caseload, with who has seen the record (/learners/{id})",
 };
 
 mkdirSync(OUT, { recursive: true });
@@ -147,6 +149,30 @@ try {
       await chooseLanguage(hp, 'en');
       await c.close();
     }
+  }
+
+  // the data protection officer's audit log, and what the key worker sees
+  // of who has read a record of their caseload
+  if (ACCOUNTS.dpo) {
+    const c = await newContext(browser);
+    const dp = await signIn(c, BASE, 'dpo', ACCOUNTS.dpo.password);
+    for (const lang of PHONE_LANGS) {
+      await dp.goto(`${BASE}/audit`);
+      await chooseLanguage(dp, lang);
+      await shoot(dp, `audit-${lang}`, `${PAGES.audit}, ${NAMES[lang]}`);
+    }
+    await chooseLanguage(dp, 'en');
+    await c.close();
+  }
+  if (ACCOUNTS.keyworker) {
+    const c = await newContext(browser);
+    const kp = await signIn(c, BASE, 'keyworker', ACCOUNTS.keyworker.password);
+    await kp.goto(`${BASE}/`);
+    const mine = await kp.locator('a[href^="/learners/"]').first().getAttribute('href');
+    await kp.goto(BASE + mine);
+    await kp.locator('#h-readers').scrollIntoViewIfNeeded();
+    await shoot(kp, 'learner-readers-en', `${PAGES.readers}, ${NAMES.en}`);
+    await c.close();
   }
 } finally {
   await browser.close();

@@ -32,7 +32,7 @@ if ! { "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 120 &&
        "$CAIRN" user demo-accounts --db "$db" &&
        "$CAIRN" user token leader --name test --db "$db" > "$TMP/leader.token" &&
        echo 'privacy officer password 9' |
-       "$CAIRN" user add dpo --role data_protection_officer --name 'Data Officer' \
+       "$CAIRN" user add dataofficer --role data_protection_officer --name 'Data Officer' \
            --password-stdin --db "$db"; } \
        > "$TMP/setup.out" 2> "$TMP/setup.err"; then
     not_ok "a demo school with accounts"; sed 's/^/# /' "$TMP/setup.err" | tail -5
@@ -152,7 +152,7 @@ check "/privacy lists the override with its reason" \
 code=$(http "$BASE/privacy" -b "$T")
 check "a teacher may not open /privacy (403)" [ "$code" = 403 ]
 D="$TMP/dpo.jar"
-sign_in "$D" dpo 'privacy officer password 9' > /dev/null
+sign_in "$D" dataofficer 'privacy officer password 9' > /dev/null
 code=$(http "$BASE/privacy" -b "$D")
 check "the data protection officer opens /privacy, with the override and the consents" \
     bash -c "[ $code = 200 ] && grep -q 'Told of danger at home tonight' '$TMP/body' && grep -q 'Youth Employment Agency' '$TMP/body'"

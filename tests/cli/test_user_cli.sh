@@ -129,13 +129,14 @@ cli_suite() {
     run 1 "$L: disable an unknown user" "" user disable nobody --db "$db"
 
     run 0 "$L: user demo-accounts" "" user demo-accounts --db "$db"
-    check "$L: ...prints the four accounts with their passwords" bash -c \
+    check "$L: ...prints the five accounts with their passwords" bash -c \
         "grep -qE '^  admin +cairn-demo-office +administrator' '$TMP/out' &&
          grep -qE '^  leader +cairn-demo-principal +school_leader +staff S0001' '$TMP/out' &&
          grep -qE '^  keyworker +cairn-demo-counsellor +key_worker +staff S[0-9]+ .*caseload of [1-9] learners' '$TMP/out' &&
-         grep -qE '^  teacher +cairn-demo-classroom +teacher +staff S[0-9]+ .*teaches [1-9][0-9]* groups' '$TMP/out'"
+         grep -qE '^  teacher +cairn-demo-classroom +teacher +staff S[0-9]+ .*teaches [1-9][0-9]* groups' '$TMP/out' &&
+         grep -qE '^  dpo +cairn-demo-privacy +data_protection_officer' '$TMP/out'"
     run 0 "$L: demo-accounts again" "" user demo-accounts --db "$db"
-    check "$L: ...leaves them as they are" bash -c "[ \$(grep -c 'already there' '$TMP/out') = 4 ]"
+    check "$L: ...leaves them as they are" bash -c "[ \$(grep -c 'already there' '$TMP/out') = 5 ]"
     run 0 "$L: user token" "" user token teacher --name script --days 30 --db "$db"
     check "$L: ...prints a cairn_ token once" says "$TMP/out" "^cairn_[0-9a-f]{64}$"
     run 0 "$L: token without --name or --days" "" user token teacher --db "$db"

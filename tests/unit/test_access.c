@@ -237,6 +237,8 @@ static const route_expect expected[] = {
     {"POST", "/notices/read-all", 0, ACCESS_ROLES_ALL, 1},
     {"POST", "/notices/settings", 0, ACCESS_ROLES_ALL, 1},
     {"GET",  "/api/v1/notices",   0, ACCESS_ROLES_ALL, 1},
+    {"GET",  "/audit",            0, ACCESS_ROLE_DPO, 0},
+    {"GET",  "/api/v1/audit",     0, ACCESS_ROLE_DPO, 0},
     {"GET",  "/learners/{id}/consent",          0, STAFF, 0},
     {"POST", "/learners/{id}/consent",          0, STAFF, 0},
     {"POST", "/learners/{id}/consent/withdraw", 0, STAFF, 0},

@@ -61,6 +61,7 @@ static void test_known_passwords_pass(void **state) {
     static const char *const ok[][2] = {
         {"cairn-demo-office", "admin"}, {"cairn-demo-principal", "leader"},
         {"cairn-demo-counsellor", "keyworker"}, {"cairn-demo-classroom", "teacher"},
+        {"cairn-demo-privacy", "dpo"},
         {"correct horse battery", "ana"}, {"another good password", "ana"},
         {"a long password", "anna"}, {"a new long password", "anna"},
         {"serve test password", "servetest"}, {"proxy test password", "proxytest"},

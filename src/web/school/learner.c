@@ -149,6 +149,7 @@ static const learner_section learner_sections[] = {
     { N_("Risk over time"),         risk_learner_history }, /* risk */
     { N_("Interventions"),          support_learner_interventions }, /* support */
     { N_("The last eight weeks"),   timeline },             /* school */
+    { N_("Who has seen this record"), support_learner_readers }, /* support: audit */
 };
 
 /*
@@ -182,8 +183,10 @@ void page_learner_show(web_ctx *c, int status, const page_action_form *form) {
         page_refuse(c, "You may not see this learner's record.");
         return;
     }
-    if (support_audit_append(c->st, who->institution_id, who->account_id, "learner.view", id,
-                  "learner page", &err) != 0) {
+    support_audit_event seen = {.account_id = who->account_id, .action = "learner.view",
+                                .learner_id = id, .record_kind = "learner", .record_id = id,
+                                .reason = "viewed", .detail = "learner page"};
+    if (support_audit_record(c->st, who->institution_id, &seen, &err) != 0) {
         page_fail(c, "learner audit", err.msg);
         return;
     }
@@ -272,8 +275,10 @@ void api_learner(web_ctx *c) {
         api_refuse(c, "You may not see this learner's record.");
         return;
     }
-    if (support_audit_append(c->st, who->institution_id, who->account_id, "learner.view", id, "api",
-                  &err) != 0) {
+    support_audit_event seen = {.account_id = who->account_id, .action = "learner.view",
+                                .learner_id = id, .record_kind = "learner", .record_id = id,
+                                .reason = "viewed", .detail = "api"};
+    if (support_audit_record(c->st, who->institution_id, &seen, &err) != 0) {
         api_fail(c, "learner audit", err.msg);
         return;
     }

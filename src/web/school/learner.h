@@ -38,6 +38,11 @@ typedef struct learner_section {
 int support_learner_actions(web_ctx *c, const learner_view *v, const char *title,
                             cairn_err *err);
 
+/* The support room's "Who has seen this record" (web/support/audit_page.c):
+** for the learner's key worker, the recent readers from the audit log. */
+int support_learner_readers(web_ctx *c, const learner_view *v, const char *title,
+                            cairn_err *err);
+
 /* The Consent section (web/support/consent_page.c): the learner's consents
 ** and a link to the consent page. */
 int support_learner_consent(web_ctx *c, const learner_view *v, const char *title,

@@ -1,0 +1,235 @@
+/*
+** support/sealed_columns.c — the list of sealed columns and re-sealing
+** (see sealed_columns.h).
+*/
+#include "support/sealed_columns.h"
+#include "base/buf.h"
+#include "base/crypto.h"
+#include "base/mem.h"
+#include "support/sealed.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Every sealed column: add yours here (one line). */
+const support_sealed_column support_sealed_columns[] = {
+    {"flag_acknowledgement", "id", "comment"},
+    {"consent", "id", "note"},                      /* support/consent.c */
+    {"consent_withdrawal", "consent_id", "note"},
+    {"consent_override", "id", "reason"},           /* support/consent_check.c */
+    {"legal_hold", "id", "reason"},                 /* support/subject.c */
+};
+const size_t support_sealed_ncolumns = sizeof support_sealed_columns / sizeof *support_sealed_columns;
+
+#define RESEAL_LOCK 0x6361697253454cLL   /* "cairSEL": one re-sealing batch at a time */
+
+/* 1 if table exists, 0 if not, -1 on error. */
+static int table_exists(store *st, const char *table, cairn_err *err) {
+    store_stmt *q = store_prepare(st, store_kind_of(st) == STORE_POSTGRES
+        ? "SELECT count(*) FROM information_schema.tables"
+          " WHERE table_schema = current_schema() AND table_name = ?"
+        : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", err);
+    if (!q) return -1;
+    store_bind_text(q, 1, table, (size_t)-1);
+    int rc = store_step(q, err);
+    int64_t n = rc == STORE_ROW ? store_col_int64(q, 0) : 0;
+    store_finalize(q);
+    return rc < 0 ? -1 : n > 0;
+}
+
+/* One value read for re-sealing. */
+typedef struct reseal_row {
+    int64_t inst, key;
+    char *old, *fresh;   /* stored value; its replacement (NULL = leave) */
+} reseal_row;
+
+/* Read up to batch rows of c after (inst, key) whose value is not under
+** key id cur; *n gets how many.  Rows are owned by the caller (free old). */
+static int reseal_read(store *st, const support_sealed_column *c, const char *cur,
+                       int64_t after_inst, int64_t after_key, int batch, reseal_row *rows,
+                       int *n, cairn_err *err) {
+    buf sql = BUF_INIT;
+    buf_printf(&sql, "SELECT institution_id, %s, %s FROM %s WHERE %s IS NOT NULL AND %s <> ''"
+               " AND (%s NOT LIKE 's1:%%' OR substr(%s, 4, 8) <> ?)"
+               " AND (institution_id > ? OR (institution_id = ? AND %s > ?))"
+               " ORDER BY institution_id, %s LIMIT %d", c->key, c->column, c->table, c->column,
+               c->column, c->column, c->column, c->key, c->key, batch);
+    store_stmt *q = store_prepare(st, sql.data, err);
+    buf_free(&sql);
+    if (!q) return -1;
+    store_bind_text(q, 1, cur, (size_t)-1);
+    store_bind_int64(q, 2, after_inst);
+    store_bind_int64(q, 3, after_inst);
+    store_bind_int64(q, 4, after_key);
+    int rc;
+    *n = 0;
+    while ((rc = store_step(q, err)) == STORE_ROW) {
+        reseal_row *r = &rows[(*n)++];
+        r->inst = store_col_int64(q, 0);
+        r->key = store_col_int64(q, 1);
+        const char *v = store_col_text(q, 2);
+        r->old = xstrdup(v ? v : "");
+        r->fresh = NULL;
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Seal r's value anew under the current key into r->fresh (opening it
+** first if it is sealed).  0, 1 = cannot be opened (counted, left), -1. */
+static int reseal_one(store *st, reseal_row *r, support_reseal_counts *c, cairn_err *err) {
+    buf plain = BUF_INIT, out = BUF_INIT;
+    int sealed = support_text_is_sealed(r->old);
+    cairn_err why = {0};
+    if (sealed && support_text_open(st, r->inst, r->old, &plain, &why) < 0) {
+        c->failed++;
+        buf_free(&plain);
+        return 1;
+    }
+    int rc = support_text_seal(st, r->inst, sealed ? buf_cstr(&plain) : r->old, &out, err);
+    crypto_wipe(plain.data, plain.len);
+    buf_free(&plain);
+    if (rc < 0) {
+        buf_free(&out);
+        return -1;
+    }
+    r->fresh = buf_detach(&out);
+    if (!sealed) c->plain++;
+    return 0;
+}
+
+/* Write the batch's new values in one transaction, each only where the
+** row still holds what was read. */
+static int reseal_write(store *st, const support_sealed_column *c, reseal_row *rows, int n,
+                        int64_t *written, cairn_err *err) {
+    buf sql = BUF_INIT;
+    buf_printf(&sql, "UPDATE %s SET %s = ? WHERE institution_id = ? AND %s = ? AND %s = ?",
+               c->table, c->column, c->key, c->column);
+    if (store_tx_begin_write(st, RESEAL_LOCK, err) < 0) {
+        buf_free(&sql);
+        return -1;
+    }
+    store_stmt *q = store_prepare(st, sql.data, err);
+    buf_free(&sql);
+    int rc = q ? 0 : -1;
+    for (int i = 0; i < n && rc == 0; i++) {
+        if (!rows[i].fresh) continue;
+        store_bind_text(q, 1, rows[i].fresh, (size_t)-1);
+        store_bind_int64(q, 2, rows[i].inst);
+        store_bind_int64(q, 3, rows[i].key);
+        store_bind_text(q, 4, rows[i].old, (size_t)-1);
+        if (store_step(q, err) < 0) rc = -1;
+        else *written += store_changes(q);
+    }
+    store_finalize(q);
+    if (rc < 0) {
+        store_tx_rollback(st);
+        return -1;
+    }
+    return store_tx_commit(st, err);
+}
+
+/* Count c's values not under key id cur into *left. */
+static int reseal_left(store *st, const support_sealed_column *c, const char *cur, int64_t *left,
+                       cairn_err *err) {
+    buf sql = BUF_INIT;
+    buf_printf(&sql, "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND %s <> ''"
+               " AND (%s NOT LIKE 's1:%%' OR substr(%s, 4, 8) <> ?)", c->table, c->column,
+               c->column, c->column, c->column);
+    store_stmt *q = store_prepare(st, sql.data, err);
+    buf_free(&sql);
+    if (!q) return -1;
+    store_bind_text(q, 1, cur, (size_t)-1);
+    int rc = store_step(q, err);
+    if (rc == STORE_ROW) *left += store_col_int64(q, 0);
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Re-seal one column, batch by batch, in key order. */
+static int reseal_column(store *st, const support_sealed_column *c, const char *cur, int batch,
+                         support_reseal_counts *cnt, cairn_err *err) {
+    reseal_row *rows = xcalloc((size_t)batch, sizeof *rows);
+    int64_t after_inst = -1, after_key = -1;   /* keyset: rows after this one */
+    int n = 0, rc = 0;
+    do {
+        rc = reseal_read(st, c, cur, after_inst, after_key, batch, rows, &n, err);
+        for (int i = 0; i < n && rc == 0; i++)
+            if (reseal_one(st, &rows[i], cnt, err) < 0) rc = -1;
+        if (rc == 0 && n > 0) rc = reseal_write(st, c, rows, n, &cnt->resealed, err);
+        if (n > 0) {
+            after_inst = rows[n - 1].inst;
+            after_key = rows[n - 1].key;
+        }
+        for (int i = 0; i < n; i++) {
+            free(rows[i].old);
+            free(rows[i].fresh);
+        }
+    } while (rc == 0 && n == batch);
+    free(rows);
+    return rc;
+}
+
+/* Re-seal every registered column (see sealed_columns.h). */
+int support_sealed_reseal_all(store *st, int batch, support_reseal_counts *c, cairn_err *err) {
+    support_reseal_counts local = {0};
+    if (!c) c = &local;
+    if (batch <= 0) batch = 500;
+    char cur[SUPPORT_KEY_ID_LEN + 1];
+    if (support_key_current(st, cur, err) < 0) return -1;
+    c->remaining = 0;
+    for (size_t i = 0; i < support_sealed_ncolumns; i++) {
+        const support_sealed_column *col = &support_sealed_columns[i];
+        int have = table_exists(st, col->table, err);
+        if (have < 0) return -1;
+        if (!have) continue;
+        if (reseal_column(st, col, cur, batch, c, err) < 0 ||
+            reseal_left(st, col, cur, &c->remaining, err) < 0) {
+            err_prefix(err, "re-sealing %s.%s", col->table, col->column);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The values of every registered column not under key id cur, into *left. */
+static int stale_count(store *st, const char *cur, int64_t *left, cairn_err *err) {
+    *left = 0;
+    for (size_t i = 0; i < support_sealed_ncolumns; i++) {
+        int have = table_exists(st, support_sealed_columns[i].table, err);
+        if (have < 0) return -1;
+        if (have && reseal_left(st, &support_sealed_columns[i], cur, left, err) < 0) return -1;
+    }
+    return 0;
+}
+
+#define ROTATE_ROUNDS 5   /* re-seal rounds while writers keep using the old key */
+
+/* Rotate the key (see sealed_columns.h): a new key, then rounds of
+** re-sealing, each closed by a count under the exclusive seal lock (no
+** transaction that sealed under the old key is still open then); when it
+** finds nothing left, the old keys go while the lock is held. */
+int support_key_rotate(store *st, int batch, char *new_id, support_reseal_counts *c,
+                       int *retired, cairn_err *err) {
+    support_reseal_counts local = {0};
+    if (!c) c = &local;
+    if (retired) *retired = 0;
+    char id[SUPPORT_KEY_ID_LEN + 1];
+    if (support_key_ensure(st, NULL, err) < 0 || support_key_add(st, id, err) < 0) return -1;
+    if (new_id) memcpy(new_id, id, sizeof id);
+    for (int round = 0; round < ROTATE_ROUNDS; round++) {
+        int64_t failed_before = c->failed;
+        if (support_sealed_reseal_all(st, batch, c, err) < 0) return -1;
+        int fd = support_key_seal_lock(st, err);
+        if (fd < 0) return -1;
+        int rc = stale_count(st, id, &c->remaining, err);
+        if (rc == 0 && c->remaining == 0) rc = support_key_retire_old(st, retired, err);
+        support_key_seal_unlock(fd);
+        if (rc < 0) return -1;
+        if (c->remaining == 0) return 0;
+        if (c->failed > failed_before) break;   /* values that cannot be opened: stop */
+    }
+    err_set(err, CAIRN_EINVAL, "%lld sealed values are still under an older key (%lld could not "
+            "be opened); the older keys stay in the keyring", (long long)c->remaining,
+            (long long)c->failed);
+    return 1;
+}
