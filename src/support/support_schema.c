@@ -37,6 +37,7 @@
 ** docs/decisions.md, "The support room".
 */
 #include "support/support.h"
+#include "support/case_schema.h"
 #include <assert.h>
 
 #define SUPPORT_V1_COMMON                                                       \
@@ -174,5 +175,7 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     }
     int rc = store_migrate(st, list, n, &ran, err);
     if (applied) *applied = adopted + ran;
+    /* the series of issue 11's parts, each independent (not counted above) */
+    if (rc == 0 && support_case_migrate(st, NULL, err) < 0) return -1;
     return rc;
 }
