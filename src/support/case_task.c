@@ -20,27 +20,31 @@ int support_case_review_days(int tier) {
 }
 
 /* The day n school days after from (see case.h): weekdays in a term, as
-** risk/freshness.c counts them. */
+** risk/freshness.c counts them, found by halving (the count only grows
+** with the day); a calendar without n school days in the next year (its
+** terms not imported yet) falls back to weekdays. */
 int support_case_school_days_after(store *st, int64_t inst, int32_t from, int n, int32_t *out,
                                    cairn_err *err) {
-    int32_t d = from;
-    int have = 0;
     *out = from;
     if (n <= 0) return 0;
-    /* at most a year ahead: a calendar with no term left falls back to weekdays */
-    while (d < from + 366) {
-        d++;
-        if (date_weekday(d) > 4) continue;
-        if (risk_school_days_between(st, inst, from, d, &have, err) < 0) return -1;
-        if (have >= n) {
-            *out = d;
-            return 0;
-        }
+    int32_t lo = from, hi = from + 366;
+    int have = 0;
+    if (risk_school_days_between(st, inst, from, hi, &have, err) < 0) return -1;
+    if (have < n) {
+        int k = 0;
+        int32_t d = from;
+        while (k < n)
+            if (date_weekday(++d) <= 4) k++;
+        *out = d;
+        return 0;
     }
-    int k = 0;
-    for (d = from; k < n;)
-        if (date_weekday(++d) <= 4) k++;
-    *out = d;
+    while (hi - lo > 1) {   /* between(from, lo) < n <= between(from, hi) */
+        int32_t mid = lo + (hi - lo) / 2;
+        if (risk_school_days_between(st, inst, from, mid, &have, err) < 0) return -1;
+        if (have >= n) hi = mid;
+        else lo = mid;
+    }
+    *out = hi;
     return 0;
 }
 
