@@ -1,0 +1,480 @@
+/*
+** web/support/case_page.c — GET /cases/{id}: one case, and its JSON twin
+** GET /api/v1/cases/{id}.
+**
+** The key worker and the team see everything: the learner, the state, the
+** tier beside the flag's suggestion, the reason, the team, the tasks, the
+** history with its reasons, and the next steps the lifecycle table allows
+** them as forms.  A school leader who is not on the team sees the state,
+** the tier and the deadlines, not the contents (no reasons, no team, no
+** history), and the steps the table gives leaders (reopening).  Anyone
+** else is refused.  Every view is written to the audit log ("case.view",
+** or "case.view_state" for a leader's view) before the page is written.
+** The forms post to web/support/case_post.c.
+*/
+#include "web/support/case_view.h"
+#include "base/date.h"
+#include "base/mem.h"
+#include "support/audit.h"
+#include "web/api.h"
+#include "web/auth.h"
+#include "web/html.h"
+#include "web/pages.h"
+#include "gen/pages.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The error paragraph (id) of a refused form, when form is for this one
+** (name); returns 1 when it wrote one. */
+static int form_error(buf *b, const i18n_lang *L, const case_form *form, const char *name,
+                      const char *id) {
+    if (!form || !form->form || strcmp(form->form, name) != 0) return 0;
+    html_printf(b, "<p class=\"field-error\" id=\"%A\" role=\"alert\">", id);
+    if (form->problem == SUPPORT_CASE_STEP_NOT_NOW && form->step)
+        case_step_refusal(b, L, form->state, form->step);
+    else
+        html_printf(b, "%T", case_problem_text(L, form->problem));
+    html_printf(b, "</p>\n");
+    return 1;
+}
+
+/* The hidden CSRF field. */
+static void csrf_field(buf *b, web_request *req) {
+    html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n",
+                req->session ? req->session->csrf : "");
+}
+
+/* The facts of the case: learner, state, tier and the flag's suggestion,
+** source, key worker, opened (and closed with the outcome). */
+static void facts(buf *b, const i18n_lang *L, const support_case *k, int contents) {
+    char d1[I18N_DATE_MAX];
+    html_printf(b, "<dl class=\"facts\">\n<dt>%T</dt><dd><a href=\"/learners/%lld\">"
+                   "<bdi>%T</bdi></a> <span class=\"muted\">%T</span></dd>\n",
+                T(L, "Learner"), (long long)k->learner_id, k->learner_name, k->learner_ref);
+    html_printf(b, "<dt>%T</dt><dd class=\"case-state\" data-state=\"%A\">%T</dd>\n",
+                T(L, "State"), support_case_state_code(k->state),
+                T(L, support_case_state_name(k->state)));
+    html_printf(b, "<dt>%T</dt><dd><span class=\"tier-%d\">%T</span>", T(L, "Tier of support"),
+                k->tier, case_tier_name(L, k->tier));
+    if (k->flag_tier >= 0) {
+        html_printf(b, " <span class=\"muted\">");
+        html_printf(b, T(L, "(the flag suggests: %T)"), case_tier_name(L, k->flag_tier));
+        html_printf(b, "</span>");
+    }
+    html_printf(b, "</dd>\n<dt>%T</dt><dd><bdi>%T</bdi></dd>\n", T(L, "Key worker"),
+                k->key_worker_name);
+    html_printf(b, "<dt>%T</dt><dd>%T, %T</dd>\n", T(L, "Opened"),
+                T(L, support_case_source_name(k->source)),
+                case_day_text(L, k->opened_at, d1, sizeof d1));
+    if (k->state == SUPPORT_CASE_CLOSED)
+        html_printf(b, "<dt>%T</dt><dd>%T, %T</dd>\n", T(L, "Closed"),
+                    T(L, support_case_outcome_name(k->outcome)),
+                    case_day_text(L, k->closed_at, d1, sizeof d1));
+    if (contents) {
+        html_printf(b, "<dt>%T</dt><dd class=\"comment\">%T</dd>\n", T(L, "Reason"), k->reason);
+        if (k->state == SUPPORT_CASE_CLOSED && k->outcome_reason[0])
+            html_printf(b, "<dt>%T</dt><dd class=\"comment\">%T</dd>\n",
+                        T(L, "Why it closed"), k->outcome_reason);
+    }
+    html_printf(b, "</dl>\n");
+}
+
+/* The forms of the steps the table allows rel from the case's state. */
+static void steps_part(buf *b, web_request *req, const i18n_lang *L, const support_case *k,
+                       unsigned rel, const case_form *form) {
+    size_t n;
+    const support_case_step *t = support_case_steps(&n);
+    int any = 0;
+    html_printf(b, "<section aria-labelledby=\"h-steps\">\n<h2 id=\"h-steps\">%T</h2>\n",
+                T(L, "Next steps"));
+    form_error(b, L, form, "step", "step-error");
+    for (size_t i = 0; i < n; i++) {
+        if ((int)t[i].from != k->state || !(t[i].who & rel)) continue;
+        any = 1;
+        int mine = form && form->form && !strcmp(form->form, "step") && form->step &&
+                   !strcmp(form->step, t[i].code);
+        char rid[48];
+        snprintf(rid, sizeof rid, "step-reason-%s", t[i].code);
+        html_printf(b, "<form method=\"post\" action=\"/cases/%lld/step\" class=\"case-step\">\n",
+                    (long long)k->id);
+        csrf_field(b, req);
+        html_printf(b, "<input type=\"hidden\" name=\"step\" value=\"%A\">\n", t[i].code);
+        if (t[i].needs_outcome) {
+            html_printf(b, "<p><label for=\"step-outcome\">%T</label>\n"
+                           "<select id=\"step-outcome\" name=\"outcome\" required>\n"
+                           "<option value=\"\">%T</option>\n",
+                        T(L, "Outcome"), T(L, "Choose the outcome"));
+            for (int o = 1; o < SUPPORT_CASE_OUTCOME_COUNT; o++)
+                html_printf(b, "<option value=\"%A\">%T</option>\n", support_case_outcome_code(o),
+                            T(L, support_case_outcome_name(o)));
+            html_printf(b, "</select></p>\n");
+        }
+        html_printf(b, "<p><label for=\"%A\">%T</label></p>\n", rid,
+                    t[i].needs_reason ? T(L, "Reason (required)") : T(L, "Reason (optional)"));
+        html_printf(b, "<textarea id=\"%A\" name=\"reason\" rows=\"2\"%s>%T</textarea>\n", rid,
+                    t[i].needs_reason ? " required" : "",
+                    mine && form->reason ? form->reason : "");
+        html_printf(b, "<p><button type=\"submit\">%T</button></p>\n</form>\n",
+                    case_step_name(L, t[i].code));
+    }
+    if (!any)
+        html_printf(b, "<p class=\"muted\">%T</p>\n",
+                    T(L, "No step of this case is yours to take now."));
+    html_printf(b, "</section>\n");
+}
+
+/* The tier form (the key worker, an open case). */
+static void tier_part(buf *b, web_request *req, const i18n_lang *L, const support_case *k,
+                      const case_form *form) {
+    html_printf(b, "<h3 id=\"h-tier\">%T</h3>\n<form method=\"post\" action=\"/cases/%lld/tier\">\n",
+                T(L, "Change the tier"), (long long)k->id);
+    csrf_field(b, req);
+    int err = form_error(b, L, form, "tier", "tier-error");
+    html_printf(b, "<p><label for=\"tier\">%T</label>\n<select id=\"tier\" name=\"tier\"%s>\n",
+                T(L, "Tier of support"),
+                err ? " aria-describedby=\"tier-error\" aria-invalid=\"true\"" : "");
+    for (int t = 2; t >= 0; t--)
+        html_printf(b, t == k->tier ? "<option value=\"%A\" selected>%T</option>\n"
+                                    : "<option value=\"%A\">%T</option>\n",
+                    support_case_tier_code(t), case_tier_name(L, t));
+    html_printf(b, "</select></p>\n<p><label for=\"tier-reason\">%T</label></p>\n"
+                   "<textarea id=\"tier-reason\" name=\"reason\" rows=\"2\" required>%T</textarea>\n"
+                   "<p><button type=\"submit\">%T</button></p>\n</form>\n",
+                T(L, "Reason (required)"),
+                err && form->reason ? form->reason : "", T(L, "Change the tier"));
+}
+
+/* The team, with the key worker's forms to remove and add. */
+static int team_part(web_ctx *c, const support_case_detail *d, int may_change,
+                     const case_form *form, cairn_err *err) {
+    buf *b = c->b;
+    const i18n_lang *L = c->L;
+    html_printf(b, "<section aria-labelledby=\"h-team\">\n<h2 id=\"h-team\">%T</h2>\n",
+                T(L, "Team"));
+    form_error(b, L, form, "team-remove", "team-remove-error");
+    if (!d->nteam) html_printf(b, "<p>%T</p>\n", T(L, "Nobody but the key worker yet."));
+    else html_printf(b, "<ul class=\"team\">\n");
+    for (size_t i = 0; i < d->nteam; i++) {
+        html_printf(b, "<li><bdi>%T</bdi> \xE2\x80\x94 %T", d->team[i].name,
+                    T(L, support_case_role_name(d->team[i].role)));
+        if (may_change) {
+            html_printf(b, " <form method=\"post\" action=\"/cases/%lld/team-remove\" "
+                           "class=\"inline\">\n", (long long)d->c.id);
+            csrf_field(b, c->req);
+            html_printf(b, "<input type=\"hidden\" name=\"staff_id\" value=\"%lld\">"
+                           "<button type=\"submit\">%T</button></form>",
+                        (long long)d->team[i].staff_id, T(L, "Remove from the team"));
+        }
+        html_printf(b, "</li>\n");
+    }
+    if (d->nteam) html_printf(b, "</ul>\n");
+    if (may_change) {
+        support_case_member *cand = NULL;
+        size_t n = 0;
+        if (support_case_team_candidates(c->st, c->who->institution_id, &cand, &n, err) < 0)
+            return -1;
+        page_keep(c, cand);
+        html_printf(b, "<form method=\"post\" action=\"/cases/%lld/team\">\n", (long long)d->c.id);
+        csrf_field(b, c->req);
+        int bad = form_error(b, L, form, "team", "team-error");
+        html_printf(b, "<p><label for=\"team-staff\">%T</label>\n<select id=\"team-staff\" "
+                       "name=\"staff_id\" required%s>\n<option value=\"\">%T</option>\n",
+                    T(L, "Add to the team"),
+                    bad ? " aria-describedby=\"team-error\" aria-invalid=\"true\"" : "",
+                    T(L, "Choose a staff member"));
+        for (size_t i = 0; i < n; i++)
+            if (cand[i].staff_id != d->c.key_worker_id)
+                html_printf(b, "<option value=\"%lld\">%T</option>\n",
+                            (long long)cand[i].staff_id, cand[i].name);
+        html_printf(b, "</select></p>\n<p><label for=\"team-role\">%T</label>\n"
+                       "<select id=\"team-role\" name=\"role\" required>\n", T(L, "Role"));
+        for (int r = 0; r < SUPPORT_CASE_ROLE_COUNT; r++)
+            html_printf(b, "<option value=\"%A\">%T</option>\n", support_case_role_code(r),
+                        T(L, support_case_role_name(r)));
+        html_printf(b, "</select></p>\n<p><button type=\"submit\">%T</button></p>\n</form>\n",
+                    T(L, "Add to the team"));
+    }
+    html_printf(b, "</section>\n");
+    return 0;
+}
+
+/* The tasks: what, whose, due, done; a button for the open ones. */
+static void tasks_part(web_ctx *c, const support_case_detail *d, int may_do,
+                       const case_form *form) {
+    buf *b = c->b;
+    const i18n_lang *L = c->L;
+    char day[I18N_DATE_MAX];
+    int32_t today = date_today();
+    html_printf(b, "<section aria-labelledby=\"h-tasks\">\n<h2 id=\"h-tasks\">%T</h2>\n",
+                T(L, "Tasks"));
+    form_error(b, L, form, "task", "task-error");
+    if (!d->ntasks) {
+        html_printf(b, "<p>%T</p>\n</section>\n", T(L, "No tasks."));
+        return;
+    }
+    html_printf(b, "<table class=\"tasks\">\n<thead><tr><th scope=\"col\">%T</th>"
+                   "<th scope=\"col\">%T</th><th scope=\"col\">%T</th><th scope=\"col\">%T</th>"
+                   "</tr></thead>\n<tbody>\n",
+                T(L, "Task"), T(L, "Owner"), T(L, "Due"), T(L, "Done"));
+    for (size_t i = 0; i < d->ntasks; i++) {
+        const support_case_task *t = &d->tasks[i];
+        int open = !t->done_at[0];
+        html_printf(b, "<tr%s><td>%T</td><td><bdi>%T</bdi></td><td>%T",
+                    open && t->due_on < today ? " class=\"overdue\"" : "",
+                    T(L, support_case_task_kind_name(t->kind)), t->owner_name,
+                    i18n_format_date(L, t->due_on, day, sizeof day));
+        if (open && t->due_on < today) html_printf(b, " <strong>%T</strong>", T(L, "overdue"));
+        html_printf(b, "</td><td>");
+        if (!open) {
+            html_printf(b, "%T", case_day_text(L, t->done_at, day, sizeof day));
+        } else if (may_do) {
+            html_printf(b, "<form method=\"post\" action=\"/cases/%lld/task-done\">\n",
+                        (long long)d->c.id);
+            csrf_field(b, c->req);
+            html_printf(b, "<input type=\"hidden\" name=\"task_id\" value=\"%lld\">"
+                           "<button type=\"submit\">%T</button></form>",
+                        (long long)t->id, T(L, "Mark done"));
+        } else {
+            html_printf(b, "\xE2\x80\x94");
+        }
+        html_printf(b, "</td></tr>\n");
+    }
+    html_printf(b, "</tbody>\n</table>\n</section>\n");
+}
+
+/* What one history row says happened. */
+static void event_text(buf *b, const i18n_lang *L, const support_case_event *e) {
+    if (!strcmp(e->kind, "open")) {
+        html_printf(b, "%T: %T", T(L, "Opened"),
+                    T(L, support_case_source_name(support_case_source_parse(e->from_value))));
+    } else if (!strcmp(e->kind, "step")) {
+        char to[40];
+        str_copy(to, sizeof to, e->to_value);
+        char *colon = strchr(to, ':');
+        if (colon) *colon = 0;
+        html_printf(b, "%T \xE2\x86\x92 %T",
+                    T(L, support_case_state_name(support_case_state_parse(e->from_value))),
+                    T(L, support_case_state_name(support_case_state_parse(to))));
+        if (colon)
+            html_printf(b, " (%T)",
+                        T(L, support_case_outcome_name(support_case_outcome_parse(colon + 1))));
+    } else if (!strcmp(e->kind, "tier")) {
+        html_printf(b, "%T: %T \xE2\x86\x92 %T", T(L, "Tier of support"),
+                    case_tier_name(L, support_case_tier_parse(e->from_value)),
+                    case_tier_name(L, support_case_tier_parse(e->to_value)));
+    } else if (!strcmp(e->kind, "team_add")) {
+        html_printf(b, "%T: %T", T(L, "Added to the team"),
+                    T(L, support_case_role_name(support_case_role_parse(e->to_value))));
+    } else if (!strcmp(e->kind, "team_remove")) {
+        html_printf(b, "%T: %T", T(L, "Removed from the team"),
+                    T(L, support_case_role_name(support_case_role_parse(e->from_value))));
+    } else {
+        html_printf(b, "%T: %T", T(L, "Task done"),
+                    T(L, support_case_task_kind_name(support_case_task_kind_parse(e->from_value))));
+    }
+}
+
+/* The history, oldest first. */
+static void history_part(buf *b, const i18n_lang *L, const support_case_detail *d) {
+    char day[I18N_DATE_MAX];
+    html_printf(b, "<section aria-labelledby=\"h-history\">\n<h2 id=\"h-history\">%T</h2>\n"
+                   "<ol class=\"history\">\n", T(L, "History"));
+    for (size_t i = 0; i < d->nhistory; i++) {
+        const support_case_event *e = &d->history[i];
+        html_printf(b, "<li><span class=\"muted\">%T, <bdi>%T</bdi>:</span> ",
+                    case_day_text(L, e->at, day, sizeof day), e->by[0] ? e->by : "cairn");
+        event_text(b, L, e);
+        if (e->reason[0]) html_printf(b, "<p class=\"comment\">%T</p>", e->reason);
+        html_printf(b, "</li>\n");
+    }
+    html_printf(b, "</ol>\n</section>\n");
+}
+
+/* The case page with status (see case_view.h). */
+void case_page_show(web_ctx *c, int status, const case_form *form) {
+    cairn_err err = {0};
+    unsigned rel;
+    if (!case_viewer(c, c->id, &rel, 0)) return;
+    if (!rel) {
+        page_refuse(c, "You may not see this case.");
+        return;
+    }
+    int contents = case_rel_sees_contents(rel);
+    support_case_detail *d = page_keep(c, calloc(1, sizeof *d));
+    int found = support_case_detail_get(c->st, c->who->institution_id, c->id, contents, d, &err);
+    if (found <= 0) {
+        page_fail(c, "case", found < 0 ? err.msg : "vanished");
+        return;
+    }
+    if (support_audit_append(c->st, c->who->institution_id, c->who->account_id,
+                             contents ? "case.view" : "case.view_state", d->c.learner_id,
+                             arena_printf(c->arena, "case %lld", (long long)c->id), &err) != 0) {
+        support_case_detail_free(d);
+        page_fail(c, "case audit", err.msg);
+        return;
+    }
+    const i18n_lang *L = c->L;
+    buf *b = c->b;
+    /* not HTML: the title as text, escaped by page_begin and %T */
+    const char *title = arena_printf(c->arena, "%s \xE2\x80\x94 %s", T(L, "Case"),
+                                     d->c.learner_name);
+    page_begin(c, title);
+    html_printf(b, "<h1>%T</h1>\n", title);
+    if (form && form->problem != SUPPORT_CASE_OK) {
+        html_printf(b, "<div class=\"notice error\" id=\"error-summary\" role=\"alert\" "
+                       "tabindex=\"-1\" autofocus>\n<h2>%T</h2>\n<p>", T(L, "Nothing was saved"));
+        if (form->problem == SUPPORT_CASE_STEP_NOT_NOW && form->step)
+            case_step_refusal(b, L, form->state, form->step);
+        else
+            html_printf(b, "%T", case_problem_text(L, form->problem));
+        html_printf(b, "</p>\n</div>\n");
+    } else {
+        const char *done = web_request_query(c->req, "done");
+        if (done && *done)
+            html_printf(b, "<p class=\"notice\" role=\"status\">%T</p>\n", T(L, "Saved."));
+    }
+    facts(b, L, &d->c, contents);
+    if (!contents)
+        html_printf(b, "<p class=\"notice\">%T</p>\n",
+                    T(L, "You see the state and the deadlines of this case, not its contents: "
+                         "only its key worker and its team do."));
+    steps_part(b, c->req, L, &d->c, rel, form);
+    int kw = (rel & SUPPORT_CASE_REL_KEY_WORKER) && d->c.state != SUPPORT_CASE_CLOSED;
+    if (kw) tier_part(b, c->req, L, &d->c, form);
+    tasks_part(c, d, contents && d->c.state != SUPPORT_CASE_CLOSED, form);
+    if (contents) {
+        if (team_part(c, d, kw, form, &err) < 0) {
+            support_case_detail_free(d);
+            page_fail(c, "case team", err.msg);
+            return;
+        }
+        history_part(b, L, d);
+    }
+    support_case_detail_free(d);
+    page_end(c);
+    c->res->status = status;
+}
+
+/*
+** WEBPAGE: GET /cases/{id}
+** ACCESS:  school_leader key_worker teacher team_member
+** BODY:    none
+**
+** One case: for its key worker and team everything, with the next steps
+** the lifecycle table allows them; for a school leader not on the team the
+** state, the tier and the deadlines.  Written to the audit log.
+*/
+void page_case(web_ctx *c) {
+    case_page_show(c, 200, NULL);
+}
+
+/* ---- GET /api/v1/cases/{id} ------------------------------------------------------- */
+
+/* A day number as JSON ("YYYY-MM-DD"). */
+static json_t *day_json(int32_t d) {
+    char t[DATE_TEXT_LEN];
+    date_format(d, t);
+    return json_string(t);
+}
+
+/* Text or null when empty. */
+static json_t *text_or_null(const char *s) {
+    return s && *s ? json_string(s) : json_null();
+}
+
+/* The case d as JSON for a viewer who sees contents or not. */
+static json_t *case_json(const support_case_detail *d, int contents, unsigned rel) {
+    const support_case *k = &d->c;
+    json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:o,s:s,s:o,s:s,s:o,s:o}",
+                          "id", (json_int_t)k->id, "learner_id", (json_int_t)k->learner_id,
+                          "learner_ref", k->learner_ref, "learner_name", k->learner_name,
+                          "key_worker_id", (json_int_t)k->key_worker_id,
+                          "key_worker_name", k->key_worker_name,
+                          "state", support_case_state_code(k->state),
+                          "outcome", k->outcome ? json_string(support_case_outcome_code(k->outcome))
+                                                : json_null(),
+                          "tier", support_case_tier_code(k->tier),
+                          "flag_tier", k->flag_tier >= 0
+                                           ? json_string(support_case_tier_code(k->flag_tier))
+                                           : json_null(),
+                          "source", support_case_source_code(k->source),
+                          "opened_at", text_or_null(k->opened_at),
+                          "closed_at", text_or_null(k->closed_at));
+    json_t *steps = json_array();
+    size_t n;
+    const support_case_step *t = support_case_steps(&n);
+    for (size_t i = 0; i < n; i++)
+        if ((int)t[i].from == k->state && (t[i].who & rel))
+            json_array_append_new(steps, json_string(t[i].code));
+    json_object_set_new(o, "next_steps", steps);
+    json_t *tasks = json_array();
+    for (size_t i = 0; i < d->ntasks; i++) {
+        const support_case_task *x = &d->tasks[i];
+        json_array_append_new(tasks, json_pack("{s:I,s:s,s:I,s:o,s:o}", "id", (json_int_t)x->id,
+                                               "kind", support_case_task_kind_code(x->kind),
+                                               "owner_id", (json_int_t)x->owner_id,
+                                               "due_on", day_json(x->due_on),
+                                               "done_at", text_or_null(x->done_at)));
+    }
+    json_object_set_new(o, "tasks", tasks);
+    if (!contents) return o;
+    json_object_set_new(o, "reason", json_string(k->reason));
+    json_object_set_new(o, "outcome_reason", text_or_null(k->outcome_reason));
+    json_t *team = json_array();
+    for (size_t i = 0; i < d->nteam; i++)
+        json_array_append_new(team, json_pack("{s:I,s:s,s:s}", "staff_id",
+                                              (json_int_t)d->team[i].staff_id, "name",
+                                              d->team[i].name, "role",
+                                              support_case_role_code(d->team[i].role)));
+    json_object_set_new(o, "team", team);
+    json_t *hist = json_array();
+    for (size_t i = 0; i < d->nhistory; i++) {
+        const support_case_event *e = &d->history[i];
+        json_array_append_new(hist, json_pack("{s:s,s:o,s:s,s:s,s:s,s:s}", "at", e->at,
+                                              "account_id", e->account_id
+                                                                ? json_integer(e->account_id)
+                                                                : json_null(),
+                                              "kind", e->kind, "from", e->from_value,
+                                              "to", e->to_value, "reason", e->reason));
+    }
+    json_object_set_new(o, "history", hist);
+    return o;
+}
+
+/*
+** WEBPAGE: GET /api/v1/cases/{id}
+** ACCESS:  school_leader key_worker teacher team_member
+** BODY:    none
+**
+** The case as JSON: for its key worker and team with the reason, team and
+** history; for a school leader not on the team only the state, the tier
+** and the tasks' deadlines.  403 for anyone else.  Written to the audit log.
+*/
+void api_case(web_ctx *c) {
+    cairn_err err = {0};
+    unsigned rel;
+    if (!case_viewer(c, c->id, &rel, 1)) return;
+    if (!rel) {
+        api_refuse(c, "Only the case's key worker, its team and school leaders may see a case.");
+        return;
+    }
+    int contents = case_rel_sees_contents(rel);
+    support_case_detail *d = page_keep(c, calloc(1, sizeof *d));
+    int found = support_case_detail_get(c->st, c->who->institution_id, c->id, contents, d, &err);
+    if (found <= 0) {
+        api_fail(c, "case", found < 0 ? err.msg : "vanished");
+        return;
+    }
+    if (support_audit_append(c->st, c->who->institution_id, c->who->account_id,
+                             contents ? "case.view" : "case.view_state", d->c.learner_id,
+                             arena_printf(c->arena, "case %lld (api)", (long long)c->id),
+                             &err) != 0) {
+        support_case_detail_free(d);
+        api_fail(c, "case audit", err.msg);
+        return;
+    }
+    json_t *o = case_json(d, contents, rel);
+    support_case_detail_free(d);
+    api_reply(c, 200, o);
+}
