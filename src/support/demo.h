@@ -19,4 +19,12 @@
 int support_demo_caseload(store *st, int64_t institution_id, int64_t staff_id,
                           int64_t assigned_by, int *n, cairn_err *err);
 
+/* Give each learner of staff member kw_staff's caseload a demo case, in
+** every state of the lifecycle (support/demo_case.c), opened and moved on
+** behalf of account kw_account, back-dated from today; teacher_staff (0 =
+** none) joins some teams as teacher.  Does nothing when the database has
+** any case already.  *n gets how many cases were made.  0 or -1. */
+int support_demo_cases(store *st, int64_t institution_id, int64_t kw_staff, int64_t kw_account,
+                       int64_t teacher_staff, int *n, cairn_err *err);
+
 #endif

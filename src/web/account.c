@@ -401,7 +401,7 @@ int auth_demo_accounts(store *st, const char *institution,
          " JOIN staff s ON s.institution_id = c.inst AND s.id = c.staff_id"
          " ORDER BY c.ngroups DESC, s.id LIMIT 1"},
     };
-    int64_t inst = 0, admin_id = 0;
+    int64_t inst = 0, admin_id = 0, kw_staff = 0, kw_account = 0, teacher_staff = 0;
     if (school_institution_resolve(st, institution, &inst, err) < 0) return -1;
     for (int i = 0; i < AUTH_DEMO_ACCOUNTS; i++) {
         auth_demo_account *o = &out[i];
@@ -436,12 +436,20 @@ int auth_demo_accounts(store *st, const char *institution,
         if (auth_account_add(st, &spec, &id, err) < 0) return -1;
         if (i == 0) admin_id = id;
         o->created = 1;
+        if (demo[i].role == ACCESS_ROLE_TEACHER) teacher_staff = staff;
         if (demo[i].role == ACCESS_ROLE_KEY_WORKER && staff) {
+            kw_staff = staff;
+            kw_account = id;
             int n = 0;
             if (support_demo_caseload(st, inst, staff, admin_id, &n, err) < 0) return -1;
             size_t len = strlen(o->linked);
             snprintf(o->linked + len, sizeof o->linked - len, ", caseload of %d learners", n);
         }
+    }
+    if (kw_staff) {   /* a new key worker: cases for the caseload (support/demo_case.c) */
+        int n = 0;
+        if (support_demo_cases(st, inst, kw_staff, kw_account, teacher_staff, &n, err) < 0)
+            return -1;
     }
     return 0;
 }
