@@ -24,9 +24,10 @@ static void tasks_table(buf *b, const i18n_lang *L, const support_case_task *t, 
                 T(L, "Due"));
     for (size_t i = 0; i < n; i++) {
         int late = t[i].due_on < today;
-        html_printf(b, "<tr%s><th scope=\"row\"><a href=\"/cases/%lld\"><bdi>%T</bdi></a></th>"
+        html_printf(b, late ? "<tr class=\"overdue\">" : "<tr>");
+        html_printf(b, "<th scope=\"row\"><a href=\"/cases/%lld\"><bdi>%T</bdi></a></th>"
                        "<td>%T</td><td>%T",
-                    late ? " class=\"overdue\"" : "", (long long)t[i].case_id, t[i].learner_name,
+                    (long long)t[i].case_id, t[i].learner_name,
                     T(L, support_case_task_kind_name(t[i].kind)),
                     i18n_format_date(L, t[i].due_on, day, sizeof day));
         if (late) html_printf(b, " <strong>%T</strong>", T(L, "overdue"));

@@ -112,9 +112,10 @@ static void steps_part(buf *b, web_request *req, const i18n_lang *L, const suppo
         }
         html_printf(b, "<p><label for=\"%A\">%T</label></p>\n", rid,
                     t[i].needs_reason ? T(L, "Reason (required)") : T(L, "Reason (optional)"));
-        html_printf(b, "<textarea id=\"%A\" name=\"reason\" rows=\"2\"%s>%T</textarea>\n", rid,
-                    t[i].needs_reason ? " required" : "",
-                    mine && form->reason ? form->reason : "");
+        html_printf(b, t[i].needs_reason
+                           ? "<textarea id=\"%A\" name=\"reason\" rows=\"2\" required>%T</textarea>\n"
+                           : "<textarea id=\"%A\" name=\"reason\" rows=\"2\">%T</textarea>\n",
+                    rid, mine && form->reason ? form->reason : "");
         html_printf(b, "<p><button type=\"submit\">%T</button></p>\n</form>\n",
                     case_step_name(L, t[i].code));
     }
@@ -131,9 +132,10 @@ static void tier_part(buf *b, web_request *req, const i18n_lang *L, const suppor
                 T(L, "Change the tier"), (long long)k->id);
     csrf_field(b, req);
     int err = form_error(b, L, form, "tier", "tier-error");
-    html_printf(b, "<p><label for=\"tier\">%T</label>\n<select id=\"tier\" name=\"tier\"%s>\n",
-                T(L, "Tier of support"),
-                err ? " aria-describedby=\"tier-error\" aria-invalid=\"true\"" : "");
+    html_printf(b, err ? "<p><label for=\"tier\">%T</label>\n<select id=\"tier\" name=\"tier\" "
+                         "aria-describedby=\"tier-error\" aria-invalid=\"true\">\n"
+                       : "<p><label for=\"tier\">%T</label>\n<select id=\"tier\" name=\"tier\">\n",
+                T(L, "Tier of support"));
     for (int t = 2; t >= 0; t--)
         html_printf(b, t == k->tier ? "<option value=\"%A\" selected>%T</option>\n"
                                     : "<option value=\"%A\">%T</option>\n",
@@ -178,11 +180,12 @@ static int team_part(web_ctx *c, const support_case_detail *d, int may_change,
         html_printf(b, "<form method=\"post\" action=\"/cases/%lld/team\">\n", (long long)d->c.id);
         csrf_field(b, c->req);
         int bad = form_error(b, L, form, "team", "team-error");
-        html_printf(b, "<p><label for=\"team-staff\">%T</label>\n<select id=\"team-staff\" "
-                       "name=\"staff_id\" required%s>\n<option value=\"\">%T</option>\n",
-                    T(L, "Add to the team"),
-                    bad ? " aria-describedby=\"team-error\" aria-invalid=\"true\"" : "",
-                    T(L, "Choose a staff member"));
+        html_printf(b, bad ? "<p><label for=\"team-staff\">%T</label>\n<select id=\"team-staff\" "
+                             "name=\"staff_id\" required aria-describedby=\"team-error\" "
+                             "aria-invalid=\"true\">\n<option value=\"\">%T</option>\n"
+                           : "<p><label for=\"team-staff\">%T</label>\n<select id=\"team-staff\" "
+                             "name=\"staff_id\" required>\n<option value=\"\">%T</option>\n",
+                    T(L, "Add to the team"), T(L, "Choose a staff member"));
         for (size_t i = 0; i < n; i++)
             if (cand[i].staff_id != d->c.key_worker_id)
                 html_printf(b, "<option value=\"%lld\">%T</option>\n",
@@ -220,8 +223,8 @@ static void tasks_part(web_ctx *c, const support_case_detail *d, int may_do,
     for (size_t i = 0; i < d->ntasks; i++) {
         const support_case_task *t = &d->tasks[i];
         int open = !t->done_at[0];
-        html_printf(b, "<tr%s><td>%T</td><td><bdi>%T</bdi></td><td>%T",
-                    open && t->due_on < today ? " class=\"overdue\"" : "",
+        html_printf(b, open && t->due_on < today ? "<tr class=\"overdue\">" : "<tr>");
+        html_printf(b, "<td>%T</td><td><bdi>%T</bdi></td><td>%T",
                     T(L, support_case_task_kind_name(t->kind)), t->owner_name,
                     i18n_format_date(L, t->due_on, day, sizeof day));
         if (open && t->due_on < today) html_printf(b, " <strong>%T</strong>", T(L, "overdue"));
