@@ -62,14 +62,18 @@ if has_scores "$SRC_DB"; then
     cp "$SRC_DB" "$DB"
     ORIGIN="the scored school bench/score_asof.sh built (\`cairn demo --learners $LEARNERS --years 1 --seed 7\`, \`cairn train\`, \`cairn score\`), copied"
 else
+    # Built where bench/score_asof.sh keeps its school, so the next run copies it.
     say "building the demo school: $LEARNERS learners, one school year (several minutes)"
-    $CAIRN demo --db "$DB" --today 2025-06-30 --learners "$LEARNERS" --years 1 --seed 7 >/dev/null
+    mkdir -p "$(dirname "$SRC_DB")"; rm -f "$SRC_DB" "$SRC_DB"-wal "$SRC_DB"-shm
+    $CAIRN demo --db "$SRC_DB" --today 2025-06-30 --learners "$LEARNERS" --years 1 --seed 7 >/dev/null
     say "cairn train"
-    $CAIRN train --db "$DB" >/dev/null
-    D=$(q "$DB" "SELECT date(julianday(min(start_date)) + CAST((julianday(max(end_date))
+    $CAIRN train --db "$SRC_DB" >/dev/null
+    D=$(q "$SRC_DB" "SELECT date(julianday(min(start_date)) + CAST((julianday(max(end_date))
         - julianday(min(start_date))) * 3 / 4 AS INTEGER)) FROM term")
     say "cairn score --asof $D"
-    $CAIRN score --db "$DB" --asof "$D" >/dev/null
+    $CAIRN score --db "$SRC_DB" --asof "$D" >/dev/null
+    q "$SRC_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+    cp "$SRC_DB" "$DB"
     ORIGIN="\`cairn demo --learners $LEARNERS --years 1 --seed 7\`, \`cairn train\`, \`cairn score --asof $D\`"
 fi
 # A school made by a build that used 16 KiB pages: rewrite the copy with the

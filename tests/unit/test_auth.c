@@ -12,6 +12,7 @@
 #include "school/school.h"
 #include "support/support.h"
 #include "web/auth.h"
+#include "risk/risk.h"
 #include "web/server.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,13 +20,13 @@
 
 #define T0 1750000000LL   /* an arbitrary "now" */
 
-/* A fresh database with the school and web tables and one institution
+/* A fresh database with the school, risk, support and web tables and one institution
 ** (id 1, code INST). */
 static store *auth_db(void **state, const char *name) {
     cairn_err err = {0};
     store *st = test_store_fresh(KIND(state), name);
-    if (school_migrate(st, NULL, &err) || support_migrate(st, NULL, &err) ||
-        web_migrate(st, NULL, &err))
+    if (school_migrate(st, NULL, &err) || risk_migrate(st, NULL, &err) ||
+        support_migrate(st, NULL, &err) || web_migrate(st, NULL, &err))
         fail_msg("migrate: %s", err.msg);
     if (store_exec(st, "INSERT INTO institution (id, code, name, created_at) VALUES"
                        " (1, 'INST', 'Test school', '2025-01-01T00:00:00Z')", &err))
@@ -475,8 +476,9 @@ static void test_gate_csrf(void **state) {
     assert_int_equal(res.status, 303);
     assert_string_equal(res.location, "/login");
     web_response_free(&res);
-    dispatch(st, "GET", "/", &s, NULL, &res);      /* signed in: the dashboard */
-    assert_int_equal(res.status, 303);
+    dispatch(st, "GET", "/", &s, NULL, &res);      /* signed in: the home page */
+    assert_int_equal(res.status, 200);
+    assert_non_null(strstr(buf_cstr(&res.body), "action=\"/logout\""));
     web_response_free(&res);
     dispatch(st, "GET", "/programmes", &s, NULL, &res);
     assert_int_equal(res.status, 200);

@@ -112,8 +112,11 @@ static void column_head(buf *b, const i18n_lang *L, const attention_params *p, c
     int current = !strcmp(p->sort, key);
     q.sort = key;
     q.order = current && !p->order[0] ? "reverse" : "";
-    html_printf(b, current ? "<th scope=\"col\" aria-sort=\"%A\">" : "<th scope=\"col\">",
-                (p->order[0] != 0) == (key[0] != 0) ? "descending" : "ascending");
+    if (current)
+        html_printf(b, "<th scope=\"col\" aria-sort=\"%A\">",
+                    (p->order[0] != 0) == (key[0] != 0) ? "descending" : "ascending");
+    else
+        html_printf(b, "<th scope=\"col\">");
     html_printf(b, "<a href=\"");
     attention_url(b, "/dashboard", &q, NULL, 0);
     html_printf(b, "\">%T</a></th>", label);

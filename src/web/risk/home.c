@@ -84,9 +84,8 @@ static void more_link(buf *b, const i18n_lang *L, size_t n, size_t total, const 
     else
         html_printf(b, TN(L, "%T learner.", "%T learners.", n),
                     i18n_format_int(L, (long long)n, num, sizeof num));
-    html_printf(b, tier[0] ? " <a href=\"/dashboard?tier=%U\">%T</a></p>\n"
-                           : " <a href=\"/dashboard\">%T</a></p>\n",
-                tier[0] ? tier : label, label);
+    if (tier[0]) html_printf(b, " <a href=\"/dashboard?tier=%U\">%T</a></p>\n", tier, label);
+    else html_printf(b, " <a href=\"/dashboard\">%T</a></p>\n", label);
 }
 
 /* The learners of the caseload without a score on asof, as a list of

@@ -26,7 +26,7 @@
 /* Append one field and its separator (',' or the line's end when last). */
 static void field(buf *b, const char *s, int last) {
     csv_write_field(b, s, strlen(s), ',', 1);
-    buf_puts(b, last ? "\r\n" : ",");
+    buf_puts(b, last ? "\r\n" : ",");   /* not HTML: CSV */
 }
 
 /* Append r as one line of the file. */
@@ -35,12 +35,12 @@ static void csv_row(buf *b, const risk_attention_row *r) {
     if (!isnan(r->probability)) snprintf(num, sizeof num, "%.0f", r->probability * 100.0);
     buf flags = BUF_INIT, reasons = BUF_INIT;
     for (int k = 0; k < r->nflags; k++) {
-        if (k) buf_puts(&flags, " ");
-        buf_puts(&flags, r->flag_codes[k]);
+        if (k) buf_puts(&flags, " ");   /* not HTML: CSV */
+        buf_puts(&flags, r->flag_codes[k]);   /* not HTML: CSV */
     }
     for (int k = 0; k < r->nreasons; k++) {
-        if (k) buf_puts(&reasons, "; ");
-        buf_puts(&reasons, r->reason[k]);
+        if (k) buf_puts(&reasons, "; ");   /* not HTML: CSV */
+        buf_puts(&reasons, r->reason[k]);   /* not HTML: CSV */
     }
     field(b, r->ref, 0);
     field(b, r->given_name, 0);
@@ -75,7 +75,7 @@ void page_dashboard_csv(web_ctx *c) {
     int64_t inst = c->who->institution_id;
     int32_t asof = 0;
     buf out = BUF_INIT;
-    buf_puts(&out, "ref,given_name,family_name,group,programme,tier,estimated_risk_percent,"
+    buf_puts(&out, "ref,given_name,family_name,group,programme,tier,estimated_risk_percent,"   /* not HTML: CSV */
                    "flags,reasons\r\n");
     size_t written = 0;
     int rc = risk_read_latest_asof(c->st, inst, &asof, &err);
@@ -107,6 +107,6 @@ void page_dashboard_csv(web_ctx *c) {
         return;
     }
     c->res->content_type = "text/csv; charset=utf-8";
-    buf_append(c->b, buf_cstr(&out), out.len);
+    buf_append(c->b, buf_cstr(&out), out.len);   /* not HTML: CSV */
     buf_free(&out);
 }
