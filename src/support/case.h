@@ -302,6 +302,11 @@ int support_case_team_remove(store *st, int64_t institution_id, int64_t account_
 int support_case_relation(store *st, int64_t institution_id, int64_t case_id, int64_t staff_id,
                           unsigned *rel, cairn_err *err);
 
+/* For each of learners[0..n) the id of its case that is not closed into
+** case_ids[i] (0 = none).  0 or -1. */
+int support_case_open_of_learners(store *st, int64_t institution_id, const int64_t *learners,
+                                  size_t n, int64_t *case_ids, cairn_err *err);
+
 /* Staff members who may be added to a team (every staff member of the
 ** institution linked to an enabled account), by family name; malloc'd. */
 int support_case_team_candidates(store *st, int64_t institution_id, support_case_member **rows,

@@ -67,6 +67,8 @@ check "...with what is due on the cases first (the skip link's target)" \
     grep -q '<h2 id="list" tabindex="-1">My cases: what is due</h2>' "$TMP/body"
 check "...listing tasks with links to their cases" grep -q 'href="/cases/[0-9]*"' "$TMP/body"
 check "...and the caseload below" grep -q 'My caseload' "$TMP/body"
+check "...whose flagged learners have a case link or a one-click button" \
+    bash -c "grep -q '<p class=\"case-link\"><a href=\"/cases/' '$TMP/body' || grep -q 'class=\"case-open\"><input type=\"hidden\" name=\"csrf\"' '$TMP/body'"
 
 # ---- opening a case from a flagged learner ----
 learner=$(q "SELECT s.learner_id FROM risk_score s JOIN support_assignment a

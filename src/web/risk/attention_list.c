@@ -126,6 +126,31 @@ static void column_head(buf *b, const i18n_lang *L, const attention_params *p, c
 void attention_list_write(buf *b, const i18n_lang *L, const char *caption,
                           const attention_params *p, const risk_attention_row *rows, size_t n,
                           const attention_ack *acks) {
+    attention_list_write_cases(b, L, caption, p, rows, n, acks, NULL);
+}
+
+/* The case cell of row i (see attention_list.h): a link to its case, or
+** the button that opens one when the row has flags. */
+static void case_cell(buf *b, const i18n_lang *L, const attention_case_cell *cases,
+                      const risk_attention_row *r, size_t i) {
+    if (cases->case_ids[i] < 0) return;   /* a case the viewer is not on */
+    if (cases->case_ids[i]) {
+        html_printf(b, "<p class=\"case-link\"><a href=\"/cases/%lld\">%T</a></p>",
+                    (long long)cases->case_ids[i], T(L, "Go to the case"));
+    } else if (r->nflags) {
+        html_printf(b, "<form method=\"post\" action=\"/learners/%lld/cases\" class=\"case-open\">"
+                       "<input type=\"hidden\" name=\"csrf\" value=\"%A\">"
+                       "<input type=\"hidden\" name=\"source\" value=\"flag\">"
+                       "<button type=\"submit\">%T</button></form>",
+                    (long long)r->learner_id, cases->csrf, T(L, "Open a case"));
+    }
+}
+
+/* The list with the case cells (see attention_list.h). */
+void attention_list_write_cases(buf *b, const i18n_lang *L, const char *caption,
+                                const attention_params *p, const risk_attention_row *rows,
+                                size_t n, const attention_ack *acks,
+                                const attention_case_cell *cases) {
     char num[I18N_NUM_MAX];
     html_printf(b, "<table class=\"attention\" role=\"table\">\n<caption>%T</caption>\n"
                    "<thead><tr>", caption);
@@ -167,6 +192,7 @@ void attention_list_write(buf *b, const i18n_lang *L, const char *caption,
         } else if (acks && r->nflags) {
             html_printf(b, "<p class=\"unacked\">%T</p>", T(L, "Not acknowledged yet"));
         }
+        if (cases) case_cell(b, L, cases, r, i);
         html_printf(b, "</td></tr>\n");
     }
     html_printf(b, "</tbody>\n</table>\n");
