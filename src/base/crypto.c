@@ -100,3 +100,43 @@ int crypto_text_open(const unsigned char key[CRYPTO_KEY_BYTES], const void *seal
 int crypto_constant_time_eq(const void *a, const void *b, size_t n) {
     return sodium_memcmp(a, b, n) == 0;
 }
+
+/* Subkey subkey_id of master under ctx (crypto_kdf_derive_from_key). */
+void crypto_key_derive(const unsigned char master[CRYPTO_KEY_BYTES], uint64_t subkey_id,
+                       const char ctx[8], unsigned char out[CRYPTO_KEY_BYTES]) {
+    _Static_assert(CRYPTO_KEY_BYTES == crypto_kdf_KEYBYTES, "kdf key size");
+    crypto_ready();
+    crypto_kdf_derive_from_key(out, CRYPTO_KEY_BYTES, subkey_id, ctx, master);
+}
+
+/* URL-safe unpadded base64 of p[0..n), appended to out. */
+void crypto_base64_append(const void *p, size_t n, struct buf *out) {
+    const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+    size_t len = sodium_base64_encoded_len(n, variant);   /* counts the NUL */
+    crypto_ready();
+    buf_reserve(out, len);
+    sodium_bin2base64(out->data + out->len, len, p, n, variant);
+    out->len += len - 1;
+}
+
+/* Decode URL-safe unpadded base64; -1 on anything else. */
+int crypto_base64_decode(const char *text, size_t n, struct buf *out) {
+    size_t got = 0;
+    const char *end = NULL;
+    crypto_ready();
+    buf_reserve(out, n);   /* decoded is never longer than the text */
+    if (sodium_base642bin((unsigned char *)out->data + out->len, n, text, n, NULL, &got, &end,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        end != text + n) {
+        out->data[out->len] = 0;
+        return -1;
+    }
+    out->len += got;
+    out->data[out->len] = 0;
+    return 0;
+}
+
+/* sodium_memzero: not optimised away. */
+void crypto_wipe(void *p, size_t n) {
+    sodium_memzero(p, n);
+}

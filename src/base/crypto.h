@@ -10,6 +10,7 @@
 #define CAIRN_BASE_CRYPTO_H
 #include "base/err.h"
 #include <stddef.h>
+#include <stdint.h>
 
 #define CRYPTO_KEY_BYTES      32   /* key of crypto_text_seal / crypto_text_open */
 #define CRYPTO_NONCE_BYTES    24   /* random nonce at the front of a sealed text */
@@ -46,6 +47,21 @@ int crypto_text_seal(const unsigned char key[CRYPTO_KEY_BYTES], const void *plai
 ** key is wrong; out is then unchanged. */
 int crypto_text_open(const unsigned char key[CRYPTO_KEY_BYTES], const void *sealed, size_t n,
                      struct buf *out, cairn_err *err);
+
+/* Derive the 32-byte subkey number subkey_id of master for the 8-byte
+** context ctx (libsodium crypto_kdf: BLAKE2b), into out (caller's). */
+void crypto_key_derive(const unsigned char master[CRYPTO_KEY_BYTES], uint64_t subkey_id,
+                       const char ctx[8], unsigned char out[CRYPTO_KEY_BYTES]);
+
+/* Append p[0..n) as URL-safe base64 without padding to out (caller owns). */
+void crypto_base64_append(const void *p, size_t n, struct buf *out);
+
+/* Decode URL-safe unpadded base64 text[0..n), appending the bytes to out
+** (caller owns).  -1 when text is not such base64 (out unchanged). */
+int crypto_base64_decode(const char *text, size_t n, struct buf *out);
+
+/* Erase p[0..n) so the compiler cannot skip it (keys on the stack). */
+void crypto_wipe(void *p, size_t n);
 
 /* 1 if a[0..n) equals b[0..n), in time that does not depend on where they
 ** differ (for comparing tokens and MACs); 0 otherwise. */

@@ -3,7 +3,9 @@
 ** what was done per room.
 */
 #include "cli/cli.h"
+#include "base/buf.h"
 #include "base/mem.h"
+#include "support/sealed.h"
 #include <stdlib.h>
 
 static int cmd_init(int argc, char **argv);
@@ -42,6 +44,13 @@ static int cmd_init(int argc, char **argv) {
         store_close(st);
         return CLI_EXIT_FAIL;
     }
+    int made_key = 0;
+    if (support_key_ensure(st, &made_key, &err) < 0) {
+        fprintf(stderr, "cairn init: %s\n", err.msg);
+        free(applied);
+        store_close(st);
+        return CLI_EXIT_FAIL;
+    }
     int total = 0;
     for (size_t i = 0; i < cli_nrooms; i++) total += applied[i];
     printf("%s: %s (%d migration%s applied)\n", store_url(st),
@@ -53,6 +62,13 @@ static int cmd_init(int argc, char **argv) {
                    applied[i] == 1 ? "" : "s");
         else
             printf("  %-8s up to date\n", cli_rooms[i].name);
+    }
+    if (made_key) {
+        buf path = BUF_INIT;
+        support_key_path(st, &path, &err);
+        printf("  key      made %s: keep it, and back it up apart from the database\n",
+               path.data);
+        buf_free(&path);
     }
     free(applied);
     store_close(st);

@@ -162,7 +162,7 @@ stop_server() {
 # ---- PostgreSQL ---------------------------------------------------------------------
 
 # pg_create_db NAME: create database NAME on the server $CAIRN_TEST_PG names
-# (dropped at exit); sets PG_DB and PG_URL.  On failure one failed check and
+# (dropped at exit); sets PG_DB and PG_URL, and CAIRN_KEY_FILE to a keyring in $TMP.  On failure one failed check and
 # a non-zero status.
 pg_create_db() {
     PSQL=$(command -v psql 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1)
@@ -179,4 +179,6 @@ pg_create_db() {
     fi
     PG_URL=$(printf '%s\n' "$CAIRN_TEST_PG" |
              sed "s|^\(postgres[a-z]*://[^/?#]*\)/[^?#]*|\1/$PG_DB|; t; s|^\(postgres[a-z]*://[^/?#]*\)|\1/$PG_DB|")
+    # The keyring of sealed text (support/sealed.h, docs/deploy.md "The key").
+    export CAIRN_KEY_FILE="$TMP/$PG_DB.key"
 }

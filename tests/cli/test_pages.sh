@@ -60,12 +60,12 @@ learner=$(grep -o 'href="/learners/[0-9]*"' "$TMP/body" | head -1 | grep -o '[0-
 # through the universal tier, which is most of the school
 code=$(http "$BASE/dashboard?tier=0" -b "$L")
 all0=$(rows)
-first_page=$(grep -o 'href="/learners/[0-9]*"' "$TMP/body" | sort -u)
+first_page=$(grep -o 'href="/learners/[0-9]*' "$TMP/body" | sort -u)
 next=$(grep -o 'rel="next" href="[^"]*"' "$TMP/body" | sed 's/.*href="//; s/"$//; s/&amp;/\&/g')
 check "the dashboard shows at most 50 learners a page, with a link to the next" \
     bash -c "[ $code = 200 ] && [ $all0 -le 50 ] && [ -n '$next' ]"
 code=$(http "$BASE$next" -b "$L")
-second_page=$(grep -o 'href="/learners/[0-9]*"' "$TMP/body" | sort -u)
+second_page=$(grep -o 'href="/learners/[0-9]*' "$TMP/body" | sort -u)
 check "...the next page lists other learners and links back to the first" \
     bash -c "[ $code = 200 ] && [ -n \"\$(comm -13 <(echo '$first_page') <(echo '$second_page'))\" ] && grep -q '>First page</a>' '$TMP/body'"
 code=$(http "$BASE/dashboard?after=999999999" -b "$L")

@@ -108,6 +108,13 @@ store *test_store_fresh(store_kind kind, const char *name) {
             fail_msg("%s: %s", sql, err.msg);
         }
         store_close(adm);
+        /* The keyring of sealed text (support/sealed.h): a file of this
+        ** database's own, named by the environment for PostgreSQL. */
+        f->dir = test_tmpdir();
+        buf k = BUF_INIT;
+        buf_printf(&k, "%s/%s.key", f->dir, f->dbname);
+        setenv("CAIRN_KEY_FILE", k.data, 1);
+        buf_free(&k);
     } else {
         f->dir = test_tmpdir();
         buf b = BUF_INIT;
@@ -154,9 +161,8 @@ void test_store_drop(store *st) {
         int rc = store_exec(adm, sql, &err);
         store_close(adm);
         if (rc) fail_msg("%s: %s", sql, err.msg);
-    } else {
-        test_rm_rf(f->dir);   /* the file, its -wal and -shm */
     }
+    if (f->dir) test_rm_rf(f->dir);   /* the file, its -wal and -shm; the keyring */
     free(f->url);
     free(f->dbname);
     free(f->dir);

@@ -29,7 +29,9 @@ static const store_kind test_kind_pg = STORE_POSTGRES;
 /* A fresh, empty database of the given kind, unique to this process and
 ** name: a new SQLite file in a temp dir, or a new PostgreSQL database
 ** created through CAIRN_TEST_PG.  Fails the test on error.  Close with
-** test_store_drop(), which also deletes the file / drops the database. */
+** test_store_drop(), which also deletes the file / drops the database.
+** For PostgreSQL it also points CAIRN_KEY_FILE (support/sealed.h) at a new
+** keyring file of this database's own; SQLite's is beside the file. */
 store *test_store_fresh(store_kind kind, const char *name);
 void   test_store_drop(store *st);
 
