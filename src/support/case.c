@@ -9,31 +9,31 @@
 #include "risk/risk_read.h"
 #include "support/actions.h"
 #include "support/audit.h"
+#include "support/sealed.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- sealed text ------------------------------------------------------------------ */
 
-/* The one place a case's reason goes to storage (see case.h): stored as
-** written until support/sealed.h lands, then through it. */
+/* The one place a case's reason goes to storage (see case.h): sealed at
+** rest (support/sealed.h); an empty reason is stored empty. */
 int support_case_text_seal(store *st, int64_t inst, const char *plain, buf *out,
                            cairn_err *err) {
-    (void)st;
-    (void)inst;
-    (void)err;
-    buf_puts(out, plain ? plain : "");
-    return 0;
+    if (!plain || !*plain) return 0;
+    return support_text_seal(st, inst, plain, out, err);
 }
 
-/* The one place a case's reason comes back from storage (see case.h). */
+/* The one place a case's reason comes back from storage (see case.h):
+** empty stays empty; text stored before sealing is taken as it is. */
 int support_case_text_open(store *st, int64_t inst, const char *stored, buf *out,
                            cairn_err *err) {
-    (void)st;
-    (void)inst;
-    (void)err;
-    buf_puts(out, stored ? stored : "");
-    return 0;
+    if (!stored || !*stored) return 0;
+    if (!support_text_is_sealed(stored)) {
+        buf_puts(out, stored);
+        return 0;
+    }
+    return support_text_open(st, inst, stored, out, err);
 }
 
 /* ---- shared with the writers ---------------------------------------------------------- */

@@ -22,9 +22,9 @@
 ** event (support/audit.h, "case.*"; the detail names codes and ids, never
 ** the reason) in it.
 **
-** Reasons are sensitive free text: they are stored through
-** support_case_text_seal / support_case_text_open (support/case.c), one
-** place to switch to the sealed store.
+** Reasons are sensitive free text: they are sealed at rest
+** (support/sealed.h) through support_case_text_seal / support_case_text_open
+** (support/case.c), the one place they pass.
 **
 ** Memory: structs are filled in place; lists are malloc'd and freed by the
 ** caller with free() (support_case_detail_free for a detail).  Nothing

@@ -100,8 +100,8 @@ case_id=$(q "SELECT id FROM support_case WHERE learner_id = $learner AND state <
 check "one click opens the case and goes to it (303)" \
     bash -c "[ $code = 303 ] && [ '$(location)' = '/cases/$case_id?done=opened' ]"
 check "...one case more" [ "$(q "SELECT count(*) FROM support_case")" = $((before + 1)) ]
-check "...the reason from the flags" \
-    bash -c "sqlite3 '$db' 'SELECT reason FROM support_case WHERE id = $case_id' | grep -q 'Opened from the current flags: '"
+check "...its reason sealed at rest" \
+    bash -c "sqlite3 '$db' 'SELECT reason FROM support_case WHERE id = $case_id' | grep -q '^s1:' && ! grep -q 'Opened from the current flags' '$db'"
 check "...with the first contact due" \
     [ "$(q "SELECT count(*) FROM case_task WHERE case_id = $case_id AND kind = 'first_contact' AND done_at IS NULL")" = 1 ]
 code=$(http "$BASE/learners/$learner/cases" -b "$K" -X POST --data-urlencode "csrf=$token" \
@@ -115,6 +115,7 @@ token=$(csrf_of)
 check "the key worker's case page (200) offers the next step" \
     bash -c "[ $code = 200 ] && grep -q 'data-state=\"open\"' '$TMP/body' && grep -q 'value=\"start_assessment\"' '$TMP/body'"
 check "...and shows the flag's suggested tier beside the tier" grep -q 'the flag suggests' "$TMP/body"
+check "...and the reason, from the flags" grep -q 'Opened from the current flags: ' "$TMP/body"
 hist=$(q "SELECT count(*) FROM case_history WHERE case_id = $case_id")
 code=$(http "$BASE/cases/$case_id/step" -b "$K" -X POST --data-urlencode "csrf=$token" \
        --data-urlencode "step=agree_plan")

@@ -243,6 +243,11 @@ static void test_lifecycle(void **state) {
     assert_string_equal(due, "2025-04-14");
     assert_int_equal(d.nhistory, 1);
     support_case_detail_free(&d);
+    /* the reason is sealed at rest (support/sealed.h), in the case and its history */
+    assert_int_equal(count(s.st, "SELECT count(*) FROM support_case WHERE reason LIKE '%March%'"
+                                 " OR reason NOT LIKE 's1:%'"), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE reason LIKE '%March%'"),
+                     0);
 
     /* one case at a time per learner; a reason is required; a bad source */
     support_case_open_spec spec = {1, 0, SUPPORT_CASE_FROM_TEACHER, "Again", -1, 0};
@@ -325,6 +330,8 @@ static void test_lifecycle(void **state) {
     assert_int_equal(d.nhistory, 7);
     assert_string_equal(d.history[4].to_value, "closed:moved");
     assert_string_equal(d.history[4].reason, "Moved away.");
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE reason LIKE '%Moved%'"),
+                     0);
     assert_string_equal(d.c.outcome_reason, "");
     support_case_detail_free(&d);
     assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE action LIKE 'case.%'"),
