@@ -358,6 +358,30 @@ typedef struct support_case_risen {
 int support_case_risk_risen(store *st, int64_t institution_id, int64_t staff_id,
                             support_case_risen **rows, size_t *n, cairn_err *err);
 
+/* ---- for the leader (support/case_stats.c) ------------------------------------ */
+
+/* One key worker's caseload. */
+typedef struct support_case_load {
+    int64_t   staff_id;
+    char      name[203];
+    long long by_state[SUPPORT_CASE_STATE_COUNT];   /* cases in each state */
+    long long overdue;                               /* open tasks past due */
+} support_case_load;
+
+/* The institution's cases in figures: counts and states, never contents. */
+typedef struct support_case_stats {
+    support_case_load *rows;       /* per key worker, by name; malloc'd */
+    size_t             n;
+    long long closed_by_outcome[SUPPORT_CASE_OUTCOME_COUNT];   /* [0] unused */
+    long long closed;              /* all closed cases */
+    long long contacts;            /* cases from a flag with the first contact done */
+    double    median_days_to_contact;   /* days from opening to it; 0 without any */
+} support_case_stats;
+
+/* The figures of institution_id on today into *out (free out->rows). */
+int support_case_stats_read(store *st, int64_t institution_id, int32_t today,
+                            support_case_stats *out, cairn_err *err);
+
 /* The review cadence of a tier in days (individual 7, selective 14,
 ** universal 84). */
 int support_case_review_days(int tier);

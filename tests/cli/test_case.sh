@@ -173,6 +173,16 @@ check "...as a teacher not on the team (403)" [ "$code" = 403 ]
 code=$(http "$BASE/api/v1/cases/999999" -b "$K")
 check "...an unknown case (404)" [ "$code" = 404 ]
 
+# ---- the leader's figures ----
+code=$(http "$BASE/caseload" -b "$L")
+check "the leader's Cases page (200): caseload per key worker, closures by outcome" \
+    bash -c "[ $code = 200 ] && grep -q 'Caseload per key worker' '$TMP/body' && grep -q 'Closures by outcome' '$TMP/body' && grep -q 'Molly\\|<bdi>' '$TMP/body'"
+check "...counts only: no learner, no reason" \
+    bash -c "! grep -q 'href=\"/learners/' '$TMP/body' && ! grep -q 'Met her today' '$TMP/body'"
+check "...small counts withheld" grep -q 'class="withheld"' "$TMP/body"
+code=$(http "$BASE/caseload" -b "$K")
+check "...not for a key worker (403)" [ "$code" = 403 ]
+
 # ---- the audit log ----
 check "every view and change is in the audit log" \
     bash -c "[ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.view'") -ge 3 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.view_state'") -ge 2 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action IN ('case.open', 'case.step', 'case.team_add')") -ge 3 ]"
