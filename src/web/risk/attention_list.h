@@ -56,6 +56,13 @@ typedef struct attention_case_cell {
                                   case the viewer is not on (nothing) */
 } attention_case_cell;
 
+/* The case cells of rows[0..n) for c's viewer into *out (the ids live as
+** long as the request): each row's open case, -1 where the viewer is not
+** on it, or where there is none and nobody to be its key worker (the
+** learner has none and the viewer is not one).  0, or -1 with err set. */
+int attention_case_cells(web_ctx *c, const risk_attention_row *rows, size_t n,
+                         attention_case_cell *out, cairn_err *err);
+
 /* attention_list_write with the case cell of cases (NULL = none). */
 void attention_list_write_cases(buf *b, const i18n_lang *L, const char *caption,
                                 const attention_params *p, const risk_attention_row *rows,

@@ -15,9 +15,7 @@
 #include "base/date.h"
 #include "risk/risk_read.h"
 #include "school/school_home.h"
-#include "support/case.h"
 #include "support/caseload.h"
-#include "web/auth.h"
 #include "web/access.h"
 #include "web/api.h"
 #include "web/dashboard_data.h"
@@ -90,22 +88,6 @@ static void more_link(buf *b, const i18n_lang *L, size_t n, size_t total, const 
     else html_printf(b, " <a href=\"/dashboard\">%T</a></p>\n", label);
 }
 
-/* The open case of each of rows[0..n) into ids (support/case.h), -1 for
-** a case the viewer is not on (web/risk/attention_list.h). */
-static int home_open_cases(web_ctx *c, const risk_attention_row *rows, size_t n, int64_t *ids,
-                           cairn_err *err) {
-    int64_t *learners = calloc(n ? n : 1, sizeof *learners);
-    for (size_t i = 0; i < n; i++) learners[i] = rows[i].learner_id;
-    int rc = support_case_open_of_learners(c->st, c->who->institution_id, learners, n, ids, err);
-    free(learners);
-    for (size_t i = 0; rc == 0 && i < n; i++) {   /* a case not theirs: no link */
-        unsigned rel = 0;
-        if (ids[i] && (rc = access_case_relation(c->who, ids[i], &rel, err)) == 0 && !rel)
-            ids[i] = -1;
-    }
-    return rc;
-}
-
 /* The learners of the caseload without a score on asof, as a list of
 ** links under the scored ones (so the caseload is whole). */
 static int caseload_unscored(web_ctx *c, int32_t asof, size_t shown, cairn_err *err) {
@@ -154,13 +136,12 @@ static int home_caseload(web_ctx *c, int32_t asof, int first, cairn_err *err) {
     size_t before = b->len;
     if (n) {
         more_link(b, L, n, total, "all", T(L, "Search and sort the whole caseload"));
-        int64_t *ids = page_keep(c, calloc(n, sizeof *ids));
-        if (home_open_cases(c, rows, n, ids, err) != 0) {
+        attention_case_cell cases;
+        if (attention_case_cells(c, rows, n, &cases, err) != 0) {
             free(rows);
             free(acks);
             return -1;
         }
-        attention_case_cell cases = {c->req->session ? c->req->session->csrf : "", ids};
         attention_list_write_cases(b, L, T(L, "My caseload: flags nobody has acknowledged first"),
                                    NULL, rows, n, acks, &cases);
     }
@@ -197,9 +178,8 @@ static int home_teacher(web_ctx *c, int32_t asof, int first, cairn_err *err) {
                         T(L, "No learner of your groups has a flag today."));
         } else {
             more_link(b, L, n, total, "", T(L, "Search, sort and filter the list"));
-            int64_t *ids = page_keep(c, calloc(n, sizeof *ids));
-            rc = home_open_cases(c, rows, n, ids, err);
-            attention_case_cell cases = {c->req->session ? c->req->session->csrf : "", ids};
+            attention_case_cell cases;
+            rc = attention_case_cells(c, rows, n, &cases, err);
             if (rc == 0)
                 attention_list_write_cases(b, L, T(L, "Learners of my groups with flags"), NULL,
                                            rows, n, acks, &cases);
