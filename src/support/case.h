@@ -45,6 +45,7 @@
 #define SUPPORT_CASE_PLAN_DAYS         15   /* school days from assessment to plan */
 #define SUPPORT_CASE_FOLLOW_UP_DAYS     5   /* school days to a follow-up after reopening */
 #define SUPPORT_CASE_SOON_DAYS          7   /* "due soon": within this many days */
+#define SUPPORT_CASE_FOLLOW_UP_MAX    200   /* characters of what a follow-up is */
 
 typedef enum support_case_state {
     SUPPORT_CASE_OPEN = 0,
@@ -156,7 +157,9 @@ typedef enum support_case_problem {
     SUPPORT_CASE_TEAM_NOT_MEMBER,    /* not on the team */
     SUPPORT_CASE_TASK_UNKNOWN,       /* no such task of this case */
     SUPPORT_CASE_TASK_DONE,          /* the task is done already */
-    SUPPORT_CASE_NOT_YOURS           /* the change is not for this relationship */
+    SUPPORT_CASE_NOT_YOURS,          /* the change is not for this relationship */
+    SUPPORT_CASE_DUE_BAD,            /* not a date, or before today */
+    SUPPORT_CASE_OWNER_BAD           /* the owner is neither the key worker nor on the team */
 } support_case_problem;
 
 /* The field a problem is about ("step", "reason", "outcome", "tier",
@@ -207,7 +210,7 @@ typedef struct support_case_task {
     int64_t id, case_id, owner_id, learner_id;
     char    owner_name[203], learner_name[203];
     int     kind;
-    char    title[201];
+    char    title[SUPPORT_CASE_FOLLOW_UP_MAX * 4 + 1];   /* a follow-up's, opened */
     int32_t due_on;                  /* day number */
     char    done_at[32];             /* "" = open */
 } support_case_task;
@@ -336,6 +339,15 @@ int support_case_tasks_complete_in_tx(store *st, int64_t institution_id, int64_t
 int support_case_task_done(store *st, int64_t institution_id, int64_t account_id, unsigned rel,
                            int64_t case_id, int64_t task_id, const char *at,
                            support_case_problem *problem, cairn_err *err);
+
+/* Add a follow-up to case_id (the key worker or the team): what (1 to
+** SUPPORT_CASE_FOLLOW_UP_MAX characters, sealed like a reason), owned by
+** owner_id (the key worker or a team member), due on due_on (today or
+** later; today is the day of at, now when NULL).  0, 1 refused, -1 error. */
+int support_case_follow_up_add(store *st, int64_t institution_id, int64_t account_id,
+                               unsigned rel, int64_t case_id, int64_t owner_id, int32_t due_on,
+                               const char *what, const char *at, support_case_problem *problem,
+                               cairn_err *err);
 
 /* The open tasks of the cases (not closed) staff_id is key worker of or
 ** owns, due on or before today + SUPPORT_CASE_SOON_DAYS, by due date, at

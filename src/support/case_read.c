@@ -176,7 +176,8 @@ static void task_row(store_stmt *q, support_case_task *t) {
     t->owner_id = store_col_int64(q, 2);
     snprintf(t->owner_name, sizeof t->owner_name, "%s %s", col_text(q, 3), col_text(q, 4));
     t->kind = support_case_task_kind_parse(col_text(q, 5));
-    str_copy(t->title, sizeof t->title, col_text(q, 6));
+    /* a follow-up's title is sealed: follow_ups_open() opens it */
+    if (t->kind != SUPPORT_TASK_FOLLOW_UP) str_copy(t->title, sizeof t->title, col_text(q, 6));
     const char *due = col_text(q, 7);
     if (date_parse(due, strlen(due), &t->due_on) < 0) t->due_on = 0;
     str_copy(t->done_at, sizeof t->done_at, col_text(q, 8));
@@ -204,6 +205,32 @@ static int tasks_collect(store_stmt *q, support_case_task **rows, size_t *n, cai
     return 0;
 }
 
+/* The follow-ups' own words in d's tasks: opened when with_text, else
+** empty (the stored column is sealed text). */
+static int follow_ups_open(store *st, int64_t inst, int with_text, support_case_detail *d,
+                           cairn_err *err) {
+    store_stmt *q = NULL;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < d->ntasks; i++) {
+        support_case_task *t = &d->tasks[i];
+        if (t->kind != SUPPORT_TASK_FOLLOW_UP) continue;
+        t->title[0] = 0;
+        if (!with_text) continue;
+        if (!q && !(q = store_prepare(st, "SELECT title FROM case_task WHERE institution_id = ?"
+                                          " AND id = ?", err)))
+            return -1;
+        store_bind_int64(q, 1, inst);
+        store_bind_int64(q, 2, t->id);
+        int s = store_step(q, err);
+        if (s < 0) rc = -1;
+        else if (s == STORE_ROW)
+            rc = reason_into(st, inst, col_text(q, 0), t->title, sizeof t->title, err);
+        store_reset(q);
+    }
+    store_finalize(q);
+    return rc;
+}
+
 /* The whole case (see case.h). */
 int support_case_detail_get(store *st, int64_t inst, int64_t case_id, int with_text,
                             support_case_detail *d, cairn_err *err) {
@@ -220,6 +247,10 @@ int support_case_detail_get(store *st, int64_t inst, int64_t case_id, int with_t
         history_read(st, inst, case_id, with_text, d, err) < 0 ||
         tasks_collect(q, &d->tasks, &d->ntasks, err) < 0) {
         if (!d->tasks) store_finalize(q);
+        support_case_detail_free(d);
+        return -1;
+    }
+    if (follow_ups_open(st, inst, with_text, d, err) < 0) {
         support_case_detail_free(d);
         return -1;
     }

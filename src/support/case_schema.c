@@ -56,7 +56,7 @@
     " institution_id BIGINT NOT NULL, case_id BIGINT NOT NULL, seq BIGINT NOT NULL,"\
     " at TEXT NOT NULL, account_id BIGINT REFERENCES account(id),"              \
     " kind TEXT NOT NULL CHECK (kind IN ('open', 'step', 'tier', 'team_add',"   \
-    "  'team_remove', 'task_done')),"                                           \
+    "  'team_remove', 'task_add', 'task_done')),"                               \
     " from_value TEXT NOT NULL, to_value TEXT NOT NULL, reason TEXT NOT NULL,"  \
     " PRIMARY KEY (institution_id, case_id, seq),"                              \
     " FOREIGN KEY (institution_id, case_id) REFERENCES support_case(institution_id, id));"\

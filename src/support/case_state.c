@@ -124,6 +124,8 @@ const char *support_case_problem_field(support_case_problem p) {
     case SUPPORT_CASE_ROLE_BAD: return "role";
     case SUPPORT_CASE_TASK_UNKNOWN:
     case SUPPORT_CASE_TASK_DONE: return "task";
+    case SUPPORT_CASE_DUE_BAD: return "due_on";
+    case SUPPORT_CASE_OWNER_BAD: return "owner_id";
     case SUPPORT_CASE_ALREADY_OPEN:
     case SUPPORT_CASE_IS_CLOSED:
     case SUPPORT_CASE_NOT_YOURS:
@@ -161,6 +163,8 @@ const char *support_case_problem_text(support_case_problem p) {
     case SUPPORT_CASE_TASK_UNKNOWN: return "task names no task of this case";
     case SUPPORT_CASE_TASK_DONE: return "this task is done already";
     case SUPPORT_CASE_NOT_YOURS: return "only the case's key worker may do this";
+    case SUPPORT_CASE_DUE_BAD: return "due_on must be a date (YYYY-MM-DD) from today on";
+    case SUPPORT_CASE_OWNER_BAD: return "owner_id must be the key worker or a team member";
     case SUPPORT_CASE_OK: break;
     }
     return "";

@@ -261,3 +261,86 @@ int support_case_risk_risen(store *st, int64_t inst, int64_t staff_id,
     }
     return 0;
 }
+
+/* Add a follow-up (see case.h). */
+int support_case_follow_up_add(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                               int64_t case_id, int64_t owner_id, int32_t due_on,
+                               const char *what, const char *at, support_case_problem *problem,
+                               cairn_err *err) {
+    if (problem) *problem = SUPPORT_CASE_OK;
+    if (!(rel & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM)))
+        return case_refuse(SUPPORT_CASE_NOT_YOURS, problem, err);
+    char now[32];
+    if (at) str_copy(now, sizeof now, at);
+    else date_now_iso(now);
+    char *text = xmalloc(SUPPORT_CASE_TEXT_BYTES);
+    support_case_problem p = SUPPORT_CASE_OK;
+    int rc = support_case_reason_check(what, text, &p);
+    size_t chars = 0;
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) chars += (*c & 0xC0) != 0x80;
+    if (rc || !text[0] || chars > SUPPORT_CASE_FOLLOW_UP_MAX) {
+        support_case_problem why = !rc && !text[0] ? SUPPORT_CASE_REASON_MISSING
+                                                   : SUPPORT_CASE_REASON_BAD;
+        free(text);
+        return case_refuse(why, problem, err);
+    }
+    if (due_on < case_day_of(now)) {
+        free(text);
+        return case_refuse(SUPPORT_CASE_DUE_BAD, problem, err);
+    }
+    buf sealed = BUF_INIT;   /* not HTML: the stored form */
+    rc = -1;
+    if (case_tx_begin(st, inst, err) < 0) goto out;
+    int state, tier;
+    int64_t kw, learner, id;
+    unsigned owner = 0;
+    int found = case_state_read(st, inst, case_id, &state, &tier, &kw, &learner, err);
+    if (found <= 0) {
+        if (found == 0) err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
+        goto fail;
+    }
+    if (state == SUPPORT_CASE_CLOSED) {
+        rc = case_refuse(SUPPORT_CASE_IS_CLOSED, problem, err);
+        goto fail;
+    }
+    if (support_case_relation(st, inst, case_id, owner_id, &owner, err) < 0) goto fail;
+    if (!owner) {
+        rc = case_refuse(SUPPORT_CASE_OWNER_BAD, problem, err);
+        goto fail;
+    }
+    char dtext[DATE_TEXT_LEN], tid[24], detail[96];
+    date_format(due_on, dtext);
+    if (support_case_text_seal(st, inst, text, &sealed, err) < 0 ||
+        store_query_int64(st, "SELECT coalesce(max(id), 0) + 1 FROM case_task"
+                              " WHERE institution_id = ?", inst, &id, err) < 0)
+        goto fail;
+    store_stmt *q = store_prepare(st, "INSERT INTO case_task (institution_id, id, case_id, kind,"
+                                      " title, owner_id, due_on, created_at) VALUES"
+                                      " (?, ?, ?, 'follow_up', ?, ?, ?, ?)", err);
+    if (!q) goto fail;
+    store_bind_int64(q, 1, inst);
+    store_bind_int64(q, 2, id);
+    store_bind_int64(q, 3, case_id);
+    store_bind_text(q, 4, buf_cstr(&sealed), (size_t)-1);
+    store_bind_int64(q, 5, owner_id);
+    store_bind_text(q, 6, dtext, (size_t)-1);
+    store_bind_text(q, 7, now, (size_t)-1);
+    int s = store_step(q, err);
+    store_finalize(q);
+    snprintf(tid, sizeof tid, "%lld", (long long)id);
+    snprintf(detail, sizeof detail, "case %lld: follow-up %lld due %s", (long long)case_id,
+             (long long)id, dtext);
+    if (s < 0 ||
+        case_history_add_in_tx(st, inst, case_id, now, account_id, "task_add", "follow_up", tid,
+                               "", err) < 0 ||
+        support_audit_append(st, inst, account_id, "case.task_add", learner, detail, err) < 0)
+        goto fail;
+    rc = store_tx_commit(st, err) < 0 ? -1 : 0;
+    goto out;
+fail:
+    store_tx_rollback(st);
+out:
+    buf_free(&sealed);
+    free(text);
+    return rc;
+}

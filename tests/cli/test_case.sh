@@ -161,6 +161,23 @@ check "...nor its learner (403)" [ "$code" = 403 ]
 code=$(http "$BASE/cases/$case_id" -b "$P2")
 check "a team member of no team is refused (403)" [ "$code" = 403 ]
 
+http "$BASE/cases/$case_id" -b "$P1" > /dev/null
+code=$(http "$BASE/cases/$case_id/follow-up" -b "$P1" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "what=Call the housing office" --data-urlencode "owner_id=$p1staff" \
+       --data-urlencode "due_on=2020-01-01")
+check "a follow-up due in the past is refused (400), the error beside the form" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"follow-up-error\"' '$TMP/body'"
+http "$BASE/cases/$case_id" -b "$P1" > /dev/null
+code=$(http "$BASE/cases/$case_id/follow-up" -b "$P1" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "what=Call the housing office" --data-urlencode "owner_id=$p1staff" \
+       --data-urlencode "due_on=$(date -u -d '+3 days' +%F)")
+check "the team member adds a follow-up for themselves (303)" [ "$code" = 303 ]
+code=$(http "$BASE/cases/$case_id" -b "$K")
+check "...which the case page lists with its words" grep -q 'Call the housing office' "$TMP/body"
+code=$(http "$BASE/" -b "$P1")
+check "...and the team member's home page lists as due (200)" \
+    bash -c "[ $code = 200 ] && grep -q 'My cases: what is due' '$TMP/body' && grep -q 'href=\"/cases/$case_id\"' '$TMP/body'"
+
 # ---- the JSON twin ----
 code=$(http "$BASE/api/v1/cases/$case_id" -b "$K")
 check "GET /api/v1/cases/{id} as the key worker (200) with the state, team and next steps" \

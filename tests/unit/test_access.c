@@ -248,6 +248,7 @@ static const route_expect expected[] = {
     {"POST", "/cases/{id}/team",          0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/team-remove",   0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/task-done",     0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/follow-up",     0, CASE_ROLES, 0},
     {"GET",  "/caseload",                 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
 };
 

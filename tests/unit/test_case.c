@@ -448,6 +448,78 @@ static void test_tasks(void **state) {
     test_store_drop(s.st);
 }
 
+/* Follow-ups: the key worker or the team adds one for the key worker or a
+** team member, due from today on, its words sealed; refusals change
+** nothing. */
+static void test_follow_up(void **state) {
+    school s = school_open(state, "case_follow");
+    cairn_err err = {0};
+    support_case_problem p;
+    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER, TEAM = SUPPORT_CASE_REL_TEAM;
+    int64_t id = open_case(&s, 1, "2025-03-03T09:00:00Z");
+    const char *at = "2025-03-04T09:00:00Z";
+    int32_t day = date_from_ymd(2025, 3, 10);
+    assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, id, 4, SUPPORT_CASE_ROLE_SOCIAL_WORKER,
+                                           NULL, &p, &err), 0);
+    assert_int_equal(support_case_follow_up_add(s.st, 1, s.leader, SUPPORT_CASE_REL_LEADER, id, 3,
+                                                day, "Call home", at, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_NOT_YOURS);
+    assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 5, day, "Call home", at,
+                                                &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_OWNER_BAD);   /* P2 is not on the team */
+    assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 3,
+                                                date_from_ymd(2025, 3, 3), "Call home", at, &p,
+                                                &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_DUE_BAD);
+    assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 3, day, " ", at, &p, &err),
+                     1);
+    assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);
+    char longer[260];
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = 0;
+    assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 3, day, longer, at, &p,
+                                                &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_REASON_BAD);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'follow_up'"), 0);
+    /* the team adds one for the social worker */
+    assert_int_equal(support_case_follow_up_add(s.st, 1, s.p1, TEAM, id, 4, day,
+                                                "Visit the housing office with her", at, &p,
+                                                &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'follow_up'"
+                                 " AND owner_id = 4 AND due_on = '2025-03-10'"
+                                 " AND title LIKE 's1:%'"), 1);
+    support_case_detail d;
+    assert_int_equal(support_case_detail_get(s.st, 1, id, 1, &d, &err), 1);
+    int seen = 0;
+    for (size_t i = 0; i < d.ntasks; i++)
+        if (d.tasks[i].kind == SUPPORT_TASK_FOLLOW_UP) {
+            assert_string_equal(d.tasks[i].title, "Visit the housing office with her");
+            seen = 1;
+        }
+    assert_true(seen);
+    support_case_detail_free(&d);
+    assert_int_equal(support_case_detail_get(s.st, 1, id, 0, &d, &err), 1);
+    for (size_t i = 0; i < d.ntasks; i++)
+        if (d.tasks[i].kind == SUPPORT_TASK_FOLLOW_UP) assert_string_equal(d.tasks[i].title, "");
+    support_case_detail_free(&d);
+    /* on the owner's list of what is due */
+    support_case_task *tasks = NULL;
+    size_t n = 0;
+    assert_int_equal(support_case_tasks_due(s.st, 1, 4, date_from_ymd(2025, 3, 5), 0, &tasks, &n,
+                                            &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(tasks[0].kind, SUPPORT_TASK_FOLLOW_UP);
+    free(tasks);
+    /* a closed case takes none */
+    assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "close", "Moved.",
+                                            SUPPORT_CASE_MOVED, NULL, &p, &err), 0);
+    assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 3,
+                                                date_from_ymd(2099, 1, 1), "Later", NULL, &p,
+                                                &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_IS_CLOSED);
+    test_store_drop(s.st);
+}
+
 /* ---- access ---------------------------------------------------------------------------- */
 
 /* The access context of account id. */
@@ -521,6 +593,7 @@ int main(void) {
         BOTH(test_lifecycle),
         BOTH(test_tier),
         BOTH(test_tasks),
+        BOTH(test_follow_up),
         BOTH(test_access),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

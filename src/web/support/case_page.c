@@ -202,20 +202,61 @@ static int team_part(web_ctx *c, const support_case_detail *d, int may_change,
     return 0;
 }
 
+static void tasks_table(web_ctx *c, const support_case_detail *d, int may_do, int32_t today);
+
+/* The form that adds a follow-up: what, whose (the key worker or a team
+** member), when. */
+static void follow_up_form(web_ctx *c, const support_case_detail *d, const case_form *form) {
+    buf *b = c->b;
+    const i18n_lang *L = c->L;
+    char num[I18N_NUM_MAX];
+    html_printf(b, "<h3 id=\"h-follow-up\">%T</h3>\n<form method=\"post\" "
+                   "action=\"/cases/%lld/follow-up\">\n", T(L, "Add a follow-up"),
+                (long long)d->c.id);
+    csrf_field(b, c->req);
+    int bad = form_error(b, L, form, "follow-up", "follow-up-error");
+    html_printf(b, "<p><label for=\"fu-what\">%T</label> <span class=\"muted\">", T(L, "What"));
+    html_printf(b, T(L, "up to %T characters"),
+                i18n_format_int(L, SUPPORT_CASE_FOLLOW_UP_MAX, num, sizeof num));
+    html_printf(b, "</span></p>\n");
+    html_printf(b, bad ? "<p><input id=\"fu-what\" name=\"what\" required maxlength=\"200\" "
+                         "aria-describedby=\"follow-up-error\" aria-invalid=\"true\" "
+                         "value=\"%A\"></p>\n"
+                       : "<p><input id=\"fu-what\" name=\"what\" required maxlength=\"200\" "
+                         "value=\"%A\"></p>\n",
+                bad && form->reason ? form->reason : "");
+    html_printf(b, "<p><label for=\"fu-owner\">%T</label>\n<select id=\"fu-owner\" "
+                   "name=\"owner_id\" required>\n<option value=\"%lld\" selected>%T</option>\n",
+                T(L, "Owner"), (long long)d->c.key_worker_id, d->c.key_worker_name);
+    for (size_t i = 0; i < d->nteam; i++)
+        html_printf(b, "<option value=\"%lld\">%T</option>\n", (long long)d->team[i].staff_id,
+                    d->team[i].name);
+    html_printf(b, "</select></p>\n<p><label for=\"fu-due\">%T</label>\n"
+                   "<input id=\"fu-due\" name=\"due_on\" type=\"date\" required></p>\n"
+                   "<p><button type=\"submit\">%T</button></p>\n</form>\n",
+                T(L, "Due"), T(L, "Add a follow-up"));
+}
+
 /* The tasks: what, whose, due, done; a button for the open ones. */
 static void tasks_part(web_ctx *c, const support_case_detail *d, int may_do,
                        const case_form *form) {
     buf *b = c->b;
     const i18n_lang *L = c->L;
-    char day[I18N_DATE_MAX];
     int32_t today = date_today();
     html_printf(b, "<section aria-labelledby=\"h-tasks\">\n<h2 id=\"h-tasks\">%T</h2>\n",
                 T(L, "Tasks"));
     form_error(b, L, form, "task", "task-error");
-    if (!d->ntasks) {
-        html_printf(b, "<p>%T</p>\n</section>\n", T(L, "No tasks."));
-        return;
-    }
+    if (!d->ntasks) html_printf(b, "<p>%T</p>\n", T(L, "No tasks."));
+    else tasks_table(c, d, may_do, today);
+    if (may_do) follow_up_form(c, d, form);
+    html_printf(b, "</section>\n");
+}
+
+/* The table of tasks. */
+static void tasks_table(web_ctx *c, const support_case_detail *d, int may_do, int32_t today) {
+    buf *b = c->b;
+    const i18n_lang *L = c->L;
+    char day[I18N_DATE_MAX];
     html_printf(b, "<table class=\"tasks\">\n<thead><tr><th scope=\"col\">%T</th>"
                    "<th scope=\"col\">%T</th><th scope=\"col\">%T</th><th scope=\"col\">%T</th>"
                    "</tr></thead>\n<tbody>\n",
@@ -224,8 +265,10 @@ static void tasks_part(web_ctx *c, const support_case_detail *d, int may_do,
         const support_case_task *t = &d->tasks[i];
         int open = !t->done_at[0];
         html_printf(b, open && t->due_on < today ? "<tr class=\"overdue\">" : "<tr>");
-        html_printf(b, "<td>%T</td><td><bdi>%T</bdi></td><td>%T",
-                    T(L, support_case_task_kind_name(t->kind)), t->owner_name,
+        html_printf(b, "<td>%T", T(L, support_case_task_kind_name(t->kind)));
+        if (t->title[0] && t->kind == SUPPORT_TASK_FOLLOW_UP)
+            html_printf(b, ": <span class=\"comment\">%T</span>", t->title);
+        html_printf(b, "</td><td><bdi>%T</bdi></td><td>%T", t->owner_name,
                     i18n_format_date(L, t->due_on, day, sizeof day));
         if (open && t->due_on < today) html_printf(b, " <strong>%T</strong>", T(L, "overdue"));
         html_printf(b, "</td><td>");
@@ -243,7 +286,7 @@ static void tasks_part(web_ctx *c, const support_case_detail *d, int may_do,
         }
         html_printf(b, "</td></tr>\n");
     }
-    html_printf(b, "</tbody>\n</table>\n</section>\n");
+    html_printf(b, "</tbody>\n</table>\n");
 }
 
 /* What one history row says happened. */
@@ -272,6 +315,8 @@ static void event_text(buf *b, const i18n_lang *L, const support_case_event *e) 
     } else if (!strcmp(e->kind, "team_remove")) {
         html_printf(b, "%T: %T", T(L, "Removed from the team"),
                     T(L, support_case_role_name(support_case_role_parse(e->from_value))));
+    } else if (!strcmp(e->kind, "task_add")) {
+        html_printf(b, "%T", T(L, "Follow-up added"));
     } else {
         html_printf(b, "%T: %T", T(L, "Task done"),
                     T(L, support_case_task_kind_name(support_case_task_kind_parse(e->from_value))));

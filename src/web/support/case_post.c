@@ -12,6 +12,7 @@
 ** the audit events.
 */
 #include "web/support/case_view.h"
+#include "base/date.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "gen/pages.h"
@@ -153,4 +154,30 @@ void page_case_task_done(web_ctx *c) {
     int rc = support_case_task_done(c->st, c->who->institution_id, c->who->account_id, rel, c->id,
                                     task, NULL, &form.problem, &err);
     answer(c, rc, &form, &err, "task");
+}
+
+/*
+** WEBPAGE: POST /cases/{id}/follow-up
+** ACCESS:  school_leader key_worker teacher team_member
+** BODY:    form
+**
+** Fields what, owner_id (the key worker or a team member) and due_on
+** (YYYY-MM-DD, today or later): the key worker or a team member adds a
+** follow-up task.
+*/
+void page_case_follow_up(web_ctx *c) {
+    cairn_err err = {0};
+    unsigned rel;
+    if (!change_allowed(c, &rel)) return;
+    case_form form = {0};
+    form.form = "follow-up";
+    form.reason = web_request_form(c->req, "what");
+    int64_t owner = page_parse_id(web_request_form(c->req, "owner_id"));
+    const char *due = web_request_form(c->req, "due_on");
+    int32_t day = 0;
+    if (!due || date_parse(due, strlen(due), &day) < 0) day = 0;   /* refused as before today */
+    int rc = support_case_follow_up_add(c->st, c->who->institution_id, c->who->account_id, rel,
+                                        c->id, owner, day, form.reason, NULL, &form.problem,
+                                        &err);
+    answer(c, rc, &form, &err, "follow-up");
 }
