@@ -83,23 +83,7 @@ static int institutions_read(store *st, int64_t **ids, size_t *n, cairn_err *err
     *n = 0;
     store_stmt *s = store_prepare(st, "SELECT id FROM institution ORDER BY id", err);
     if (!s) return -1;
-    size_t cap = 0;
-    int rc;
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 8;
-            *ids = xrealloc(*ids, cap * sizeof **ids);
-        }
-        (*ids)[(*n)++] = store_col_int64(s, 0);
-    }
-    store_finalize(s);
-    if (rc < 0) {
-        free(*ids);
-        *ids = NULL;
-        *n = 0;
-        return -1;
-    }
-    return 0;
+    return store_stmt_ids(s, ids, n, err);
 }
 
 /* Score every institution for today (see freshness.h). */

@@ -125,6 +125,36 @@ struct importer {
     uint32_t slots_used;         /* statement slots prepared: the tables written */
 };
 
+/* Statement slots, prepared on first use and kept for the session. */
+enum {
+    ST_INSTITUTION, ST_SITE, ST_TERM, ST_PROGRAMME, ST_GROUP, ST_LEARNER,
+    ST_LEARNER_AUDIT, ST_STAFF, ST_GUARDIAN, ST_LEARNER_GUARDIAN, ST_GROUP_STAFF,
+    ST_ENROLMENT, ST_ATTENDANCE, ST_RESULT, ST_BEHAVIOUR, ST_ENGAGEMENT, ST_LEARNER_AUDIT_CLEAR, ST_ENGAGEMENT_SUM, ST_COUNT
+};
+
+/* The upsert of each slot (import_stmt.c). */
+extern const char *const import_stmt_sql[ST_COUNT];
+
+/* The session's statement for slot, prepared for the columns the current
+** row's file has; owned by the session (import_stmt.c). */
+store_stmt *import_stmt_get(importer *im, int slot, cairn_err *err);
+
+/* Rewrite an upsert's sql so it marks new, changed and unchanged rows
+** (import_stmt.c, IMPORT_CHANGED_OFFSET). */
+void import_sql_mark_changes(buf *sql);
+
+/* Run a bound upsert: 0 written, 1 duplicate within this import (why
+** filled), -1 fatal (import_write.c). */
+int import_run_upsert(store_stmt *s, const import_spec *spec, buf *why, cairn_err *err);
+
+/* The next row of the batch for slot and origin org, flushing first when
+** full or of another slot; NULL with err set on failure (import_batch.c). */
+import_batch_val *import_batch_row(importer *im, int slot, const import_spec *spec, int nparams,
+                                   const import_origin *org, cairn_err *err);
+
+/* Copy src's text into a batch value (cut to the value's size). */
+void import_batch_text(import_batch_val *v, const import_value *src);
+
 /* While a session runs, a row it changed carries import_id X + this (2^40)
 ** and a row it found identical -X; import_counts_settle counts them and
 ** sets both back to X before the commit. */

@@ -175,8 +175,12 @@ typedef struct school_group_summary {
     long    learners_active;    /* active enrolments in the group */
 } school_group_summary;
 
-/* Every group of the institution with its programme and active learner
-** count, ordered by programme then group.  *rows is malloc'd; caller frees. */
+/* The groups of institution_id (with staff_id > 0: only those staff_id
+** teaches, not as key worker) with programme and active learner count,
+** ordered by programme then group; *rows malloc'd, the caller frees. */
+int school_group_summaries_for(store *st, int64_t institution_id, int64_t staff_id,
+                               school_group_summary **rows, size_t *n, cairn_err *err);
+/* Every group of the institution: school_group_summaries_for with no staff. */
 int school_group_summaries(store *st, int64_t institution_id,
                            school_group_summary **rows, size_t *n, cairn_err *err);
 

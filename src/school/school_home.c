@@ -9,45 +9,12 @@
 /* The groups staff_id teaches (see school_home.h). */
 int school_group_summaries_taught(store *st, int64_t institution_id, int64_t staff_id,
                                   school_group_summary **rows, size_t *n, cairn_err *err) {
-    *rows = NULL;
-    *n = 0;
-    store_stmt *s = store_prepare(st,
-        "SELECT coalesce(p.code, ''), coalesce(p.name, ''), coalesce(p.eqf_level, 0),"
-        " g.code, g.name,"
-        " (SELECT count(*) FROM enrolment e WHERE e.institution_id = g.institution_id"
-        "   AND e.group_id = g.id AND e.status = 'active')"
-        " FROM class_group g LEFT JOIN programme p"
-        "   ON p.institution_id = g.institution_id AND p.id = g.programme_id"
-        " WHERE g.institution_id = ? AND EXISTS (SELECT 1 FROM group_staff gs"
-        "   WHERE gs.institution_id = g.institution_id AND gs.group_id = g.id"
-        "   AND gs.staff_id = ? AND gs.role <> 'key_worker')"
-        " ORDER BY p.name, g.code", err);
-    if (!s) return -1;
-    store_bind_int64(s, 1, institution_id);
-    store_bind_int64(s, 2, staff_id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            *rows = xrealloc(*rows, cap * sizeof **rows);
-        }
-        school_group_summary *r = &(*rows)[(*n)++];
-        str_copy(r->programme_code, sizeof r->programme_code, store_col_text(s, 0));
-        str_copy(r->programme_name, sizeof r->programme_name, store_col_text(s, 1));
-        r->eqf_level = (int)store_col_int64(s, 2);
-        str_copy(r->group_code, sizeof r->group_code, store_col_text(s, 3));
-        str_copy(r->group_name, sizeof r->group_name, store_col_text(s, 4));
-        r->learners_active = (long)store_col_int64(s, 5);
-    }
-    store_finalize(s);
-    if (rc < 0) {
-        free(*rows);
+    if (staff_id <= 0) {   /* an account with no staff record teaches nothing */
         *rows = NULL;
         *n = 0;
-        return -1;
+        return 0;
     }
-    return 0;
+    return school_group_summaries_for(st, institution_id, staff_id, rows, n, err);
 }
 
 /* Run sql (one parameter: the institution) and hand its one row to fill. */

@@ -1,7 +1,8 @@
 /*
 ** store/store.c — the public store API: dispatch to the backend, the
 ** transaction rules both backends share, '?' translation for PostgreSQL,
-** URL elision, store_query_int64 and the migrations runner.
+** URL elision and the migrations runner (the convenience readers are in
+** store_query.c).
 */
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -363,20 +364,6 @@ int store_tx_rollback(store *st) {
 /* 1 if a transaction is open on st. */
 int store_in_tx(const store *st) {
     return st->ops->in_tx(st);
-}
-
-/* ---- convenience --------------------------------------------------------- */
-
-/* First column of the first row of sql as an integer; see store.h. */
-int store_query_int64(store *st, const char *sql, int64_t param, int64_t *out, cairn_err *err) {
-    *out = 0;
-    store_stmt *s = store_prepare(st, sql, err);
-    if (!s) return -1;
-    if (param >= 0 && s->ops->param_count(s) > 0) store_bind_int64(s, 1, param);
-    int rc = store_step(s, err);
-    if (rc == STORE_ROW) *out = store_col_int64(s, 0);
-    store_finalize(s);
-    return rc < 0 ? -1 : 0;
 }
 
 /* ---- migrations ---------------------------------------------------------- */

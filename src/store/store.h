@@ -101,6 +101,11 @@ void store_queue_writers(store *st);
 ** none) and return the first column of the first row in *out (0 if no row). */
 int store_query_int64(store *st, const char *sql, int64_t param, int64_t *out, cairn_err *err);
 
+/* Step s (prepared and bound) to its end, collecting its first column into
+** *ids (malloc'd, the caller frees; NULL when none) and their number into
+** *n; s is finalized in every case.  0, or -1 with err set (*ids NULL). */
+int store_stmt_ids(store_stmt *s, int64_t **ids, size_t *n, cairn_err *err);
+
 /* ---- migrations -----------------------------------------------------------
 ** Each room declares its migrations as an array in version order.  A
 ** migration runs once, inside a transaction, and is recorded in

@@ -119,20 +119,7 @@ static int account_ids(store *st, const char *sql, int64_t inst, int64_t param, 
     if (!q) return -1;
     store_bind_int64(q, 1, inst);
     if (param) store_bind_int64(q, 2, param);
-    size_t cap = 0;
-    int rc;
-    while ((rc = store_step(q, err)) == STORE_ROW) {
-        if (*n == cap) *ids = xrealloc(*ids, (cap = cap ? cap * 2 : 4) * sizeof **ids);
-        (*ids)[(*n)++] = store_col_int64(q, 0);
-    }
-    store_finalize(q);
-    if (rc < 0) {
-        free(*ids);
-        *ids = NULL;
-        *n = 0;
-        return -1;
-    }
-    return 0;
+    return store_stmt_ids(q, ids, n, err);
 }
 
 /* Tell a new key worker (see notice.h). */
@@ -266,14 +253,7 @@ static int institution_ids(store *st, const char *sql, const char *param, int64_
     store_stmt *q = store_prepare(st, sql, err);
     if (!q) return -1;
     if (param) store_bind_text(q, 1, param, (size_t)-1);
-    size_t cap = 0;
-    int rc;
-    while ((rc = store_step(q, err)) == STORE_ROW) {
-        if (*n == cap) *ids = xrealloc(*ids, (cap = cap ? cap * 2 : 4) * sizeof **ids);
-        (*ids)[(*n)++] = store_col_int64(q, 0);
-    }
-    store_finalize(q);
-    return rc < 0 ? -1 : 0;
+    return store_stmt_ids(q, ids, n, err);
 }
 
 /* Newly flagged notices in every institution scored as of asof (see notice.h). */
