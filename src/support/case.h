@@ -96,6 +96,7 @@ typedef enum support_case_task_kind {
 #define SUPPORT_CASE_REL_KEY_WORKER 1u   /* the case's key worker */
 #define SUPPORT_CASE_REL_TEAM       2u   /* a member of the case's team */
 #define SUPPORT_CASE_REL_LEADER     4u   /* a school leader of the institution */
+#define SUPPORT_CASE_REL_RECEIVER   8u   /* offered the case (a pending handover) */
 
 /* Codes as stored ("plan_agreed", "flag", "returned", "social_worker",
 ** "first_contact") and English names (msgids for the pages); NULL / ""
@@ -159,7 +160,9 @@ typedef enum support_case_problem {
     SUPPORT_CASE_TASK_DONE,          /* the task is done already */
     SUPPORT_CASE_NOT_YOURS,          /* the change is not for this relationship */
     SUPPORT_CASE_DUE_BAD,            /* not a date, or before today */
-    SUPPORT_CASE_OWNER_BAD           /* the owner is neither the key worker nor on the team */
+    SUPPORT_CASE_OWNER_BAD,          /* the owner is neither the key worker nor on the team */
+    SUPPORT_CASE_TRANSFER_PENDING,   /* a handover is waiting for an answer already */
+    SUPPORT_CASE_TRANSFER_NONE       /* no handover is waiting for this answer */
 } support_case_problem;
 
 /* The field a problem is about ("step", "reason", "outcome", "tier",
@@ -369,6 +372,46 @@ typedef struct support_case_risen {
 ** on or before the case's last done review (else its opening); malloc'd. */
 int support_case_risk_risen(store *st, int64_t institution_id, int64_t staff_id,
                             support_case_risen **rows, size_t *n, cairn_err *err);
+
+/* ---- handovers (support/case_transfer.c) -------------------------------------
+** The key worker offers the case to another key worker (staff linked to an
+** enabled account with the key_worker role), with a reason; the receiver
+** sees the case while the offer waits (SUPPORT_CASE_REL_RECEIVER) and
+** accepts or declines it (a reason for declining).  Accepting makes them
+** the key worker: the history goes along, their open tasks follow, they
+** leave the team if they were on it, and a first contact with the learner
+** is due within SUPPORT_CASE_FIRST_CONTACT_DAYS school days (telling the
+** learner).  One offer waits at a time per case. */
+
+typedef struct support_case_transfer {
+    int64_t id, case_id, learner_id, from_staff, to_staff;
+    char    from_name[203], to_name[203], learner_name[203];
+    char    asked_at[32];
+    char    reason[SUPPORT_CASE_TEXT_BYTES];   /* opened when asked with text */
+} support_case_transfer;
+
+/* Offer case_id to key worker to_staff (the key worker only).  0, 1
+** refused, -1 error. */
+int support_case_transfer_ask(store *st, int64_t institution_id, int64_t account_id,
+                              unsigned rel, int64_t case_id, int64_t to_staff,
+                              const char *reason, const char *at, support_case_problem *problem,
+                              cairn_err *err);
+
+/* Answer the offer of case_id (the receiver only): accept 1 or decline 0
+** (comment required to decline).  0, 1 refused, -1 error. */
+int support_case_transfer_answer(store *st, int64_t institution_id, int64_t account_id,
+                                 unsigned rel, int64_t case_id, int accept, const char *comment,
+                                 const char *at, support_case_problem *problem, cairn_err *err);
+
+/* The offer waiting on case_id into *out (reason opened when with_text):
+** 1, 0 none, -1 error. */
+int support_case_transfer_pending(store *st, int64_t institution_id, int64_t case_id,
+                                  int with_text, support_case_transfer *out, cairn_err *err);
+
+/* The offers waiting for staff member to_staff, oldest first, without
+** reasons; malloc'd. */
+int support_case_transfers_for(store *st, int64_t institution_id, int64_t to_staff,
+                               support_case_transfer **rows, size_t *n, cairn_err *err);
 
 /* ---- for the leader (support/case_stats.c) ------------------------------------ */
 

@@ -275,16 +275,20 @@ int support_case_relation(store *st, int64_t inst, int64_t case_id, int64_t staf
     if (staff_id <= 0) return 0;
     store_stmt *q = store_prepare(st,
         "SELECT c.key_worker_id, (SELECT count(*) FROM case_team_member t"
-        " WHERE t.institution_id = c.institution_id AND t.case_id = c.id AND t.staff_id = ?)"
+        " WHERE t.institution_id = c.institution_id AND t.case_id = c.id AND t.staff_id = ?),"
+        " (SELECT count(*) FROM case_transfer x WHERE x.institution_id = c.institution_id"
+        " AND x.case_id = c.id AND x.to_staff = ? AND x.state = 'pending')"
         " FROM support_case c WHERE c.institution_id = ? AND c.id = ?", err);
     if (!q) return -1;
     store_bind_int64(q, 1, staff_id);
-    store_bind_int64(q, 2, inst);
-    store_bind_int64(q, 3, case_id);
+    store_bind_int64(q, 2, staff_id);
+    store_bind_int64(q, 3, inst);
+    store_bind_int64(q, 4, case_id);
     int rc = store_step(q, err);
     if (rc == STORE_ROW) {
         if (store_col_int64(q, 0) == staff_id) *rel |= SUPPORT_CASE_REL_KEY_WORKER;
         if (store_col_int64(q, 1) > 0) *rel |= SUPPORT_CASE_REL_TEAM;
+        if (store_col_int64(q, 2) > 0) *rel |= SUPPORT_CASE_REL_RECEIVER;
     }
     store_finalize(q);
     return rc < 0 ? -1 : 0;

@@ -11,6 +11,10 @@
 **   case_team_member    the team: staff members with a stated role.
 **   case_history        every open, step, tier change, team change and task
 **                       done: who, when, from, to and why (sealed text).
+**   case_transfer       a handover of the case to another key worker: asked
+**                       (with a sealed reason), then accepted or declined
+**                       by the receiver (with a sealed answer); one pending
+**                       at a time per case.
 **   case_task           tasks with due dates (a day), an owner (staff) and
 **                       the time they were done (cancelled = 1: left open
 **                       when the case closed, and closed with it).
@@ -56,7 +60,8 @@
     " institution_id BIGINT NOT NULL, case_id BIGINT NOT NULL, seq BIGINT NOT NULL,"\
     " at TEXT NOT NULL, account_id BIGINT REFERENCES account(id),"              \
     " kind TEXT NOT NULL CHECK (kind IN ('open', 'step', 'tier', 'team_add',"   \
-    "  'team_remove', 'task_add', 'task_done')),"                               \
+    "  'team_remove', 'task_add', 'task_done', 'transfer_ask', 'transfer_accept',"\
+    "  'transfer_decline')),"                                                   \
     " from_value TEXT NOT NULL, to_value TEXT NOT NULL, reason TEXT NOT NULL,"  \
     " PRIMARY KEY (institution_id, case_id, seq),"                              \
     " FOREIGN KEY (institution_id, case_id) REFERENCES support_case(institution_id, id));"\
@@ -70,12 +75,24 @@
     " PRIMARY KEY (institution_id, id),"                                        \
     " FOREIGN KEY (institution_id, case_id) REFERENCES support_case(institution_id, id),"\
     " FOREIGN KEY (institution_id, owner_id) REFERENCES staff(institution_id, id));"\
+    "CREATE TABLE case_transfer ("                                              \
+    " institution_id BIGINT NOT NULL, id BIGINT NOT NULL, case_id BIGINT NOT NULL,"\
+    " from_staff BIGINT NOT NULL, to_staff BIGINT NOT NULL,"                    \
+    " state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'declined')),"\
+    " reason TEXT NOT NULL, asked_by BIGINT REFERENCES account(id), asked_at TEXT NOT NULL,"\
+    " answered_by BIGINT REFERENCES account(id), answered_at TEXT, answer TEXT,"\
+    " PRIMARY KEY (institution_id, id),"                                        \
+    " FOREIGN KEY (institution_id, case_id) REFERENCES support_case(institution_id, id),"\
+    " FOREIGN KEY (institution_id, to_staff) REFERENCES staff(institution_id, id));"\
+    "CREATE UNIQUE INDEX case_transfer_one_pending ON case_transfer (institution_id, case_id)"\
+    " WHERE state = 'pending';"                                                 \
+    "CREATE INDEX case_transfer_to ON case_transfer (institution_id, to_staff, state);"\
     "CREATE INDEX case_task_by_case ON case_task (institution_id, case_id);"    \
     "CREATE INDEX case_task_open ON case_task (institution_id, owner_id, due_on)"\
     " WHERE done_at IS NULL;"
 
 static const store_migration case_migrations[] = {
-    {"case", 1, "cases, teams, case history, tasks", CASE_V1},
+    {"case", 1, "cases, teams, case history, tasks, transfers", CASE_V1},
 };
 
 /* Apply the "case" series (see case_schema.h); the SQL is the same on

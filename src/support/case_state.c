@@ -126,6 +126,8 @@ const char *support_case_problem_field(support_case_problem p) {
     case SUPPORT_CASE_TASK_DONE: return "task";
     case SUPPORT_CASE_DUE_BAD: return "due_on";
     case SUPPORT_CASE_OWNER_BAD: return "owner_id";
+    case SUPPORT_CASE_TRANSFER_PENDING:
+    case SUPPORT_CASE_TRANSFER_NONE: return "transfer";
     case SUPPORT_CASE_ALREADY_OPEN:
     case SUPPORT_CASE_IS_CLOSED:
     case SUPPORT_CASE_NOT_YOURS:
@@ -165,6 +167,10 @@ const char *support_case_problem_text(support_case_problem p) {
     case SUPPORT_CASE_NOT_YOURS: return "only the case's key worker may do this";
     case SUPPORT_CASE_DUE_BAD: return "due_on must be a date (YYYY-MM-DD) from today on";
     case SUPPORT_CASE_OWNER_BAD: return "owner_id must be the key worker or a team member";
+    case SUPPORT_CASE_TRANSFER_PENDING: return "a handover of this case is waiting for an answer "
+                                               "already";
+    case SUPPORT_CASE_TRANSFER_NONE: return "no handover of this case is waiting for your "
+                                            "answer";
     case SUPPORT_CASE_OK: break;
     }
     return "";

@@ -51,6 +51,12 @@ echo 'a-long-test-password-1' | "$CAIRN" user add psyone --role team_member --st
 echo 'a-long-test-password-2' | "$CAIRN" user add psytwo --role team_member --staff "$psy2" \
     --password-stdin --db "$db" > /dev/null
 check "two team member accounts" [ "$(q "SELECT count(*) FROM account_role WHERE role = 'team_member'")" = 2 ]
+kw2ref=$(q "SELECT ref FROM staff WHERE id NOT IN (SELECT person_id FROM account
+            WHERE person_id IS NOT NULL) ORDER BY id LIMIT 1")
+echo 'a-long-test-password-3' | "$CAIRN" user add kwtwo --role key_worker --staff "$kw2ref" \
+    --password-stdin --db "$db" > /dev/null
+kw2staff=$(q "SELECT person_id FROM account WHERE username = 'kwtwo'")
+check "a second key worker" [ -n "$kw2staff" ]
 serve_or_stop "$db"
 
 K="$TMP/kw.jar"; L="$TMP/leader.jar"; T="$TMP/teacher.jar"; P1="$TMP/p1.jar"; P2="$TMP/p2.jar"
@@ -59,6 +65,8 @@ sign_in "$L" leader cairn-demo-principal > /dev/null
 sign_in "$T" teacher cairn-demo-classroom > /dev/null
 sign_in "$P1" psyone a-long-test-password-1 > /dev/null
 sign_in "$P2" psytwo a-long-test-password-2 > /dev/null
+K2="$TMP/kw2.jar"
+sign_in "$K2" kwtwo a-long-test-password-3 > /dev/null
 
 # ---- the home page ----
 code=$(http "$BASE/" -b "$K")
@@ -189,6 +197,27 @@ code=$(http "$BASE/api/v1/cases/$case_id" -b "$T")
 check "...as a teacher not on the team (403)" [ "$code" = 403 ]
 code=$(http "$BASE/api/v1/cases/999999" -b "$K")
 check "...an unknown case (404)" [ "$code" = 404 ]
+
+# ---- handing the case over ----
+code=$(http "$BASE/cases/$case_id" -b "$K2")
+check "another key worker is refused the case (403)" [ "$code" = 403 ]
+http "$BASE/cases/$case_id" -b "$K" > /dev/null
+code=$(http "$BASE/cases/$case_id/transfer" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "staff_id=$kw2staff" --data-urlencode "reason=On leave from Monday.")
+check "the key worker offers the case to the other key worker (303)" [ "$code" = 303 ]
+code=$(http "$BASE/" -b "$K2")
+check "...whose home page lists the offer" \
+    bash -c "[ $code = 200 ] && grep -q 'Cases offered to you' '$TMP/body' && grep -q 'href=\"/cases/$case_id\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id" -b "$K2")
+check "...who may read the case while it waits (200), with accept and decline" \
+    bash -c "[ $code = 200 ] && grep -q 'On leave from Monday' '$TMP/body' && grep -q 'value=\"accept\"' '$TMP/body' && grep -q 'value=\"decline\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id/transfer-answer" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "answer=accept")
+check "...and accepts it (303)" [ "$code" = 303 ]
+check "...becoming its key worker, with a first contact due" \
+    bash -c "[ $(q "SELECT key_worker_id FROM support_case WHERE id = $case_id") = $kw2staff ] && [ $(q "SELECT count(*) FROM case_task WHERE case_id = $case_id AND owner_id = $kw2staff AND kind = 'first_contact' AND done_at IS NULL") -ge 1 ]"
+code=$(http "$BASE/cases/$case_id" -b "$K")
+check "...and the former key worker no longer opens it (403)" [ "$code" = 403 ]
 
 # ---- the leader's figures ----
 code=$(http "$BASE/caseload" -b "$L")

@@ -249,6 +249,8 @@ static const route_expect expected[] = {
     {"POST", "/cases/{id}/team-remove",   0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/task-done",     0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/follow-up",     0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/transfer",      0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/transfer-answer", 0, CASE_ROLES, 0},
     {"GET",  "/caseload",                 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
 };
 

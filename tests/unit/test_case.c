@@ -33,7 +33,8 @@ static const char *const school_sql =
     "INSERT INTO staff (institution_id, id, ref, given_name, family_name, job_title) VALUES"
     " (1, 1, 'T1', 'Tia', 'Teach', 'teacher'), (1, 3, 'K1', 'Kim', 'Keyone', 'counsellor'),"
     " (1, 4, 'P1', 'Pat', 'Psyone', 'psychologist'), (1, 5, 'P2', 'Per', 'Psytwo', 'psychologist'),"
-    " (1, 6, 'H1', 'Hana', 'Head', 'head'), (1, 7, 'X1', 'Xan', 'Noacc', 'mentor');"
+    " (1, 6, 'H1', 'Hana', 'Head', 'head'), (1, 7, 'X1', 'Xan', 'Noacc', 'mentor'),"
+    " (1, 8, 'K2', 'Kai', 'Keytwo', 'coach');"
     "INSERT INTO group_staff (institution_id, group_id, staff_id, role) VALUES"
     " (1, 1, 1, 'class_teacher');"
     "INSERT INTO learner (institution_id, id, ref, given_name, family_name) VALUES"
@@ -520,6 +521,82 @@ static void test_follow_up(void **state) {
     test_store_drop(s.st);
 }
 
+/* Handovers: the key worker offers, the receiver sees the case, declines
+** with a reason, then accepts: the new key worker takes the case, its
+** tasks and a first contact; the old one no longer sees it. */
+static void test_transfer(void **state) {
+    school s = school_open(state, "case_transfer");
+    cairn_err err = {0};
+    support_case_problem p;
+    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER, TEAM = SUPPORT_CASE_REL_TEAM;
+    int64_t kw2 = test_account_add(s.st, "kw2", "ONE", "K2", ACCESS_ROLE_KEY_WORKER);
+    int64_t id = open_case(&s, 1, NULL);
+    assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, id, 4, SUPPORT_CASE_ROLE_MENTOR,
+                                           NULL, &p, &err), 0);
+    assert_int_equal(support_case_transfer_ask(s.st, 1, s.p1, TEAM, id, 8, "Moving.", NULL, &p,
+                                               &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_NOT_YOURS);
+    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 3, "Me.", NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_STAFF_UNKNOWN);
+    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 1, "A teacher.", NULL, &p,
+                                               &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_STAFF_UNKNOWN);   /* not a key worker */
+    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 8, "", NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);
+    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 8, "I am on leave from May.",
+                                               NULL, &p, &err), 0);
+    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 8, "Again.", NULL, &p, &err),
+                     1);
+    assert_int_equal(p, SUPPORT_CASE_TRANSFER_PENDING);
+    access_ctx c2;
+    assert_int_equal(access_ctx_load(s.st, kw2, &c2, &err), 0);
+    unsigned rel = 0;
+    assert_int_equal(access_case_relation(&c2, id, &rel, &err), 0);
+    assert_int_equal(rel, SUPPORT_CASE_REL_RECEIVER);
+    support_case_transfer *offers = NULL;
+    size_t n = 0;
+    assert_int_equal(support_case_transfers_for(s.st, 1, 8, &offers, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(offers[0].case_id, id);
+    free(offers);
+    /* only the receiver answers; declining needs a reason */
+    assert_int_equal(support_case_transfer_answer(s.st, 1, s.kw, KW, id, 1, "", NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_TRANSFER_NONE);
+    assert_int_equal(support_case_transfer_answer(s.st, 1, kw2, rel, id, 0, "", NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);
+    assert_int_equal(support_case_transfer_answer(s.st, 1, kw2, rel, id, 0, "My caseload is full.",
+                                                  NULL, &p, &err), 0);
+    support_case c;
+    assert_int_equal(support_case_get(s.st, 1, id, 0, &c, &err), 1);
+    assert_int_equal(c.key_worker_id, 3);
+    assert_int_equal(access_case_relation(&c2, id, &rel, &err), 0);
+    assert_int_equal(rel, 0);
+    /* offered again, accepted */
+    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 8, "Leave starts Monday.",
+                                               NULL, &p, &err), 0);
+    assert_int_equal(access_case_relation(&c2, id, &rel, &err), 0);
+    assert_int_equal(support_case_transfer_answer(s.st, 1, kw2, rel, id, 1, "", NULL, &p, &err), 0);
+    assert_int_equal(support_case_get(s.st, 1, id, 0, &c, &err), 1);
+    assert_int_equal(c.key_worker_id, 8);
+    assert_int_equal(access_case_relation(&c2, id, &rel, &err), 0);
+    assert_int_equal(rel, SUPPORT_CASE_REL_KEY_WORKER);
+    access_ctx c1;
+    assert_int_equal(access_ctx_load(s.st, s.kw, &c1, &err), 0);
+    assert_int_equal(access_case_relation(&c1, id, &rel, &err), 0);
+    assert_int_equal(rel, 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE done_at IS NULL"
+                                 " AND owner_id <> 8"), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE done_at IS NULL"
+                                 " AND kind = 'first_contact'"), 2);   /* the old and the new */
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind LIKE 'transfer_%'"),
+                     4);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_transfer WHERE reason LIKE '%leave%'"
+                                 " OR answer LIKE '%full%'"), 0);
+    int64_t checked = 0;
+    assert_int_equal(support_audit_verify(s.st, 1, &checked, NULL, &err), 0);
+    test_store_drop(s.st);
+}
+
 /* ---- access ---------------------------------------------------------------------------- */
 
 /* The access context of account id. */
@@ -594,6 +671,7 @@ int main(void) {
         BOTH(test_tier),
         BOTH(test_tasks),
         BOTH(test_follow_up),
+        BOTH(test_transfer),
         BOTH(test_access),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

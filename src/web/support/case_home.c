@@ -54,8 +54,24 @@ int case_home_write(web_ctx *c, int first, cairn_err *err) {
         support_case_risk_risen(c->st, inst, staff, &risen, &nr, err) < 0)
         return -1;
     page_keep(c, risen);
+    support_case_transfer *offers = NULL;
+    size_t no = 0;
+    if (support_case_transfers_for(c->st, inst, staff, &offers, &no, err) < 0) return -1;
+    page_keep(c, offers);
     html_printf(b, first ? "<h2 id=\"list\" tabindex=\"-1\">%T</h2>\n" : "<h2>%T</h2>\n",
                 T(L, "My cases: what is due"));
+    if (no) {
+        char d1[I18N_DATE_MAX];
+        html_printf(b, "<h3>%T</h3>\n<ul class=\"offers\">\n", T(L, "Cases offered to you"));
+        for (size_t i = 0; i < no; i++) {
+            html_printf(b, "<li><a href=\"/cases/%lld\"><bdi>%T</bdi></a> ",
+                        (long long)offers[i].case_id, offers[i].learner_name);
+            html_printf(b, T(L, "offered by <bdi>%T</bdi> on %T"), offers[i].from_name,
+                        case_day_text(L, offers[i].asked_at, d1, sizeof d1));
+            html_printf(b, "</li>\n");
+        }
+        html_printf(b, "</ul>\n");
+    }
     if (!n)
         html_printf(b, "<p>%T</p>\n", T(L, "No task of your cases is overdue or due within 7 "
                                            "days."));

@@ -1,6 +1,5 @@
 /*
-** web/support/case_page.c — GET /cases/{id}: one case, and its JSON twin
-** GET /api/v1/cases/{id}.
+** web/support/case_page.c — GET /cases/{id}: one case.
 **
 ** The key worker and the team see everything: the learner, the state, the
 ** tier beside the flag's suggestion, the reason, the team, the tasks, the
@@ -10,11 +9,13 @@
 ** history), and the steps the table gives leaders (reopening).  Anyone
 ** else is refused.  Every view is written to the audit log ("case.view",
 ** or "case.view_state" for a leader's view) before the page is written.
-** The forms post to web/support/case_post.c.
+** The forms post to web/support/case_post.c; the JSON twin is
+** web/support/case_api.c.
 */
 #include "web/support/case_view.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include "support/actions.h"
 #include "support/audit.h"
 #include "web/api.h"
 #include "web/auth.h"
@@ -315,12 +316,75 @@ static void event_text(buf *b, const i18n_lang *L, const support_case_event *e) 
     } else if (!strcmp(e->kind, "team_remove")) {
         html_printf(b, "%T: %T", T(L, "Removed from the team"),
                     T(L, support_case_role_name(support_case_role_parse(e->from_value))));
+    } else if (!strcmp(e->kind, "transfer_ask")) {
+        html_printf(b, "%T", T(L, "Handover offered"));
+    } else if (!strcmp(e->kind, "transfer_accept")) {
+        html_printf(b, "%T", T(L, "Handover accepted: a new key worker"));
+    } else if (!strcmp(e->kind, "transfer_decline")) {
+        html_printf(b, "%T", T(L, "Handover declined"));
     } else if (!strcmp(e->kind, "task_add")) {
         html_printf(b, "%T", T(L, "Follow-up added"));
     } else {
         html_printf(b, "%T: %T", T(L, "Task done"),
                     T(L, support_case_task_kind_name(support_case_task_kind_parse(e->from_value))));
     }
+}
+
+/* The handover: the offer waiting (with the receiver's answer forms), or
+** the key worker's form to offer the case. */
+static int transfer_part(web_ctx *c, const support_case_detail *d, unsigned rel,
+                         const case_form *form, cairn_err *err) {
+    buf *b = c->b;
+    const i18n_lang *L = c->L;
+    char day[I18N_DATE_MAX];
+    support_case_transfer *x = page_keep(c, calloc(1, sizeof *x));
+    int have = support_case_transfer_pending(c->st, c->who->institution_id, d->c.id, 1, x, err);
+    if (have < 0) return -1;
+    int kw = (rel & SUPPORT_CASE_REL_KEY_WORKER) != 0;
+    if (!have && !(kw && d->c.state != SUPPORT_CASE_CLOSED)) return 0;
+    html_printf(b, "<section aria-labelledby=\"h-transfer\">\n<h2 id=\"h-transfer\">%T</h2>\n",
+                T(L, "Handover"));
+    form_error(b, L, form, "transfer", "transfer-error");
+    if (have) {
+        html_printf(b, "<p>");
+        html_printf(b, T(L, "Offered to <bdi>%T</bdi> on %T, waiting for an answer."), x->to_name,
+                    case_day_text(L, x->asked_at, day, sizeof day));
+        html_printf(b, "</p>\n<p class=\"comment\">%T</p>\n", x->reason);
+        if (rel & SUPPORT_CASE_REL_RECEIVER) {
+            html_printf(b, "<form method=\"post\" action=\"/cases/%lld/transfer-answer\">\n",
+                        (long long)d->c.id);
+            csrf_field(b, c->req);
+            html_printf(b, "<p><label for=\"tr-comment\">%T</label></p>\n"
+                           "<textarea id=\"tr-comment\" name=\"comment\" rows=\"2\"></textarea>\n"
+                           "<p><button type=\"submit\" name=\"answer\" value=\"accept\">%T</button> "
+                           "<button type=\"submit\" name=\"answer\" value=\"decline\">%T</button></p>\n"
+                           "</form>\n",
+                        T(L, "Comment (required to decline)"), T(L, "Accept the case"),
+                        T(L, "Decline"));
+        }
+    } else {
+        support_staff *kws = NULL;
+        size_t n = 0;
+        if (support_key_worker_eligible(c->st, c->who->institution_id, &kws, &n, err) < 0)
+            return -1;
+        page_keep(c, kws);
+        html_printf(b, "<form method=\"post\" action=\"/cases/%lld/transfer\">\n",
+                    (long long)d->c.id);
+        csrf_field(b, c->req);
+        html_printf(b, "<p><label for=\"tr-staff\">%T</label>\n<select id=\"tr-staff\" "
+                       "name=\"staff_id\" required>\n<option value=\"\">%T</option>\n",
+                    T(L, "Offer the case to another key worker"), T(L, "Choose a staff member"));
+        for (size_t i = 0; i < n; i++)
+            if (kws[i].id != d->c.key_worker_id)
+                html_printf(b, "<option value=\"%lld\">%T %T</option>\n", (long long)kws[i].id,
+                            kws[i].given_name, kws[i].family_name);
+        html_printf(b, "</select></p>\n<p><label for=\"tr-reason\">%T</label></p>\n"
+                       "<textarea id=\"tr-reason\" name=\"reason\" rows=\"2\" required></textarea>\n"
+                       "<p><button type=\"submit\">%T</button></p>\n</form>\n",
+                    T(L, "Reason (required)"), T(L, "Offer the case"));
+    }
+    html_printf(b, "</section>\n");
+    return 0;
 }
 
 /* The history, oldest first. */
@@ -390,7 +454,13 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
     steps_part(b, c->req, L, &d->c, rel, form);
     int kw = (rel & SUPPORT_CASE_REL_KEY_WORKER) && d->c.state != SUPPORT_CASE_CLOSED;
     if (kw) tier_part(b, c->req, L, &d->c, form);
-    tasks_part(c, d, contents && d->c.state != SUPPORT_CASE_CLOSED, form);
+    tasks_part(c, d, case_rel_sees_contents(rel & ~SUPPORT_CASE_REL_RECEIVER) &&
+                         d->c.state != SUPPORT_CASE_CLOSED, form);
+    if (contents && transfer_part(c, d, rel, form, &err) < 0) {
+        support_case_detail_free(d);
+        page_fail(c, "case handover", err.msg);
+        return;
+    }
     if (contents) {
         if (team_part(c, d, kw, form, &err) < 0) {
             support_case_detail_free(d);
@@ -415,114 +485,4 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
 */
 void page_case(web_ctx *c) {
     case_page_show(c, 200, NULL);
-}
-
-/* ---- GET /api/v1/cases/{id} ------------------------------------------------------- */
-
-/* A day number as JSON ("YYYY-MM-DD"). */
-static json_t *day_json(int32_t d) {
-    char t[DATE_TEXT_LEN];
-    date_format(d, t);
-    return json_string(t);
-}
-
-/* Text or null when empty. */
-static json_t *text_or_null(const char *s) {
-    return s && *s ? json_string(s) : json_null();
-}
-
-/* The case d as JSON for a viewer who sees contents or not. */
-static json_t *case_json(const support_case_detail *d, int contents, unsigned rel) {
-    const support_case *k = &d->c;
-    json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:o,s:s,s:o,s:s,s:o,s:o}",
-                          "id", (json_int_t)k->id, "learner_id", (json_int_t)k->learner_id,
-                          "learner_ref", k->learner_ref, "learner_name", k->learner_name,
-                          "key_worker_id", (json_int_t)k->key_worker_id,
-                          "key_worker_name", k->key_worker_name,
-                          "state", support_case_state_code(k->state),
-                          "outcome", k->outcome ? json_string(support_case_outcome_code(k->outcome))
-                                                : json_null(),
-                          "tier", support_case_tier_code(k->tier),
-                          "flag_tier", k->flag_tier >= 0
-                                           ? json_string(support_case_tier_code(k->flag_tier))
-                                           : json_null(),
-                          "source", support_case_source_code(k->source),
-                          "opened_at", text_or_null(k->opened_at),
-                          "closed_at", text_or_null(k->closed_at));
-    json_t *steps = json_array();
-    size_t n;
-    const support_case_step *t = support_case_steps(&n);
-    for (size_t i = 0; i < n; i++)
-        if ((int)t[i].from == k->state && (t[i].who & rel))
-            json_array_append_new(steps, json_string(t[i].code));
-    json_object_set_new(o, "next_steps", steps);
-    json_t *tasks = json_array();
-    for (size_t i = 0; i < d->ntasks; i++) {
-        const support_case_task *x = &d->tasks[i];
-        json_array_append_new(tasks, json_pack("{s:I,s:s,s:I,s:o,s:o}", "id", (json_int_t)x->id,
-                                               "kind", support_case_task_kind_code(x->kind),
-                                               "owner_id", (json_int_t)x->owner_id,
-                                               "due_on", day_json(x->due_on),
-                                               "done_at", text_or_null(x->done_at)));
-    }
-    json_object_set_new(o, "tasks", tasks);
-    if (!contents) return o;
-    json_object_set_new(o, "reason", json_string(k->reason));
-    json_object_set_new(o, "outcome_reason", text_or_null(k->outcome_reason));
-    json_t *team = json_array();
-    for (size_t i = 0; i < d->nteam; i++)
-        json_array_append_new(team, json_pack("{s:I,s:s,s:s}", "staff_id",
-                                              (json_int_t)d->team[i].staff_id, "name",
-                                              d->team[i].name, "role",
-                                              support_case_role_code(d->team[i].role)));
-    json_object_set_new(o, "team", team);
-    json_t *hist = json_array();
-    for (size_t i = 0; i < d->nhistory; i++) {
-        const support_case_event *e = &d->history[i];
-        json_array_append_new(hist, json_pack("{s:s,s:o,s:s,s:s,s:s,s:s}", "at", e->at,
-                                              "account_id", e->account_id
-                                                                ? json_integer(e->account_id)
-                                                                : json_null(),
-                                              "kind", e->kind, "from", e->from_value,
-                                              "to", e->to_value, "reason", e->reason));
-    }
-    json_object_set_new(o, "history", hist);
-    return o;
-}
-
-/*
-** WEBPAGE: GET /api/v1/cases/{id}
-** ACCESS:  school_leader key_worker teacher team_member
-** BODY:    none
-**
-** The case as JSON: for its key worker and team with the reason, team and
-** history; for a school leader not on the team only the state, the tier
-** and the tasks' deadlines.  403 for anyone else.  Written to the audit log.
-*/
-void api_case(web_ctx *c) {
-    cairn_err err = {0};
-    unsigned rel;
-    if (!case_viewer(c, c->id, &rel, 1)) return;
-    if (!rel) {
-        api_refuse(c, "Only the case's key worker, its team and school leaders may see a case.");
-        return;
-    }
-    int contents = case_rel_sees_contents(rel);
-    support_case_detail *d = page_keep(c, calloc(1, sizeof *d));
-    int found = support_case_detail_get(c->st, c->who->institution_id, c->id, contents, d, &err);
-    if (found <= 0) {
-        api_fail(c, "case", found < 0 ? err.msg : "vanished");
-        return;
-    }
-    if (support_audit_append(c->st, c->who->institution_id, c->who->account_id,
-                             contents ? "case.view" : "case.view_state", d->c.learner_id,
-                             arena_printf(c->arena, "case %lld (api)", (long long)c->id),
-                             &err) != 0) {
-        support_case_detail_free(d);
-        api_fail(c, "case audit", err.msg);
-        return;
-    }
-    json_t *o = case_json(d, contents, rel);
-    support_case_detail_free(d);
-    api_reply(c, 200, o);
 }

@@ -181,3 +181,47 @@ void page_case_follow_up(web_ctx *c) {
                                         &err);
     answer(c, rc, &form, &err, "follow-up");
 }
+
+/*
+** WEBPAGE: POST /cases/{id}/transfer
+** ACCESS:  school_leader key_worker teacher team_member
+** BODY:    form
+**
+** Fields staff_id and reason: the key worker offers the case to another
+** key worker, who accepts or declines it.
+*/
+void page_case_transfer(web_ctx *c) {
+    cairn_err err = {0};
+    unsigned rel;
+    if (!change_allowed(c, &rel)) return;
+    case_form form = {0};
+    form.form = "transfer";
+    form.reason = web_request_form(c->req, "reason");
+    int64_t staff = page_parse_id(web_request_form(c->req, "staff_id"));
+    int rc = support_case_transfer_ask(c->st, c->who->institution_id, c->who->account_id, rel,
+                                       c->id, staff, form.reason, NULL, &form.problem, &err);
+    answer(c, rc, &form, &err, "transfer");
+}
+
+/*
+** WEBPAGE: POST /cases/{id}/transfer-answer
+** ACCESS:  school_leader key_worker teacher team_member
+** BODY:    form
+**
+** Fields answer (accept, decline) and comment (required to decline): the
+** key worker the case is offered to answers; accepting makes them its key
+** worker.
+*/
+void page_case_transfer_answer(web_ctx *c) {
+    cairn_err err = {0};
+    unsigned rel;
+    if (!change_allowed(c, &rel)) return;
+    case_form form = {0};
+    form.form = "transfer";
+    form.reason = web_request_form(c->req, "comment");
+    const char *a = web_request_form(c->req, "answer");
+    int accept = a && !strcmp(a, "accept");
+    int rc = support_case_transfer_answer(c->st, c->who->institution_id, c->who->account_id, rel,
+                                          c->id, accept, form.reason, NULL, &form.problem, &err);
+    answer(c, rc, &form, &err, accept ? "accepted" : "declined");
+}

@@ -26,7 +26,8 @@ void case_page_show(web_ctx *c, int status, const case_form *form);
 ** answered already (404, or 500), as a page or as JSON. */
 int case_viewer(web_ctx *c, int64_t case_id, unsigned *rel, int json);
 
-/* 1 when rel lets the viewer see the case's contents (key worker, team). */
+/* 1 when rel lets the viewer see the case's contents (key worker, team,
+** and the key worker a handover is offered to while it waits). */
 int case_rel_sees_contents(unsigned rel);
 
 /* The translated sentence for a refused input (for a step refused by the

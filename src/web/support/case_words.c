@@ -31,7 +31,8 @@ int case_viewer(web_ctx *c, int64_t case_id, unsigned *rel, int json) {
 
 /* 1 when rel sees contents (see case_view.h). */
 int case_rel_sees_contents(unsigned rel) {
-    return (rel & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM)) != 0;
+    return (rel & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM |
+                   SUPPORT_CASE_REL_RECEIVER)) != 0;
 }
 
 /* The translated sentence for a problem (see case_view.h). */
@@ -63,6 +64,9 @@ const char *case_problem_text(const i18n_lang *L, support_case_problem p) {
     case SUPPORT_CASE_NOT_YOURS: return T(L, "Only the case's key worker may do this.");
     case SUPPORT_CASE_DUE_BAD: return T(L, "Choose a due date from today on.");
     case SUPPORT_CASE_OWNER_BAD: return T(L, "Choose the key worker or a team member.");
+    case SUPPORT_CASE_TRANSFER_PENDING:
+        return T(L, "A handover of this case is waiting for an answer already.");
+    case SUPPORT_CASE_TRANSFER_NONE: return T(L, "No handover of this case is waiting for you.");
     case SUPPORT_CASE_OK: break;
     }
     return "";
