@@ -162,7 +162,10 @@ typedef enum support_case_problem {
     SUPPORT_CASE_DUE_BAD,            /* not a date, or before today */
     SUPPORT_CASE_OWNER_BAD,          /* the owner is neither the key worker nor on the team */
     SUPPORT_CASE_TRANSFER_PENDING,   /* a handover is waiting for an answer already */
-    SUPPORT_CASE_TRANSFER_NONE       /* no handover is waiting for this answer */
+    SUPPORT_CASE_TRANSFER_NONE,      /* no handover is waiting for this answer */
+    SUPPORT_CASE_HELD_ON_BAD,        /* a conference after today or before the case */
+    SUPPORT_CASE_ATTENDEES_BAD,      /* nobody, or someone not on the case, attended */
+    SUPPORT_CASE_DOMAINS_MISSING     /* no life domain was discussed */
 } support_case_problem;
 
 /* The field a problem is about ("step", "reason", "outcome", "tier",
@@ -412,6 +415,56 @@ int support_case_transfer_pending(store *st, int64_t institution_id, int64_t cas
 ** reasons; malloc'd. */
 int support_case_transfers_for(store *st, int64_t institution_id, int64_t to_staff,
                                support_case_transfer **rows, size_t *n, cairn_err *err);
+
+/* ---- case conferences (support/case_conference.c) ----------------------------
+** A team meeting on a case: the day it was held, who attended (the key
+** worker and team members), the life domains discussed (those that drive
+** early leaving), notes (sealed), and decisions, each of which becomes a
+** follow-up task with an owner and a due date. */
+
+#define SUPPORT_CASE_DOMAIN_COUNT  14
+#define SUPPORT_CASE_DECISIONS_MAX 5
+
+/* A life domain's code ("housing") and English name (msgid); NULL / "". */
+const char *support_case_domain_code(int domain);
+const char *support_case_domain_name(int domain);
+
+typedef struct support_case_decision {
+    const char *what;       /* 1 to SUPPORT_CASE_FOLLOW_UP_MAX characters */
+    int64_t     owner_id;   /* the key worker or a team member */
+    int32_t     due_on;     /* the conference's day or later */
+} support_case_decision;
+
+typedef struct support_case_conference_spec {
+    int32_t                      held_on;      /* not after today, not before the case */
+    const int64_t               *attendees;    /* staff ids: key worker or team */
+    size_t                       nattendees;
+    unsigned                     domains;      /* bit d = domain d discussed */
+    const char                  *notes;        /* may be empty */
+    const support_case_decision *decisions;
+    size_t                       ndecisions;   /* at most SUPPORT_CASE_DECISIONS_MAX */
+} support_case_conference_spec;
+
+/* Record a conference of case_id (the key worker or the team), its
+** decisions as follow-ups.  0, 1 refused (*problem; nothing written), -1
+** error. */
+int support_case_conference_record(store *st, int64_t institution_id, int64_t account_id,
+                                   unsigned rel, int64_t case_id,
+                                   const support_case_conference_spec *spec, const char *at,
+                                   support_case_problem *problem, cairn_err *err);
+
+typedef struct support_case_conference {
+    int64_t  id;
+    int32_t  held_on;
+    unsigned domains;
+    char     attendees[600];                   /* names, ", "-separated */
+    size_t   ndecisions;
+    char     notes[SUPPORT_CASE_TEXT_BYTES];   /* opened when with_text */
+} support_case_conference;
+
+/* The conferences of case_id, newest first; malloc'd. */
+int support_case_conferences(store *st, int64_t institution_id, int64_t case_id, int with_text,
+                             support_case_conference **rows, size_t *n, cairn_err *err);
 
 /* ---- for the leader (support/case_stats.c) ------------------------------------ */
 

@@ -15,6 +15,10 @@
 **                       (with a sealed reason), then accepted or declined
 **                       by the receiver (with a sealed answer); one pending
 **                       at a time per case.
+**   case_conference     a team meeting: the day, the life domains discussed
+**                       (codes, comma-separated), notes (sealed); who
+**                       attended in case_conference_attendee; its decisions
+**                       are follow-up tasks (case_task.conference_id).
 **   case_task           tasks with due dates (a day), an owner (staff) and
 **                       the time they were done (cancelled = 1: left open
 **                       when the case closed, and closed with it).
@@ -61,7 +65,7 @@
     " at TEXT NOT NULL, account_id BIGINT REFERENCES account(id),"              \
     " kind TEXT NOT NULL CHECK (kind IN ('open', 'step', 'tier', 'team_add',"   \
     "  'team_remove', 'task_add', 'task_done', 'transfer_ask', 'transfer_accept',"\
-    "  'transfer_decline')),"                                                   \
+    "  'transfer_decline', 'conference')),"                                     \
     " from_value TEXT NOT NULL, to_value TEXT NOT NULL, reason TEXT NOT NULL,"  \
     " PRIMARY KEY (institution_id, case_id, seq),"                              \
     " FOREIGN KEY (institution_id, case_id) REFERENCES support_case(institution_id, id));"\
@@ -71,7 +75,7 @@
     "  'review', 'follow_up')),"                                                \
     " title TEXT NOT NULL, owner_id BIGINT NOT NULL, due_on TEXT NOT NULL,"     \
     " created_at TEXT NOT NULL, done_at TEXT, done_by BIGINT REFERENCES account(id),"\
-    " cancelled SMALLINT NOT NULL DEFAULT 0,"                                   \
+    " cancelled SMALLINT NOT NULL DEFAULT 0, conference_id BIGINT,"            \
     " PRIMARY KEY (institution_id, id),"                                        \
     " FOREIGN KEY (institution_id, case_id) REFERENCES support_case(institution_id, id),"\
     " FOREIGN KEY (institution_id, owner_id) REFERENCES staff(institution_id, id));"\
@@ -87,12 +91,25 @@
     "CREATE UNIQUE INDEX case_transfer_one_pending ON case_transfer (institution_id, case_id)"\
     " WHERE state = 'pending';"                                                 \
     "CREATE INDEX case_transfer_to ON case_transfer (institution_id, to_staff, state);"\
+    "CREATE TABLE case_conference ("                                            \
+    " institution_id BIGINT NOT NULL, id BIGINT NOT NULL, case_id BIGINT NOT NULL,"\
+    " held_on TEXT NOT NULL, domains TEXT NOT NULL, notes TEXT NOT NULL,"       \
+    " recorded_by BIGINT REFERENCES account(id), recorded_at TEXT NOT NULL,"    \
+    " PRIMARY KEY (institution_id, id),"                                        \
+    " FOREIGN KEY (institution_id, case_id) REFERENCES support_case(institution_id, id));"\
+    "CREATE INDEX case_conference_by_case ON case_conference (institution_id, case_id);"\
+    "CREATE TABLE case_conference_attendee ("                                   \
+    " institution_id BIGINT NOT NULL, conference_id BIGINT NOT NULL,"           \
+    " staff_id BIGINT NOT NULL,"                                                \
+    " PRIMARY KEY (institution_id, conference_id, staff_id),"                   \
+    " FOREIGN KEY (institution_id, conference_id) REFERENCES case_conference(institution_id, id),"\
+    " FOREIGN KEY (institution_id, staff_id) REFERENCES staff(institution_id, id));"\
     "CREATE INDEX case_task_by_case ON case_task (institution_id, case_id);"    \
     "CREATE INDEX case_task_open ON case_task (institution_id, owner_id, due_on)"\
     " WHERE done_at IS NULL;"
 
 static const store_migration case_migrations[] = {
-    {"case", 1, "cases, teams, case history, tasks, transfers", CASE_V1},
+    {"case", 1, "cases, teams, case history, tasks, transfers, conferences", CASE_V1},
 };
 
 /* Apply the "case" series (see case_schema.h); the SQL is the same on

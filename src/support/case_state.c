@@ -128,6 +128,9 @@ const char *support_case_problem_field(support_case_problem p) {
     case SUPPORT_CASE_OWNER_BAD: return "owner_id";
     case SUPPORT_CASE_TRANSFER_PENDING:
     case SUPPORT_CASE_TRANSFER_NONE: return "transfer";
+    case SUPPORT_CASE_HELD_ON_BAD: return "held_on";
+    case SUPPORT_CASE_ATTENDEES_BAD: return "attendees";
+    case SUPPORT_CASE_DOMAINS_MISSING: return "domains";
     case SUPPORT_CASE_ALREADY_OPEN:
     case SUPPORT_CASE_IS_CLOSED:
     case SUPPORT_CASE_NOT_YOURS:
@@ -171,6 +174,11 @@ const char *support_case_problem_text(support_case_problem p) {
                                                "already";
     case SUPPORT_CASE_TRANSFER_NONE: return "no handover of this case is waiting for your "
                                             "answer";
+    case SUPPORT_CASE_HELD_ON_BAD: return "held_on must be a date (YYYY-MM-DD) from the case's "
+                                          "opening to today";
+    case SUPPORT_CASE_ATTENDEES_BAD: return "attendees must be the key worker or team members, "
+                                            "at least one";
+    case SUPPORT_CASE_DOMAINS_MISSING: return "domains: at least one life domain discussed";
     case SUPPORT_CASE_OK: break;
     }
     return "";
@@ -212,3 +220,18 @@ int support_case_step_check(support_case_state state, const char *code, unsigned
     *row = here;
     return 0;
 }
+
+/* The life domains that drive early leaving (issue 11, "Needs assessment"). */
+static const code_name domains[SUPPORT_CASE_DOMAIN_COUNT] = {
+    {"learning", "Learning and basic skills"}, {"attendance", "Attendance and engagement"},
+    {"mental_health", "Mental health and well-being"},
+    {"physical_health", "Physical health, sleep and food"},
+    {"family", "Family and care duties"}, {"housing", "Housing"}, {"money", "Money"},
+    {"legal", "Legal matters"}, {"language", "Language"},
+    {"digital", "Digital access and skills"}, {"career", "Career direction and motivation"},
+    {"safety", "Safety and bullying"}, {"substance", "Substance use"},
+    {"placement", "Work placement"},
+};
+
+const char *support_case_domain_code(int v) { return code_of(domains, SUPPORT_CASE_DOMAIN_COUNT, v); }
+const char *support_case_domain_name(int v) { return name_of(domains, SUPPORT_CASE_DOMAIN_COUNT, v); }

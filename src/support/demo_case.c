@@ -4,7 +4,8 @@
 ** from a flag, open from a teacher's concern, assessment, plan agreed,
 ** monitoring, closed as returned to learning, closed as left, reopened),
 ** back-dated so that some tasks are overdue and some due this week, with
-** believable reasons and the demo teacher on some teams.  Made through the
+** believable reasons, the demo teacher on some teams and a case
+** conference on the monitored case.  Made through the
 ** same functions the pages use (so the history and the audit log are as
 ** real), deterministic, and a few dozen transactions: fast.
 */
@@ -141,6 +142,24 @@ int support_demo_cases(store *st, int64_t inst, int64_t kw_staff, int64_t kw_acc
             rc = support_case_step_take(st, inst, kw_account, KW, id, ds->code, ds->reason,
                                         ds->outcome, at, &p, err);
             if (rc != 0) return rc < 0 ? -1 : err_set(err, CAIRN_EINVAL, "demo case: %s", err->msg);
+        }
+        if (i == 4) {   /* the monitored case had a conference before its plan */
+            int64_t who[2] = {kw_staff, teacher_staff};
+            support_case_decision dec[] = {
+                {"Arrange weekly mentoring sessions before the workshop day", kw_staff,
+                 today - 40},
+                {"Tell the workshop trainer about the plan and the catch-up work",
+                 teacher_staff ? teacher_staff : kw_staff, today + 3},
+            };
+            support_case_conference_spec conf = {today - 54, who,
+                                                 teacher_staff && teacher_staff != kw_staff ? 2 : 1,
+                                                 (1u << 1) | (1u << 4) | (1u << 10),
+                                                 "He feels he let his father down after failing "
+                                                 "the first practical; wants to stay on the course.",
+                                                 dec, 2};
+            demo_at(today, 54, at);
+            if (support_case_conference_record(st, inst, kw_account, KW, id, &conf, at, &p, err) < 0)
+                return -1;
         }
         if (dc->review_done_ago) {
             int64_t review = open_review(st, inst, id, err);

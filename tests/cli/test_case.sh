@@ -186,6 +186,26 @@ code=$(http "$BASE/" -b "$P1")
 check "...and the team member's home page lists as due (200)" \
     bash -c "[ $code = 200 ] && grep -q 'My cases: what is due' '$TMP/body' && grep -q 'href=\"/cases/$case_id\"' '$TMP/body'"
 
+# ---- a case conference ----
+http "$BASE/cases/$case_id" -b "$K" > /dev/null
+today=$(date -u +%F)
+code=$(http "$BASE/cases/$case_id/conference" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "held_on=$today" --data-urlencode "attendee=$p1staff" \
+       --data-urlencode "notes=Housing first." --data-urlencode "what=Ring the hostel" \
+       --data-urlencode "owner_id=$p1staff" --data-urlencode "due_on=$today")
+check "a conference without a life domain is refused (400)" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"conference-error\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id/conference" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "held_on=$today" --data-urlencode "attendee=$p1staff" \
+       --data-urlencode "domain=housing" --data-urlencode "domain=money" \
+       --data-urlencode "notes=Housing first." --data-urlencode "what=Ring the hostel" \
+       --data-urlencode "owner_id=$p1staff" --data-urlencode "due_on=$today" \
+       --data-urlencode "what=" --data-urlencode "owner_id=$p1staff" --data-urlencode "due_on=")
+check "the key worker records a conference (303)" [ "$code" = 303 ]
+code=$(http "$BASE/cases/$case_id" -b "$K")
+check "...listed with its domains and notes, its decision a task" \
+    bash -c "grep -q 'Housing first.' '$TMP/body' && grep -q 'Ring the hostel' '$TMP/body' && [ $(q "SELECT count(*) FROM case_task WHERE case_id = $case_id AND conference_id IS NOT NULL") = 1 ]"
+
 # ---- the JSON twin ----
 code=$(http "$BASE/api/v1/cases/$case_id" -b "$K")
 check "GET /api/v1/cases/{id} as the key worker (200) with the state, team and next steps" \

@@ -251,6 +251,7 @@ static const route_expect expected[] = {
     {"POST", "/cases/{id}/follow-up",     0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/transfer",      0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/transfer-answer", 0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/conference",    0, CASE_ROLES, 0},
     {"GET",  "/caseload",                 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
 };
 

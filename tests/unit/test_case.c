@@ -597,6 +597,64 @@ static void test_transfer(void **state) {
     test_store_drop(s.st);
 }
 
+/* Case conferences: held by the key worker and the team, on a day from
+** the case's opening to today, with domains; decisions become follow-ups. */
+static void test_conference(void **state) {
+    school s = school_open(state, "case_conf");
+    cairn_err err = {0};
+    support_case_problem p;
+    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
+    int64_t id = open_case(&s, 1, "2025-03-03T09:00:00Z");
+    assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, id, 4, SUPPORT_CASE_ROLE_PSYCHOLOGIST,
+                                           NULL, &p, &err), 0);
+    const char *at = "2025-03-12T15:00:00Z";
+    int64_t people[] = {3, 4}, stranger[] = {3, 5};
+    support_case_decision dec[] = {
+        {"Ask the housing office about a room", 4, date_from_ymd(2025, 3, 19)},
+        {"Meet the learner and her mother", 3, date_from_ymd(2025, 3, 14)},
+    };
+    support_case_conference_spec spec = {date_from_ymd(2025, 3, 12), people, 2,
+                                         (1u << 5) | (1u << 2), "Housing is the root.", dec, 2};
+    spec.held_on = date_from_ymd(2025, 3, 13);   /* after "today" (at) */
+    assert_int_equal(support_case_conference_record(s.st, 1, s.kw, KW, id, &spec, at, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_HELD_ON_BAD);
+    spec.held_on = date_from_ymd(2025, 3, 12);
+    spec.attendees = stranger;
+    assert_int_equal(support_case_conference_record(s.st, 1, s.kw, KW, id, &spec, at, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_ATTENDEES_BAD);
+    spec.attendees = people;
+    spec.domains = 0;
+    assert_int_equal(support_case_conference_record(s.st, 1, s.kw, KW, id, &spec, at, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_DOMAINS_MISSING);
+    spec.domains = (1u << 5) | (1u << 2);
+    dec[1].owner_id = 5;
+    assert_int_equal(support_case_conference_record(s.st, 1, s.kw, KW, id, &spec, at, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_OWNER_BAD);
+    dec[1].owner_id = 3;
+    assert_int_equal(support_case_conference_record(s.st, 1, s.leader, SUPPORT_CASE_REL_LEADER, id,
+                                                    &spec, at, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_NOT_YOURS);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_conference"), 0);
+    assert_int_equal(support_case_conference_record(s.st, 1, s.p1, SUPPORT_CASE_REL_TEAM, id, &spec,
+                                                    at, &p, &err), 0);
+    support_case_conference *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(support_case_conferences(s.st, 1, id, 1, &rows, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].held_on, date_from_ymd(2025, 3, 12));
+    assert_int_equal(rows[0].domains, (1u << 5) | (1u << 2));
+    assert_int_equal(rows[0].ndecisions, 2);
+    assert_string_equal(rows[0].notes, "Housing is the root.");
+    assert_non_null(strstr(rows[0].attendees, "Pat Psyone"));
+    assert_non_null(strstr(rows[0].attendees, "Kim Keyone"));
+    free(rows);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'follow_up'"
+                                 " AND conference_id IS NOT NULL AND done_at IS NULL"), 2);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_conference WHERE notes LIKE '%root%'"),
+                     0);
+    test_store_drop(s.st);
+}
+
 /* ---- access ---------------------------------------------------------------------------- */
 
 /* The access context of account id. */
@@ -672,6 +730,7 @@ int main(void) {
         BOTH(test_tasks),
         BOTH(test_follow_up),
         BOTH(test_transfer),
+        BOTH(test_conference),
         BOTH(test_access),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

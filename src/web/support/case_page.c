@@ -26,9 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The error paragraph (id) of a refused form, when form is for this one
-** (name); returns 1 when it wrote one. */
-static int form_error(buf *b, const i18n_lang *L, const case_form *form, const char *name,
+/* The error paragraph of a refused form (see case_view.h). */
+int case_form_error(buf *b, const i18n_lang *L, const case_form *form, const char *name,
                       const char *id) {
     if (!form || !form->form || strcmp(form->form, name) != 0) return 0;
     html_printf(b, "<p class=\"field-error\" id=\"%A\" role=\"alert\">", id);
@@ -40,8 +39,8 @@ static int form_error(buf *b, const i18n_lang *L, const case_form *form, const c
     return 1;
 }
 
-/* The hidden CSRF field. */
-static void csrf_field(buf *b, web_request *req) {
+/* The hidden CSRF field (see case_view.h). */
+void case_csrf_field(buf *b, web_request *req) {
     html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n",
                 req->session ? req->session->csrf : "");
 }
@@ -89,7 +88,7 @@ static void steps_part(buf *b, web_request *req, const i18n_lang *L, const suppo
     int any = 0;
     html_printf(b, "<section aria-labelledby=\"h-steps\">\n<h2 id=\"h-steps\">%T</h2>\n",
                 T(L, "Next steps"));
-    form_error(b, L, form, "step", "step-error");
+    case_form_error(b, L, form, "step", "step-error");
     for (size_t i = 0; i < n; i++) {
         if ((int)t[i].from != k->state || !(t[i].who & rel)) continue;
         any = 1;
@@ -99,7 +98,7 @@ static void steps_part(buf *b, web_request *req, const i18n_lang *L, const suppo
         snprintf(rid, sizeof rid, "step-reason-%s", t[i].code);
         html_printf(b, "<form method=\"post\" action=\"/cases/%lld/step\" class=\"case-step\">\n",
                     (long long)k->id);
-        csrf_field(b, req);
+        case_csrf_field(b, req);
         html_printf(b, "<input type=\"hidden\" name=\"step\" value=\"%A\">\n", t[i].code);
         if (t[i].needs_outcome) {
             html_printf(b, "<p><label for=\"step-outcome\">%T</label>\n"
@@ -131,8 +130,8 @@ static void tier_part(buf *b, web_request *req, const i18n_lang *L, const suppor
                       const case_form *form) {
     html_printf(b, "<h3 id=\"h-tier\">%T</h3>\n<form method=\"post\" action=\"/cases/%lld/tier\">\n",
                 T(L, "Change the tier"), (long long)k->id);
-    csrf_field(b, req);
-    int err = form_error(b, L, form, "tier", "tier-error");
+    case_csrf_field(b, req);
+    int err = case_form_error(b, L, form, "tier", "tier-error");
     html_printf(b, err ? "<p><label for=\"tier\">%T</label>\n<select id=\"tier\" name=\"tier\" "
                          "aria-describedby=\"tier-error\" aria-invalid=\"true\">\n"
                        : "<p><label for=\"tier\">%T</label>\n<select id=\"tier\" name=\"tier\">\n",
@@ -155,7 +154,7 @@ static int team_part(web_ctx *c, const support_case_detail *d, int may_change,
     const i18n_lang *L = c->L;
     html_printf(b, "<section aria-labelledby=\"h-team\">\n<h2 id=\"h-team\">%T</h2>\n",
                 T(L, "Team"));
-    form_error(b, L, form, "team-remove", "team-remove-error");
+    case_form_error(b, L, form, "team-remove", "team-remove-error");
     if (!d->nteam) html_printf(b, "<p>%T</p>\n", T(L, "Nobody but the key worker yet."));
     else html_printf(b, "<ul class=\"team\">\n");
     for (size_t i = 0; i < d->nteam; i++) {
@@ -164,7 +163,7 @@ static int team_part(web_ctx *c, const support_case_detail *d, int may_change,
         if (may_change) {
             html_printf(b, " <form method=\"post\" action=\"/cases/%lld/team-remove\" "
                            "class=\"inline\">\n", (long long)d->c.id);
-            csrf_field(b, c->req);
+            case_csrf_field(b, c->req);
             html_printf(b, "<input type=\"hidden\" name=\"staff_id\" value=\"%lld\">"
                            "<button type=\"submit\">%T</button></form>",
                         (long long)d->team[i].staff_id, T(L, "Remove from the team"));
@@ -179,8 +178,8 @@ static int team_part(web_ctx *c, const support_case_detail *d, int may_change,
             return -1;
         page_keep(c, cand);
         html_printf(b, "<form method=\"post\" action=\"/cases/%lld/team\">\n", (long long)d->c.id);
-        csrf_field(b, c->req);
-        int bad = form_error(b, L, form, "team", "team-error");
+        case_csrf_field(b, c->req);
+        int bad = case_form_error(b, L, form, "team", "team-error");
         html_printf(b, bad ? "<p><label for=\"team-staff\">%T</label>\n<select id=\"team-staff\" "
                              "name=\"staff_id\" required aria-describedby=\"team-error\" "
                              "aria-invalid=\"true\">\n<option value=\"\">%T</option>\n"
@@ -214,8 +213,8 @@ static void follow_up_form(web_ctx *c, const support_case_detail *d, const case_
     html_printf(b, "<h3 id=\"h-follow-up\">%T</h3>\n<form method=\"post\" "
                    "action=\"/cases/%lld/follow-up\">\n", T(L, "Add a follow-up"),
                 (long long)d->c.id);
-    csrf_field(b, c->req);
-    int bad = form_error(b, L, form, "follow-up", "follow-up-error");
+    case_csrf_field(b, c->req);
+    int bad = case_form_error(b, L, form, "follow-up", "follow-up-error");
     html_printf(b, "<p><label for=\"fu-what\">%T</label> <span class=\"muted\">", T(L, "What"));
     html_printf(b, T(L, "up to %T characters"),
                 i18n_format_int(L, SUPPORT_CASE_FOLLOW_UP_MAX, num, sizeof num));
@@ -246,7 +245,7 @@ static void tasks_part(web_ctx *c, const support_case_detail *d, int may_do,
     int32_t today = date_today();
     html_printf(b, "<section aria-labelledby=\"h-tasks\">\n<h2 id=\"h-tasks\">%T</h2>\n",
                 T(L, "Tasks"));
-    form_error(b, L, form, "task", "task-error");
+    case_form_error(b, L, form, "task", "task-error");
     if (!d->ntasks) html_printf(b, "<p>%T</p>\n", T(L, "No tasks."));
     else tasks_table(c, d, may_do, today);
     if (may_do) follow_up_form(c, d, form);
@@ -278,7 +277,7 @@ static void tasks_table(web_ctx *c, const support_case_detail *d, int may_do, in
         } else if (may_do) {
             html_printf(b, "<form method=\"post\" action=\"/cases/%lld/task-done\">\n",
                         (long long)d->c.id);
-            csrf_field(b, c->req);
+            case_csrf_field(b, c->req);
             html_printf(b, "<input type=\"hidden\" name=\"task_id\" value=\"%lld\">"
                            "<button type=\"submit\">%T</button></form>",
                         (long long)t->id, T(L, "Mark done"));
@@ -344,7 +343,7 @@ static int transfer_part(web_ctx *c, const support_case_detail *d, unsigned rel,
     if (!have && !(kw && d->c.state != SUPPORT_CASE_CLOSED)) return 0;
     html_printf(b, "<section aria-labelledby=\"h-transfer\">\n<h2 id=\"h-transfer\">%T</h2>\n",
                 T(L, "Handover"));
-    form_error(b, L, form, "transfer", "transfer-error");
+    case_form_error(b, L, form, "transfer", "transfer-error");
     if (have) {
         html_printf(b, "<p>");
         html_printf(b, T(L, "Offered to <bdi>%T</bdi> on %T, waiting for an answer."), x->to_name,
@@ -353,7 +352,7 @@ static int transfer_part(web_ctx *c, const support_case_detail *d, unsigned rel,
         if (rel & SUPPORT_CASE_REL_RECEIVER) {
             html_printf(b, "<form method=\"post\" action=\"/cases/%lld/transfer-answer\">\n",
                         (long long)d->c.id);
-            csrf_field(b, c->req);
+            case_csrf_field(b, c->req);
             html_printf(b, "<p><label for=\"tr-comment\">%T</label></p>\n"
                            "<textarea id=\"tr-comment\" name=\"comment\" rows=\"2\"></textarea>\n"
                            "<p><button type=\"submit\" name=\"answer\" value=\"accept\">%T</button> "
@@ -370,7 +369,7 @@ static int transfer_part(web_ctx *c, const support_case_detail *d, unsigned rel,
         page_keep(c, kws);
         html_printf(b, "<form method=\"post\" action=\"/cases/%lld/transfer\">\n",
                     (long long)d->c.id);
-        csrf_field(b, c->req);
+        case_csrf_field(b, c->req);
         html_printf(b, "<p><label for=\"tr-staff\">%T</label>\n<select id=\"tr-staff\" "
                        "name=\"staff_id\" required>\n<option value=\"\">%T</option>\n",
                     T(L, "Offer the case to another key worker"), T(L, "Choose a staff member"));
@@ -459,6 +458,12 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
     if (contents && transfer_part(c, d, rel, form, &err) < 0) {
         support_case_detail_free(d);
         page_fail(c, "case handover", err.msg);
+        return;
+    }
+    if (case_rel_sees_contents(rel & ~SUPPORT_CASE_REL_RECEIVER) &&
+        case_conference_part(c, d, form, &err) < 0) {
+        support_case_detail_free(d);
+        page_fail(c, "case conferences", err.msg);
         return;
     }
     if (contents) {

@@ -47,6 +47,20 @@ const char *case_tier_name(const i18n_lang *L, int tier);
 /* A stored ISO time or date as L writes the date ("" when unreadable). */
 const char *case_day_text(const i18n_lang *L, const char *iso, char *out, size_t cap);
 
+/* Write the error paragraph (id) of a refused form when form is for the
+** form called name; 1 when it wrote one. */
+int case_form_error(buf *b, const i18n_lang *L, const case_form *form, const char *name,
+                    const char *id);
+
+/* Write the hidden CSRF field of req's session. */
+void case_csrf_field(buf *b, web_request *req);
+
+/* The case conferences of the case page (web/support/case_conference_page.c):
+** the list, and the form that records one (the key worker and the team).
+** 0 or -1 (err set). */
+int case_conference_part(web_ctx *c, const support_case_detail *d, const case_form *form,
+                         cairn_err *err);
+
 /* The home page block of a key worker (web/support/case_home.c): tasks
 ** overdue and due within SUPPORT_CASE_SOON_DAYS days, and the learners of
 ** their cases whose risk rose since the last review.  Its heading is the

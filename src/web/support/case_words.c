@@ -67,6 +67,12 @@ const char *case_problem_text(const i18n_lang *L, support_case_problem p) {
     case SUPPORT_CASE_TRANSFER_PENDING:
         return T(L, "A handover of this case is waiting for an answer already.");
     case SUPPORT_CASE_TRANSFER_NONE: return T(L, "No handover of this case is waiting for you.");
+    case SUPPORT_CASE_HELD_ON_BAD:
+        return T(L, "Give the day the conference was held: not after today, not before the case "
+                    "opened.");
+    case SUPPORT_CASE_ATTENDEES_BAD:
+        return T(L, "Tick who attended: the key worker and team members.");
+    case SUPPORT_CASE_DOMAINS_MISSING: return T(L, "Tick at least one life domain discussed.");
     case SUPPORT_CASE_OK: break;
     }
     return "";
@@ -121,6 +127,11 @@ static const char *const value_msgids[] = {
     N_("Social worker"), N_("Mentor"), N_("External professional"),
     N_("First contact with the learner"), N_("Complete the needs assessment"),
     N_("Agree the plan with the learner"), N_("Review the plan"), N_("Follow up"),
+    N_("Learning and basic skills"), N_("Attendance and engagement"),
+    N_("Mental health and well-being"), N_("Physical health, sleep and food"),
+    N_("Family and care duties"), N_("Housing"), N_("Money"), N_("Legal matters"),
+    N_("Language"), N_("Digital access and skills"), N_("Career direction and motivation"),
+    N_("Safety and bullying"), N_("Substance use"), N_("Work placement"),
 };
 
 /* Keep value_msgids referenced (the extractor reads them; nothing else
