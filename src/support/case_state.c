@@ -83,6 +83,9 @@ static int parse_in(const code_name *t, int n, int first, const char *code) {
     return -1;
 }
 
+/* The code, name and parsed value of a state, source, outcome, role, task
+** kind and tier (see case.h): static strings, NULL / "" / -1 when out of
+** range or unknown. */
 const char *support_case_state_code(int v) { return code_of(states, SUPPORT_CASE_STATE_COUNT, v); }
 const char *support_case_state_name(int v) { return name_of(states, SUPPORT_CASE_STATE_COUNT, v); }
 int support_case_state_parse(const char *c) { return parse_in(states, SUPPORT_CASE_STATE_COUNT, 0, c); }
@@ -233,5 +236,6 @@ static const code_name domains[SUPPORT_CASE_DOMAIN_COUNT] = {
     {"placement", "Work placement"},
 };
 
+/* The code and name of a life domain (see case.h). */
 const char *support_case_domain_code(int v) { return code_of(domains, SUPPORT_CASE_DOMAIN_COUNT, v); }
 const char *support_case_domain_name(int v) { return name_of(domains, SUPPORT_CASE_DOMAIN_COUNT, v); }
