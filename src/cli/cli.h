@@ -38,7 +38,7 @@ typedef struct cli_command {
 
 extern const cli_command cli_cmd_init, cli_cmd_import, cli_cmd_export, cli_cmd_demo,
     cli_cmd_rules, cli_cmd_score, cli_cmd_train, cli_cmd_evaluate, cli_cmd_serve,
-    cli_cmd_user, cli_cmd_help;
+    cli_cmd_user, cli_cmd_help, cli_cmd_erase, cli_cmd_retention, cli_cmd_setting;
 
 /* Every command, in the order `cairn help` lists them, NULL-terminated. */
 extern const cli_command *const cli_commands[];
@@ -124,6 +124,15 @@ int cli_import_watch_scan(store *st, const cli_import_watch *w,
 ** exit status: CLI_EXIT_FAIL when a file failed or the database could not
 ** be used. */
 int cli_import_watch_run(const cli_import_watch *w, int handle_signals, FILE *log);
+
+/* ---- retention (cli/cmd_retention.c; also run daily by cairn serve) ---- */
+
+/* Run (dry: count only) the retention rules for institution inst (code
+** for the lines) / for every institution, one line per rule to out (may be
+** NULL).  0, or -1 with err set. */
+int cli_retention_institution(store *st, int64_t inst, const char *code, int dry, FILE *out,
+                              cairn_err *err);
+int cli_retention_all(store *st, int dry, FILE *out, cairn_err *err);
 
 /* ---- shared by train and evaluate (cli/options.c) ---- */
 

@@ -258,7 +258,7 @@ static int cmd_evaluate(int argc, char **argv) {
     if (rc == 0) rc = risk_audit_load(st, inst, &audit, &err);
     if (rc == 0) {
         risk_cols cols;
-        risk_cols_default(&cols);
+        risk_cols_for(&cols, ts.rows, ts.n);
         for (size_t i = 0; i < cfg.nallow; i++)
             risk_cols_add_attr(&cols, &audit, (risk_attr)risk_attr_find(cfg.allow[i]));
         int mono[RISK_COLS_MAX];

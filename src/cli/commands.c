@@ -9,7 +9,8 @@
 const cli_command *const cli_commands[] = {
     &cli_cmd_init,  &cli_cmd_import, &cli_cmd_export,   &cli_cmd_demo,
     &cli_cmd_rules, &cli_cmd_score,  &cli_cmd_train,    &cli_cmd_evaluate,
-    &cli_cmd_serve, &cli_cmd_user,   &cli_cmd_help,     NULL,
+    &cli_cmd_serve, &cli_cmd_user,   &cli_cmd_setting,  &cli_cmd_erase,
+    &cli_cmd_retention, &cli_cmd_help, NULL,
 };
 
 /* The command called name, or NULL. */

@@ -3,6 +3,7 @@
 */
 #include "cli/serve_jobs.h"
 #include "base/date.h"
+#include "cli/cli.h"
 #include "base/mem.h"
 #include "risk/freshness.h"
 #include "support/notice.h"
@@ -135,26 +136,77 @@ static void jobs_run_score(serve_jobs *j, store **st, int only_missing) {
     }
 }
 
+/* The retention job (see serve_jobs.h). */
+int serve_job_retention(store *st) {
+    cairn_err err = {0};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    int rc = cli_retention_all(st, 0, m, &err);
+    if (m) fclose(m);
+    if (rc < 0) jobs_log("retention run failed: %s", err.msg);
+    size_t removed = 0;
+    for (char *line = text, *next; line && *line; line = next) {   /* the lines that did something */
+        next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        if (strstr(line, ": removed ") && !strstr(line, ": removed 0 of 0 ")) {
+            jobs_log("retention: %s", line);
+            removed++;
+        }
+    }
+    if (rc == 0 && !removed) jobs_log("retention: nothing past its period");
+    free(text);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Open the thread's store when needed and run the retention job. */
+static void jobs_run_retention(serve_jobs *j, store **st) {
+    cairn_err err = {0};
+    if (!*st && store_open(j->cfg.db_url, st, &err) != 0) {
+        jobs_log("retention: cannot open the database: %s", err.msg);
+        *st = NULL;
+        return;
+    }
+    if (serve_job_retention(*st) != 0) {
+        store_close(*st);
+        *st = NULL;
+    }
+}
+
 /* The jobs thread: today's scores at start when missing, then each time
-** the scoring is due, until stopped. */
+** the scoring is due; the retention run daily at SERVE_RETENTION_AT (not at
+** start: a server started on an old copy deletes nothing before someone
+** could look); until stopped. */
 static void *jobs_main(void *arg) {
     serve_jobs *j = arg;
     store *st = NULL;
-    if (j->cfg.interval_seconds > 0)
+    int scoring = j->cfg.score_at >= 0 || j->cfg.interval_seconds > 0;
+    if (!scoring)
+        jobs_log("no scheduled scoring; retention daily at %02d:%02d", SERVE_RETENTION_AT / 60,
+                 SERVE_RETENTION_AT % 60);
+    else if (j->cfg.interval_seconds > 0)
         jobs_log("scoring for today at start when missing, then every %d s",
                  j->cfg.interval_seconds);
     else
         jobs_log("scoring for today at start when missing, then daily at %02d:%02d",
                  j->cfg.score_at / 60, j->cfg.score_at % 60);
-    jobs_run_score(j, &st, 1);
-    time_t due = j->cfg.interval_seconds > 0 ? time(NULL) + j->cfg.interval_seconds
-                                              : next_daily(time(NULL), j->cfg.score_at);
-    while (!jobs_wait(j, due)) {
+    if (scoring) jobs_run_score(j, &st, 1);
+    time_t far = (time_t)1 << 40;
+    time_t due = !scoring ? far
+               : j->cfg.interval_seconds > 0 ? time(NULL) + j->cfg.interval_seconds
+                                             : next_daily(time(NULL), j->cfg.score_at);
+    time_t retention_due = next_daily(time(NULL), SERVE_RETENTION_AT);
+    while (!jobs_wait(j, due < retention_due ? due : retention_due)) {
         time_t now = time(NULL);
-        if (now < due) continue;
-        jobs_run_score(j, &st, 0);
-        due = j->cfg.interval_seconds > 0 ? time(NULL) + j->cfg.interval_seconds
-                                          : next_daily(time(NULL), j->cfg.score_at);
+        if (now >= due) {
+            jobs_run_score(j, &st, 0);
+            due = j->cfg.interval_seconds > 0 ? time(NULL) + j->cfg.interval_seconds
+                                              : next_daily(time(NULL), j->cfg.score_at);
+        }
+        if (now >= retention_due) {
+            jobs_run_retention(j, &st);
+            retention_due = next_daily(time(NULL), SERVE_RETENTION_AT);
+        }
     }
     if (st) store_close(st);
     return NULL;
@@ -162,7 +214,7 @@ static void *jobs_main(void *arg) {
 
 /* Start the jobs thread (see serve_jobs.h). */
 serve_jobs *serve_jobs_start(const serve_jobs_config *cfg) {
-    if (!cfg || !cfg->db_url || (cfg->score_at < 0 && cfg->interval_seconds <= 0)) return NULL;
+    if (!cfg || !cfg->db_url) return NULL;
     serve_jobs *j = xcalloc(1, sizeof *j);
     j->cfg = *cfg;
     pthread_mutex_init(&j->mu, NULL);

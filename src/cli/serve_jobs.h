@@ -15,6 +15,7 @@
 #include "store/store.h"
 
 #define SERVE_SCORE_AT_DEFAULT (5 * 60)   /* 05:00, minutes after midnight */
+#define SERVE_RETENTION_AT (3 * 60 + 30)   /* 03:30: the daily retention run */
 
 typedef struct serve_jobs_config {
     const char *db_url;
@@ -33,7 +34,8 @@ int serve_jobs_parse_time(const char *s);
 /* Start the jobs thread (SIGINT and SIGTERM blocked in it, so web_serve's
 ** sigwait takes them): at start it scores today for every institution that
 ** has no scores of today yet, then again each day at cfg->score_at (or
-** every cfg->interval_seconds).  cfg is copied; db_url must outlive the
+** every cfg->interval_seconds; neither when scoring is off), and it runs the
+** retention periods daily at SERVE_RETENTION_AT (local time).  cfg is copied; db_url must outlive the
 ** thread.  NULL when the thread cannot start (logged).  Free with
 ** serve_jobs_stop(). */
 serve_jobs *serve_jobs_start(const serve_jobs_config *cfg);
@@ -41,6 +43,10 @@ serve_jobs *serve_jobs_start(const serve_jobs_config *cfg);
 /* Tell the thread to stop, wait for a job in progress to finish, free j.
 ** j may be NULL. */
 void serve_jobs_stop(serve_jobs *j);
+
+/* The retention job: apply the retention periods to every institution
+** (cli_retention_all) and log what it removed.  0, or -1 (logged). */
+int serve_job_retention(store *st);
 
 /* The scoring job: score every institution for today (risk_rescore_today;
 ** only_missing 1 leaves those already scored today alone) and log what it

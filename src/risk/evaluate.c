@@ -42,13 +42,15 @@ static void eval_thresholds(const risk_eval_opts *eo, double *ps, double *pi) {
 /* Rules score and rules-only tier of rows[0..n) into score (and tier, may
 ** be NULL). */
 int risk_eval_rules_scores(const risk_rules *rules, const risk_features *rows, size_t n,
-                           int by_share, double *score, risk_tier *tier, cairn_err *err) {
+                           const risk_peers *peers, int by_share, double *score, risk_tier *tier,
+                           cairn_err *err) {
     risk_tier_input *in = xcalloc(n ? n : 1, sizeof *in);
     risk_tier *t = xcalloc(n ? n : 1, sizeof *t);
     for (size_t i = 0; i < n; i++) {
         risk_flag fl[RISK_RULE_COUNT];
         size_t nf = 0;
-        risk_rules_eval(rules, &rows[i], fl, &nf);
+        risk_rules_eval_peers(rules, &rows[i],
+                              peers ? risk_peers_of(peers, rows[i].t.group_id) : NULL, fl, &nf);
         in[i].learner_id = rows[i].t.learner_id;
         in[i].probability = NAN;
         in[i].nflags = (int)nf;
@@ -65,27 +67,6 @@ int risk_eval_rules_scores(const risk_rules *rules, const risk_features *rows, s
     free(t);
     free(in);
     return rc;
-}
-
-/* qsort order of doubles, highest first. */
-static int dbl_desc(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x < y) - (x > y);
-}
-
-/* The score at which the top share of v[0..n) begins: the k-th highest,
-** k = round(share x n) (at least 1); +inf when share is 0 or n is 0. */
-static double share_cutoff(const double *v, size_t n, double share) {
-    size_t k = (size_t)floor(share * (double)n + 0.5);
-    if (!n || share <= 0) return INFINITY;
-    if (k < 1) k = 1;
-    if (k > n) k = n;
-    double *c = xmalloc(n * sizeof *c);
-    memcpy(c, v, n * sizeof *c);
-    qsort(c, n, sizeof *c, dbl_desc);
-    double cut = c[k - 1];
-    free(c);
-    return cut;
 }
 
 /* Copy the rows of X (k columns) whose mask[i] is set into Xo; returns how
@@ -145,14 +126,15 @@ static int unit_cmp(const void *pa, const void *pb) {
 }
 
 /* The fairness tables of both reports, per learner and school year: a
-** learner-year is flagged when any of its judged rows is, its predicted
+** learner-year is flagged when any of its judged rows is (its margin over
+** the row's cut-off, pmargin or rmargin, is 0 or more), its predicted
 ** chance is the estimate at its first judged date (the chance of leaving
 ** before the year ends, as the year began), its outcome the year's.  Groups
 ** are suppressed below METRIC_MIN_CELL learners (learner-years x the most
 ** years one learner has). */
-static void fairness_units(risk_eval *out, const double *prob, const double *rscore,
-                           const int *label, const risk_features *rows, const int *yr, size_t m,
-                           const risk_audit *a, double ps, double rcut) {
+static void fairness_units(risk_eval *out, const double *prob, const double *pmargin,
+                           const double *rmargin, const int *label, const risk_features *rows,
+                           const int *yr, size_t m, const risk_audit *a) {
     size_t cap = m ? m : 1;
     unit_ix *ux = xmalloc(cap * sizeof *ux);
     double *maxp = xmalloc(cap * sizeof *maxp), *meanp = xmalloc(cap * sizeof *meanp);
@@ -169,8 +151,8 @@ static void fairness_units(risk_eval *out, const double *prob, const double *rsc
         int lab = 0;
         while (e < m && ux[e].learner == ux[s].learner && ux[e].year == ux[s].year) {
             size_t i = ux[e++].i;
-            if (prob[i] > mp) mp = prob[i];
-            if (rscore[i] > mr) mr = rscore[i];
+            if (pmargin[i] > mp) mp = pmargin[i];
+            if (rmargin[i] > mr) mr = rmargin[i];
             if (rows[i].t.asof < first_day) first_day = rows[i].t.asof, first = prob[i];
             lab |= label[i] != 0;
         }
@@ -184,10 +166,21 @@ static void fairness_units(risk_eval *out, const double *prob, const double *rsc
         s = e;
     }
     out->model.min_cell = out->rules.min_cell = METRIC_MIN_CELL * per;
+    /* the learners who stayed and were on each list at some judged date:
+    ** what a warning figure is shown beside */
+    out->model.lead.stayers = out->rules.lead.stayers = 0;
+    out->model.lead.stayers_flagged = out->rules.lead.stayers_flagged = 0;
+    for (size_t u = 0; u < nu; u++) {
+        if (ulab[u]) continue;
+        out->model.lead.stayers++;
+        out->rules.lead.stayers++;
+        out->model.lead.stayers_flagged += maxp[u] >= 0;
+        out->rules.lead.stayers_flagged += maxr[u] >= 0;
+    }
     fairness_fill(out, &out->model, out->model_fair, out->model_groups, maxp, meanp, ulab,
-                  ulearner, nu, a, ps);
+                  ulearner, nu, a, 0);
     fairness_fill(out, &out->rules, out->rules_fair, out->rules_groups, maxr, NULL, ulab,
-                  ulearner, nu, a, rcut);
+                  ulearner, nu, a, 0);
     free(ulearner);
     free(ulab);
     free(maxr);
@@ -245,6 +238,7 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
                            "stayers; use --folds K", ntrain, ptr, ts->years[last].name, ntest,
                            pte);
         }
+        snprintf(out->judged, sizeof out->judged, "%s", ts->years[last].name);
         snprintf(out->method, sizeof out->method,
                  "time-aware: trained on %s%s%s, judged on %s (the latest finished school year)",
                  ts->years[0].name, last > 1 ? " to " : "", last > 1 ? ts->years[last - 1].name : "",
@@ -258,12 +252,15 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
         nfits = eo.folds;
         ntest = n;
         ntrain = n - n / (size_t)eo.folds;
+        snprintf(out->judged, sizeof out->judged, "%s to %s", ts->years[0].name,
+                 ts->years[ts->nyears - 1].name);
         snprintf(out->method, sizeof out->method,
                  "stratified %d-fold cross-validation grouped by learner, over %s to %s",
                  eo.folds, ts->years[0].name, ts->years[ts->nyears - 1].name);
     }
     out->train_rows = ntrain;
     out->test_rows = ntest;
+    out->metrics_known = risk_metrics_known(ts->rows, n);
 
     float *X = xmalloc((n ? n : 1) * k * sizeof *X);
     risk_cols_matrix(cols, ts->rows, n, a, X);
@@ -319,24 +316,42 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
         yr[m] = ts->year[i];
         m++;
     }
+    int *tm = xmalloc((n ? n : 1) * sizeof *tm), *occ = xmalloc((n ? n : 1) * sizeof *occ);
+    for (size_t i = 0, j = 0; i < n; i++)
+        if (judged[i]) tm[j++] = ts->term[i];
+    risk_eval_occ *occs = NULL;
+    size_t nocc = risk_eval_occasions(yr, tm, hz, jrows, m, occ, &occs);
+    double *cut = xmalloc(4 * (nocc ? nocc : 1) * sizeof *cut);
+    double *p_sel = cut, *p_ind = cut + nocc, *r_sel = cut + 2 * nocc, *r_ind = cut + 3 * nocc;
+    double *pmargin = xmalloc((m ? m : 1) * sizeof *pmargin);
+    double *rmargin = xmalloc((m ? m : 1) * sizeof *rmargin);
+    int *serious = xcalloc(m ? m : 1, sizeof *serious);
     risk_rules rules;
     if (rc == 0) rc = risk_rules_load(st, inst, &rules, err);
     /* tiers by share (the institution's, unless thresholds were asked for):
-    ** the cut-offs that put that share of the judged rows at selective and
-    ** above, and at individual */
+    ** on each occasion the cut-offs that put that share of its rows at
+    ** selective and above, and at individual, as `cairn score` does each day */
     int by_share = rc == 0 && !explicit_p &&
                    (rules.share_individual > 0 || rules.share_selective > 0);
     double rcut_sel = RULES_TIER_STEP, rcut_ind = 2 * RULES_TIER_STEP;
-    if (rc == 0) rc = risk_eval_rules_scores(&rules, jrows, m, by_share, rscore, NULL, err);
+    if (rc == 0)
+        rc = risk_eval_rules_scores_occ(&rules, jrows, m, occ, nocc, by_share, rscore, err);
     if (rc == 0 && by_share) {
         double si = rules.share_individual / 100.0, ss = rules.share_selective / 100.0;
-        ps = share_cutoff(prob, m, si + ss);
-        pi = share_cutoff(prob, m, si);
-        rcut_sel = share_cutoff(rscore, m, si + ss);
-        rcut_ind = share_cutoff(rscore, m, si);
-        snprintf(out->tier_basis, sizeof out->tier_basis, "by share: the top %g %% of the "
-                 "judged rows individual, the next %g %% selective", rules.share_individual,
+        risk_eval_occasion_cuts(prob, occ, m, nocc, si + ss, p_sel);
+        risk_eval_occasion_cuts(prob, occ, m, nocc, si, p_ind);
+        risk_eval_occasion_cuts(rscore, occ, m, nocc, si + ss, r_sel);
+        risk_eval_occasion_cuts(rscore, occ, m, nocc, si, r_ind);
+        for (size_t i = 0; i < m; i++) serious[i] = risk_eval_rank_serious(rscore[i]);
+        snprintf(out->tier_basis, sizeof out->tier_basis, "by share, on each of the %zu "
+                 "judged occasions (school year, term and horizon): the top %g %% of its rows "
+                 "individual, the next %g %% selective", nocc, rules.share_individual,
                  rules.share_selective);
+    }
+    for (size_t i = 0; i < m; i++) {   /* above the line when 0 or more */
+        pmargin[i] = by_share ? (serious[i] ? INFINITY : prob[i] - p_sel[occ[i]]) : prob[i] - ps;
+        rmargin[i] = by_share ? (serious[i] ? INFINITY : rscore[i] - r_sel[occ[i]])
+                              : rscore[i] - rcut_sel;
     }
     if (rc == 0) {
         size_t pos = 0;
@@ -363,8 +378,21 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
                                                : "individual (3 or more flags)",
                                                rcut_ind, 0, NAN, NAN};
         metric_report_compute(&out->rules, rscore, NULL, label, m);
+        if (by_share) {
+            risk_eval_tier_by_occasion(&out->model.tier[0], prob, serious, label, occ, p_sel, m);
+            risk_eval_tier_by_occasion(&out->model.tier[1], prob, NULL, label, occ, p_ind, m);
+            risk_eval_tier_by_occasion(&out->rules.tier[0], rscore, serious, label, occ, r_sel,
+                                       m);
+            risk_eval_tier_by_occasion(&out->rules.tier[1], rscore, NULL, label, occ, r_ind, m);
+        }
+        out->model.lead.precision = out->model.tier[0].precision;
+        out->rules.lead.precision = out->rules.tier[0].precision;
+        out->model.lead.base_rate = out->rules.lead.base_rate =
+            m ? (double)pos / (double)m : NAN;
         out->model.gap_tolerance = out->rules.gap_tolerance = eo.gap_tolerance;
-        fairness_units(out, prob, rscore, label, jrows, yr, m, a, ps, rcut_sel);
+        fairness_units(out, prob, pmargin, rmargin, label, jrows, yr, m, a);
+        for (int at = 0; by_share && at < RISK_ATTR_COUNT; at++)   /* one cut per occasion */
+            out->model_fair[at].threshold = out->rules_fair[at].threshold = NAN;
         /* by horizon */
         double *sa = xmalloc((m ? m : 1) * sizeof *sa), *sb = xmalloc((m ? m : 1) * sizeof *sb);
         int *lb = xmalloc((m ? m : 1) * sizeof *lb);
@@ -393,9 +421,18 @@ int risk_eval_school(store *st, int64_t inst, const risk_trainset *ts, const ris
         free(sa);
         snprintf(out->lead_source, sizeof out->lead_source, "not measured");
     }
-    if (rc == 0 && eo.lead_time)
-        rc = risk_eval_lead_times(st, inst, ts, judged, which, fits, cols, a, &rules, ps,
-                                  by_share ? rcut_sel : NAN, out, err);
+    if (rc == 0 && eo.lead_time) {
+        risk_eval_cuts cuts = {by_share, ps, nocc, occs, p_sel, r_sel};
+        rc = risk_eval_lead_times(st, inst, ts, judged, which, fits, cols, a, &rules, &cuts,
+                                  out, err);
+    }
+    free(serious);
+    free(rmargin);
+    free(pmargin);
+    free(cut);
+    free(occs);
+    free(occ);
+    free(tm);
     free(yr);
     free(hz);
     free(jrows);
@@ -420,6 +457,16 @@ void risk_eval_write(buf *out, const risk_eval *e) {
     buf_printf(out, "  rows learned from: %zu; rows judged: %zu (%zu left early)\n",
                e->train_rows, e->test_rows, e->test_positives);
     buf_printf(out, "  warning time: %s\n", e->lead_source);
+    buf_puts(out, "  platform activity in the school's data:");
+    int any = 0;
+    for (int k = 1; k < RISK_METRIC_KINDS; k++)
+        if (e->metrics_known & (1u << k)) buf_printf(out, "%s %s", any++ ? "," : "", risk_metric_name(k));
+    if (!any) buf_puts(out, " none");
+    any = 0;
+    for (int k = 1; k < RISK_METRIC_KINDS; k++)
+        if (!(e->metrics_known & (1u << k)))
+            buf_printf(out, "%s %s", any++ ? "," : "; not in it:", risk_metric_name(k));
+    buf_putc(out, '\n');
     buf_printf(out, "  tiers: %s\n\n", e->tier_basis[0] ? e->tier_basis
                                                         : "by the probability thresholds (model) "
                                                           "and flag counts (rules)");
@@ -447,6 +494,15 @@ json_t *risk_eval_json_value(const risk_eval *e) {
     json_t *o = json_object();
     if (!o) return NULL;
     json_object_set_new(o, "method", json_string(e->method));
+    json_object_set_new(o, "judged_years", json_string(e->judged));
+    json_t *has = json_array(), *lacks = json_array(), *pm = json_object();
+    for (int k = 1; k < RISK_METRIC_KINDS; k++)
+        json_array_append_new((e->metrics_known & (1u << k)) ? has : lacks,
+                              json_string(risk_metric_name(k)));
+    json_object_set_new(pm, "has", has);
+    json_object_set_new(pm, "lacks", lacks);
+    json_object_set_new(o, "platform_metrics", pm);
+    json_object_set_new(o, "time_aware", json_boolean(strncmp(e->method, "time-aware", 10) == 0));
     json_object_set_new(o, "train_rows", json_integer((json_int_t)e->train_rows));
     json_object_set_new(o, "test_rows", json_integer((json_int_t)e->test_rows));
     json_object_set_new(o, "test_left_early", json_integer((json_int_t)e->test_positives));

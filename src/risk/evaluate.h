@@ -49,6 +49,9 @@ typedef struct risk_eval_horizon {
 ** with risk_eval_school() and never copy it. */
 typedef struct risk_eval {
     char method[256];                  /* in words */
+    char judged[128];                  /* the school year(s) judged: "2025/26" */
+    unsigned metrics_known;            /* the platform metrics the school's data has
+                                          (bit k: RISK_METRIC_*, risk_metrics_known) */
     size_t train_rows, test_rows, test_positives;
     char lead_source[128];             /* how the warning time was measured */
     char tier_basis[128];              /* "" = thresholds; else how tiers by share were cut */

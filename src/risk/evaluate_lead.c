@@ -17,6 +17,7 @@ typedef struct leaver {
     risk_target t;          /* learner, enrolment, group, start */
     int32_t anchor, exit;
     int fit;                /* which fitted model judges them */
+    int year;               /* the school year (index into the training set's) */
     int32_t first_model, first_rules;   /* first flag day, INT32_MIN none */
 } leaver;
 
@@ -24,6 +25,20 @@ typedef struct leaver {
 static int leaver_cmp(const void *pa, const void *pb) {
     const leaver *a = pa, *b = pb;
     return (a->t.enrolment_id > b->t.enrolment_id) - (a->t.enrolment_id < b->t.enrolment_id);
+}
+
+/* The occasion of school year `year` whose day is nearest to day (the
+** nearest of any year when that year has none); cuts->nocc > 0. */
+static size_t nearest_occasion(const risk_eval_cuts *cuts, int year, int32_t day) {
+    size_t best = 0;
+    int64_t bestd = INT64_MAX;
+    for (int pass = 0; pass < 2 && bestd == INT64_MAX; pass++)
+        for (size_t o = 0; o < cuts->nocc; o++) {
+            if (pass == 0 && cuts->occ[o].year != year) continue;
+            int64_t d = llabs((int64_t)cuts->occ[o].day - day);
+            if (d < bestd) bestd = d, best = o;
+        }
+    return best;
 }
 
 /* Rules lead time from stored rules-only scores when there are enough
@@ -73,8 +88,8 @@ static int lead_from_history(store *st, int64_t inst, leaver *lv, size_t nl, int
 /* Replay the leavers weekly and fill the reports' lead times. */
 int risk_eval_lead_times(store *st, int64_t inst, const risk_trainset *ts, const int *judged,
                          const int *which_fit, risk_fitted *fits, const risk_cols *cols,
-                         const risk_audit *a, const risk_rules *rules, double ps,
-                         double rules_cut, risk_eval *out, cairn_err *err) {
+                         const risk_audit *a, const risk_rules *rules,
+                         const risk_eval_cuts *cuts, risk_eval *out, cairn_err *err) {
     /* the distinct leavers among the judged rows */
     leaver *lv = xcalloc(ts->n ? ts->n : 1, sizeof *lv);
     size_t nl = 0;
@@ -86,6 +101,7 @@ int risk_eval_lead_times(store *st, int64_t inst, const risk_trainset *ts, const
         l->anchor = l->t.start > y->start ? l->t.start : y->start;
         l->exit = ts->exit_day[i];
         l->fit = which_fit[i];
+        l->year = ts->year[i];
         l->first_model = l->first_rules = INT32_MIN;
     }
     qsort(lv, nl, sizeof *lv, leaver_cmp);
@@ -141,14 +157,16 @@ int risk_eval_lead_times(store *st, int64_t inst, const risk_trainset *ts, const
         free(idx);
         free(Xs);
         free(mask);
-        int by_share = !isnan(rules_cut);
-        if (rc == 0) rc = risk_eval_rules_scores(rules, rows, nt, by_share, rs, rt, err);
+        int by_share = cuts->by_share;
+        if (rc == 0) rc = risk_eval_rules_scores(rules, rows, nt, NULL, by_share, rs, rt, err);
         for (size_t j = 0; rc == 0 && j < nt; j++) {   /* targets are in week order per leaver */
             leaver *l = &lv[owner[j]];
             int serious = by_share && risk_eval_rank_serious(rs[j]);
-            if ((p[j] >= ps || serious) && l->first_model == INT32_MIN)
+            size_t o = by_share ? nearest_occasion(cuts, l->year, tg[j].asof) : 0;
+            double pcut = by_share ? cuts->p_sel[o] : cuts->ps;
+            if ((p[j] >= pcut || serious) && l->first_model == INT32_MIN)
                 l->first_model = tg[j].asof;
-            int rules_flag = by_share ? rs[j] >= rules_cut || serious
+            int rules_flag = by_share ? rs[j] >= cuts->r_sel[o] || serious
                                       : rt[j] >= RISK_TIER_SELECTIVE;
             if (rules_flag && l->first_rules == INT32_MIN) l->first_rules = tg[j].asof;
         }
@@ -174,7 +192,8 @@ int risk_eval_lead_times(store *st, int64_t inst, const risk_trainset *ts, const
         metric_lead_time_of(exitd, fr, nl, &out->rules.lead);
         out->model.has_lead_time = out->rules.has_lead_time = 1;
         snprintf(out->lead_source, sizeof out->lead_source,
-                 "%s; first flag = selective tier or above, weekly, at most %d weeks back",
+                 "%s; first flag = selective tier or above, weekly, at most %d weeks back"
+                 "; a week is judged by the nearest occasion's cut-offs",
                  used ? "rules: from stored scores, model: weekly replay of the indicators"
                       : "weekly replay of the indicators",
                  RISK_EVAL_LEAD_WEEKS);

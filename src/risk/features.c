@@ -73,9 +73,13 @@
 **   - behaviour is a log of exceptions: no incident is a count of 0, never
 **     NAN.  Severity 1 is minor, 2 and 3 are serious.
 **   - engagement: a day is active when any of its rows (any source, any
-**     metric) has value > 0; minutes sum the rows whose metric is
-**     "minutes".  A learner never active on or before asof gets NAN for all
-**     four platform indicators (the school may not use a platform for them).
+**     metric) has value > 0.  Each metric cairn knows (minutes, clicks,
+**     logins, submissions, forum posts; names in risk_metric_aliases(), any
+**     case) sums its rows over the 4 weeks into its own indicator; a metric
+**     no row read in the run has is not known (NAN) for everyone, so a
+**     school that sends clicks never shows "0 minutes".  A learner never
+**     active on or before asof gets NAN for every platform indicator (the
+**     school may not use a platform for them).
 **   - weeks enrolled = (asof - start) / 7, fractional.
 */
 #include "risk/features.h"
@@ -108,7 +112,11 @@ const char *const risk_features_sql[RISK_Q_COUNT] = {
         " WHERE institution_id = ? AND learner_id BETWEEN ? AND ? AND date >= ? AND date <= ?"
         " ORDER BY learner_id",
     [RISK_Q_ENGAGEMENT] =
-        "SELECT e.learner_id, e.date, CASE WHEN e.metric = 'minutes' THEN 1 ELSE 0 END,"
+        "SELECT e.learner_id, e.date, CASE WHEN lower(e.metric) IN ('minutes', 'time_minutes')"
+        " THEN 1 WHEN lower(e.metric) IN ('clicks', 'click', 'views', 'page_views') THEN 2"
+        " WHEN lower(e.metric) IN ('logins', 'login', 'sessions') THEN 3 WHEN lower(e.metric) IN"
+        " ('submissions', 'submission', 'submitted') THEN 4 WHEN lower(e.metric) IN"
+        " ('forum_posts', 'posts', 'forum') THEN 5 ELSE 0 END,"
         " e.value FROM learner l"
         " JOIN engagement e ON e.institution_id = l.institution_id AND e.learner_id = l.id + 0"
         "  AND e.date >= ? AND e.date <= ?"
@@ -156,6 +164,7 @@ typedef struct feat_run {
     size_t neng, ceng;
     size_t *need;           /* targets (sorted index) that need the activity history */
     size_t nneed;
+    unsigned metrics_seen;  /* bit k: a row of metric k was read (RISK_METRIC_*) */
 } feat_run;
 
 #define GROW(arr, len, cap)                                              \
@@ -205,22 +214,9 @@ static int bad_date(feat_run *r, const char *table, int64_t learner) {
                    "learner's %s to correct it", table, (long long)learner, table);
 }
 
-/* ---- terms ---------------------------------------------------------------- */
-
-typedef struct term_span {
-    int32_t first, last;
-} term_span;
-
-/* Terms by first day, then last. */
-static int term_cmp(const void *a, const void *b) {
-    const term_span *x = a, *y = b;
-    if (x->first != y->first) return x->first < y->first ? -1 : 1;
-    return x->last < y->last ? -1 : x->last > y->last;
-}
-
-/* Read the institution's terms, ordered by start; *terms is malloc'd, the
-** caller frees. */
-static int terms_load(feat_run *r, term_span **terms, size_t *n) {
+/* Read the institution's terms, ordered by start (the calendar's arithmetic
+** is in risk/calendar.c); *terms is malloc'd, the caller frees. */
+static int terms_load(feat_run *r, risk_term_span **terms, size_t *n) {
     *terms = NULL;
     *n = 0;
     store_stmt *s = r->q[RISK_Q_TERMS];
@@ -229,7 +225,7 @@ static int terms_load(feat_run *r, term_span **terms, size_t *n) {
     int rc;
     risk_date_cache dc = {.valid = 0};
     while ((rc = store_step(s, r->err)) == STORE_ROW) {
-        term_span t;
+        risk_term_span t;
         if (risk_col_date(s, 0, &dc, &t.first) < 0 || risk_col_date(s, 1, &dc, &t.last) < 0) {
             err_set(r->err, CAIRN_EDB, "a term has a date that is not YYYY-MM-DD; re-import "
                     "the terms to correct it");
@@ -246,16 +242,8 @@ static int terms_load(feat_run *r, term_span **terms, size_t *n) {
         *n = 0;
         return -1;
     }
-    if (*n > 1) qsort(*terms, *n, sizeof **terms, term_cmp);
+    risk_terms_order(*terms, *n);
     return 0;
-}
-
-/* First day of "this term" for asof: the latest-starting term holding asof,
-** else the 16 weeks before asof. */
-static int32_t term_start_of(const term_span *terms, size_t n, int32_t asof) {
-    for (size_t i = n; i-- > 0;)
-        if (terms[i].first <= asof && asof <= terms[i].last) return terms[i].first;
-    return asof - (RISK_DAYS_NO_TERM - 1);
 }
 
 /* ---- the passes over the event tables -------------------------------------- */
@@ -402,14 +390,16 @@ static void beh_targets(feat_run *r, size_t i, size_t j) {
 static void eng_reset(feat_run *r) {
     r->nraw = 0;
 }
-/* Engagement: keep one row (day, whether it counts minutes, value). */
+/* Engagement: keep one row (day, metric, value); remember the metric. */
 static int eng_collect(feat_run *r, store_stmt *s, int64_t learner) {
     int32_t day;
     if (risk_col_date(s, 1, &r->dc, &day) < 0) return bad_date(r, "engagement", learner);
     GROW(r->raw, r->nraw, r->craw);
     risk_eng_row *x = &r->raw[r->nraw++];
     x->day = day;
-    x->is_minutes = store_col_int64(s, 2) != 0;
+    x->kind = (int)store_col_int64(s, 2);
+    if (x->kind < 0 || x->kind >= RISK_METRIC_KINDS) x->kind = RISK_METRIC_OTHER;
+    r->metrics_seen |= 1u << x->kind;
     x->value = store_col_double(s, 3);
     return 0;
 }
@@ -515,14 +505,14 @@ static int features_run(feat_run *r, const risk_target *targets) {
             return -1;
         }
     }
-    term_span *terms;
+    risk_term_span *terms;
     size_t nterms;
     if (terms_load(r, &terms, &nterms) < 0) return -1;
     for (size_t i = 0; i < r->n; i++) {
         feat_tgt *t = &r->t[i];
         t->learner = targets[i].learner_id;
         t->asof = targets[i].asof;
-        t->tstart = term_start_of(terms, nterms, t->asof);
+        t->tstart = risk_term_start_of(terms, nterms, t->asof);
         t->idx = i;
         risk_features *o = &r->out[i];
         o->t = targets[i];
@@ -531,7 +521,6 @@ static int features_run(feat_run *r, const risk_target *targets) {
         o->v[RF_MOOD_TREND] = NAN;
         o->v[RF_WEEKS_ENROLLED] = (double)(targets[i].asof - targets[i].start) / 7.0;
     }
-    free(terms);
     qsort(r->t, r->n, sizeof *r->t, tgt_cmp);
     r->need = xmalloc(r->n * sizeof *r->need);
     for (size_t i0 = 0; i0 < r->n;) {
@@ -556,9 +545,19 @@ static int features_run(feat_run *r, const risk_target *targets) {
         c.att_from = att_from;
         c.beh_from = lo_asof - RISK_BEH_BACK;
         c.eng_from = lo_asof - RISK_ENG_BACK;
-        if (chunk_run(r, &c) < 0) return -1;
+        if (chunk_run(r, &c) < 0) {
+            free(terms);
+            return -1;
+        }
         i0 = c.i1;
     }
+    for (size_t i = 0; i < r->n; i++) {
+        /* a metric the school sent none of is not known (not "0 minutes") */
+        for (int k = 1; k < RISK_METRIC_KINDS; k++)
+            if (!(r->metrics_seen & (1u << k))) r->out[i].v[risk_metric_feature(k)] = NAN;
+        risk_calendar_fill(terms, nterms, &r->out[i]);
+    }
+    free(terms);
     return 0;
 }
 

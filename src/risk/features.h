@@ -40,8 +40,40 @@ typedef enum {
     RF_LMS_TREND,          /* active days in the last 2 weeks minus the 2 weeks before (days) */
     RF_MOOD_TREND,         /* trend of check-in mood (points per week); NAN until check-ins exist */
     RF_WEEKS_ENROLLED,     /* weeks since the enrolment began (weeks) */
+    /* the platform's other metrics, each known only when the school sends it
+    ** (appended: the numbers of the indicators above never change) */
+    RF_LMS_CLICKS_4W,      /* clicks (or page views) on the learning platform, last 4 weeks */
+    RF_LMS_LOGINS_4W,      /* logins to the learning platform, last 4 weeks */
+    RF_LMS_SUBMISSIONS_4W, /* work submitted on the learning platform, last 4 weeks */
+    RF_LMS_POSTS_4W,       /* forum posts on the learning platform, last 4 weeks */
     RF_COUNT
 } risk_feature;
+
+/* The platform metrics cairn reads, each with its own indicator: a row of
+** table engagement counts for metric k when its metric (any case) is one
+** of the names of risk_metric_aliases(k).  RISK_METRIC_OTHER rows only make a
+** day active. */
+enum {
+    RISK_METRIC_OTHER,
+    RISK_METRIC_MINUTES,
+    RISK_METRIC_CLICKS,
+    RISK_METRIC_LOGINS,
+    RISK_METRIC_SUBMISSIONS,
+    RISK_METRIC_POSTS,
+    RISK_METRIC_KINDS
+};
+
+/* The plain name of metric k ("minutes", "forum posts"); NULL for
+** RISK_METRIC_OTHER or out of range.  Static. */
+const char *risk_metric_name(int k);
+
+/* The names a school may send for metric k, comma-separated ("clicks,
+** click, views, page_views"); static, "" for RISK_METRIC_OTHER. */
+const char *risk_metric_aliases(int k);
+
+/* The indicator of metric k (its sum over the last 4 weeks), or -1. */
+int risk_metric_feature(int k);
+
 
 typedef struct risk_feature_info {
     const char *code;       /* stable identifier, e.g. "att_rate_4w" */
@@ -70,7 +102,18 @@ typedef struct risk_target {
 typedef struct risk_features {
     risk_target t;
     double v[RF_COUNT];     /* NAN = not known */
+    /* the school calendar around asof, for the rules' guard (not model
+    ** inputs); calendar 0 (no terms; or a row made by hand): the two are
+    ** not known */
+    int    calendar;        /* 1: the two below come from the school's terms */
+    double idle_break;      /* of the days since last platform activity, those in a break
+                               (NAN when the days since are not known) */
+    double cal_2w_change;   /* school days in the last 2 weeks minus the 2 weeks before */
 } risk_features;
+
+/* Which metrics rows[0..n) know (bit k set: metric k's indicator is known
+** in at least one row). */
+unsigned risk_metrics_known(const risk_features *rows, size_t n);
 
 /* The enrolments active on day asof (started on or before it and not exited
 ** before it; a paused enrolment counts as active) of the institution, one

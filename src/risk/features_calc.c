@@ -7,6 +7,7 @@
 #include "base/mem.h"
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Index of the first element of a (sorted by day, n of them) with day >= d. */
 #define LOWER_BOUND(a, n, d, out)                                        \
@@ -199,11 +200,11 @@ int risk_calc_engagement(const risk_eng_day *e, size_t ne, int32_t asof, double 
     size_t i;
     LOWER_BOUND(e, ne, asof - RISK_ENG_BACK, i);
     int recent = 0, before = 0;
-    double minutes = 0;
+    double sum[RISK_METRIC_KINDS] = {0};
     int32_t last = 0;
     int any = 0;
     for (; i < ne && e[i].day <= asof; i++) {
-        minutes += e[i].minutes;
+        for (int k = 1; k < RISK_METRIC_KINDS; k++) sum[k] += e[i].sum[k];
         if (!e[i].active) continue;
         if (asof - e[i].day < 14) recent++;
         else before++;
@@ -221,7 +222,7 @@ int risk_calc_engagement(const risk_eng_day *e, size_t ne, int32_t asof, double 
         if (!any) return 1;
     }
     v[RF_LMS_ACTIVE_4W] = recent + before;
-    v[RF_LMS_MINUTES_4W] = minutes;
+    for (int k = 1; k < RISK_METRIC_KINDS; k++) v[risk_metric_feature(k)] = sum[k];
     v[RF_LMS_DAYS_SINCE] = asof - last;
     v[RF_LMS_TREND] = recent - before;
     return 0;
@@ -232,11 +233,12 @@ int risk_calc_engagement(const risk_eng_day *e, size_t ne, int32_t asof, double 
 ** INT32_MIN for never). */
 void risk_calc_engagement_history(int32_t asof, int32_t last_before, double *v) {
     if (last_before == INT32_MIN) {
-        v[RF_LMS_ACTIVE_4W] = v[RF_LMS_MINUTES_4W] = v[RF_LMS_DAYS_SINCE] = v[RF_LMS_TREND] = NAN;
+        v[RF_LMS_ACTIVE_4W] = v[RF_LMS_DAYS_SINCE] = v[RF_LMS_TREND] = NAN;
+        for (int k = 1; k < RISK_METRIC_KINDS; k++) v[risk_metric_feature(k)] = NAN;
         return;
     }
     v[RF_LMS_ACTIVE_4W] = 0;
-    v[RF_LMS_MINUTES_4W] = 0;
+    for (int k = 1; k < RISK_METRIC_KINDS; k++) v[risk_metric_feature(k)] = 0;
     v[RF_LMS_DAYS_SINCE] = asof - last_before;
     v[RF_LMS_TREND] = 0;
 }
@@ -312,11 +314,11 @@ void risk_beh_rows_order(risk_beh_row *b, size_t n) {
     rows_sort(b, n, sizeof *b, cmp_beh);
 }
 
-/* Platform rows by day, minutes rows last, then value. */
+/* Platform rows by day, metric, then value. */
 static int cmp_eng(const void *a, const void *b) {
     const risk_eng_row *x = a, *y = b;
     if (x->day != y->day) return x->day < y->day ? -1 : 1;
-    if (x->is_minutes != y->is_minutes) return x->is_minutes - y->is_minutes;
+    if (x->kind != y->kind) return x->kind - y->kind;
     return cmp_double(x->value, y->value);
 }
 
@@ -335,12 +337,12 @@ size_t risk_eng_days_from_rows(risk_eng_row *rows, size_t n, risk_eng_day **days
             }
             (*days)[nd].day = x->day;
             (*days)[nd].active = 0;
-            (*days)[nd].minutes = 0;
+            memset((*days)[nd].sum, 0, sizeof (*days)[nd].sum);
             nd++;
         }
         risk_eng_day *d = &(*days)[nd - 1];
         if (x->value > 0) d->active = 1;
-        if (x->is_minutes) d->minutes += x->value;
+        if (x->kind > 0 && x->kind < RISK_METRIC_KINDS) d->sum[x->kind] += x->value;
     }
     return nd;
 }

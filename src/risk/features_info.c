@@ -6,6 +6,7 @@
 ** is never renamed or reused; a new indicator gets a new code.
 */
 #include "risk/features.h"
+#include <math.h>
 #include <string.h>
 
 static const risk_feature_info infos[RF_COUNT] = {
@@ -49,7 +50,58 @@ static const risk_feature_info infos[RF_COUNT] = {
     [RF_MOOD_TREND] = {"mood_trend", "how the learner says they feel, weekly change",
                        "points per week", -1},
     [RF_WEEKS_ENROLLED] = {"weeks_enrolled", "weeks since starting the programme", "weeks", 0},
+    [RF_LMS_CLICKS_4W] = {"lms_clicks_4w", "clicks on the learning platform in the last 4 weeks",
+                          "clicks", -1},
+    [RF_LMS_LOGINS_4W] = {"lms_logins_4w", "logins to the learning platform in the last 4 weeks",
+                          "logins", -1},
+    [RF_LMS_SUBMISSIONS_4W] = {"lms_submissions_4w",
+                               "work submitted on the learning platform in the last 4 weeks",
+                               "submissions", -1},
+    [RF_LMS_POSTS_4W] = {"lms_posts_4w", "forum posts on the learning platform in the last 4 weeks",
+                         "forum posts", -1},
 };
+
+/* Each metric's plain name, the names a school may send for it (the SQL
+** of risk/features.c lists the same, lower case) and its indicator. */
+static const struct {
+    const char *name, *aliases;
+    int feature;
+} metrics[RISK_METRIC_KINDS] = {
+    [RISK_METRIC_OTHER] = {NULL, "", -1},
+    [RISK_METRIC_MINUTES] = {"minutes", "minutes, time_minutes", RF_LMS_MINUTES_4W},
+    [RISK_METRIC_CLICKS] = {"clicks", "clicks, click, views, page_views", RF_LMS_CLICKS_4W},
+    [RISK_METRIC_LOGINS] = {"logins", "logins, login, sessions", RF_LMS_LOGINS_4W},
+    [RISK_METRIC_SUBMISSIONS] = {"submissions", "submissions, submission, submitted",
+                                 RF_LMS_SUBMISSIONS_4W},
+    [RISK_METRIC_POSTS] = {"forum posts", "forum_posts, posts, forum", RF_LMS_POSTS_4W},
+};
+
+/* The plain name of metric k, NULL for other or out of range. */
+const char *risk_metric_name(int k) {
+    return k > 0 && k < RISK_METRIC_KINDS ? metrics[k].name : NULL;
+}
+
+/* The names a school may send for metric k. */
+const char *risk_metric_aliases(int k) {
+    return k >= 0 && k < RISK_METRIC_KINDS ? metrics[k].aliases : "";
+}
+
+/* The indicator of metric k, or -1. */
+int risk_metric_feature(int k) {
+    return k > 0 && k < RISK_METRIC_KINDS ? metrics[k].feature : -1;
+}
+
+/* Which metrics the rows know. */
+unsigned risk_metrics_known(const risk_features *rows, size_t n) {
+    unsigned known = 0;
+    for (int k = 1; k < RISK_METRIC_KINDS; k++)
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(rows[i].v[metrics[k].feature])) {
+                known |= 1u << k;
+                break;
+            }
+    return known;
+}
 
 /* The description of feature f; a static entry, never freed.  NULL when f is
 ** not an RF_* value. */

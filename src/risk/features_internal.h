@@ -39,6 +39,25 @@ extern size_t risk_chunk_learners;
 #define RISK_BEH_BACK 55                          /* 8 weeks */
 #define RISK_ENG_BACK 27                          /* 4 weeks */
 
+/* ---- the school calendar (risk/calendar.c) -------------------------------- */
+
+typedef struct risk_term_span {  /* one term, first and last day */
+    int32_t first, last;
+} risk_term_span;
+
+/* Sort terms by first day, then last. */
+void    risk_terms_order(risk_term_span *t, size_t n);
+/* First day of "this term" for asof (terms sorted): the latest-starting
+** term holding asof, else the RISK_DAYS_NO_TERM days before asof. */
+int32_t risk_term_start_of(const risk_term_span *t, size_t n, int32_t asof);
+/* Days of [from, to] in no term (terms sorted); 0 when to < from. */
+int     risk_calendar_break_days(const risk_term_span *t, size_t n, int32_t from, int32_t to);
+/* Weekdays of [from, to] inside a term (terms sorted). */
+int     risk_calendar_school_days(const risk_term_span *t, size_t n, int32_t from, int32_t to);
+/* Fill o->idle_break and o->cal_2w_change from o's asof and its platform
+** indicators (terms sorted; n = 0 gives NAN for both). */
+void    risk_calendar_fill(const risk_term_span *t, size_t n, risk_features *o);
+
 /* ---- one learner's rows, as risk/features.c collects them ---------------- */
 
 typedef struct risk_att_day {    /* one recorded school day */
@@ -60,12 +79,12 @@ typedef struct risk_beh_row {    /* one incident */
 typedef struct risk_eng_day {    /* one day with platform rows */
     int32_t day;
     int     active;              /* some row had value > 0 */
-    double  minutes;             /* sum of the "minutes" rows */
+    double  sum[RISK_METRIC_KINDS];   /* per metric (RISK_METRIC_*), the sum of its rows */
 } risk_eng_day;
 
 typedef struct risk_eng_row {    /* one engagement row */
     int32_t day;
-    int     is_minutes;          /* metric is "minutes" */
+    int     kind;                /* its metric, RISK_METRIC_* */
     double  value;
 } risk_eng_row;
 
@@ -95,7 +114,7 @@ size_t risk_att_days_order(risk_att_day *d, size_t n);
 void   risk_res_rows_order(risk_res_row *r, size_t n);
 /* Sort by day, severity. */
 void   risk_beh_rows_order(risk_beh_row *b, size_t n);
-/* Sort by day, minutes rows last, value, and sum into *days (grown with
+/* Sort by day, metric, value, and sum into *days (grown with
 ** xrealloc; *cap its capacity; the caller frees); returns the day count. */
 size_t risk_eng_days_from_rows(risk_eng_row *rows, size_t n, risk_eng_day **days,
                                size_t *cap);

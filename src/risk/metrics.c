@@ -572,6 +572,7 @@ void metric_report_init(metric_report *r, const char *title) {
         r->tier[i].threshold = r->tier[i].precision = r->tier[i].recall = NAN;
     r->lead.median_weeks = r->lead.mean_weeks = NAN;
     r->lead.share_1w = r->lead.share_4w = r->lead.share_8w = NAN;
+    r->lead.precision = r->lead.base_rate = NAN;
     r->gap_tolerance = METRIC_GAP_TOLERANCE;
     r->min_cell = METRIC_MIN_CELL;
 }
@@ -747,7 +748,8 @@ static void write_lists(buf *out, const metric_report *r) {
         fmt_num(v, sizeof v, t->threshold, 3);
         buf_puts(out, "  Tier ");
         put_name(out, t->name, 0);
-        buf_printf(out, ": score %s %s\n", isfinite(t->threshold) ? "at least" : "threshold", v);
+        if (isfinite(t->threshold)) buf_printf(out, ": score at least %s\n", v);
+        else buf_puts(out, ": its share of each occasion's rows (one cut-off per occasion)\n");
         put_pr(out, t->flagged, t->precision, t->recall);
     }
     buf_putc(out, '\n');
@@ -806,6 +808,16 @@ static void write_lead(buf *out, const metric_report *r) {
         else m[0] = 0;
         put_line(out, labels[i], v, m);
     }
+    /* never a warning figure without its false alarms */
+    fmt_num(v, sizeof v, l->precision, 2);
+    if (isfinite(l->precision) && isfinite(l->base_rate))
+        snprintf(m, sizeof m, "of the learners on that list, %ld in 100 left early (a random "
+                 "list: %ld in 100)", per100(l->precision), per100(l->base_rate));
+    else m[0] = 0;
+    put_line(out, "Precision of that list", v, m);
+    snprintf(v, sizeof v, "%zu of %zu", l->stayers_flagged, l->stayers);
+    put_line(out, "Flagged but stayed", v,
+             "learners who stayed that year, on the list at one of the judged dates or more");
     buf_putc(out, '\n');
 }
 
@@ -853,10 +865,12 @@ static void write_fairness(buf *out, const metric_report *r) {
         buf_puts(out, "Fairness by ");
         put_name(out, t->attribute, 0);
         buf_putc(out, '\n');
-        buf_printf(out,
-                   "  flagged = score at least %s; a gap of more than %.3g points in recall or "
-                   "flag rate from everyone's is called out\n",
-                   th, tol * 100);
+        if (isfinite(t->threshold))
+            buf_printf(out, "  flagged = score at least %s", th);
+        else
+            buf_puts(out, "  flagged = on the list (selective or above) on one occasion or more");
+        buf_printf(out, "; a gap of more than %.3g points in recall or flag rate from everyone's "
+                   "is called out\n", tol * 100);
         buf_printf(out, "  %-20s%9s%9s%9s%11s%8s%11s%7s%8s%11s%10s\n", "group", "learners",
                    "leavers", "flagged", "flag rate", "recall", "precision", "AUC", "Brier",
                    "predicted", "observed");
@@ -1076,6 +1090,10 @@ json_t *metric_report_json_value(const metric_report *r) {
         jset(t, "share_1w", jnum(l->share_1w), &bad);
         jset(t, "share_4w", jnum(l->share_4w), &bad);
         jset(t, "share_8w", jnum(l->share_8w), &bad);
+        jset(t, "precision", jnum(l->precision), &bad);
+        jset(t, "base_rate", jnum(l->base_rate), &bad);
+        jset(t, "stayers", jint(l->stayers), &bad);
+        jset(t, "stayers_flagged", jint(l->stayers_flagged), &bad);
         jset(o, "lead_time", t, &bad);
     } else {
         jset(o, "lead_time", json_null(), &bad);

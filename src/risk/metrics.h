@@ -87,6 +87,12 @@ typedef struct metric_lead_time {
     double share_1w;       /* share of leavers flagged >= 7 days before exit (NAN if no leavers) */
     double share_4w;       /* ... >= 28 days */
     double share_8w;       /* ... >= 56 days */
+    /* the false alarms beside it (set by the caller; metric_lead_time_of leaves them):
+    ** a warning figure is only ever shown with these */
+    double precision;      /* of the rows on the list (the same cut-off), the share who left */
+    double base_rate;      /* the share of all rows who left: what a random list scores */
+    size_t stayers;        /* learners who stayed (per learner and school year) */
+    size_t stayers_flagged;/* of them, on the list at some judged date */
 } metric_lead_time;
 
 /* Lead time.  exit_day[i] is the day learner i left early, INT32_MIN if

@@ -72,6 +72,8 @@ typedef struct risk_rule_cond {
 } risk_rule_cond;
 
 /* The fixed description of a rule. */
+#define RISK_GUARD_CALENDAR 2
+
 typedef struct risk_rule_info {
     const char    *code;     /* stable identifier, e.g. "attendance_low" */
     const char    *title;    /* short plain-language name: "low attendance" */
@@ -79,7 +81,11 @@ typedef struct risk_rule_info {
     int            serious;  /* 1: this flag alone means selective support */
     int            group_guard;   /* 1: a condition does not hold when the learner's group
                                      as a whole meets it too (its median does): that is a
-                                     break or a whole-class change, not this learner */
+                                     whole-class change, not this learner.
+                                     RISK_GUARD_CALENDAR: when the school's calendar is
+                                     known (risk_features.calendar), the part of the change
+                                     that a break explains is taken off instead, whatever
+                                     the group did; without a calendar as 1 */
     risk_combine   combine;
     risk_rule_cond cond[2];  /* cond[1] unused when combine is RISK_COMBINE_ONE */
 } risk_rule_info;

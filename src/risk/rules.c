@@ -18,11 +18,17 @@
 **                       or active days down by 5 or more (last 2 weeks
 **                       against the 2 before)
 **
-** The two "change" rules carry a group guard: when the typical learner of
-** the group (its median) meets the same condition, the change is the
-** calendar — the first day after Christmas everybody has been away from the
-** platform for two weeks — and the rule does not fire.  Without peers (no
-** group, or fewer than RISK_PEER_MIN known) the rule is applied as is.
+** The two "change" rules carry a guard.  engagement_drop reads the school's
+** calendar (risk/calendar.c): days idle in a break do not count, nor a fall
+** in active days as large as the fall in school days — the first day after
+** Christmas everybody has been away from the platform for two weeks, and
+** that is the calendar — while a group that is idle in term time is still
+** flagged.  attendance_drop (attendance is recorded only on school days, so
+** breaks never show in it) and engagement_drop without terms carry the
+** group guard: when the typical learner of the group (its median) meets the
+** same condition, it is a whole-class change and the rule does not fire.
+** Without peers (no group, or fewer than RISK_PEER_MIN known) the rule is
+** applied as is.
 **
 ** Tiers (risk_tiers_assign) and the peer medians are in risk/tiers.c.
 **
@@ -89,8 +95,9 @@ static const risk_rule_info rule_info[RISK_RULE_COUNT] = {
         "engagement_drop", "drop in engagement",
         "No activity on the learning platform for at least the threshold number of days, or "
         "the days active in the last 2 weeks fell by at least \"trend\" against the 2 weeks "
-        "before.  Not when the learner's group as a whole was as inactive (a holiday).",
-        0, 1, RISK_COMBINE_OR,
+        "before.  Days in the school's breaks do not count (without terms: not when the "
+        "learner's group as a whole was as inactive).",
+        0, RISK_GUARD_CALENDAR, RISK_COMBINE_OR,
         {{RF_LMS_DAYS_SINCE, RISK_CMP_GE, "threshold", " days", 14, 1, 365, 1},
          {RF_LMS_TREND, RISK_CMP_LE, "trend", "", -5, -14, -1, 1}}},
 };
@@ -235,8 +242,14 @@ int risk_rules_eval_peers(const risk_rules *r, const risk_features *f, const dou
         const risk_rule_cond *c0 = &ri->cond[0], *c1 = &ri->cond[1];
         double t0 = r->rule[i].threshold[0], t1 = r->rule[i].threshold[1];
         double v0 = f->v[c0->feature], v1 = c1->feature < RF_COUNT ? f->v[c1->feature] : NAN;
-        if (ri->group_guard && peer) {
-            /* the group meets it too: the calendar, not the learner */
+        if (ri->group_guard == RISK_GUARD_CALENDAR && f->calendar) {
+            /* the school's breaks explain that much of the change: days idle in
+            ** a break do not count, nor a fall in active days as large as the
+            ** fall in school days; what the group did does not matter */
+            if (!isnan(f->idle_break)) v0 -= f->idle_break;
+            if (!isnan(f->cal_2w_change) && f->cal_2w_change < 0) v1 -= f->cal_2w_change;
+        } else if (ri->group_guard && peer) {
+            /* the group meets it too: a whole-class change, not the learner */
             if (cond_holds(c0->cmp, peer[c0->feature], t0)) v0 = NAN;
             if (ri->combine == RISK_COMBINE_OR && cond_holds(c1->cmp, peer[c1->feature], t1))
                 v1 = NAN;

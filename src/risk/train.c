@@ -101,7 +101,7 @@ int risk_train_run(store *st, int64_t inst, const risk_train_config *c, risk_tra
         return -1;
     }
     risk_cols cols;
-    risk_cols_default(&cols);
+    risk_cols_for(&cols, ts.rows, ts.n);
     for (size_t i = 0; i < c->nallow; i++)
         risk_cols_add_attr(&cols, &audit, (risk_attr)risk_attr_find(c->allow[i]));
     int mono[RISK_COLS_MAX];

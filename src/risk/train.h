@@ -102,6 +102,10 @@ typedef struct risk_cols {
 /* Every indicator (RF_*) in order, no attribute. */
 void risk_cols_default(risk_cols *c);
 
+/* The same without the platform metrics (risk_metric_feature) that no row
+** of rows[0..n) knows: the inputs a school's data can feed. */
+void risk_cols_for(risk_cols *c, const risk_features *rows, size_t n);
+
 /* Add attribute at as input: migrant_background and special_needs as one
 ** 0/1 column, gender and first_language one 0/1 column per category found
 ** in a.  Adding one twice changes nothing. */
@@ -179,6 +183,7 @@ void risk_trainset_free(risk_trainset *s);
 #define RISK_ISOTONIC_MIN_ROWS 1000
 #define RISK_ISOTONIC_MIN_CLASS 50
 #define RISK_CALIB_FOLDS 5
+#define RISK_CALIB_TIE_BREAK 1e-8   /* keeps the model's order inside an isotonic step */
 
 /* A trained model and its calibration of the log-odds. */
 typedef struct risk_fitted {

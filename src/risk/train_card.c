@@ -79,6 +79,10 @@ json_t *risk_train_card_build(int version, const char *inst_code, const char *no
             const risk_feature_info *fi = risk_feature_info_of((risk_feature)k->feature);
             json_object_set_new(fo, "name", json_string(fi->name));
             json_object_set_new(fo, "unit", json_string(fi->unit));
+            size_t known = 0;   /* how much of the training data has it */
+            for (size_t i = 0; i < ts->n; i++) known += !isnan(ts->rows[i].v[k->feature]);
+            json_object_set_new(fo, "known", json_real(ts->n ? (double)known / (double)ts->n
+                                                             : 0.0));
         } else {
             char name[160];
             const char *an = risk_attr_name((risk_attr)k->attr);

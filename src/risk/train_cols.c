@@ -29,6 +29,23 @@ void risk_cols_default(risk_cols *c) {
     }
 }
 
+/* Every indicator, no attribute, but none of the platform metrics that no
+** row of rows[0..n) knows: a school sends some of them (minutes, clicks,
+** logins, submissions, forum posts), and an input its data never has
+** would only be noise in the model and a false promise on its page. */
+void risk_cols_for(risk_cols *c, const risk_features *rows, size_t n) {
+    risk_cols_default(c);
+    unsigned known = risk_metrics_known(rows, n);
+    size_t w = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        int drop = 0;
+        for (int k = 1; k < RISK_METRIC_KINDS; k++)
+            if (c->col[i].feature == risk_metric_feature(k) && !(known & (1u << k))) drop = 1;
+        if (!drop) c->col[w++] = c->col[i];
+    }
+    c->n = w;
+}
+
 /* Append one attribute column (if there is room and it is new). */
 static void cols_push_attr(risk_cols *c, risk_attr at, const char *cat) {
     char code[96];

@@ -27,4 +27,12 @@ int support_demo_caseload(store *st, int64_t institution_id, int64_t staff_id,
 int support_demo_cases(store *st, int64_t institution_id, int64_t kw_staff, int64_t kw_account,
                        int64_t teacher_staff, int *n, cairn_err *err);
 
+/* The demo school's consents (support/demo_consent.c): for the caseloads
+** and the first active learners of institution_id, recorded by account
+** recorder, some withdrawn, and one emergency override by account leader
+** (0 = none).  Does nothing when the institution has consents already.
+** *n gets how many consents were recorded.  0, or -1 with err set. */
+int support_demo_consent(store *st, int64_t institution_id, int64_t recorder, int64_t leader,
+                         int *n, cairn_err *err);
+
 #endif

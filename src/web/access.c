@@ -224,6 +224,12 @@ int access_can_act_on_learner(const access_ctx *ctx, int64_t learner_id, access_
     case ACCESS_ACT_ASSIGN_KEY_WORKER:
         if (!ctx_sees_all(ctx)) return 0;
         return access_can_view_learner(ctx, learner_id, err);
+    case ACCESS_ACT_CONSENT:
+        if (!ctx_sees_all(ctx) && !(ctx->roles & ACCESS_ROLE_KEY_WORKER)) return 0;
+        return access_can_view_learner(ctx, learner_id, err);
+    case ACCESS_ACT_CONSENT_OVERRIDE:
+        if (!(ctx->roles & ACCESS_ROLE_SCHOOL_LEADER)) return 0;
+        return access_can_view_learner(ctx, learner_id, err);
     }
     return 0;
 }

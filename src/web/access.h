@@ -121,7 +121,9 @@ int  access_learner_predicate_bind(const access_ctx *ctx, store_stmt *s, int fir
 /* What someone may do to a learner's record (web/actions.h). */
 typedef enum access_action {
     ACCESS_ACT_ACKNOWLEDGE = 1,        /* acknowledge a flag with a comment */
-    ACCESS_ACT_ASSIGN_KEY_WORKER = 2   /* name the learner's key worker */
+    ACCESS_ACT_ASSIGN_KEY_WORKER = 2,  /* name the learner's key worker */
+    ACCESS_ACT_CONSENT = 3,            /* record or withdraw a consent */
+    ACCESS_ACT_CONSENT_OVERRIDE = 4    /* a leader's emergency override of consent */
 } access_action;
 
 /* May ctx do action to learner_id's record (in ctx's institution)?
@@ -129,6 +131,11 @@ typedef enum access_action {
 **                                 (access_can_view_learner)
 **   ACCESS_ACT_ASSIGN_KEY_WORKER  administrators and school leaders of the
 **                                 institution only
+**   ACCESS_ACT_CONSENT            administrators, school leaders, and key
+**                                 workers who may see the record (not
+**                                 teachers: consent is asked by the school's
+**                                 office or the learner's key worker)
+**   ACCESS_ACT_CONSENT_OVERRIDE   school leaders only
 ** 1 yes, 0 no (also for an unknown learner or action, a disabled account),
 ** -1 could not tell (err set; treat as no). */
 int access_can_act_on_learner(const access_ctx *ctx, int64_t learner_id, access_action action,

@@ -401,7 +401,8 @@ int auth_demo_accounts(store *st, const char *institution,
          " JOIN staff s ON s.institution_id = c.inst AND s.id = c.staff_id"
          " ORDER BY c.ngroups DESC, s.id LIMIT 1"},
     };
-    int64_t inst = 0, admin_id = 0, kw_staff = 0, kw_account = 0, teacher_staff = 0;
+    int64_t inst = 0, admin_id = 0, ids[AUTH_DEMO_ACCOUNTS] = {0};
+    int64_t kw_staff = 0, kw_account = 0, teacher_staff = 0;
     if (school_institution_resolve(st, institution, &inst, err) < 0) return -1;
     for (int i = 0; i < AUTH_DEMO_ACCOUNTS; i++) {
         auth_demo_account *o = &out[i];
@@ -414,6 +415,7 @@ int auth_demo_accounts(store *st, const char *institution,
         if (auth_account_find(st, demo[i].user, &have, &e2) == 0) {
             str_copy(o->linked, sizeof o->linked, have.staff_ref[0] ? have.staff_ref : "-");
             if (i == 0) admin_id = have.id;
+            ids[i] = have.id;
             continue;
         }
         if (e2.code != CAIRN_ENOTFOUND) {
@@ -435,6 +437,7 @@ int auth_demo_accounts(store *st, const char *institution,
                                   found == 0 && demo[i].staff_sql ? ref : NULL, demo[i].role};
         if (auth_account_add(st, &spec, &id, err) < 0) return -1;
         if (i == 0) admin_id = id;
+        ids[i] = id;
         o->created = 1;
         if (demo[i].role == ACCESS_ROLE_TEACHER) teacher_staff = staff;
         if (demo[i].role == ACCESS_ROLE_KEY_WORKER && staff) {
@@ -451,5 +454,6 @@ int auth_demo_accounts(store *st, const char *institution,
         if (support_demo_cases(st, inst, kw_staff, kw_account, teacher_staff, &n, err) < 0)
             return -1;
     }
-    return 0;
+    int n = 0;   /* the demo consents: recorded by the key worker, one override by the leader */
+    return support_demo_consent(st, inst, ids[2], ids[1], &n, err) < 0 ? -1 : 0;
 }

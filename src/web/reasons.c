@@ -69,6 +69,11 @@ static const reason_indicator indicators[] = {
      N_("days active on the learning platform, last 2 weeks minus the 2 weeks before"), U_DAYS},
     {"mood_trend", N_("how the learner says they feel, weekly change"), U_POINTS_WEEK},
     {"weeks_enrolled", N_("weeks since starting the programme"), U_WEEKS},
+    {"lms_clicks_4w", N_("clicks on the learning platform in the last 4 weeks"), U_COUNT},
+    {"lms_logins_4w", N_("logins to the learning platform in the last 4 weeks"), U_COUNT},
+    {"lms_submissions_4w", N_("work submitted on the learning platform in the last 4 weeks"),
+     U_COUNT},
+    {"lms_posts_4w", N_("forum posts on the learning platform in the last 4 weeks"), U_COUNT},
 };
 
 /* The indicator called code, or NULL. */
@@ -76,6 +81,12 @@ static const reason_indicator *indicator_find(const char *code) {
     for (size_t i = 0; i < sizeof indicators / sizeof indicators[0]; i++)
         if (strcmp(indicators[i].code, code) == 0) return &indicators[i];
     return NULL;
+}
+
+/* The translated name of indicator code, or NULL; see reasons.h. */
+const char *page_indicator_name(const i18n_lang *L, const char *code) {
+    const reason_indicator *ri = code ? indicator_find(code) : NULL;
+    return ri ? T(L, ri->name) : NULL;
 }
 
 /* ---- reading ------------------------------------------------------------------------ */

@@ -448,10 +448,36 @@ try {
       'the learner page does not link to the case');
   });
 
-  await check('the model page shows a calibration chart', async () => {
+  await check('the model page leads with how early it warns, in plain words, then what it looks at', async () => {
+    const resp = await leader.goto(BASE + '/model');
+    assert(resp.status() === 200, `/model answered ${resp.status()}`);
+    // the first thing under the heading: leavers, how many flagged weeks
+    // ahead, and beside it the learners who stayed and how pure the list was
+    const first = leader.locator('main h1 + p');
+    assert(await first.count(), 'nothing follows the heading of /model');
+    const text = (await first.innerText()).trim();
+    assert(/learners? left early/.test(text), `the first paragraph is "${text}"`);
+    assert(/weeks? before they left/.test(text), `no warning time first: "${text}"`);
+    assert(/who stayed/.test(text) && /in 100/.test(text),
+      `the warning time is not beside the stayers and the precision: "${text}"`);
+    assert(await first.isVisible(), 'the plain-words summary is not visible');
+    // then what it looks at and never looks at, before the technical figures
+    const headings = await leader.locator('main h2').allInnerTexts();
+    assert(headings[0] === 'What the model looks at' && headings[1] === 'What it never looks at',
+      `the sections after the summary are ${JSON.stringify(headings.slice(0, 2))}`);
+    const tech = leader.locator('details#model-tech');
+    assert(await tech.count(), 'no technical figures section');
+    assert(!(await tech.getAttribute('open')), 'the technical figures are not collapsed');
+    // no raw code of a fairness group or language on the page
+    const body = await leader.locator('main').innerText();
+    assert(!/\bnot_stated\b/.test(body), 'a raw group code (not_stated) is on the page');
+  });
+
+  await check('the model page shows a calibration chart (in its technical figures)', async () => {
     const resp = await leader.goto(BASE + '/model');
     if (resp.status() === 501) throw new Error('/model answers 501 (not written yet)');
     assert(resp.status() === 200, `/model answered ${resp.status()}`);
+    await leader.locator('details#model-tech > summary').click();
     const chart = leader.getByRole('img', { name: /calibrat/i });
     if (!(await chart.count())) {
       const any = await leader.locator('svg').count();

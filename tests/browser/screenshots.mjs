@@ -6,7 +6,7 @@
 // for pages.test.mjs), CAIRN_SHOTS (the directory to write to).
 //
 // Writes <page>-<lang>.png at 1280x900 for the sign-in page, the dashboard,
-// a learner page and a group page in en, de, uk and ar,
+// a learner page, a group page and the model page in en, de, uk and ar,
 // <page>-<lang>-phone.png at 375x812 for the dashboard and the learner page
 // in en and ar, home-<role>-<lang>[-phone].png for each role's home page on
 // a desktop and a phone in en and ar, plus README.md listing them.  A page is shot whole when the
@@ -33,6 +33,7 @@ const PAGES = {
   dashboard: "the school leader's dashboard (/dashboard)",
   learner: 'the page of the most urgent learner on the dashboard (/learners/{id})',
   group: "that learner's group: weekly attendance as a heat map (/groups/{code})",
+  model: 'the early-warning model for a school leader: how early it warns, in plain words, first (/model)',
 };
 
 mkdirSync(OUT, { recursive: true });
@@ -88,6 +89,8 @@ try {
     await shoot(page, `learner-${lang}`, `${PAGES.learner}, ${NAMES[lang]}`);
     await page.goto(BASE + group);
     await shoot(page, `group-${lang}`, `${PAGES.group}, ${NAMES[lang]}`);
+    await page.goto(`${BASE}/model`);
+    await shoot(page, `model-${lang}`, `${PAGES.model}, ${NAMES[lang]}`);
   }
 
   // a phone (the leader's language is the account's, so it carries over)

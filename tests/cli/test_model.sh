@@ -88,6 +88,13 @@ code=$(http "$BASE/model" -b "$L")
 check "the leader's /model is 200 after training" [ "$code" = 200 ]
 check "...names the page in the navigation" body_has '<a href="/model" aria-current="page">'
 check "...shows the card: who trained it" body_has '<bdi>model test</bdi>'
+check "...leading with the warning in plain words: leavers flagged weeks ahead, stayers and precision beside it" \
+    python3 -c "import re,sys; b=open(sys.argv[1]).read(); m=re.search(r'<h1>Early-warning model</h1>\s*<p class=\"lead\" id=\"model-summary\">([^<]*)</p>', b); sys.exit(0 if m and re.search(r'learners? left early', m.group(1)) and 'at least 4 weeks before they left' in m.group(1) and 'who stayed' in m.group(1) and 'in 100' in m.group(1) else 1)" "$TMP/body"
+check "...then what it looks at and never looks at, the technical figures collapsed" \
+    python3 -c "import sys; b=open(sys.argv[1]).read(); i=b.find('id=\"h-inputs\"'); j=b.find('id=\"h-never\"'); k=b.find('<details class=\"tech\" id=\"model-tech\">'); sys.exit(0 if 0 < i < j < k else 1)" "$TMP/body"
+check "...which platform metrics the school's data has" body_has "From the learning platform, this school's data has: minutes"
+check "...no raw group or language code" \
+    bash -c "! grep -Eq '<th scope=\"row\">(not_stated|ar|en|pl|other)</th>' '$TMP/body'"
 check "...the inputs by their plain names" body_has 'attendance in the last 4 weeks'
 check "...that fairness attributes are not inputs" body_has 'No fairness attribute'
 check "...ROC AUC of model and rules" \
@@ -105,6 +112,11 @@ check "...with small groups withheld, never their numbers" \
     bash -c "grep -q '<tr class=\"suppressed\"><th scope=\"row\">[^<]*</th><td colspan=\"5\">withheld (fewer than 10)</td></tr>' '$TMP/body'"
 check "...the model versions with the active one" body_has 'yes, the active model'
 check "...and no learner anywhere" bash -c "! grep -q 'href=\"/learners/' '$TMP/body'"
+
+code=$(http "$BASE/model?lang=de" -b "$L")
+check "in German the model page's summary, inputs and groups are German" \
+    bash -c "[ $code = 200 ] && grep -q 'Im Schuljahr' '$TMP/body' && grep -q 'Anwesenheit in den letzten 4 Wochen' '$TMP/body' && grep -q '<th scope=\"row\">Englisch</th>' '$TMP/body'"
+http "$BASE/model?lang=en" -b "$L" > /dev/null
 
 code=$(http "$BASE/model" -b "$T")
 check "the teacher's /model is 403" [ "$code" = 403 ]

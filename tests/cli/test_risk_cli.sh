@@ -111,7 +111,11 @@ has eval out "PR AUC" "evaluate prints PR AUC"
 has eval out "Top 10 % of the list" "evaluate prints precision and recall at the top 10 %"
 has eval out "Calibration" "evaluate prints the calibration table"
 has eval out "Warning time before leaving" "evaluate prints the lead time"
-has eval out "tiers: by share: the top 5 %" "evaluate cuts the tiers by the institution's shares"
+has eval out "tiers: by share, on each of the [0-9]+ judged occasions .*: the top 5 % of its rows" \
+    "evaluate cuts the tiers by the institution's shares on each occasion, as score does each day"
+has eval out "Precision of that list" "...the warning time only beside the precision of its list"
+has eval out "Flagged but stayed +[0-9]+ of [0-9]+" "...and the learners who stayed but were flagged"
+has eval out "platform activity in the school's data: minutes" "evaluate says which platform metrics the data has"
 # a school without attendance (online, distance, workplace learning) still trains and evaluates
 if command -v sqlite3 >/dev/null 2>&1; then
     cp "$DB" "$TMP/thin.db"

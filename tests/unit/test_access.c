@@ -253,6 +253,17 @@ static const route_expect expected[] = {
     {"POST", "/cases/{id}/transfer-answer", 0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/conference",    0, CASE_ROLES, 0},
     {"GET",  "/caseload",                 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/learners/{id}/consent",          0, STAFF, 0},
+    {"POST", "/learners/{id}/consent",          0, STAFF, 0},
+    {"POST", "/learners/{id}/consent/withdraw", 0, STAFF, 0},
+    {"POST", "/learners/{id}/consent/override", 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/api/v1/learners/{id}/consents",  0, STAFF, 0},
+    {"POST", "/api/v1/learners/{id}/consents",  0, STAFF, 0},
+    {"POST", "/api/v1/learners/{id}/consents/withdraw", 0, STAFF, 0},
+    {"POST", "/api/v1/learners/{id}/consents/override", 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/api/v1/learners/{id}/consents/receipt",  0, STAFF, 0},
+    {"GET",  "/privacy",          0, ACCESS_ROLE_DPO | ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/api/v1/privacy",   0, ACCESS_ROLE_DPO | ACCESS_ROLE_SCHOOL_LEADER, 0},
 };
 
 /* pattern with its parameters filled in: {id} = 1, {code} = cairn.css

@@ -145,6 +145,22 @@ static void test_can_act(void **state) {
     assert_int_equal(can(st, p.kw1, 1, ACK), 1);
     assert_int_equal(can(st, p.kw1, 1, KW), 0);
 
+    /* consent: leaders, administrators and the key worker record it; a
+    ** teacher or a role without a relationship does not; only a leader
+    ** overrides, and only for their institution's learners */
+    const access_action CON = ACCESS_ACT_CONSENT, OVR = ACCESS_ACT_CONSENT_OVERRIDE;
+    assert_int_equal(can(st, p.kw1, 1, CON), 1);        /* their caseload */
+    assert_int_equal(can(st, p.kw1, 2, CON), 0);        /* not theirs */
+    assert_int_equal(can(st, p.teacher, 1, CON), 0);    /* sees, but does not record */
+    assert_int_equal(can(st, p.leader, 2, CON), 1);
+    assert_int_equal(can(st, p.admin, 3, CON), 1);
+    assert_int_equal(can(st, p.plain, 1, CON), 0);      /* the DPO role alone */
+    assert_int_equal(can(st, p.leader, 1, OVR), 1);
+    assert_int_equal(can(st, p.admin, 1, OVR), 0);
+    assert_int_equal(can(st, p.kw1, 1, OVR), 0);
+    assert_int_equal(can(st, p.leader, 7, OVR), 0);     /* another institution's learner */
+    assert_int_equal(can(st, p.kwoff, 1, CON), 0);      /* disabled */
+
     /* the database decides, not a stale context */
     access_ctx c = ctx_of(st, p.leader);
     assert_int_equal(access_can_act_on_learner(&c, 1, KW, &err), 1);

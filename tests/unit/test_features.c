@@ -15,6 +15,7 @@
 #include "base/mem.h"
 #include "risk/features.h"
 #include "risk/features_internal.h"
+#include "risk/train.h"
 #include "school/demo.h"
 #include "school/school.h"
 #include <math.h>
@@ -352,6 +353,8 @@ static void college_expected(int i, double *w) {
         w[RF_BEHAV_SERIOUS_8W] = 2;   /* 20 January is 67 days back */
         w[RF_LMS_ACTIVE_4W] = 7;      /* 3,4,5,6,10,11,24 March; 0-valued days not */
         w[RF_LMS_MINUTES_4W] = 87.5;  /* 30 + 45 + 12.5 */
+        w[RF_LMS_LOGINS_4W] = 8;      /* each metric its own indicator: 1+2+1+1+1+1+1+0 */
+        w[RF_LMS_CLICKS_4W] = 0;      /* "views" count as clicks: one row, 0 */
         w[RF_LMS_DAYS_SINCE] = 4;
         w[RF_LMS_TREND] = -5;         /* 1 - 6 */
         w[RF_WEEKS_ENROLLED] = 207.0 / 7.0;
@@ -377,6 +380,8 @@ static void college_expected(int i, double *w) {
         w[RF_BEHAV_SERIOUS_8W] = 2;   /* 20 January is 53 days back */
         w[RF_LMS_ACTIVE_4W] = 7;      /* 20 Feb, 3,4,5,6,10,11 March */
         w[RF_LMS_MINUTES_4W] = 175;
+        w[RF_LMS_LOGINS_4W] = 8;      /* 20 Feb .. 11 March */
+        w[RF_LMS_CLICKS_4W] = 0;      /* the college sends clicks: none in these weeks is 0 */
         w[RF_LMS_DAYS_SINCE] = 3;
         w[RF_LMS_TREND] = 5;          /* 6 - 1 */
         w[RF_WEEKS_ENROLLED] = 193.0 / 7.0;
@@ -395,6 +400,7 @@ static void college_expected(int i, double *w) {
         w[RF_ATT_DROP_WEEKS] = 0;
         w[RF_LMS_ACTIVE_4W] = 0;
         w[RF_LMS_MINUTES_4W] = 0;
+        w[RF_LMS_LOGINS_4W] = w[RF_LMS_CLICKS_4W] = 0;
         w[RF_LMS_DAYS_SINCE] = 77;    /* 10 January */
         w[RF_LMS_TREND] = 0;
         w[RF_WEEKS_ENROLLED] = 207.0 / 7.0;
@@ -523,9 +529,9 @@ static void t_row_order(void **state) {
     assert_memory_equal(da, db, 2 * sizeof *da);
     assert_int_equal(da[0].day, 3);
     assert_int_equal(da[0].active, 1);
-    assert_true(da[0].minutes == 0);
+    assert_true(da[0].sum[RISK_METRIC_MINUTES] == 0);
     assert_int_equal(da[1].active, 1);
-    assert_true(da[1].minutes == (0.1 + 0.2) + 0.3);   /* ascending values */
+    assert_true(da[1].sum[RISK_METRIC_MINUTES] == (0.1 + 0.2) + 0.3);   /* ascending values */
     free(da);
     free(db);
 
@@ -540,6 +546,68 @@ static void t_row_order(void **state) {
     risk_beh_row b1[3] = {{9, 3}, {2, 1}, {9, 1}};
     risk_beh_rows_order(b1, 3);
     assert_true(b1[0].day == 2 && b1[1].severity == 1 && b1[2].severity == 3);
+}
+
+/* A school that sends clicks, forum posts and submissions but no minutes:
+** each metric its own indicator (names in any case, "page_views" counting as
+** clicks), minutes and logins not known (never "0 minutes"), a metric cairn
+** does not know only making a day active; the model's inputs are the
+** metrics the data has; the calendar figures come from the terms. */
+static void t_platform_metrics(void **state) {
+    store *st = fresh_school(state, "feat_metrics");
+    exec_sql(st,
+        "INSERT INTO institution (id, code, name, created_at) VALUES"
+        " (1, 'M', 'Online college', '2025-01-01T00:00:00Z');"
+        "INSERT INTO term (institution_id, id, code, name, school_year, start_date, end_date)"
+        " VALUES (1, 1, 'T2', 'Spring', '2024/25', '2025-01-06', '2025-04-11');"
+        "INSERT INTO learner (institution_id, id, ref, given_name, family_name) VALUES"
+        " (1, 1, 'L1', 'Ann', 'A'), (1, 2, 'L2', 'Bo', 'B');");
+    ins in = ins_open(st);
+    cairn_err err = {0};
+    if (store_tx_begin(st, &err)) fail_msg("%s", err.msg);
+    eng(&in, 1, 1, D(2025, 3, 3), "vle", "Clicks", 10);
+    eng(&in, 1, 1, D(2025, 3, 20), "vle", "clicks", 5);
+    eng(&in, 1, 1, D(2025, 3, 20), "vle", "forum_posts", 2);
+    eng(&in, 1, 1, D(2025, 3, 21), "vle", "submissions", 1);
+    eng(&in, 1, 1, D(2025, 3, 25), "vle", "badges", 3);
+    eng(&in, 1, 2, D(2025, 3, 10), "vle", "page_views", 4);
+    if (store_tx_commit(st, &err)) fail_msg("%s", err.msg);
+    ins_close(&in);
+    risk_target t[3] = {{1, 1, 0, A, D(2025, 1, 6)}, {2, 2, 0, A, D(2025, 1, 6)},
+                        {1, 1, 0, D(2025, 4, 25), D(2025, 1, 6)}};
+    risk_features *f = compute(st, 1, t, 3);
+    expect_v(&f[0], RF_LMS_CLICKS_4W, 15, "L1");
+    expect_v(&f[0], RF_LMS_POSTS_4W, 2, "L1");
+    expect_v(&f[0], RF_LMS_SUBMISSIONS_4W, 1, "L1");
+    expect_v(&f[0], RF_LMS_MINUTES_4W, NAN, "L1");
+    expect_v(&f[0], RF_LMS_LOGINS_4W, NAN, "L1");
+    expect_v(&f[0], RF_LMS_ACTIVE_4W, 4, "L1");   /* badges make 25 March active */
+    expect_v(&f[0], RF_LMS_DAYS_SINCE, 3, "L1");
+    expect_v(&f[1], RF_LMS_CLICKS_4W, 4, "L2");
+    expect_v(&f[1], RF_LMS_POSTS_4W, 0, "L2");   /* the school sends posts; L2 wrote none */
+    expect_v(&f[1], RF_LMS_MINUTES_4W, NAN, "L2");
+    assert_int_equal(risk_metrics_known(f, 3), (1u << RISK_METRIC_CLICKS) |
+                                               (1u << RISK_METRIC_SUBMISSIONS) |
+                                               (1u << RISK_METRIC_POSTS));
+    risk_cols c;
+    risk_cols_for(&c, f, 3);
+    int has_minutes = 0, has_clicks = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        has_minutes |= c.col[i].feature == RF_LMS_MINUTES_4W ||
+                       c.col[i].feature == RF_LMS_LOGINS_4W;
+        has_clicks |= c.col[i].feature == RF_LMS_CLICKS_4W;
+    }
+    assert_false(has_minutes);
+    assert_true(has_clicks);
+    /* the calendar: in term time nothing idle was a break; two weeks after
+    ** the term ended, 14 of the 31 idle days were */
+    assert_int_equal(f[0].calendar, 1);
+    assert_true(f[0].idle_break == 0 && f[0].cal_2w_change == 0);
+    expect_v(&f[2], RF_LMS_DAYS_SINCE, 31, "L1 after the term");
+    assert_true(f[2].idle_break == 14);
+    assert_true(f[2].cal_2w_change == -10);   /* 12-25 April: none; 29 March-11 April: 10 */
+    free(f);
+    test_store_drop(st);
 }
 
 /* Every indicator of every target of the tiny college, worked out by hand;
@@ -888,6 +956,7 @@ int main(void) {
         cmocka_unit_test(t_calc),
         cmocka_unit_test(t_row_order),
         BOTH(t_known_answers),
+        BOTH(t_platform_metrics),
         BOTH(t_order),
         BOTH(t_leakage),
         BOTH(t_bad_date),

@@ -737,7 +737,7 @@ static void fixture_make(fixture *fx) {
                                          b == 3 ? NAN : b / 10.0 + 0.05,
                                          b == 3 ? NAN : b / 10.0 + 0.04};
     r->has_lead_time = 1;
-    r->lead = (metric_lead_time){96, 80, 6.0, 7.25, 0.78, 0.5, 0.25};
+    r->lead = (metric_lead_time){96, 80, 6.0, 7.25, 0.78, 0.5, 0.25, 0.21, 0.08, 1104, 300};
     fx->g1[0] = row(50, 10, 0.40, 0.05);
     fx->g1[1] = row(45, 8, 0.65, 0.30);
     fx->g1[2] = row(5, 1, 0.0, 0.9);
@@ -797,6 +797,12 @@ static void test_report_text(void **state) {
     assert_non_null(strstr(t, "7.2 weeks")); /* 7.25 to one decimal (round-half-even) */
     snprintf(line, sizeof line, "  %-28s %10s  — %s\n", "Flagged 4+ weeks before", "0.50",
              "50 in 100 leavers");
+    assert_non_null(strstr(t, line));
+    /* never a warning figure without its false alarms: precision and the stayers flagged */
+    snprintf(line, sizeof line, "  %-28s %10s  — %s\n", "Precision of that list", "0.21",
+             "of the learners on that list, 21 in 100 left early (a random list: 8 in 100)");
+    assert_non_null(strstr(t, line));
+    snprintf(line, sizeof line, "  %-28s %10s  — ", "Flagged but stayed", "300 of 1104");
     assert_non_null(strstr(t, line));
 
     /* fairness: the small group is suppressed and never called out */
@@ -947,6 +953,9 @@ static void test_report_json(void **state) {
     assert_true(jnum_at(lead, "median_weeks") == 6.0);
     assert_true(jnum_at(lead, "share_8w") == 0.25);
     assert_int_equal(json_integer_value(json_object_get(lead, "flagged")), 80);
+    assert_true(jnum_at(lead, "precision") == 0.21);
+    assert_int_equal(json_integer_value(json_object_get(lead, "stayers_flagged")), 300);
+    assert_int_equal(json_integer_value(json_object_get(lead, "stayers")), 1104);
 
     assert_int_equal(json_integer_value(json_object_get(o, "min_cell")), 10);
     assert_true(jnum_at(o, "gap_tolerance") == 0.10);

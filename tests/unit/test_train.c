@@ -168,7 +168,19 @@ static void t_train_card(void **state) {
     assert_true(json_integer_value(json_object_get(data, "leavers")) > 30);
     assert_int_equal((size_t)json_integer_value(json_object_get(data, "rows")), t->res.rows);
     json_t *feat = json_object_get(card, "features");
-    assert_int_equal(json_array_size(feat), RF_COUNT);
+    /* every indicator but the platform metrics the demo does not send (it sends
+    ** minutes and logins; not clicks, submissions or forum posts) */
+    assert_int_equal(json_array_size(feat), RF_COUNT - 3);
+    int has_logins = 0, has_clicks = 0;
+    for (size_t i = 0; i < json_array_size(feat); i++) {
+        const char *code = json_string_value(json_object_get(json_array_get(feat, i), "code"));
+        has_logins |= !strcmp(code, "lms_logins_4w");
+        has_clicks |= !strcmp(code, "lms_clicks_4w");
+        assert_true(json_number_value(json_object_get(json_array_get(feat, i), "known")) >= 0);
+    }
+    assert_true(has_logins && !has_clicks);
+    json_t *pm = json_object_get(json_object_get(card, "evaluation"), "platform_metrics");
+    assert_int_equal(json_array_size(json_object_get(pm, "has")), 2);
     json_t *f0 = json_array_get(feat, RF_UNEXCUSED_4W);
     assert_string_equal(json_string_value(json_object_get(f0, "code")), "unexcused_4w");
     assert_string_equal(json_string_value(json_object_get(f0, "name")),
@@ -239,7 +251,7 @@ static void t_train_reload_identical(void **state) {
     if (risk_trainset_build(t->st, t->inst, NULL, 0, &ts, &err)) fail_msg("%s", err.msg);
     assert_int_equal(ts.n, t->res.rows);
     risk_cols cols;
-    risk_cols_default(&cols);
+    risk_cols_for(&cols, ts.rows, ts.n);   /* as cairn train chooses them */
     int mono[RISK_COLS_MAX];
     risk_cols_monotone(&cols, mono);
     risk_train_opts o;
@@ -313,19 +325,22 @@ static void t_explain_reasons(void **state) {
         double smallest = INFINITY;
         for (int r = 0; r < p[i].nreasons; r++) {
             risk_feature f = p[i].reason_feature[r];
+            size_t col = 0;   /* the model's column of f */
+            while (col < k && m.cols.col[col].feature != (int)f) col++;
+            assert_true(col < k);
             /* only what raised the estimate, never an unknown value */
-            assert_true(c[f] > 0);
-            assert_true(fabs(c[f] - p[i].reason_contribution[r]) < 1e-9);
+            assert_true(c[col] > 0);
+            assert_true(fabs(c[col] - p[i].reason_contribution[r]) < 1e-9);
             assert_false(isnan(rows[i].v[f]));
             if (r) assert_true(p[i].reason_contribution[r] <= p[i].reason_contribution[r - 1]);
             if (p[i].reason_contribution[r] < smallest) smallest = p[i].reason_contribution[r];
         }
         /* no larger raising contribution was left out */
         if (p[i].nreasons == 3)
-            for (size_t f = 0; f < k; f++) {
-                int taken = 0;
-                for (int r = 0; r < 3; r++) taken |= (size_t)p[i].reason_feature[r] == f;
-                if (!taken && !isnan(rows[i].v[f])) assert_true(c[f] <= smallest + 1e-12);
+            for (size_t col = 0; col < k; col++) {
+                int f = m.cols.col[col].feature, taken = 0;
+                for (int r = 0; r < 3; r++) taken |= (int)p[i].reason_feature[r] == f;
+                if (!taken && !isnan(rows[i].v[f])) assert_true(c[col] <= smallest + 1e-12);
             }
         /* the sentences */
         const double *peer = risk_peers_of(&peers, rows[i].t.group_id);
@@ -513,7 +528,14 @@ static void t_evaluate_school(void **state) {
     assert_non_null(strstr(buf_cstr(&b), "ROC AUC model: "));
     assert_non_null(strstr(buf_cstr(&b), "Fairness by gender"));
     assert_non_null(strstr(buf_cstr(&b), "suppressed (fewer than"));
-    assert_non_null(strstr(buf_cstr(&b), "tiers: by share: the top 5 %"));
+    assert_non_null(strstr(buf_cstr(&b), "tiers: by share, on each of the"));
+    assert_non_null(strstr(buf_cstr(&b), "the top 5 % of its rows individual"));
+    /* the warning time only beside its false alarms */
+    assert_non_null(strstr(buf_cstr(&b), "Precision of that list"));
+    assert_non_null(strstr(buf_cstr(&b), "Flagged but stayed"));
+    assert_true(ev->model.lead.stayers > 0 && ev->model.lead.stayers == ev->rules.lead.stayers);
+    assert_true(ev->model.lead.stayers_flagged <= ev->model.lead.stayers);
+    assert_true(ev->model.lead.precision == ev->model.tier[0].precision);
     buf_free(&b);
     free(ev);
     /* probability thresholds asked for: tiers by them, as before */
@@ -567,7 +589,7 @@ static void t_train_allow_gender(void **state) {
     assert_true(json_array_has(json_object_get(attrs, "included"), "gender"));
     assert_false(json_array_has(json_object_get(attrs, "excluded"), "gender"));
     assert_true(json_array_has(json_object_get(attrs, "excluded"), "special_needs"));
-    assert_int_equal(json_array_size(json_object_get(card, "features")), RF_COUNT + 4);
+    assert_int_equal(json_array_size(json_object_get(card, "features")), RF_COUNT - 3 + 4);
     json_decref(card);
     risk_train_result_free(&r);
 

@@ -145,6 +145,7 @@ static const learner_section learner_sections[] = {
     { N_("Current flags and why"),  risk_learner_flags },   /* risk */
     { N_("Case"),                   support_learner_case },    /* support */
     { N_("Actions"),                support_learner_actions }, /* support */
+    { N_("Consent"),                support_learner_consent }, /* support */
     { N_("Risk over time"),         risk_learner_history }, /* risk */
     { N_("The last eight weeks"),   timeline },             /* school */
 };

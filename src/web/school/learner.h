@@ -41,6 +41,11 @@ int support_learner_actions(web_ctx *c, const learner_view *v, const char *title
 /* The learner's case, or the form that opens one (web/support/case_learner.c). */
 int support_learner_case(web_ctx *c, const learner_view *v, const char *title, cairn_err *err);
 
+/* The Consent section (web/support/consent_page.c): the learner's consents
+** and a link to the consent page. */
+int support_learner_consent(web_ctx *c, const learner_view *v, const char *title,
+                            cairn_err *err);
+
 /* The learner page of c->id with status (200, or 400 with form, a refused
 ** submission to show again), as GET /learners/{id} answers it: checks
 ** access, writes the view to the audit log. */

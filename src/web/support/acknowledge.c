@@ -37,6 +37,11 @@ int support_post_allowed(web_ctx *c, access_action action, int json) {
         if (!json) page_refuse(c, "You may not do this for this learner.");
         else api_refuse(c, action == ACCESS_ACT_ACKNOWLEDGE
                                ? "You may not act on this learner's record."
+                           : action == ACCESS_ACT_CONSENT
+                               ? "Only administrators, school leaders and the learner's key "
+                                 "worker may record or withdraw consent."
+                           : action == ACCESS_ACT_CONSENT_OVERRIDE
+                               ? "Only school leaders may override consent in an emergency."
                                : "Only administrators and school leaders may name a learner's "
                                  "key worker.");
     }
