@@ -35,6 +35,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "store/store.h"
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -465,6 +466,23 @@ typedef struct support_case_conference {
 /* The conferences of case_id, newest first; malloc'd. */
 int support_case_conferences(store *st, int64_t institution_id, int64_t case_id, int with_text,
                              support_case_conference **rows, size_t *n, cairn_err *err);
+
+/* ---- the learner's whole record (support/case_subject.c) --------------------
+** The "cases" part of support/subject.h's registry. */
+
+/* The learner's cases as a new JSON array, every text opened.  0 or -1. */
+int support_case_subject_read(store *st, int64_t institution_id, int64_t learner_id,
+                              json_t **out, cairn_err *err);
+
+/* Blank every free text of the learner's cases, in the caller's
+** transaction (states, tiers, outcomes and dates stay).  0 or -1. */
+int support_case_subject_erase(store *st, int64_t institution_id, int64_t learner_id,
+                               cairn_err *err);
+
+/* 1 when the learner has an open case (a sentence appended to why), 0 not,
+** -1 error. */
+int support_case_subject_hold(store *st, int64_t institution_id, int64_t learner_id, buf *why,
+                              cairn_err *err);
 
 /* ---- for the leader (support/case_stats.c) ------------------------------------ */
 

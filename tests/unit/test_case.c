@@ -16,6 +16,7 @@
 #include "base/date.h"
 #include "support/audit.h"
 #include "support/case.h"
+#include "support/subject.h"
 #include "web/access.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -655,6 +656,40 @@ static void test_conference(void **state) {
     test_store_drop(s.st);
 }
 
+/* The learner's whole record (support/subject.h) carries the cases with
+** their texts opened; an open case holds erasure back; erasing blanks the
+** texts and keeps states and outcomes. */
+static void test_subject(void **state) {
+    school s = school_open(state, "case_subject");
+    cairn_err err = {0};
+    support_case_problem p;
+    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
+    int64_t id = open_case(&s, 1, NULL);
+    json_t *all = NULL;
+    assert_int_equal(support_subject_export(s.st, 1, 1, 0, &all, &err), 0);
+    char *text = json_dumps(all, 0);
+    assert_non_null(strstr(text, "\"cases\""));
+    assert_non_null(strstr(text, "Missed most of March."));
+    free(text);
+    json_decref(all);
+    buf why = BUF_INIT;
+    assert_int_equal(support_case_subject_hold(s.st, 1, 1, &why, &err), 1);
+    assert_non_null(strstr(buf_cstr(&why), "open case"));
+    buf_free(&why);
+    assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "close", "Left for work.",
+                                            SUPPORT_CASE_LEFT, NULL, &p, &err), 0);
+    assert_int_equal(support_case_subject_hold(s.st, 1, 1, &why, &err), 0);
+    assert_int_equal(support_case_subject_erase(s.st, 1, 1, &err), 0);
+    support_case_detail d;
+    assert_int_equal(support_case_detail_get(s.st, 1, id, 1, &d, &err), 1);
+    assert_string_equal(d.c.reason, "");
+    assert_string_equal(d.c.outcome_reason, "");
+    assert_int_equal(d.c.outcome, SUPPORT_CASE_LEFT);
+    for (size_t i = 0; i < d.nhistory; i++) assert_string_equal(d.history[i].reason, "");
+    support_case_detail_free(&d);
+    test_store_drop(s.st);
+}
+
 /* ---- access ---------------------------------------------------------------------------- */
 
 /* The access context of account id. */
@@ -731,6 +766,7 @@ int main(void) {
         BOTH(test_follow_up),
         BOTH(test_transfer),
         BOTH(test_conference),
+        BOTH(test_subject),
         BOTH(test_access),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
