@@ -55,9 +55,9 @@ static int init_count(char **names, const int *counts, size_t n, const char *roo
 /* One line for a room: how many it applied, or that it is up to date. */
 static void init_line(const char *room, int applied) {
     if (applied)
-        printf("  %-8s %d migration%s applied\n", room, applied, applied == 1 ? "" : "s");
+        printf("  %-12s %d migration%s applied\n", room, applied, applied == 1 ? "" : "s");
     else
-        printf("  %-8s up to date\n", room);
+        printf("  %-12s up to date\n", room);
 }
 
 #define INIT_ROOMS_MAX 64   /* rooms and migration series a database may hold */

@@ -35,4 +35,12 @@ int support_demo_cases(store *st, int64_t institution_id, int64_t kw_staff, int6
 int support_demo_consent(store *st, int64_t institution_id, int64_t recorder, int64_t leader,
                          int *n, cairn_err *err);
 
+/* The demo school's interventions (support/demo_intervention.c): the
+** starter catalogue and runs with participants, sessions and attendance,
+** delivered by the staff of the first key worker and teacher accounts,
+** written by account_id.  Nothing when the institution has a run already.
+** *runs gets how many runs it has. */
+int support_demo_interventions(store *st, int64_t institution_id, int64_t account_id,
+                               int *runs, cairn_err *err);
+
 #endif

@@ -39,6 +39,7 @@
 #include "support/support.h"
 #include "support/case_schema.h"
 #include "support/consent.h"
+#include "support/intervention.h"
 #include <assert.h>
 
 #define SUPPORT_V1_COMMON                                                       \
@@ -179,6 +180,7 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     /* The parts' own series, after the support series; not counted in
     ** *applied, which stays the support series' (docs/decisions.md). */
     if (rc == 0) rc = support_consent_migrate(st, NULL, err);
+    if (rc == 0) rc = intervention_migrate(st, NULL, err);
     if (rc == 0) rc = support_case_migrate(st, NULL, err);
     return rc;
 }

@@ -454,6 +454,8 @@ int auth_demo_accounts(store *st, const char *institution,
         if (support_demo_cases(st, inst, kw_staff, kw_account, teacher_staff, &n, err) < 0)
             return -1;
     }
+    int runs = 0;   /* interventions: once the key worker and teacher exist */
+    if (admin_id && support_demo_interventions(st, inst, admin_id, &runs, err) < 0) return -1;
     int n = 0;   /* the demo consents: recorded by the key worker, one override by the leader */
     return support_demo_consent(st, inst, ids[2], ids[1], &n, err) < 0 ? -1 : 0;
 }

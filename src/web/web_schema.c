@@ -12,6 +12,8 @@
 **                       secret) and an expiry (see docs/decisions.md).
 **   login_attempt       failed sign-ins (Unix seconds, user name, client
 **                       address) for rate limiting; kept for the window only.
+**   list_view           (version 4) the list filters each account last used
+**                       (web/list_view.h).
 **
 ** History: in cairn 0.1.0 migrations 1 and 2 here also made
 ** support_assignment, learner_share, audit_event (1) and
@@ -58,16 +60,26 @@
 
 #define WEB_V3_NAME "API tokens: public id, expiry for those without"
 
+/* Version 4: the list filters each account last used (web/list_view.h). */
+#define WEB_V4                                                                  \
+    "CREATE TABLE list_view ("                                                  \
+    " account_id BIGINT NOT NULL REFERENCES account(id), list TEXT NOT NULL,"   \
+    " query TEXT NOT NULL, saved_at TEXT NOT NULL,"                             \
+    " PRIMARY KEY (account_id, list));"
+#define WEB_V4_NAME "list filters remembered per account"
+
 static const store_migration web_migrations_sqlite[] = {
     {"web", 1, "sessions, API tokens, login attempts", WEB_V1_COMMON},
     {"web", 2, "(empty: its tables moved to the support room)", ""},
     {"web", 3, WEB_V3_NAME, WEB_V3("CAST(strftime('%s', 'now') AS INTEGER)")},
+    {"web", 4, WEB_V4_NAME, WEB_V4},
 };
 
 static const store_migration web_migrations_pg[] = {
     {"web", 1, "sessions, API tokens, login attempts", WEB_V1_COMMON},
     {"web", 2, "(empty: its tables moved to the support room)", ""},
     {"web", 3, WEB_V3_NAME, WEB_V3("CAST(FLOOR(EXTRACT(EPOCH FROM now())) AS BIGINT)")},
+    {"web", 4, WEB_V4_NAME, WEB_V4},
 };
 
 /* Create or upgrade the web tables (after school_migrate: they refer to

@@ -517,6 +517,43 @@ try {
     assert(await named.count() === await svgs.count(), 'a chart on the dashboard has no role="img" and name');
   });
 
+  // ---- interventions ------------------------------------------------------------------
+  await check('the key worker records a session of their intervention with who attended', async () => {
+    const kw = pages.keyworker;
+    assert(kw, 'the key worker is not signed in');
+    await kw.goto(BASE + '/interventions');
+    assert(await h1(kw) === 'Interventions', `the heading is "${await h1(kw)}"`);
+    await Promise.all([kw.waitForLoadState('load'), kw.getByRole('link', { name: 'Career guidance' }).click()]);
+    const run = kw.locator('main table a[href^="/intervention-runs/"]').first();
+    assert(await run.count() === 1, 'the entry lists no run');
+    await Promise.all([kw.waitForLoadState('load'), run.click()]);
+    assert(await kw.getByRole('heading', { name: 'Record a session' }).isVisible(), 'no session form');
+    const before = await kw.locator('#h-sessions ~ table tbody tr').count();
+    // a day that has its session already: refused, the error beside the date
+    await kw.getByLabel('Date').fill('2025-03-13');
+    await kw.getByLabel('Minutes (1 to 600)').fill('45');
+    await Promise.all([kw.waitForLoadState('load'), kw.getByRole('button', { name: 'Record the session' }).click()]);
+    await kw.waitForFunction(() => document.activeElement && document.activeElement.id === 'error-summary');
+    assert(await kw.locator('#ses-held-error').isVisible(), 'the error is not beside the date');
+    await kw.getByLabel('Date').fill('2025-03-12');
+    await kw.getByLabel('Minutes (1 to 600)').fill('45');
+    const boxes = kw.locator('fieldset input[type="checkbox"]');
+    assert(await boxes.count() > 1, 'no participants to tick');
+    await boxes.first().uncheck();
+    await Promise.all([kw.waitForURL(/done=recorded/), kw.getByRole('button', { name: 'Record the session' }).click()]);
+    assert(await kw.locator('p.notice[role="status"]').innerText() === 'The session was recorded.', 'no status notice');
+    assert(await kw.locator('#h-sessions ~ table tbody tr').count() === before + 1, 'the session is not listed');
+  });
+
+  await check("a teacher cannot open a run they do not deliver, and reads the catalogue in German", async () => {
+    const resp = await teacher.goto(BASE + '/intervention-runs/2');
+    assert(resp.status() === 404, `a run of the key worker answered ${resp.status()}`);
+    await teacher.goto(BASE + '/interventions');
+    await chooseLanguage(teacher, 'de');
+    assert(await h1(teacher) === 'Maßnahmen', `the heading is "${await h1(teacher)}"`);
+    await chooseLanguage(teacher, 'en');
+  });
+
   // ---- signing out --------------------------------------------------------------------
   await check('signing out lands on the sign-in page, and the dashboard then asks to sign in', async () => {
     await leader.goto(BASE + '/dashboard');

@@ -9,7 +9,8 @@
 // a learner page, a group page and the model page in en, de, uk and ar,
 // <page>-<lang>-phone.png at 375x812 for the dashboard and the learner page
 // in en and ar, home-<role>-<lang>[-phone].png for each role's home page on
-// a desktop and a phone in en and ar, plus README.md listing them.  A page is shot whole when the
+// a desktop and a phone in en and ar, the intervention pages (catalogue,
+// entry, run) in en and ar, plus README.md listing them.  A page is shot whole when the
 // PNG stays under 300 KB, else only its first screen.
 
 import { launch, newContext, signIn } from './lib.mjs';
@@ -33,6 +34,9 @@ const PAGES = {
   dashboard: "the school leader's dashboard (/dashboard)",
   learner: 'the page of the most urgent learner on the dashboard (/learners/{id})',
   group: "that learner's group: weekly attendance as a heat map (/groups/{code})",
+  interventions: 'the intervention catalogue (/interventions)',
+  intervention: 'a catalogue entry with its runs (/interventions/{id})',
+  run: 'a run of an intervention: participants, sessions, effect (/intervention-runs/{id})',
   model: 'the early-warning model for a school leader: how early it warns, in plain words, first (/model)',
 };
 
@@ -105,6 +109,27 @@ try {
   }
   await pp.goto(`${BASE}/dashboard`);
   await chooseLanguage(pp, 'en');
+
+  // the intervention pages: the key worker's catalogue, an entry, and the
+  // run they deliver (names shown); the teacher's run (effect with figures)
+  for (const [user, run] of [['keyworker', 2], ['teacher', 1]]) {
+    if (!ACCOUNTS[user]) continue;
+    const c = await newContext(browser);
+    const ip = await signIn(c, BASE, user, ACCOUNTS[user].password);
+    for (const lang of PHONE_LANGS) {
+      await ip.goto(`${BASE}/interventions`);
+      await chooseLanguage(ip, lang);
+      if (user === 'keyworker') {
+        await shoot(ip, `interventions-${lang}`, `${PAGES.interventions}, ${NAMES[lang]}`);
+        await ip.goto(`${BASE}/interventions/1`);
+        await shoot(ip, `intervention-${lang}`, `${PAGES.intervention}, ${NAMES[lang]}`);
+      }
+      await ip.goto(`${BASE}/intervention-runs/${run}`);
+      await shoot(ip, `intervention-run-${user}-${lang}`, `the ${user === 'keyworker' ? 'key worker' : 'teacher'}'s ${PAGES.run}, ${NAMES[lang]}`);
+    }
+    await chooseLanguage(ip, 'en');
+    await c.close();
+  }
 
   // each role's home page, desktop and phone, English and Arabic
   const ROLES = { leader: 'school leader', keyworker: 'key worker', teacher: 'teacher', admin: 'administrator' };

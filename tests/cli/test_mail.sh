@@ -182,6 +182,9 @@ sign_in "$A" admin cairn-demo-office > /dev/null
 code=$(http "$BASE/notices" -b "$A")
 check "the administrator reads that mail goes out through the relay" \
     bash -c "[ $code = 200 ] && grep -q 'Mail goes out through smtp://127.0.0.1:$SPORT' '$TMP/body'"
+code=$(http "$BASE/" -b "$A")
+check "...and so does the administrator's home page, with the queue's counts" \
+    bash -c "[ $code = 200 ] && grep -q 'Mail goes out through smtp://127.0.0.1:$SPORT' '$TMP/body' && grep -q 'sent: [1-9]' '$TMP/body'"
 code=$(http "$BASE/api/v1/notices" -H "Authorization: Bearer $LT")
 check "GET /api/v1/notices answers the leader (200, none)" \
     bash -c "[ $code = 200 ] && grep -q '\"unread\": *0' '$TMP/body'"

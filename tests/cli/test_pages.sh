@@ -88,6 +88,21 @@ code=$(http "$BASE/dashboard?tier=9&flag=%3Cscript%3E" -b "$L")
 check "nonsense filters are ignored, not echoed" \
     bash -c "[ $code = 200 ] && ! grep -q '<script' '$TMP/body'"
 
+# filters remembered per person: the bare /dashboard opens as the leader left it
+code=$(http "$BASE/dashboard?tier=2&sort=name" -b "$L")
+code=$(http "$BASE/dashboard" -b "$L")
+check "the bare dashboard goes to the filters this person used last (303)" \
+    bash -c "[ $code = 303 ] && tr -d '\r' < '$TMP/headers' | grep -qi '^location: /dashboard?tier=2&sort=name\$'"
+check "...remembered for that account only" \
+    [ "$(sqlite3 "$db" "SELECT count(DISTINCT account_id) FROM list_view")" = 1 ]
+code=$(http "$BASE/dashboard?view=default" -b "$L")
+check "...'Clear filters' forgets them" \
+    bash -c "[ $code = 200 ] && [ \$(curl -s -o /dev/null -w '%{http_code}' -b '$L' '$BASE/dashboard') = 200 ]"
+code=$(http "$BASE/dashboard?q=Zz&tier=1" -b "$L")
+check "...a search is never remembered (it may be a name)" \
+    bash -c "[ \"\$(sqlite3 '$db' \"SELECT query FROM list_view\")\" = 'tier=1' ]"
+http "$BASE/dashboard?view=default" -b "$L" > /dev/null
+
 code=$(http "$BASE/learners/$learner" -b "$L")
 check "the learner page is 200" [ "$code" = 200 ]
 check "...shows the reasons" grep -q '<ul class="reasons">' "$TMP/body"

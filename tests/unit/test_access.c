@@ -264,6 +264,23 @@ static const route_expect expected[] = {
     {"GET",  "/api/v1/learners/{id}/consents/receipt",  0, STAFF, 0},
     {"GET",  "/privacy",          0, ACCESS_ROLE_DPO | ACCESS_ROLE_SCHOOL_LEADER, 0},
     {"GET",  "/api/v1/privacy",   0, ACCESS_ROLE_DPO | ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/interventions",             0, STAFF, 0},
+    {"GET",  "/interventions/new",         0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"POST", "/interventions",             0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/interventions/{id}",        0, STAFF, 0},
+    {"GET",  "/interventions/{id}/edit",   0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"POST", "/interventions/{id}",        0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"POST", "/interventions/{id}/runs",   0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER |
+                                              ACCESS_ROLE_KEY_WORKER, 0},
+    {"GET",  "/intervention-runs/{id}",    0, STAFF, 0},
+    {"POST", "/intervention-runs/{id}/participants", 0, STAFF, 0},
+    {"POST", "/intervention-runs/{id}/sessions",     0, STAFF, 0},
+    {"GET",  "/api/v1/interventions",      0, STAFF, 0},
+    {"POST", "/api/v1/interventions",      0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"POST", "/api/v1/intervention-runs/{id}/sessions", 0, STAFF, 0},
+    {"GET",  "/api/v1/interventions/{id}", 0, STAFF, 0},
+    {"GET",  "/api/v1/intervention-runs/{id}",       0, STAFF, 0},
+    {"GET",  "/api/v1/learners/{id}/interventions",  0, STAFF, 0},
 };
 
 /* pattern with its parameters filled in: {id} = 1, {code} = cairn.css

@@ -12,6 +12,7 @@
 #include "web/pages.h"
 #include "web/api.h"
 #include "web/page.h"
+#include "web/list_view.h"
 #include "gen/pages.h"
 #include "base/date.h"
 #include "risk/risk_read.h"
@@ -92,7 +93,7 @@ static void filter_form(buf *b, const i18n_lang *L, const school_group_summary *
     if (p->order[0])
         html_printf(b, "<input type=\"hidden\" name=\"order\" value=\"%A\">", p->order);
     html_printf(b, "<p><button type=\"submit\">%T</button> "
-                   "<a href=\"/dashboard\">%T</a></p>\n</form>\n",
+                   "<a href=\"/dashboard?view=default\">%T</a></p>\n</form>\n",
                 T(L, "Show"), T(L, "Clear filters"));
 }
 
@@ -170,6 +171,52 @@ static int viewer_groups(store *st, const access_ctx *who, dashboard_data *d, ca
                                          &d->ngroups, err);
 }
 
+/* The list's filters as a raw query string (no search text, no cursor),
+** appended to out: what list_view remembers. */
+static void dashboard_view_query(const attention_params *p, buf *out) {
+    const char *names[] = {"programme", "group", "tier", "flag", "sort", "order"};
+    const char *values[] = {p->f.programme_code, p->f.group_code, p->tier, p->f.flag, p->sort,
+                            p->order};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (!values[i] || !*values[i]) continue;
+        if (out->len) buf_puts(out, "&");   /* not HTML: a URL query string */
+        buf_puts(out, names[i]);            /* not HTML: a URL query string */
+        buf_puts(out, "=");                 /* not HTML: a URL query string */
+        html_url_param(out, values[i]);
+    }
+}
+
+/* Filters remembered per person (web/list_view.h): a request for the bare
+** /dashboard goes to the filters this account used last (a 303; returns 1);
+** any other request remembers its filters ("view=default", as "Clear
+** filters" sends, forgets them).  0 = go on and answer the request; a
+** failure to remember is logged, never shown. */
+static int dashboard_view_remembered(web_ctx *c, const attention_params *p) {
+    static const char *const names[] = {"q", "programme", "group", "tier", "flag", "sort",
+                                        "order", "after", "before", "view"};
+    int bare = 1;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (web_request_query(c->req, names[i])) bare = 0;
+    cairn_err err = {0};
+    buf q = BUF_INIT;
+    int rc = 0;
+    if (bare) {
+        int found = list_view_load(c->st, c->who->account_id, "dashboard", &q, &err);
+        if (found > 0) {
+            web_redirect(c->res, arena_printf(c->arena, "/dashboard?%s", buf_cstr(&q)));
+            rc = 1;
+        } else if (found < 0) {
+            web_log(c->req, "list view: %s", err.msg);
+        }
+    } else if (!web_request_query(c->req, "after") && !web_request_query(c->req, "before")) {
+        dashboard_view_query(p, &q);
+        if (list_view_save(c->st, c->who->account_id, "dashboard", buf_cstr(&q), &err) < 0)
+            web_log(c->req, "list view: %s", err.msg);
+    }
+    buf_free(&q);
+    return rc;
+}
+
 /*
 ** WEBPAGE: GET /dashboard
 ** ACCESS:  staff
@@ -193,6 +240,7 @@ void page_dashboard(web_ctx *c) {
     attention_params_read(req, &p);
     const char *after = web_request_query(req, "after");
     const char *before = web_request_query(req, "before");
+    if (dashboard_view_remembered(c, &p)) return;   /* redirected to the filters last used */
     const char *cursor = after && *after ? after : before;
     dashboard_query q = {p.f.programme_code, p.f.group_code, p.f.flag, p.f.tier,
                          page_parse_id(cursor), DASHBOARD_ROWS, p.f.search, (int)p.f.sort,

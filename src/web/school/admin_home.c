@@ -7,18 +7,33 @@
 #include "web/risk/home.h"
 #include "web/html.h"
 #include "web/page.h"
+#include "web/mail.h"
 #include "base/date.h"
 #include "school/school_home.h"
 #include <stdio.h>
 #include <string.h>
 #include <sys/statvfs.h>
 
-/* The mail hook: the state of outgoing mail as a msgid ("off" until an
-** SMTP relay is configured).  The notices-and-mail work (issue 10, part 5)
-** replaces this with the state of its queue. */
-static const char *home_mail_state(web_ctx *c) {
-    (void)c;
-    return N_("off (no mail relay is configured; notices stay in the application)");
+/* The Mail row's text: off (no relay; notices stay in the application), or
+** the relay and the queue's counts (web/mail.h, mail_status). */
+static void home_mail_state(web_ctx *c, buf *b) {
+    const i18n_lang *L = c->L;
+    mail_status_info ms;
+    cairn_err err = {0};
+    if (mail_status(c->st, &ms, &err) < 0) {
+        web_log(c->req, "mail status: %s", err.msg);
+        html_printf(b, "%T", T(L, "not known"));
+        return;
+    }
+    if (!ms.on) {
+        html_printf(b, "%T", T(L, "off (no mail relay is configured; notices stay in the application)"));
+        return;
+    }
+    html_printf(b, "%T %T. %T %lld, %T %lld, %T %lld.", T(L, "Mail goes out through"), ms.relay,
+                T(L, "Queued:"), (long long)ms.counts.queued, T(L, "sent:"),
+                (long long)ms.counts.sent, T(L, "failed:"), (long long)ms.counts.failed);
+    if (ms.counts.last_error[0])
+        html_printf(b, " <span lang=\"en\">%T</span>", ms.counts.last_error);
 }
 
 /* Free bytes of the folder that holds path (a SQLite file), into *free_mb
@@ -97,7 +112,7 @@ int home_admin_write(web_ctx *c, int first, cairn_err *err) {
     html_printf(b, "%T", i18n_format_int(L, h.learners_active, num, sizeof num));
     row_end(b);
     row_begin(b, T(L, "Mail"));
-    html_printf(b, "%T", T(L, home_mail_state(c)));
+    home_mail_state(c, b);
     row_end(b);
     unsigned long long mb = 0;
     row_begin(b, T(L, "Disk"));

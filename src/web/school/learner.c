@@ -12,6 +12,7 @@
 #include "web/api.h"
 #include "web/pages.h"
 #include "web/risk/learner_score.h"
+#include "web/support/intervention_learner.h"
 #include "web/support/support_pages.h"
 #include "gen/pages.h"
 #include "web/risk/attention_list.h"
@@ -147,6 +148,7 @@ static const learner_section learner_sections[] = {
     { N_("Actions"),                support_learner_actions }, /* support */
     { N_("Consent"),                support_learner_consent }, /* support */
     { N_("Risk over time"),         risk_learner_history }, /* risk */
+    { N_("Interventions"),          support_learner_interventions }, /* support */
     { N_("The last eight weeks"),   timeline },             /* school */
 };
 
