@@ -92,8 +92,8 @@ static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp) {
 }
 
 /* Check comment and copy it to out (SUPPORT_COMMENT_BYTES bytes) with CR LF
-** pairs as LF.  0 acceptable, 1 with *problem set. */
-static int comment_normalise(const char *comment, char out[SUPPORT_COMMENT_BYTES],
+** pairs as LF.  0 acceptable, 1 with *problem set (see actions.h). */
+int support_comment_normalise(const char *comment, char out[SUPPORT_COMMENT_BYTES],
                              support_problem *problem) {
     const unsigned char *s = (const unsigned char *)(comment ? comment : "");
     size_t n = strlen((const char *)s), w = 0, chars = 0;
@@ -124,7 +124,7 @@ static int comment_normalise(const char *comment, char out[SUPPORT_COMMENT_BYTES
 int support_comment_check(const char *comment, support_problem *problem) {
     char norm[SUPPORT_COMMENT_BYTES];
     support_problem p = SUPPORT_OK;
-    int rc = comment_normalise(comment, norm, &p);
+    int rc = support_comment_normalise(comment, norm, &p);
     if (problem) *problem = p;
     return rc;
 }
@@ -192,7 +192,7 @@ int support_flag_acknowledge(store *st, int64_t institution_id, int64_t account_
         return refuse(SUPPORT_FLAG_NOT_CURRENT, problem, err);
     support_ack *a = xcalloc(1, sizeof *a);
     support_problem p = SUPPORT_OK;
-    if (comment_normalise(comment, a->comment, &p)) {
+    if (support_comment_normalise(comment, a->comment, &p)) {
         free(a);
         return refuse(p, problem, err);
     }

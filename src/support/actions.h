@@ -77,6 +77,12 @@ typedef struct support_ack {
 ** *problem set otherwise. */
 int support_comment_check(const char *comment, support_problem *problem);
 
+/* Check comment as support_comment_check() does and copy it to out
+** (SUPPORT_COMMENT_BYTES bytes) with CR LF pairs as LF (other rooms' free
+** text: case reasons).  0 acceptable, 1 with *problem set. */
+int support_comment_normalise(const char *comment, char out[SUPPORT_COMMENT_BYTES],
+                              support_problem *problem);
+
 /* Record that account_id of institution_id acknowledged flag rule_code of
 ** learner_id's latest score with comment.  0 done (*out, may be NULL, gets
 ** the new row); 1 refused (*problem says why, err says it in English,

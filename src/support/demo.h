@@ -26,6 +26,14 @@ int support_demo_caseload(store *st, int64_t institution_id, int64_t staff_id,
 ** accounts are made. */
 int support_demo_audit(store *st, int64_t institution_id, int64_t staff_id, cairn_err *err);
 
+/* Give each learner of staff member kw_staff's caseload a demo case, in
+** every state of the lifecycle (support/demo_case.c), opened and moved on
+** behalf of account kw_account, back-dated from today; teacher_staff (0 =
+** none) joins some teams as teacher.  Does nothing when the database has
+** any case already.  *n gets how many cases were made.  0 or -1. */
+int support_demo_cases(store *st, int64_t institution_id, int64_t kw_staff, int64_t kw_account,
+                       int64_t teacher_staff, int *n, cairn_err *err);
+
 /* The demo school's consents (support/demo_consent.c): for the caseloads
 ** and the first active learners of institution_id, recorded by account
 ** recorder, some withdrawn, and one emergency override by account leader

@@ -37,6 +37,7 @@
 ** docs/decisions.md, "The support room".
 */
 #include "support/support.h"
+#include "support/case_schema.h"
 #include "support/consent.h"
 #include "support/intervention.h"
 #include <assert.h>
@@ -180,6 +181,7 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     ** *applied, which stays the support series' (docs/decisions.md). */
     if (rc == 0) rc = support_consent_migrate(st, NULL, err);
     if (rc == 0) rc = intervention_migrate(st, NULL, err);
-    if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit" */
+    if (rc == 0) rc = support_case_migrate(st, NULL, err);
+    if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit", last */
     return rc;
 }

@@ -6,6 +6,7 @@
 ** route as every role against its own table of expected answers.
 */
 #include "web/access.h"
+#include "support/case.h"
 #include <string.h>
 
 /* ---- roles -------------------------------------------------------------------- */
@@ -116,10 +117,17 @@ static int ctx_sees_some(const access_ctx *ctx) {
     return !ctx->disabled && ctx->institution_id > 0 && ctx->account_id > 0;
 }
 
+/* 1 if ctx's cases (key worker or team member of a case not closed) give
+** it learners: a staff link and a role that works on cases. */
+static int ctx_on_cases(const access_ctx *ctx) {
+    return ctx->staff_id > 0 && (ctx->roles & (ACCESS_ROLE_KEY_WORKER | ACCESS_ROLE_TEACHER |
+                                               ACCESS_ROLE_TEAM_MEMBER)) != 0;
+}
+
 /* The predicate text (see access.h).  Parameters, in order: account id,
-** institution id, then the staff id once for a teacher and twice for a key
-** worker (only when not already seeing everything, and only with a staff
-** link).  Not HTML: SQL text. */
+** institution id, then the staff id once for a teacher, twice for a key
+** worker and twice for the cases (key worker, teacher or team member; only
+** when not already seeing everything, and only with a staff link).  Not HTML: SQL text. */
 void access_learner_predicate(const access_ctx *ctx, const char *inst_col,
                               const char *learner_col, buf *sql) {
     if (!ctx_sees_some(ctx)) {
@@ -151,6 +159,16 @@ void access_learner_predicate(const access_ctx *ctx, const char *inst_col,
             any ? " OR " : "", inst_col, learner_col, inst_col, learner_col);
         any = 1;
     }
+    if (ctx_on_cases(ctx)) {
+        buf_printf(sql,
+            "%sEXISTS (SELECT 1 FROM support_case acc_c WHERE acc_c.institution_id = %s"
+            " AND acc_c.learner_id = %s AND acc_c.state <> 'closed'"
+            " AND (acc_c.key_worker_id = ? OR EXISTS (SELECT 1 FROM case_team_member acc_t"
+            " WHERE acc_t.institution_id = acc_c.institution_id AND acc_t.case_id = acc_c.id"
+            " AND acc_t.staff_id = ?)))",
+            any ? " OR " : "", inst_col, learner_col);
+        any = 1;
+    }
     if (!any) buf_puts(sql, "1 = 0");
     buf_puts(sql, "))");
 }
@@ -165,6 +183,10 @@ int access_learner_predicate_bind(const access_ctx *ctx, store_stmt *s, int firs
     if ((ctx->roles & ACCESS_ROLE_TEACHER) && ctx->staff_id > 0)
         store_bind_int64(s, i++, ctx->staff_id);
     if ((ctx->roles & ACCESS_ROLE_KEY_WORKER) && ctx->staff_id > 0) {
+        store_bind_int64(s, i++, ctx->staff_id);
+        store_bind_int64(s, i++, ctx->staff_id);
+    }
+    if (ctx_on_cases(ctx)) {
         store_bind_int64(s, i++, ctx->staff_id);
         store_bind_int64(s, i++, ctx->staff_id);
     }
@@ -237,6 +259,23 @@ int access_can_view_group(const access_ctx *ctx, int64_t group_id, cairn_err *er
     store_finalize(q);
     if (rc < 0) return -1;
     return rc == STORE_ROW;
+}
+
+/* ---- cases ----------------------------------------------------------------------- */
+
+/* ctx's relationship to a case (see access.h). */
+int access_case_relation(const access_ctx *ctx, int64_t case_id, unsigned *rel, cairn_err *err) {
+    *rel = 0;
+    if (!ctx || !ctx->st || !ctx_sees_some(ctx) || case_id <= 0 || !ctx->roles) return 0;
+    int64_t enabled = 0;
+    if (store_query_int64(ctx->st, "SELECT count(*) FROM account WHERE id = ? AND disabled = 0",
+                          ctx->account_id, &enabled, err) < 0)
+        return -1;
+    if (!enabled) return 0;
+    if (support_case_relation(ctx->st, ctx->institution_id, case_id, ctx->staff_id, rel, err) < 0)
+        return -1;
+    if (ctx->roles & ACCESS_ROLE_SCHOOL_LEADER) *rel |= SUPPORT_CASE_REL_LEADER;
+    return 0;
 }
 
 /* ---- routes ---------------------------------------------------------------------- */

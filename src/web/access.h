@@ -19,6 +19,9 @@
 **                                       (support_assignment rows not ended)
 **                                       and learners a leader shared with
 **                                       them (learner_share)
+**        key worker, teacher,           the learners of the cases (not
+**        team member                    closed) they are key worker of or on
+**                                       the team of (support/case.h)
 **        anyone else                    nobody (their rooms come later)
 **        a disabled account             nobody, whatever its roles
 **
@@ -144,6 +147,17 @@ int access_can_act_on_learner(const access_ctx *ctx, int64_t learner_id, access_
 ** 'key_worker'); nobody else.  1 yes, 0 no (also for an unknown group or a
 ** disabled account), -1 could not tell (err set; treat as no). */
 int access_can_view_group(const access_ctx *ctx, int64_t group_id, cairn_err *err);
+
+/* ---- cases ------------------------------------------------------------------- */
+
+/* ctx's relationship to case case_id of its institution, as
+** SUPPORT_CASE_REL_* bits (support/case.h) into *rel: KEY_WORKER when its
+** staff member is the case's key worker, TEAM when on its team, LEADER when
+** it holds the school leader role.  Only KEY_WORKER and TEAM see a case's
+** contents; LEADER alone sees its state, tier and deadlines.  0 for a
+** disabled account (asked of the database), an account without roles or
+** an unknown case.  0, or -1 with err set (treat as no relationship). */
+int access_case_relation(const access_ctx *ctx, int64_t case_id, unsigned *rel, cairn_err *err);
 
 /* ---- routes ------------------------------------------------------------------ */
 

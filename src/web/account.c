@@ -402,7 +402,8 @@ int auth_demo_accounts(store *st, const char *institution,
          " ORDER BY c.ngroups DESC, s.id LIMIT 1"},
         {"dpo", "cairn-demo-privacy", ACCESS_ROLE_DPO, NULL},
     };
-    int64_t inst = 0, admin_id = 0, kw_staff = 0, ids[AUTH_DEMO_ACCOUNTS] = {0};
+    int64_t inst = 0, admin_id = 0, ids[AUTH_DEMO_ACCOUNTS] = {0};
+    int64_t kw_staff = 0, kw_account = 0, teacher_staff = 0;
     if (school_institution_resolve(st, institution, &inst, err) < 0) return -1;
     for (int i = 0; i < AUTH_DEMO_ACCOUNTS; i++) {
         auth_demo_account *o = &out[i];
@@ -439,13 +440,20 @@ int auth_demo_accounts(store *st, const char *institution,
         if (i == 0) admin_id = id;
         ids[i] = id;
         o->created = 1;
+        if (demo[i].role == ACCESS_ROLE_TEACHER) teacher_staff = staff;
         if (demo[i].role == ACCESS_ROLE_KEY_WORKER && staff) {
+            kw_staff = staff;
+            kw_account = id;
             int n = 0;
             if (support_demo_caseload(st, inst, staff, admin_id, &n, err) < 0) return -1;
             size_t len = strlen(o->linked);
             snprintf(o->linked + len, sizeof o->linked - len, ", caseload of %d learners", n);
-            kw_staff = staff;
         }
+    }
+    if (kw_staff) {   /* a new key worker: cases for the caseload (support/demo_case.c) */
+        int n = 0;
+        if (support_demo_cases(st, inst, kw_staff, kw_account, teacher_staff, &n, err) < 0)
+            return -1;
     }
     int runs = 0;   /* interventions: once the key worker and teacher exist */
     if (admin_id && support_demo_interventions(st, inst, admin_id, &runs, err) < 0) return -1;

@@ -225,7 +225,8 @@ typedef struct auth_demo_account {
 ** known passwords (printed by scripts/run-demo.sh; for demos only):
 ** admin (administrator), leader (school leader, linked to the head),
 ** keyworker (key worker, linked to a counsellor, with a caseload of up to
-** 8 active learners of the groups they are key worker of), teacher
+** 8 active learners of the groups they are key worker of, each with a
+** case in one state of the lifecycle: support/demo_case.c), teacher
 ** (linked to the staff member who teaches the most groups with active
 ** learners), dpo (data protection officer; the audit log).  An account
 ** that exists is left as it is.  institution: code

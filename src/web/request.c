@@ -89,7 +89,8 @@ static char *form_decode(arena *a, const char *s, size_t n) {
 
 /* A plain (not file) field of a multipart/form-data body, NUL-terminated
 ** in req's arena, or NULL when there is none or the body is malformed. */
-static const char *form_multipart_field(web_request *req, const char *ct, const char *name) {
+static const char *form_multipart_field(web_request *req, const char *ct, const char *name,
+                                        size_t nth) {
     multipart_part parts[MULTIPART_PARTS_MAX];
     size_t n;
     cairn_err err = {0};
@@ -97,7 +98,7 @@ static const char *form_multipart_field(web_request *req, const char *ct, const 
                         &err) < 0)
         return NULL;
     for (size_t i = 0; i < n; i++)
-        if (!parts[i].filename && strcmp(parts[i].name, name) == 0)
+        if (!parts[i].filename && strcmp(parts[i].name, name) == 0 && nth-- == 0)
             return memchr(parts[i].data, 0, parts[i].len)
                        ? NULL   /* a NUL would cut it short: no such field */
                        : arena_strndup(req->arena, parts[i].data, parts[i].len);
@@ -106,11 +107,16 @@ static const char *form_multipart_field(web_request *req, const char *ct, const 
 
 /* A field of the urlencoded (or multipart/form-data) body (see server.h). */
 const char *web_request_form(web_request *req, const char *name) {
+    return web_request_form_nth(req, name, 0);
+}
+
+/* The nth of repeated fields called name (see server.h). */
+const char *web_request_form_nth(web_request *req, const char *name, size_t nth) {
     if (!req->body || !req->body_len) return NULL;
     if (req->conn) {
         const char *ct = web_request_header(req, "Content-Type");
         if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
-            return form_multipart_field(req, ct, name);
+            return form_multipart_field(req, ct, name, nth);
         size_t want = strlen("application/x-www-form-urlencoded");
         if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", want) != 0 ||
             (ct[want] != 0 && ct[want] != ';' && ct[want] != ' '))
@@ -123,7 +129,7 @@ const char *web_request_form(web_request *req, const char *name) {
         const char *eq = memchr(p, '=', (size_t)(stop - p));
         const char *kend = eq ? eq : stop;
         char *key = form_decode(req->arena, p, (size_t)(kend - p));
-        if (key && strcmp(key, name) == 0)
+        if (key && strcmp(key, name) == 0 && nth-- == 0)
             return eq ? form_decode(req->arena, eq + 1, (size_t)(stop - eq - 1)) : "";
         p = stop + 1;
     }

@@ -210,6 +210,11 @@ const char *web_request_cookie(web_request *req, const char *name);
 ** the server too, on req->body (taken as urlencoded). */
 const char *web_request_form(web_request *req, const char *name);
 
+/* The nth (0 = the first) of the fields called name, as web_request_form
+** reads them (for repeated fields: checkboxes, rows of a form), or NULL
+** past the last. */
+const char *web_request_form_nth(web_request *req, const char *name, size_t nth);
+
 /* 1 if s may be sent back as a Location on this site (a "return" or
 ** "next" field): it starts with one '/' not followed by another '/' or a
 ** '\\', holds no backslash and no control byte (below 0x20, 0x7F), and

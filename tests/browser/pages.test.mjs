@@ -10,7 +10,7 @@
 // Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed".
 //
 // Every check fails, never skips, when a page or its form is missing:
-// acknowledging a flag, naming a key worker, the model page's calibration
+// acknowledging a flag, naming a key worker, opening a case, the model page's calibration
 // chart, the import form and the dashboard's trend charts included.
 
 import { launch, newContext, signIn, check, assert, summary } from './lib.mjs';
@@ -426,6 +426,26 @@ try {
     const name = pick.text.replace(/\s*\(.*\)$/, '');
     const section = await leader.locator('#h-key-worker + p').innerText();
     assert(section.includes(name), `the key worker shown is "${section}", not ${name}`);
+  });
+
+  await check('the key worker opens a case for the flagged learner in one click and lands on it', async () => {
+    const kw = pages.keyworker;
+    assert(kw, 'the key worker is not signed in');
+    await kw.goto(BASE + '/');
+    let button = kw.locator(`main form.case-open[action="${learnerPath}/cases"] button[type="submit"]`);
+    if (!(await button.count())) {   /* not on the home list: the learner page's Case section */
+      await kw.goto(BASE + learnerPath);
+      button = kw.locator(`main section[aria-labelledby="h-case"] form[action="${learnerPath}/cases"] button[type="submit"]`);
+    }
+    if (!(await button.count())) throw new Error('no button opens a case for the flagged learner');
+    await Promise.all([kw.waitForURL(/\/cases\/[0-9]+/), button.first().click()]);
+    const state = await kw.locator('dd.case-state').getAttribute('data-state');
+    assert(state === 'open', `the new case is "${state}", not open`);
+    assert(await kw.locator('main form[action$="/step"] input[name="step"][value="start_assessment"]').count() === 1,
+      'the case page offers no "Start the assessment" step');
+    await kw.goto(BASE + learnerPath);
+    assert(await kw.locator('section[aria-labelledby="h-case"] a[href^="/cases/"]').count() === 1,
+      'the learner page does not link to the case');
   });
 
   await check('the model page leads with how early it warns, in plain words, then what it looks at', async () => {

@@ -196,9 +196,12 @@ typedef struct route_expect {
 
 #define STAFF (ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER | \
                ACCESS_ROLE_KEY_WORKER | ACCESS_ROLE_TEACHER)
+/* cases: who may ask at all; the case's relationship decides the rest */
+#define CASE_ROLES (ACCESS_ROLE_SCHOOL_LEADER | ACCESS_ROLE_KEY_WORKER | ACCESS_ROLE_TEACHER | \
+                    ACCESS_ROLE_TEAM_MEMBER)
 
 static const route_expect expected[] = {
-    {"GET",  "/",        0, STAFF,            0},
+    {"GET",  "/",        0, STAFF | ACCESS_ROLE_TEAM_MEMBER, 0},
     {"GET",  "/healthz", 1, ACCESS_ROLES_ALL, 1},
     {"GET",  "/assets/{code}", 1, ACCESS_ROLES_ALL, 1},
     {"GET",  "/login",   1, ACCESS_ROLES_ALL, 1},
@@ -207,7 +210,7 @@ static const route_expect expected[] = {
     {"GET",  "/dashboard",  0, STAFF, 0},
     {"GET",  "/dashboard.csv", 0, STAFF, 0},
     {"GET",  "/programmes", 0, STAFF, 0},
-    {"GET",  "/learners/{id}", 0, STAFF, 0},
+    {"GET",  "/learners/{id}", 0, STAFF | ACCESS_ROLE_TEAM_MEMBER, 0},
     {"GET",  "/groups/{code}", 0, ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER |
                                   ACCESS_ROLE_TEACHER, 0},
     {"GET",  "/api/v1/me",        0, ACCESS_ROLES_ALL, 1},
@@ -239,6 +242,19 @@ static const route_expect expected[] = {
     {"GET",  "/api/v1/notices",   0, ACCESS_ROLES_ALL, 1},
     {"GET",  "/audit",            0, ACCESS_ROLE_DPO, 0},
     {"GET",  "/api/v1/audit",     0, ACCESS_ROLE_DPO, 0},
+    {"POST", "/learners/{id}/cases",      0, STAFF, 0},
+    {"GET",  "/cases/{id}",               0, CASE_ROLES, 0},
+    {"GET",  "/api/v1/cases/{id}",        0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/step",          0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/tier",          0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/team",          0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/team-remove",   0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/task-done",     0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/follow-up",     0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/transfer",      0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/transfer-answer", 0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/conference",    0, CASE_ROLES, 0},
+    {"GET",  "/caseload",                 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
     {"GET",  "/learners/{id}/consent",          0, STAFF, 0},
     {"POST", "/learners/{id}/consent",          0, STAFF, 0},
     {"POST", "/learners/{id}/consent/withdraw", 0, STAFF, 0},

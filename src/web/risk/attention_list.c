@@ -3,6 +3,8 @@
 ** the dashboard and its export (see attention_list.h).
 */
 #include "web/risk/attention_list.h"
+#include "support/case.h"
+#include "web/auth.h"
 #include "web/pages.h"
 #include "web/html.h"
 #include "support/actions.h"
@@ -126,6 +128,59 @@ static void column_head(buf *b, const i18n_lang *L, const attention_params *p, c
 void attention_list_write(buf *b, const i18n_lang *L, const char *caption,
                           const attention_params *p, const risk_attention_row *rows, size_t n,
                           const attention_ack *acks) {
+    attention_list_write_cases(b, L, caption, p, rows, n, acks, NULL);
+}
+
+/* The case cell of row i (see attention_list.h): a link to its case, or
+** the button that opens one when the row has flags. */
+static void case_cell(buf *b, const i18n_lang *L, const attention_case_cell *cases,
+                      const risk_attention_row *r, size_t i) {
+    if (cases->case_ids[i] < 0) return;   /* a case the viewer is not on */
+    if (cases->case_ids[i]) {
+        html_printf(b, "<p class=\"case-link\"><a href=\"/cases/%lld\">%T</a></p>",
+                    (long long)cases->case_ids[i], T(L, "Go to the case"));
+    } else if (r->nflags) {
+        html_printf(b, "<form method=\"post\" action=\"/learners/%lld/cases\" class=\"case-open\">"
+                       "<input type=\"hidden\" name=\"csrf\" value=\"%A\">"
+                       "<input type=\"hidden\" name=\"source\" value=\"flag\">"
+                       "<button type=\"submit\">%T</button></form>",
+                    (long long)r->learner_id, cases->csrf, T(L, "Open a case"));
+    }
+}
+
+/* The case cells of the rows for c's viewer (see attention_list.h): no
+** button where the learner has no key worker and the viewer is not one
+** (opening would be refused). */
+int attention_case_cells(web_ctx *c, const risk_attention_row *rows, size_t n,
+                         attention_case_cell *out, cairn_err *err) {
+    int64_t *ids = page_keep(c, calloc(n ? n : 1, sizeof *ids));
+    int64_t *learners = calloc(n ? n : 1, sizeof *learners);
+    for (size_t i = 0; i < n; i++) learners[i] = rows[i].learner_id;
+    int rc = support_case_open_of_learners(c->st, c->who->institution_id, learners, n, ids, err);
+    free(learners);
+    int kw = (c->who->roles & ACCESS_ROLE_KEY_WORKER) != 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        unsigned rel = 0;
+        if (ids[i]) {   /* a case not theirs: no link */
+            if ((rc = access_case_relation(c->who, ids[i], &rel, err)) == 0 && !rel) ids[i] = -1;
+        } else if (!kw && rows[i].nflags) {   /* no key worker to open it with: no button */
+            support_key_worker cur;
+            int have = support_key_worker_current(c->st, c->who->institution_id,
+                                                  rows[i].learner_id, &cur, err);
+            if (have < 0) rc = -1;
+            else if (!have) ids[i] = -1;
+        }
+    }
+    out->csrf = c->req->session ? c->req->session->csrf : "";
+    out->case_ids = ids;
+    return rc;
+}
+
+/* The list with the case cells (see attention_list.h). */
+void attention_list_write_cases(buf *b, const i18n_lang *L, const char *caption,
+                                const attention_params *p, const risk_attention_row *rows,
+                                size_t n, const attention_ack *acks,
+                                const attention_case_cell *cases) {
     char num[I18N_NUM_MAX];
     html_printf(b, "<table class=\"attention\" role=\"table\">\n<caption>%T</caption>\n"
                    "<thead><tr>", caption);
@@ -167,6 +222,7 @@ void attention_list_write(buf *b, const i18n_lang *L, const char *caption,
         } else if (acks && r->nflags) {
             html_printf(b, "<p class=\"unacked\">%T</p>", T(L, "Not acknowledged yet"));
         }
+        if (cases) case_cell(b, L, cases, r, i);
         html_printf(b, "</td></tr>\n");
     }
     html_printf(b, "</tbody>\n</table>\n");

@@ -46,6 +46,29 @@ void attention_list_write(buf *b, const i18n_lang *L, const char *caption,
                           const attention_params *p, const risk_attention_row *rows, size_t n,
                           const attention_ack *acks);
 
+/* What the list adds to each row's last cell for someone who works on
+** cases: a link to the learner's open case, or a one-click button that
+** opens one from the row's flags (POST /learners/{id}/cases,
+** web/support/case_learner.c). */
+typedef struct attention_case_cell {
+    const char    *csrf;       /* the session's CSRF token */
+    const int64_t *case_ids;   /* per row: its open case, 0 = none (the button), < 0 = a
+                                  case the viewer is not on (nothing) */
+} attention_case_cell;
+
+/* The case cells of rows[0..n) for c's viewer into *out (the ids live as
+** long as the request): each row's open case, -1 where the viewer is not
+** on it, or where there is none and nobody to be its key worker (the
+** learner has none and the viewer is not one).  0, or -1 with err set. */
+int attention_case_cells(web_ctx *c, const risk_attention_row *rows, size_t n,
+                         attention_case_cell *out, cairn_err *err);
+
+/* attention_list_write with the case cell of cases (NULL = none). */
+void attention_list_write_cases(buf *b, const i18n_lang *L, const char *caption,
+                                const attention_params *p, const risk_attention_row *rows,
+                                size_t n, const attention_ack *acks,
+                                const attention_case_cell *cases);
+
 /* Write the learner page's links "back to the list" and "next learner"
 ** (the list the viewer came from: its parameters are in the learner
 ** page's own link).  0, or -1 with err set. */

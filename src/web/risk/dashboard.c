@@ -292,8 +292,18 @@ void page_dashboard(web_ctx *c) {
         html_printf(b, "<p class=\"notice\">%T</p>\n", T(L, "No learners match these filters."));
     } else {
         paging(b, L, &d, &p, &q);
-        attention_list_write(b, L, T(L, "Learners who need attention, most urgent first"), &p,
-                             d.rows, d.n, acks);
+        /* who may open cases gets the case cell: a link, or one click to open one */
+        attention_case_cell cases;
+        int on_cases = (c->who->roles & (ACCESS_ROLE_KEY_WORKER | ACCESS_ROLE_TEACHER |
+                                         ACCESS_ROLE_SCHOOL_LEADER)) != 0;
+        if (on_cases && attention_case_cells(c, d.rows, d.n, &cases, &err) != 0) {
+            dashboard_data_free(&d);
+            free(acks);
+            page_fail(c, "dashboard cases", err.msg);
+            return;
+        }
+        attention_list_write_cases(b, L, T(L, "Learners who need attention, most urgent first"),
+                                   &p, d.rows, d.n, acks, on_cases ? &cases : NULL);
     }
     tier_counts(b, L, d.counts);
     web_trend_write(b, L, &trend);

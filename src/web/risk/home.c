@@ -1,6 +1,7 @@
 /*
 ** web/risk/home.c — GET /: the home page, one for each role, the list
-** first.  A key worker sees the whole caseload (learners without a flag
+** first.  A key worker (and a team member) sees first what is due on
+** their cases (web/support/case_home.c), then the whole caseload (learners without a flag
 ** too, and those without a score on the date below), flags nobody has
 ** acknowledged first; a teacher the learners with
 ** flags in the groups they teach, and those groups; a school leader the
@@ -22,6 +23,7 @@
 #include "web/trend.h"
 #include "web/risk/attention_list.h"
 #include "web/risk/home.h"
+#include "web/support/case_view.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,8 +136,14 @@ static int home_caseload(web_ctx *c, int32_t asof, int first, cairn_err *err) {
     size_t before = b->len;
     if (n) {
         more_link(b, L, n, total, "all", T(L, "Search and sort the whole caseload"));
-        attention_list_write(b, L, T(L, "My caseload: flags nobody has acknowledged first"),
-                             NULL, rows, n, acks);
+        attention_case_cell cases;
+        if (attention_case_cells(c, rows, n, &cases, err) != 0) {
+            free(rows);
+            free(acks);
+            return -1;
+        }
+        attention_list_write_cases(b, L, T(L, "My caseload: flags nobody has acknowledged first"),
+                                   NULL, rows, n, acks, &cases);
     }
     free(rows);
     free(acks);
@@ -170,8 +178,11 @@ static int home_teacher(web_ctx *c, int32_t asof, int first, cairn_err *err) {
                         T(L, "No learner of your groups has a flag today."));
         } else {
             more_link(b, L, n, total, "", T(L, "Search, sort and filter the list"));
-            attention_list_write(b, L, T(L, "Learners of my groups with flags"), NULL, rows, n,
-                                 acks);
+            attention_case_cell cases;
+            rc = attention_case_cells(c, rows, n, &cases, err);
+            if (rc == 0)
+                attention_list_write_cases(b, L, T(L, "Learners of my groups with flags"), NULL,
+                                           rows, n, acks, &cases);
         }
         html_printf(b, "<h2>%T</h2>\n", T(L, "My groups"));
         if (!ngroups) html_printf(b, "<p>%T</p>\n", T(L, "You teach no group yet."));
@@ -227,11 +238,12 @@ static int home_leader(web_ctx *c, int32_t asof, int with_list_id, cairn_err *er
 
 /*
 ** WEBPAGE: GET /
-** ACCESS:  staff
+** ACCESS:  administrator school_leader key_worker teacher team_member
 ** BODY:    none
 **
 ** The home page of the viewer's roles, the list first: a key worker's
-** caseload, a teacher's groups, a leader's attention list with counts
+** (and a team member's) tasks due on their cases, then the caseload; a
+** teacher's groups, a leader's attention list with counts
 ** and trend, an administrator's installation health.
 */
 void page_root(web_ctx *c) {
@@ -247,7 +259,7 @@ void page_root(web_ctx *c) {
     int admin = (roles & ACCESS_ROLE_ADMINISTRATOR) != 0;
     int leader = (roles & ACCESS_ROLE_SCHOOL_LEADER) != 0;
     int teacher = (roles & ACCESS_ROLE_TEACHER) && c->who->staff_id;
-    if (asof || admin || teacher || (roles & ACCESS_ROLE_KEY_WORKER))
+    if (asof || admin || teacher || (roles & (ACCESS_ROLE_KEY_WORKER | ACCESS_ROLE_TEAM_MEMBER)))
         page_begin_list(c, T(L, "Home"));
     else page_begin(c, T(L, "Home"));
     html_printf(b, "<h1>%T</h1>\n", T(L, "Today"));
@@ -266,6 +278,10 @@ void page_root(web_ctx *c) {
     int first = 1, rc = 0;
     if (admin && !leader) {
         rc = home_admin_write(c, first, &err);
+        first = 0;
+    }
+    if (rc == 0 && (roles & (ACCESS_ROLE_KEY_WORKER | ACCESS_ROLE_TEAM_MEMBER))) {
+        rc = case_home_write(c, first, &err);   /* what is due on my cases, first */
         first = 0;
     }
     if (rc == 0 && (roles & ACCESS_ROLE_KEY_WORKER)) {

@@ -144,6 +144,7 @@ static void done_notice(web_request *req, buf *b, const i18n_lang *L) {
 static const learner_section learner_sections[] = {
     { N_("Identity and enrolment"), identity },             /* school */
     { N_("Current flags and why"),  risk_learner_flags },   /* risk */
+    { N_("Case"),                   support_learner_case },    /* support */
     { N_("Actions"),                support_learner_actions }, /* support */
     { N_("Consent"),                support_learner_consent }, /* support */
     { N_("Risk over time"),         risk_learner_history }, /* risk */
@@ -154,7 +155,7 @@ static const learner_section learner_sections[] = {
 
 /*
 ** WEBPAGE: GET /learners/{id}
-** ACCESS:  staff
+** ACCESS:  administrator school_leader key_worker teacher team_member
 ** BODY:    none
 **
 ** One learner's record: the sections of learner_sections[], for those

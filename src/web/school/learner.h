@@ -43,6 +43,9 @@ int support_learner_actions(web_ctx *c, const learner_view *v, const char *title
 int support_learner_readers(web_ctx *c, const learner_view *v, const char *title,
                             cairn_err *err);
 
+/* The learner's case, or the form that opens one (web/support/case_learner.c). */
+int support_learner_case(web_ctx *c, const learner_view *v, const char *title, cairn_err *err);
+
 /* The Consent section (web/support/consent_page.c): the learner's consents
 ** and a link to the consent page. */
 int support_learner_consent(web_ctx *c, const learner_view *v, const char *title,

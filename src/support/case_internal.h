@@ -1,0 +1,40 @@
+/*
+** support/case_internal.h — what the files of cases share
+** (support/case.c, case_write.c, case_task.c); not for other rooms.
+*/
+#ifndef CAIRN_SUPPORT_CASE_INTERNAL_H
+#define CAIRN_SUPPORT_CASE_INTERNAL_H
+#include "support/case.h"
+
+/* Append one row to case_id's history (its seq chosen here; reason is
+** plain text, sealed here, may be ""), in the caller's transaction.  0 or
+** -1. */
+int case_history_add_in_tx(store *st, int64_t inst, int64_t case_id, const char *at,
+                           int64_t account_id, const char *kind, const char *from,
+                           const char *to, const char *reason, cairn_err *err);
+
+/* Begin the write transaction every case writer runs in (the
+** institution's audit lock).  0 or -1. */
+int case_tx_begin(store *st, int64_t inst, cairn_err *err);
+
+/* Roll back and return rc (for the writers' early exits). */
+int case_tx_fail(store *st, int rc);
+
+/* Set *problem to p and err to its sentence; returns 1. */
+int case_refuse(support_case_problem p, support_case_problem *problem, cairn_err *err);
+
+/* The day of an ISO time at ("2026-12-07T..."); today when at is NULL or
+** unreadable. */
+int32_t case_day_of(const char *at);
+
+/* A case's state and key worker (for the writers' checks), in the caller's
+** transaction: 1 found, 0 none, -1 error. */
+int case_state_read(store *st, int64_t inst, int64_t case_id, int *state, int *tier,
+                    int64_t *key_worker_id, int64_t *learner_id, cairn_err *err);
+
+/* Add staff_id to case_id's team with role: the row, its history and its
+** audit event, in the caller's transaction.  0 or -1. */
+int case_team_insert_in_tx(store *st, int64_t inst, int64_t case_id, int64_t staff_id, int role,
+                           int64_t account_id, const char *at, cairn_err *err);
+
+#endif

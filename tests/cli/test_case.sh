@@ -1,0 +1,258 @@
+#!/bin/bash
+# tests/cli/test_case.sh — cases through the server, end to end.
+#
+#   CAIRN=build/rel/cairn bash tests/cli/test_case.sh      (from the repository root)
+#
+# Makes a scored demo school with its accounts (whose key worker gets a demo
+# case in every state) and a team member account, starts the server and,
+# signed in with curl: the key worker's home page lists what is due first;
+# the key worker opens a case from a flagged learner's page in one click
+# (the reason from the flags); a step the lifecycle table does not allow is
+# refused with a message naming the state and the step, and writes
+# nothing; an allowed step goes through; a teacher not on the team and a
+# team member of another case are refused (403) the case and its learner;
+# a leader sees the state, not the reason; a team member added by the key
+# worker opens the case and its learner; the JSON twin answers by the same
+# rules; every view and change is in the audit log.
+#
+# Prints "ok - ..." / "not ok - ..." per check and ends with "N passed, M
+# failed"; exits non-zero if anything failed.  Needs curl and sqlite3.
+set -u
+
+CAIRN=${CAIRN:-build/rel/cairn}
+. "$(dirname "$0")/lib.sh" || exit 1
+need_cairn
+need_curl
+
+db="$TMP/case.db"
+if ! { "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 200 &&
+       "$CAIRN" score --db "$db" --asof 2025-02-14 &&
+       "$CAIRN" score --db "$db" --asof 2025-03-14 &&
+       "$CAIRN" user demo-accounts --db "$db"; } > "$TMP/setup.out" 2> "$TMP/setup.err"; then
+    not_ok "a scored demo school with accounts"; sed 's/^/# /' "$TMP/setup.err" | tail -5
+    done_testing
+fi
+ok "a scored demo school with accounts"
+
+q() { sqlite3 "$db" "$1"; }
+location() { tr -d '\r' < "$TMP/headers" | sed -n 's/^Location: //p'; }
+
+check "the demo has a case in every state" \
+    [ "$(q "SELECT count(DISTINCT state) FROM support_case")" = 5 ]
+check "...with tasks overdue and due soon" \
+    [ "$(q "SELECT count(*) FROM case_task WHERE done_at IS NULL")" -ge 4 ]
+# Two psychologists with team member accounts, not on any team yet.
+psy1=$(q "SELECT ref FROM staff WHERE id NOT IN (SELECT person_id FROM account
+          WHERE person_id IS NOT NULL) ORDER BY id LIMIT 1")
+psy2=$(q "SELECT ref FROM staff WHERE id NOT IN (SELECT person_id FROM account
+          WHERE person_id IS NOT NULL) ORDER BY id LIMIT 1 OFFSET 1")
+echo 'a-long-test-password-1' | "$CAIRN" user add psyone --role team_member --staff "$psy1" \
+    --password-stdin --db "$db" > /dev/null
+echo 'a-long-test-password-2' | "$CAIRN" user add psytwo --role team_member --staff "$psy2" \
+    --password-stdin --db "$db" > /dev/null
+check "two team member accounts" [ "$(q "SELECT count(*) FROM account_role WHERE role = 'team_member'")" = 2 ]
+kw2ref=$(q "SELECT ref FROM staff WHERE id NOT IN (SELECT person_id FROM account
+            WHERE person_id IS NOT NULL) ORDER BY id LIMIT 1")
+echo 'a-long-test-password-3' | "$CAIRN" user add kwtwo --role key_worker --staff "$kw2ref" \
+    --password-stdin --db "$db" > /dev/null
+kw2staff=$(q "SELECT person_id FROM account WHERE username = 'kwtwo'")
+check "a second key worker" [ -n "$kw2staff" ]
+serve_or_stop "$db"
+
+K="$TMP/kw.jar"; L="$TMP/leader.jar"; T="$TMP/teacher.jar"; P1="$TMP/p1.jar"; P2="$TMP/p2.jar"
+sign_in "$K" keyworker cairn-demo-counsellor > /dev/null
+sign_in "$L" leader cairn-demo-principal > /dev/null
+sign_in "$T" teacher cairn-demo-classroom > /dev/null
+sign_in "$P1" psyone a-long-test-password-1 > /dev/null
+sign_in "$P2" psytwo a-long-test-password-2 > /dev/null
+K2="$TMP/kw2.jar"
+sign_in "$K2" kwtwo a-long-test-password-3 > /dev/null
+
+# ---- the home page ----
+code=$(http "$BASE/" -b "$K")
+check "the key worker's home page opens (200)" [ "$code" = 200 ]
+check "...with what is due on the cases first (the skip link's target)" \
+    grep -q '<h2 id="list" tabindex="-1">My cases: what is due</h2>' "$TMP/body"
+check "...listing tasks with links to their cases" grep -q 'href="/cases/[0-9]*"' "$TMP/body"
+check "...and the caseload below" grep -q 'My caseload' "$TMP/body"
+check "...whose flagged learners have a case link or a one-click button" \
+    bash -c "grep -q '<p class=\"case-link\"><a href=\"/cases/' '$TMP/body' || grep -q 'class=\"case-open\"><input type=\"hidden\" name=\"csrf\"' '$TMP/body'"
+
+# ---- opening a case from a flagged learner ----
+learner=$(q "SELECT s.learner_id FROM risk_score s JOIN support_assignment a
+             ON a.learner_id = s.learner_id AND a.ended_at IS NULL
+             WHERE s.asof = '2025-03-14' AND s.flags <> '[]'
+             AND NOT EXISTS (SELECT 1 FROM support_case c WHERE c.learner_id = s.learner_id)
+             ORDER BY s.learner_id LIMIT 1")
+if [ -z "$learner" ]; then   # every flagged learner of the caseload has a case: add one
+    learner=$(q "SELECT s.learner_id FROM risk_score s WHERE s.asof = '2025-03-14'
+                 AND s.flags <> '[]' AND NOT EXISTS (SELECT 1 FROM support_case c
+                 WHERE c.learner_id = s.learner_id) ORDER BY s.learner_id LIMIT 1")
+    kwstaff=$(q "SELECT person_id FROM account WHERE username = 'keyworker'")
+    http "$BASE/learners/$learner" -b "$L" > /dev/null
+    http "$BASE/learners/$learner/key-worker" -b "$L" -X POST --data-urlencode "csrf=$(csrf_of)" \
+        --data-urlencode "staff_id=$kwstaff" > /dev/null
+fi
+code=$(http "$BASE/learners/$learner" -b "$K")
+token=$(csrf_of)
+check "the flagged learner's page has the Case section with the form (200)" \
+    bash -c "[ $code = 200 ] && grep -q '<h2 id=\"h-case\">Case</h2>' '$TMP/body' && grep -q 'action=\"/learners/$learner/cases\"' '$TMP/body'"
+check "...coming from a flag, the reason filled in from the flags" \
+    bash -c "grep -q '<option value=\"flag\" selected>' '$TMP/body' && grep -q 'Opened from the current flags:' '$TMP/body'"
+code=$(http "$BASE/learners/$learner/cases" -b "$K" -X POST --data-urlencode "source=flag")
+check "a POST without the csrf field is refused (403)" [ "$code" = 403 ]
+before=$(q "SELECT count(*) FROM support_case")
+code=$(http "$BASE/learners/$learner/cases" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "source=flag")
+case_id=$(q "SELECT id FROM support_case WHERE learner_id = $learner AND state <> 'closed'")
+check "one click opens the case and goes to it (303)" \
+    bash -c "[ $code = 303 ] && [ '$(location)' = '/cases/$case_id?done=opened' ]"
+check "...one case more" [ "$(q "SELECT count(*) FROM support_case")" = $((before + 1)) ]
+check "...its reason sealed at rest" \
+    bash -c "sqlite3 '$db' 'SELECT reason FROM support_case WHERE id = $case_id' | grep -q '^s1:' && ! grep -q 'Opened from the current flags' '$db'"
+check "...with the first contact due" \
+    [ "$(q "SELECT count(*) FROM case_task WHERE case_id = $case_id AND kind = 'first_contact' AND done_at IS NULL")" = 1 ]
+code=$(http "$BASE/learners/$learner/cases" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "source=flag")
+check "a second case for the same learner is refused (400)" \
+    bash -c "[ $code = 400 ] && grep -q 'already has an open case' '$TMP/body' && grep -q 'id=\"error-summary\"' '$TMP/body'"
+
+# ---- the case page, steps ----
+code=$(http "$BASE/cases/$case_id" -b "$K")
+token=$(csrf_of)
+check "the key worker's case page (200) offers the next step" \
+    bash -c "[ $code = 200 ] && grep -q 'data-state=\"open\"' '$TMP/body' && grep -q 'value=\"start_assessment\"' '$TMP/body'"
+check "...and shows the flag's suggested tier beside the tier" grep -q 'the flag suggests' "$TMP/body"
+check "...and the reason, from the flags" grep -q 'Opened from the current flags: ' "$TMP/body"
+hist=$(q "SELECT count(*) FROM case_history WHERE case_id = $case_id")
+code=$(http "$BASE/cases/$case_id/step" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "step=agree_plan")
+check "a step the table does not allow is refused (400)" [ "$code" = 400 ]
+check "...with a message naming the state and the step" \
+    grep -q 'A case in the state “Open” cannot take the step “Agree the plan”.' "$TMP/body"
+check "...in the error summary, focused" grep -q 'id="error-summary" role="alert" tabindex="-1" autofocus' "$TMP/body"
+check "...and nothing is written" \
+    bash -c "[ $(q "SELECT count(*) FROM case_history WHERE case_id = $case_id") = $hist ] && [ $(q "SELECT state FROM support_case WHERE id = $case_id") = open ]"
+code=$(http "$BASE/cases/$case_id/step" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "step=start_assessment" --data-urlencode "reason=Met her today.")
+check "an allowed step goes through (303) and the state moves" \
+    bash -c "[ $code = 303 ] && [ $(q "SELECT state FROM support_case WHERE id = $case_id") = assessment ]"
+
+# ---- who may see it ----
+code=$(http "$BASE/cases/$case_id" -b "$T")
+check "a teacher not on the team is refused the case (403)" [ "$code" = 403 ]
+code=$(http "$BASE/cases/$case_id/step" -b "$T" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "step=close")
+check "...and cannot change it" bash -c "[ $code = 403 ] || [ $code = 400 ]"
+code=$(http "$BASE/cases/$case_id" -b "$L")
+check "a leader sees the state (200), not the reason" \
+    bash -c "[ $code = 200 ] && grep -q 'data-state=\"assessment\"' '$TMP/body' && ! grep -q 'Met her today' '$TMP/body' && ! grep -q 'Opened from the current flags' '$TMP/body' && grep -q 'not its contents' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id" -b "$P1")
+check "a team member not (yet) on the team is refused (403)" [ "$code" = 403 ]
+code=$(http "$BASE/learners/$learner" -b "$P1")
+check "...and so is the learner (403)" [ "$code" = 403 ]
+p1staff=$(q "SELECT person_id FROM account WHERE username = 'psyone'")
+code=$(http "$BASE/cases/$case_id/team" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "staff_id=$p1staff" --data-urlencode "role=psychologist")
+check "the key worker adds the psychologist to the team (303)" [ "$code" = 303 ]
+code=$(http "$BASE/cases/$case_id" -b "$P1")
+check "...who then opens the case (200) with its reason" \
+    bash -c "[ $code = 200 ] && grep -q 'Met her today' '$TMP/body'"
+code=$(http "$BASE/learners/$learner" -b "$P1")
+check "...and the learner (200)" [ "$code" = 200 ]
+other=$(q "SELECT min(id) FROM support_case WHERE id <> $case_id")
+other_learner=$(q "SELECT learner_id FROM support_case WHERE id = $other")
+code=$(http "$BASE/cases/$other" -b "$P1")
+check "...but not another case (403)" [ "$code" = 403 ]
+code=$(http "$BASE/learners/$other_learner" -b "$P1")
+check "...nor its learner (403)" [ "$code" = 403 ]
+code=$(http "$BASE/cases/$case_id" -b "$P2")
+check "a team member of no team is refused (403)" [ "$code" = 403 ]
+
+http "$BASE/cases/$case_id" -b "$P1" > /dev/null
+code=$(http "$BASE/cases/$case_id/follow-up" -b "$P1" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "what=Call the housing office" --data-urlencode "owner_id=$p1staff" \
+       --data-urlencode "due_on=2020-01-01")
+check "a follow-up due in the past is refused (400), the error beside the form" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"follow-up-error\"' '$TMP/body'"
+http "$BASE/cases/$case_id" -b "$P1" > /dev/null
+code=$(http "$BASE/cases/$case_id/follow-up" -b "$P1" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "what=Call the housing office" --data-urlencode "owner_id=$p1staff" \
+       --data-urlencode "due_on=$(date -u -d '+3 days' +%F)")
+check "the team member adds a follow-up for themselves (303)" [ "$code" = 303 ]
+code=$(http "$BASE/cases/$case_id" -b "$K")
+check "...which the case page lists with its words" grep -q 'Call the housing office' "$TMP/body"
+code=$(http "$BASE/" -b "$P1")
+check "...and the team member's home page lists as due (200)" \
+    bash -c "[ $code = 200 ] && grep -q 'My cases: what is due' '$TMP/body' && grep -q 'href=\"/cases/$case_id\"' '$TMP/body'"
+
+# ---- a case conference ----
+http "$BASE/cases/$case_id" -b "$K" > /dev/null
+today=$(date -u +%F)
+code=$(http "$BASE/cases/$case_id/conference" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "held_on=$today" --data-urlencode "attendee=$p1staff" \
+       --data-urlencode "notes=Housing first." --data-urlencode "what=Ring the hostel" \
+       --data-urlencode "owner_id=$p1staff" --data-urlencode "due_on=$today")
+check "a conference without a life domain is refused (400)" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"conference-error\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id/conference" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "held_on=$today" --data-urlencode "attendee=$p1staff" \
+       --data-urlencode "domain=housing" --data-urlencode "domain=money" \
+       --data-urlencode "notes=Housing first." --data-urlencode "what=Ring the hostel" \
+       --data-urlencode "owner_id=$p1staff" --data-urlencode "due_on=$today" \
+       --data-urlencode "what=" --data-urlencode "owner_id=$p1staff" --data-urlencode "due_on=")
+check "the key worker records a conference (303)" [ "$code" = 303 ]
+code=$(http "$BASE/cases/$case_id" -b "$K")
+check "...listed with its domains and notes, its decision a task" \
+    bash -c "grep -q 'Housing first.' '$TMP/body' && grep -q 'Ring the hostel' '$TMP/body' && [ $(q "SELECT count(*) FROM case_task WHERE case_id = $case_id AND conference_id IS NOT NULL") = 1 ]"
+
+# ---- the JSON twin ----
+code=$(http "$BASE/api/v1/cases/$case_id" -b "$K")
+check "GET /api/v1/cases/{id} as the key worker (200) with the state, team and next steps" \
+    bash -c "[ $code = 200 ] && grep -q '\"state\": *\"assessment\"' '$TMP/body' && grep -q '\"role\": *\"psychologist\"' '$TMP/body' && grep -q '\"agree_plan\"' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id" -b "$L")
+check "...as a leader (200) without the reason or the team" \
+    bash -c "[ $code = 200 ] && ! grep -q '\"reason\"' '$TMP/body' && ! grep -q '\"team\"' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id" -b "$T")
+check "...as a teacher not on the team (403)" [ "$code" = 403 ]
+code=$(http "$BASE/api/v1/cases/999999" -b "$K")
+check "...an unknown case (404)" [ "$code" = 404 ]
+
+# ---- handing the case over ----
+code=$(http "$BASE/cases/$case_id" -b "$K2")
+check "another key worker is refused the case (403)" [ "$code" = 403 ]
+http "$BASE/cases/$case_id" -b "$K" > /dev/null
+code=$(http "$BASE/cases/$case_id/transfer" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "staff_id=$kw2staff" --data-urlencode "reason=On leave from Monday.")
+check "the key worker offers the case to the other key worker (303)" [ "$code" = 303 ]
+code=$(http "$BASE/" -b "$K2")
+check "...whose home page lists the offer" \
+    bash -c "[ $code = 200 ] && grep -q 'Cases offered to you' '$TMP/body' && grep -q 'href=\"/cases/$case_id\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id" -b "$K2")
+check "...who may read the case while it waits (200), with accept and decline" \
+    bash -c "[ $code = 200 ] && grep -q 'On leave from Monday' '$TMP/body' && grep -q 'value=\"accept\"' '$TMP/body' && grep -q 'value=\"decline\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id/transfer-answer" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "answer=accept")
+check "...and accepts it (303)" [ "$code" = 303 ]
+check "...becoming its key worker, with a first contact due" \
+    bash -c "[ $(q "SELECT key_worker_id FROM support_case WHERE id = $case_id") = $kw2staff ] && [ $(q "SELECT count(*) FROM case_task WHERE case_id = $case_id AND owner_id = $kw2staff AND kind = 'first_contact' AND done_at IS NULL") -ge 1 ]"
+code=$(http "$BASE/cases/$case_id" -b "$K")
+check "...and the former key worker no longer opens it (403)" [ "$code" = 403 ]
+
+# ---- the leader's figures ----
+code=$(http "$BASE/caseload" -b "$L")
+check "the leader's Cases page (200): caseload per key worker, closures by outcome" \
+    bash -c "[ $code = 200 ] && grep -q 'Caseload per key worker' '$TMP/body' && grep -q 'Closures by outcome' '$TMP/body' && grep -q 'Molly\\|<bdi>' '$TMP/body'"
+check "...counts only: no learner, no reason" \
+    bash -c "! grep -q 'href=\"/learners/' '$TMP/body' && ! grep -q 'Met her today' '$TMP/body'"
+check "...small counts withheld" grep -q 'class="withheld"' "$TMP/body"
+code=$(http "$BASE/caseload" -b "$K")
+check "...not for a key worker (403)" [ "$code" = 403 ]
+
+# ---- the audit log ----
+check "every view and change is in the audit log" \
+    bash -c "[ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.view'") -ge 3 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.view_state'") -ge 2 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action IN ('case.open', 'case.step', 'case.team_add')") -ge 3 ]"
+check "...without the reasons" \
+    [ "$(q "SELECT count(*) FROM audit_event WHERE detail LIKE '%Met her%' OR detail LIKE '%flags:%'")" = 0 ]
+
+done_testing
