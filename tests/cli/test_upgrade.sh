@@ -32,11 +32,15 @@ cp "$FIXTURE" "$db"
 q() { sqlite3 "$db" "$1"; }
 
 # cols TABLE: the columns compared before and after: all but those a later
-# migration legitimately fills (web 3 gives API tokens a public id and, where
-# they had none, an expiry; checked on their own below).
+# migration legitimately fills or seals (web 3 gives API tokens a public id
+# and, where they had none, an expiry; audit 2 adds the record and reason
+# columns; cairn init seals the acknowledgements' comments: each checked on
+# its own below).
 cols() {
     case "$1" in
     api_token) echo "token_hash, account_id, name, created_at, last_used_at" ;;
+    audit_event) echo "institution_id, id, at, account_id, action, learner_id, detail, prev_hash, hash" ;;
+    flag_acknowledgement) echo "institution_id, id, learner_id, rule_code, asof, account_id, at" ;;
     *) echo "*" ;;
     esac
 }
@@ -108,6 +112,11 @@ check "every table has the same rows after the upgrade" \
 check "...and schema_migration kept its rows" \
     bash -c "! grep -Fxvf '$TMP/after.migrations' '$TMP/before.migrations' | grep -q ."
 check "the audit chain still verifies" chain_ok "$db"
+ack_ref=$(q "SELECT l.ref FROM learner l WHERE l.id = $ack_learner")
+check "the acknowledgements' comments are sealed at rest now" \
+    bash -c "[ \"\$(sqlite3 '$db' 'SELECT count(*) FROM flag_acknowledgement WHERE comment NOT LIKE \"s1:%\"')\" = 0 ] && ! sqlite3 '$db' .dump | grep -qF \"\$(printf '%s' '$ack_comment' | head -c 40)\""
+check "...and open to what was written" \
+    bash -c "'$CAIRN' export --db '$db' --format json subject '$ack_ref' | grep -qF \"\$(printf '%s' '$ack_comment' | head -c 40)\""
 check "...and the audit log still refuses UPDATE" \
     bash -c "! sqlite3 '$db' \"UPDATE audit_event SET detail = 'x' WHERE id = 1\" 2> /dev/null"
 "$CAIRN" user list --db "$TMP/fresh.db" > /dev/null 2>&1   # a new database, every room migrated
@@ -146,6 +155,7 @@ check "...reopening the earlier row, not adding one" \
 stop_server
 events_before=$(grep '^audit_event ' "$TMP/before" | cut -d' ' -f2)
 check "new audit events join the old chain" [ "$(q "SELECT count(*) FROM audit_event")" -gt "$events_before" ]
-check "...and it still verifies" chain_ok "$db"
+check "...and the whole chain, old events and new, verifies (cairn audit verify)" \
+    "$CAIRN" audit --db "$db" verify
 
 done_testing
