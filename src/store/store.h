@@ -61,6 +61,9 @@ int         store_col_is_null(store_stmt *s, int col);
 int64_t     store_col_int64(store_stmt *s, int col);
 double      store_col_double(store_stmt *s, int col);
 const char *store_col_text(store_stmt *s, int col);
+/* Column col's text copied into arena a ("" for NULL); owned by a. */
+struct arena;
+const char *store_col_dup(store_stmt *s, int col, struct arena *a);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE step. */
 int64_t store_changes(store_stmt *s);

@@ -3,6 +3,7 @@
 ** one integer, or a column of ids.
 */
 #include "store/store_internal.h"
+#include "base/arena.h"
 #include "base/mem.h"
 #include <stdlib.h>
 
@@ -41,4 +42,10 @@ int store_stmt_ids(store_stmt *s, int64_t **ids, size_t *n, cairn_err *err) {
         return -1;
     }
     return 0;
+}
+
+/* Column col's text copied into a ("" for NULL); see store.h. */
+const char *store_col_dup(store_stmt *s, int col, arena *a) {
+    const char *t = store_col_text(s, col);
+    return arena_strdup(a, t ? t : "");
 }

@@ -405,12 +405,6 @@ int support_consent_withdraw(store *st, int64_t institution_id, int64_t account,
     return store_tx_commit(st, err) < 0 ? -1 : 0;
 }
 
-/* A column's text copied into a, "" for NULL. */
-static const char *col_dup(arena *a, store_stmt *q, int col) {
-    const char *s = store_col_text(q, col);
-    return arena_strdup(a, s ? s : "");
-}
-
 /* A stored note opened and copied into a. */
 static const char *note_dup(store *st, int64_t inst, arena *a, store_stmt *q, int col,
                             cairn_err *err, int *rc) {
@@ -454,23 +448,23 @@ int support_consent_list(store *st, int64_t institution_id, int64_t learner_id, 
         support_consent_row *r = &(*rows)[(*n)++];
         r->id = store_col_int64(q, 0);
         r->learner_id = store_col_int64(q, 1);
-        r->purpose = col_dup(a, q, 2);
-        r->recipient = col_dup(a, q, 3);
-        r->categories = col_dup(a, q, 4);
-        r->valid_from = col_dup(a, q, 5);
-        r->valid_until = col_dup(a, q, 6);
-        r->given_by = col_dup(a, q, 7);
-        r->guardian_name = col_dup(a, q, 8);
-        r->method = col_dup(a, q, 9);
+        r->purpose = store_col_dup(q, 2, a);
+        r->recipient = store_col_dup(q, 3, a);
+        r->categories = store_col_dup(q, 4, a);
+        r->valid_from = store_col_dup(q, 5, a);
+        r->valid_until = store_col_dup(q, 6, a);
+        r->given_by = store_col_dup(q, 7, a);
+        r->guardian_name = store_col_dup(q, 8, a);
+        r->method = store_col_dup(q, 9, a);
         r->note = note_dup(st, institution_id, a, q, 10, err, &bad);
-        r->recorded_by = col_dup(a, q, 11);
-        r->recorded_at = col_dup(a, q, 12);
+        r->recorded_by = store_col_dup(q, 11, a);
+        r->recorded_at = store_col_dup(q, 12, a);
         r->withdrawn = !store_col_is_null(q, 13);
-        r->withdrawn_effective = col_dup(a, q, 13);
-        r->withdrawn_by = col_dup(a, q, 14);
+        r->withdrawn_effective = store_col_dup(q, 13, a);
+        r->withdrawn_by = store_col_dup(q, 14, a);
         r->withdrawal_note = r->withdrawn ? note_dup(st, institution_id, a, q, 15, err, &bad) : "";
-        r->withdrawn_at = col_dup(a, q, 16);
-        r->learner_ref = col_dup(a, q, 17);
+        r->withdrawn_at = store_col_dup(q, 16, a);
+        r->learner_ref = store_col_dup(q, 17, a);
     }
     store_finalize(q);
     return rc < 0 || bad ? -1 : 0;

@@ -250,12 +250,6 @@ int support_consent_override(store *st, int64_t institution_id, int64_t account,
     return 0;
 }
 
-/* A column's text copied into a ("" for NULL). */
-static const char *dup_col(arena *a, store_stmt *q, int col) {
-    const char *s = store_col_text(q, col);
-    return arena_strdup(a, s ? s : "");
-}
-
 /* List overrides (see consent.h). */
 int support_consent_override_list(store *st, int64_t institution_id, int64_t learner_id,
                                   arena *a, support_consent_override_row **rows, size_t *n,
@@ -285,17 +279,17 @@ int support_consent_override_list(store *st, int64_t institution_id, int64_t lea
         support_consent_override_row *r = &(*rows)[(*n)++];
         r->id = store_col_int64(q, 0);
         r->learner_id = store_col_int64(q, 1);
-        r->learner_name = dup_col(a, q, 2);
-        r->purpose = dup_col(a, q, 3);
-        r->recipient = dup_col(a, q, 4);
-        r->category = dup_col(a, q, 5);
-        r->day = dup_col(a, q, 6);
+        r->learner_name = store_col_dup(q, 2, a);
+        r->purpose = store_col_dup(q, 3, a);
+        r->recipient = store_col_dup(q, 4, a);
+        r->category = store_col_dup(q, 5, a);
+        r->day = store_col_dup(q, 6, a);
         buf b = BUF_INIT;
         if (consent_text_open(st, institution_id, store_col_text(q, 7), &b, err) < 0) bad = 1;
         r->reason = arena_strdup(a, buf_cstr(&b));
         buf_free(&b);
-        r->account_name = dup_col(a, q, 8);
-        r->at = dup_col(a, q, 9);
+        r->account_name = store_col_dup(q, 8, a);
+        r->at = store_col_dup(q, 9, a);
     }
     store_finalize(q);
     return rc < 0 || bad ? -1 : 0;

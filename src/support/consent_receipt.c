@@ -42,10 +42,10 @@ static int receipt_read(store *st, int64_t inst, int64_t learner, int64_t id, ar
     store_bind_int64(q, 2, learner);
     int rc = store_step(q, err);
     if (rc == STORE_ROW) {
-        *ref = arena_strdup(a, store_col_text(q, 0));
-        *inst_code = arena_strdup(a, store_col_text(q, 1));
-        *inst_name = arena_strdup(a, store_col_text(q, 2));
-        *country = arena_strdup(a, store_col_text(q, 3));
+        *ref = store_col_dup(q, 0, a);
+        *inst_code = store_col_dup(q, 1, a);
+        *inst_name = store_col_dup(q, 2, a);
+        *country = store_col_dup(q, 3, a);
     }
     store_finalize(q);
     return rc < 0 ? -1 : rc == STORE_ROW;
