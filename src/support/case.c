@@ -260,7 +260,8 @@ int case_team_insert_in_tx(store *st, int64_t inst, int64_t case_id, int64_t sta
     int state, tier;
     int64_t kw;
     if (case_state_read(st, inst, case_id, &state, &tier, &kw, &learner, err) < 0) return -1;
-    return support_audit_append(st, inst, account_id, "case.team_add", learner, detail, err);
+    return support_case_audit(st, inst, account_id, learner, case_id, "case.team_add", NULL,
+                              detail, err);
 }
 
 /* Fill the flag's suggestion of c from the learner's latest score. */
@@ -275,6 +276,14 @@ static int flag_suggestion(store *st, int64_t inst, support_case *c, cairn_err *
     }
     free(sc);
     return have < 0 ? -1 : 0;
+}
+
+/* One audit event about case_id (see case.h). */
+int support_case_audit(store *st, int64_t institution_id, int64_t account_id,
+                       int64_t learner_id, int64_t case_id, const char *action,
+                       const char *reason, const char *detail, cairn_err *err) {
+    support_audit_event ev = {account_id, action, learner_id, "case", case_id, reason, detail};
+    return support_audit_record(st, institution_id, &ev, err);
 }
 
 /* Open a case (see case.h). */
@@ -331,7 +340,8 @@ int support_case_open(store *st, int64_t inst, int64_t account_id,
     char line[128];
     snprintf(line, sizeof line, "case %lld opened from %s, tier %s", (long long)c->id,
              support_case_source_code(c->source), support_case_tier_code(c->tier));
-    if (support_audit_append(st, inst, account_id, "case.open", c->learner_id, line, err) < 0)
+    if (support_case_audit(st, inst, account_id, c->learner_id, c->id, "case.open", NULL, line,
+                           err) < 0)
         goto fail;
     if (spec->teacher_id && spec->teacher_id != c->key_worker_id &&
         case_team_insert_in_tx(st, inst, c->id, spec->teacher_id, SUPPORT_CASE_ROLE_TEACHER,

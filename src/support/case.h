@@ -256,6 +256,14 @@ typedef struct support_case_open_spec {
     int64_t     teacher_id;       /* staff added to the team as teacher (0 = none) */
 } support_case_open_spec;
 
+/* Write one audit event about case_id (support_audit_record: record kind
+** "case", its id, the learner) in the caller's transaction or its own:
+** action "case.<verb>", reason "viewed" for a read or NULL, detail without
+** personal data.  0 or -1 with err set. */
+int support_case_audit(store *st, int64_t institution_id, int64_t account_id,
+                       int64_t learner_id, int64_t case_id, const char *action,
+                       const char *reason, const char *detail, cairn_err *err);
+
 /* Open a case for spec->learner_id in institution_id on behalf of
 ** account_id (now, or at at when not NULL: the demo's back-dated cases),
 ** with the first-contact task due SUPPORT_CASE_FIRST_CONTACT_DAYS school

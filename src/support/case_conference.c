@@ -169,8 +169,8 @@ int support_case_conference_record(store *st, int64_t inst, int64_t account_id, 
              (long long)case_id, (long long)id, day, spec->ndecisions);
     if (case_history_add_in_tx(st, inst, case_id, now, account_id, "conference", day, cid, "",
                                err) < 0 ||
-        support_audit_append(st, inst, account_id, "case.conference", k.learner_id, detail,
-                             err) < 0)
+        support_case_audit(st, inst, account_id, k.learner_id, case_id, "case.conference", NULL,
+                           detail, err) < 0)
         goto fail;
     rc = store_tx_commit(st, err) < 0 ? -1 : 0;
     goto out;

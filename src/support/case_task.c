@@ -179,7 +179,8 @@ int support_case_task_done(store *st, int64_t inst, int64_t account_id, unsigned
                                                  case_day_of(now), tier, now, err) < 0) ||
         case_history_add_in_tx(st, inst, case_id, now, account_id, "task_done",
                                support_case_task_kind_code(kind), tid, "", err) < 0 ||
-        support_audit_append(st, inst, account_id, "case.task_done", learner, detail, err) < 0)
+        support_case_audit(st, inst, account_id, learner, case_id, "case.task_done", NULL,
+                           detail, err) < 0)
         return case_tx_fail(st, -1);
     return store_tx_commit(st, err) < 0 ? -1 : 0;
 }
@@ -333,7 +334,8 @@ int support_case_follow_up_add(store *st, int64_t inst, int64_t account_id, unsi
     if (s < 0 ||
         case_history_add_in_tx(st, inst, case_id, now, account_id, "task_add", "follow_up", tid,
                                "", err) < 0 ||
-        support_audit_append(st, inst, account_id, "case.task_add", learner, detail, err) < 0)
+        support_case_audit(st, inst, account_id, learner, case_id, "case.task_add", NULL,
+                           detail, err) < 0)
         goto fail;
     rc = store_tx_commit(st, err) < 0 ? -1 : 0;
     goto out;

@@ -104,7 +104,8 @@ int support_case_transfer_ask(store *st, int64_t inst, int64_t account_id, unsig
                         " (?, ?, ?, ?, ?, ?, 'pending', ?, ?)", ip, 6, tp, 2, err) < 0 ||
         case_history_add_in_tx(st, inst, case_id, now, account_id, "transfer_ask", from, to,
                                text, err) < 0 ||
-        support_audit_append(st, inst, account_id, "case.transfer_ask", learner, detail, err) < 0)
+        support_case_audit(st, inst, account_id, learner, case_id, "case.transfer_ask", NULL,
+                           detail, err) < 0)
         goto fail;
     rc = store_tx_commit(st, err) < 0 ? -1 : 0;
     goto out;
@@ -195,9 +196,9 @@ int support_case_transfer_answer(store *st, int64_t inst, int64_t account_id, un
         case_history_add_in_tx(st, inst, case_id, now, account_id,
                                accept ? "transfer_accept" : "transfer_decline", from, to, text,
                                err) < 0 ||
-        support_audit_append(st, inst, account_id,
-                             accept ? "case.transfer_accept" : "case.transfer_decline", learner,
-                             detail, err) < 0)
+        support_case_audit(st, inst, account_id, learner, case_id,
+                           accept ? "case.transfer_accept" : "case.transfer_decline", NULL,
+                           detail, err) < 0)
         goto fail;
     rc = store_tx_commit(st, err) < 0 ? -1 : 0;
     goto out;

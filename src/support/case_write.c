@@ -117,7 +117,8 @@ int support_case_step_take(store *st, int64_t inst, int64_t account_id, unsigned
                                         err) < 0 ||
         case_history_add_in_tx(st, inst, case_id, now, account_id, "step",
                                support_case_state_code(state), to, text, err) < 0 ||
-        support_audit_append(st, inst, account_id, "case.step", learner, detail, err) < 0)
+        support_case_audit(st, inst, account_id, learner, case_id, "case.step", NULL, detail,
+                           err) < 0)
         goto fail;
     rc = store_tx_commit(st, err) < 0 ? -1 : 0;
     goto out;
@@ -197,7 +198,8 @@ int support_case_tier_set(store *st, int64_t inst, int64_t account_id, unsigned 
         case_history_add_in_tx(st, inst, case_id, now, account_id, "tier",
                                support_case_tier_code(old), support_case_tier_code(tier), text,
                                err) < 0 ||
-        support_audit_append(st, inst, account_id, "case.tier", learner, detail, err) < 0)
+        support_case_audit(st, inst, account_id, learner, case_id, "case.tier", NULL, detail,
+                           err) < 0)
         goto fail;
     rc = store_tx_commit(st, err) < 0 ? -1 : 0;
     goto out;
@@ -290,7 +292,8 @@ int support_case_team_remove(store *st, int64_t inst, int64_t account_id, unsign
         case_history_add_in_tx(st, inst, case_id, now, account_id, "team_remove", role, "", "",
                                err) < 0 ||
         case_touch(st, inst, case_id, now, err) < 0 ||
-        support_audit_append(st, inst, account_id, "case.team_remove", learner, detail, err) < 0)
+        support_case_audit(st, inst, account_id, learner, case_id, "case.team_remove", NULL,
+                           detail, err) < 0)
         return case_tx_fail(st, -1);
     return store_tx_commit(st, err) < 0 ? -1 : 0;
 }

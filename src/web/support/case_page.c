@@ -418,9 +418,9 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         page_fail(c, "case", found < 0 ? err.msg : "vanished");
         return;
     }
-    if (support_audit_append(c->st, c->who->institution_id, c->who->account_id,
-                             contents ? "case.view" : "case.view_state", d->c.learner_id,
-                             arena_printf(c->arena, "case %lld", (long long)c->id), &err) != 0) {
+    if (support_case_audit(c->st, c->who->institution_id, c->who->account_id, d->c.learner_id,
+                           c->id, contents ? "case.view" : "case.view_state", "viewed",
+                           arena_printf(c->arena, "case %lld", (long long)c->id), &err) != 0) {
         support_case_detail_free(d);
         page_fail(c, "case audit", err.msg);
         return;
