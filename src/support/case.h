@@ -35,6 +35,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "store/store.h"
+#include "support/domains.h"
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -431,12 +432,7 @@ int support_case_transfers_for(store *st, int64_t institution_id, int64_t to_sta
 ** early leaving), notes (sealed), and decisions, each of which becomes a
 ** follow-up task with an owner and a due date. */
 
-#define SUPPORT_CASE_DOMAIN_COUNT  14
-#define SUPPORT_CASE_DECISIONS_MAX 5
-
-/* A life domain's code ("housing") and English name (msgid); NULL / "". */
-const char *support_case_domain_code(int domain);
-const char *support_case_domain_name(int domain);
+#define SUPPORT_CASE_DECISIONS_MAX 5   /* the domains discussed: support/domains.h */
 
 typedef struct support_case_decision {
     const char *what;       /* 1 to SUPPORT_CASE_FOLLOW_UP_MAX characters */

@@ -25,7 +25,7 @@ static int spec_check(store *st, int64_t inst, int64_t case_id, int32_t opened, 
         if (!(rel & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM)))
             return case_refuse(SUPPORT_CASE_ATTENDEES_BAD, problem, err);
     }
-    if (!(spec->domains & ((1u << SUPPORT_CASE_DOMAIN_COUNT) - 1)))
+    if (!(spec->domains & ((1u << SUPPORT_DOMAIN_COUNT) - 1)))
         return case_refuse(SUPPORT_CASE_DOMAINS_MISSING, problem, err);
     if (spec->ndecisions > SUPPORT_CASE_DECISIONS_MAX)
         return case_refuse(SUPPORT_CASE_REASON_BAD, problem, err);
@@ -90,8 +90,8 @@ static int decision_insert(store *st, int64_t inst, int64_t case_id, int64_t con
 
 /* The comma-separated codes of the domains in bits. */
 static void domains_text(unsigned bits, buf *out) {
-    for (int d = 0; d < SUPPORT_CASE_DOMAIN_COUNT; d++)
-        if (bits & (1u << d)) buf_printf(out, "%s%s", out->len ? "," : "", support_case_domain_code(d));
+    for (int d = 0; d < SUPPORT_DOMAIN_COUNT; d++)
+        if (bits & (1u << d)) buf_printf(out, "%s%s", out->len ? "," : "", support_domain_code(d));
 }
 
 /* Record a conference (see case.h). */
@@ -189,8 +189,8 @@ static unsigned domains_parse(const char *s) {
     while (s && *s) {
         const char *e = strchr(s, ',');
         size_t n = e ? (size_t)(e - s) : strlen(s);
-        for (int d = 0; d < SUPPORT_CASE_DOMAIN_COUNT; d++)
-            if (strlen(support_case_domain_code(d)) == n && !strncmp(s, support_case_domain_code(d), n))
+        for (int d = 0; d < SUPPORT_DOMAIN_COUNT; d++)
+            if (strlen(support_domain_code(d)) == n && !strncmp(s, support_domain_code(d), n))
                 bits |= 1u << d;
         s = e ? e + 1 : NULL;
     }

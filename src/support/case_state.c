@@ -224,18 +224,3 @@ int support_case_step_check(support_case_state state, const char *code, unsigned
     return 0;
 }
 
-/* The life domains that drive early leaving (issue 11, "Needs assessment"). */
-static const code_name domains[SUPPORT_CASE_DOMAIN_COUNT] = {
-    {"learning", "Learning and basic skills"}, {"attendance", "Attendance and engagement"},
-    {"mental_health", "Mental health and well-being"},
-    {"physical_health", "Physical health, sleep and food"},
-    {"family", "Family and care duties"}, {"housing", "Housing"}, {"money", "Money"},
-    {"legal", "Legal matters"}, {"language", "Language"},
-    {"digital", "Digital access and skills"}, {"career", "Career direction and motivation"},
-    {"safety", "Safety and bullying"}, {"substance", "Substance use"},
-    {"placement", "Work placement"},
-};
-
-/* The code and name of a life domain (see case.h). */
-const char *support_case_domain_code(int v) { return code_of(domains, SUPPORT_CASE_DOMAIN_COUNT, v); }
-const char *support_case_domain_name(int v) { return name_of(domains, SUPPORT_CASE_DOMAIN_COUNT, v); }

@@ -76,9 +76,9 @@ static json_t *case_json(const support_case_detail *d, const support_case_confer
         char day[DATE_TEXT_LEN];
         date_format(conf[i].held_on, day);
         json_t *doms = json_array();
-        for (int k2 = 0; k2 < SUPPORT_CASE_DOMAIN_COUNT; k2++)
+        for (int k2 = 0; k2 < SUPPORT_DOMAIN_COUNT; k2++)
             if (conf[i].domains & (1u << k2))
-                json_array_append_new(doms, json_string(support_case_domain_code(k2)));
+                json_array_append_new(doms, json_string(support_domain_code(k2)));
         json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:s}", "held_on", day, "attended",
                                            conf[i].attendees, "domains", doms, "notes",
                                            conf[i].notes));

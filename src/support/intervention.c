@@ -11,23 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const intervention_domain intervention_domains[INTERVENTION_DOMAINS] = {
-    {"learning", "learning and basic skills"},
-    {"attendance", "attendance and engagement"},
-    {"mental_health", "mental health and well-being"},
-    {"physical_health", "physical health, sleep and food"},
-    {"family", "family and care duties"},
-    {"housing", "housing"},
-    {"money", "money"},
-    {"legal", "legal matters"},
-    {"language", "language"},
-    {"digital", "digital access and skills"},
-    {"career", "career direction and motivation"},
-    {"safety", "safety and bullying"},
-    {"substance", "substance use"},
-    {"placement", "work placement"},
-};
-
 const intervention_choice intervention_tiers[INTERVENTION_TIERS] = {
     {"universal", "Universal (every learner)"},
     {"selective", "Selective (learners at risk)"},
@@ -51,13 +34,6 @@ const char *intervention_choice_name(const intervention_choice *list, size_t n,
                                      const char *code) {
     for (size_t i = 0; i < n; i++)
         if (code && !strcmp(list[i].code, code)) return list[i].name;
-    return code ? code : "";
-}
-
-/* The msgid naming domain code (see intervention.h). */
-const char *intervention_domain_name(const char *code) {
-    for (size_t i = 0; i < INTERVENTION_DOMAINS; i++)
-        if (code && !strcmp(intervention_domains[i].code, code)) return intervention_domains[i].name;
     return code ? code : "";
 }
 
@@ -125,16 +101,16 @@ intervention_problem intervention_text_check(const char *s, size_t max, char *ou
 /* Check the needs list (comma-separated codes) into out, in domain order
 ** without repeats. */
 static intervention_problem needs_check(const char *s, char *out, size_t cap) {
-    int have[INTERVENTION_DOMAINS] = {0}, any = 0;
+    int have[SUPPORT_DOMAIN_COUNT] = {0}, any = 0;
     out[0] = 0;
     for (const char *p = s ? s : ""; *p;) {
         while (*p == ',' || *p == ' ') p++;
         size_t len = strcspn(p, ", ");
         if (!len) break;
         int found = 0;
-        for (int i = 0; i < INTERVENTION_DOMAINS; i++)
-            if (strlen(intervention_domains[i].code) == len &&
-                !strncmp(intervention_domains[i].code, p, len)) {
+        for (int i = 0; i < SUPPORT_DOMAIN_COUNT; i++)
+            if (strlen(support_domains[i].code) == len &&
+                !strncmp(support_domains[i].code, p, len)) {
                 have[i] = found = any = 1;
             }
         if (!found) return IV_BAD_CHOICE;
@@ -142,12 +118,12 @@ static intervention_problem needs_check(const char *s, char *out, size_t cap) {
     }
     if (!any) return IV_MISSING;
     size_t w = 0;
-    for (int i = 0; i < INTERVENTION_DOMAINS; i++) {
+    for (int i = 0; i < SUPPORT_DOMAIN_COUNT; i++) {
         if (!have[i]) continue;
-        size_t len = strlen(intervention_domains[i].code);
+        size_t len = strlen(support_domains[i].code);
         assert(w + len + 2 <= cap);
         if (w) out[w++] = ',';
-        memcpy(out + w, intervention_domains[i].code, len);
+        memcpy(out + w, support_domains[i].code, len);
         w += len;
         out[w] = 0;
     }

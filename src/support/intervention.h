@@ -34,6 +34,7 @@
 #define CAIRN_SUPPORT_INTERVENTION_H
 #include "base/err.h"
 #include "store/store.h"
+#include "support/domains.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,13 +49,7 @@
 /* Bytes that hold n characters of UTF-8 and the NUL. */
 #define INTERVENTION_BYTES(n) ((n) * 4 + 1)
 
-/* A life domain an intervention answers (the needs assessment's domains). */
-typedef struct intervention_domain {
-    const char *code;    /* "learning", "mental_health" ... */
-    const char *name;    /* msgid: "learning and basic skills" */
-} intervention_domain;
-#define INTERVENTION_DOMAINS 14
-extern const intervention_domain intervention_domains[INTERVENTION_DOMAINS];
+/* The needs an entry answers are life domains: support/domains.h. */
 
 /* A choice with a code and a msgid (tiers, evidence levels). */
 typedef struct intervention_choice {
@@ -69,8 +64,6 @@ extern const intervention_choice intervention_evidence_levels[INTERVENTION_EVIDE
 /* The msgid naming code among list[0..n), or the code itself. */
 const char *intervention_choice_name(const intervention_choice *list, size_t n,
                                      const char *code);
-/* The msgid naming domain code, or the code itself. */
-const char *intervention_domain_name(const char *code);
 
 /* One catalogue entry. */
 typedef struct intervention {

@@ -40,9 +40,9 @@ static void conference_list(buf *b, const i18n_lang *L, const support_case_confe
                     i18n_format_date(L, f->held_on, day, sizeof day), f->attendees,
                     T(L, "Life domains discussed"));
         int any = 0;
-        for (int k = 0; k < SUPPORT_CASE_DOMAIN_COUNT; k++)
+        for (int k = 0; k < SUPPORT_DOMAIN_COUNT; k++)
             if (f->domains & (1u << k)) {
-                html_printf(b, any ? ", %T" : "%T", T(L, support_case_domain_name(k)));
+                html_printf(b, any ? ", %T" : "%T", T(L, support_domain_name(k)));
                 any = 1;
             }
         html_printf(b, "</p>\n");
@@ -73,9 +73,9 @@ static void conference_form(web_ctx *c, const support_case_detail *d, const case
         html_printf(b, "<label><input type=\"checkbox\" name=\"attendee\" value=\"%lld\"> "
                        "<bdi>%T</bdi></label>\n", (long long)d->team[i].staff_id, d->team[i].name);
     html_printf(b, "</fieldset>\n<fieldset><legend>%T</legend>\n", T(L, "Life domains discussed"));
-    for (int k = 0; k < SUPPORT_CASE_DOMAIN_COUNT; k++)
+    for (int k = 0; k < SUPPORT_DOMAIN_COUNT; k++)
         html_printf(b, "<label><input type=\"checkbox\" name=\"domain\" value=\"%A\"> %T</label>\n",
-                    support_case_domain_code(k), T(L, support_case_domain_name(k)));
+                    support_domain_code(k), T(L, support_domain_name(k)));
     html_printf(b, "</fieldset>\n<p><label for=\"cf-notes\">%T</label></p>\n"
                    "<textarea id=\"cf-notes\" name=\"notes\" rows=\"3\"></textarea>\n"
                    "<fieldset><legend>%T</legend>\n", T(L, "Notes (optional)"),
@@ -139,8 +139,8 @@ void page_case_conference(web_ctx *c) {
     for (size_t i = 0; i < 64 && (v = web_request_form_nth(req, "attendee", i)); i++)
         attendees[spec.nattendees++] = page_parse_id(v);
     for (size_t i = 0; (v = web_request_form_nth(req, "domain", i)); i++)
-        for (int k = 0; k < SUPPORT_CASE_DOMAIN_COUNT; k++)
-            if (!strcmp(v, support_case_domain_code(k))) spec.domains |= 1u << k;
+        for (int k = 0; k < SUPPORT_DOMAIN_COUNT; k++)
+            if (!strcmp(v, support_domain_code(k))) spec.domains |= 1u << k;
     for (size_t i = 0; (v = web_request_form_nth(req, "what", i)) && i < 16; i++) {
         if (!*v) continue;
         if (spec.ndecisions == SUPPORT_CASE_DECISIONS_MAX) break;

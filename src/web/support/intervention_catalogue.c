@@ -114,8 +114,8 @@ static void entry_form(web_ctx *c, const char *action, const char *const v[IV_F_
     if (prob && prob[IV_F_NEEDS] != IV_OK) field_aria(b, errid);
     html_printf(b, "><legend>%T</legend>\n", field_label(L, IV_F_NEEDS));
     if (prob && prob[IV_F_NEEDS] != IV_OK) iv_field_error(b, L, errid, prob[IV_F_NEEDS]);
-    for (int i = 0; i < INTERVENTION_DOMAINS; i++) {
-        const char *code = intervention_domains[i].code;
+    for (int i = 0; i < SUPPORT_DOMAIN_COUNT; i++) {
+        const char *code = support_domains[i].code;
         html_printf(b, in_list(v[IV_F_NEEDS], code)
                            ? "<label><input type=\"checkbox\" name=\"need_%A\" value=\"1\" checked> "
                              "%T</label><br>\n"
@@ -181,12 +181,12 @@ static void form_read(web_ctx *c, const char *v[IV_F_COUNT]) {
         v[IV_F_EVIDENCE_SOURCE] = s;
     }
     buf needs = BUF_INIT;
-    for (int i = 0; i < INTERVENTION_DOMAINS; i++) {
+    for (int i = 0; i < SUPPORT_DOMAIN_COUNT; i++) {
         char name[48];
-        snprintf(name, sizeof name, "need_%s", intervention_domains[i].code);
+        snprintf(name, sizeof name, "need_%s", support_domains[i].code);
         if (!web_request_form(c->req, name)) continue;
         if (needs.len) buf_putc(&needs, ',');   /* not HTML: a list of codes */
-        buf_puts(&needs, intervention_domains[i].code);   /* not HTML: a list of codes */
+        buf_puts(&needs, support_domains[i].code);   /* not HTML: a list of codes */
     }
     v[IV_F_NEEDS] = arena_strdup(c->arena, buf_cstr(&needs));
     buf_free(&needs);

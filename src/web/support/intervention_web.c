@@ -79,29 +79,9 @@ const char *iv_mode_name(const i18n_lang *L, const char *code) {
     return code && !strcmp(code, "individual") ? T(L, "Individual") : T(L, "Group");
 }
 
-/* The life domains' names, translated where the web room can see them. */
-static const struct { const char *code, *name; } domain_names[INTERVENTION_DOMAINS] = {
-    {"learning", N_("learning and basic skills")},
-    {"attendance", N_("attendance and engagement")},
-    {"mental_health", N_("mental health and well-being")},
-    {"physical_health", N_("physical health, sleep and food")},
-    {"family", N_("family and care duties")},
-    {"housing", N_("housing")},
-    {"money", N_("money")},
-    {"legal", N_("legal matters")},
-    {"language", N_("language")},
-    {"digital", N_("digital access and skills")},
-    {"career", N_("career direction and motivation")},
-    {"safety", N_("safety and bullying")},
-    {"substance", N_("substance use")},
-    {"placement", N_("work placement")},
-};
-
 /* The translated name of a life domain (see intervention_web.h). */
 const char *iv_domain_name(const i18n_lang *L, const char *code) {
-    for (size_t i = 0; i < INTERVENTION_DOMAINS; i++)
-        if (code && !strcmp(domain_names[i].code, code)) return T(L, domain_names[i].name);
-    return code ? code : "";
+    return T(L, support_domain_name_of(code));
 }
 
 /* A needs list as translated names (see intervention_web.h). */
