@@ -23,6 +23,9 @@
 
 /* ---- ranking and probability quality ------------------------------------ */
 
+/* The number of positive labels among label[0..n). */
+size_t metric_positives(const int *label, size_t n);
+
 /* Area under the ROC curve: the chance that a random leaver scores above a
 ** random stayer, ties counting 1/2.  O(n log n).  NAN if n = 0 or one class
 ** is absent. */
