@@ -118,8 +118,11 @@ const char *case_day_text(const i18n_lang *L, const char *iso, char *out, size_t
 }
 
 /* The names of the values, marked for translation where they are
-** looked up (support/case_state.c holds the same English text). */
-static const char *const value_msgids[] = {
+** looked up (support/case_state.c and support/domains.c hold the same
+** English text).  Not static: only the extractor reads it, and a static
+** array nothing reads is refused by clang (-Wunneeded-internal-declaration). */
+extern const char *const case_value_msgids[];
+const char *const case_value_msgids[] = {
     N_("Open"), N_("Assessment"), N_("Plan agreed"), N_("Monitoring"), N_("Closed"),
     N_("A flag"), N_("A teacher's concern"), N_("The learner's own request"),
     N_("The family's request"), N_("Stabilised and continuing"), N_("Returned to learning"),
@@ -133,10 +136,3 @@ static const char *const value_msgids[] = {
     N_("Language"), N_("Digital access and skills"), N_("Career direction and motivation"),
     N_("Safety and bullying"), N_("Substance use"), N_("Work placement"),
 };
-
-/* Keep value_msgids referenced (the extractor reads them; nothing else
-** needs them at run time). */
-size_t case_value_msgid_count(void);
-size_t case_value_msgid_count(void) {
-    return sizeof value_msgids / sizeof value_msgids[0];
-}
