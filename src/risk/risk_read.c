@@ -27,11 +27,16 @@
     "coalesce((SELECT q.flags FROM risk_score q WHERE q.institution_id = s.institution_id" \
     " AND q.learner_id = s.learner_id AND q.asof < s.asof ORDER BY q.asof DESC LIMIT 1), '[]')"
 
-/* A new flag, in SQL: the flags differ from the previous date's and are not
-** fewer (commas count them), so a flag raised — alone, beside others, or in
-** place of one that cleared — counts, and one that only cleared does not. */
+/* A new flag, in SQL: the institution was scored on an earlier date (on
+** its first score date no flag is "new": there is nothing to compare with,
+** and every flag in the school would flood the list), and the flags differ
+** from the previous date's and are not fewer (commas count them), so a flag
+** raised — alone, beside others, or in place of one that cleared — counts,
+** and one that only cleared does not. */
 #define READ_NEW_FLAGS                                                              \
-    "s.flags <> " READ_PREV_FLAGS                                                   \
+    "EXISTS (SELECT 1 FROM risk_score e WHERE e.institution_id = s.institution_id"  \
+    " AND e.asof < s.asof)"                                                         \
+    " AND s.flags <> " READ_PREV_FLAGS                                              \
     " AND length(" READ_PREV_FLAGS ") - length(replace(" READ_PREV_FLAGS ", ',', ''))" \
     " <= length(s.flags) - length(replace(s.flags, ',', ''))"
 

@@ -531,6 +531,39 @@ static int commas(const char *s) {
     return c;
 }
 
+/* On an institution's first score date no flag is "new" (nothing to compare
+** with): the attention list is the selective and individual learners only,
+** not every flagged learner of the school. */
+static void t_score_attention_first_date(void **state) {
+    int64_t inst;
+    int32_t first, last;
+    store *st = demo_store(state, "score_first_date", &inst, &first, &last);
+    int32_t a = last - 40;
+    while (date_weekday(a) > 4) a++;
+    risk_score_summary s;
+    run(st, inst, a, NULL, &s);
+    risk_score_summary_free(&s);
+    size_t na;
+    row *ra = rows_read(st, a, &na);
+    size_t flagged_universal = 0;
+    for (size_t i = 0; i < na; i++) flagged_universal += ra[i].tier == 0 && ra[i].nflags > 0;
+    assert_true(flagged_universal > 0);   /* the learners the list must leave out */
+    cairn_err err = {0};
+    risk_attention_filter f = {.tier = -1};
+    risk_attention_row *rows;
+    size_t n, total;
+    if (risk_read_attention(st, inst, a, &f, 100000, &rows, &n, &total, &err))
+        fail_msg("%s", err.msg);
+    assert_true(n > 0);
+    for (size_t k = 0; k < n; k++)
+        if (rows[k].tier == 0)
+            fail_msg("learner %lld is on the first date's list at universal",
+                     (long long)rows[k].learner_id);
+    free(rows);
+    rows_free(ra, na);
+    test_store_drop(st);
+}
+
 /* The attention list is selective and individual learners and new flags:
 ** a learner at universal whose flags are as on the previous date, or fewer,
 ** is not on it; one with a flag they did not have is. */
@@ -683,6 +716,7 @@ int main(void) {
         BOTH(t_score_model_hook),
         BOTH(t_score_shares),
         BOTH(t_score_attention_list),
+        BOTH(t_score_attention_first_date),
         BOTH(t_score_empty_school),
         BOTH(t_score_leavers_flagged_more),
     };
