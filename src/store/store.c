@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,6 +372,22 @@ int store_tx_rollback(store *st) {
 /* 1 if a transaction is open on st. */
 int store_in_tx(const store *st) {
     return st->ops->in_tx(st);
+}
+
+/* Open a read transaction unless one is open (see store.h). */
+int store_read_begin(store *st, int *opened, cairn_err *err) {
+    assert(st && opened);
+    *opened = 0;
+    if (store_in_tx(st)) return 0;
+    if (store_tx_begin(st, err) < 0) return -1;
+    *opened = 1;
+    return 0;
+}
+
+/* End the read transaction store_read_begin opened (a read-only
+** transaction has nothing to keep: rolled back). */
+void store_read_end(store *st, int opened) {
+    if (opened) (void)store_tx_rollback(st);
 }
 
 /* ---- migrations ---------------------------------------------------------- */

@@ -76,6 +76,14 @@ int store_tx_commit(store *st, cairn_err *err);
 int store_tx_rollback(store *st);   /* never fails loudly; safe with no tx open */
 int store_in_tx(const store *st);
 
+/* A read transaction around reads that belong together, e.g. one statement
+** stepped for each row of a page: one snapshot, and SQLite takes its read
+** lock once instead of once per statement.  Opens one only when none is
+** open (*opened = 1), so it may be used inside a caller's transaction.
+** store_read_end(st, opened) ends what store_read_begin opened. */
+int  store_read_begin(store *st, int *opened, cairn_err *err);
+void store_read_end(store *st, int opened);
+
 /* Call fn(arg, committed) once the open transaction ends: committed = 1
 ** after its commit succeeded, 0 after a rollback, a failed commit or
 ** store_close() with it open (fn then frees arg if it owns it).  For work

@@ -180,10 +180,19 @@ static void sq_create_private(const char *path) {
     close(fd);
 }
 
+/* SQLite's process-wide settings, once, before its first use: no memory
+** statistics (with them every sqlite3_malloc and free takes one global
+** mutex, which the web server's worker threads then queue on). */
+static void sq_configure_process(void) {
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* Open (creating if needed, 0600: sq_create_private) the SQLite file at
 ** path and configure it for cairn: WAL, foreign keys, busy handler.  *out
 ** freed with store_close(). */
 int store_sqlite_open(const char *path, store **out, cairn_err *err) {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    (void)pthread_once(&configured, sq_configure_process);
     sqlite3 *db = NULL;
     *out = NULL;
     sq_create_private(path);

@@ -10,6 +10,7 @@
 #include "support/audit.h"
 #include "support/notice.h"
 #include "support/sealed.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +273,48 @@ int support_ack_list(store *st, int64_t institution_id, int64_t learner_id,
     return 0;
 }
 
+/* The tallies of acknowledgements of a page of learners (see actions.h). */
+int support_ack_tally_of_learners(store *st, int64_t institution_id, const int64_t *learners,
+                                  const char (*asofs)[11], size_t n, support_ack_tally *out,
+                                  cairn_err *err) {
+    assert(n == 0 || (learners && asofs && out));
+    if (!n) return 0;
+    int opened;
+    if (store_read_begin(st, &opened, err) < 0) return -1;
+    store_stmt *q = store_prepare(st,
+        "SELECT count(*), coalesce(max(f.id), 0) FROM flag_acknowledgement f"
+        " WHERE f.institution_id = ? AND f.learner_id = ? AND f.asof = ?", err);
+    store_stmt *who = q ? store_prepare(st,
+        "SELECT coalesce(a.display_name, ''), f.at FROM flag_acknowledgement f"
+        " LEFT JOIN account a ON a.id = f.account_id WHERE f.id = ?", err) : NULL;
+    int rc = q && who ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        store_bind_int64(q, 1, institution_id);
+        store_bind_int64(q, 2, learners[i]);
+        store_bind_text(q, 3, asofs[i], (size_t)-1);
+        int64_t newest = 0;
+        if ((rc = store_step(q, err)) == STORE_ROW) {
+            out[i].acked = (int)store_col_int64(q, 0);
+            newest = store_col_int64(q, 1);
+            rc = 0;
+        }
+        store_reset(q);
+        if (rc < 0 || !newest) continue;
+        store_bind_int64(who, 1, newest);
+        if ((rc = store_step(who, err)) == STORE_ROW) {
+            str_copy(out[i].by, sizeof out[i].by, store_col_text(who, 0));
+            str_copy(out[i].at, sizeof out[i].at, store_col_text(who, 1));
+            rc = 0;
+        }
+        store_reset(who);
+    }
+    if (who) store_finalize(who);
+    if (q) store_finalize(q);
+    store_read_end(st, opened);
+    return rc < 0 ? -1 : 0;
+}
+
 /* ---- key workers ------------------------------------------------------------------ */
 
 /* Fill s from columns first.. (id, ref, given_name, family_name, job_title). */
@@ -343,6 +386,34 @@ int support_key_worker_current(store *st, int64_t institution_id, int64_t learne
     store_finalize(q);
     if (rc < 0) return -1;
     return rc == STORE_ROW;
+}
+
+/* Which of a page of learners have a key worker (see actions.h). */
+int support_key_worker_has_of_learners(store *st, int64_t institution_id,
+                                       const int64_t *learners, size_t n, int *has,
+                                       cairn_err *err) {
+    assert(n == 0 || (learners && has));
+    if (!n) return 0;
+    int opened;
+    if (store_read_begin(st, &opened, err) < 0) return -1;
+    store_stmt *q = store_prepare(st,
+        "SELECT 1 FROM support_assignment WHERE institution_id = ? AND learner_id = ?"
+        " AND ended_at IS NULL LIMIT 1", err);
+    if (!q) {
+        store_read_end(st, opened);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; rc >= 0 && i < n; i++) {
+        store_bind_int64(q, 1, institution_id);
+        store_bind_int64(q, 2, learners[i]);
+        rc = store_step(q, err);
+        has[i] = rc == STORE_ROW;
+        store_reset(q);
+    }
+    store_finalize(q);
+    store_read_end(st, opened);
+    return rc < 0 ? -1 : 0;
 }
 
 /* Whether staff_id is in the institution (*exists) and eligible

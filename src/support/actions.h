@@ -73,6 +73,21 @@ typedef struct support_ack {
     char    comment[SUPPORT_COMMENT_BYTES];
 } support_ack;
 
+/* How a learner's flags of one score date were acknowledged: the count,
+** and the newest acknowledgement's author and time (no comments). */
+typedef struct support_ack_tally {
+    int  acked;        /* acknowledgements of that date's flags */
+    char by[201];      /* the newest one's account name */
+    char at[32];       /* and when (ISO 8601 UTC) */
+} support_ack_tally;
+
+/* For each of learners[0..n) and its score date asofs[i] ('YYYY-MM-DD'),
+** the tally of acknowledgements into out[i]: one statement for all (a list
+** page), no comment opened.  0, or -1 with err set. */
+int support_ack_tally_of_learners(store *st, int64_t institution_id, const int64_t *learners,
+                                  const char (*asofs)[11], size_t n, support_ack_tally *out,
+                                  cairn_err *err);
+
 /* Check comment as the writers do, without writing.  0 acceptable; 1 with
 ** *problem set otherwise. */
 int support_comment_check(const char *comment, support_problem *problem);
@@ -116,6 +131,12 @@ typedef struct support_key_worker {
 ** name, into *rows (malloc'd, caller frees). */
 int support_key_worker_eligible(store *st, int64_t institution_id, support_staff **rows,
                                 size_t *n, cairn_err *err);
+
+/* For each of learners[0..n): has[i] = 1 when it has a current key worker,
+** else 0; one statement for all.  0, or -1 with err set. */
+int support_key_worker_has_of_learners(store *st, int64_t institution_id,
+                                       const int64_t *learners, size_t n, int *has,
+                                       cairn_err *err);
 
 /* learner_id's current key worker into *out: 1 found, 0 none, -1 error. */
 int support_key_worker_current(store *st, int64_t institution_id, int64_t learner_id,

@@ -348,20 +348,19 @@ int support_case_tasks_due(store *st, int64_t inst, int64_t staff_id, int32_t to
 int support_case_open_of_learners(store *st, int64_t inst, const int64_t *learners, size_t n,
                                   int64_t *case_ids, cairn_err *err) {
     if (!n) return 0;
+    int opened;
+    if (store_read_begin(st, &opened, err) < 0) return -1;
     store_stmt *q = store_prepare(st, "SELECT id FROM support_case WHERE institution_id = ?"
                                       " AND learner_id = ? AND state <> 'closed'", err);
-    if (!q) return -1;
-    for (size_t i = 0; i < n; i++) {
+    int rc = q ? 0 : -1;
+    for (size_t i = 0; rc >= 0 && i < n; i++) {
         store_bind_int64(q, 1, inst);
         store_bind_int64(q, 2, learners[i]);
-        int rc = store_step(q, err);
-        if (rc < 0) {
-            store_finalize(q);
-            return -1;
-        }
+        rc = store_step(q, err);
         case_ids[i] = rc == STORE_ROW ? store_col_int64(q, 0) : 0;
         store_reset(q);
     }
-    store_finalize(q);
-    return 0;
+    if (q) store_finalize(q);
+    store_read_end(st, opened);
+    return rc < 0 ? -1 : 0;
 }

@@ -4,6 +4,7 @@
 */
 #include "web/dashboard_data.h"
 #include "base/mem.h"
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,8 +69,16 @@ typedef struct dashboard_slot {
     size_t  limit;
     time_t  made;                 /* 0 = empty */
     time_t  used;
-    dashboard_data data;          /* owned by the slot */
+    dashboard_shared *entry;      /* the answer; the slot holds one reference */
 } dashboard_slot;
+
+/* One cached answer, read by many requests at once without a copy (a
+** page of 50 rows is about 300 KB): its rows and groups are freed when the
+** last holder lets go.  refs is read and written under dashboard_mu. */
+struct dashboard_shared {
+    int            refs;          /* the slot's reference and each request's */
+    dashboard_data data;          /* owns rows and groups; data.shared is NULL */
+};
 
 static pthread_mutex_t dashboard_mu = PTHREAD_MUTEX_INITIALIZER;
 static dashboard_slot dashboard_slots[DASHBOARD_CACHE_SLOTS];
@@ -87,13 +96,15 @@ static int slot_matches(const dashboard_slot *s, const char *url, int64_t inst, 
            !strcmp(s->group, q->group) && !strcmp(s->flag, q->flag) && !strcmp(s->url, url);
 }
 
-/* A deep copy of d into *out (rows and groups malloc'd anew). */
-static void data_copy(const dashboard_data *d, dashboard_data *out) {
-    *out = *d;
-    out->rows = d->n ? xmalloc(d->n * sizeof *d->rows) : NULL;
-    if (d->n) memcpy(out->rows, d->rows, d->n * sizeof *d->rows);
-    out->groups = d->ngroups ? xmalloc(d->ngroups * sizeof *d->groups) : NULL;
-    if (d->ngroups) memcpy(out->groups, d->groups, d->ngroups * sizeof *d->groups);
+/* Let go of one reference to e; the last frees it.  Call with dashboard_mu
+** held.  Returns the rows and groups to free (after unlocking) in *dead, or
+** leaves *dead empty. */
+static void shared_release_locked(dashboard_shared *e, dashboard_data *dead) {
+    assert(e && e->refs > 0);
+    memset(dead, 0, sizeof *dead);
+    if (--e->refs > 0) return;
+    *dead = e->data;
+    free(e);
 }
 
 /* 1 when every text of q fits a slot's fields (else it is not cached). */
@@ -127,7 +138,9 @@ int dashboard_data_read(store *st, const access_ctx *who, const dashboard_query 
         for (int i = 0; i < DASHBOARD_CACHE_SLOTS && !hit; i++) {
             dashboard_slot *s = &dashboard_slots[i];
             if (slot_matches(s, url, inst, asof, scores_at, version, q, now)) {
-                data_copy(&s->data, out);
+                *out = s->entry->data;          /* shared, not copied */
+                out->shared = s->entry;
+                s->entry->refs++;
                 s->used = now;
                 hit = 1;
             }
@@ -145,6 +158,12 @@ int dashboard_data_read(store *st, const access_ctx *who, const dashboard_query 
         return -1;
     }
     if (!cacheable) return 0;
+    dashboard_shared *entry = xcalloc(1, sizeof *entry);
+    entry->refs = 2;                  /* the slot's and this request's */
+    entry->data = *out;
+    entry->data.shared = NULL;
+    out->shared = entry;
+    dashboard_data dead = {0};
     pthread_mutex_lock(&dashboard_mu);
     dashboard_slot *v = &dashboard_slots[0];
     for (int i = 0; i < DASHBOARD_CACHE_SLOTS; i++) {
@@ -152,7 +171,8 @@ int dashboard_data_read(store *st, const access_ctx *who, const dashboard_query 
         if (!s->made || now - s->made >= DASHBOARD_CACHE_SECONDS) { v = s; break; }
         if (s->used < v->used) v = s;
     }
-    dashboard_data_free(&v->data);
+    if (v->entry) shared_release_locked(v->entry, &dead);
+    v->entry = entry;
     snprintf(v->url, sizeof v->url, "%s", url);
     v->institution_id = inst;
     v->asof = asof;
@@ -169,14 +189,25 @@ int dashboard_data_read(store *st, const access_ctx *who, const dashboard_query 
     v->after = q->after;
     v->limit = q->limit;
     v->made = v->used = now;
-    data_copy(out, &v->data);
     pthread_mutex_unlock(&dashboard_mu);
+    free(dead.rows);                  /* an evicted answer no request holds */
+    free(dead.groups);
     return 0;
 }
 
-/* Free the rows and groups of d and empty it. */
+/* Free the rows and groups of d, or let go of its shared entry, and empty
+** it. */
 void dashboard_data_free(dashboard_data *d) {
-    free(d->rows);
-    free(d->groups);
+    if (d->shared) {
+        dashboard_data dead;
+        pthread_mutex_lock(&dashboard_mu);
+        shared_release_locked(d->shared, &dead);
+        pthread_mutex_unlock(&dashboard_mu);
+        free(dead.rows);
+        free(dead.groups);
+    } else {
+        free(d->rows);
+        free(d->groups);
+    }
     memset(d, 0, sizeof *d);
 }

@@ -44,18 +44,23 @@ typedef struct dashboard_query {
                                 read the page before it */
 } dashboard_query;
 
+typedef struct dashboard_shared dashboard_shared;
+
 /* What the dashboard shows.  Filled by dashboard_data_read(); free with
-** dashboard_data_free(). */
+** dashboard_data_free().  From the cache, rows and groups belong to a
+** shared entry (shared != NULL) that other requests read at the same
+** time: read them, never write or free them yourself. */
 typedef struct dashboard_data {
     int32_t              asof;     /* the latest score date; 0 = no scores yet */
     size_t               counts[RISK_TIER_COUNT];
-    risk_attention_row  *rows;     /* malloc'd; n of them */
+    risk_attention_row  *rows;     /* malloc'd, or the shared entry's; n of them */
     size_t               n, total; /* total: rows passing the filters, all pages */
     size_t               first;    /* place of rows[0] in the whole list, 1-based */
     int                  more;     /* 1 = a next page exists */
-    school_group_summary *groups;  /* malloc'd; every group, for the filter form */
+    school_group_summary *groups;  /* malloc'd, or the shared entry's; every group */
     size_t               ngroups;
     int                  from_cache;
+    dashboard_shared    *shared;   /* the cache entry rows and groups belong to, or NULL */
 } dashboard_data;
 
 /* Read the dashboard of who (access_ctx with st set) for q into *out,
@@ -65,7 +70,8 @@ typedef struct dashboard_data {
 int dashboard_data_read(store *st, const access_ctx *who, const dashboard_query *q,
                         dashboard_data *out, cairn_err *err);
 
-/* Free what dashboard_data_read() filled. */
+/* Free what dashboard_data_read() filled (a shared entry: let go of it;
+** the last holder frees it). */
 void dashboard_data_free(dashboard_data *d);
 
 #endif

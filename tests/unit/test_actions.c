@@ -145,6 +145,17 @@ static void test_can_act(void **state) {
     assert_int_equal(can(st, p.kw1, 1, ACK), 1);
     assert_int_equal(can(st, p.kw1, 1, KW), 0);
 
+    /* the list's batch reader agrees: learner 1 has a key worker now, 2 and
+    ** an unknown id do not */
+    const int64_t page[] = {2, 1, 99};
+    int has[3] = {-1, -1, -1};
+    assert_int_equal(support_key_worker_has_of_learners(st, 1, page, 3, has, &err), 0);
+    assert_int_equal(has[0], 0);
+    assert_int_equal(has[1], 1);
+    assert_int_equal(has[2], 0);
+    assert_int_equal(support_key_worker_has_of_learners(st, 2, page, 3, has, &err), 0);
+    assert_int_equal(has[1], 0);                         /* another institution's question */
+
     /* consent: leaders, administrators and the key worker record it; a
     ** teacher or a role without a relationship does not; only a leader
     ** overrides, and only for their institution's learners */
@@ -265,6 +276,26 @@ static void test_acknowledge(void **state) {
     assert_int_equal(support_ack_list(st, 1, 2, &rows, &n, &err), 0);
     assert_int_equal(n, 0);
     free(rows);
+
+    /* the list's tally: both on learner 1's score date, the newest by the
+    ** teacher; none on another date, for learner 2, or in a read transaction
+    ** the caller holds (store_read_begin nests) */
+    const int64_t page[] = {1, 2, 1};
+    const char asofs[3][11] = {"2025-03-14", "2025-03-14", "2025-03-07"};
+    support_ack_tally t[3];
+    for (int open = 0; open < 2; open++) {
+        if (open) assert_int_equal(store_tx_begin(st, &err), 0);
+        memset(t, 0x55, sizeof t);
+        assert_int_equal(support_ack_tally_of_learners(st, 1, page, asofs, 3, t, &err), 0);
+        assert_int_equal(t[0].acked, 2);
+        assert_string_equal(t[0].by, "Tia Teach");
+        assert_true(t[0].at[0] == '2');
+        assert_int_equal(t[1].acked, 0);
+        assert_string_equal(t[1].by, "");
+        assert_int_equal(t[2].acked, 0);
+        assert_int_equal(store_in_tx(st), open);         /* the caller's stays open */
+        if (open) store_tx_rollback(st);
+    }
     test_store_drop(st);
 }
 

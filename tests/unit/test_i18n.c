@@ -378,6 +378,38 @@ static void test_numbers(void **state) {
     assert_true(utf8_ok(huge));
 }
 
+/* The integer fast path of i18n_format_number writes the digits "%.*f"
+** writes, for values across magnitudes, ties (0.15, 2.5, 0.125) and values
+** one tenth of a unit from them; English, with its grouping taken out. */
+static void test_numbers_match_printf(void **state) {
+    (void)state;
+    static const double base[] = {0, 0.04, 0.05, 0.15, 0.25, 0.125, 0.35, 1.005, 2.5, 3.5,
+                                  9.95, 9.9999999, 12.345, 99.95, 0.1 + 0.2, 1e-7, 123456.789,
+                                  4503599627370495.5, 1e14 + 0.3, 1e16};
+    unsigned seed = 7;
+    for (int i = 0; i < 20000; i++) {
+        double v;
+        if (i < (int)(sizeof base / sizeof *base) * 4) {
+            v = base[i / 4] * ((i % 4) < 2 ? 1 : -1) + ((i % 2) ? 1e-12 : 0);
+        } else {
+            seed = seed * 1103515245u + 12345u;
+            double u = (double)(seed >> 8) / (double)(1u << 24);
+            v = (u - 0.5) * pow(10, (int)(seed % 13) - 4);
+            if (i % 3 == 0) v = round(v * 10) / 10;
+        }
+        int dec = (int)(seed % 5);
+        char got[I18N_NUM_MAX * 2], want[400], plain[I18N_NUM_MAX * 2];
+        i18n_format_number(lang("en"), v, dec, got, sizeof got);
+        snprintf(want, sizeof want, "%.*f", dec, fabs(v));
+        size_t k = 0;
+        for (const char *p = got; *p; p++)
+            if (*p != ',' && *p != '-') plain[k++] = *p;
+        plain[k] = 0;
+        if (strcmp(plain, want) != 0) print_error("%.17g/%d: got [%s] want [%s]\n", v, dec, got, want);
+        assert_string_equal(plain, want);
+    }
+}
+
 /* Assert i18n_format_date(code, y-m-d) is want. */
 static void date_is(const char *code, int y, int m, int d, const char *want) {
     char out[I18N_DATE_MAX];
@@ -538,6 +570,7 @@ int main(void) {
         cmocka_unit_test(test_messages),
         cmocka_unit_test(test_catalogs),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_numbers_match_printf),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_page_frame),
         cmocka_unit_test(test_error_pages),

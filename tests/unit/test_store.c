@@ -357,6 +357,21 @@ static void t_tx(void **state) {
     assert_false(store_in_tx(st));
     assert_int_equal(q64(st, "SELECT count(*) FROM a", -1), 0);
 
+    /* A read transaction opens only when none is open, and ends only what
+    ** it opened. */
+    int opened = -1;
+    assert_int_equal(store_read_begin(st, &opened, &err), 0);
+    assert_int_equal(opened, 1);
+    assert_true(store_in_tx(st));
+    store_read_end(st, opened);
+    assert_false(store_in_tx(st));
+    assert_int_equal(store_tx_begin(st, &err), 0);
+    assert_int_equal(store_read_begin(st, &opened, &err), 0);
+    assert_int_equal(opened, 0);
+    store_read_end(st, opened);
+    assert_true(store_in_tx(st));                          /* the caller's: still open */
+    assert_int_equal(store_tx_rollback(st), 0);
+
     /* Commit keeps. */
     assert_int_equal(store_tx_begin(st, &err), 0);
     must_exec(st, "INSERT INTO a VALUES (10)");

@@ -81,25 +81,29 @@ void attention_url(buf *b, const char *path, const attention_params *p,
 /* The acknowledgements of the rows (see attention_list.h). */
 int attention_acks_read(store *st, int64_t inst, const risk_attention_row *rows, size_t n,
                         attention_ack *acks, cairn_err *err) {
+    if (!n) return 0;
+    int64_t *learners = xcalloc(n, sizeof *learners);
+    char (*asofs)[11] = xcalloc(n, sizeof *asofs);
+    support_ack_tally *t = xcalloc(n, sizeof *t);
     for (size_t i = 0; i < n; i++) {
-        memset(&acks[i], 0, sizeof acks[i]);
-        if (!rows[i].nflags) continue;
-        support_ack *a = NULL;
-        size_t na = 0;
-        if (support_ack_list(st, inst, rows[i].learner_id, &a, &na, err) != 0) return -1;
-        char asof[DATE_TEXT_LEN];
-        date_format(rows[i].asof, asof);
-        for (size_t k = 0; k < na; k++) {   /* newest first */
-            if (strcmp(a[k].asof, asof) != 0) continue;
-            if (!acks[i].acked) {
-                str_copy(acks[i].by, sizeof acks[i].by, a[k].by);
-                str_copy(acks[i].at, sizeof acks[i].at, a[k].at);
-            }
-            acks[i].acked++;
-        }
-        free(a);
+        learners[i] = rows[i].learner_id;
+        char d[DATE_TEXT_LEN];
+        date_format(rows[i].asof, d);
+        str_copy(asofs[i], sizeof asofs[i], d);
     }
-    return 0;
+    int rc = support_ack_tally_of_learners(st, inst, learners, (const char (*)[11])asofs, n, t,
+                                           err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        memset(&acks[i], 0, sizeof acks[i]);
+        if (!rows[i].nflags) continue;   /* nothing to acknowledge */
+        acks[i].acked = t[i].acked;
+        str_copy(acks[i].by, sizeof acks[i].by, t[i].by);
+        str_copy(acks[i].at, sizeof acks[i].at, t[i].at);
+    }
+    free(t);
+    free(asofs);
+    free(learners);
+    return rc;
 }
 
 /* One column head: a link that sorts by key (reversed when already so
@@ -157,20 +161,21 @@ int attention_case_cells(web_ctx *c, const risk_attention_row *rows, size_t n,
     int64_t *learners = calloc(n ? n : 1, sizeof *learners);
     for (size_t i = 0; i < n; i++) learners[i] = rows[i].learner_id;
     int rc = support_case_open_of_learners(c->st, c->who->institution_id, learners, n, ids, err);
-    free(learners);
     int kw = (c->who->roles & ACCESS_ROLE_KEY_WORKER) != 0;
+    int *has_kw = calloc(n ? n : 1, sizeof *has_kw);
+    if (rc == 0 && !kw)   /* who is not a key worker opens a case with the learner's */
+        rc = support_key_worker_has_of_learners(c->st, c->who->institution_id, learners, n,
+                                                has_kw, err);
+    free(learners);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         unsigned rel = 0;
         if (ids[i]) {   /* a case not theirs: no link */
             if ((rc = access_case_relation(c->who, ids[i], &rel, err)) == 0 && !rel) ids[i] = -1;
-        } else if (!kw && rows[i].nflags) {   /* no key worker to open it with: no button */
-            support_key_worker cur;
-            int have = support_key_worker_current(c->st, c->who->institution_id,
-                                                  rows[i].learner_id, &cur, err);
-            if (have < 0) rc = -1;
-            else if (!have) ids[i] = -1;
+        } else if (!kw && rows[i].nflags && !has_kw[i]) {   /* no key worker: no button */
+            ids[i] = -1;
         }
     }
+    free(has_kw);
     out->csrf = c->req->session ? c->req->session->csrf : "";
     out->case_ids = ids;
     return rc;

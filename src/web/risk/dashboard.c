@@ -24,6 +24,7 @@
 #include "web/html.h"
 #include "web/trend.h"
 #include "web/risk/attention_list.h"
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,7 @@ static void page_bad_cursor(web_ctx *c) {
 ** replaced by a malloc'd list the caller frees (d's own is freed). */
 static int viewer_groups(store *st, const access_ctx *who, dashboard_data *d, cairn_err *err) {
     if (who->roles & (ACCESS_ROLE_ADMINISTRATOR | ACCESS_ROLE_SCHOOL_LEADER)) return 0;
+    assert(!d->shared);   /* only whole-institution viewers read through the cache */
     free(d->groups);
     d->groups = NULL;
     d->ngroups = 0;
