@@ -113,15 +113,14 @@ static void goal_row(web_ctx *c, const support_goal *g, int may_write, int32_t t
     buf *b = c->b;
     const i18n_lang *L = c->L;
     char num[I18N_NUM_MAX], day[I18N_DATE_MAX];
-    html_printf(b, "<tr id=\"goal-%lld\" data-status=\"%A\">\n<td data-label=\"%A\">%T</td>\n"
-                   "<th scope=\"row\" data-label=\"%A\"><span class=\"comment\">%T</span></th>\n"
-                   "<td data-label=\"%A\">%T</td>\n",
-                (long long)g->id, support_goal_status_code(g->status), T(L, "Domain"),
-                T(L, support_domain_name(g->domain)), T(L, "Goal"), g->what, T(L, "Measure"),
-                g->measure);
-    html_printf(b, "<td data-label=\"%A\">%T</td>\n", T(L, "Baseline"),
+    html_printf(b, "<tr id=\"goal-%lld\" data-status=\"%A\">\n<th scope=\"row\" "
+                   "data-label=\"%A\"><span class=\"comment\">%T</span><br><span "
+                   "class=\"muted\">%T</span></th>\n<td data-label=\"%A\">%T<br>",
+                (long long)g->id, support_goal_status_code(g->status), T(L, "Goal"), g->what,
+                T(L, support_domain_name(g->domain)), T(L, "Measure"), g->measure);
+    html_printf(b, "<span class=\"muted\">%T:</span> %T \xE2\x86\x92 ", T(L, "Baseline"),
                 g->has_baseline ? plan_number_text(L, g->baseline, num, sizeof num) : "\xE2\x80\x94");
-    html_printf(b, "<td data-label=\"%A\">%T</td>\n", T(L, "Target"),
+    html_printf(b, "<span class=\"muted\">%T:</span> <strong>%T</strong></td>\n", T(L, "Target"),
                 plan_number_text(L, g->target, num, sizeof num));
     html_printf(b, "<td data-label=\"%A\">%T", T(L, "Due"),
                 i18n_format_date(L, g->due_on, day, sizeof day));
@@ -188,11 +187,10 @@ static void plan_part(web_ctx *c, int kind, const support_goal *goals, size_t n,
         html_printf(b, "<table class=\"goals\">\n<caption>%T</caption>\n<thead><tr>"
                        "<th scope=\"col\">%T</th><th scope=\"col\">%T</th><th scope=\"col\">%T</th>"
                        "<th scope=\"col\">%T</th><th scope=\"col\">%T</th><th scope=\"col\">%T</th>"
-                       "<th scope=\"col\">%T</th><th scope=\"col\">%T</th><th scope=\"col\">%T</th>"
                        "<th scope=\"col\">%T</th></tr></thead>\n<tbody>\n",
-                    T(L, "Goals, open first"), T(L, "Domain"), T(L, "Goal"), T(L, "Measure"),
-                    T(L, "Baseline"), T(L, "Target"), T(L, "Due"), T(L, "The learner's step"),
-                    T(L, "Support the school commits to"), T(L, "Who helps"), T(L, "Status"));
+                    T(L, "Goals, open first"), T(L, "Goal"), T(L, "Measure"), T(L, "Due"),
+                    T(L, "The learner's step"), T(L, "Support the school commits to"),
+                    T(L, "Who helps"), T(L, "Status"));
         for (size_t i = 0; i < n; i++)
             if (goals[i].plan == kind) goal_row(c, &goals[i], may_write, today, form);
         html_printf(b, "</tbody>\n</table>\n");
