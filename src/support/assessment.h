@@ -124,4 +124,11 @@ void support_assessments_free(support_assessment *rows, size_t n);
 int support_assessment_latest_needs(store *st, int64_t institution_id, int64_t case_id,
                                     int needs[SUPPORT_DOMAIN_COUNT], cairn_err *err);
 
+/* 1 when staff_id, whose relationship to case_id is rel (SUPPORT_CASE_REL_*
+** bits), sees its assessments: the key worker, and a team member whose
+** role is not teacher (a teacher on the team sees the plan's goals that
+** concern their teaching, not the assessment).  0 not, -1 error. */
+int support_assessment_may_see(store *st, int64_t institution_id, int64_t case_id,
+                               int64_t staff_id, unsigned rel, cairn_err *err);
+
 #endif

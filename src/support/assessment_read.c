@@ -163,3 +163,22 @@ int support_assessment_latest_needs(store *st, int64_t inst, int64_t case_id,
     store_finalize(q);
     return rc < 0 ? -1 : 1;
 }
+
+/* Whether staff_id sees case_id's assessments (see assessment.h). */
+int support_assessment_may_see(store *st, int64_t inst, int64_t case_id, int64_t staff_id,
+                               unsigned rel, cairn_err *err) {
+    if (rel & SUPPORT_CASE_REL_KEY_WORKER) return 1;
+    if (!(rel & SUPPORT_CASE_REL_TEAM) || staff_id <= 0) return 0;
+    store_stmt *q = store_prepare(st, "SELECT role FROM case_team_member"
+                                      " WHERE institution_id = ? AND case_id = ? AND staff_id = ?",
+                                  err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, inst);
+    store_bind_int64(q, 2, case_id);
+    store_bind_int64(q, 3, staff_id);
+    int rc = store_step(q, err), may = 0;
+    if (rc == STORE_ROW)
+        may = support_case_role_parse(store_col_text(q, 0)) != SUPPORT_CASE_ROLE_TEACHER;
+    store_finalize(q);
+    return rc < 0 ? -1 : may;
+}

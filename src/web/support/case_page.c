@@ -21,6 +21,7 @@
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
+#include "web/support/assessment_web.h"
 #include "gen/pages.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,6 +467,7 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         page_fail(c, "case conferences", err.msg);
         return;
     }
+    assessment_case_section(c, d, rel);   /* web/support/assessment_words.c */
     if (contents) {
         if (team_part(c, d, kw, form, &err) < 0) {
             support_case_detail_free(d);
