@@ -6,6 +6,7 @@
 #include "support/assessment.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include "support/assessment_internal.h"
 #include "support/case_internal.h"
 #include <assert.h>
 #include <stdio.h>
@@ -178,11 +179,11 @@ static int assessment_insert(store *st, int64_t inst, int64_t account_id, int64_
     return rc;
 }
 
-/* Add an assessment (see assessment.h). */
-int support_assessment_add(store *st, int64_t inst, int64_t account_id, unsigned rel,
-                           int64_t case_id, const support_assessment_spec *spec, const char *at,
-                           int64_t *id, support_assessment_problem *problem, int *domain,
-                           cairn_err *err) {
+/* Add an assessment (see assessment_internal.h). */
+int assessment_add(store *st, int64_t inst, int64_t account_id, unsigned rel, int64_t case_id,
+                   const support_assessment_spec *spec, const char *at, int closed_too,
+                   int64_t *id, support_assessment_problem *problem, int *domain,
+                   cairn_err *err) {
     assert(spec);
     if (problem) *problem = SUPPORT_ASSESSMENT_OK;
     if (domain) *domain = -1;
@@ -206,7 +207,7 @@ int support_assessment_add(store *st, int64_t inst, int64_t account_id, unsigned
         if (!found) err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
         goto fail;
     }
-    if (k.state == SUPPORT_CASE_CLOSED) {
+    if (k.state == SUPPORT_CASE_CLOSED && !closed_too) {
         rc = refuse(SUPPORT_ASSESSMENT_CASE_CLOSED, -1, problem, domain, err);
         goto fail;
     }
@@ -238,4 +239,13 @@ fail:
 out:
     free(t);
     return rc;
+}
+
+/* Add an assessment (see assessment.h). */
+int support_assessment_add(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                           int64_t case_id, const support_assessment_spec *spec, const char *at,
+                           int64_t *id, support_assessment_problem *problem, int *domain,
+                           cairn_err *err) {
+    return assessment_add(st, inst, account_id, rel, case_id, spec, at, 0, id, problem, domain,
+                          err);
 }

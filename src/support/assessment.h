@@ -131,4 +131,15 @@ int support_assessment_latest_needs(store *st, int64_t institution_id, int64_t c
 int support_assessment_may_see(store *st, int64_t institution_id, int64_t case_id,
                                int64_t staff_id, unsigned rel, cairn_err *err);
 
+/* The demo school's assessments (support/demo_assessment.c): for every
+** case that went past "open" (its history has the step into the
+** assessment state), one assessment back-dated to a few days after that
+** step, and a second, with most needs fallen, for the cases in monitoring
+** or closed (and a closed case reopened since); some of the learner's own
+** ratings differ from the key worker's.  Made on behalf of kw_account
+** through the same writer the pages use.  Does nothing when the database
+** has any assessment already.  *n gets how many were made.  0 or -1. */
+int support_demo_assessments(store *st, int64_t institution_id, int64_t kw_account, int *n,
+                             cairn_err *err);
+
 #endif
