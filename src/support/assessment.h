@@ -27,6 +27,7 @@
 #include "base/err.h"
 #include "store/store.h"
 #include "support/domains.h"
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -130,6 +131,16 @@ int support_assessment_latest_needs(store *st, int64_t institution_id, int64_t c
 ** concern their teaching, not the assessment).  0 not, -1 error. */
 int support_assessment_may_see(store *st, int64_t institution_id, int64_t case_id,
                                int64_t staff_id, unsigned rel, cairn_err *err);
+
+/* The "assessments" part of a learner's whole record (support/subject.h,
+** support/assessment_subject.c): every assessment of the learner's cases
+** as a new JSON array, texts opened; and the erasure that blanks their
+** strengths, comments and notes in the caller's transaction (ratings and
+** days stay).  0 or -1. */
+int support_assessment_subject_read(store *st, int64_t institution_id, int64_t learner_id,
+                                    json_t **out, cairn_err *err);
+int support_assessment_subject_erase(store *st, int64_t institution_id, int64_t learner_id,
+                                     cairn_err *err);
 
 /* The demo school's assessments (support/demo_assessment.c): for every
 ** case that went past "open" (its history has the step into the

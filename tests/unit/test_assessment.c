@@ -288,11 +288,44 @@ static void test_refusals(void **state) {
     test_store_drop(s.st);
 }
 
+/* The learner's whole record: exported with the texts opened; erasure
+** blanks the texts and keeps the ratings. */
+static void test_subject(void **state) {
+    school s = school_open(state, "assess_subject");
+    cairn_err err = {0};
+    support_assessment_problem p;
+    int dom;
+    int64_t id = open_case(&s, 1, "2025-03-03T09:00:00Z");
+    support_assessment_spec a = spec_of(date_from_ymd(2025, 3, 10));
+    assert_int_equal(support_assessment_add(s.st, 1, s.kw, SUPPORT_CASE_REL_KEY_WORKER, id, &a,
+                                            "2025-03-10T10:00:00Z", NULL, &p, &dom, &err), 0);
+    json_t *out = NULL;
+    assert_int_equal(support_assessment_subject_read(s.st, 1, 1, &out, &err), 0);
+    assert_int_equal(json_array_size(out), 1);
+    char *text = json_dumps(out, 0);
+    assert_non_null(strstr(text, "Sofa surfing since the move"));
+    assert_non_null(strstr(text, "Canary overall note 5150"));
+    free(text);
+    json_decref(out);
+    assert_int_equal(support_assessment_subject_read(s.st, 1, 2, &out, &err), 0);
+    assert_int_equal(json_array_size(out), 0);
+    json_decref(out);
+    assert_int_equal(support_assessment_subject_erase(s.st, 1, 1, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_assessment_domain"
+                                 " WHERE strengths <> '' OR comment <> ''"), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_assessment WHERE note <> ''"), 0);
+    int needs[SUPPORT_DOMAIN_COUNT];
+    assert_int_equal(support_assessment_latest_needs(s.st, 1, id, needs, &err), 1);
+    assert_int_equal(needs[support_domain_find("housing")], 2);
+    test_store_drop(s.st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         BOTH(test_latest_needs),
         BOTH(test_add),
         BOTH(test_refusals),
+        BOTH(test_subject),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
