@@ -71,6 +71,27 @@ check "...the recovery note and the reasons for not now" \
     bash -c "grep -q 'Two Saturday workshops' '$TMP/body' && grep -q 'grant once the catch-up' '$TMP/body'"
 check "...and the goal form" grep -q 'action="/cases/'"$agreed"'/goals"' "$TMP/body"
 
+# ---- needs not yet answered (from the latest needs assessment) ----
+monitored=$(q "SELECT min(id) FROM support_case WHERE state = 'monitoring'")
+code=$(http "$BASE/cases/$monitored" -b "$K")
+check "the case page counts the needs not yet answered" \
+    bash -c "[ $code = 200 ] && grep -q 'data-unanswered=\"1\"' '$TMP/body'"
+code=$(http "$BASE/cases/$monitored/plan" -b "$K")
+token=$(csrf_of)
+check "the plan page lists the need rated 2 with no goal, with its forms" \
+    bash -c "[ $code = 200 ] && grep -q '<li data-domain=\"family\">' '$TMP/body' && grep -q 'plan?domain=family#goal-form' '$TMP/body'"
+code=$(http "$BASE/cases/$monitored/not-now" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "domain=family" --data-urlencode "reason=")
+check "a 'not now' without a reason is refused (400) beside its form" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"nn-error-family\"' '$TMP/body'"
+code=$(http "$BASE/cases/$monitored/not-now" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "domain=family" \
+       --data-urlencode "reason=The family service works with the father; we follow its advice.")
+check "...with one it is recorded (303)" [ "$code" = 303 ]
+code=$(http "$BASE/cases/$monitored/plan" -b "$K")
+check "...and the need is answered" \
+    bash -c "[ $code = 200 ] && ! grep -q '<li data-domain=\"family\">' '$TMP/body' && grep -q 'The family service works with the father' '$TMP/body'"
+
 code=$(http "$BASE/cases/$case_id/plan" -b "$K")
 token=$(csrf_of)
 check "a case in assessment: the plan page (200), no goal yet" \

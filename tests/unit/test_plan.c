@@ -12,6 +12,7 @@
 */
 #include "testutil.h"
 #include "base/date.h"
+#include "support/assessment.h"
 #include "support/audit.h"
 #include "support/case.h"
 #include "support/plan.h"
@@ -475,6 +476,41 @@ static void test_not_now(void **state) {
     test_store_drop(s.st);
 }
 
+/* The needs come from the case's latest needs assessment (support/assessment.h). */
+static void test_needs_from_assessment(void **state) {
+    school s = school_open(state, "plan_needs");
+    cairn_err err = {0};
+    int64_t id = open_case(&s, 1, 1);
+    int needs[SUPPORT_DOMAIN_COUNT];
+    unsigned bits = 1;
+    assert_int_equal(support_plan_needs(s.st, 1, id, needs, &err), 0);
+    for (int d = 0; d < SUPPORT_DOMAIN_COUNT; d++) assert_int_equal(needs[d], -1);
+    support_assessment_spec as;
+    memset(&as, 0, sizeof as);
+    as.assessed_on = date_today();
+    for (int d = 0; d < SUPPORT_DOMAIN_COUNT; d++) as.need[d] = as.own[d] = -1;
+    int att = support_domain_find("attendance"), fam = support_domain_find("family");
+    as.need[att] = 3;
+    as.need[fam] = 2;
+    as.need[support_domain_find("money")] = 1;
+    support_assessment_problem ap;
+    int dom;
+    assert_int_equal(support_assessment_add(s.st, 1, s.kw, KW, id, &as, NULL, NULL, &ap, &dom,
+                                            &err), 0);
+    assert_int_equal(support_plan_needs(s.st, 1, id, needs, &err), 0);
+    assert_int_equal(needs[att], 3);
+    assert_int_equal(needs[fam], 2);
+    assert_int_equal(support_plan_unanswered_of_case(s.st, 1, id, needs, &bits, &err), 0);
+    assert_int_equal(bits, (1u << att) | (1u << fam));
+    char due[DATE_TEXT_LEN];
+    support_goal_spec g = good_spec(due);   /* attendance */
+    support_plan_problem p;
+    assert_int_equal(support_goal_add(s.st, 1, s.kw, KW, id, &g, NULL, NULL, &p, &err), 0);
+    assert_int_equal(support_plan_unanswered_of_case(s.st, 1, id, needs, &bits, &err), 0);
+    assert_int_equal(bits, 1u << fam);
+    test_store_drop(s.st);
+}
+
 /* ---- agreeing the plan ------------------------------------------------------------------ */
 
 static void test_agree_plan(void **state) {
@@ -518,6 +554,7 @@ int main(void) {
         BOTH(test_edit_close),
         BOTH(test_visibility),
         BOTH(test_not_now),
+        BOTH(test_needs_from_assessment),
         BOTH(test_agree_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
