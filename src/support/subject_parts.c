@@ -8,6 +8,7 @@
 #include "support/assessment.h"
 #include "support/case.h"
 #include "support/consent.h"
+#include "support/plan.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -396,6 +397,7 @@ const support_subject_part support_subject_parts[] = {
      support_case_subject_hold},
     {"assessments", "Needs assessments", support_assessment_subject_read,
      support_assessment_subject_erase, NULL},
+    {"plans", "Plans and goals", support_plan_subject_read, support_plan_subject_erase, NULL},
     {"notices", "Notices to staff", notices_read, notices_erase, NULL},
     {"access_audit", "Who saw or changed this record", audit_read, NULL, NULL},
 };
