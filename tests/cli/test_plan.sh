@@ -122,7 +122,8 @@ code=$(goal "$K" --data-urlencode "measure=")
 check "a goal without a measure is refused (400)" [ "$code" = 400 ]
 check "...with the error beside the field" \
     bash -c "grep -q 'id=\"g-measure-error\">Write the measure: what is counted.' '$TMP/body' && grep -q 'aria-describedby=\"g-measure-error\" aria-invalid=\"true\"' '$TMP/body'"
-check "...and in the summary at the top" grep -q 'id="error-summary"' "$TMP/body"
+check "...and in the summary at the top, linked to the field" \
+    bash -c "grep -q 'id=\"error-summary\"' '$TMP/body' && grep -q '<a href=\"#g-measure\">Write the measure' '$TMP/body'"
 check "...the typed words kept" grep -q 'Attend 9 of 10 days in the workshop' "$TMP/body"
 code=$(goal "$K" --data-urlencode "due_on=2020-01-01")
 check "a goal due in the past is refused (400) beside the date" \
@@ -178,6 +179,17 @@ code=$(http "$BASE/api/v1/cases/$case_id/goals" -b "$K" -X POST -H "X-CSRF-Token
        --data-binary "{\"plan\":\"career\",\"domain\":\"career\",\"what\":\"Visit two firms\",\"measure\":\"firms visited\",\"baseline\":0,\"target\":2,\"due_on\":\"$due\"}")
 check "...with one: 201 and the goal" \
     bash -c "[ $code = 201 ] && grep -q '\"plan\": *\"career\"' '$TMP/body' && grep -q '\"target\": *2' '$TMP/body'"
+
+gid2=$(q "SELECT max(id) FROM support_goal WHERE case_id = $case_id")
+code=$(http "$BASE/api/v1/cases/$case_id/goals" -b "$K" -X POST -H "X-CSRF-Token: $token" \
+       -H 'Content-Type: application/json' --data-binary "{\"goal_id\":$gid2,\"status\":\"dropped\"}")
+check "...dropping it without a reason: 400 with the field" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"reason\"' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id/goals" -b "$K" -X POST -H "X-CSRF-Token: $token" \
+       -H 'Content-Type: application/json' \
+       --data-binary "{\"goal_id\":$gid2,\"status\":\"dropped\",\"reason\":\"The firms are closed in August.\"}")
+check "...with one: 200, dropped" \
+    bash -c "[ $code = 200 ] && grep -q '\"status\": *\"dropped\"' '$TMP/body'"
 
 # ---- who sees what ----
 http "$BASE/cases/$case_id" -b "$K" > /dev/null
