@@ -209,6 +209,22 @@ check "the mentor on the team sees the plan (200) but not the health goal" \
     bash -c "[ $code = 200 ] && grep -q 'Visit two firms' '$TMP/body' && ! grep -q 'Sleep seven hours' '$TMP/body' && ! grep -q 'Health and well-being plan' '$TMP/body'"
 code=$(http "$BASE/api/v1/cases/$case_id/goals" -b "$P2")
 check "...nor in JSON" bash -c "[ $code = 200 ] && ! grep -q 'Sleep seven hours' '$TMP/body'"
+T="$TMP/teacher.jar"
+sign_in "$T" teacher cairn-demo-classroom > /dev/null
+code=$(http "$BASE/cases/$monitored/plan" -b "$T")
+check "a teacher on the team sees the goal of the group they teach (200)" \
+    bash -c "[ $code = 200 ] && grep -q 'Be in the workshop on every practical day' '$TMP/body' && grep -q 'concern a group you teach' '$TMP/body'"
+check "...and no other goal, reason, note or form" \
+    bash -c "! grep -q 'Choose a placement firm' '$TMP/body' && ! grep -q 'Talk to someone every week' '$TMP/body' && ! grep -q 'family service' '$TMP/body' && ! grep -q 'Needs not yet answered' '$TMP/body' && ! grep -q 'id=\"goal-form\"' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$monitored/goals" -b "$T")
+check "...the same in JSON" \
+    bash -c "[ $code = 200 ] && grep -q 'Be in the workshop' '$TMP/body' && ! grep -q 'placement firm' '$TMP/body' && ! grep -q '\"not_now\"' '$TMP/body'"
+http "$BASE/cases/$monitored/plan" -b "$T" > /dev/null
+code=$(http "$BASE/cases/$monitored/goals" -b "$T" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "plan=learning" --data-urlencode "domain=learning" \
+       --data-urlencode "what=x" --data-urlencode "measure=y" --data-urlencode "target=1" \
+       --data-urlencode "due_on=$due")
+check "...and changes nothing (403)" [ "$code" = 403 ]
 code=$(http "$BASE/cases/$agreed/plan" -b "$P1")
 check "a team member of another case is refused this plan (403)" [ "$code" = 403 ]
 code=$(http "$BASE/api/v1/cases/$agreed/goals" -b "$P1")
