@@ -17,6 +17,16 @@ const support_sealed_column support_sealed_columns[] = {
     {"consent_withdrawal", "consent_id", "note"},
     {"consent_override", "id", "reason"},           /* support/consent_check.c */
     {"legal_hold", "id", "reason"},                 /* support/subject.c */
+    {"support_goal", "id", "what"},                 /* support/plan_write.c */
+    {"support_goal", "id", "learner_step"},
+    {"support_goal", "id", "support"},
+    {"support_goal", "id", "helper_text"},
+    {"support_goal", "id", "status_reason"},
+    {"support_not_now", "id", "reason"},
+    {"support_plan", "id", "recovery"},
+    {"case_assessment", "id", "note"},              /* support/assessment.c */
+    {"case_assessment_domain", "id", "strengths"},
+    {"case_assessment_domain", "id", "comment"},
 };
 const size_t support_sealed_ncolumns = sizeof support_sealed_columns / sizeof *support_sealed_columns;
 

@@ -5,8 +5,10 @@
 ** learner adds a row to support_subject_parts[] at the end of this file.
 */
 #include "support/subject.h"
+#include "support/assessment.h"
 #include "support/case.h"
 #include "support/consent.h"
+#include "support/plan.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -393,6 +395,9 @@ const support_subject_part support_subject_parts[] = {
     {"consents", "Consents", consents_read, consents_erase, consents_hold},
     {"cases", "Cases", support_case_subject_read, support_case_subject_erase,
      support_case_subject_hold},
+    {"assessments", "Needs assessments", support_assessment_subject_read,
+     support_assessment_subject_erase, NULL},
+    {"plans", "Plans and goals", support_plan_subject_read, support_plan_subject_erase, NULL},
     {"notices", "Notices to staff", notices_read, notices_erase, NULL},
     {"access_audit", "Who saw or changed this record", audit_read, NULL, NULL},
 };

@@ -13,8 +13,11 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "support/actions.h"
+#include "support/assessment.h"
 #include "support/audit.h"
 #include "support/audit_read.h"
+#include "support/case.h"
+#include "support/plan.h"
 #include "support/sealed.h"
 #include "support/sealed_columns.h"
 #include <pthread.h>
@@ -264,20 +267,71 @@ static void raw_bytes(store *st, buf *b) {
     buf_free(&cmd);
 }
 
+/* Write to case_id a goal, a closed goal, a reason for "not now" and a
+** recovery note (support/plan.h), each text with a random token, into
+** texts[0..7). */
+static void plan_texts_write(store *st, int64_t case_id, char texts[7][80]) {
+    cairn_err err = {0};
+    for (int i = 0; i < 7; i++) {
+        char tok[17];
+        crypto_random_token(tok, 8);
+        snprintf(texts[i], 80, "Goal text %s: sleeps at a friend's, %d", tok, i);
+    }
+    char due[DATE_TEXT_LEN];
+    date_format(date_today() + 30, due);
+    const unsigned view = SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_GOAL_SEES_HEALTH;
+    support_goal_spec g = {0, "health", "housing", texts[0], "nights at home of 7", "2", "6", due,
+                           texts[1], texts[2], 0, texts[3], 0};
+    support_plan_problem p;
+    int64_t id = 0;
+    assert_int_equal(support_goal_add(st, 1, 1, view, case_id, &g, NULL, &id, &p, &err), 0);
+    assert_int_equal(support_goal_close(st, 1, 1, view, case_id, id, SUPPORT_GOAL_DROPPED, texts[4],
+                                        NULL, &p, &err), 0);
+    assert_int_equal(support_not_now_set(st, 1, 1, view, case_id, "money", texts[5], NULL, &p,
+                                         &err), 0);
+    assert_int_equal(support_plan_recovery_set(st, 1, 1, view, case_id, texts[6], NULL, &p, &err),
+                     0);
+}
+
 /* Every comment written is found by the test's own search in the raw bytes
 ** when stored plain (the search works), and never once sealed. */
 static void test_no_plaintext_at_rest(void **state) {
     store *st = test_school_db(KIND(state), "vault_raw", school_sql);
     cairn_err err = {0};
-    char texts[6][80];
-    for (int i = 0; i < 6; i++) {
+    char texts[9][80];
+    for (int i = 0; i < 9; i++) {
         char tok[17];
         crypto_random_token(tok, 8);
         snprintf(texts[i], sizeof texts[i], "Plaintext %s: worried about home, %d", tok, i);
+        if (i >= 6) continue;
         support_problem p;
         const char *flag = i % 2 ? "attendance_low" : "failed_unit";
         assert_int_equal(support_flag_acknowledge(st, 1, 1, 1, flag, texts[i], NULL, &p, &err), 0);
     }
+    /* a needs assessment's strengths, comment and note (support/assessment.c) */
+    exec_ok(st, "INSERT INTO staff (institution_id, id, ref, given_name, family_name) VALUES"
+                " (1, 1, 'K1', 'Kim', 'Key')");
+    exec_ok(st, "INSERT INTO support_assignment (institution_id, learner_id, staff_id, assigned_at)"
+                " VALUES (1, 1, 1, '2025-01-01T00:00:00Z')");
+    support_case_open_spec cs = {1, 1, SUPPORT_CASE_FROM_FLAG, "Missed March.", -1, 0};
+    support_case_problem cp;
+    int64_t case_id = 0;
+    assert_int_equal(support_case_open(st, 1, 1, &cs, "2025-03-03T09:00:00Z", &case_id, &cp, &err),
+                     0);
+    support_assessment_spec as;
+    memset(&as, 0, sizeof as);
+    as.assessed_on = date_from_ymd(2025, 3, 10);
+    for (int d = 0; d < SUPPORT_DOMAIN_COUNT; d++) as.need[d] = as.own[d] = -1;
+    as.need[5] = 2;
+    as.strengths[5] = texts[6];
+    as.comment[5] = texts[7];
+    as.note = texts[8];
+    support_assessment_problem ap;
+    int dom;
+    assert_int_equal(support_assessment_add(st, 1, 1, SUPPORT_CASE_REL_KEY_WORKER, case_id, &as,
+                                            "2025-03-10T10:00:00Z", NULL, &ap, &dom, &err), 0);
+    char goal_texts[7][80];   /* plans and goals (support/plan.h), on the same case */
+    plan_texts_write(st, case_id, goal_texts);
     /* one plain row written behind cairn's back, to show the search finds it */
     exec_ok(st, "INSERT INTO flag_acknowledgement (institution_id, id, learner_id, rule_code,"
                 " asof, account_id, comment, at) VALUES (1, 99, 2, 'missing_work',"
@@ -286,17 +340,21 @@ static void test_no_plaintext_at_rest(void **state) {
     raw_bytes(st, &raw);
     assert_true(raw.len > 1000);
     assert_true(bytes_have(raw.data, raw.len, "Canary plain text 4711"));
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 9; i++) {
         if (bytes_have(raw.data, raw.len, texts[i])) fail_msg("found in the raw bytes: %s", texts[i]);
         assert_false(bytes_have(raw.data, raw.len, strchr(texts[i], ':') + 2));
     }
+    for (int i = 0; i < 7; i++)
+        if (bytes_have(raw.data, raw.len, goal_texts[i]))
+            fail_msg("found in the raw bytes: %s", goal_texts[i]);
     /* and after a rotation (which rewrites every row) still none, and the
     ** canary is sealed too */
     assert_int_equal(support_key_rotate(st, 0, NULL, NULL, NULL, &err), 0);
     exec_ok(st, store_kind_of(st) == STORE_SQLITE ? "PRAGMA wal_checkpoint(TRUNCATE)" : "VACUUM");
     buf_reset(&raw);
     raw_bytes(st, &raw);
-    for (int i = 0; i < 6; i++) assert_false(bytes_have(raw.data, raw.len, texts[i]));
+    for (int i = 0; i < 9; i++) assert_false(bytes_have(raw.data, raw.len, texts[i]));
+    for (int i = 0; i < 7; i++) assert_false(bytes_have(raw.data, raw.len, goal_texts[i]));
     if (store_kind_of(st) == STORE_POSTGRES)   /* a dump has only live rows */
         assert_false(bytes_have(raw.data, raw.len, "Canary plain text 4711"));
     buf_free(&raw);

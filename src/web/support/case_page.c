@@ -21,6 +21,8 @@
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
+#include "web/support/plan_web.h"
+#include "web/support/assessment_web.h"
 #include "gen/pages.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,6 +466,12 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         case_conference_part(c, d, form, &err) < 0) {
         support_case_detail_free(d);
         page_fail(c, "case conferences", err.msg);
+        return;
+    }
+    assessment_case_section(c, d, rel);   /* web/support/assessment_words.c */
+    if (plan_case_section(c, d, rel, &err) < 0) {   /* web/support/plan_words.c */
+        support_case_detail_free(d);
+        page_fail(c, "case plan", err.msg);
         return;
     }
     if (contents) {
