@@ -69,8 +69,8 @@ views=$(q "SELECT count(*) FROM audit_event WHERE action = 'assessment.view'")
 code=$(http "$BASE/cases/$mon/assessment" -b "$K")
 check "the key worker opens the assessment page (200)" [ "$code" = 200 ]
 check "...the latest assessment as a table, needs at 2-3 marked" \
-    bash -c "grep -q '<table class=\"assessment\">' '$TMP/body' && grep -q '<tr class=\"need-high need-2\"><th scope=\"row\">Family and care duties</th><td><strong>Act</strong> (2)</td>' '$TMP/body'"
-check "...the learner's own rating beside it" grep -q '<td>Act (2)</td>' "$TMP/body"
+    bash -c "grep -q '<table class=\"assessment\">' '$TMP/body' && grep -q '<tr class=\"need-high need-2\"><th scope=\"row\">Family and care duties</th><td data-label=\"Key worker&#39;s rating\"><strong>Act</strong> (2)</td>' '$TMP/body'"
+check "...the learner's own rating beside it" grep -q '<td data-label="Learner&#39;s own rating">Act (2)</td>' "$TMP/body"
 check "...the domains not rated listed" grep -q '<p class="not-rated">Not rated: ' "$TMP/body"
 check "...a chart per domain of how it moved, with the ratings as a table" \
     bash -c "grep -q '<figure class=\"chart need-moves\"' '$TMP/body' && grep -q '<svg class=\"chart\"' '$TMP/body' && grep -q 'The ratings as a table' '$TMP/body' && grep -q '3 → 1' '$TMP/body'"

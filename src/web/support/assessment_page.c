@@ -58,14 +58,21 @@ static void latest_table(buf *b, const i18n_lang *L, const support_assessment *a
         if (r->need < 0) continue;
         html_printf(b, r->need >= 2 ? "<tr class=\"need-high need-%d\">" : "<tr class=\"need-%d\">",
                     r->need);
-        html_printf(b, "<th scope=\"row\">%T</th><td><strong>%T</strong> (%d)</td>",
-                    T(L, support_domain_name(k)), assessment_rating_name(L, r->need), r->need);
+        /* data-label: the column's name, shown before the value when a phone
+        ** stacks the row (the stylesheet) */
+        html_printf(b, "<th scope=\"row\">%T</th>"
+                       "<td data-label=\"%A\"><strong>%T</strong> (%d)</td>",
+                    T(L, support_domain_name(k)), T(L, "Key worker's rating"),
+                    assessment_rating_name(L, r->need), r->need);
         if (r->own >= 0)
-            html_printf(b, "<td>%T (%d)</td>", assessment_own_name(L, r->own), r->own);
+            html_printf(b, "<td data-label=\"%A\">%T (%d)</td>", T(L, "Learner's own rating"),
+                        assessment_own_name(L, r->own), r->own);
         else
-            html_printf(b, "<td class=\"muted\">%T</td>", assessment_own_name(L, r->own));
-        html_printf(b, "<td class=\"comment\">%T</td><td class=\"comment\">%T</td></tr>\n",
-                    r->strengths, r->comment);
+            html_printf(b, "<td class=\"muted\" data-label=\"%A\">%T</td>",
+                        T(L, "Learner's own rating"), assessment_own_name(L, r->own));
+        html_printf(b, "<td class=\"comment\" data-label=\"%A\">%T</td>"
+                       "<td class=\"comment\" data-label=\"%A\">%T</td></tr>\n",
+                    T(L, "Strengths"), r->strengths, T(L, "Comment"), r->comment);
     }
     html_printf(b, "</tbody></table></div>\n");
     int any = 0;

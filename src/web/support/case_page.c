@@ -456,6 +456,7 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
     if (kw) tier_part(b, c->req, L, &d->c, form);
     tasks_part(c, d, case_rel_sees_contents(rel & ~SUPPORT_CASE_REL_RECEIVER) &&
                          d->c.state != SUPPORT_CASE_CLOSED, form);
+    assessment_case_section(c, d, rel);   /* web/support/assessment_words.c */
     if (contents && transfer_part(c, d, rel, form, &err) < 0) {
         support_case_detail_free(d);
         page_fail(c, "case handover", err.msg);
@@ -467,7 +468,6 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         page_fail(c, "case conferences", err.msg);
         return;
     }
-    assessment_case_section(c, d, rel);   /* web/support/assessment_words.c */
     if (contents) {
         if (team_part(c, d, kw, form, &err) < 0) {
             support_case_detail_free(d);
