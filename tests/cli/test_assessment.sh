@@ -101,6 +101,15 @@ code=$(http "$BASE/cases/$fresh/assessment" -b "$K" -X POST --data-urlencode "cs
        --data-urlencode "assessed_on=2001-01-01" --data-urlencode "need_housing=2")
 check "a day before the case is refused beside the day (400)" \
     bash -c "[ $code = 400 ] && grep -q 'id=\"assessed_on-error\"' '$TMP/body'"
+code=$(http "$BASE/cases/$fresh/assessment" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "assessed_on=99999-99-99x" --data-urlencode "need_housing=2")
+check "an unreadable day is refused beside the day (400)" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"assessed_on-error\"' '$TMP/body'"
+code=$(http "$BASE/cases/$fresh/assessment" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "assessed_on=$(date -u +%F)" --data-urlencode "need_housing=2" \
+       --data-urlencode "strengths_housing=$(head -c 1001 /dev/zero | tr '\0' 'x')")
+check "strengths too long are refused beside them (400)" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"strengths_housing-error\"' '$TMP/body' && grep -q 'aria-describedby=\"strengths_housing-error\"' '$TMP/body'"
 check "...nothing written" [ "$(q "SELECT count(*) FROM case_assessment")" = "$before" ]
 code=$(http "$BASE/cases/$fresh/assessment" -b "$K" -X POST --data-urlencode "csrf=$token" \
        --data-urlencode "assessed_on=$(date -u +%F)" --data-urlencode "need_housing=3" \

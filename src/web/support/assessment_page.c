@@ -139,11 +139,12 @@ static void assessment_form_write(web_ctx *c, int64_t case_id, const support_ass
                 T(L, "Filled in from the latest assessment: change what has moved. 0 no need, "
                      "1 watch, 2 act, 3 act now."), (long long)case_id);
     case_csrf_field(b, c->req);
-    date_format(v->assessed_on, day);
+    int has_day = v->assessed_on > 0 && v->assessed_on < INT32_MAX;   /* INT32_MAX: unreadable */
+    if (has_day) date_format(v->assessed_on, day);
     html_printf(b, "<p><label for=\"assessed_on\">%T</label></p>\n", T(L, "Assessed on"));
     const char *err = field_error(b, L, f, "assessed_on", id, sizeof id);
     html_printf(b, "<p><input id=\"assessed_on\" name=\"assessed_on\" type=\"date\" required "
-                   "value=\"%A\"", v->assessed_on > 0 && v->assessed_on < INT32_MAX ? day : "");
+                   "value=\"%A\"", has_day ? day : "");
     if (err) html_printf(b, " aria-describedby=\"%A\" aria-invalid=\"true\"", err);
     html_printf(b, "></p>\n");
     for (int k = 0; k < SUPPORT_DOMAIN_COUNT; k++) {
