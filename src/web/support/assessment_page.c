@@ -70,9 +70,11 @@ static void latest_table(buf *b, const i18n_lang *L, const support_assessment *a
         else
             html_printf(b, "<td class=\"muted\" data-label=\"%A\">%T</td>",
                         T(L, "Learner's own rating"), assessment_own_name(L, r->own));
-        html_printf(b, "<td class=\"comment\" data-label=\"%A\">%T</td>"
-                       "<td class=\"comment\" data-label=\"%A\">%T</td></tr>\n",
-                    T(L, "Strengths"), r->strengths, T(L, "Comment"), r->comment);
+        html_printf(b, "<td class=\"comment\" data-label=\"%A\">", T(L, "Strengths"));
+        if (r->strengths[0]) html_printf(b, "<bdi>%T</bdi>", r->strengths);   /* typed text */
+        html_printf(b, "</td><td class=\"comment\" data-label=\"%A\">", T(L, "Comment"));
+        if (r->comment[0]) html_printf(b, "<bdi>%T</bdi>", r->comment);
+        html_printf(b, "</td></tr>\n");
     }
     html_printf(b, "</tbody></table></div>\n");
     int any = 0;
@@ -85,7 +87,8 @@ static void latest_table(buf *b, const i18n_lang *L, const support_assessment *a
     }
     if (any) html_printf(b, ".</p>\n");
     if (a->note[0])
-        html_printf(b, "<h3>%T</h3>\n<p class=\"comment\">%T</p>\n", T(L, "Overall note"), a->note);
+        html_printf(b, "<h3>%T</h3>\n<p class=\"comment\" dir=\"auto\">%T</p>\n", T(L, "Overall note"),
+                    a->note);
 }
 
 /* A <select> of a rating named name (id the same), with value v and the
@@ -122,7 +125,8 @@ static void text_area(buf *b, const i18n_lang *L, const assessment_form *f, cons
     char id[80];
     html_printf(b, "<p><label for=\"%A\">%T</label></p>\n", name, label);
     const char *err = field_error(b, L, f, name, id, sizeof id);
-    html_printf(b, "<textarea id=\"%A\" name=\"%A\" rows=\"2\" maxlength=\"%d\"", name, name, max);
+    html_printf(b, "<textarea id=\"%A\" name=\"%A\" rows=\"2\" maxlength=\"%d\" dir=\"auto\"", name,
+                name, max);
     if (err) html_printf(b, " aria-describedby=\"%A\" aria-invalid=\"true\"", err);
     html_printf(b, ">%T</textarea>\n", value ? value : "");
 }
