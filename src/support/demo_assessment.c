@@ -191,7 +191,7 @@ static int demo_write(store *st, int64_t inst, int64_t account, int64_t id,
         s.need[r->domain] = second ? r->need2 : r->need1;
         s.own[r->domain] = second ? r->own2 : r->own1;
         s.strengths[r->domain] = r->strengths;
-        s.comment[r->domain] = second ? "" : r->comment;
+        s.comment[r->domain] = r->comment;   /* kept, as the form fills it in */
     }
     s.note = second ? p->note2 : p->note1;
     char at[32], day[DATE_TEXT_LEN];

@@ -69,8 +69,8 @@ views=$(q "SELECT count(*) FROM audit_event WHERE action = 'assessment.view'")
 code=$(http "$BASE/cases/$mon/assessment" -b "$K")
 check "the key worker opens the assessment page (200)" [ "$code" = 200 ]
 check "...the latest assessment as a table, needs at 2-3 marked" \
-    bash -c "grep -q '<table class=\"assessment\">' '$TMP/body' && grep -q '<tr class=\"need-high need-2\"><th scope=\"row\">Family and care duties</th><td><strong>Act</strong> (2)</td>' '$TMP/body'"
-check "...the learner's own rating beside it" grep -q '<td>Act (2)</td>' "$TMP/body"
+    bash -c "grep -q '<table class=\"assessment\">' '$TMP/body' && grep -q '<tr class=\"need-high need-2\"><th scope=\"row\">Family and care duties</th><td data-label=\"Key worker&#39;s rating\"><strong>Act</strong> (2)</td>' '$TMP/body'"
+check "...the learner's own rating beside it" grep -q '<td data-label="Learner&#39;s own rating">Act (2)</td>' "$TMP/body"
 check "...the domains not rated listed" grep -q '<p class="not-rated">Not rated: ' "$TMP/body"
 check "...a chart per domain of how it moved, with the ratings as a table" \
     bash -c "grep -q '<figure class=\"chart need-moves\"' '$TMP/body' && grep -q '<svg class=\"chart\"' '$TMP/body' && grep -q 'The ratings as a table' '$TMP/body' && grep -q '3 → 1' '$TMP/body'"
@@ -101,6 +101,15 @@ code=$(http "$BASE/cases/$fresh/assessment" -b "$K" -X POST --data-urlencode "cs
        --data-urlencode "assessed_on=2001-01-01" --data-urlencode "need_housing=2")
 check "a day before the case is refused beside the day (400)" \
     bash -c "[ $code = 400 ] && grep -q 'id=\"assessed_on-error\"' '$TMP/body'"
+code=$(http "$BASE/cases/$fresh/assessment" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "assessed_on=99999-99-99x" --data-urlencode "need_housing=2")
+check "an unreadable day is refused beside the day (400)" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"assessed_on-error\"' '$TMP/body'"
+code=$(http "$BASE/cases/$fresh/assessment" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "assessed_on=$(date -u +%F)" --data-urlencode "need_housing=2" \
+       --data-urlencode "strengths_housing=$(head -c 1001 /dev/zero | tr '\0' 'x')")
+check "strengths too long are refused beside them (400)" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"strengths_housing-error\"' '$TMP/body' && grep -q 'aria-describedby=\"strengths_housing-error\"' '$TMP/body'"
 check "...nothing written" [ "$(q "SELECT count(*) FROM case_assessment")" = "$before" ]
 code=$(http "$BASE/cases/$fresh/assessment" -b "$K" -X POST --data-urlencode "csrf=$token" \
        --data-urlencode "assessed_on=$(date -u +%F)" --data-urlencode "need_housing=3" \

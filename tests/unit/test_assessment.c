@@ -3,7 +3,8 @@
 ** (support/assessment.h): adding one (rows, sealed texts, the audit event,
 ** the assessment task it completes), every refusal changing nothing, the
 ** latest ratings (support_assessment_latest_needs) and the list with its
-** texts opened; on SQLite and PostgreSQL.
+** texts opened, who sees them (support_assessment_may_see) and the
+** learner's whole record; on SQLite and PostgreSQL.
 **
 ** The school is test_case.c's: key worker K1 (staff 3) of learners 1 and
 ** 2, teacher T1, psychologists P1 and P2 (team_member accounts), head H1.
@@ -320,12 +321,43 @@ static void test_subject(void **state) {
     test_store_drop(s.st);
 }
 
+/* Who sees a case's assessments: the key worker and the team, not a
+** teacher on the team, not a leader, not a team member of another case. */
+static void test_may_see(void **state) {
+    school s = school_open(state, "assess_may_see");
+    cairn_err err = {0};
+    support_case_problem p;
+    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
+    int64_t one = open_case(&s, 1, "2025-03-03T09:00:00Z");
+    int64_t two = open_case(&s, 2, "2025-03-03T09:00:00Z");
+    assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, one, 4, SUPPORT_CASE_ROLE_PSYCHOLOGIST,
+                                           NULL, &p, &err), 0);
+    assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, one, 1, SUPPORT_CASE_ROLE_TEACHER,
+                                           NULL, &p, &err), 0);
+    unsigned rel = 0;
+    assert_int_equal(support_case_relation(s.st, 1, one, 3, &rel, &err), 0);
+    assert_int_equal(support_assessment_may_see(s.st, 1, one, 3, rel, &err), 1);
+    assert_int_equal(support_case_relation(s.st, 1, one, 4, &rel, &err), 0);
+    assert_int_equal(support_assessment_may_see(s.st, 1, one, 4, rel, &err), 1);
+    assert_int_equal(support_case_relation(s.st, 1, one, 1, &rel, &err), 0);
+    assert_true(rel & SUPPORT_CASE_REL_TEAM);
+    assert_int_equal(support_assessment_may_see(s.st, 1, one, 1, rel, &err), 0);
+    assert_int_equal(support_assessment_may_see(s.st, 1, one, 6, SUPPORT_CASE_REL_LEADER, &err), 0);
+    assert_int_equal(support_case_relation(s.st, 1, two, 4, &rel, &err), 0);
+    assert_int_equal(rel, 0);
+    assert_int_equal(support_assessment_may_see(s.st, 1, two, 4, rel, &err), 0);
+    /* a forged TEAM bit without the row is not enough */
+    assert_int_equal(support_assessment_may_see(s.st, 1, two, 4, SUPPORT_CASE_REL_TEAM, &err), 0);
+    test_store_drop(s.st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         BOTH(test_latest_needs),
         BOTH(test_add),
         BOTH(test_refusals),
         BOTH(test_subject),
+        BOTH(test_may_see),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

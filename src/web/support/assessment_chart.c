@@ -70,11 +70,11 @@ static void move_row(buf *b, const i18n_lang *L, const support_assessment *rows,
     html_printf(b, "</g>\n");
     chart_svg_end(b);
     if (rows[n - 1].domains[k].need < 0)
-        html_printf(b, "<span class=\"moved\">%d \xE2\x86\x92 \xE2\x80\x93</span></li>\n", first);
+        html_printf(b, "<span class=\"moved\" dir=\"ltr\">%d \xE2\x86\x92 \xE2\x80\x93</span></li>\n", first);
     else if (n > 1)
-        html_printf(b, "<span class=\"moved\">%d \xE2\x86\x92 %d</span></li>\n", first, last);
+        html_printf(b, "<span class=\"moved\" dir=\"ltr\">%d \xE2\x86\x92 %d</span></li>\n", first, last);
     else
-        html_printf(b, "<span class=\"moved\">%d</span></li>\n", last);
+        html_printf(b, "<span class=\"moved\" dir=\"ltr\">%d</span></li>\n", last);
     buf_free(&desc);
     buf_free(&id);
 }

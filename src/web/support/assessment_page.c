@@ -58,14 +58,23 @@ static void latest_table(buf *b, const i18n_lang *L, const support_assessment *a
         if (r->need < 0) continue;
         html_printf(b, r->need >= 2 ? "<tr class=\"need-high need-%d\">" : "<tr class=\"need-%d\">",
                     r->need);
-        html_printf(b, "<th scope=\"row\">%T</th><td><strong>%T</strong> (%d)</td>",
-                    T(L, support_domain_name(k)), assessment_rating_name(L, r->need), r->need);
+        /* data-label: the column's name, shown before the value when a phone
+        ** stacks the row (the stylesheet) */
+        html_printf(b, "<th scope=\"row\">%T</th>"
+                       "<td data-label=\"%A\"><strong>%T</strong> (%d)</td>",
+                    T(L, support_domain_name(k)), T(L, "Key worker's rating"),
+                    assessment_rating_name(L, r->need), r->need);
         if (r->own >= 0)
-            html_printf(b, "<td>%T (%d)</td>", assessment_own_name(L, r->own), r->own);
+            html_printf(b, "<td data-label=\"%A\">%T (%d)</td>", T(L, "Learner's own rating"),
+                        assessment_own_name(L, r->own), r->own);
         else
-            html_printf(b, "<td class=\"muted\">%T</td>", assessment_own_name(L, r->own));
-        html_printf(b, "<td class=\"comment\">%T</td><td class=\"comment\">%T</td></tr>\n",
-                    r->strengths, r->comment);
+            html_printf(b, "<td class=\"muted\" data-label=\"%A\">%T</td>",
+                        T(L, "Learner's own rating"), assessment_own_name(L, r->own));
+        html_printf(b, "<td class=\"comment\" data-label=\"%A\">", T(L, "Strengths"));
+        if (r->strengths[0]) html_printf(b, "<bdi>%T</bdi>", r->strengths);   /* typed text */
+        html_printf(b, "</td><td class=\"comment\" data-label=\"%A\">", T(L, "Comment"));
+        if (r->comment[0]) html_printf(b, "<bdi>%T</bdi>", r->comment);
+        html_printf(b, "</td></tr>\n");
     }
     html_printf(b, "</tbody></table></div>\n");
     int any = 0;
@@ -78,7 +87,8 @@ static void latest_table(buf *b, const i18n_lang *L, const support_assessment *a
     }
     if (any) html_printf(b, ".</p>\n");
     if (a->note[0])
-        html_printf(b, "<h3>%T</h3>\n<p class=\"comment\">%T</p>\n", T(L, "Overall note"), a->note);
+        html_printf(b, "<h3>%T</h3>\n<p class=\"comment\" dir=\"auto\">%T</p>\n", T(L, "Overall note"),
+                    a->note);
 }
 
 /* A <select> of a rating named name (id the same), with value v and the
@@ -115,7 +125,8 @@ static void text_area(buf *b, const i18n_lang *L, const assessment_form *f, cons
     char id[80];
     html_printf(b, "<p><label for=\"%A\">%T</label></p>\n", name, label);
     const char *err = field_error(b, L, f, name, id, sizeof id);
-    html_printf(b, "<textarea id=\"%A\" name=\"%A\" rows=\"2\" maxlength=\"%d\"", name, name, max);
+    html_printf(b, "<textarea id=\"%A\" name=\"%A\" rows=\"2\" maxlength=\"%d\" dir=\"auto\"", name,
+                name, max);
     if (err) html_printf(b, " aria-describedby=\"%A\" aria-invalid=\"true\"", err);
     html_printf(b, ">%T</textarea>\n", value ? value : "");
 }
@@ -132,11 +143,12 @@ static void assessment_form_write(web_ctx *c, int64_t case_id, const support_ass
                 T(L, "Filled in from the latest assessment: change what has moved. 0 no need, "
                      "1 watch, 2 act, 3 act now."), (long long)case_id);
     case_csrf_field(b, c->req);
-    date_format(v->assessed_on, day);
+    int has_day = v->assessed_on > 0 && v->assessed_on < INT32_MAX;   /* INT32_MAX: unreadable */
+    if (has_day) date_format(v->assessed_on, day);
     html_printf(b, "<p><label for=\"assessed_on\">%T</label></p>\n", T(L, "Assessed on"));
     const char *err = field_error(b, L, f, "assessed_on", id, sizeof id);
     html_printf(b, "<p><input id=\"assessed_on\" name=\"assessed_on\" type=\"date\" required "
-                   "value=\"%A\"", v->assessed_on > 0 && v->assessed_on < INT32_MAX ? day : "");
+                   "value=\"%A\"", has_day ? day : "");
     if (err) html_printf(b, " aria-describedby=\"%A\" aria-invalid=\"true\"", err);
     html_printf(b, "></p>\n");
     for (int k = 0; k < SUPPORT_DOMAIN_COUNT; k++) {

@@ -457,6 +457,7 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
     if (kw) tier_part(b, c->req, L, &d->c, form);
     tasks_part(c, d, case_rel_sees_contents(rel & ~SUPPORT_CASE_REL_RECEIVER) &&
                          d->c.state != SUPPORT_CASE_CLOSED, form);
+    assessment_case_section(c, d, rel);   /* web/support/assessment_words.c */
     if (contents && transfer_part(c, d, rel, form, &err) < 0) {
         support_case_detail_free(d);
         page_fail(c, "case handover", err.msg);
@@ -468,7 +469,6 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         page_fail(c, "case conferences", err.msg);
         return;
     }
-    assessment_case_section(c, d, rel);   /* web/support/assessment_words.c */
     if (plan_case_section(c, d, rel, &err) < 0) {   /* web/support/plan_words.c */
         support_case_detail_free(d);
         page_fail(c, "case plan", err.msg);
