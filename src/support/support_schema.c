@@ -182,6 +182,7 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     if (rc == 0) rc = support_consent_migrate(st, NULL, err);
     if (rc == 0) rc = intervention_migrate(st, NULL, err);
     if (rc == 0) rc = support_case_migrate(st, NULL, err);
+    if (rc == 0) rc = support_case_approval_migrate(st, NULL, err);
     if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit", last */
     return rc;
 }

@@ -73,6 +73,14 @@ const char *case_problem_text(const i18n_lang *L, support_case_problem p) {
     case SUPPORT_CASE_ATTENDEES_BAD:
         return T(L, "Tick who attended: the key worker and team members.");
     case SUPPORT_CASE_DOMAINS_MISSING: return T(L, "Tick at least one life domain discussed.");
+    case SUPPORT_CASE_APPROVAL_PENDING:
+        return T(L, "A request of this case is waiting for a school leader's approval already.");
+    case SUPPORT_CASE_APPROVAL_NONE: return T(L, "No request of this case is waiting for approval.");
+    case SUPPORT_CASE_APPROVAL_OWN:
+        return T(L, "A request is approved by another school leader, not by the one who asked or "
+                    "the case's key worker.");
+    case SUPPORT_CASE_APPROVAL_NOT_LEADER: return T(L, "Only a school leader approves a request.");
+    case SUPPORT_CASE_COMMENT_MISSING: return T(L, "Write a comment.");
     case SUPPORT_CASE_OK: break;
     }
     return "";
