@@ -239,6 +239,65 @@ check "...becoming its key worker, with a first contact due" \
 code=$(http "$BASE/cases/$case_id" -b "$K")
 check "...and the former key worker no longer opens it (403)" [ "$code" = 403 ]
 
+# ---- a leader's approval of closing (case.approval.close) ----
+"$CAIRN" setting --db "$db" case.approval.close 1 > /dev/null 2>&1
+check "cairn setting turns on the approval of closing" \
+    [ "$("$CAIRN" setting --db "$db" case.approval.close)" = 1 ]
+http "$BASE/cases/$case_id" -b "$K2" > /dev/null
+code=$(http "$BASE/cases/$case_id/step" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "step=close" --data-urlencode "outcome=moved" \
+       --data-urlencode "reason=Moved to her aunt in Graz.")
+check "the key worker's close step becomes a request (303, done=asked)" \
+    bash -c "[ $code = 303 ] && [ '$(location)' = '/cases/$case_id?done=asked' ]"
+check "...the case stays open, the request waits" \
+    bash -c "[ $(q "SELECT state FROM support_case WHERE id = $case_id") = assessment ] && [ $(q "SELECT count(*) FROM case_approval WHERE case_id = $case_id AND state = 'pending'") = 1 ]"
+code=$(http "$BASE/cases/$case_id" -b "$K2")
+check "...the case page shows it, without an answer form for the key worker" \
+    bash -c "[ $code = 200 ] && grep -q 'Waiting for approval' '$TMP/body' && grep -q 'data-kind=\"close\"' '$TMP/body' && ! grep -q 'value=\"approve\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id/approval" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "answer=approve" --data-urlencode "comment=Mine.")
+check "...the key worker cannot approve their own request (403)" \
+    bash -c "[ $code = 403 ] && [ $(q "SELECT count(*) FROM case_approval WHERE state <> 'pending'") = 0 ]"
+code=$(http "$BASE/" -b "$L")
+check "the leader's home page lists the request" \
+    bash -c "[ $code = 200 ] && grep -q 'Requests waiting for your approval' '$TMP/body' && grep -q 'href=\"/cases/$case_id\"' '$TMP/body'"
+code=$(http "$BASE/caseload" -b "$L")
+check "...and so does the Cases page" \
+    bash -c "[ $code = 200 ] && grep -q 'Requests waiting for your approval' '$TMP/body' && grep -q 'href=\"/cases/$case_id\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id" -b "$L")
+check "...the leader sees what is asked and why, with approve and decline" \
+    bash -c "[ $code = 200 ] && grep -q 'Moved to her aunt in Graz' '$TMP/body' && grep -q 'value=\"approve\"' '$TMP/body' && grep -q 'value=\"decline\"' '$TMP/body'"
+ltoken=$(csrf_of)
+code=$(http "$BASE/cases/$case_id/approval" -b "$L" -X POST --data-urlencode "csrf=$ltoken" \
+       --data-urlencode "answer=decline" --data-urlencode "comment=")
+check "...declining without a comment is refused (400), the error beside the form" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"approval-error\"' '$TMP/body' && grep -q 'Write a comment.' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id/approval" -b "$L" -X POST --data-urlencode "csrf=$ltoken" \
+       --data-urlencode "answer=decline" --data-urlencode "comment=Talk to the aunt first.")
+check "...the leader declines with a comment (303); the case stays open" \
+    bash -c "[ $code = 303 ] && [ $(q "SELECT state FROM support_case WHERE id = $case_id") = assessment ] && [ $(q "SELECT count(*) FROM case_approval WHERE state = 'declined'") = 1 ]"
+http "$BASE/cases/$case_id" -b "$K2" > /dev/null
+http "$BASE/cases/$case_id/step" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
+    --data-urlencode "step=close" --data-urlencode "outcome=moved" \
+    --data-urlencode "reason=Moved to Graz, aunt agrees." > /dev/null
+"$CAIRN" user token leader --name approvals --db "$db" > "$TMP/leader.token" 2> /dev/null
+LT=$(cat "$TMP/leader.token")
+code=$(http "$BASE/api/v1/cases/$case_id/approval" -H "Authorization: Bearer $LT" \
+       -H 'Content-Type: application/json' -d '{"answer": "maybe", "comment": "Hm."}')
+check "POST /api/v1/cases/{id}/approval with an unknown answer (400, the field named)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"answer\"' '$TMP/body' && grep -q '\"code\": *\"invalid\"' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id/approval" -H "Authorization: Bearer $LT" \
+       -H 'Content-Type: application/json' -d '{"answer": "approve", "comment": ""}')
+check "...without a comment (400, field comment, the form's words)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"comment\"' '$TMP/body' && grep -q 'Write a comment.' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id/approval" -H "Authorization: Bearer $LT" \
+       -H 'Content-Type: application/json' -d '{"answer": "approve", "comment": "Agreed on the phone."}')
+check "...approved (200): the case is closed as asked" \
+    bash -c "[ $code = 200 ] && grep -q '\"state\": *\"closed\"' '$TMP/body' && [ $(q "SELECT outcome FROM support_case WHERE id = $case_id") = moved ]"
+check "...asks and answers in the history and the audit log, comments sealed" \
+    bash -c "[ $(q "SELECT count(*) FROM case_history WHERE case_id = $case_id AND kind LIKE 'approval_%'") = 4 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action IN ('case.approval_ask', 'case.approval_approve', 'case.approval_decline')") = 4 ] && ! grep -q 'Agreed on the phone' '$db'"
+"$CAIRN" setting --db "$db" case.approval.close 0 > /dev/null 2>&1
+
 # ---- the leader's figures ----
 code=$(http "$BASE/caseload" -b "$L")
 check "the leader's Cases page (200): caseload per key worker, closures by outcome" \

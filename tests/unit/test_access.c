@@ -254,6 +254,8 @@ static const route_expect expected[] = {
     {"POST", "/cases/{id}/transfer",      0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/transfer-answer", 0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/conference",    0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/approval",      0, CASE_ROLES, 0},
+    {"POST", "/api/v1/cases/{id}/approval", 0, CASE_ROLES, 0},
     {"GET",  "/caseload",                 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
     {"GET",  "/learners/{id}/consent",          0, STAFF, 0},
     {"POST", "/learners/{id}/consent",          0, STAFF, 0},

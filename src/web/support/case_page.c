@@ -321,6 +321,16 @@ static void event_text(buf *b, const i18n_lang *L, const support_case_event *e) 
         html_printf(b, "%T", T(L, "Handover accepted: a new key worker"));
     } else if (!strcmp(e->kind, "transfer_decline")) {
         html_printf(b, "%T", T(L, "Handover declined"));
+    } else if (!strcmp(e->kind, "approval_ask")) {
+        html_printf(b, "%T: %T", T(L, "Approval asked"),
+                    !strcmp(e->from_value, "close") ? T(L, "Close the case")
+                                                    : T(L, "Hand the case over"));
+    } else if (!strcmp(e->kind, "approval_yes")) {
+        html_printf(b, "%T", T(L, "Approved by a school leader"));
+    } else if (!strcmp(e->kind, "approval_no")) {
+        html_printf(b, "%T", T(L, "Declined by a school leader"));
+    } else if (!strcmp(e->kind, "learner_told")) {
+        html_printf(b, "%T", T(L, "The learner was told of the new key worker"));
     } else if (!strcmp(e->kind, "task_add")) {
         html_printf(b, "%T", T(L, "Follow-up added"));
     } else {
@@ -442,7 +452,10 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         html_printf(b, "</p>\n</div>\n");
     } else {
         const char *done = web_request_query(c->req, "done");
-        if (done && *done)
+        if (done && !strcmp(done, "asked"))
+            html_printf(b, "<p class=\"notice\" role=\"status\">%T</p>\n",
+                        T(L, "Sent to a school leader for approval."));
+        else if (done && *done)
             html_printf(b, "<p class=\"notice\" role=\"status\">%T</p>\n", T(L, "Saved."));
     }
     facts(b, L, &d->c, contents);
@@ -451,6 +464,11 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
                     T(L, "You see the state and the deadlines of this case, not its contents: "
                          "only its key worker and its team do."));
     steps_part(b, c->req, L, &d->c, rel, form);
+    if (case_approval_part(c, d, rel, form, &err) < 0) {
+        support_case_detail_free(d);
+        page_fail(c, "case approval", err.msg);
+        return;
+    }
     int kw = (rel & SUPPORT_CASE_REL_KEY_WORKER) && d->c.state != SUPPORT_CASE_CLOSED;
     if (kw) tier_part(b, c->req, L, &d->c, form);
     tasks_part(c, d, case_rel_sees_contents(rel & ~SUPPORT_CASE_REL_RECEIVER) &&
