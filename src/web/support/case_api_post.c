@@ -25,8 +25,8 @@ void case_api_invalid(web_ctx *c, const char *field, const char *message) {
 static void put_one(buf *out, const char **fmt, const char *s) {
     const char *at = strstr(*fmt, "%T");
     if (!at) return;
-    buf_append(out, *fmt, (size_t)(at - *fmt));
-    buf_puts(out, s);
+    buf_append(out, *fmt, (size_t)(at - *fmt));   /* not HTML: a JSON string */
+    buf_puts(out, s);                              /* not HTML: a JSON string */
     *fmt = at + 2;
 }
 
@@ -38,7 +38,7 @@ const char *case_step_refusal_text(web_ctx *c, int state, const char *step) {
     buf out = BUF_INIT;   /* not HTML: a JSON string */
     put_one(&out, &fmt, T(L, support_case_state_name(state)));
     put_one(&out, &fmt, case_step_name(L, step));
-    buf_puts(&out, fmt);
+    buf_puts(&out, fmt);   /* not HTML: a JSON string */
     const char *r = arena_strdup(c->arena, buf_cstr(&out));
     buf_free(&out);
     return r;
