@@ -48,6 +48,9 @@
 #define SUPPORT_CASE_FOLLOW_UP_DAYS     5   /* school days to a follow-up after reopening */
 #define SUPPORT_CASE_SOON_DAYS          7   /* "due soon": within this many days */
 #define SUPPORT_CASE_FOLLOW_UP_MAX    200   /* characters of what a follow-up is */
+/* The follow-up a new key worker gets when a learner cannot be told of a
+** handover by notice or mail (support/case_tell.c; an English msgid). */
+#define SUPPORT_CASE_TELL_TASK "Tell the learner who their new key worker is"
 
 typedef enum support_case_state {
     SUPPORT_CASE_OPEN = 0,
@@ -402,7 +405,11 @@ int support_case_risk_risen(store *st, int64_t institution_id, int64_t staff_id,
 ** the key worker: the history goes along, their open tasks follow, they
 ** leave the team if they were on it, and a first contact with the learner
 ** is due within SUPPORT_CASE_FIRST_CONTACT_DAYS school days (telling the
-** learner).  One offer waits at a time per case. */
+** learner).  One offer waits at a time per case.  On accepting, the learner
+** is told (support/case_tell.c): a notice to their account and a mail to
+** their address, in their language, and a "learner_told" history row; a
+** follow-up SUPPORT_CASE_TELL_TASK for the new key worker when neither
+** exists. */
 
 typedef struct support_case_transfer {
     int64_t id, case_id, learner_id, from_staff, to_staff;

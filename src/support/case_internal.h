@@ -66,4 +66,11 @@ int case_approval_ask_in_tx(store *st, int64_t inst, int64_t account_id, int64_t
 /* 1 when a request waits on case_id, 0 not, -1 error (in the transaction). */
 int case_approval_waiting_in_tx(store *st, int64_t inst, int64_t case_id, cairn_err *err);
 
+/* Tell the learner of case_id that to_staff is their new key worker
+** (support/case_tell.c): notice, mail, history row and audit event, or the
+** follow-up task when they cannot be reached; by account_id, in the
+** caller's transaction.  0 or -1. */
+int case_learner_tell_in_tx(store *st, int64_t inst, int64_t account_id, int64_t case_id,
+                            int64_t learner, int64_t to_staff, const char *now, cairn_err *err);
+
 #endif

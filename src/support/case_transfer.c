@@ -226,7 +226,9 @@ int support_case_transfer_answer(store *st, int64_t inst, int64_t account_id, un
                                err) < 0 ||
         support_case_audit(st, inst, account_id, learner, case_id,
                            accept ? "case.transfer_accept" : "case.transfer_decline", NULL,
-                           detail, err) < 0)
+                           detail, err) < 0 ||
+        (accept && case_learner_tell_in_tx(st, inst, account_id, case_id, learner, x.to_staff,
+                                           now, err) < 0))
         goto fail;
     rc = store_tx_commit(st, err) < 0 ? -1 : 0;
     goto out;

@@ -6,7 +6,8 @@
 ** and is not the key worker answers it, with a comment; a leader of
 ** another institution cannot; declining changes nothing, approving takes
 ** the step or makes the offer; every ask and answer is in the case's
-** history (comment sealed) and the audit log.  On SQLite and PostgreSQL.
+** history (comment sealed) and the audit log.  And the learner is told of
+** an accepted handover (support/case_tell.c).  On SQLite and PostgreSQL.
 **
 ** The school: key workers K1 (staff 3, of learner 1) and K2 (staff 8), head
 ** H1 (staff 6); a second school with its own head H2 (staff 20).
@@ -246,11 +247,69 @@ static void test_transfer_approval(void **state) {
     test_store_drop(s.st);
 }
 
+/* Accept a handover of case id from K1 to K2 (approvals off). */
+static void hand_over(school *s, int64_t id) {
+    cairn_err err = {0};
+    support_case_problem p;
+    assert_int_equal(support_case_transfer_ask(s->st, 1, s->kw, SUPPORT_CASE_REL_KEY_WORKER, id, 8,
+                                               "Leave.", NULL, &p, &err), 0);
+    assert_int_equal(support_case_transfer_answer(s->st, 1, s->kw2, SUPPORT_CASE_REL_RECEIVER, id,
+                                                  1, "", NULL, &p, &err), 0);
+}
+
+/* The learner is told of a handover: without an address or account, the
+** new key worker gets the task "tell the learner"; with both, a notice to
+** the account and a mail in the account's language, and a history row. */
+static void test_learner_told(void **state) {
+    school s = school_open(state, "case_learner_told");
+    cairn_err err = {0};
+    int64_t id = open_case(&s);
+    hand_over(&s, id);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind = 'learner_told'"),
+                     0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'follow_up'"
+                                 " AND owner_id = 8 AND done_at IS NULL"), 1);
+    support_case_detail d;
+    assert_int_equal(support_case_detail_get(s.st, 1, id, 1, &d, &err), 1);
+    int seen = 0;
+    for (size_t i = 0; i < d.ntasks; i++)
+        seen |= d.tasks[i].kind == SUPPORT_TASK_FOLLOW_UP &&
+                !strcmp(d.tasks[i].title, SUPPORT_CASE_TELL_TASK);
+    assert_true(seen);
+    support_case_detail_free(&d);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM mail_queue"), 0);
+    /* closed; a new case for a learner with an address and an account in German */
+    support_case_problem p;
+    assert_int_equal(support_case_step_take(s.st, 1, s.kw2, SUPPORT_CASE_REL_KEY_WORKER, id,
+                                            "close", "Done.", SUPPORT_CASE_STABILISED, NULL, &p,
+                                            &err), 0);
+    assert_int_equal(store_exec(s.st, "UPDATE learner SET email = 'ada@example.org' WHERE id = 1;"
+                                      "UPDATE support_assignment SET staff_id = 3;"
+                                      "INSERT INTO account (id, username, display_name, language,"
+                                      " institution_id, person_kind, person_id, created_at,"
+                                      " updated_at) VALUES (900, 'ada', 'Ada One', 'de', 1,"
+                                      " 'learner', 1, 'now', 'now')", &err), 0);
+    id = open_case(&s);
+    hand_over(&s, id);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM notice WHERE account_id = 900"
+                                 " AND kind = 'case_handover' AND detail = 'Kai Keytwo'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM mail_queue WHERE recipient ="
+                                 " 'ada@example.org' AND subject LIKE 'Ihre neue Bezugsperson%'"
+                                 " AND body LIKE '%Kai Keytwo%' AND body LIKE '%School one%'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind = 'learner_told'"
+                                 " AND from_value = 'notice,mail'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event"
+                                 " WHERE action = 'case.learner_told'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'follow_up'"), 1);
+    test_store_drop(s.st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_marks),
         BOTH(test_close_approval),
         BOTH(test_transfer_approval),
+        BOTH(test_learner_told),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

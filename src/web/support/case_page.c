@@ -267,7 +267,10 @@ static void tasks_table(web_ctx *c, const support_case_detail *d, int may_do, in
         html_printf(b, open && t->due_on < today ? "<tr class=\"overdue\">" : "<tr>");
         html_printf(b, "<td>%T", T(L, support_case_task_kind_name(t->kind)));
         if (t->title[0] && t->kind == SUPPORT_TASK_FOLLOW_UP)
-            html_printf(b, ": <span class=\"comment\">%T</span>", t->title);
+            html_printf(b, ": <span class=\"comment\">%T</span>",
+                        !strcmp(t->title, SUPPORT_CASE_TELL_TASK)
+                            ? T(L, "Tell the learner who their new key worker is")
+                            : t->title);
         html_printf(b, "</td><td><bdi>%T</bdi></td><td>%T", t->owner_name,
                     i18n_format_date(L, t->due_on, day, sizeof day));
         if (open && t->due_on < today) html_printf(b, " <strong>%T</strong>", T(L, "overdue"));
@@ -330,7 +333,10 @@ static void event_text(buf *b, const i18n_lang *L, const support_case_event *e) 
     } else if (!strcmp(e->kind, "approval_no")) {
         html_printf(b, "%T", T(L, "Declined by a school leader"));
     } else if (!strcmp(e->kind, "learner_told")) {
-        html_printf(b, "%T", T(L, "The learner was told of the new key worker"));
+        html_printf(b, "%T (%T)", T(L, "The learner was told of the new key worker"),
+                    !strcmp(e->from_value, "mail")     ? T(L, "by mail")
+                    : !strcmp(e->from_value, "notice") ? T(L, "by a notice in cairn")
+                                                       : T(L, "by a notice in cairn and by mail"));
     } else if (!strcmp(e->kind, "task_add")) {
         html_printf(b, "%T", T(L, "Follow-up added"));
     } else {
