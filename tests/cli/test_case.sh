@@ -218,6 +218,73 @@ check "...as a teacher not on the team (403)" [ "$code" = 403 ]
 code=$(http "$BASE/api/v1/cases/999999" -b "$K")
 check "...an unknown case (404)" [ "$code" = 404 ]
 
+# ---- the JSON twins of the forms ----
+"$CAIRN" user token keyworker --name cases --db "$db" > "$TMP/kw.token" 2> /dev/null
+"$CAIRN" user token teacher --name cases --db "$db" > "$TMP/t.token" 2> /dev/null
+TT=$(tail -1 "$TMP/t.token" | awk '{print $NF}')
+KT=$(tail -1 "$TMP/kw.token" | awk '{print $NF}')
+japi() {   # japi PATH JSON: POST it as the key worker
+    http "$BASE/api/v1$1" -X POST -H "Authorization: Bearer $KT" -H 'Content-Type: application/json' -d "$2"
+}
+hist=$(q "SELECT count(*) FROM case_history WHERE case_id = $case_id")
+code=$(japi "/cases/$case_id/step" '{"step": "start_monitoring"}')
+check "POST /api/v1/cases/{id}/step: a step the table does not allow is 400 with field step" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"step\"' '$TMP/body' && grep -q '\"code\": *\"invalid\"' '$TMP/body'"
+check "...and the message names the state and the step, as the form does" \
+    grep -q 'A case in the state “Assessment” cannot take the step “Start monitoring”.' "$TMP/body"
+check "...nothing written" [ "$(q "SELECT count(*) FROM case_history WHERE case_id = $case_id")" = "$hist" ]
+code=$(japi "/cases/$case_id/tier" '{"tier": "enormous", "reason": "x"}')
+check "POST .../tier with an unknown tier (400, field tier, the form's words)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"tier\"' '$TMP/body' && grep -q 'Choose a tier from the list.' '$TMP/body'"
+code=$(japi "/cases/$case_id/tier" '{"tier": "individual", "reason": "x", "colour": "red"}')
+check "...an unknown member is a malformed body (400)" [ "$code" = 400 ]
+code=$(japi "/cases/$case_id/tier" '{"tier": "individual", "reason": "Weekly now."}')
+check "...a tier change goes through (200, the case)" \
+    bash -c "[ $code = 200 ] && grep -q '\"tier\": *\"individual\"' '$TMP/body'"
+code=$(japi "/cases/$case_id/follow-up" "{\"what\": \"Ring the mother\", \"owner_id\": $p1staff, \"due_on\": \"2020-01-01\"}")
+check "POST .../follow-up due in the past (400, field due_on)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"due_on\"' '$TMP/body'"
+code=$(japi "/cases/$case_id/follow-up" "{\"what\": \"Ring the mother\", \"owner_id\": $p1staff, \"due_on\": \"$(date -u -d '+2 days' +%F)\"}")
+check "...in two days (200)" \
+    bash -c "[ $code = 200 ] && [ $(q "SELECT count(*) FROM case_task WHERE case_id = $case_id AND kind = 'follow_up'") -ge 2 ]"
+task=$(q "SELECT max(id) FROM case_task WHERE case_id = $case_id AND done_at IS NULL")
+code=$(japi "/cases/$case_id/task-done" "{\"task_id\": $task}")
+check "POST .../task-done (200)" bash -c "[ $code = 200 ] && [ -n \"\$(sqlite3 '$db' 'SELECT done_at FROM case_task WHERE id = $task')\" ]"
+code=$(japi "/cases/$case_id/team" "{\"staff_id\": $p1staff, \"role\": \"mentor\"}")
+check "POST .../team with someone on the team already (400, field staff_id)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"staff_id\"' '$TMP/body'"
+code=$(japi "/cases/$case_id/conference" "{\"held_on\": \"$(date -u +%F)\", \"attendees\": [$p1staff], \"domains\": [], \"notes\": \"\"}")
+check "POST .../conference without a domain (400, field domains)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"domains\"' '$TMP/body'"
+code=$(japi "/cases/$case_id/conference" "{\"held_on\": \"$(date -u +%F)\", \"attendees\": [$p1staff], \"domains\": [\"money\"], \"notes\": \"By phone.\", \"decisions\": [{\"what\": \"Apply for the grant\", \"owner_id\": $p1staff, \"due_on\": \"$(date -u +%F)\"}]}")
+check "...with one (200), its decision a task" \
+    bash -c "[ $code = 200 ] && [ $(q "SELECT count(*) FROM case_task WHERE case_id = $case_id AND conference_id IS NOT NULL") = 2 ]"
+code=$(japi "/cases/$case_id/transfer-answer" '{"answer": "accept"}')
+check "POST .../transfer-answer without an offer (400, field transfer)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"transfer\"' '$TMP/body'"
+code=$(japi "/cases/$case_id/step" '{"step": "agree_plan"}')
+check "POST .../step agree_plan (200): the case moves, next steps from there" \
+    bash -c "[ $code = 200 ] && grep -q '\"state\": *\"plan_agreed\"' '$TMP/body' && grep -q '\"start_monitoring\"' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id/step" -X POST -H "Authorization: Bearer $TT" \
+       -H 'Content-Type: application/json' -d '{"step": "close"}')
+check "...not for a teacher off the team (403)" [ "$code" = 403 ]
+jl=$(q "SELECT s.learner_id FROM risk_score s WHERE s.asof = '2025-03-14' AND s.flags <> '[]'
+        AND NOT EXISTS (SELECT 1 FROM support_case c WHERE c.learner_id = s.learner_id AND c.state <> 'closed')
+        AND s.learner_id IN (SELECT learner_id FROM support_assignment WHERE ended_at IS NULL
+        AND staff_id = (SELECT person_id FROM account WHERE username = 'keyworker'))
+        ORDER BY s.learner_id LIMIT 1")
+if [ -n "$jl" ]; then
+    code=$(japi "/learners/$jl/cases" '{"source": "sideways"}')
+    check "POST /api/v1/learners/{id}/cases with an unknown source (400, field source)" \
+        bash -c "[ $code = 400 ] && grep -q '\"field\": *\"source\"' '$TMP/body'"
+    code=$(japi "/learners/$jl/cases" '{"source": "flag"}')
+    check "...from a flag (201, Location, the reason from the flags)" \
+        bash -c "[ $code = 201 ] && tr -d '\\r' < '$TMP/headers' | grep -qE '^Location: /api/v1/cases/[0-9]+$' && grep -q 'Opened from the current flags' '$TMP/body'"
+    code=$(japi "/learners/$jl/cases" '{"source": "flag"}')
+    check "...a second one is refused (400, the form's words)" \
+        bash -c "[ $code = 400 ] && grep -q 'already has an open case' '$TMP/body'"
+fi
+
 # ---- handing the case over ----
 code=$(http "$BASE/cases/$case_id" -b "$K2")
 check "another key worker is refused the case (403)" [ "$code" = 403 ]
@@ -250,7 +317,7 @@ code=$(http "$BASE/cases/$case_id/step" -b "$K2" -X POST --data-urlencode "csrf=
 check "the key worker's close step becomes a request (303, done=asked)" \
     bash -c "[ $code = 303 ] && [ '$(location)' = '/cases/$case_id?done=asked' ]"
 check "...the case stays open, the request waits" \
-    bash -c "[ $(q "SELECT state FROM support_case WHERE id = $case_id") = assessment ] && [ $(q "SELECT count(*) FROM case_approval WHERE case_id = $case_id AND state = 'pending'") = 1 ]"
+    bash -c "[ $(q "SELECT state FROM support_case WHERE id = $case_id") = plan_agreed ] && [ $(q "SELECT count(*) FROM case_approval WHERE case_id = $case_id AND state = 'pending'") = 1 ]"
 code=$(http "$BASE/cases/$case_id" -b "$K2")
 check "...the case page shows it, without an answer form for the key worker" \
     bash -c "[ $code = 200 ] && grep -q 'Waiting for approval' '$TMP/body' && grep -q 'data-kind=\"close\"' '$TMP/body' && ! grep -q 'value=\"approve\"' '$TMP/body'"
@@ -275,7 +342,7 @@ check "...declining without a comment is refused (400), the error beside the for
 code=$(http "$BASE/cases/$case_id/approval" -b "$L" -X POST --data-urlencode "csrf=$ltoken" \
        --data-urlencode "answer=decline" --data-urlencode "comment=Talk to the aunt first.")
 check "...the leader declines with a comment (303); the case stays open" \
-    bash -c "[ $code = 303 ] && [ $(q "SELECT state FROM support_case WHERE id = $case_id") = assessment ] && [ $(q "SELECT count(*) FROM case_approval WHERE state = 'declined'") = 1 ]"
+    bash -c "[ $code = 303 ] && [ $(q "SELECT state FROM support_case WHERE id = $case_id") = plan_agreed ] && [ $(q "SELECT count(*) FROM case_approval WHERE state = 'declined'") = 1 ]"
 http "$BASE/cases/$case_id" -b "$K2" > /dev/null
 http "$BASE/cases/$case_id/step" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
     --data-urlencode "step=close" --data-urlencode "outcome=moved" \

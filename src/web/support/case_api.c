@@ -126,5 +126,15 @@ void case_api_show(web_ctx *c, int status) {
     }
     json_t *o = case_json(d, contents, rel);
     support_case_detail_free(d);
+    support_case_approval *a = page_keep(c, calloc(1, sizeof *a));
+    int waiting = support_case_approval_pending(c->st, c->who->institution_id, c->id, 0, a, &err);
+    if (waiting < 0) {
+        json_decref(o);
+        api_fail(c, "case approval", err.msg);
+        return;
+    }
+    json_object_set_new(o, "pending_approval",
+                        waiting ? json_pack("{s:s,s:s}", "kind", a->kind, "asked_at", a->asked_at)
+                                : json_null());
     api_reply(c, status, o);
 }

@@ -5,6 +5,7 @@
 */
 #ifndef CAIRN_WEB_SUPPORT_CASE_VIEW_H
 #define CAIRN_WEB_SUPPORT_CASE_VIEW_H
+#include "risk/risk_read.h"
 #include "support/case.h"
 #include "web/page.h"
 
@@ -95,6 +96,17 @@ void case_api_invalid(web_ctx *c, const char *field, const char *message);
 ** with the state and the step: step, state); or the case with 200. */
 void case_api_answer(web_ctx *c, int rc, support_case_problem p, const char *step, int state,
                      const cairn_err *err);
+
+/* Who may open a case for learner_id (a key worker, teacher or school
+** leader who may see the learner): 1, 0, -1 (err); and the reason a case
+** opened from the current flags gets by default (plain text into out)
+** (web/support/case_learner.c). */
+int case_learner_may_open(const access_ctx *who, int64_t learner_id, cairn_err *err);
+void case_learner_flags_reason(const i18n_lang *L, const risk_attention_row *sc, buf *out);
+
+/* A day member of a JSON body ("YYYY-MM-DD"), or fallback when absent or
+** not a date (web/support/case_api_post.c). */
+int32_t case_api_member_day(json_t *body, const char *name, int32_t fallback);
 
 /* "A case in the state X cannot take the step Y." as plain text (arena). */
 const char *case_step_refusal_text(web_ctx *c, int state, const char *step);
