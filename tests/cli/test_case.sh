@@ -375,6 +375,26 @@ check "...small counts withheld" grep -q 'class="withheld"' "$TMP/body"
 code=$(http "$BASE/caseload" -b "$K")
 check "...not for a key worker (403)" [ "$code" = 403 ]
 
+# ---- the learner's interventions on the case ----
+ivcase=$(q "SELECT min(p.case_id) FROM intervention_participation p JOIN support_case c
+            ON c.id = p.case_id WHERE c.key_worker_id = (SELECT person_id FROM account
+            WHERE username = 'keyworker')")
+check "the demo's participations of learners with an open case refer to the case" [ -n "$ivcase" ]
+code=$(http "$BASE/cases/$ivcase" -b "$K")
+check "...whose page lists the learner's interventions with links, tier, sessions, state" \
+    bash -c "[ $code = 200 ] && grep -q '<h2 id=\"h-case-iv\">Interventions</h2>' '$TMP/body' && grep -q 'href=\"/intervention-runs/[0-9]*\"' '$TMP/body' && grep -q 'planned:' '$TMP/body'"
+token=$(csrf_of)
+run=$(q "SELECT min(run_id) FROM intervention_participation WHERE case_id = $ivcase")
+p2staff=$(q "SELECT person_id FROM account WHERE username = 'psytwo'")
+code=$(http "$BASE/intervention-runs/$run" -b "$P2")
+check "a team member off that case does not see the run's participant (no learner link)" \
+    bash -c "! grep -q 'href=\"/learners/$(q "SELECT learner_id FROM support_case WHERE id = $ivcase")\"' '$TMP/body'"
+http "$BASE/cases/$ivcase/team" -b "$K" -X POST --data-urlencode "csrf=$token" \
+    --data-urlencode "staff_id=$p2staff" --data-urlencode "role=social_worker" > /dev/null
+code=$(http "$BASE/cases/$ivcase" -b "$P2")
+check "...added to the team, they see the learner's interventions on the case page" \
+    bash -c "[ $code = 200 ] && grep -q 'href=\"/intervention-runs/$run\"' '$TMP/body'"
+
 # ---- the audit log ----
 check "every view and change is in the audit log" \
     bash -c "[ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.view'") -ge 3 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.view_state'") -ge 2 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action IN ('case.open', 'case.step', 'case.team_add')") -ge 3 ]"

@@ -15,8 +15,11 @@
 #include "testutil.h"
 #include "support/audit.h"
 #include "support/case.h"
+#include "support/intervention.h"
 #include "support/setting.h"
 #include "web/access.h"
+#include "web/support/intervention_web.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -304,12 +307,56 @@ static void test_learner_told(void **state) {
     test_store_drop(s.st);
 }
 
+/* A learner with an open case joins an intervention: the participation
+** refers to the case (a foreign key: another case id is refused), and the
+** case's team sees the participation through the case; off the team, not. */
+static void test_intervention_case(void **state) {
+    school s = school_open(state, "case_intervention");
+    cairn_err err = {0};
+    support_case_problem p;
+    int64_t id = open_case(&s);
+    assert_int_equal(support_case_team_add(s.st, 1, s.kw, SUPPORT_CASE_REL_KEY_WORKER, id, 8,
+                                           SUPPORT_CASE_ROLE_MENTOR, NULL, &p, &err), 0);
+    int added = 0;
+    assert_int_equal(intervention_starter_ensure(s.st, 1, &added, &err), 0);
+    int64_t iv = count(s.st, "SELECT min(id) FROM intervention WHERE institution_id = 1"), run = 0;
+    intervention_problem rp[IV_R_COUNT], q;
+    const char *in[IV_R_COUNT] = {"group", "", "2025-03-03", "6"};
+    assert_int_equal(intervention_run_start(s.st, 1, s.leader, iv, in, &run, rp, &err), 0);
+    assert_int_equal(intervention_participant_add(s.st, 1, s.leader, run, "L1", NULL, 0, NULL, &q,
+                                                  &err), 0);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM intervention_participation WHERE case_id = %lld",
+             (long long)id);
+    assert_int_equal(count(s.st, sql), 1);
+    assert_int_not_equal(store_exec(s.st, "UPDATE intervention_participation SET case_id = 999",
+                                    &err), 0);   /* no such case */
+    intervention_run r;
+    assert_int_equal(intervention_run_get(s.st, 1, run, &r, &err), 1);
+    intervention_participant *pp = NULL;
+    size_t n = 0;
+    assert_int_equal(intervention_participants(s.st, 1, run, &pp, &n, &err), 0);
+    assert_int_equal(n, 1);
+    access_ctx team;
+    assert_int_equal(access_ctx_load(s.st, s.kw2, &team, &err), 0);
+    assert_int_equal(iv_participant_visible(&team, &r, &pp[0]), 1);   /* on the team */
+    access_ctx other;
+    assert_int_equal(access_ctx_load(s.st, s.leader2, &other, &err), 0);
+    assert_int_equal(iv_participant_visible(&other, &r, &pp[0]), 0);
+    assert_int_equal(support_case_team_remove(s.st, 1, s.kw, SUPPORT_CASE_REL_KEY_WORKER, id, 8, &p,
+                                              &err), 0);
+    assert_int_equal(iv_participant_visible(&team, &r, &pp[0]), 0);   /* off the team */
+    free(pp);
+    test_store_drop(s.st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_marks),
         BOTH(test_close_approval),
         BOTH(test_transfer_approval),
         BOTH(test_learner_told),
+        BOTH(test_intervention_case),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

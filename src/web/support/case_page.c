@@ -491,7 +491,7 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         return;
     }
     if (contents) {
-        if (team_part(c, d, kw, form, &err) < 0) {
+        if (case_interventions_part(c, d, &err) < 0 || team_part(c, d, kw, form, &err) < 0) {
             support_case_detail_free(d);
             page_fail(c, "case team", err.msg);
             return;

@@ -111,6 +111,10 @@ int32_t case_api_member_day(json_t *body, const char *name, int32_t fallback);
 /* "A case in the state X cannot take the step Y." as plain text (arena). */
 const char *case_step_refusal_text(web_ctx *c, int state, const char *step);
 
+/* The learner's interventions on the case page, with links to the runs
+** (web/support/case_interventions.c).  0 or -1. */
+int case_interventions_part(web_ctx *c, const support_case_detail *d, cairn_err *err);
+
 /* The home page block of a key worker (web/support/case_home.c): tasks
 ** overdue and due within SUPPORT_CASE_SOON_DAYS days, and the learners of
 ** their cases whose risk rose since the last review.  Its heading is the
