@@ -78,6 +78,26 @@ check "...and the caseload below" grep -q 'My caseload' "$TMP/body"
 check "...whose flagged learners have a case link or a one-click button" \
     bash -c "grep -q '<p class=\"case-link\"><a href=\"/cases/' '$TMP/body' || grep -q 'class=\"case-open\"><input type=\"hidden\" name=\"csrf\"' '$TMP/body'"
 
+# ---- one click from the dashboard (issue 11: "opens from a flag") ----
+dl=$(q "SELECT s.learner_id FROM risk_score s WHERE s.asof = '2025-03-14' AND s.tier >= 1
+        AND s.flags <> '[]' AND NOT EXISTS (SELECT 1 FROM support_case c WHERE c.learner_id = s.learner_id)
+        ORDER BY s.learner_id LIMIT 1")
+kwstaff=$(q "SELECT person_id FROM account WHERE username = 'keyworker'")
+http "$BASE/learners/$dl" -b "$L" > /dev/null
+http "$BASE/learners/$dl/key-worker" -b "$L" -X POST --data-urlencode "csrf=$(csrf_of)" \
+    --data-urlencode "staff_id=$kwstaff" > /dev/null
+code=$(http "$BASE/dashboard" -b "$K")
+check "the key worker's dashboard (200) has a one-click 'Open a case' for their flagged learner" \
+    bash -c "[ $code = 200 ] && grep -q '<form method=\"post\" action=\"/learners/$dl/cases\" class=\"case-open\"><input type=\"hidden\" name=\"csrf\" value=\"[0-9a-f]*\"><input type=\"hidden\" name=\"source\" value=\"flag\"><button type=\"submit\">Open a case</button></form>' '$TMP/body'"
+code=$(http "$BASE/learners/$dl/cases" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "source=flag")
+dcase=$(q "SELECT id FROM support_case WHERE learner_id = $dl AND state <> 'closed'")
+check "...whose click (the form's own fields) opens the case and goes to it (303)" \
+    bash -c "[ $code = 303 ] && [ -n '$dcase' ] && [ '$(location)' = '/cases/$dcase?done=opened' ]"
+code=$(http "$BASE/dashboard" -b "$K")
+check "...and the dashboard then links the case" \
+    grep -q "<p class=\"case-link\"><a href=\"/cases/$dcase\">Go to the case</a></p>" "$TMP/body"
+
 # ---- opening a case from a flagged learner ----
 learner=$(q "SELECT s.learner_id FROM risk_score s JOIN support_assignment a
              ON a.learner_id = s.learner_id AND a.ended_at IS NULL
