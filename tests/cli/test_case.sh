@@ -37,6 +37,8 @@ ok "a scored demo school with accounts"
 q() { sqlite3 "$db" "$1"; }
 location() { tr -d '\r' < "$TMP/headers" | sed -n 's/^Location: //p'; }
 
+check "the demo has a close request waiting for a leader's approval" \
+    [ "$(q "SELECT count(*) FROM case_approval WHERE state = 'pending' AND kind = 'close'")" = 1 ]
 check "the demo has a case in every state" \
     [ "$(q "SELECT count(DISTINCT state) FROM support_case")" = 5 ]
 check "...with tasks overdue and due soon" \
@@ -382,7 +384,7 @@ code=$(http "$BASE/api/v1/cases/$case_id/approval" -H "Authorization: Bearer $LT
 check "...approved (200): the case is closed as asked" \
     bash -c "[ $code = 200 ] && grep -q '\"state\": *\"closed\"' '$TMP/body' && [ $(q "SELECT outcome FROM support_case WHERE id = $case_id") = moved ]"
 check "...asks and answers in the history and the audit log, comments sealed" \
-    bash -c "[ $(q "SELECT count(*) FROM case_history WHERE case_id = $case_id AND kind LIKE 'approval_%'") = 4 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action IN ('case.approval_ask', 'case.approval_approve', 'case.approval_decline')") = 4 ] && ! grep -q 'Agreed on the phone' '$db'"
+    bash -c "[ $(q "SELECT count(*) FROM case_history WHERE case_id = $case_id AND kind LIKE 'approval_%'") = 4 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action IN ('case.approval_ask', 'case.approval_approve', 'case.approval_decline') AND learner_id = (SELECT learner_id FROM support_case WHERE id = $case_id)") = 4 ] && ! grep -q 'Agreed on the phone' '$db'"
 "$CAIRN" setting --db "$db" case.approval.close 0 > /dev/null 2>&1
 
 # ---- the leader's figures ----
