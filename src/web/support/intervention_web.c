@@ -35,15 +35,18 @@ static int is_deliverer(const access_ctx *who, const intervention_run *r) {
 
 /* May see p's row (see intervention_web.h): the deliverer, the learner's
 ** key worker, and the key worker and team of the case the learner joined
-** with (p->case_id, through access_case_relation; a leader's bit alone
-** does not count). */
+** with (p->case_id, through access_case_relation; key worker and team
+** member accounts: not a teacher on the team, not a leader's bit alone). */
 int iv_participant_visible(const access_ctx *who, const intervention_run *r,
                            const intervention_participant *p) {
     if (is_deliverer(who, r)) return 1;
     if (!who || who->disabled || !who->staff_id) return 0;
     if ((who->roles & ACCESS_ROLE_KEY_WORKER) && p->key_worker_staff_id == who->staff_id)
         return 1;
-    if (!p->case_id) return 0;
+    /* through the case: its key worker and its multi-professional team; a
+    ** teacher on the team sees what concerns their teaching, not this */
+    if (!p->case_id || !(who->roles & (ACCESS_ROLE_KEY_WORKER | ACCESS_ROLE_TEAM_MEMBER)))
+        return 0;
     cairn_err err = {0};
     unsigned rel = 0;
     if (access_case_relation(who, p->case_id, &rel, &err) < 0) return 0;   /* fail closed */
