@@ -199,6 +199,11 @@ static void test_close_approval(void **state) {
                      0);
     int64_t checked = 0;
     assert_int_equal(support_audit_verify(s.st, 1, &checked, NULL, &err), 0);
+    /* erasing the learner blanks the requests' reasons and the answers */
+    assert_int_equal(support_case_subject_erase(s.st, 1, 1, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_approval WHERE reason <> ''"
+                                 " OR comment IS NOT NULL"), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_approval"), 2);
     test_store_drop(s.st);
 }
 
