@@ -290,6 +290,17 @@ check "POST .../step agree_plan (200): the case moves, next steps from there" \
 code=$(http "$BASE/api/v1/cases/$case_id/step" -X POST -H "Authorization: Bearer $TT" \
        -H 'Content-Type: application/json' -d '{"step": "close"}')
 check "...not for a teacher off the team (403)" [ "$code" = 403 ]
+http "$BASE/cases/$case_id" -b "$P1" > /dev/null
+ptoken=$(csrf_of)
+code=$(http "$BASE/api/v1/cases/$case_id/follow-up" -b "$P1" -X POST -H "X-CSRF-Token: $ptoken" \
+       -H 'Content-Type: application/json' \
+       -d "{\"what\": \"Bring the forms\", \"owner_id\": $p1staff, \"due_on\": \"$(date -u +%F)\"}")
+check "a team member posts to their case's JSON twin with the session and its CSRF header (200)" [ "$code" = 200 ]
+code=$(http "$BASE/api/v1/cases/$other/follow-up" -b "$P1" -X POST -H "X-CSRF-Token: $ptoken" \
+       -H 'Content-Type: application/json' \
+       -d "{\"what\": \"Bring the forms\", \"owner_id\": $p1staff, \"due_on\": \"$(date -u +%F)\"}")
+check "...but not to another case's (403), nothing written" \
+    bash -c "[ $code = 403 ] && [ $(q "SELECT count(*) FROM case_task WHERE case_id = $other AND kind = 'follow_up' AND owner_id = $p1staff") = 0 ]"
 jl=$(q "SELECT s.learner_id FROM risk_score s WHERE s.asof = '2025-03-14' AND s.flags <> '[]'
         AND NOT EXISTS (SELECT 1 FROM support_case c WHERE c.learner_id = s.learner_id AND c.state <> 'closed')
         AND s.learner_id IN (SELECT learner_id FROM support_assignment WHERE ended_at IS NULL
