@@ -343,7 +343,9 @@ check "...and the former key worker no longer opens it (403)" [ "$code" = 403 ]
 "$CAIRN" setting --db "$db" case.approval.close 1 > /dev/null 2>&1
 check "cairn setting turns on the approval of closing" \
     [ "$("$CAIRN" setting --db "$db" case.approval.close)" = 1 ]
-http "$BASE/cases/$case_id" -b "$K2" > /dev/null
+code=$(http "$BASE/cases/$case_id" -b "$K2")
+check "...the close step says a school leader approves it first" \
+    bash -c "[ $code = 200 ] && grep -q 'Your school asks a school leader to approve this first.' '$TMP/body'"
 code=$(http "$BASE/cases/$case_id/step" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
        --data-urlencode "step=close" --data-urlencode "outcome=moved" \
        --data-urlencode "reason=Moved to her aunt in Graz.")

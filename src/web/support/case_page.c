@@ -82,7 +82,7 @@ static void facts(buf *b, const i18n_lang *L, const support_case *k, int content
 
 /* The forms of the steps the table allows rel from the case's state. */
 static void steps_part(buf *b, web_request *req, const i18n_lang *L, const support_case *k,
-                       unsigned rel, const case_form *form) {
+                       unsigned rel, const case_form *form, int approve_close) {
     size_t n;
     const support_case_step *t = support_case_steps(&n);
     int any = 0;
@@ -116,6 +116,9 @@ static void steps_part(buf *b, web_request *req, const i18n_lang *L, const suppo
                            ? "<textarea id=\"%A\" name=\"reason\" rows=\"2\" required>%T</textarea>\n"
                            : "<textarea id=\"%A\" name=\"reason\" rows=\"2\">%T</textarea>\n",
                     rid, mine && form->reason ? form->reason : "");
+        if (t[i].approval && !strcmp(t[i].approval, SUPPORT_CASE_APPROVAL_CLOSE) && approve_close)
+            html_printf(b, "<p class=\"muted\">%T</p>\n",
+                        T(L, "Your school asks a school leader to approve this first."));
         html_printf(b, "<p><button type=\"submit\">%T</button></p>\n</form>\n",
                     case_step_name(L, t[i].code));
     }
@@ -469,7 +472,9 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         html_printf(b, "<p class=\"notice\">%T</p>\n",
                     T(L, "You see the state and the deadlines of this case, not its contents: "
                          "only its key worker and its team do."));
-    steps_part(b, c->req, L, &d->c, rel, form);
+    int approve_close = support_case_approval_required(c->st, c->who->institution_id,
+                                                       SUPPORT_CASE_APPROVAL_CLOSE, &err);
+    steps_part(b, c->req, L, &d->c, rel, form, approve_close > 0);
     if (case_approval_part(c, d, rel, form, &err) < 0) {
         support_case_detail_free(d);
         page_fail(c, "case approval", err.msg);
