@@ -436,4 +436,8 @@ check "every view and change is in the audit log" \
 check "...without the reasons" \
     [ "$(q "SELECT count(*) FROM audit_event WHERE detail LIKE '%Met her%' OR detail LIKE '%flags:%'")" = 0 ]
 
+stop_server
+check "the server stops cleanly, with nothing from the sanitizers in its log" \
+    bash -c "[ '$STOP_STATUS' = 0 ] && ! grep -qiE 'AddressSanitizer|runtime error|LeakSanitizer' '$TMP/serve.log'"
+
 done_testing

@@ -136,4 +136,8 @@ check "...no history line, but a task for the new key worker: tell the learner" 
 code=$(http "$BASE/cases/$case2" -b "$K2")
 check "...listed on the case page" \
     bash -c "[ $code = 200 ] && grep -q 'Tell the learner who their new key worker is' '$TMP/body'"
+stop_server
+check "the server stops cleanly, with nothing from the sanitizers in its log" \
+    bash -c "[ '$STOP_STATUS' = 0 ] && ! grep -qiE 'AddressSanitizer|runtime error|LeakSanitizer' '$TMP/serve.log'"
+
 done_testing
