@@ -48,6 +48,9 @@
 #define SUPPORT_CASE_FOLLOW_UP_DAYS     5   /* school days to a follow-up after reopening */
 #define SUPPORT_CASE_SOON_DAYS          7   /* "due soon": within this many days */
 #define SUPPORT_CASE_FOLLOW_UP_MAX    200   /* characters of what a follow-up is */
+/* The follow-up a new key worker gets when a learner cannot be told of a
+** handover by notice or mail (support/case_tell.c; an English msgid). */
+#define SUPPORT_CASE_TELL_TASK "Tell the learner who their new key worker is"
 
 typedef enum support_case_state {
     SUPPORT_CASE_OPEN = 0,
@@ -133,6 +136,9 @@ typedef struct support_case_step {
     int                needs_outcome;   /* 1 = an outcome must be chosen (closing) */
     unsigned           completes;   /* SUPPORT_TASK_BIT()s of open tasks it marks done */
     unsigned           creates;     /* SUPPORT_TASK_BIT()s of tasks it creates */
+    const char        *approval;    /* the setting that makes it wait for a school
+                                       leader's approval ("case.approval.close"),
+                                       NULL = never (support/case_approval.c) */
 } support_case_step;
 
 /* The whole table, in the order the pages offer the steps; *n its rows. */
@@ -168,7 +174,12 @@ typedef enum support_case_problem {
     SUPPORT_CASE_HELD_ON_BAD,        /* a conference after today or before the case */
     SUPPORT_CASE_ATTENDEES_BAD,      /* nobody, or someone not on the case, attended */
     SUPPORT_CASE_DOMAINS_MISSING,    /* no life domain was discussed */
-    SUPPORT_CASE_NO_GOAL             /* agreeing a plan that has no goal (support/plan.h) */
+    SUPPORT_CASE_NO_GOAL,            /* agreeing a plan that has no goal (support/plan.h) */
+    SUPPORT_CASE_APPROVAL_PENDING,   /* a request waits for a leader's approval already */
+    SUPPORT_CASE_APPROVAL_NONE,      /* no request of this case waits for approval */
+    SUPPORT_CASE_APPROVAL_OWN,       /* the key worker / asker answers their own request */
+    SUPPORT_CASE_APPROVAL_NOT_LEADER,/* only a school leader approves */
+    SUPPORT_CASE_COMMENT_MISSING     /* an approval's answer needs a comment */
 } support_case_problem;
 
 /* The field a problem is about ("step", "reason", "outcome", "tier",
@@ -395,7 +406,11 @@ int support_case_risk_risen(store *st, int64_t institution_id, int64_t staff_id,
 ** the key worker: the history goes along, their open tasks follow, they
 ** leave the team if they were on it, and a first contact with the learner
 ** is due within SUPPORT_CASE_FIRST_CONTACT_DAYS school days (telling the
-** learner).  One offer waits at a time per case. */
+** learner).  One offer waits at a time per case.  On accepting, the learner
+** is told (support/case_tell.c): a notice to their account and a mail to
+** their address, in their language, and a "learner_told" history row; a
+** follow-up SUPPORT_CASE_TELL_TASK for the new key worker when neither
+** exists. */
 
 typedef struct support_case_transfer {
     int64_t id, case_id, learner_id, from_staff, to_staff;
@@ -426,6 +441,58 @@ int support_case_transfer_pending(store *st, int64_t institution_id, int64_t cas
 ** reasons; malloc'd. */
 int support_case_transfers_for(store *st, int64_t institution_id, int64_t to_staff,
                                support_case_transfer **rows, size_t *n, cairn_err *err);
+
+/* ---- approvals (support/case_approval.c) -------------------------------------
+** An institution can require a school leader's approval for closing a case
+** (setting SUPPORT_CASE_APPROVAL_CLOSE) or handing it over
+** (SUPPORT_CASE_APPROVAL_TRANSFER); both are off by default.  When on, the
+** key worker's close step (a row of the lifecycle table whose approval
+** names the setting) or handover offer is written as a request that waits:
+** support_case_step_take / support_case_transfer_ask answer 0 and
+** support_case_approval_pending finds the request.  A school leader who is
+** not the asker and not the case's key worker approves or declines it with
+** a comment; approving takes the step (on behalf of the asker) or makes the
+** offer to the receiver.  Asking and answering are rows of the case's
+** history (approval_ask, approval_yes, approval_no) and audit events
+** ("case.approval_ask", "case.approval_approve", "case.approval_decline").
+** One request waits at a time per case; while it waits, no other close or
+** handover is asked. */
+
+#define SUPPORT_CASE_APPROVAL_CLOSE    "case.approval.close"
+#define SUPPORT_CASE_APPROVAL_TRANSFER "case.approval.transfer"
+
+typedef struct support_case_approval {
+    int64_t id, case_id, learner_id, asked_by, to_staff;   /* to_staff: a handover's */
+    char    kind[16];                /* "close" or "transfer" */
+    int     outcome;                 /* closing's support_case_outcome; 0 */
+    char    asked_by_name[201], to_name[203], learner_name[203];
+    char    asked_at[32];
+    char    reason[SUPPORT_CASE_TEXT_BYTES];   /* opened when with_text */
+} support_case_approval;
+
+/* 1 when institution_id's setting name is on, 0 off, -1 error. */
+int support_case_approval_required(store *st, int64_t institution_id, const char *name,
+                                   cairn_err *err);
+
+/* The request waiting on case_id into *out (reason opened when
+** with_text): 1, 0 none, -1 error. */
+int support_case_approval_pending(store *st, int64_t institution_id, int64_t case_id,
+                                  int with_text, support_case_approval *out, cairn_err *err);
+
+/* Every request waiting in institution_id, oldest first, without reasons;
+** malloc'd. */
+int support_case_approvals_waiting(store *st, int64_t institution_id,
+                                   support_case_approval **rows, size_t *n, cairn_err *err);
+
+/* Answer the request waiting on case_id (a school leader: rel holds
+** SUPPORT_CASE_REL_LEADER, and neither the key worker's bit nor the
+** asker's account): approve 1 or decline 0, with a comment (required).
+** Approving takes the step or makes the offer; a step the case can no
+** longer take is refused as the step would be.  0, 1 refused, -1 error. */
+int support_case_approval_answer(store *st, int64_t institution_id, int64_t account_id,
+                                 unsigned rel, int64_t case_id, int approve,
+                                 const char *comment, const char *at,
+                                 support_case_problem *problem, cairn_err *err);
 
 /* ---- case conferences (support/case_conference.c) ----------------------------
 ** A team meeting on a case: the day it was held, who attended (the key

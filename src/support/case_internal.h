@@ -37,4 +37,40 @@ int case_state_read(store *st, int64_t inst, int64_t case_id, int *state, int *t
 int case_team_insert_in_tx(store *st, int64_t inst, int64_t case_id, int64_t staff_id, int role,
                            int64_t account_id, const char *at, cairn_err *err);
 
+/* Take step row on case_id (its checks done): the state, the tasks, the
+** history row (by account_id) and the audit event, in the caller's
+** transaction.  0 or -1. */
+int case_step_apply_in_tx(store *st, int64_t inst, int64_t account_id, int64_t case_id,
+                          int state, int tier, int64_t kw, int64_t learner,
+                          const support_case_step *row, int outcome, const char *text,
+                          const char *now, cairn_err *err);
+
+/* Offer case_id to to_staff (checked eligible, none pending): the
+** case_transfer row, its history row and audit event, by account_id, in
+** the caller's transaction.  0 or -1. */
+int case_transfer_offer_in_tx(store *st, int64_t inst, int64_t account_id, int64_t case_id,
+                              int64_t kw, int64_t learner, int64_t to_staff, const char *text,
+                              const char *now, cairn_err *err);
+
+/* 1 if staff_id may be a key worker, 0 not, -1 error. */
+int case_key_worker_eligible(store *st, int64_t inst, int64_t staff_id, cairn_err *err);
+
+/* Write a request for approval of kind ("close", "transfer") on case_id in
+** the caller's transaction: the row, the history and the audit event.
+** Refused (1, *problem) when one waits already.  0, 1 or -1. */
+int case_approval_ask_in_tx(store *st, int64_t inst, int64_t account_id, int64_t case_id,
+                            int64_t learner, const char *kind, int outcome, int64_t to_staff,
+                            const char *text, const char *now, support_case_problem *problem,
+                            cairn_err *err);
+
+/* 1 when a request waits on case_id, 0 not, -1 error (in the transaction). */
+int case_approval_waiting_in_tx(store *st, int64_t inst, int64_t case_id, cairn_err *err);
+
+/* Tell the learner of case_id that to_staff is their new key worker
+** (support/case_tell.c): notice, mail, history row and audit event, or the
+** follow-up task when they cannot be reached; by account_id, in the
+** caller's transaction.  0 or -1. */
+int case_learner_tell_in_tx(store *st, int64_t inst, int64_t account_id, int64_t case_id,
+                            int64_t learner, int64_t to_staff, const char *now, cairn_err *err);
+
 #endif

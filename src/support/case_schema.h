@@ -12,4 +12,10 @@
 ** many migrations ran.  0 or -1 (err set). */
 int support_case_migrate(store *st, int *applied, cairn_err *err);
 
+/* Create or upgrade the tables of approvals (the series "case_approval",
+** support/case_approval_schema.c: case_approval, and the history kinds
+** approval_ask, approval_yes, approval_no and learner_told); run after
+** the "case" series.  0 or -1 (err set). */
+int support_case_approval_migrate(store *st, int *applied, cairn_err *err);
+
 #endif

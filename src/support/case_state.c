@@ -10,21 +10,24 @@
 #define TEAM   SUPPORT_CASE_REL_TEAM
 #define LEADER SUPPORT_CASE_REL_LEADER
 #define T_(k)  SUPPORT_TASK_BIT(SUPPORT_TASK_##k)
+#define APPROVE_CLOSE SUPPORT_CASE_APPROVAL_CLOSE
 
 /* THE lifecycle.  A step that is not a row here does not happen.  Closing
 ** is one step with a row per state it may close from; it cancels the open
-** tasks (support/case_write.c), which is why it completes none. */
+** tasks (support/case_write.c), which is why it completes none; it waits
+** for a school leader's approval where the institution's setting
+** APPROVE_CLOSE is on (support/case_approval.c). */
 static const support_case_step steps[] = {
-    /* code              name                     from                      to                        who          reason outcome completes creates */
-    {"start_assessment", "Start the assessment",  SUPPORT_CASE_OPEN,        SUPPORT_CASE_ASSESSMENT,  KW | TEAM,   0, 0, T_(FIRST_CONTACT),   T_(ASSESSMENT) | T_(PLAN)},
-    {"agree_plan",       "Agree the plan",        SUPPORT_CASE_ASSESSMENT,  SUPPORT_CASE_PLAN_AGREED, KW,          0, 0, T_(ASSESSMENT) | T_(PLAN), T_(REVIEW)},
-    {"start_monitoring", "Start monitoring",      SUPPORT_CASE_PLAN_AGREED, SUPPORT_CASE_MONITORING,  KW | TEAM,   0, 0, 0,                   0},
-    {"reassess",         "Assess again",          SUPPORT_CASE_MONITORING,  SUPPORT_CASE_ASSESSMENT,  KW,          1, 0, T_(REVIEW),          T_(ASSESSMENT) | T_(PLAN)},
-    {"close",            "Close the case",        SUPPORT_CASE_MONITORING,  SUPPORT_CASE_CLOSED,      KW,          1, 1, 0,                   0},
-    {"close",            "Close the case",        SUPPORT_CASE_PLAN_AGREED, SUPPORT_CASE_CLOSED,      KW,          1, 1, 0,                   0},
-    {"close",            "Close the case",        SUPPORT_CASE_ASSESSMENT,  SUPPORT_CASE_CLOSED,      KW,          1, 1, 0,                   0},
-    {"close",            "Close the case",        SUPPORT_CASE_OPEN,        SUPPORT_CASE_CLOSED,      KW,          1, 1, 0,                   0},
-    {"reopen",           "Reopen the case",       SUPPORT_CASE_CLOSED,      SUPPORT_CASE_OPEN,        KW | LEADER, 1, 0, 0,                   T_(FIRST_CONTACT)},
+    /* code              name                     from                      to                        who          reason outcome completes creates   approval */
+    {"start_assessment", "Start the assessment",  SUPPORT_CASE_OPEN,        SUPPORT_CASE_ASSESSMENT,  KW | TEAM,   0, 0, T_(FIRST_CONTACT),   T_(ASSESSMENT) | T_(PLAN), NULL},
+    {"agree_plan",       "Agree the plan",        SUPPORT_CASE_ASSESSMENT,  SUPPORT_CASE_PLAN_AGREED, KW,          0, 0, T_(ASSESSMENT) | T_(PLAN), T_(REVIEW), NULL},
+    {"start_monitoring", "Start monitoring",      SUPPORT_CASE_PLAN_AGREED, SUPPORT_CASE_MONITORING,  KW | TEAM,   0, 0, 0,                   0, NULL},
+    {"reassess",         "Assess again",          SUPPORT_CASE_MONITORING,  SUPPORT_CASE_ASSESSMENT,  KW,          1, 0, T_(REVIEW),          T_(ASSESSMENT) | T_(PLAN), NULL},
+    {"close",            "Close the case",        SUPPORT_CASE_MONITORING,  SUPPORT_CASE_CLOSED,      KW,          1, 1, 0,                   0, APPROVE_CLOSE},
+    {"close",            "Close the case",        SUPPORT_CASE_PLAN_AGREED, SUPPORT_CASE_CLOSED,      KW,          1, 1, 0,                   0, APPROVE_CLOSE},
+    {"close",            "Close the case",        SUPPORT_CASE_ASSESSMENT,  SUPPORT_CASE_CLOSED,      KW,          1, 1, 0,                   0, APPROVE_CLOSE},
+    {"close",            "Close the case",        SUPPORT_CASE_OPEN,        SUPPORT_CASE_CLOSED,      KW,          1, 1, 0,                   0, APPROVE_CLOSE},
+    {"reopen",           "Reopen the case",       SUPPORT_CASE_CLOSED,      SUPPORT_CASE_OPEN,        KW | LEADER, 1, 0, 0,                   T_(FIRST_CONTACT), NULL},
 };
 
 /* The whole table (see case.h). */
@@ -135,6 +138,11 @@ const char *support_case_problem_field(support_case_problem p) {
     case SUPPORT_CASE_ATTENDEES_BAD: return "attendees";
     case SUPPORT_CASE_DOMAINS_MISSING: return "domains";
     case SUPPORT_CASE_NO_GOAL: return "step";
+    case SUPPORT_CASE_APPROVAL_PENDING:
+    case SUPPORT_CASE_APPROVAL_NONE:
+    case SUPPORT_CASE_APPROVAL_OWN:
+    case SUPPORT_CASE_APPROVAL_NOT_LEADER: return "approval";
+    case SUPPORT_CASE_COMMENT_MISSING: return "comment";
     case SUPPORT_CASE_ALREADY_OPEN:
     case SUPPORT_CASE_IS_CLOSED:
     case SUPPORT_CASE_NOT_YOURS:
@@ -185,6 +193,14 @@ const char *support_case_problem_text(support_case_problem p) {
     case SUPPORT_CASE_DOMAINS_MISSING: return "domains: at least one life domain discussed";
     case SUPPORT_CASE_NO_GOAL: return "the plan has no goal yet: add at least one goal before "
                                       "agreeing the plan";
+    case SUPPORT_CASE_APPROVAL_PENDING: return "a request of this case waits for a school "
+                                               "leader's approval already";
+    case SUPPORT_CASE_APPROVAL_NONE: return "no request of this case waits for approval";
+    case SUPPORT_CASE_APPROVAL_OWN: return "a request is approved by a school leader other than "
+                                           "the one who asked and the case's key worker";
+    case SUPPORT_CASE_APPROVAL_NOT_LEADER: return "only a school leader approves a request";
+    case SUPPORT_CASE_COMMENT_MISSING: return "comment is required and must not be only white "
+                                              "space";
     case SUPPORT_CASE_OK: break;
     }
     return "";

@@ -135,6 +135,9 @@ int support_case_subject_erase(store *st, int64_t inst, int64_t learner, cairn_e
         "UPDATE case_conference SET notes = '' WHERE institution_id = ? AND case_id IN"
         " (SELECT id FROM support_case WHERE institution_id = case_conference.institution_id"
         " AND learner_id = ?)",
+        "UPDATE case_approval SET reason = '', comment = NULL WHERE institution_id = ?"
+        " AND case_id IN (SELECT id FROM support_case"
+        " WHERE institution_id = case_approval.institution_id AND learner_id = ?)",
         NULL};
     for (size_t i = 0; sqls[i]; i++) {
         store_stmt *q = store_prepare(st, sqls[i], err);

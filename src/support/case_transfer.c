@@ -12,8 +12,8 @@
 #include <string.h>
 
 /* 1 if staff_id may be a key worker (support/actions.h's rule), 0 not,
-** -1 error. */
-static int eligible(store *st, int64_t inst, int64_t staff_id, cairn_err *err) {
+** -1 error (see case_internal.h). */
+int case_key_worker_eligible(store *st, int64_t inst, int64_t staff_id, cairn_err *err) {
     support_staff *rows = NULL;
     size_t n = 0;
     if (support_key_worker_eligible(st, inst, &rows, &n, err) < 0) return -1;
@@ -39,6 +39,38 @@ static int exec_params(store *st, const char *sql, const int64_t *p, int np, con
     return rc < 0 ? -1 : 0;
 }
 
+/* Write the offer (see case_internal.h). */
+int case_transfer_offer_in_tx(store *st, int64_t inst, int64_t account_id, int64_t case_id,
+                              int64_t kw, int64_t learner, int64_t to_staff, const char *text,
+                              const char *now, cairn_err *err) {
+    buf sealed = BUF_INIT;   /* not HTML: the stored reason */
+    int64_t id = 0;
+    if (support_case_text_seal(st, inst, text, &sealed, err) < 0 ||
+        store_query_int64(st, "SELECT coalesce(max(id), 0) + 1 FROM case_transfer"
+                              " WHERE institution_id = ?", inst, &id, err) < 0) {
+        buf_free(&sealed);
+        return -1;
+    }
+    const int64_t ip[] = {inst, id, case_id, kw, to_staff, account_id};
+    const char *const tp[] = {buf_cstr(&sealed), now};
+    char from[24], to[24], detail[96];
+    snprintf(from, sizeof from, "%lld", (long long)kw);
+    snprintf(to, sizeof to, "%lld", (long long)to_staff);
+    snprintf(detail, sizeof detail, "case %lld: offered to staff %lld", (long long)case_id,
+             (long long)to_staff);
+    int rc = exec_params(st, "INSERT INTO case_transfer (institution_id, id, case_id, from_staff,"
+                             " to_staff, asked_by, state, reason, asked_at) VALUES"
+                             " (?, ?, ?, ?, ?, ?, 'pending', ?, ?)", ip, 6, tp, 2, err) < 0 ||
+                     case_history_add_in_tx(st, inst, case_id, now, account_id, "transfer_ask",
+                                            from, to, text, err) < 0 ||
+                     support_case_audit(st, inst, account_id, learner, case_id,
+                                        "case.transfer_ask", NULL, detail, err) < 0
+                 ? -1
+                 : 0;
+    buf_free(&sealed);
+    return rc;
+}
+
 /* Offer a case to another key worker (see case.h). */
 int support_case_transfer_ask(store *st, int64_t inst, int64_t account_id, unsigned rel,
                               int64_t case_id, int64_t to_staff, const char *reason,
@@ -51,7 +83,6 @@ int support_case_transfer_ask(store *st, int64_t inst, int64_t account_id, unsig
     else date_now_iso(now);
     char *text = xmalloc(SUPPORT_CASE_TEXT_BYTES);
     support_case_problem p = SUPPORT_CASE_OK;
-    buf sealed = BUF_INIT;   /* not HTML: the stored reason */
     int rc = -1;
     if (support_case_reason_check(reason, text, &p) || !text[0]) {
         rc = case_refuse(p ? p : SUPPORT_CASE_REASON_MISSING, problem, err);
@@ -59,7 +90,7 @@ int support_case_transfer_ask(store *st, int64_t inst, int64_t account_id, unsig
     }
     if (case_tx_begin(st, inst, err) < 0) goto out;
     int state, tier;
-    int64_t kw, learner, pending = 0, id = 0;
+    int64_t kw, learner, pending = 0;
     int found = case_state_read(st, inst, case_id, &state, &tier, &kw, &learner, err);
     if (found <= 0) {
         if (!found) err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
@@ -69,7 +100,7 @@ int support_case_transfer_ask(store *st, int64_t inst, int64_t account_id, unsig
         rc = case_refuse(SUPPORT_CASE_IS_CLOSED, problem, err);
         goto fail;
     }
-    int ok = to_staff > 0 && to_staff != kw ? eligible(st, inst, to_staff, err) : 0;
+    int ok = to_staff > 0 && to_staff != kw ? case_key_worker_eligible(st, inst, to_staff, err) : 0;
     if (ok < 0) goto fail;
     if (!ok) {
         rc = case_refuse(SUPPORT_CASE_STAFF_UNKNOWN, problem, err);
@@ -88,31 +119,28 @@ int support_case_transfer_ask(store *st, int64_t inst, int64_t account_id, unsig
         rc = case_refuse(SUPPORT_CASE_TRANSFER_PENDING, problem, err);
         goto fail;
     }
-    if (support_case_text_seal(st, inst, text, &sealed, err) < 0 ||
-        store_query_int64(st, "SELECT coalesce(max(id), 0) + 1 FROM case_transfer"
-                              " WHERE institution_id = ?", inst, &id, err) < 0)
-        goto fail;
-    const int64_t ip[] = {inst, id, case_id, kw, to_staff, account_id};
-    const char *const tp[] = {buf_cstr(&sealed), now};
-    char from[24], to[24], detail[96];
-    snprintf(from, sizeof from, "%lld", (long long)kw);
-    snprintf(to, sizeof to, "%lld", (long long)to_staff);
-    snprintf(detail, sizeof detail, "case %lld: offered to staff %lld", (long long)case_id,
-             (long long)to_staff);
-    if (exec_params(st, "INSERT INTO case_transfer (institution_id, id, case_id, from_staff,"
-                        " to_staff, asked_by, state, reason, asked_at) VALUES"
-                        " (?, ?, ?, ?, ?, ?, 'pending', ?, ?)", ip, 6, tp, 2, err) < 0 ||
-        case_history_add_in_tx(st, inst, case_id, now, account_id, "transfer_ask", from, to,
-                               text, err) < 0 ||
-        support_case_audit(st, inst, account_id, learner, case_id, "case.transfer_ask", NULL,
-                           detail, err) < 0)
-        goto fail;
+    int on = support_case_approval_required(st, inst, SUPPORT_CASE_APPROVAL_TRANSFER, err);
+    if (on < 0) goto fail;
+    if (on) {   /* a request for a school leader's approval, not the offer yet */
+        rc = case_approval_ask_in_tx(st, inst, account_id, case_id, learner, "transfer", 0,
+                                     to_staff, text, now, problem, err);
+        if (rc != 0) goto fail;
+    } else {
+        int waiting = case_approval_waiting_in_tx(st, inst, case_id, err);
+        if (waiting < 0) goto fail;
+        if (waiting) {
+            rc = case_refuse(SUPPORT_CASE_APPROVAL_PENDING, problem, err);
+            goto fail;
+        }
+        if (case_transfer_offer_in_tx(st, inst, account_id, case_id, kw, learner, to_staff, text,
+                                      now, err) < 0)
+            goto fail;
+    }
     rc = store_tx_commit(st, err) < 0 ? -1 : 0;
     goto out;
 fail:
     store_tx_rollback(st);
 out:
-    buf_free(&sealed);
     free(text);
     return rc;
 }
@@ -198,7 +226,9 @@ int support_case_transfer_answer(store *st, int64_t inst, int64_t account_id, un
                                err) < 0 ||
         support_case_audit(st, inst, account_id, learner, case_id,
                            accept ? "case.transfer_accept" : "case.transfer_decline", NULL,
-                           detail, err) < 0)
+                           detail, err) < 0 ||
+        (accept && case_learner_tell_in_tx(st, inst, account_id, case_id, learner, x.to_staff,
+                                           now, err) < 0))
         goto fail;
     rc = store_tx_commit(st, err) < 0 ? -1 : 0;
     goto out;

@@ -64,6 +64,34 @@ static int state_write(store *st, int64_t inst, int64_t case_id, const support_c
     return rc < 0 ? -1 : 0;
 }
 
+/* Take a checked step (see case_internal.h). */
+int case_step_apply_in_tx(store *st, int64_t inst, int64_t account_id, int64_t case_id,
+                          int state, int tier, int64_t kw, int64_t learner,
+                          const support_case_step *row, int outcome, const char *text,
+                          const char *now, cairn_err *err) {
+    char to[40];
+    if (row->to == SUPPORT_CASE_CLOSED)
+        snprintf(to, sizeof to, "closed:%s", support_case_outcome_code(outcome));
+    else
+        str_copy(to, sizeof to, support_case_state_code(row->to));
+    int32_t day = case_day_of(now);
+    char detail[128];
+    snprintf(detail, sizeof detail, "case %lld: %s from %s to %s", (long long)case_id, row->code,
+             support_case_state_code(state), to);
+    if (state_write(st, inst, case_id, row, outcome, text, now, err) < 0 ||
+        support_case_tasks_complete_in_tx(st, inst, case_id, row->completes, now, account_id,
+                                          err) < 0 ||
+        (row->to == SUPPORT_CASE_CLOSED && tasks_cancel(st, inst, case_id, now, err) < 0) ||
+        support_case_tasks_create_in_tx(st, inst, case_id, kw, row->creates, day, tier, now,
+                                        err) < 0 ||
+        case_history_add_in_tx(st, inst, case_id, now, account_id, "step",
+                               support_case_state_code(state), to, text, err) < 0 ||
+        support_case_audit(st, inst, account_id, learner, case_id, "case.step", NULL, detail,
+                           err) < 0)
+        return -1;
+    return 0;
+}
+
 /* Take a step of the table (see case.h). */
 int support_case_step_take(store *st, int64_t inst, int64_t account_id, unsigned rel,
                            int64_t case_id, const char *code, const char *reason, int outcome,
@@ -109,25 +137,24 @@ int support_case_step_take(store *st, int64_t inst, int64_t account_id, unsigned
             goto fail;
         }
     }
-    char to[40];
-    if (row->to == SUPPORT_CASE_CLOSED)
-        snprintf(to, sizeof to, "closed:%s", support_case_outcome_code(outcome));
-    else
-        str_copy(to, sizeof to, support_case_state_code(row->to));
-    int32_t day = case_day_of(now);
-    char detail[128];
-    snprintf(detail, sizeof detail, "case %lld: %s from %s to %s", (long long)case_id, code,
-             support_case_state_code(state), to);
-    if (state_write(st, inst, case_id, row, outcome, text, now, err) < 0 ||
-        support_case_tasks_complete_in_tx(st, inst, case_id, row->completes, now, account_id,
-                                          err) < 0 ||
-        (row->to == SUPPORT_CASE_CLOSED && tasks_cancel(st, inst, case_id, now, err) < 0) ||
-        support_case_tasks_create_in_tx(st, inst, case_id, kw, row->creates, day, tier, now,
-                                        err) < 0 ||
-        case_history_add_in_tx(st, inst, case_id, now, account_id, "step",
-                               support_case_state_code(state), to, text, err) < 0 ||
-        support_case_audit(st, inst, account_id, learner, case_id, "case.step", NULL, detail,
-                           err) < 0)
+    if (row->approval) {
+        int waiting = case_approval_waiting_in_tx(st, inst, case_id, err);
+        int on = waiting ? 0 : support_case_approval_required(st, inst, row->approval, err);
+        if (waiting < 0 || on < 0) goto fail;
+        if (waiting) {
+            rc = case_refuse(SUPPORT_CASE_APPROVAL_PENDING, problem, err);
+            goto fail;
+        }
+        if (on) {   /* a request for a school leader's approval, not the step */
+            rc = case_approval_ask_in_tx(st, inst, account_id, case_id, learner, row->code,
+                                         outcome, 0, text, now, problem, err);
+            if (rc != 0) goto fail;
+            rc = store_tx_commit(st, err) < 0 ? -1 : 0;
+            goto out;
+        }
+    }
+    if (case_step_apply_in_tx(st, inst, account_id, case_id, state, tier, kw, learner, row,
+                              outcome, text, now, err) < 0)
         goto fail;
     rc = store_tx_commit(st, err) < 0 ? -1 : 0;
     goto out;

@@ -34,6 +34,12 @@ int support_demo_audit(store *st, int64_t institution_id, int64_t staff_id, cair
 int support_demo_cases(store *st, int64_t institution_id, int64_t kw_staff, int64_t kw_account,
                        int64_t teacher_staff, int *n, cairn_err *err);
 
+/* The demo school's approvals (support/demo_approval.c): a request to
+** close kw_staff's monitored case, asked by kw_account, waiting for a
+** school leader.  Nothing when the institution has one already.  0 or -1. */
+int support_demo_approvals(store *st, int64_t institution_id, int64_t kw_staff,
+                           int64_t kw_account, cairn_err *err);
+
 /* The demo school's consents (support/demo_consent.c): for the caseloads
 ** and the first active learners of institution_id, recorded by account
 ** recorder, some withdrawn, and one emergency override by account leader

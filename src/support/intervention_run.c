@@ -6,6 +6,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "support/audit.h"
+#include "support/case.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,12 @@ int intervention_participant_add(store *st, int64_t institution_id, int64_t acco
     if (store_query_int64(st, "SELECT coalesce(max(id), 0) FROM intervention_participation"
                               " WHERE institution_id = ?", institution_id, &next, err) < 0)
         goto fail;
+    if (case_id <= 0) {   /* the learner's open case, when there is one */
+        int64_t open_case = 0;
+        if (support_case_open_of_learners(st, institution_id, &learner, 1, &open_case, err) < 0)
+            goto fail;
+        case_id = open_case;
+    }
     s = store_prepare(st, "INSERT INTO intervention_participation (institution_id, id, run_id,"
                           " learner_id, joined_on, case_id, added_by, added_at)"
                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);

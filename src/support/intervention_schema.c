@@ -9,9 +9,12 @@
 **   intervention_seeded     the institutions whose starter catalogue was
 **                           written once (never again, even when emptied).
 **   intervention_run        one delivery: start date, deliverer, mode, label.
-**   intervention_participation  a learner in a run.  case_id is nullable and
-**                           has NO foreign key yet: cases are being built by
-**                           another branch (docs/decisions.md).
+**   intervention_participation  a learner in a run.  case_id is nullable: the
+**                           learner's open case when they joined.  Version 2
+**                           makes it a foreign key to support_case (PostgreSQL
+**                           a constraint; SQLite, which cannot add one to a
+**                           table, two triggers that refuse what the key
+**                           would); the "case" series runs before this one.
 **   intervention_session    a day a run met (one per run and day).
 **   intervention_attendance who attended a session (a row per participant of
 **                           the run on that day: attended 1 or 0).
@@ -82,13 +85,40 @@
     "CREATE INDEX intervention_attendance_by_participation"                       \
     " ON intervention_attendance (institution_id, participation_id);"
 
-static const store_migration intervention_migrations[] = {
+#define V2_NAME "a participation's case_id refers to the case"
+#define CASE_FK_SQLITE_CHECK                                                      \
+    " WHEN NEW.case_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_case c"  \
+    "  WHERE c.institution_id = NEW.institution_id AND c.id = NEW.case_id)"       \
+    " BEGIN SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed'); END;"
+#define INTERVENTION_V2_SQLITE                                                    \
+    "CREATE TRIGGER intervention_participation_case_insert BEFORE INSERT"        \
+    " ON intervention_participation" CASE_FK_SQLITE_CHECK                         \
+    "CREATE TRIGGER intervention_participation_case_update BEFORE UPDATE OF case_id"\
+    " ON intervention_participation" CASE_FK_SQLITE_CHECK                         \
+    "CREATE INDEX intervention_participation_by_case"                             \
+    " ON intervention_participation (institution_id, case_id);"
+#define INTERVENTION_V2_PG                                                        \
+    "ALTER TABLE intervention_participation ADD CONSTRAINT"                       \
+    " intervention_participation_case_fk FOREIGN KEY (institution_id, case_id)"   \
+    " REFERENCES support_case(institution_id, id);"                              \
+    "CREATE INDEX intervention_participation_by_case"                             \
+    " ON intervention_participation (institution_id, case_id);"
+
+static const store_migration intervention_migrations_sqlite[] = {
     {"intervention", 1, "catalogue, runs, participants, sessions", INTERVENTION_V1},
+    {"intervention", 2, V2_NAME, INTERVENTION_V2_SQLITE},
+};
+static const store_migration intervention_migrations_pg[] = {
+    {"intervention", 1, "catalogue, runs, participants, sessions", INTERVENTION_V1},
+    {"intervention", 2, V2_NAME, INTERVENTION_V2_PG},
 };
 
 /* Apply the series (see intervention.h). */
 int intervention_migrate(store *st, int *applied, cairn_err *err) {
-    return store_migrate(st, intervention_migrations,
-                         sizeof intervention_migrations / sizeof *intervention_migrations,
+    int pg = store_kind_of(st) == STORE_POSTGRES;
+    return store_migrate(st, pg ? intervention_migrations_pg : intervention_migrations_sqlite,
+                         pg ? sizeof intervention_migrations_pg / sizeof *intervention_migrations_pg
+                            : sizeof intervention_migrations_sqlite /
+                                  sizeof *intervention_migrations_sqlite,
                          applied, err);
 }

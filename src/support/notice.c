@@ -20,6 +20,8 @@ static void notice_sentence(const char *kind, const char *learner, const char *d
         buf_printf(out, "%s of your caseload is newly flagged (%s).", learner, detail);
     else if (!strcmp(kind, SUPPORT_NOTICE_IMPORT_FAILED))
         buf_printf(out, "An import failed: %s", detail);
+    else if (!strcmp(kind, SUPPORT_NOTICE_HANDOVER))
+        buf_printf(out, "Your new key worker is %s.", detail);
     else if (!strcmp(kind, SUPPORT_NOTICE_SCORE_FAILED))
         buf_printf(out, "A scoring run failed: %s", detail);
     else

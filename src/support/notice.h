@@ -28,6 +28,7 @@
 #define SUPPORT_NOTICE_FLAGGED       "flagged"
 #define SUPPORT_NOTICE_IMPORT_FAILED "import_failed"
 #define SUPPORT_NOTICE_SCORE_FAILED  "score_failed"
+#define SUPPORT_NOTICE_HANDOVER      "case_handover"   /* to a learner: detail = new key worker */
 
 #define SUPPORT_MAIL_ATTEMPTS_MAX 8   /* then the message is 'failed' */
 

@@ -27,6 +27,8 @@ const support_sealed_column support_sealed_columns[] = {
     {"case_assessment", "id", "note"},              /* support/assessment.c */
     {"case_assessment_domain", "id", "strengths"},
     {"case_assessment_domain", "id", "comment"},
+    {"case_approval", "id", "reason"},              /* support/case_approval.c */
+    {"case_approval", "id", "comment"},
 };
 const size_t support_sealed_ncolumns = sizeof support_sealed_columns / sizeof *support_sealed_columns;
 

@@ -23,6 +23,10 @@ const support_setting_def support_settings[] = {
      "days a withdrawn or ended consent is kept as proof before it is deleted"},
     {"retention.notice", 365, 0, 36500, "days a notice is kept"},
     {"retention.mail", 90, 0, 36500, "days a sent or failed mail is kept"},
+    {"case.approval.close", 0, 0, 1,
+     "1 = closing a case waits for a school leader's approval (support/case.h)"},
+    {"case.approval.transfer", 0, 0, 1,
+     "1 = handing a case over waits for a school leader's approval (support/case.h)"},
 };
 const size_t support_nsettings = sizeof support_settings / sizeof *support_settings;
 

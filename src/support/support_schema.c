@@ -182,10 +182,11 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     /* The parts' own series, after the support series; not counted in
     ** *applied, which stays the support series' (docs/decisions.md). */
     if (rc == 0) rc = support_consent_migrate(st, NULL, err);
-    if (rc == 0) rc = intervention_migrate(st, NULL, err);
     if (rc == 0) rc = support_case_migrate(st, NULL, err);
     if (rc == 0) rc = support_plan_migrate(st, NULL, err);      /* series "plan", after "case" */
     if (rc == 0) rc = support_assessment_migrate(st, NULL, err);
+    if (rc == 0) rc = support_case_approval_migrate(st, NULL, err);
+    if (rc == 0) rc = intervention_migrate(st, NULL, err);   /* refers to support_case */
     if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit", last */
     return rc;
 }

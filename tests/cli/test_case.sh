@@ -37,6 +37,8 @@ ok "a scored demo school with accounts"
 q() { sqlite3 "$db" "$1"; }
 location() { tr -d '\r' < "$TMP/headers" | sed -n 's/^Location: //p'; }
 
+check "the demo has a close request waiting for a leader's approval" \
+    [ "$(q "SELECT count(*) FROM case_approval WHERE state = 'pending' AND kind = 'close'")" = 1 ]
 check "the demo has a case in every state" \
     [ "$(q "SELECT count(DISTINCT state) FROM support_case")" = 5 ]
 check "...with tasks overdue and due soon" \
@@ -77,6 +79,26 @@ check "...listing tasks with links to their cases" grep -q 'href="/cases/[0-9]*"
 check "...and the caseload below" grep -q 'My caseload' "$TMP/body"
 check "...whose flagged learners have a case link or a one-click button" \
     bash -c "grep -q '<p class=\"case-link\"><a href=\"/cases/' '$TMP/body' || grep -q 'class=\"case-open\"><input type=\"hidden\" name=\"csrf\"' '$TMP/body'"
+
+# ---- one click from the dashboard (issue 11: "opens from a flag") ----
+dl=$(q "SELECT s.learner_id FROM risk_score s WHERE s.asof = '2025-03-14' AND s.tier >= 1
+        AND s.flags <> '[]' AND NOT EXISTS (SELECT 1 FROM support_case c WHERE c.learner_id = s.learner_id)
+        ORDER BY s.learner_id LIMIT 1")
+kwstaff=$(q "SELECT person_id FROM account WHERE username = 'keyworker'")
+http "$BASE/learners/$dl" -b "$L" > /dev/null
+http "$BASE/learners/$dl/key-worker" -b "$L" -X POST --data-urlencode "csrf=$(csrf_of)" \
+    --data-urlencode "staff_id=$kwstaff" > /dev/null
+code=$(http "$BASE/dashboard" -b "$K")
+check "the key worker's dashboard (200) has a one-click 'Open a case' for their flagged learner" \
+    bash -c "[ $code = 200 ] && grep -q '<form method=\"post\" action=\"/learners/$dl/cases\" class=\"case-open\"><input type=\"hidden\" name=\"csrf\" value=\"[0-9a-f]*\"><input type=\"hidden\" name=\"source\" value=\"flag\"><button type=\"submit\">Open a case</button></form>' '$TMP/body'"
+code=$(http "$BASE/learners/$dl/cases" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "source=flag")
+dcase=$(q "SELECT id FROM support_case WHERE learner_id = $dl AND state <> 'closed'")
+check "...whose click (the form's own fields) opens the case and goes to it (303)" \
+    bash -c "[ $code = 303 ] && [ -n '$dcase' ] && [ '$(location)' = '/cases/$dcase?done=opened' ]"
+code=$(http "$BASE/dashboard" -b "$K")
+check "...and the dashboard then links the case" \
+    grep -q "<p class=\"case-link\"><a href=\"/cases/$dcase\">Go to the case</a></p>" "$TMP/body"
 
 # ---- opening a case from a flagged learner ----
 learner=$(q "SELECT s.learner_id FROM risk_score s JOIN support_assignment a
@@ -218,6 +240,84 @@ check "...as a teacher not on the team (403)" [ "$code" = 403 ]
 code=$(http "$BASE/api/v1/cases/999999" -b "$K")
 check "...an unknown case (404)" [ "$code" = 404 ]
 
+# ---- the JSON twins of the forms ----
+"$CAIRN" user token keyworker --name cases --db "$db" > "$TMP/kw.token" 2> /dev/null
+"$CAIRN" user token teacher --name cases --db "$db" > "$TMP/t.token" 2> /dev/null
+TT=$(tail -1 "$TMP/t.token" | awk '{print $NF}')
+KT=$(tail -1 "$TMP/kw.token" | awk '{print $NF}')
+japi() {   # japi PATH JSON: POST it as the key worker
+    http "$BASE/api/v1$1" -X POST -H "Authorization: Bearer $KT" -H 'Content-Type: application/json' -d "$2"
+}
+hist=$(q "SELECT count(*) FROM case_history WHERE case_id = $case_id")
+code=$(japi "/cases/$case_id/step" '{"step": "start_monitoring"}')
+check "POST /api/v1/cases/{id}/step: a step the table does not allow is 400 with field step" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"step\"' '$TMP/body' && grep -q '\"code\": *\"invalid\"' '$TMP/body'"
+check "...and the message names the state and the step, as the form does" \
+    grep -q 'A case in the state “Assessment” cannot take the step “Start monitoring”.' "$TMP/body"
+check "...nothing written" [ "$(q "SELECT count(*) FROM case_history WHERE case_id = $case_id")" = "$hist" ]
+code=$(japi "/cases/$case_id/tier" '{"tier": "enormous", "reason": "x"}')
+check "POST .../tier with an unknown tier (400, field tier, the form's words)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"tier\"' '$TMP/body' && grep -q 'Choose a tier from the list.' '$TMP/body'"
+code=$(japi "/cases/$case_id/tier" '{"tier": "individual", "reason": "x", "colour": "red"}')
+check "...an unknown member is a malformed body (400)" [ "$code" = 400 ]
+code=$(japi "/cases/$case_id/tier" '{"tier": "individual", "reason": "Weekly now."}')
+check "...a tier change goes through (200, the case)" \
+    bash -c "[ $code = 200 ] && grep -q '\"tier\": *\"individual\"' '$TMP/body'"
+code=$(japi "/cases/$case_id/follow-up" "{\"what\": \"Ring the mother\", \"owner_id\": $p1staff, \"due_on\": \"2020-01-01\"}")
+check "POST .../follow-up due in the past (400, field due_on)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"due_on\"' '$TMP/body'"
+code=$(japi "/cases/$case_id/follow-up" "{\"what\": \"Ring the mother\", \"owner_id\": $p1staff, \"due_on\": \"$(date -u -d '+2 days' +%F)\"}")
+check "...in two days (200)" \
+    bash -c "[ $code = 200 ] && [ $(q "SELECT count(*) FROM case_task WHERE case_id = $case_id AND kind = 'follow_up'") -ge 2 ]"
+task=$(q "SELECT max(id) FROM case_task WHERE case_id = $case_id AND done_at IS NULL")
+code=$(japi "/cases/$case_id/task-done" "{\"task_id\": $task}")
+check "POST .../task-done (200)" bash -c "[ $code = 200 ] && [ -n \"\$(sqlite3 '$db' 'SELECT done_at FROM case_task WHERE id = $task')\" ]"
+code=$(japi "/cases/$case_id/team" "{\"staff_id\": $p1staff, \"role\": \"mentor\"}")
+check "POST .../team with someone on the team already (400, field staff_id)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"staff_id\"' '$TMP/body'"
+code=$(japi "/cases/$case_id/conference" "{\"held_on\": \"$(date -u +%F)\", \"attendees\": [$p1staff], \"domains\": [], \"notes\": \"\"}")
+check "POST .../conference without a domain (400, field domains)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"domains\"' '$TMP/body'"
+code=$(japi "/cases/$case_id/conference" "{\"held_on\": \"$(date -u +%F)\", \"attendees\": [$p1staff], \"domains\": [\"money\"], \"notes\": \"By phone.\", \"decisions\": [{\"what\": \"Apply for the grant\", \"owner_id\": $p1staff, \"due_on\": \"$(date -u +%F)\"}]}")
+check "...with one (200), its decision a task" \
+    bash -c "[ $code = 200 ] && [ $(q "SELECT count(*) FROM case_task WHERE case_id = $case_id AND conference_id IS NOT NULL") = 2 ]"
+code=$(japi "/cases/$case_id/transfer-answer" '{"answer": "accept"}')
+check "POST .../transfer-answer without an offer (400, field transfer)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"transfer\"' '$TMP/body'"
+code=$(japi "/cases/$case_id/step" '{"step": "agree_plan"}')
+check "POST .../step agree_plan (200): the case moves, next steps from there" \
+    bash -c "[ $code = 200 ] && grep -q '\"state\": *\"plan_agreed\"' '$TMP/body' && grep -q '\"start_monitoring\"' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id/step" -X POST -H "Authorization: Bearer $TT" \
+       -H 'Content-Type: application/json' -d '{"step": "close"}')
+check "...not for a teacher off the team (403)" [ "$code" = 403 ]
+http "$BASE/cases/$case_id" -b "$P1" > /dev/null
+ptoken=$(csrf_of)
+code=$(http "$BASE/api/v1/cases/$case_id/follow-up" -b "$P1" -X POST -H "X-CSRF-Token: $ptoken" \
+       -H 'Content-Type: application/json' \
+       -d "{\"what\": \"Bring the forms\", \"owner_id\": $p1staff, \"due_on\": \"$(date -u +%F)\"}")
+check "a team member posts to their case's JSON twin with the session and its CSRF header (200)" [ "$code" = 200 ]
+code=$(http "$BASE/api/v1/cases/$other/follow-up" -b "$P1" -X POST -H "X-CSRF-Token: $ptoken" \
+       -H 'Content-Type: application/json' \
+       -d "{\"what\": \"Bring the forms\", \"owner_id\": $p1staff, \"due_on\": \"$(date -u +%F)\"}")
+check "...but not to another case's (403), nothing written" \
+    bash -c "[ $code = 403 ] && [ $(q "SELECT count(*) FROM case_task WHERE case_id = $other AND kind = 'follow_up' AND owner_id = $p1staff") = 0 ]"
+jl=$(q "SELECT s.learner_id FROM risk_score s WHERE s.asof = '2025-03-14' AND s.flags <> '[]'
+        AND NOT EXISTS (SELECT 1 FROM support_case c WHERE c.learner_id = s.learner_id AND c.state <> 'closed')
+        AND s.learner_id IN (SELECT learner_id FROM support_assignment WHERE ended_at IS NULL
+        AND staff_id = (SELECT person_id FROM account WHERE username = 'keyworker'))
+        ORDER BY s.learner_id LIMIT 1")
+if [ -n "$jl" ]; then
+    code=$(japi "/learners/$jl/cases" '{"source": "sideways"}')
+    check "POST /api/v1/learners/{id}/cases with an unknown source (400, field source)" \
+        bash -c "[ $code = 400 ] && grep -q '\"field\": *\"source\"' '$TMP/body'"
+    code=$(japi "/learners/$jl/cases" '{"source": "flag"}')
+    check "...from a flag (201, Location, the reason from the flags)" \
+        bash -c "[ $code = 201 ] && tr -d '\\r' < '$TMP/headers' | grep -qE '^Location: /api/v1/cases/[0-9]+$' && grep -q 'Opened from the current flags' '$TMP/body'"
+    code=$(japi "/learners/$jl/cases" '{"source": "flag"}')
+    check "...a second one is refused (400, the form's words)" \
+        bash -c "[ $code = 400 ] && grep -q 'already has an open case' '$TMP/body'"
+fi
+
 # ---- handing the case over ----
 code=$(http "$BASE/cases/$case_id" -b "$K2")
 check "another key worker is refused the case (403)" [ "$code" = 403 ]
@@ -239,6 +339,67 @@ check "...becoming its key worker, with a first contact due" \
 code=$(http "$BASE/cases/$case_id" -b "$K")
 check "...and the former key worker no longer opens it (403)" [ "$code" = 403 ]
 
+# ---- a leader's approval of closing (case.approval.close) ----
+"$CAIRN" setting --db "$db" case.approval.close 1 > /dev/null 2>&1
+check "cairn setting turns on the approval of closing" \
+    [ "$("$CAIRN" setting --db "$db" case.approval.close)" = 1 ]
+code=$(http "$BASE/cases/$case_id" -b "$K2")
+check "...the close step says a school leader approves it first" \
+    bash -c "[ $code = 200 ] && grep -q 'Your school asks a school leader to approve this first.' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id/step" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "step=close" --data-urlencode "outcome=moved" \
+       --data-urlencode "reason=Moved to her aunt in Graz.")
+check "the key worker's close step becomes a request (303, done=asked)" \
+    bash -c "[ $code = 303 ] && [ '$(location)' = '/cases/$case_id?done=asked' ]"
+check "...the case stays open, the request waits" \
+    bash -c "[ $(q "SELECT state FROM support_case WHERE id = $case_id") = plan_agreed ] && [ $(q "SELECT count(*) FROM case_approval WHERE case_id = $case_id AND state = 'pending'") = 1 ]"
+code=$(http "$BASE/cases/$case_id" -b "$K2")
+check "...the case page shows it, without an answer form for the key worker" \
+    bash -c "[ $code = 200 ] && grep -q 'Waiting for approval' '$TMP/body' && grep -q 'data-kind=\"close\"' '$TMP/body' && ! grep -q 'value=\"approve\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id/approval" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "answer=approve" --data-urlencode "comment=Mine.")
+check "...the key worker cannot approve their own request (403)" \
+    bash -c "[ $code = 403 ] && [ $(q "SELECT count(*) FROM case_approval WHERE state <> 'pending'") = 0 ]"
+code=$(http "$BASE/" -b "$L")
+check "the leader's home page lists the request" \
+    bash -c "[ $code = 200 ] && grep -q 'Requests waiting for your approval' '$TMP/body' && grep -q 'href=\"/cases/$case_id\"' '$TMP/body'"
+code=$(http "$BASE/caseload" -b "$L")
+check "...and so does the Cases page" \
+    bash -c "[ $code = 200 ] && grep -q 'Requests waiting for your approval' '$TMP/body' && grep -q 'href=\"/cases/$case_id\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id" -b "$L")
+check "...the leader sees what is asked and why, with approve and decline" \
+    bash -c "[ $code = 200 ] && grep -q 'Moved to her aunt in Graz' '$TMP/body' && grep -q 'value=\"approve\"' '$TMP/body' && grep -q 'value=\"decline\"' '$TMP/body'"
+ltoken=$(csrf_of)
+code=$(http "$BASE/cases/$case_id/approval" -b "$L" -X POST --data-urlencode "csrf=$ltoken" \
+       --data-urlencode "answer=decline" --data-urlencode "comment=")
+check "...declining without a comment is refused (400), the error beside the form" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"approval-error\"' '$TMP/body' && grep -q 'Write a comment.' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id/approval" -b "$L" -X POST --data-urlencode "csrf=$ltoken" \
+       --data-urlencode "answer=decline" --data-urlencode "comment=Talk to the aunt first.")
+check "...the leader declines with a comment (303); the case stays open" \
+    bash -c "[ $code = 303 ] && [ $(q "SELECT state FROM support_case WHERE id = $case_id") = plan_agreed ] && [ $(q "SELECT count(*) FROM case_approval WHERE state = 'declined'") = 1 ]"
+http "$BASE/cases/$case_id" -b "$K2" > /dev/null
+http "$BASE/cases/$case_id/step" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
+    --data-urlencode "step=close" --data-urlencode "outcome=moved" \
+    --data-urlencode "reason=Moved to Graz, aunt agrees." > /dev/null
+"$CAIRN" user token leader --name approvals --db "$db" > "$TMP/leader.token" 2> /dev/null
+LT=$(cat "$TMP/leader.token")
+code=$(http "$BASE/api/v1/cases/$case_id/approval" -H "Authorization: Bearer $LT" \
+       -H 'Content-Type: application/json' -d '{"answer": "maybe", "comment": "Hm."}')
+check "POST /api/v1/cases/{id}/approval with an unknown answer (400, the field named)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"answer\"' '$TMP/body' && grep -q '\"code\": *\"invalid\"' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id/approval" -H "Authorization: Bearer $LT" \
+       -H 'Content-Type: application/json' -d '{"answer": "approve", "comment": ""}')
+check "...without a comment (400, field comment, the form's words)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"comment\"' '$TMP/body' && grep -q 'Write a comment.' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id/approval" -H "Authorization: Bearer $LT" \
+       -H 'Content-Type: application/json' -d '{"answer": "approve", "comment": "Agreed on the phone."}')
+check "...approved (200): the case is closed as asked" \
+    bash -c "[ $code = 200 ] && grep -q '\"state\": *\"closed\"' '$TMP/body' && [ $(q "SELECT outcome FROM support_case WHERE id = $case_id") = moved ]"
+check "...asks and answers in the history and the audit log, comments sealed" \
+    bash -c "[ $(q "SELECT count(*) FROM case_history WHERE case_id = $case_id AND kind LIKE 'approval_%'") = 4 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action IN ('case.approval_ask', 'case.approval_approve', 'case.approval_decline') AND learner_id = (SELECT learner_id FROM support_case WHERE id = $case_id)") = 4 ] && ! grep -q 'Agreed on the phone' '$db'"
+"$CAIRN" setting --db "$db" case.approval.close 0 > /dev/null 2>&1
+
 # ---- the leader's figures ----
 code=$(http "$BASE/caseload" -b "$L")
 check "the leader's Cases page (200): caseload per key worker, closures by outcome" \
@@ -249,10 +410,34 @@ check "...small counts withheld" grep -q 'class="withheld"' "$TMP/body"
 code=$(http "$BASE/caseload" -b "$K")
 check "...not for a key worker (403)" [ "$code" = 403 ]
 
+# ---- the learner's interventions on the case ----
+ivcase=$(q "SELECT min(p.case_id) FROM intervention_participation p JOIN support_case c
+            ON c.id = p.case_id WHERE c.key_worker_id = (SELECT person_id FROM account
+            WHERE username = 'keyworker')")
+check "the demo's participations of learners with an open case refer to the case" [ -n "$ivcase" ]
+code=$(http "$BASE/cases/$ivcase" -b "$K")
+check "...whose page lists the learner's interventions with links, tier, sessions, state" \
+    bash -c "[ $code = 200 ] && grep -q '<h2 id=\"h-case-iv\">Interventions</h2>' '$TMP/body' && grep -q 'href=\"/intervention-runs/[0-9]*\"' '$TMP/body' && grep -q 'planned:' '$TMP/body'"
+token=$(csrf_of)
+run=$(q "SELECT min(run_id) FROM intervention_participation WHERE case_id = $ivcase")
+p2staff=$(q "SELECT person_id FROM account WHERE username = 'psytwo'")
+code=$(http "$BASE/intervention-runs/$run" -b "$P2")
+check "a team member off that case does not see the run's participant (no learner link)" \
+    bash -c "! grep -q 'href=\"/learners/$(q "SELECT learner_id FROM support_case WHERE id = $ivcase")\"' '$TMP/body'"
+http "$BASE/cases/$ivcase/team" -b "$K" -X POST --data-urlencode "csrf=$token" \
+    --data-urlencode "staff_id=$p2staff" --data-urlencode "role=social_worker" > /dev/null
+code=$(http "$BASE/cases/$ivcase" -b "$P2")
+check "...added to the team, they see the learner's interventions on the case page" \
+    bash -c "[ $code = 200 ] && grep -q 'href=\"/intervention-runs/$run\"' '$TMP/body'"
+
 # ---- the audit log ----
 check "every view and change is in the audit log" \
     bash -c "[ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.view'") -ge 3 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.view_state'") -ge 2 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action IN ('case.open', 'case.step', 'case.team_add')") -ge 3 ]"
 check "...without the reasons" \
     [ "$(q "SELECT count(*) FROM audit_event WHERE detail LIKE '%Met her%' OR detail LIKE '%flags:%'")" = 0 ]
+
+stop_server
+check "the server stops cleanly, with nothing from the sanitizers in its log" \
+    bash -c "[ '$STOP_STATUS' = 0 ] && ! grep -qiE 'AddressSanitizer|runtime error|LeakSanitizer' '$TMP/serve.log'"
 
 done_testing

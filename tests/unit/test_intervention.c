@@ -160,7 +160,10 @@ static void test_runs(void **state) {
     assert_int_equal(intervention_participant_add(st, 1, 0, run, "L1", NULL, 0, &part, &q, &err), 0);
     assert_int_equal(intervention_participant_add(st, 1, 0, run, "L1", NULL, 0, NULL, &q, &err), 1);
     assert_int_equal(q, IV_ALREADY);
+    /* case_id refers to a case (intervention migration 2): no case 77 */
     assert_int_equal(intervention_participant_add(st, 1, 0, run, "L2", "2025-03-10", 77, NULL, &q,
+                                                  &err), -1);
+    assert_int_equal(intervention_participant_add(st, 1, 0, run, "L2", "2025-03-10", 0, NULL, &q,
                                                   &err), 0);
     int field = -1;
     assert_int_equal(intervention_session_record(st, 1, 0, run, "2025-03-04", "0", &part, 1, &sess,
@@ -184,7 +187,7 @@ static void test_runs(void **state) {
     assert_int_equal(np, 2);
     assert_string_equal(pp[0].ref, "L1");
     assert_int_equal(pp[0].attended, 1);
-    assert_int_equal(pp[1].case_id, 77);
+    assert_int_equal(pp[1].case_id, 0);   /* L2 has no open case */
     intervention_session *ss;
     size_t ns;
     signed char *grid;

@@ -20,6 +20,8 @@
 #include "support/plan.h"
 #include "support/sealed.h"
 #include "support/sealed_columns.h"
+#include "support/setting.h"
+#include "web/access.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,6 +363,55 @@ static void test_no_plaintext_at_rest(void **state) {
     test_store_drop(st);
 }
 
+/* A case's reason, a close request's reason and a leader's answer to it
+** (support/case_approval.c) are nowhere in the raw bytes, before and after
+** a key rotation. */
+static void test_case_approval_at_rest(void **state) {
+    store *st = test_school_db(KIND(state), "vault_approval", school_sql);
+    cairn_err err = {0};
+    exec_ok(st, "INSERT INTO staff (institution_id, id, ref, given_name, family_name, job_title)"
+                " VALUES (1, 3, 'K1', 'Kim', 'Keyone', 'counsellor'),"
+                " (1, 6, 'H1', 'Hana', 'Head', 'head');"
+                "INSERT INTO support_assignment (institution_id, learner_id, staff_id, assigned_at)"
+                " VALUES (1, 1, 3, '2025-01-01T00:00:00Z')");
+    int64_t kw = test_account_add(st, "kwthree", "ONE", "K1", ACCESS_ROLE_KEY_WORKER);
+    int64_t head = test_account_add(st, "head", "ONE", "H1", ACCESS_ROLE_SCHOOL_LEADER);
+    char texts[3][80];
+    for (int i = 0; i < 3; i++) {
+        char tok[17];
+        crypto_random_token(tok, 8);
+        snprintf(texts[i], sizeof texts[i], "Case plaintext %s: her aunt in Graz, %d", tok, i);
+    }
+    support_case_problem p;
+    int64_t id = 0;
+    support_case_open_spec spec = {1, 0, SUPPORT_CASE_FROM_FLAG, texts[0], -1, 0};
+    assert_int_equal(support_case_open(st, 1, kw, &spec, NULL, &id, &p, &err), 0);
+    assert_int_equal(support_setting_set(st, 1, 0, SUPPORT_CASE_APPROVAL_CLOSE, "1", &err), 0);
+    assert_int_equal(support_case_step_take(st, 1, kw, SUPPORT_CASE_REL_KEY_WORKER, id, "close",
+                                            texts[1], SUPPORT_CASE_MOVED, NULL, &p, &err), 0);
+    assert_int_equal(support_case_approval_answer(st, 1, head, SUPPORT_CASE_REL_LEADER, id, 0,
+                                                  texts[2], NULL, &p, &err), 0);
+    buf raw = BUF_INIT;
+    for (int round = 0; round < 2; round++) {
+        if (round) {
+            assert_int_equal(support_key_rotate(st, 0, NULL, NULL, NULL, &err), 0);
+            exec_ok(st, store_kind_of(st) == STORE_SQLITE ? "PRAGMA wal_checkpoint(TRUNCATE)"
+                                                          : "VACUUM");
+        }
+        buf_reset(&raw);
+        raw_bytes(st, &raw);
+        assert_true(raw.len > 1000);
+        for (int i = 0; i < 3; i++)
+            if (bytes_have(raw.data, raw.len, strchr(texts[i], ':') + 2))
+                fail_msg("found in the raw bytes: %s", texts[i]);
+        for (int i = 0; i < 3; i++) assert_false(bytes_have(raw.data, raw.len, texts[i]));
+    }
+    buf_free(&raw);
+    support_case_approval a;
+    assert_int_equal(support_case_approval_pending(st, 1, id, 1, &a, &err), 0);
+    test_store_drop(st);
+}
+
 /* ---- the audit trail -------------------------------------------------------------------- */
 
 /* A school with six events in institution 1's chain, triggers dropped. */
@@ -610,6 +661,7 @@ int main(void) {
         BOTH(test_registry_columns),
         BOTH(test_rotate_while_writing),
         BOTH(test_no_plaintext_at_rest),
+        BOTH(test_case_approval_at_rest),
         BOTH(test_audit_altered),
         BOTH(test_audit_deleted),
         BOTH(test_audit_inserted),

@@ -97,6 +97,11 @@ static json_t *case_json(const support_case_detail *d, int contents, unsigned re
 ** and the tasks' deadlines.  403 for anyone else.  Written to the audit log.
 */
 void api_case(web_ctx *c) {
+    case_api_show(c, 200);
+}
+
+/* The case c->id as JSON with status (see case_view.h). */
+void case_api_show(web_ctx *c, int status) {
     cairn_err err = {0};
     unsigned rel;
     if (!case_viewer(c, c->id, &rel, 1)) return;
@@ -121,5 +126,15 @@ void api_case(web_ctx *c) {
     }
     json_t *o = case_json(d, contents, rel);
     support_case_detail_free(d);
-    api_reply(c, 200, o);
+    support_case_approval *a = page_keep(c, calloc(1, sizeof *a));
+    int waiting = support_case_approval_pending(c->st, c->who->institution_id, c->id, 0, a, &err);
+    if (waiting < 0) {
+        json_decref(o);
+        api_fail(c, "case approval", err.msg);
+        return;
+    }
+    json_object_set_new(o, "pending_approval",
+                        waiting ? json_pack("{s:s,s:s}", "kind", a->kind, "asked_at", a->asked_at)
+                                : json_null());
+    api_reply(c, status, o);
 }

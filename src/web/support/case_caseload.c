@@ -92,6 +92,10 @@ void page_caseload(web_ctx *c) {
                         "Figures about fewer than %T learners are withheld."),
                 i18n_format_int(L, METRIC_MIN_CELL, num, sizeof num));
     html_printf(b, "</p>\n");
+    if (case_approvals_list(c, 2, 1, &err) < 0) {
+        page_fail(c, "caseload approvals", err.msg);
+        return;
+    }
     if (!s.n) html_printf(b, "<p class=\"notice\">%T</p>\n", T(L, "No case has been opened yet."));
     else loads_table(b, L, &s);
     outcomes_table(b, L, &s);

@@ -38,6 +38,14 @@ static void flags_reason(const i18n_lang *L, const risk_attention_row *sc, buf *
     buf_puts(out, ".");
 }
 
+/* may_open and flags_reason for the JSON twin (see case_view.h). */
+int case_learner_may_open(const access_ctx *who, int64_t learner_id, cairn_err *err) {
+    return may_open(who, learner_id, err);
+}
+void case_learner_flags_reason(const i18n_lang *L, const risk_attention_row *sc, buf *out) {
+    flags_reason(L, sc, out);
+}
+
 /* The form that opens a case for learner_id: source (flag when there are
 ** flags), reason (the flags' sentence, or what was typed), tier (the
 ** flag's suggestion by default); problem (may be SUPPORT_CASE_OK) beside

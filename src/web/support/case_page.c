@@ -84,7 +84,7 @@ static void facts(buf *b, const i18n_lang *L, const support_case *k, int content
 
 /* The forms of the steps the table allows rel from the case's state. */
 static void steps_part(buf *b, web_request *req, const i18n_lang *L, const support_case *k,
-                       unsigned rel, const case_form *form) {
+                       unsigned rel, const case_form *form, int approve_close) {
     size_t n;
     const support_case_step *t = support_case_steps(&n);
     int any = 0;
@@ -118,6 +118,9 @@ static void steps_part(buf *b, web_request *req, const i18n_lang *L, const suppo
                            ? "<textarea id=\"%A\" name=\"reason\" rows=\"2\" required>%T</textarea>\n"
                            : "<textarea id=\"%A\" name=\"reason\" rows=\"2\">%T</textarea>\n",
                     rid, mine && form->reason ? form->reason : "");
+        if (t[i].approval && !strcmp(t[i].approval, SUPPORT_CASE_APPROVAL_CLOSE) && approve_close)
+            html_printf(b, "<p class=\"muted\">%T</p>\n",
+                        T(L, "Your school asks a school leader to approve this first."));
         html_printf(b, "<p><button type=\"submit\">%T</button></p>\n</form>\n",
                     case_step_name(L, t[i].code));
     }
@@ -269,7 +272,10 @@ static void tasks_table(web_ctx *c, const support_case_detail *d, int may_do, in
         html_printf(b, open && t->due_on < today ? "<tr class=\"overdue\">" : "<tr>");
         html_printf(b, "<td>%T", T(L, support_case_task_kind_name(t->kind)));
         if (t->title[0] && t->kind == SUPPORT_TASK_FOLLOW_UP)
-            html_printf(b, ": <span class=\"comment\">%T</span>", t->title);
+            html_printf(b, ": <span class=\"comment\">%T</span>",
+                        !strcmp(t->title, SUPPORT_CASE_TELL_TASK)
+                            ? T(L, "Tell the learner who their new key worker is")
+                            : t->title);
         html_printf(b, "</td><td><bdi>%T</bdi></td><td>%T", t->owner_name,
                     i18n_format_date(L, t->due_on, day, sizeof day));
         if (open && t->due_on < today) html_printf(b, " <strong>%T</strong>", T(L, "overdue"));
@@ -323,6 +329,19 @@ static void event_text(buf *b, const i18n_lang *L, const support_case_event *e) 
         html_printf(b, "%T", T(L, "Handover accepted: a new key worker"));
     } else if (!strcmp(e->kind, "transfer_decline")) {
         html_printf(b, "%T", T(L, "Handover declined"));
+    } else if (!strcmp(e->kind, "approval_ask")) {
+        html_printf(b, "%T: %T", T(L, "Approval asked"),
+                    !strcmp(e->from_value, "close") ? T(L, "Close the case")
+                                                    : T(L, "Hand the case over"));
+    } else if (!strcmp(e->kind, "approval_yes")) {
+        html_printf(b, "%T", T(L, "Approved by a school leader"));
+    } else if (!strcmp(e->kind, "approval_no")) {
+        html_printf(b, "%T", T(L, "Declined by a school leader"));
+    } else if (!strcmp(e->kind, "learner_told")) {
+        html_printf(b, "%T (%T)", T(L, "The learner was told of the new key worker"),
+                    !strcmp(e->from_value, "mail")     ? T(L, "by mail")
+                    : !strcmp(e->from_value, "notice") ? T(L, "by a notice in cairn")
+                                                       : T(L, "by a notice in cairn and by mail"));
     } else if (!strcmp(e->kind, "task_add")) {
         html_printf(b, "%T", T(L, "Follow-up added"));
     } else {
@@ -444,7 +463,10 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         html_printf(b, "</p>\n</div>\n");
     } else {
         const char *done = web_request_query(c->req, "done");
-        if (done && *done)
+        if (done && !strcmp(done, "asked"))
+            html_printf(b, "<p class=\"notice\" role=\"status\">%T</p>\n",
+                        T(L, "Sent to a school leader for approval."));
+        else if (done && *done)
             html_printf(b, "<p class=\"notice\" role=\"status\">%T</p>\n", T(L, "Saved."));
     }
     facts(b, L, &d->c, contents);
@@ -452,7 +474,14 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         html_printf(b, "<p class=\"notice\">%T</p>\n",
                     T(L, "You see the state and the deadlines of this case, not its contents: "
                          "only its key worker and its team do."));
-    steps_part(b, c->req, L, &d->c, rel, form);
+    int approve_close = support_case_approval_required(c->st, c->who->institution_id,
+                                                       SUPPORT_CASE_APPROVAL_CLOSE, &err);
+    steps_part(b, c->req, L, &d->c, rel, form, approve_close > 0);
+    if (case_approval_part(c, d, rel, form, &err) < 0) {
+        support_case_detail_free(d);
+        page_fail(c, "case approval", err.msg);
+        return;
+    }
     int kw = (rel & SUPPORT_CASE_REL_KEY_WORKER) && d->c.state != SUPPORT_CASE_CLOSED;
     if (kw) tier_part(b, c->req, L, &d->c, form);
     tasks_part(c, d, case_rel_sees_contents(rel & ~SUPPORT_CASE_REL_RECEIVER) &&
@@ -475,7 +504,7 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         return;
     }
     if (contents) {
-        if (team_part(c, d, kw, form, &err) < 0) {
+        if (case_interventions_part(c, d, &err) < 0 || team_part(c, d, kw, form, &err) < 0) {
             support_case_detail_free(d);
             page_fail(c, "case team", err.msg);
             return;

@@ -29,9 +29,15 @@ static int change_allowed(web_ctx *c, unsigned *rel) {
     return 1;
 }
 
-/* Answer a form after the writer returned rc (see the file comment). */
-static void answer(web_ctx *c, int rc, const case_form *form, const cairn_err *err,
-                   const char *done) {
+/* Set form->problem (see case_view.h). */
+int case_refuse_form(case_form *form, support_case_problem p) {
+    form->problem = p;
+    return 1;
+}
+
+/* Answer a form after the writer returned rc (see case_view.h). */
+void case_form_answer(web_ctx *c, int rc, const case_form *form, const cairn_err *err,
+                      const char *done) {
     if (rc < 0) {
         web_log(c->req, "case %s: %s", form->form, err->msg);
         web_error_page(c->res, 500, "The change could not be saved",
@@ -40,6 +46,11 @@ static void answer(web_ctx *c, int rc, const case_form *form, const cairn_err *e
     } else if (rc > 0) {
         case_page_show(c, 400, form);
     } else {
+        cairn_err e2 = {0};
+        support_case_approval a;
+        if ((!strcmp(form->form, "step") || !strcmp(form->form, "transfer")) &&
+            support_case_approval_pending(c->st, c->who->institution_id, c->id, 0, &a, &e2) > 0)
+            done = "asked";   /* a school leader's approval comes first */
         web_redirect(c->res, arena_printf(c->arena, "/cases/%lld?done=%s", (long long)c->id,
                                           done));
     }
@@ -73,7 +84,7 @@ void page_case_step(web_ctx *c) {
     int rc = support_case_step_take(c->st, c->who->institution_id, c->who->account_id, rel,
                                     c->id, form.step, form.reason, o > 0 ? o : 0, NULL,
                                     &form.problem, &err);
-    answer(c, rc, &form, &err, "step");
+    case_form_answer(c, rc, &form, &err, "step");
 }
 
 /*
@@ -94,7 +105,7 @@ void page_case_tier(web_ctx *c) {
     int tier = support_case_tier_parse(web_request_form(c->req, "tier"));
     int rc = support_case_tier_set(c->st, c->who->institution_id, c->who->account_id, rel, c->id,
                                    tier, form.reason, NULL, &form.problem, &err);
-    answer(c, rc, &form, &err, "tier");
+    case_form_answer(c, rc, &form, &err, "tier");
 }
 
 /*
@@ -114,7 +125,7 @@ void page_case_team(web_ctx *c) {
     int role = support_case_role_parse(web_request_form(c->req, "role"));
     int rc = support_case_team_add(c->st, c->who->institution_id, c->who->account_id, rel, c->id,
                                    staff, role, NULL, &form.problem, &err);
-    answer(c, rc, &form, &err, "team");
+    case_form_answer(c, rc, &form, &err, "team");
 }
 
 /*
@@ -133,7 +144,7 @@ void page_case_team_remove(web_ctx *c) {
     int64_t staff = page_parse_id(web_request_form(c->req, "staff_id"));
     int rc = support_case_team_remove(c->st, c->who->institution_id, c->who->account_id, rel,
                                       c->id, staff, &form.problem, &err);
-    answer(c, rc, &form, &err, "team");
+    case_form_answer(c, rc, &form, &err, "team");
 }
 
 /*
@@ -153,7 +164,7 @@ void page_case_task_done(web_ctx *c) {
     int64_t task = page_parse_id(web_request_form(c->req, "task_id"));
     int rc = support_case_task_done(c->st, c->who->institution_id, c->who->account_id, rel, c->id,
                                     task, NULL, &form.problem, &err);
-    answer(c, rc, &form, &err, "task");
+    case_form_answer(c, rc, &form, &err, "task");
 }
 
 /*
@@ -179,7 +190,7 @@ void page_case_follow_up(web_ctx *c) {
     int rc = support_case_follow_up_add(c->st, c->who->institution_id, c->who->account_id, rel,
                                         c->id, owner, day, form.reason, NULL, &form.problem,
                                         &err);
-    answer(c, rc, &form, &err, "follow-up");
+    case_form_answer(c, rc, &form, &err, "follow-up");
 }
 
 /*
@@ -200,7 +211,7 @@ void page_case_transfer(web_ctx *c) {
     int64_t staff = page_parse_id(web_request_form(c->req, "staff_id"));
     int rc = support_case_transfer_ask(c->st, c->who->institution_id, c->who->account_id, rel,
                                        c->id, staff, form.reason, NULL, &form.problem, &err);
-    answer(c, rc, &form, &err, "transfer");
+    case_form_answer(c, rc, &form, &err, "transfer");
 }
 
 /*
@@ -223,5 +234,5 @@ void page_case_transfer_answer(web_ctx *c) {
     int accept = a && !strcmp(a, "accept");
     int rc = support_case_transfer_answer(c->st, c->who->institution_id, c->who->account_id, rel,
                                           c->id, accept, form.reason, NULL, &form.problem, &err);
-    answer(c, rc, &form, &err, accept ? "accepted" : "declined");
+    case_form_answer(c, rc, &form, &err, accept ? "accepted" : "declined");
 }

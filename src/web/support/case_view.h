@@ -5,6 +5,7 @@
 */
 #ifndef CAIRN_WEB_SUPPORT_CASE_VIEW_H
 #define CAIRN_WEB_SUPPORT_CASE_VIEW_H
+#include "risk/risk_read.h"
 #include "support/case.h"
 #include "web/page.h"
 
@@ -60,6 +61,59 @@ void case_csrf_field(buf *b, web_request *req);
 ** 0 or -1 (err set). */
 int case_conference_part(web_ctx *c, const support_case_detail *d, const case_form *form,
                          cairn_err *err);
+
+/* The request waiting for a school leader's approval on the case page,
+** with the leader's form (web/support/case_approval_page.c).  0 or -1. */
+int case_approval_part(web_ctx *c, const support_case_detail *d, unsigned rel,
+                       const case_form *form, cairn_err *err);
+
+/* The requests waiting for approval in the viewer's institution, under a
+** heading of heading_level (2 or 3), for a school leader's pages; nothing
+** when none waits unless show_empty.  0 or -1. */
+int case_approvals_list(web_ctx *c, int heading_level, int show_empty, cairn_err *err);
+
+/* Answer a case form after its writer returned rc: 500, the case page
+** again with 400 and the error, or 303 to /cases/{id}?done=done ("asked"
+** when the change now waits for a leader's approval)
+** (web/support/case_post.c). */
+void case_form_answer(web_ctx *c, int rc, const case_form *form, const cairn_err *err,
+                      const char *done);
+
+/* Set form->problem to p; returns 1 (a refusal before any writer ran). */
+int case_refuse_form(case_form *form, support_case_problem p);
+
+/* ---- the JSON twins (web/support/case_api.c, case_api_post.c) ---- */
+
+/* The case c->id as JSON with status, by the rules of GET /api/v1/cases/{id}
+** (the view written to the audit log). */
+void case_api_show(web_ctx *c, int status);
+
+/* Answer 400 {"code": "invalid", "field": field, "message": message}. */
+void case_api_invalid(web_ctx *c, const char *field, const char *message);
+
+/* Answer a JSON twin after its writer returned rc: 500; 400 with the
+** problem's field and the form's words (a step refused by the table named
+** with the state and the step: step, state); or the case with 200. */
+void case_api_answer(web_ctx *c, int rc, support_case_problem p, const char *step, int state,
+                     const cairn_err *err);
+
+/* Who may open a case for learner_id (a key worker, teacher or school
+** leader who may see the learner): 1, 0, -1 (err); and the reason a case
+** opened from the current flags gets by default (plain text into out)
+** (web/support/case_learner.c). */
+int case_learner_may_open(const access_ctx *who, int64_t learner_id, cairn_err *err);
+void case_learner_flags_reason(const i18n_lang *L, const risk_attention_row *sc, buf *out);
+
+/* A day member of a JSON body ("YYYY-MM-DD"), or fallback when absent or
+** not a date (web/support/case_api_post.c). */
+int32_t case_api_member_day(json_t *body, const char *name, int32_t fallback);
+
+/* "A case in the state X cannot take the step Y." as plain text (arena). */
+const char *case_step_refusal_text(web_ctx *c, int state, const char *step);
+
+/* The learner's interventions on the case page, with links to the runs
+** (web/support/case_interventions.c).  0 or -1. */
+int case_interventions_part(web_ctx *c, const support_case_detail *d, cairn_err *err);
 
 /* The home page block of a key worker (web/support/case_home.c): tasks
 ** overdue and due within SUPPORT_CASE_SOON_DAYS days, and the learners of

@@ -76,6 +76,14 @@ const char *case_problem_text(const i18n_lang *L, support_case_problem p) {
     case SUPPORT_CASE_NO_GOAL:
         return T(L, "The plan has no goal yet: add at least one goal on the plan page before "
                     "agreeing the plan.");
+    case SUPPORT_CASE_APPROVAL_PENDING:
+        return T(L, "A request of this case is waiting for a school leader's approval already.");
+    case SUPPORT_CASE_APPROVAL_NONE: return T(L, "No request of this case is waiting for approval.");
+    case SUPPORT_CASE_APPROVAL_OWN:
+        return T(L, "A request is approved by another school leader, not by the one who asked or "
+                    "the case's key worker.");
+    case SUPPORT_CASE_APPROVAL_NOT_LEADER: return T(L, "Only a school leader approves a request.");
+    case SUPPORT_CASE_COMMENT_MISSING: return T(L, "Write a comment.");
     case SUPPORT_CASE_OK: break;
     }
     return "";

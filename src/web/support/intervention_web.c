@@ -4,6 +4,7 @@
 */
 #include "web/support/intervention_web.h"
 #include "base/suppress.h"
+#include "support/case.h"
 #include "web/api.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -32,13 +33,24 @@ static int is_deliverer(const access_ctx *who, const intervention_run *r) {
     return who && !who->disabled && who->staff_id && who->staff_id == r->deliverer_staff_id;
 }
 
-/* May see p's row (see intervention_web.h).  The case team joins here once
-** cases exist (p->case_id). */
+/* May see p's row (see intervention_web.h): the deliverer, the learner's
+** key worker, and the key worker and team of the case the learner joined
+** with (p->case_id, through access_case_relation; key worker and team
+** member accounts: not a teacher on the team, not a leader's bit alone). */
 int iv_participant_visible(const access_ctx *who, const intervention_run *r,
                            const intervention_participant *p) {
     if (is_deliverer(who, r)) return 1;
-    return who && !who->disabled && who->staff_id && (who->roles & ACCESS_ROLE_KEY_WORKER) &&
-           p->key_worker_staff_id == who->staff_id;
+    if (!who || who->disabled || !who->staff_id) return 0;
+    if ((who->roles & ACCESS_ROLE_KEY_WORKER) && p->key_worker_staff_id == who->staff_id)
+        return 1;
+    /* through the case: its key worker and its multi-professional team; a
+    ** teacher on the team sees what concerns their teaching, not this */
+    if (!p->case_id || !(who->roles & (ACCESS_ROLE_KEY_WORKER | ACCESS_ROLE_TEAM_MEMBER)))
+        return 0;
+    cairn_err err = {0};
+    unsigned rel = 0;
+    if (access_case_relation(who, p->case_id, &rel, &err) < 0) return 0;   /* fail closed */
+    return (rel & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM)) != 0;
 }
 
 /* What who sees of r (see intervention_web.h). */

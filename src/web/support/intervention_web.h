@@ -44,8 +44,9 @@ int iv_is_leader(const access_ctx *who);
 int iv_may_edit_catalogue(const access_ctx *who);
 /* 1 if who may start a run. */
 int iv_may_start_run(const access_ctx *who);
-/* 1 if who may see participant p's row of run r (deliverer, or p's current
-** key worker holding the key worker role). */
+/* 1 if who may see participant p's row of run r (deliverer, p's current
+** key worker holding the key worker role, or a key worker or team member
+** account on the case p joined with: access_case_relation). */
 int iv_participant_visible(const access_ctx *who, const intervention_run *r,
                            const intervention_participant *p);
 /* What who sees of run r with participants parts[0..n). */

@@ -29,6 +29,8 @@ static void notice_write(web_ctx *c, const support_notice *n) {
                         : T(L, "Newly flagged in your caseload:"),
                     (long long)n->learner_id, n->learner_name);
         if (n->detail[0]) html_printf(c->b, " <span class=\"muted\">(%T)</span>", n->detail);
+    } else if (!strcmp(n->kind, SUPPORT_NOTICE_HANDOVER)) {
+        html_printf(c->b, T(L, "Your new key worker is <bdi>%T</bdi>."), n->detail);
     } else {
         html_printf(c->b, "%T %T", !strcmp(n->kind, SUPPORT_NOTICE_IMPORT_FAILED)
                                        ? T(L, "An import failed:")
