@@ -285,6 +285,11 @@ code=$(japi "/cases/$case_id/transfer-answer" '{"answer": "accept"}')
 check "POST .../transfer-answer without an offer (400, field transfer)" \
     bash -c "[ $code = 400 ] && grep -q '\"field\": *\"transfer\"' '$TMP/body'"
 code=$(japi "/cases/$case_id/step" '{"step": "agree_plan"}')
+check "POST .../step agree_plan while the plan has no goal (400, field step, says why)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"step\"' '$TMP/body' && grep -q 'no goal' '$TMP/body'"
+code=$(japi "/cases/$case_id/goals" "{\"plan\": \"learning\", \"domain\": \"attendance\", \"what\": \"Come every day\", \"measure\": \"days present of 10\", \"baseline\": 6, \"target\": 9, \"due_on\": \"$(date -u -d '+30 days' +%F)\"}")
+check "POST .../goals: a SMART goal (201)" [ "$code" = 201 ]
+code=$(japi "/cases/$case_id/step" '{"step": "agree_plan"}')
 check "POST .../step agree_plan (200): the case moves, next steps from there" \
     bash -c "[ $code = 200 ] && grep -q '\"state\": *\"plan_agreed\"' '$TMP/body' && grep -q '\"start_monitoring\"' '$TMP/body'"
 code=$(http "$BASE/api/v1/cases/$case_id/step" -X POST -H "Authorization: Bearer $TT" \
