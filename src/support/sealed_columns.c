@@ -12,23 +12,30 @@
 
 /* Every sealed column: add yours here (one line). */
 const support_sealed_column support_sealed_columns[] = {
-    {"flag_acknowledgement", "id", "comment"},
-    {"consent", "id", "note"},                      /* support/consent.c */
-    {"consent_withdrawal", "consent_id", "note"},
-    {"consent_override", "id", "reason"},           /* support/consent_check.c */
-    {"legal_hold", "id", "reason"},                 /* support/subject.c */
-    {"support_goal", "id", "what"},                 /* support/plan_write.c */
-    {"support_goal", "id", "learner_step"},
-    {"support_goal", "id", "support"},
-    {"support_goal", "id", "helper_text"},
-    {"support_goal", "id", "status_reason"},
-    {"support_not_now", "id", "reason"},
-    {"support_plan", "id", "recovery"},
-    {"case_assessment", "id", "note"},              /* support/assessment.c */
-    {"case_assessment_domain", "id", "strengths"},
-    {"case_assessment_domain", "id", "comment"},
-    {"case_approval", "id", "reason"},              /* support/case_approval.c */
-    {"case_approval", "id", "comment"},
+    {"flag_acknowledgement", "id", "comment", NULL, NULL},
+    {"consent", "id", "note", NULL, NULL},                      /* support/consent.c */
+    {"consent_withdrawal", "consent_id", "note", NULL, NULL},
+    {"consent_override", "id", "reason", NULL, NULL},           /* support/consent_check.c */
+    {"legal_hold", "id", "reason", NULL, NULL},                 /* support/subject.c */
+    {"support_goal", "id", "what", NULL, NULL},                 /* support/plan_write.c */
+    {"support_goal", "id", "learner_step", NULL, NULL},
+    {"support_goal", "id", "support", NULL, NULL},
+    {"support_goal", "id", "helper_text", NULL, NULL},
+    {"support_goal", "id", "status_reason", NULL, NULL},
+    {"support_not_now", "id", "reason", NULL, NULL},
+    {"support_plan", "id", "recovery", NULL, NULL},
+    {"case_assessment", "id", "note", NULL, NULL},              /* support/assessment.c */
+    {"case_assessment_domain", "id", "strengths", NULL, NULL},
+    {"case_assessment_domain", "id", "comment", NULL, NULL},
+    {"support_case", "id", "reason", NULL, NULL},               /* support/case.c and case_*.c */
+    {"support_case", "id", "outcome_reason", NULL, NULL},
+    {"case_history", "case_id", "reason", "seq", NULL},
+    {"case_task", "id", "title", NULL, "kind = 'follow_up'"},
+    {"case_transfer", "id", "reason", NULL, NULL},
+    {"case_transfer", "id", "answer", NULL, NULL},
+    {"case_conference", "id", "notes", NULL, NULL},
+    {"case_approval", "id", "reason", NULL, NULL},              /* support/case_approval.c */
+    {"case_approval", "id", "comment", NULL, NULL},
 };
 const size_t support_sealed_ncolumns = sizeof support_sealed_columns / sizeof *support_sealed_columns;
 
@@ -50,35 +57,49 @@ static int table_exists(store *st, const char *table, cairn_err *err) {
 
 /* One value read for re-sealing. */
 typedef struct reseal_row {
-    int64_t inst, key;
+    int64_t inst, key, key2;   /* key2: 0 when the column has none */
     char *old, *fresh;   /* stored value; its replacement (NULL = leave) */
 } reseal_row;
 
-/* Read up to batch rows of c after (inst, key) whose value is not under
-** key id cur; *n gets how many.  Rows are owned by the caller (free old). */
+/* The WHERE condition shared by reading and counting: c's values that are
+** set, not under key id cur (bound as ?), and pass c->where. */
+static void stale_condition(const support_sealed_column *c, buf *sql) {
+    buf_printf(sql, " WHERE %s IS NOT NULL AND %s <> ''"
+               " AND (%s NOT LIKE 's1:%%' OR substr(%s, 4, 8) <> ?)", c->column, c->column,
+               c->column, c->column);
+    if (c->where) buf_printf(sql, " AND (%s)", c->where);
+}
+
+/* Read up to batch rows of c after the row (inst, key, key2) whose value is
+** not under key id cur; *n gets how many.  Rows are owned by the caller
+** (free old). */
 static int reseal_read(store *st, const support_sealed_column *c, const char *cur,
-                       int64_t after_inst, int64_t after_key, int batch, reseal_row *rows,
-                       int *n, cairn_err *err) {
+                       const reseal_row *after, int batch, reseal_row *rows, int *n,
+                       cairn_err *err) {
     buf sql = BUF_INIT;
-    buf_printf(&sql, "SELECT institution_id, %s, %s FROM %s WHERE %s IS NOT NULL AND %s <> ''"
-               " AND (%s NOT LIKE 's1:%%' OR substr(%s, 4, 8) <> ?)"
-               " AND (institution_id > ? OR (institution_id = ? AND %s > ?))"
-               " ORDER BY institution_id, %s LIMIT %d", c->key, c->column, c->table, c->column,
-               c->column, c->column, c->column, c->key, c->key, batch);
+    const char *key2 = c->key2 ? c->key2 : "0";
+    buf_printf(&sql, "SELECT institution_id, %s, %s, %s FROM %s", c->key, key2, c->column,
+               c->table);
+    stale_condition(c, &sql);
+    buf_printf(&sql, " AND (institution_id, %s, %s) > (?, ?, ?) ORDER BY institution_id, %s",
+               c->key, key2, c->key);
+    if (c->key2) buf_printf(&sql, ", %s", c->key2);   /* "ORDER BY 0" would name a column */
+    buf_printf(&sql, " LIMIT %d", batch);
     store_stmt *q = store_prepare(st, sql.data, err);
     buf_free(&sql);
     if (!q) return -1;
     store_bind_text(q, 1, cur, (size_t)-1);
-    store_bind_int64(q, 2, after_inst);
-    store_bind_int64(q, 3, after_inst);
-    store_bind_int64(q, 4, after_key);
+    store_bind_int64(q, 2, after->inst);
+    store_bind_int64(q, 3, after->key);
+    store_bind_int64(q, 4, after->key2);
     int rc;
     *n = 0;
     while ((rc = store_step(q, err)) == STORE_ROW) {
         reseal_row *r = &rows[(*n)++];
         r->inst = store_col_int64(q, 0);
         r->key = store_col_int64(q, 1);
-        const char *v = store_col_text(q, 2);
+        r->key2 = store_col_int64(q, 2);
+        const char *v = store_col_text(q, 3);
         r->old = xstrdup(v ? v : "");
         r->fresh = NULL;
     }
@@ -114,8 +135,8 @@ static int reseal_one(store *st, reseal_row *r, support_reseal_counts *c, cairn_
 static int reseal_write(store *st, const support_sealed_column *c, reseal_row *rows, int n,
                         int64_t *written, cairn_err *err) {
     buf sql = BUF_INIT;
-    buf_printf(&sql, "UPDATE %s SET %s = ? WHERE institution_id = ? AND %s = ? AND %s = ?",
-               c->table, c->column, c->key, c->column);
+    buf_printf(&sql, "UPDATE %s SET %s = ? WHERE institution_id = ? AND %s = ? AND %s = ?"
+               " AND %s = ?", c->table, c->column, c->key, c->column, c->key2 ? c->key2 : "0");
     if (store_tx_begin_write(st, RESEAL_LOCK, err) < 0) {
         buf_free(&sql);
         return -1;
@@ -129,6 +150,7 @@ static int reseal_write(store *st, const support_sealed_column *c, reseal_row *r
         store_bind_int64(q, 2, rows[i].inst);
         store_bind_int64(q, 3, rows[i].key);
         store_bind_text(q, 4, rows[i].old, (size_t)-1);
+        store_bind_int64(q, 5, rows[i].key2);
         if (store_step(q, err) < 0) rc = -1;
         else *written += store_changes(q);
     }
@@ -144,9 +166,8 @@ static int reseal_write(store *st, const support_sealed_column *c, reseal_row *r
 static int reseal_left(store *st, const support_sealed_column *c, const char *cur, int64_t *left,
                        cairn_err *err) {
     buf sql = BUF_INIT;
-    buf_printf(&sql, "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND %s <> ''"
-               " AND (%s NOT LIKE 's1:%%' OR substr(%s, 4, 8) <> ?)", c->table, c->column,
-               c->column, c->column, c->column);
+    buf_printf(&sql, "SELECT count(*) FROM %s", c->table);
+    stale_condition(c, &sql);
     store_stmt *q = store_prepare(st, sql.data, err);
     buf_free(&sql);
     if (!q) return -1;
@@ -161,16 +182,17 @@ static int reseal_left(store *st, const support_sealed_column *c, const char *cu
 static int reseal_column(store *st, const support_sealed_column *c, const char *cur, int batch,
                          support_reseal_counts *cnt, cairn_err *err) {
     reseal_row *rows = xcalloc((size_t)batch, sizeof *rows);
-    int64_t after_inst = -1, after_key = -1;   /* keyset: rows after this one */
+    reseal_row after = {-1, -1, -1, NULL, NULL};   /* keyset: rows after this one */
     int n = 0, rc = 0;
     do {
-        rc = reseal_read(st, c, cur, after_inst, after_key, batch, rows, &n, err);
+        rc = reseal_read(st, c, cur, &after, batch, rows, &n, err);
         for (int i = 0; i < n && rc == 0; i++)
             if (reseal_one(st, &rows[i], cnt, err) < 0) rc = -1;
         if (rc == 0 && n > 0) rc = reseal_write(st, c, rows, n, &cnt->resealed, err);
         if (n > 0) {
-            after_inst = rows[n - 1].inst;
-            after_key = rows[n - 1].key;
+            after.inst = rows[n - 1].inst;
+            after.key = rows[n - 1].key;
+            after.key2 = rows[n - 1].key2;
         }
         for (int i = 0; i < n; i++) {
             free(rows[i].old);

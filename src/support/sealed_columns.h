@@ -25,6 +25,11 @@ typedef struct support_sealed_column {
     const char *table;    /* e.g. "flag_acknowledgement"; has institution_id */
     const char *key;      /* the row's other key column, BIGINT, e.g. "id" */
     const char *column;   /* the sealed TEXT column */
+    const char *key2;     /* NULL, or a second BIGINT key column when (key, key2)
+                             names the row (case_history: case_id, seq) */
+    const char *where;    /* NULL, or an SQL condition on the row: only the
+                             rows it holds for are sealed (case_task: only a
+                             follow-up's title is free text) */
 } support_sealed_column;
 
 extern const support_sealed_column support_sealed_columns[];

@@ -168,6 +168,73 @@ static void test_registry_columns(void **state) {
     test_store_drop(st);
 }
 
+/* The case room's texts are registered too: a case's reason and outcome
+** reason, its history (keyed by case and sequence: re-sealed one row at a
+** time here, so the two-column keyset is walked), a follow-up's title but
+** not a standard task's, a handover's reason and answer, a conference's
+** notes.  After a rotation every one opens to what was written and the old
+** key is gone. */
+static void test_case_texts_rotated(void **state) {
+    store *st = test_school_db(KIND(state), "vault_case", school_sql);
+    cairn_err err = {0};
+    exec_ok(st, "INSERT INTO staff (institution_id, id, ref, given_name, family_name) VALUES"
+                " (1, 1, 'S1', 'Kim', 'Worker');"
+                "INSERT INTO support_case (institution_id, id, learner_id, key_worker_id, state,"
+                " tier, source, reason, outcome, outcome_reason, opened_by, opened_at, closed_at,"
+                " updated_at) VALUES (1, 1, 1, 1, 'closed', 1, 'teacher', 'Case reason text',"
+                " 'returned', 'Outcome reason text', 1, 'now', 'now', 'now');"
+                "INSERT INTO case_history (institution_id, case_id, seq, at, account_id, kind,"
+                " from_value, to_value, reason) VALUES"
+                " (1, 1, 1, 'now', 1, 'open', '', 'open', 'History one'),"
+                " (1, 1, 2, 'now', 1, 'step', 'open', 'assessment', 'History two'),"
+                " (1, 1, 3, 'now', 1, 'step', 'assessment', 'closed', '');"
+                "INSERT INTO case_task (institution_id, id, case_id, kind, title, owner_id,"
+                " due_on, created_at) VALUES"
+                " (1, 1, 1, 'first_contact', 'First contact', 1, '2025-03-20', 'now'),"
+                " (1, 2, 1, 'follow_up', 'Follow-up title text', 1, '2025-03-20', 'now');"
+                "INSERT INTO case_transfer (institution_id, id, case_id, from_staff, to_staff,"
+                " state, reason, asked_by, asked_at, answered_by, answered_at, answer) VALUES"
+                " (1, 1, 1, 1, 1, 'declined', 'Handover reason text', 1, 'now', 1, 'now',"
+                " 'Handover answer text');"
+                "INSERT INTO case_conference (institution_id, id, case_id, held_on, domains,"
+                " notes, recorded_by, recorded_at) VALUES"
+                " (1, 1, 1, '2025-03-18', 'money', 'Conference notes text', 1, 'now')");
+    static const char *const sealed[][2] = {
+        {"SELECT reason FROM support_case WHERE id = 1", "Case reason text"},
+        {"SELECT outcome_reason FROM support_case WHERE id = 1", "Outcome reason text"},
+        {"SELECT reason FROM case_history WHERE case_id = 1 AND seq = 1", "History one"},
+        {"SELECT reason FROM case_history WHERE case_id = 1 AND seq = 2", "History two"},
+        {"SELECT title FROM case_task WHERE id = 2", "Follow-up title text"},
+        {"SELECT reason FROM case_transfer WHERE id = 1", "Handover reason text"},
+        {"SELECT answer FROM case_transfer WHERE id = 1", "Handover answer text"},
+        {"SELECT notes FROM case_conference WHERE id = 1", "Conference notes text"},
+    };
+    const size_t nsealed = sizeof sealed / sizeof *sealed;
+    support_reseal_counts c = {0};
+    assert_int_equal(support_sealed_reseal_all(st, 1, &c, &err), 0);   /* batches of one */
+    assert_int_equal(c.plain, (int64_t)nsealed);
+    assert_int_equal(c.remaining, 0);
+    int retired = 0;
+    assert_int_equal(support_key_rotate(st, 1, NULL, &c, &retired, &err), 0);
+    assert_int_equal(retired, 1);
+    for (size_t i = 0; i < nsealed; i++) {
+        char *v = text_of(st, sealed[i][0]);
+        if (!support_text_is_sealed(v)) fail_msg("%s: not sealed: %s", sealed[i][0], v);
+        buf out = BUF_INIT;
+        assert_int_equal(support_text_open(st, 1, v, &out, &err), 0);
+        assert_string_equal(out.data, sealed[i][1]);
+        buf_free(&out);
+        free(v);
+    }
+    char *plain = text_of(st, "SELECT title FROM case_task WHERE id = 1");
+    assert_string_equal(plain, "First contact");            /* a standard task's name stays */
+    free(plain);
+    char *empty = text_of(st, "SELECT reason FROM case_history WHERE case_id = 1 AND seq = 3");
+    assert_string_equal(empty, "");
+    free(empty);
+    test_store_drop(st);
+}
+
 typedef struct ack_writer {
     const char *url;
     int written, failed;
@@ -660,6 +727,7 @@ int main(void) {
         BOTH(test_ack_sealed_and_rotated),
         BOTH(test_registry_columns),
         BOTH(test_rotate_while_writing),
+        BOTH(test_case_texts_rotated),
         BOTH(test_no_plaintext_at_rest),
         BOTH(test_case_approval_at_rest),
         BOTH(test_audit_altered),
