@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "risk/freshness.h"
 #include "support/audit.h"
+#include "support/review.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,9 +61,8 @@ static int due_of(store *st, int64_t inst, int kind, int32_t day, int tier, int3
                                               err);
     case SUPPORT_TASK_PLAN:
         return support_case_school_days_after(st, inst, day, SUPPORT_CASE_PLAN_DAYS, due, err);
-    case SUPPORT_TASK_REVIEW:
-        *due = day + support_case_review_days(tier);
-        return 0;
+    case SUPPORT_TASK_REVIEW:   /* the institution's cadence of the tier (support/review.h) */
+        return support_review_due(st, inst, tier, day, due, err);
     default:
         return support_case_school_days_after(st, inst, day, SUPPORT_CASE_FOLLOW_UP_DAYS, due,
                                               err);

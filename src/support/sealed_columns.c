@@ -17,6 +17,7 @@ const support_sealed_column support_sealed_columns[] = {
     {"consent_withdrawal", "consent_id", "note"},
     {"consent_override", "id", "reason"},           /* support/consent_check.c */
     {"legal_hold", "id", "reason"},                 /* support/subject.c */
+    {"case_review", "id", "changed"},               /* support/review_write.c */
 };
 const size_t support_sealed_ncolumns = sizeof support_sealed_columns / sizeof *support_sealed_columns;
 

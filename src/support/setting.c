@@ -23,6 +23,11 @@ const support_setting_def support_settings[] = {
      "days a withdrawn or ended consent is kept as proof before it is deleted"},
     {"retention.notice", 365, 0, 36500, "days a notice is kept"},
     {"retention.mail", 90, 0, 36500, "days a sent or failed mail is kept"},
+    {"review.days.individual", 7, 1, 28, "days between reviews of a case at the individual tier"},
+    {"review.days.selective", 14, 1, 56, "days between reviews of a case at the selective tier"},
+    {"review.days.universal", 91, 1, 183,
+     "days between reviews of a universal case when the school calendar has no term ahead "
+     "(else at the end of the term)"},
 };
 const size_t support_nsettings = sizeof support_settings / sizeof *support_settings;
 

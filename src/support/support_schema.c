@@ -40,6 +40,7 @@
 #include "support/case_schema.h"
 #include "support/consent.h"
 #include "support/intervention.h"
+#include "support/review.h"
 #include <assert.h>
 
 #define SUPPORT_V1_COMMON                                                       \
@@ -182,6 +183,7 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     if (rc == 0) rc = support_consent_migrate(st, NULL, err);
     if (rc == 0) rc = intervention_migrate(st, NULL, err);
     if (rc == 0) rc = support_case_migrate(st, NULL, err);
+    if (rc == 0) rc = support_review_migrate(st, NULL, err);
     if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit", last */
     return rc;
 }
