@@ -40,6 +40,7 @@
 #include "support/case_schema.h"
 #include "support/consent.h"
 #include "support/intervention.h"
+#include "support/plan.h"
 #include "support/review.h"
 #include <assert.h>
 
@@ -183,6 +184,7 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     if (rc == 0) rc = support_consent_migrate(st, NULL, err);
     if (rc == 0) rc = intervention_migrate(st, NULL, err);
     if (rc == 0) rc = support_case_migrate(st, NULL, err);
+    if (rc == 0) rc = support_plan_migrate(st, NULL, err);      /* series "plan", after "case" */
     if (rc == 0) rc = support_review_migrate(st, NULL, err);
     if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit", last */
     return rc;
