@@ -132,7 +132,10 @@ support_review_trend support_review_goal_trend(double baseline, double target,
         last[k++] = values[i];
     }
     size_t points = 0;
-    for (size_t i = 0; i < n; i++) points += !isnan(values[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (!isnan(values[i]) && isnan(baseline)) baseline = values[i];
+        points += !isnan(values[i]);
+    }
     if (points < SUPPORT_REVIEW_MIN_POINTS) return SUPPORT_TREND_TOO_FEW;
     int dir = target > baseline ? 1 : target < baseline ? -1 : 0;
     double now = last[k - 1], before = last[0];

@@ -80,7 +80,8 @@ typedef enum support_review_trend {
 } support_review_trend;
 
 /* The trend of one goal from its baseline, target and values[0..n) in the
-** order they were recorded (NaN values are not points).  The direction is
+** order they were recorded (NaN values are not points; a NaN baseline, not
+** known, is taken as the first point).  The direction is
 ** that from the baseline to the target (a target equal to the baseline:
 ** only that value is "at the target", nothing is "toward" it).  Moving
 ** toward it: the latest value is nearer the target than the value three
@@ -125,19 +126,22 @@ void support_review_reason_text(const support_review_suggestion *s, buf *out);
 
 /* ---- the records ------------------------------------------------------------------ */
 
-/* An open goal of the case's plans, as a review sees it. */
+/* An open goal of the case's plans, as a review sees it (support/plan.h). */
 typedef struct support_review_goal {
     int64_t id;
-    char    what[801];        /* the goal's words (opened), "" when not with_text */
-    char    measure[401];     /* what is measured */
-    double  baseline, target;
-    int     teaching;         /* 1 when it concerns a teacher's teaching (plan.h) */
+    char    what[2001];       /* the goal's words (opened) */
+    char    measure[481];     /* what is measured */
+    double  baseline, target; /* baseline NaN when not known */
+    int64_t group_id;         /* the teaching group it concerns; 0 none */
 } support_review_goal;
 
-/* The open goals of case_id's plans into *rows (malloc'd), oldest first.
-** with_text 0 leaves the words empty.  0 or -1. */
-int support_review_goals(store *st, int64_t institution_id, int64_t case_id, int with_text,
-                         support_review_goal **rows, size_t *n, cairn_err *err);
+/* The open goals of case_id's plans that view shows (support_goal_view in
+** support/plan.h: SUPPORT_CASE_REL_* and SUPPORT_GOAL_* bits; staff_id the
+** viewer, for a teacher's goals) into *rows (malloc'd), by plan and due
+** day.  0 or -1. */
+int support_review_goals(store *st, int64_t institution_id, int64_t case_id, unsigned view,
+                         int64_t staff_id, support_review_goal **rows, size_t *n,
+                         cairn_err *err);
 
 /* One progress value of a goal. */
 typedef struct support_review_progress {
@@ -151,8 +155,15 @@ typedef struct support_review_spec {
     const char *changed;        /* what changed: 0 to SUPPORT_CASE_TEXT_MAX characters */
     int         decision;       /* support_review_decision */
     int32_t     next_on;        /* 0 = from the cadence; else after reviewed_on */
-    const support_review_progress *progress;   /* open goals of the case only */
+    const support_review_progress *progress;   /* open goals of the case (a teacher's:
+                                                  of their teaching) only */
     size_t      nprogress;      /* at most SUPPORT_REVIEW_GOALS_MAX */
+    unsigned    view;           /* the recorder's goal view (support_goal_view); 0 = all
+                                   goals.  With SUPPORT_GOAL_TEACHING_ONLY (a teacher on
+                                   the team) the review is progress only: values on the
+                                   goals of their teaching, no words, no decision, the
+                                   review task left as it is */
+    int64_t     staff_id;       /* the recorder's staff id (for a teacher's goals) */
 } support_review_spec;
 
 typedef enum support_review_problem {
@@ -188,6 +199,7 @@ typedef struct support_review {
     int32_t  due_on;                  /* the review task it answered was due; 0 none */
     int      tier;                    /* the case's tier when reviewed */
     int      decision;
+    int      progress_only;           /* 1: a teacher's progress values, not a review */
     char     changed[SUPPORT_CASE_TEXT_BYTES];   /* opened when with_text */
     support_review_progress *progress;          /* malloc'd with the list */
     size_t   nprogress;
@@ -200,7 +212,8 @@ int support_review_list(store *st, int64_t institution_id, int64_t case_id, int 
                         support_review **rows, size_t *n, cairn_err *err);
 void support_review_list_free(support_review *rows, size_t n);
 
-/* The case's last review day (0 none), and the due day of its open review
+/* The case's last review day (0 none; a teacher's progress values are not
+** a review), and the due day of its open review
 ** task (0 none).  0 or -1. */
 int support_review_dates(store *st, int64_t institution_id, int64_t case_id, int32_t *last,
                          int32_t *next_due, cairn_err *err);
@@ -215,9 +228,9 @@ int support_review_on_time(store *st, int64_t institution_id, int32_t today, lon
 /* Migration series "review" (support/review_schema.c). */
 int support_review_migrate(store *st, int *applied, cairn_err *err);
 
-/* The demo's reviews (support/demo_review.c): for the demo cases in
-** monitoring and closed, reviews with progress, one of them overdue.  0 or
-** -1. */
-int support_demo_reviews(store *st, int64_t institution_id, int32_t today, cairn_err *err);
+/* The demo's reviews (support/demo_review.c), recorded by account: for the
+** demo cases in monitoring, plan agreed and closed, reviews with progress
+** (four points or more on some), one review overdue; once.  0 or -1. */
+int support_demo_reviews(store *st, int64_t institution_id, int64_t account, cairn_err *err);
 
 #endif

@@ -57,7 +57,8 @@ int support_review_list(store *st, int64_t inst, int64_t case_id, int with_text,
     *n = 0;
     store_stmt *q = store_prepare(st,
         "SELECT r.id, r.reviewed_on, r.next_on, r.due_on, r.tier, r.decision, r.changed,"
-        " coalesce(r.recorded_by, 0), coalesce(a.display_name, '') FROM case_review r"
+        " coalesce(r.recorded_by, 0), coalesce(a.display_name, ''), r.progress_only"
+        " FROM case_review r"
         " LEFT JOIN account a ON a.id = r.recorded_by WHERE r.institution_id = ?"
         " AND r.case_id = ? ORDER BY r.reviewed_on DESC, r.id DESC", err);
     if (!q) return -1;
@@ -81,6 +82,7 @@ int support_review_list(store *st, int64_t inst, int64_t case_id, int with_text,
         r->decision = support_review_decision_parse(store_col_text(q, 5));
         r->recorded_by = store_col_int64(q, 7);
         str_copy(r->by, sizeof r->by, store_col_text(q, 8));
+        r->progress_only = store_col_int64(q, 9) != 0;
         if (with_text) {
             buf plain = BUF_INIT;   /* not HTML: the opened words */
             if (support_case_text_open(st, inst, store_col_text(q, 6), &plain, err) < 0) {
@@ -109,7 +111,7 @@ int support_review_dates(store *st, int64_t inst, int64_t case_id, int32_t *last
     *last = *next_due = 0;
     store_stmt *q = store_prepare(st,
         "SELECT (SELECT max(reviewed_on) FROM case_review WHERE institution_id = ?"
-        " AND case_id = ?), (SELECT min(due_on) FROM case_task WHERE institution_id = ?"
+        " AND case_id = ? AND progress_only = 0), (SELECT min(due_on) FROM case_task WHERE institution_id = ?"
         " AND case_id = ? AND kind = 'review' AND done_at IS NULL AND cancelled = 0)", err);
     if (!q) return -1;
     store_bind_int64(q, 1, inst);

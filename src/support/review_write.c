@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "support/audit.h"
 #include "support/case_internal.h"
+#include "support/plan.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,17 @@ static int review_refuse(support_review_problem p, support_review_problem *probl
 static int progress_check(store *st, int64_t inst, int64_t case_id,
                           const support_review_spec *spec, support_review_problem *problem,
                           cairn_err *err) {
-    if (!spec->nprogress) return 0;
+    if (!spec->nprogress)
+        return spec->view & SUPPORT_GOAL_TEACHING_ONLY
+                   ? review_refuse(SUPPORT_REVIEW_VALUE_BAD, problem, err)
+                   : 0;
     if (spec->nprogress > SUPPORT_REVIEW_GOALS_MAX)
         return review_refuse(SUPPORT_REVIEW_GOAL_BAD, problem, err);
     support_review_goal *goals = NULL;
     size_t n = 0;
-    if (support_review_goals(st, inst, case_id, 0, &goals, &n, err) < 0) return -1;
+    unsigned view = spec->view ? spec->view : SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_GOAL_SEES_HEALTH;
+    if (support_review_goals(st, inst, case_id, view, spec->staff_id, &goals, &n, err) < 0)
+        return -1;
     int rc = 0;
     for (size_t i = 0; i < spec->nprogress && !rc; i++) {
         const support_review_progress *p = &spec->progress[i];
@@ -75,8 +81,8 @@ static int review_insert(store *st, int64_t inst, int64_t id, const support_case
     date_format(next, ntext);
     store_stmt *q = store_prepare(st, "INSERT INTO case_review (institution_id, id, case_id,"
                                       " reviewed_on, due_on, tier, decision, changed, next_on,"
-                                      " recorded_by, recorded_at)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+                                      " recorded_by, recorded_at, progress_only)"
+                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
     if (!q) return -1;
     store_bind_int64(q, 1, inst);
     store_bind_int64(q, 2, id);
@@ -91,6 +97,7 @@ static int review_insert(store *st, int64_t inst, int64_t id, const support_case
     if (account_id > 0) store_bind_int64(q, 10, account_id);
     else store_bind_null(q, 10);
     store_bind_text(q, 11, now, (size_t)-1);
+    store_bind_int64(q, 12, (spec->view & SUPPORT_GOAL_TEACHING_ONLY) != 0);
     int rc = store_step(q, err);
     store_finalize(q);
     if (rc < 0) return -1;
@@ -142,8 +149,12 @@ int support_review_add(store *st, int64_t inst, int64_t account_id, unsigned rel
     if (review_id) *review_id = 0;
     if (!(rel & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM)))
         return review_refuse(SUPPORT_REVIEW_NOT_YOURS, problem, err);
-    if (!support_review_decision_code(spec->decision))
+    int teacher = (spec->view & SUPPORT_GOAL_TEACHING_ONLY) != 0;
+    if (!support_review_decision_code(spec->decision) ||
+        (teacher && spec->decision != SUPPORT_REVIEW_CONTINUE))
         return review_refuse(SUPPORT_REVIEW_DECISION_BAD, problem, err);
+    if (teacher && spec->changed && spec->changed[0])
+        return review_refuse(SUPPORT_REVIEW_CHANGED_BAD, problem, err);
     char now[32];
     if (at) str_copy(now, sizeof now, at);
     else date_now_iso(now);
@@ -181,13 +192,13 @@ int support_review_add(store *st, int64_t inst, int64_t account_id, unsigned rel
     if (rc != 0) goto fail;
     rc = -1;
     int64_t id = 0;
-    if (open_review_due(st, inst, case_id, &due, err) < 0 ||
+    if ((!teacher && open_review_due(st, inst, case_id, &due, err) < 0) ||
         support_case_text_seal(st, inst, text, &sealed, err) < 0 ||
         store_query_int64(st, "SELECT coalesce(max(id), 0) + 1 FROM case_review"
                               " WHERE institution_id = ?", inst, &id, err) < 0 ||
         review_insert(st, inst, id, k, spec, due, next, buf_cstr(&sealed), account_id, now,
                       err) < 0 ||
-        tasks_turn(st, inst, k, spec->reviewed_on, next, account_id, now, err) < 0)
+        (!teacher && tasks_turn(st, inst, k, spec->reviewed_on, next, account_id, now, err) < 0))
         goto fail;
     char rid[24], detail[160], day[DATE_TEXT_LEN], ntext[DATE_TEXT_LEN];
     date_format(spec->reviewed_on, day);
@@ -196,10 +207,10 @@ int support_review_add(store *st, int64_t inst, int64_t account_id, unsigned rel
     snprintf(detail, sizeof detail, "case %lld: review %lld on %s, %s, %zu goals, next %s",
              (long long)case_id, (long long)id, day, support_review_decision_code(spec->decision),
              spec->nprogress, ntext);
-    if (case_history_add_in_tx(st, inst, case_id, now, account_id, "task_done", "review", rid, "",
-                               err) < 0 ||
-        support_case_audit(st, inst, account_id, k->learner_id, case_id, "review.add", NULL,
-                           detail, err) < 0)
+    if ((!teacher && case_history_add_in_tx(st, inst, case_id, now, account_id, "task_done",
+                                            "review", rid, "", err) < 0) ||
+        support_case_audit(st, inst, account_id, k->learner_id, case_id,
+                           teacher ? "review.progress" : "review.add", NULL, detail, err) < 0)
         goto fail;
     rc = store_tx_commit(st, err) < 0 ? -1 : 0;
     if (rc == 0 && review_id) *review_id = id;

@@ -13,6 +13,7 @@
 ** web/support/case_api.c.
 */
 #include "web/support/case_view.h"
+#include "web/support/review_view.h"
 #include "base/date.h"
 #include "base/mem.h"
 #include "support/actions.h"
@@ -455,6 +456,7 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
     if (kw) tier_part(b, c->req, L, &d->c, form);
     tasks_part(c, d, case_rel_sees_contents(rel & ~SUPPORT_CASE_REL_RECEIVER) &&
                          d->c.state != SUPPORT_CASE_CLOSED, form);
+    review_case_line(c, &d->c);   /* last review, next due, link (review_words.c) */
     if (contents && transfer_part(c, d, rel, form, &err) < 0) {
         support_case_detail_free(d);
         page_fail(c, "case handover", err.msg);

@@ -18,13 +18,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One review as JSON (dates only unless all). */
-static json_t *review_json(const support_review *r, int all) {
-    json_t *o = json_pack("{s:I,s:o,s:o,s:o,s:b}", "id", (json_int_t)r->id, "reviewed_on",
+/* One review as JSON for sight (dates only for DATES; progress on the
+** goals[0..ngoals) the viewer sees for TEACHING). */
+static json_t *review_json(const support_review *r, review_sight sight,
+                           const support_review_goal *goals, size_t ngoals) {
+    json_t *o = json_pack("{s:I,s:o,s:o,s:o,s:b,s:b}", "id", (json_int_t)r->id, "reviewed_on",
                           api_json_day(r->reviewed_on), "due_on", api_json_day(r->due_on),
                           "next_on", api_json_day(r->next_on), "on_time",
-                          !r->due_on || r->reviewed_on <= r->due_on);
-    if (!all) return o;
+                          !r->due_on || r->reviewed_on <= r->due_on, "progress_only",
+                          r->progress_only);
+    if (sight == REVIEW_SEES_DATES) return o;
+    if (sight == REVIEW_SEES_TEACHING) {
+        json_t *p = json_array();
+        for (size_t j = 0; j < r->nprogress; j++)
+            for (size_t g = 0; g < ngoals; g++)
+                if (goals[g].id == r->progress[j].goal_id)
+                    json_array_append_new(p, json_pack("{s:I,s:f}", "goal_id",
+                                                       (json_int_t)r->progress[j].goal_id,
+                                                       "value", r->progress[j].value));
+        json_object_set_new(o, "progress", p);
+        return o;
+    }
     json_object_set_new(o, "recorded_by", json_string(r->by));
     json_object_set_new(o, "tier", json_string(support_case_tier_code(r->tier)));
     json_object_set_new(o, "decision", json_string(support_review_decision_code(r->decision)));
@@ -68,19 +82,21 @@ static json_t *suggestion_json(const support_review_goal *goals, size_t ngoals,
 }
 
 /* The reviews of the case as JSON with status. */
-static void reviews_reply(web_ctx *c, int status, const support_case *k, review_sight sight) {
+static void reviews_reply(web_ctx *c, int status, const support_case *k, const review_who *w) {
     cairn_err err = {0};
     int64_t inst = c->who->institution_id;
-    int all = sight == REVIEW_SEES_ALL;
+    int all = w->sight == REVIEW_SEES_ALL, teach = w->sight == REVIEW_SEES_TEACHING;
     support_review *rows = NULL;
     support_review_goal *goals = NULL;
     size_t n = 0, ngoals = 0;
     int32_t last = 0, next = 0;
-    if (support_review_list(c->st, inst, k->id, all, &rows, &n, &err) < 0 ||
-        (all && support_review_goals(c->st, inst, k->id, 0, &goals, &ngoals, &err) < 0) ||
+    if (support_review_list(c->st, inst, k->id, all || teach, &rows, &n, &err) < 0 ||
+        ((all || teach) && support_review_goals(c->st, inst, k->id, w->view, c->who->staff_id,
+                                                &goals, &ngoals, &err) < 0) ||
         support_review_dates(c->st, inst, k->id, &last, &next, &err) < 0 ||
         support_case_audit(c->st, inst, c->who->account_id, k->learner_id, k->id,
-                           all ? "review.view" : "review.view_dates", "viewed",
+                           all ? "review.view" : teach ? "review.view_teaching"
+                                                       : "review.view_dates", "viewed",
                            arena_printf(c->arena, "case %lld: reviews (api)", (long long)k->id),
                            &err) != 0) {
         support_review_list_free(rows, n);
@@ -89,19 +105,24 @@ static void reviews_reply(web_ctx *c, int status, const support_case *k, review_
         return;
     }
     json_t *list = json_array();
-    for (size_t i = 0; i < n; i++) json_array_append_new(list, review_json(&rows[i], all));
+    for (size_t i = 0; i < n; i++)
+        if (!rows[i].progress_only || w->sight != REVIEW_SEES_DATES)
+            json_array_append_new(list, review_json(&rows[i], w->sight, goals, ngoals));
     json_t *o = json_pack("{s:I,s:o,s:o,s:b,s:o}", "case_id", (json_int_t)k->id, "last_review",
                           api_json_day(last), "next_due", api_json_day(next), "overdue",
                           next && next < date_today(), "reviews", list);
-    if (all) {
+    if (all || teach) {
         json_t *gl = json_array();
         for (size_t g = 0; g < ngoals; g++)
-            json_array_append_new(gl, json_pack("{s:I,s:s,s:f,s:f}", "id", (json_int_t)goals[g].id,
+            json_array_append_new(gl, json_pack("{s:I,s:s,s:o,s:f}", "id", (json_int_t)goals[g].id,
                                                 "measure", goals[g].measure, "baseline",
-                                                goals[g].baseline, "target", goals[g].target));
+                                                isnan(goals[g].baseline)
+                                                    ? json_null()
+                                                    : json_real(goals[g].baseline),
+                                                "target", goals[g].target));
         json_object_set_new(o, "goals", gl);
-        json_object_set_new(o, "suggestion", suggestion_json(goals, ngoals, rows, n));
     }
+    if (all) json_object_set_new(o, "suggestion", suggestion_json(goals, ngoals, rows, n));
     support_review_list_free(rows, n);
     free(goals);
     api_reply(c, status, o);
@@ -117,12 +138,10 @@ static void reviews_reply(web_ctx *c, int status, const support_case *k, review_
 ** leader not on the team and a teacher on it the dates.  Audited.
 */
 void api_case_reviews(web_ctx *c) {
-    unsigned rel;
-    review_sight sight;
-    int may_record;
+    review_who w;
     support_case *k = page_keep(c, calloc(1, sizeof *k));
-    if (!review_viewer(c, c->id, 1, &rel, &sight, &may_record, k)) return;
-    reviews_reply(c, 200, k, sight);
+    if (!review_viewer(c, c->id, 1, &w, k)) return;
+    reviews_reply(c, 200, k, &w);
 }
 
 /* A refused review: 400 with its field, in the page's words. */
@@ -161,12 +180,10 @@ static int progress_parse(web_ctx *c, json_t *arr, support_review_spec *spec) {
 */
 void api_case_reviews_post(web_ctx *c) {
     cairn_err err = {0};
-    unsigned rel;
-    review_sight sight;
-    int may_record;
+    review_who w;
     support_case *k = page_keep(c, calloc(1, sizeof *k));
-    if (!review_viewer(c, c->id, 1, &rel, &sight, &may_record, k)) return;
-    if (!may_record) {
+    if (!review_viewer(c, c->id, 1, &w, k)) return;
+    if (!w.may_record) {
         api_refuse(c, "Only the case's key worker and its team record reviews.");
         return;
     }
@@ -191,11 +208,14 @@ void api_case_reviews_post(web_ctx *c) {
         p = SUPPORT_REVIEW_CHANGED_BAD;
     else if (progress_parse(c, json_object_get(body, "progress"), &spec))
         p = SUPPORT_REVIEW_VALUE_BAD;
+    spec.view = w.view;
+    spec.staff_id = c->who->staff_id;
+    if (w.may_record == 2 && !p && spec.decision < 0) spec.decision = SUPPORT_REVIEW_CONTINUE;
     int rc = p ? 1
-               : support_review_add(c->st, c->who->institution_id, c->who->account_id, rel, c->id,
-                                    &spec, NULL, NULL, &p, &err);
+               : support_review_add(c->st, c->who->institution_id, c->who->account_id, w.rel,
+                                    c->id, &spec, NULL, NULL, &p, &err);
     json_decref(body);
     if (rc < 0) api_fail(c, "review", err.msg);
     else if (rc > 0) api_review_refused(c, p);
-    else reviews_reply(c, 201, k, sight);
+    else reviews_reply(c, 201, k, &w);
 }

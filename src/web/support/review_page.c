@@ -140,7 +140,7 @@ static int field_error(buf *b, const i18n_lang *L, const review_form *f, const c
 /* The form that records a review: the day, a value per open goal, what
 ** changed, the decision, the next review day. */
 static void review_form_write(web_ctx *c, const support_case *k, const support_review_goal *goals,
-                              size_t ngoals, const review_form *f) {
+                              size_t ngoals, const review_form *f, int progress_only) {
     buf *b = c->b;
     const i18n_lang *L = c->L;
     char today[DATE_TEXT_LEN], due[DATE_TEXT_LEN], d1[I18N_DATE_MAX];
@@ -152,7 +152,8 @@ static void review_form_write(web_ctx *c, const support_case *k, const support_r
     date_format(next, due);
     html_printf(b, "<section aria-labelledby=\"h-review-new\">\n<h2 id=\"h-review-new\">%T</h2>\n"
                    "<form method=\"post\" action=\"/cases/%lld/reviews\">\n",
-                T(L, "Record a review"), (long long)k->id);
+                progress_only ? T(L, "Record progress on the goals of your teaching")
+                              : T(L, "Record a review"), (long long)k->id);
     case_csrf_field(b, c->req);
     field_error(b, L, f, "");
     html_printf(b, "<p><label for=\"rv-day\">%T</label></p>\n", T(L, "Day of the review"));
@@ -177,6 +178,11 @@ static void review_form_write(web_ctx *c, const support_case *k, const support_r
         html_printf(b, "<input id=\"rv-goal-%lld\" name=\"goal-%lld\" inputmode=\"decimal\" "
                        "value=\"%A\"></p>\n", (long long)goals[i].id, (long long)goals[i].id,
                     f && typed ? typed : "");
+    }
+    if (progress_only) {
+        html_printf(b, "</fieldset>\n<p><button type=\"submit\">%T</button></p>\n</form>\n"
+                       "</section>\n", T(L, "Record the progress"));
+        return;
     }
     html_printf(b, "</fieldset>\n<p><label for=\"rv-changed\">%T</label></p>\n",
                 T(L, "What changed since the last review"));
@@ -216,26 +222,33 @@ static void review_list(web_ctx *c, const support_review *rows, size_t n, review
     else html_printf(b, "<ol class=\"reviews\" reversed>\n");
     for (size_t i = 0; i < n; i++) {
         const support_review *r = &rows[i];
+        if (r->progress_only && sight == REVIEW_SEES_DATES) continue;
         int late = r->due_on && r->reviewed_on > r->due_on;
         html_printf(b, "<li><strong>%T</strong>", i18n_format_date(L, r->reviewed_on, d1, sizeof d1));
         if (r->due_on)
             html_printf(b, late ? " <span class=\"overdue\">(%T %T)</span>" : " <span class=\"muted\">(%T %T)</span>",
                         T(L, "due"), i18n_format_date(L, r->due_on, d2, sizeof d2));
-        html_printf(b, " \xE2\x80\x94 %T %T", T(L, "next review"),
-                    i18n_format_date(L, r->next_on, d3, sizeof d3));
-        if (sight == REVIEW_SEES_ALL) {
+        if (!r->progress_only)
+            html_printf(b, " \xE2\x80\x94 %T %T", T(L, "next review"),
+                        i18n_format_date(L, r->next_on, d3, sizeof d3));
+        if (sight == REVIEW_SEES_ALL && !r->progress_only) {
             html_printf(b, "<p><bdi>%T</bdi>, %T: <strong>%T</strong></p>\n",
                         r->by[0] ? r->by : "cairn", case_tier_name(L, r->tier),
                         review_decision_name(L, r->decision));
             if (r->changed[0]) html_printf(b, "<p class=\"comment\">%T</p>\n", r->changed);
-            for (size_t j = 0; j < r->nprogress; j++) {
-                const char *what = "";
-                for (size_t g = 0; g < ngoals; g++)
-                    if (goals[g].id == r->progress[j].goal_id)
-                        what = goals[g].what[0] ? goals[g].what : goals[g].measure;
-                html_printf(b, "<p class=\"progress\"><bdi>%T</bdi>: %T</p>\n", what,
-                            i18n_format_number(L, r->progress[j].value, 1, num, sizeof num));
-            }
+        }
+        if (sight != REVIEW_SEES_DATES && r->progress_only)
+            html_printf(b, "<p class=\"muted\"><bdi>%T</bdi>: %T</p>\n", r->by[0] ? r->by : "cairn",
+                        T(L, "progress recorded by a teacher"));
+        for (size_t j = 0; sight != REVIEW_SEES_DATES && j < r->nprogress; j++) {
+            const char *what = NULL;
+            for (size_t g = 0; g < ngoals; g++)
+                if (goals[g].id == r->progress[j].goal_id)
+                    what = goals[g].what[0] ? goals[g].what : goals[g].measure;
+            if (!what && sight != REVIEW_SEES_ALL) continue;   /* not a goal of their teaching */
+            html_printf(b, "<p class=\"progress\"><bdi>%T</bdi>: %T</p>\n",
+                        what ? what : T(L, "a goal no longer open"),
+                        i18n_format_number(L, r->progress[j].value, 1, num, sizeof num));
         }
         html_printf(b, "</li>\n");
     }
@@ -246,20 +259,20 @@ static void review_list(web_ctx *c, const support_review *rows, size_t n, review
 /* The reviews page with status (200, or 400 with the refused form f). */
 static void reviews_show(web_ctx *c, int status, const review_form *f) {
     cairn_err err = {0};
-    unsigned rel;
-    review_sight sight;
-    int may_record;
+    review_who w;
     support_case *k = page_keep(c, calloc(1, sizeof *k));
-    if (!review_viewer(c, c->id, 0, &rel, &sight, &may_record, k)) return;
+    if (!review_viewer(c, c->id, 0, &w, k)) return;
     int64_t inst = c->who->institution_id;
-    int all = sight == REVIEW_SEES_ALL;
+    int all = w.sight == REVIEW_SEES_ALL, teach = w.sight == REVIEW_SEES_TEACHING;
     support_review *rows = NULL;
     support_review_goal *goals = NULL;
     size_t n = 0, ngoals = 0;
-    if (support_review_list(c->st, inst, c->id, all, &rows, &n, &err) < 0 ||
-        (all && support_review_goals(c->st, inst, c->id, 1, &goals, &ngoals, &err) < 0) ||
+    if (support_review_list(c->st, inst, c->id, all || teach, &rows, &n, &err) < 0 ||
+        ((all || teach) && support_review_goals(c->st, inst, c->id, w.view, c->who->staff_id,
+                                                &goals, &ngoals, &err) < 0) ||
         support_case_audit(c->st, inst, c->who->account_id, k->learner_id, c->id,
-                           all ? "review.view" : "review.view_dates", "viewed",
+                           all ? "review.view" : teach ? "review.view_teaching"
+                                                       : "review.view_dates", "viewed",
                            arena_printf(c->arena, "case %lld: reviews", (long long)c->id),
                            &err) != 0) {
         support_review_list_free(rows, n);
@@ -299,16 +312,16 @@ static void reviews_show(web_ctx *c, int status, const review_form *f) {
     review_case_line(c, k);
     if (!all)
         html_printf(b, "<p class=\"notice\">%T</p>\n",
-                    T(L, "You see the dates of the reviews, not their contents: only the case's "
-                         "key worker and its team do."));
-    if (all) {
-        suggestion_part(c, k, goals, ngoals, rows, n);
-        goal_charts(c, goals, ngoals, rows, n);
-    }
-    if (may_record &&
+                    teach ? T(L, "You see the dates of the reviews and the progress on the goals "
+                                 "of your teaching: the rest is for the key worker and the team.")
+                          : T(L, "You see the dates of the reviews, not their contents: only the "
+                                 "case's key worker and its team do."));
+    if (all) suggestion_part(c, k, goals, ngoals, rows, n);
+    if (all || teach) goal_charts(c, goals, ngoals, rows, n);
+    if (w.may_record &&
         (k->state == SUPPORT_CASE_PLAN_AGREED || k->state == SUPPORT_CASE_MONITORING))
-        review_form_write(c, k, goals, ngoals, f);
-    review_list(c, rows, n, sight, goals, ngoals);
+        review_form_write(c, k, goals, ngoals, f, w.may_record == 2);
+    review_list(c, rows, n, w.sight, goals, ngoals);
     support_review_list_free(rows, n);
     page_end(c);
     c->res->status = status;
@@ -349,12 +362,10 @@ static int number_parse(const char *s, double *out) {
 */
 void page_case_reviews_post(web_ctx *c) {
     cairn_err err = {0};
-    unsigned rel;
-    review_sight sight;
-    int may_record;
+    review_who w;
     support_case *k = page_keep(c, calloc(1, sizeof *k));
-    if (!review_viewer(c, c->id, 0, &rel, &sight, &may_record, k)) return;
-    if (!may_record) {
+    if (!review_viewer(c, c->id, 0, &w, k)) return;
+    if (!w.may_record) {
         page_refuse(c, "You may not record a review of this case.");
         return;
     }
@@ -369,9 +380,17 @@ void page_case_reviews_post(web_ctx *c) {
         spec.next_on = -1;
     spec.changed = f.changed ? f.changed : "";
     spec.decision = support_review_decision_parse(f.decision);
+    spec.view = w.view;
+    spec.staff_id = c->who->staff_id;
+    if (w.may_record == 2) {   /* a teacher: progress only */
+        spec.decision = SUPPORT_REVIEW_CONTINUE;
+        spec.changed = "";
+        spec.next_on = 0;
+    }
     support_review_goal *goals = NULL;
     size_t ngoals = 0;
-    if (support_review_goals(c->st, c->who->institution_id, c->id, 0, &goals, &ngoals, &err) < 0) {
+    if (support_review_goals(c->st, c->who->institution_id, c->id, w.view, c->who->staff_id,
+                             &goals, &ngoals, &err) < 0) {
         page_fail(c, "review goals", err.msg);
         return;
     }
@@ -389,8 +408,8 @@ void page_case_reviews_post(web_ctx *c) {
     spec.progress = prog;
     int rc = 1;
     if (bad_value) f.problem = SUPPORT_REVIEW_VALUE_BAD;
-    else rc = support_review_add(c->st, c->who->institution_id, c->who->account_id, rel, c->id,
-                                 &spec, NULL, NULL, &f.problem, &err);
+    else rc = support_review_add(c->st, c->who->institution_id, c->who->account_id, w.rel,
+                                 c->id, &spec, NULL, NULL, &f.problem, &err);
     if (rc < 0) {
         web_log(req, "review: %s", err.msg);
         web_error_page(c->res, 500, "The change could not be saved",
@@ -400,7 +419,8 @@ void page_case_reviews_post(web_ctx *c) {
         reviews_show(c, 400, &f);
     } else {
         web_redirect(c->res, arena_printf(c->arena, "/cases/%lld/reviews?done=%s",
-                                          (long long)c->id,
-                                          support_review_decision_code(spec.decision)));
+                                          (long long)c->id, w.may_record == 2
+                                              ? "progress"
+                                              : support_review_decision_code(spec.decision)));
     }
 }

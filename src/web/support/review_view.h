@@ -12,16 +12,24 @@
 /* What a viewer may see of a case's reviews. */
 typedef enum review_sight {
     REVIEW_SEES_NOTHING = 0,
-    REVIEW_SEES_DATES,      /* a leader not on the team, a teacher on it (dates only) */
+    REVIEW_SEES_DATES,      /* a leader not on the team: dates only */
+    REVIEW_SEES_TEACHING,   /* a teacher on the team: dates, and progress on the goals
+                               of their teaching (support/plan.h) */
     REVIEW_SEES_ALL         /* the key worker and the team (and a pending receiver) */
 } review_sight;
 
-/* The viewer's sight of case case_id and whether they may record a review
-** (*may_record: the key worker and the team but its teachers); *rel gets
-** the SUPPORT_CASE_REL_* bits, *k the case (no texts).  1 go on, 0
-** answered already (404 / 403 / 500, as a page or as JSON). */
-int review_viewer(web_ctx *c, int64_t case_id, int json, unsigned *rel, review_sight *sight,
-                  int *may_record, support_case *k);
+/* Who is looking at a case's reviews. */
+typedef struct review_who {
+    unsigned     rel;         /* SUPPORT_CASE_REL_* */
+    unsigned     view;        /* the goal view (support_goal_view) */
+    review_sight sight;
+    int          may_record;  /* 1 a review (key worker, team); 2 progress only (a
+                                 teacher on the team); 0 nothing */
+} review_who;
+
+/* The viewer's sight of case case_id into *w, the case (no texts) into *k.
+** 1 go on, 0 answered already (404 / 403 / 500, as a page or as JSON). */
+int review_viewer(web_ctx *c, int64_t case_id, int json, review_who *w, support_case *k);
 
 /* The case page's review line for c->id: the last review, the next due
 ** (overdue in a clear style) and the link to the reviews.  Writes nothing

@@ -9,6 +9,7 @@
 #include "base/date.h"
 #include "base/suppress.h"
 #include "risk/metrics.h"
+#include "support/plan.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include <stdlib.h>
@@ -69,41 +70,36 @@ const char *review_problem_text(const i18n_lang *L, support_review_problem p) {
 }
 
 /* The viewer's sight of a case's reviews (see review_view.h). */
-int review_viewer(web_ctx *c, int64_t case_id, int json, unsigned *rel, review_sight *sight,
-                  int *may_record, support_case *k) {
+int review_viewer(web_ctx *c, int64_t case_id, int json, review_who *w, support_case *k) {
     cairn_err err = {0};
-    *sight = REVIEW_SEES_NOTHING;
-    *may_record = 0;
-    if (!case_viewer(c, case_id, rel, json)) return 0;
-    if (!*rel) {
+    memset(w, 0, sizeof *w);
+    if (!case_viewer(c, case_id, &w->rel, json)) return 0;
+    if (!w->rel) {
         if (json) api_refuse(c, "Only the case's key worker, its team and school leaders may see "
                                 "its reviews.");
         else page_refuse(c, "You may not see this case.");
         return 0;
     }
-    support_case_detail *d = page_keep(c, calloc(1, sizeof *d));
-    int found = support_case_detail_get(c->st, c->who->institution_id, case_id, 0, d, &err);
+    int64_t inst = c->who->institution_id;
+    int found = support_case_get(c->st, inst, case_id, 0, k, &err);
+    if (found > 0 && support_goal_view(c->st, inst, case_id, c->who->staff_id, w->rel, &w->view,
+                                       &err) < 0)
+        found = -1;
     if (found <= 0) {
         if (json) api_fail(c, "review case", found < 0 ? err.msg : "vanished");
         else page_fail(c, "review case", found < 0 ? err.msg : "vanished");
         return 0;
     }
-    int teacher = 0;
-    for (size_t i = 0; i < d->nteam; i++)
-        if (d->team[i].staff_id == c->who->staff_id && d->team[i].role == SUPPORT_CASE_ROLE_TEACHER)
-            teacher = 1;
-    *k = d->c;
-    support_case_detail_free(d);
-    if (*rel & SUPPORT_CASE_REL_KEY_WORKER) {
-        *sight = REVIEW_SEES_ALL;
-        *may_record = 1;
-    } else if ((*rel & SUPPORT_CASE_REL_TEAM) && !teacher) {
-        *sight = REVIEW_SEES_ALL;
-        *may_record = 1;
-    } else if (*rel & SUPPORT_CASE_REL_RECEIVER) {
-        *sight = REVIEW_SEES_ALL;
+    if (w->view & SUPPORT_GOAL_TEACHING_ONLY) {
+        w->sight = REVIEW_SEES_TEACHING;
+        w->may_record = 2;
+    } else if (w->rel & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM)) {
+        w->sight = REVIEW_SEES_ALL;
+        w->may_record = 1;
+    } else if (w->rel & SUPPORT_CASE_REL_RECEIVER) {
+        w->sight = REVIEW_SEES_ALL;
     } else {
-        *sight = REVIEW_SEES_DATES;   /* a leader; a teacher on the team (no notes) */
+        w->sight = REVIEW_SEES_DATES;   /* a leader not on the team */
     }
     return 1;
 }
