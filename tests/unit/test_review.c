@@ -15,6 +15,7 @@
 #include "testutil.h"
 #include "base/date.h"
 #include "support/case.h"
+#include "support/plan.h"
 #include "support/review.h"
 #include "support/setting.h"
 #include "web/access.h"
@@ -36,6 +37,8 @@ static const char *const school_sql =
     " (1, 1, 'T1', 'Tia', 'Teach', 'teacher'), (1, 3, 'K1', 'Kim', 'Keyone', 'counsellor'),"
     " (1, 4, 'P1', 'Pat', 'Psyone', 'psychologist'), (1, 5, 'P2', 'Per', 'Psytwo', 'psychologist'),"
     " (1, 6, 'H1', 'Hana', 'Head', 'head');"
+    "INSERT INTO group_staff (institution_id, group_id, staff_id, role) VALUES"
+    " (1, 1, 1, 'class_teacher');"
     "INSERT INTO learner (institution_id, id, ref, given_name, family_name) VALUES"
     " (1, 1, 'L1', 'Ada', 'One'), (1, 2, 'L2', 'Ben', 'Two');"
     "INSERT INTO enrolment (institution_id, id, learner_id, programme_id, group_id, start_date,"
@@ -52,7 +55,8 @@ static const char *const school_sql =
 
 typedef struct school {
     store  *st;
-    int64_t kw, p1, p2, leader;   /* account ids */
+    int64_t kw, p1, p2, leader, teacher;   /* account ids */
+    int64_t goals[2];                      /* the goals of the last case with a plan */
 } school;
 
 /* The school above with its accounts. */
@@ -63,6 +67,8 @@ static school school_open(void **state, const char *name) {
     s.p1 = test_account_add(s.st, "psyone", "ONE", "P1", ACCESS_ROLE_TEAM_MEMBER);
     s.p2 = test_account_add(s.st, "psytwo", "ONE", "P2", ACCESS_ROLE_TEAM_MEMBER);
     s.leader = test_account_add(s.st, "leader", "ONE", "H1", ACCESS_ROLE_SCHOOL_LEADER);
+    s.teacher = test_account_add(s.st, "teacher", "ONE", "T1", ACCESS_ROLE_TEACHER);
+    s.goals[0] = s.goals[1] = 0;
     return s;
 }
 
@@ -86,7 +92,18 @@ static int64_t case_with_plan(school *s, int64_t learner, const char *at, const 
         fail_msg("open: %s", err.msg);
     if (!agreed) return id;
     const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
+    /* two goals: attendance in group G1 (T1 teaches it), and assignments */
+    support_goal_spec g1 = {0, "learning", "attendance", "Attend 9 of 10 school days",
+                            "days present of 10", "5", "9", "2025-06-30", "", "", 0, "", 1};
+    support_goal_spec g2 = {0, "learning", "learning", "Hand in the two missing assignments",
+                            "assignments handed in of 2", "0", "2", "2025-06-30", "", "", 0, "",
+                            0};
+    support_plan_problem pp;
     if (support_case_step_take(s->st, 1, s->kw, KW, id, "start_assessment", "", 0, at, &p, &err) ||
+        support_goal_add(s->st, 1, s->kw, KW | SUPPORT_GOAL_SEES_HEALTH, id, &g1, at, &s->goals[0],
+                         &pp, &err) ||
+        support_goal_add(s->st, 1, s->kw, KW | SUPPORT_GOAL_SEES_HEALTH, id, &g2, at, &s->goals[1],
+                         &pp, &err) ||
         support_case_step_take(s->st, 1, s->kw, KW, id, "agree_plan", "", 0, agreed, &p, &err))
         fail_msg("steps: %s", err.msg);
     return id;
@@ -232,7 +249,7 @@ static void test_add(void **state) {
     int64_t id = case_with_plan(&s, 1, "2025-02-20T09:00:00Z", "2025-02-28T09:00:00Z");
     const char *at = "2025-03-06T16:00:00Z";
     support_review_spec spec = {date_from_ymd(2025, 3, 6), "Came every day this week.",
-                                SUPPORT_REVIEW_CONTINUE, 0, NULL, 0};
+                                SUPPORT_REVIEW_CONTINUE, 0, NULL, 0, 0, 0};
     int64_t rid = 0;
     assert_int_equal(support_review_add(s.st, 1, s.kw, KW, open, &spec, at, &rid, &p, &err), 1);
     assert_int_equal(p, SUPPORT_REVIEW_NOT_NOW);
@@ -345,12 +362,134 @@ static void test_add(void **state) {
     test_store_drop(s.st);
 }
 
+
+/* ---- progress on goals --------------------------------------------------------------- */
+
+/* Values on the case's open goals: another case's goal, a goal twice and
+** a value that is not a number are refused; four reviews give each goal
+** four points and the suggestion; a teacher on the team records progress
+** on the goal of their teaching only, which is no review (no words, no
+** decision, the review task as it was). */
+static void test_progress(void **state) {
+    school s = school_open(state, "review_progress");
+    cairn_err err = {0};
+    support_review_problem p;
+    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
+    int64_t other = case_with_plan(&s, 2, "2025-02-20T09:00:00Z", "2025-02-28T09:00:00Z");
+    int64_t foreign = s.goals[0];
+    int64_t id = case_with_plan(&s, 1, "2025-02-20T09:00:00Z", "2025-02-28T09:00:00Z");
+    assert_true(other != id);
+    support_review_progress v[2] = {{s.goals[0], 6}, {foreign, 1}};
+    support_review_spec spec = {date_from_ymd(2025, 3, 3), "", SUPPORT_REVIEW_CONTINUE, 0, v, 2,
+                                0, 0};
+    const char *at = "2025-03-03T15:00:00Z";
+    assert_int_equal(support_review_add(s.st, 1, s.kw, KW, id, &spec, at, NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_REVIEW_GOAL_BAD);
+    assert_string_equal(support_review_problem_field(p), "progress");
+    v[1].goal_id = s.goals[0];
+    assert_int_equal(support_review_add(s.st, 1, s.kw, KW, id, &spec, at, NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_REVIEW_GOAL_BAD);   /* twice */
+    v[1].goal_id = s.goals[1];
+    v[1].value = NAN;
+    assert_int_equal(support_review_add(s.st, 1, s.kw, KW, id, &spec, at, NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_REVIEW_VALUE_BAD);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_review"), 0);
+    /* four weekly reviews: attendance 6, 7, 8, 9 (target 9); assignments 0, 0, 1, 0 */
+    const double att[4] = {6, 7, 8, 9}, asg[4] = {0, 0, 1, 0};
+    for (int k = 0; k < 4; k++) {
+        char when[32], day[DATE_TEXT_LEN];
+        spec.reviewed_on = date_from_ymd(2025, 3, 3) + 7 * k;
+        date_format(spec.reviewed_on, day);
+        snprintf(when, sizeof when, "%sT15:00:00Z", day);
+        v[0].value = att[k];
+        v[1].value = asg[k];
+        assert_int_equal(support_review_add(s.st, 1, s.kw, KW, id, &spec, when, NULL, &p, &err), 0);
+    }
+    support_review *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(support_review_list(s.st, 1, id, 1, &rows, &n, &err), 0);
+    assert_int_equal(n, 4);
+    assert_int_equal(rows[0].nprogress, 2);
+    support_review_goal *goals = NULL;
+    size_t ng = 0;
+    assert_int_equal(support_review_goals(s.st, 1, id, KW | SUPPORT_GOAL_SEES_HEALTH, 0, &goals,
+                                          &ng, &err), 0);
+    assert_int_equal(ng, 2);
+    double series[2][4];
+    support_review_goal_points pts[2];
+    for (size_t g = 0; g < 2; g++) {
+        pts[g] = (support_review_goal_points){goals[g].baseline, goals[g].target, series[g], 0};
+        for (size_t i = n; i-- > 0;)
+            for (size_t j = 0; j < rows[i].nprogress; j++)
+                if (rows[i].progress[j].goal_id == goals[g].id)
+                    series[g][pts[g].n++] = rows[i].progress[j].value;
+        assert_int_equal(pts[g].n, 4);
+    }
+    support_review_suggestion sug;
+    support_review_suggest(pts, 2, &sug);
+    assert_int_equal(sug.verdict, SUPPORT_SUGGEST_STEP_UP);   /* assignments not moving */
+    assert_int_equal(sug.achieved, 1);
+    assert_int_equal(sug.stuck, 1);
+    assert_int_equal(goals[sug.first_stuck].id, s.goals[1]);
+    support_review_list_free(rows, n);
+    free(goals);
+    /* the teacher of G1 on the team: progress on the attendance goal only */
+    assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, id, 1, SUPPORT_CASE_ROLE_TEACHER,
+                                           NULL, NULL, &err), 0);
+    access_ctx t;
+    unsigned rel = 0, view = 0;
+    assert_int_equal(access_ctx_load(s.st, s.teacher, &t, &err), 0);
+    assert_int_equal(access_case_relation(&t, id, &rel, &err), 0);
+    assert_int_equal(rel, SUPPORT_CASE_REL_TEAM);
+    assert_int_equal(support_goal_view(s.st, 1, id, 1, rel, &view, &err), 0);
+    assert_true(view & SUPPORT_GOAL_TEACHING_ONLY);
+    assert_int_equal(support_review_goals(s.st, 1, id, view, 1, &goals, &ng, &err), 0);
+    assert_int_equal(ng, 1);
+    assert_int_equal(goals[0].id, s.goals[0]);
+    free(goals);
+    int32_t last0, next0, last, next;
+    assert_int_equal(support_review_dates(s.st, 1, id, &last0, &next0, &err), 0);
+    int64_t open_before = count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'review'"
+                                      " AND done_at IS NULL");
+    support_review_progress tv = {s.goals[1], 1};
+    support_review_spec ts = {date_from_ymd(2025, 3, 25), "", SUPPORT_REVIEW_CONTINUE, 0, &tv, 1,
+                              view, 1};
+    const char *tat = "2025-03-25T12:00:00Z";
+    assert_int_equal(support_review_add(s.st, 1, s.teacher, rel, id, &ts, tat, NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_REVIEW_GOAL_BAD);   /* not a goal of their teaching */
+    tv.goal_id = s.goals[0];
+    ts.decision = SUPPORT_REVIEW_STEP_UP;
+    assert_int_equal(support_review_add(s.st, 1, s.teacher, rel, id, &ts, tat, NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_REVIEW_DECISION_BAD);
+    ts.decision = SUPPORT_REVIEW_CONTINUE;
+    ts.changed = "Looks tired in class.";
+    assert_int_equal(support_review_add(s.st, 1, s.teacher, rel, id, &ts, tat, NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_REVIEW_CHANGED_BAD);
+    ts.changed = "";
+    ts.nprogress = 0;
+    assert_int_equal(support_review_add(s.st, 1, s.teacher, rel, id, &ts, tat, NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_REVIEW_VALUE_BAD);
+    ts.nprogress = 1;
+    assert_int_equal(support_review_add(s.st, 1, s.teacher, rel, id, &ts, tat, NULL, &p, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_review WHERE progress_only = 1"
+                                 " AND due_on IS NULL"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event"
+                                 " WHERE action = 'review.progress'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'review'"
+                                 " AND done_at IS NULL"), open_before);
+    assert_int_equal(support_review_dates(s.st, 1, id, &last, &next, &err), 0);
+    assert_int_equal(last, last0);   /* no review */
+    assert_int_equal(next, next0);
+    test_store_drop(s.st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trend),
         cmocka_unit_test(test_suggest),
         BOTH(test_cadence),
         BOTH(test_add),
+        BOTH(test_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
