@@ -78,15 +78,25 @@ static void suggestion_part(web_ctx *c, const support_case *k, const support_rev
     default: html_printf(b, "%T", T(L, "No change of tier is suggested yet.")); break;
     }
     html_printf(b, "</strong></p>\n<p>");
+    /* the words of support_review_suggest's reasons (support/review.c) */
     if (s.verdict == SUPPORT_SUGGEST_STEP_UP)
-        html_printf(b, review_reason_text(L, s.reason), i18n_format_int(L, (long long)s.stuck, n1, sizeof n1),
+        html_printf(b, T(L, "Not moving: %T of %T goals with at least four progress points are "
+                            "not at their target and have not moved toward it over the last four "
+                            "points."),
+                    i18n_format_int(L, (long long)s.stuck, n1, sizeof n1),
                     i18n_format_int(L, (long long)s.counted, n2, sizeof n2));
     else if (s.verdict == SUPPORT_SUGGEST_STEP_DOWN)
-        html_printf(b, review_reason_text(L, s.reason), i18n_format_int(L, (long long)s.counted, n1, sizeof n1),
+        html_printf(b, T(L, "On track: of %T goals with at least four progress points, %T are at "
+                            "or past their target and %T are moving toward it over the last four "
+                            "points."),
+                    i18n_format_int(L, (long long)s.counted, n1, sizeof n1),
                     i18n_format_int(L, (long long)s.achieved, n2, sizeof n2),
                     i18n_format_int(L, (long long)s.on_track, n3, sizeof n3));
+    else if (s.verdict == SUPPORT_SUGGEST_TOO_FEW)
+        html_printf(b, "%T", T(L, "Not enough points yet: a change of tier is suggested only "
+                                  "after at least four progress points of a goal."));
     else
-        html_printf(b, "%T", review_reason_text(L, s.reason));
+        html_printf(b, "%T", T(L, "The case has no goal with a measure yet: nothing to suggest."));
     html_printf(b, "</p>\n<p class=\"muted\">%T <a href=\"/cases/%lld#h-tier\">%T</a></p>\n"
                    "</section>\n",
                 T(L, "cairn does not change the tier: a person decides, on the case page."),

@@ -43,10 +43,6 @@ int review_caseload_part(web_ctx *c, cairn_err *err);
 /* The translated sentence of a refused review. */
 const char *review_problem_text(const i18n_lang *L, support_review_problem p);
 
-/* The translated reason of a suggestion (support_review_suggestion.reason):
-** an html_printf template whose %T are the numbers the verdict names. */
-const char *review_reason_text(const i18n_lang *L, const char *reason);
-
 /* The translated name of a decision. */
 const char *review_decision_name(const i18n_lang *L, int decision);
 

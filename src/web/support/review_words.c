@@ -20,25 +20,6 @@ static const char *const decision_msgids[SUPPORT_REVIEW_DECISION_COUNT] = {
     N_("Continue as planned"), N_("Change the plan"), N_("Step the tier down"),
     N_("Step the tier up"), N_("Close the case")};
 
-/* The suggestion's reasons (support/review.c), for the extractor. */
-static const char *const reason_msgids[] = {
-    N_("The case has no goal with a measure yet: nothing to suggest."),
-    N_("Not enough points yet: a change of tier is suggested only after at least four progress "
-       "points of a goal."),
-    N_("Not moving: %T of %T goals with at least four progress points are not at their target "
-       "and have not moved toward it over the last four points."),
-    N_("On track: of %T goals with at least four progress points, %T are at or past their "
-       "target and %T are moving toward it over the last four points."),
-};
-
-/* The translated reason of a suggestion (see review_view.h): a template
-** with its %T conversions; reason itself when it is not one of the above. */
-const char *review_reason_text(const i18n_lang *L, const char *reason) {
-    for (size_t i = 0; reason && i < sizeof reason_msgids / sizeof *reason_msgids; i++)
-        if (!strcmp(reason, reason_msgids[i])) return T(L, reason_msgids[i]);
-    return reason ? reason : "";
-}
-
 /* The translated name of a decision (see review_view.h). */
 const char *review_decision_name(const i18n_lang *L, int decision) {
     return decision >= 0 && decision < SUPPORT_REVIEW_DECISION_COUNT
