@@ -155,7 +155,7 @@ static int cases_with_goals(store *st, int64_t inst, const char *state, int64_t 
     if (!q) return -1;
     store_bind_int64(q, 1, inst);
     store_bind_text(q, 2, state, (size_t)-1);
-    return store_stmt_ids(q, ids, n, err);   /* it finalizes q */
+    return store_stmt_ids(q, ids, n, err);   /* finalizes q */
 }
 
 /* Mark the open goals of case_id achieved (at most max). */

@@ -383,3 +383,52 @@ int support_plan_unanswered_of_case(store *st, int64_t inst, int64_t case_id,
     free(nn);
     return rc < 0 ? -1 : 0;
 }
+
+/* The latest needs (see plan.h).  Until the needs assessment exists, every
+** domain is unrated. */
+int support_plan_needs(store *st, int64_t inst, int64_t case_id,
+                       int needs[SUPPORT_DOMAIN_COUNT], cairn_err *err) {
+    (void)st, (void)inst, (void)case_id, (void)err;
+    for (int d = 0; d < SUPPORT_DOMAIN_COUNT; d++) needs[d] = -1;
+    return 0;
+}
+
+/* The groups a goal may concern (see plan.h). */
+int support_plan_groups(store *st, int64_t inst, int64_t case_id, support_plan_group **rows,
+                        size_t *n, cairn_err *err) {
+    *rows = NULL;
+    *n = 0;
+    store_stmt *q = store_prepare(st,
+        "SELECT g.id, g.name FROM class_group g WHERE g.institution_id = ? AND (g.id IN"
+        " (SELECT e.group_id FROM enrolment e JOIN support_case c ON c.institution_id ="
+        " e.institution_id AND c.learner_id = e.learner_id WHERE c.institution_id = ?"
+        " AND c.id = ?) OR g.id IN (SELECT gs.group_id FROM group_staff gs JOIN case_team_member t"
+        " ON t.institution_id = gs.institution_id AND t.staff_id = gs.staff_id"
+        " WHERE t.institution_id = ? AND t.case_id = ? AND t.role = 'teacher'))"
+        " ORDER BY g.name, g.id", err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, inst);
+    store_bind_int64(q, 2, inst);
+    store_bind_int64(q, 3, case_id);
+    store_bind_int64(q, 4, inst);
+    store_bind_int64(q, 5, case_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = store_step(q, err)) == STORE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 4;
+            *rows = xrealloc(*rows, cap * sizeof **rows);
+        }
+        (*rows)[*n].id = store_col_int64(q, 0);
+        str_copy((*rows)[*n].name, sizeof (*rows)[*n].name, store_col_text(q, 1));
+        (*n)++;
+    }
+    store_finalize(q);
+    if (rc < 0) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+        return -1;
+    }
+    return 0;
+}

@@ -192,6 +192,22 @@ int support_plan_unanswered_of_case(store *st, int64_t institution_id, int64_t c
                                     const int needs[SUPPORT_DOMAIN_COUNT], unsigned *bits,
                                     cairn_err *err);
 
+/* The needs of case_id's latest needs assessment into needs[] (-1
+** unrated, 0..3; all -1 without an assessment).  0 or -1. */
+int support_plan_needs(store *st, int64_t institution_id, int64_t case_id,
+                       int needs[SUPPORT_DOMAIN_COUNT], cairn_err *err);
+
+/* A teaching group a goal may concern. */
+typedef struct support_plan_group {
+    int64_t id;
+    char    name[201];
+} support_plan_group;
+
+/* The groups a goal of case_id may concern: the learner's groups and those
+** taught by the team's teachers, by name.  *rows malloc'd.  0 or -1. */
+int support_plan_groups(store *st, int64_t institution_id, int64_t case_id,
+                        support_plan_group **rows, size_t *n, cairn_err *err);
+
 /* ---- writing ------------------------------------------------------------------ */
 
 /* A goal to add or edit, as typed (the writers check every field). */

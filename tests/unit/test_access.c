@@ -254,6 +254,13 @@ static const route_expect expected[] = {
     {"POST", "/cases/{id}/transfer",      0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/transfer-answer", 0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/conference",    0, CASE_ROLES, 0},
+    {"GET",  "/cases/{id}/plan",          0, CASE_ROLES, 0},          /* support/plan.h */
+    {"POST", "/cases/{id}/goals",         0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/goals/close",   0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/not-now",       0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/plan/recovery", 0, CASE_ROLES, 0},
+    {"GET",  "/api/v1/cases/{id}/goals",  0, CASE_ROLES, 0},
+    {"POST", "/api/v1/cases/{id}/goals",  0, CASE_ROLES, 0},
     {"GET",  "/cases/{id}/reviews",       0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/reviews",       0, CASE_ROLES, 0},
     {"GET",  "/api/v1/cases/{id}/reviews", 0, CASE_ROLES, 0},
