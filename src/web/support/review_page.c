@@ -29,6 +29,18 @@ typedef struct review_form {
     const char *reviewed_on, *next_on, *changed, *decision;
 } review_form;
 
+/* The decimals a value needs (0, 1 or 2). */
+static int value_decimals(double v) {
+    if (!isfinite(v) || fabs(v - round(v)) < 1e-9) return 0;
+    return fabs(v * 10 - round(v * 10)) < 1e-9 ? 1 : 2;
+}
+
+/* A goal's value for people in L ("–" when not known); returns out. */
+static const char *value_text(const i18n_lang *L, double v, char *out, size_t cap) {
+    if (isnan(v)) return "\xE2\x80\x93";
+    return i18n_format_number(L, v, value_decimals(v), out, cap);
+}
+
 /* The values of goal g over reviews (oldest first) into a new array in the
 ** arena, with their day labels; *n the number. */
 static double *goal_values(web_ctx *c, const support_review *rows, size_t nrows, int64_t g,
@@ -120,20 +132,22 @@ static void goal_charts(web_ctx *c, const support_review_goal *goals, size_t ngo
         double *v = goal_values(c, rows, nrows, g->id, &labels, &n);
         chart_point *pts = arena_alloc(c->arena, (n + 1) * sizeof *pts);
         double lo = fmin(g->baseline, g->target), hi = fmax(g->baseline, g->target);
+        int decimals = value_decimals(g->target);
         for (size_t j = 0; j < n; j++) {
             pts[j] = (chart_point){labels[j], v[j], NULL};
             lo = fmin(lo, v[j]);
             hi = fmax(hi, v[j]);
+            if (value_decimals(v[j]) > decimals) decimals = value_decimals(v[j]);
         }
         char bl[I18N_NUM_MAX], tg[I18N_NUM_MAX];
         const char *desc = arena_printf(c->arena, "%s: %s %s, %s %s.", g->measure,
                                         T(L, "baseline"),
-                                        i18n_format_number(L, g->baseline, 1, bl, sizeof bl),
+                                        value_text(L, g->baseline, bl, sizeof bl),
                                         T(L, "target"),
-                                        i18n_format_number(L, g->target, 1, tg, sizeof tg));
+                                        value_text(L, g->target, tg, sizeof tg));
         chart_line line = {arena_printf(c->arena, "goal%lld", (long long)g->id),
                            g->what[0] ? g->what : g->measure, desc, T(L, "Review"), g->measure,
-                           lo, hi, CHART_NUMBER, 1, pts, n};
+                           lo, hi, CHART_NUMBER, decimals, pts, n};
         chart_line_write(b, L, &line);
     }
     html_printf(b, "</section>\n");
@@ -145,6 +159,11 @@ static int field_error(buf *b, const i18n_lang *L, const review_form *f, const c
     html_printf(b, "<p class=\"field-error\" id=\"rv-%A-error\" role=\"alert\">%T</p>\n", field,
                 review_problem_text(L, f->problem));
     return 1;
+}
+
+/* The attributes that tie a field to its error, when it has one. */
+static void invalid_attrs(buf *b, int bad, const char *field) {
+    if (bad) html_printf(b, " aria-describedby=\"rv-%A-error\" aria-invalid=\"true\"", field);
 }
 
 /* The form that records a review: the day, a value per open goal, what
@@ -167,8 +186,10 @@ static void review_form_write(web_ctx *c, const support_case *k, const support_r
     case_csrf_field(b, c->req);
     field_error(b, L, f, "");
     html_printf(b, "<p><label for=\"rv-day\">%T</label></p>\n", T(L, "Day of the review"));
-    field_error(b, L, f, "reviewed_on");
-    html_printf(b, "<p><input id=\"rv-day\" name=\"reviewed_on\" type=\"date\" required "
+    int bad = field_error(b, L, f, "reviewed_on");
+    html_printf(b, "<p><input id=\"rv-day\" name=\"reviewed_on\" type=\"date\" required");
+    invalid_attrs(b, bad, "reviewed_on");
+    html_printf(b, " "
                    "value=\"%A\"></p>\n", f && f->reviewed_on ? f->reviewed_on : today);
     html_printf(b, "<fieldset><legend>%T</legend>\n", T(L, "Progress on each open goal"));
     field_error(b, L, f, "progress");
@@ -181,8 +202,8 @@ static void review_form_write(web_ctx *c, const support_case *k, const support_r
                     (long long)goals[i].id, goals[i].what[0] ? goals[i].what : goals[i].measure,
                     goals[i].measure);
         html_printf(b, "<span class=\"muted\">%T %T, %T %T</span> ", T(L, "baseline"),
-                    i18n_format_number(L, goals[i].baseline, 1, bl, sizeof bl), T(L, "target"),
-                    i18n_format_number(L, goals[i].target, 1, tg, sizeof tg));
+                    value_text(L, goals[i].baseline, bl, sizeof bl), T(L, "target"),
+                    value_text(L, goals[i].target, tg, sizeof tg));
         const char *typed = web_request_form(c->req, arena_printf(c->arena, "goal-%lld",
                                                                    (long long)goals[i].id));
         html_printf(b, "<input id=\"rv-goal-%lld\" name=\"goal-%lld\" inputmode=\"decimal\" "
@@ -196,12 +217,16 @@ static void review_form_write(web_ctx *c, const support_case *k, const support_r
     }
     html_printf(b, "</fieldset>\n<p><label for=\"rv-changed\">%T</label></p>\n",
                 T(L, "What changed since the last review"));
-    field_error(b, L, f, "changed");
-    html_printf(b, "<textarea id=\"rv-changed\" name=\"changed\" rows=\"3\">%T</textarea>\n"
+    bad = field_error(b, L, f, "changed");
+    html_printf(b, "<textarea id=\"rv-changed\" name=\"changed\" rows=\"3\"");
+    invalid_attrs(b, bad, "changed");
+    html_printf(b, ">%T</textarea>\n"
                    "<p><label for=\"rv-decision\">%T</label></p>\n",
                 f && f->changed ? f->changed : "", T(L, "Decision"));
-    field_error(b, L, f, "decision");
-    html_printf(b, "<p><select id=\"rv-decision\" name=\"decision\" required>\n");
+    bad = field_error(b, L, f, "decision");
+    html_printf(b, "<p><select id=\"rv-decision\" name=\"decision\" required");
+    invalid_attrs(b, bad, "decision");
+    html_printf(b, ">\n");
     for (int d = 0; d < SUPPORT_REVIEW_DECISION_COUNT; d++) {
         int sel = f && f->decision && !strcmp(f->decision, support_review_decision_code(d));
         html_printf(b, sel ? "<option value=\"%A\" selected>%T</option>\n"
@@ -214,8 +239,10 @@ static void review_form_write(web_ctx *c, const support_case *k, const support_r
     html_printf(b, "<p><label for=\"rv-next\">%T</label> <span class=\"muted\">", T(L, "Next review"));
     html_printf(b, T(L, "by the cadence of the tier: %T"), i18n_format_date(L, next, d1, sizeof d1));
     html_printf(b, "</span></p>\n");
-    field_error(b, L, f, "next_on");
-    html_printf(b, "<p><input id=\"rv-next\" name=\"next_on\" type=\"date\" value=\"%A\"></p>\n"
+    bad = field_error(b, L, f, "next_on");
+    html_printf(b, "<p><input id=\"rv-next\" name=\"next_on\" type=\"date\"");
+    invalid_attrs(b, bad, "next_on");
+    html_printf(b, " value=\"%A\"></p>\n"
                    "<p><button type=\"submit\">%T</button></p>\n</form>\n</section>\n",
                 f && f->next_on ? f->next_on : due, T(L, "Record the review"));
 }
@@ -258,7 +285,7 @@ static void review_list(web_ctx *c, const support_review *rows, size_t n, review
             if (!what && sight != REVIEW_SEES_ALL) continue;   /* not a goal of their teaching */
             html_printf(b, "<p class=\"progress\"><bdi>%T</bdi>: %T</p>\n",
                         what ? what : T(L, "a goal no longer open"),
-                        i18n_format_number(L, r->progress[j].value, 1, num, sizeof num));
+                        value_text(L, r->progress[j].value, num, sizeof num));
         }
         html_printf(b, "</li>\n");
     }
