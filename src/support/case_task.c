@@ -208,7 +208,9 @@ int support_case_risk_risen(store *st, int64_t inst, int64_t staff_id,
     *rows = NULL;
     *n = 0;
     store_stmt *cases = store_prepare(st,
-        "SELECT c.id, c.learner_id, l.given_name, l.family_name, coalesce((SELECT max(t.done_at)"
+        "SELECT c.id, c.learner_id, l.given_name, l.family_name, coalesce((SELECT"
+        " max(r.reviewed_on) FROM case_review r WHERE r.institution_id = c.institution_id"
+        " AND r.case_id = c.id AND r.progress_only = 0), (SELECT max(t.done_at)"
         " FROM case_task t WHERE t.institution_id = c.institution_id AND t.case_id = c.id"
         " AND t.kind = 'review' AND t.cancelled = 0 AND t.done_at IS NOT NULL), c.opened_at)"
         " FROM support_case c JOIN learner l ON l.institution_id = c.institution_id"

@@ -50,7 +50,8 @@ static const char *const school_sql =
     " VALUES (1, 1, '2025-01-01T00:00:00Z', 'test', '{}');"
     "INSERT INTO risk_score (institution_id, learner_id, enrolment_id, asof, rule_set_version,"
     " tier, flags, reasons, features, input_hash, computed_at) VALUES"
-    " (1, 1, 1, '2025-02-14', 1, 2, '[\"attendance_low\"]', '{}', '{}', 'x', 'now'),"
+    " (1, 1, 1, '2025-02-14', 1, 1, '[\"attendance_low\"]', '{}', '{}', 'x', 'now'),"
+    " (1, 1, 1, '2025-03-10', 1, 2, '[\"attendance_low\"]', '{}', '{}', 'x', 'now'),"
     " (1, 2, 2, '2025-02-14', 1, 1, '[\"missing_work\"]', '{}', '{}', 'x', 'now');";
 
 typedef struct school {
@@ -483,6 +484,40 @@ static void test_progress(void **state) {
     test_store_drop(s.st);
 }
 
+/* ---- risk since the last review ------------------------------------------------------ */
+
+/* The key worker's home block compares the latest score with the score on
+** or before the day of the last review, not the day it was typed in:
+** learner 1 was tier 1 on 02-14 and tier 2 on 03-10; a review held on
+** 03-06 but recorded on 03-12 leaves the rise to show; one held on 03-11
+** does not. */
+static void test_risen(void **state) {
+    school s = school_open(state, "review_risen");
+    cairn_err err = {0};
+    support_review_problem p;
+    int64_t id = case_with_plan(&s, 1, "2025-02-20T09:00:00Z", "2025-02-28T09:00:00Z");
+    support_review_spec spec = {date_from_ymd(2025, 3, 6), "", SUPPORT_REVIEW_CONTINUE, 0, NULL,
+                                0, 0, 0};
+    assert_int_equal(support_review_add(s.st, 1, s.kw, SUPPORT_CASE_REL_KEY_WORKER, id, &spec,
+                                        "2025-03-12T09:00:00Z", NULL, &p, &err), 0);
+    support_case_risen *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &rows, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].case_id, id);
+    assert_int_equal(rows[0].tier_then, 1);
+    assert_int_equal(rows[0].tier_now, 2);
+    assert_string_equal(rows[0].since, "2025-03-06");
+    free(rows);
+    spec.reviewed_on = date_from_ymd(2025, 3, 11);
+    assert_int_equal(support_review_add(s.st, 1, s.kw, SUPPORT_CASE_REL_KEY_WORKER, id, &spec,
+                                        "2025-03-12T10:00:00Z", NULL, &p, &err), 0);
+    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &rows, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(rows);
+    test_store_drop(s.st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trend),
@@ -490,6 +525,7 @@ int main(void) {
         BOTH(test_cadence),
         BOTH(test_add),
         BOTH(test_progress),
+        BOTH(test_risen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
