@@ -34,6 +34,7 @@
 #include "base/err.h"
 #include "store/store.h"
 #include "support/case.h"
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -224,6 +225,17 @@ int support_review_dates(store *st, int64_t institution_id, int64_t case_id, int
 ** -1. */
 int support_review_on_time(store *st, int64_t institution_id, int32_t today, long long *due,
                            long long *on_time, cairn_err *err);
+
+/* The reviews part of the learner's whole record (support/subject.h,
+** support/review_subject.c): a new JSON array of the reviews of the
+** learner's cases, what changed opened.  0 or -1. */
+int support_review_subject_read(store *st, int64_t institution_id, int64_t learner_id,
+                                json_t **out, cairn_err *err);
+
+/* Blank what changed in the reviews of the learner's cases, in the
+** caller's transaction (days, decisions and values stay).  0 or -1. */
+int support_review_subject_erase(store *st, int64_t institution_id, int64_t learner_id,
+                                 cairn_err *err);
 
 /* Migration series "review" (support/review_schema.c). */
 int support_review_migrate(store *st, int *applied, cairn_err *err);

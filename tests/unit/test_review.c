@@ -18,6 +18,7 @@
 #include "support/plan.h"
 #include "support/review.h"
 #include "support/setting.h"
+#include "support/subject.h"
 #include "web/access.h"
 #include <math.h>
 #include <stdio.h>
@@ -518,6 +519,40 @@ static void test_risen(void **state) {
     test_store_drop(s.st);
 }
 
+/* ---- the learner's whole record ----------------------------------------------------- */
+
+/* `cairn export subject` carries the reviews with their words and values;
+** erasing blanks the words and keeps days, decisions and values. */
+static void test_subject(void **state) {
+    school s = school_open(state, "review_subject");
+    cairn_err err = {0};
+    support_review_problem p;
+    int64_t id = case_with_plan(&s, 1, "2025-02-20T09:00:00Z", "2025-02-28T09:00:00Z");
+    support_review_progress v = {s.goals[0], 7};
+    support_review_spec spec = {date_from_ymd(2025, 3, 6), "Moved in with her aunt.",
+                                SUPPORT_REVIEW_CHANGE_PLAN, 0, &v, 1, 0, 0};
+    assert_int_equal(support_review_add(s.st, 1, s.kw, SUPPORT_CASE_REL_KEY_WORKER, id, &spec,
+                                        "2025-03-06T15:00:00Z", NULL, &p, &err), 0);
+    json_t *all = NULL;
+    assert_int_equal(support_subject_export(s.st, 1, 1, 0, &all, &err), 0);
+    char *text = json_dumps(all, 0);
+    assert_non_null(strstr(text, "\"reviews\""));
+    assert_non_null(strstr(text, "Moved in with her aunt."));
+    assert_non_null(strstr(text, "\"change_plan\""));
+    free(text);
+    json_decref(all);
+    assert_int_equal(support_review_subject_erase(s.st, 1, 1, &err), 0);
+    support_review *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(support_review_list(s.st, 1, id, 1, &rows, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].changed, "");
+    assert_int_equal(rows[0].decision, SUPPORT_REVIEW_CHANGE_PLAN);
+    assert_int_equal(rows[0].nprogress, 1);
+    support_review_list_free(rows, n);
+    test_store_drop(s.st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trend),
@@ -526,6 +561,7 @@ int main(void) {
         BOTH(test_add),
         BOTH(test_progress),
         BOTH(test_risen),
+        BOTH(test_subject),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
