@@ -58,22 +58,36 @@ static const demo_goal goals_returned[] = {
      0},
 };
 
-/* The group of learner's newest enrolment into *group (0 none). */
+/* The teaching group the demo's group goals concern, into *group (0
+** none): one taught by a teacher on the case's team (the learner's own
+** group first), so the teacher sees it; else the learner's newest group. */
 static int learner_group(store *st, int64_t inst, int64_t case_id, int64_t *group,
                          cairn_err *err) {
-    store_stmt *q = store_prepare(st, "SELECT e.group_id FROM enrolment e JOIN support_case c"
-                                      " ON c.institution_id = e.institution_id"
-                                      " AND c.learner_id = e.learner_id"
-                                      " WHERE c.institution_id = ? AND c.id = ?"
-                                      " AND e.group_id IS NOT NULL"
-                                      " ORDER BY e.start_date DESC LIMIT 1", err);
-    if (!q) return -1;
-    store_bind_int64(q, 1, inst);
-    store_bind_int64(q, 2, case_id);
-    int rc = store_step(q, err);
-    *group = rc == STORE_ROW ? store_col_int64(q, 0) : 0;
-    store_finalize(q);
-    return rc < 0 ? -1 : 0;
+    static const char *const sqls[] = {
+        "SELECT gs.group_id FROM group_staff gs JOIN case_team_member t"
+        " ON t.institution_id = gs.institution_id AND t.staff_id = gs.staff_id"
+        " AND t.role = 'teacher' JOIN support_case c ON c.institution_id = t.institution_id"
+        " AND c.id = t.case_id WHERE t.institution_id = ? AND t.case_id = ?"
+        " ORDER BY CASE WHEN gs.group_id IN (SELECT e.group_id FROM enrolment e"
+        " WHERE e.institution_id = c.institution_id AND e.learner_id = c.learner_id)"
+        " THEN 0 ELSE 1 END, gs.group_id LIMIT 1",
+        "SELECT e.group_id FROM enrolment e JOIN support_case c"
+        " ON c.institution_id = e.institution_id AND c.learner_id = e.learner_id"
+        " WHERE c.institution_id = ? AND c.id = ? AND e.group_id IS NOT NULL"
+        " ORDER BY e.start_date DESC LIMIT 1",
+    };
+    *group = 0;
+    for (size_t i = 0; i < 2 && !*group; i++) {
+        store_stmt *q = store_prepare(st, sqls[i], err);
+        if (!q) return -1;
+        store_bind_int64(q, 1, inst);
+        store_bind_int64(q, 2, case_id);
+        int rc = store_step(q, err);
+        if (rc == STORE_ROW) *group = store_col_int64(q, 0);
+        store_finalize(q);
+        if (rc < 0) return -1;
+    }
+    return 0;
 }
 
 /* Write goals[0..n) for case_id on the day of at. */

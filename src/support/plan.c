@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include "support/assessment.h"
 #include "support/case_internal.h"
 #include <math.h>
 #include <stdlib.h>
@@ -384,13 +385,11 @@ int support_plan_unanswered_of_case(store *st, int64_t inst, int64_t case_id,
     return rc < 0 ? -1 : 0;
 }
 
-/* The latest needs (see plan.h).  Until the needs assessment exists, every
-** domain is unrated. */
+/* The latest needs (see plan.h): the key worker's ratings in the case's
+** latest needs assessment (support/assessment.h). */
 int support_plan_needs(store *st, int64_t inst, int64_t case_id,
                        int needs[SUPPORT_DOMAIN_COUNT], cairn_err *err) {
-    (void)st, (void)inst, (void)case_id, (void)err;
-    for (int d = 0; d < SUPPORT_DOMAIN_COUNT; d++) needs[d] = -1;
-    return 0;
+    return support_assessment_latest_needs(st, inst, case_id, needs, err) < 0 ? -1 : 0;
 }
 
 /* The groups a goal may concern (see plan.h). */

@@ -262,6 +262,15 @@ int support_plan_recovery_set(store *st, int64_t institution_id, int64_t account
                               unsigned view, int64_t case_id, const char *text, const char *at,
                               support_plan_problem *problem, cairn_err *err);
 
+/* The plans part of the learner's whole record (support/subject.h;
+** support/plan_subject.c): {"goals", "not_now", "recovery"} of every case
+** of learner, texts opened, into *out (new reference); and the erasure that
+** blanks those texts, in the caller's transaction.  0 or -1. */
+int support_plan_subject_read(store *st, int64_t institution_id, int64_t learner, json_t **out,
+                              cairn_err *err);
+int support_plan_subject_erase(store *st, int64_t institution_id, int64_t learner,
+                               cairn_err *err);
+
 /* Create or upgrade the plan tables (support/plan_schema.c; series "plan",
 ** after the case series).  *applied (may be NULL) gets how many ran. */
 int support_plan_migrate(store *st, int *applied, cairn_err *err);

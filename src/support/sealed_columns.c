@@ -25,6 +25,9 @@ const support_sealed_column support_sealed_columns[] = {
     {"support_goal", "id", "status_reason"},
     {"support_not_now", "id", "reason"},
     {"support_plan", "id", "recovery"},
+    {"case_assessment", "id", "note"},              /* support/assessment.c */
+    {"case_assessment_domain", "id", "strengths"},
+    {"case_assessment_domain", "id", "comment"},
 };
 const size_t support_sealed_ncolumns = sizeof support_sealed_columns / sizeof *support_sealed_columns;
 

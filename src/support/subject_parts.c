@@ -5,9 +5,11 @@
 ** learner adds a row to support_subject_parts[] at the end of this file.
 */
 #include "support/subject.h"
+#include "support/assessment.h"
 #include "support/case.h"
 #include "support/review.h"
 #include "support/consent.h"
+#include "support/plan.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -394,6 +396,9 @@ const support_subject_part support_subject_parts[] = {
     {"consents", "Consents", consents_read, consents_erase, consents_hold},
     {"cases", "Cases", support_case_subject_read, support_case_subject_erase,
      support_case_subject_hold},
+    {"assessments", "Needs assessments", support_assessment_subject_read,
+     support_assessment_subject_erase, NULL},
+    {"plans", "Plans and goals", support_plan_subject_read, support_plan_subject_erase, NULL},
     {"reviews", "Reviews of cases", support_review_subject_read, support_review_subject_erase,
      NULL},                                                     /* support/review_subject.c */
     {"notices", "Notices to staff", notices_read, notices_erase, NULL},

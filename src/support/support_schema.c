@@ -38,6 +38,7 @@
 */
 #include "support/support.h"
 #include "support/case_schema.h"
+#include "support/assessment.h"
 #include "support/consent.h"
 #include "support/intervention.h"
 #include "support/plan.h"
@@ -185,6 +186,7 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     if (rc == 0) rc = intervention_migrate(st, NULL, err);
     if (rc == 0) rc = support_case_migrate(st, NULL, err);
     if (rc == 0) rc = support_plan_migrate(st, NULL, err);      /* series "plan", after "case" */
+    if (rc == 0) rc = support_assessment_migrate(st, NULL, err);
     if (rc == 0) rc = support_review_migrate(st, NULL, err);
     if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit", last */
     return rc;

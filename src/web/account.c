@@ -8,6 +8,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "school/school.h"
+#include "support/assessment.h"
 #include "support/demo.h"
 #include "support/review.h"
 #include "support/plan.h"
@@ -457,6 +458,7 @@ int auth_demo_accounts(store *st, const char *institution,
         if (support_demo_cases(st, inst, kw_staff, kw_account, teacher_staff, &n, err) < 0)
             return -1;
         if (support_demo_plans(st, inst, kw_account, &n, err) < 0) return -1;   /* plan.h */
+        if (support_demo_assessments(st, inst, kw_account, &n, err) < 0) return -1;
         if (support_demo_reviews(st, inst, kw_account, err) < 0) return -1;   /* review.h */
     }
     int runs = 0;   /* interventions: once the key worker and teacher exist */

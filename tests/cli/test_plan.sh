@@ -71,6 +71,27 @@ check "...the recovery note and the reasons for not now" \
     bash -c "grep -q 'Two Saturday workshops' '$TMP/body' && grep -q 'grant once the catch-up' '$TMP/body'"
 check "...and the goal form" grep -q 'action="/cases/'"$agreed"'/goals"' "$TMP/body"
 
+# ---- needs not yet answered (from the latest needs assessment) ----
+monitored=$(q "SELECT min(id) FROM support_case WHERE state = 'monitoring'")
+code=$(http "$BASE/cases/$monitored" -b "$K")
+check "the case page counts the needs not yet answered" \
+    bash -c "[ $code = 200 ] && grep -q 'data-unanswered=\"1\"' '$TMP/body'"
+code=$(http "$BASE/cases/$monitored/plan" -b "$K")
+token=$(csrf_of)
+check "the plan page lists the need rated 2 with no goal, with its forms" \
+    bash -c "[ $code = 200 ] && grep -q '<li data-domain=\"family\">' '$TMP/body' && grep -q 'plan?domain=family#goal-form' '$TMP/body'"
+code=$(http "$BASE/cases/$monitored/not-now" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "domain=family" --data-urlencode "reason=")
+check "a 'not now' without a reason is refused (400) beside its form" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"nn-error-family\"' '$TMP/body'"
+code=$(http "$BASE/cases/$monitored/not-now" -b "$K" -X POST --data-urlencode "csrf=$token" \
+       --data-urlencode "domain=family" \
+       --data-urlencode "reason=The family service works with the father; we follow its advice.")
+check "...with one it is recorded (303)" [ "$code" = 303 ]
+code=$(http "$BASE/cases/$monitored/plan" -b "$K")
+check "...and the need is answered" \
+    bash -c "[ $code = 200 ] && ! grep -q '<li data-domain=\"family\">' '$TMP/body' && grep -q 'The family service works with the father' '$TMP/body'"
+
 code=$(http "$BASE/cases/$case_id/plan" -b "$K")
 token=$(csrf_of)
 check "a case in assessment: the plan page (200), no goal yet" \
@@ -101,7 +122,8 @@ code=$(goal "$K" --data-urlencode "measure=")
 check "a goal without a measure is refused (400)" [ "$code" = 400 ]
 check "...with the error beside the field" \
     bash -c "grep -q 'id=\"g-measure-error\">Write the measure: what is counted.' '$TMP/body' && grep -q 'aria-describedby=\"g-measure-error\" aria-invalid=\"true\"' '$TMP/body'"
-check "...and in the summary at the top" grep -q 'id="error-summary"' "$TMP/body"
+check "...and in the summary at the top, linked to the field" \
+    bash -c "grep -q 'id=\"error-summary\"' '$TMP/body' && grep -q '<a href=\"#g-measure\">Write the measure' '$TMP/body'"
 check "...the typed words kept" grep -q 'Attend 9 of 10 days in the workshop' "$TMP/body"
 code=$(goal "$K" --data-urlencode "due_on=2020-01-01")
 check "a goal due in the past is refused (400) beside the date" \
@@ -158,6 +180,17 @@ code=$(http "$BASE/api/v1/cases/$case_id/goals" -b "$K" -X POST -H "X-CSRF-Token
 check "...with one: 201 and the goal" \
     bash -c "[ $code = 201 ] && grep -q '\"plan\": *\"career\"' '$TMP/body' && grep -q '\"target\": *2' '$TMP/body'"
 
+gid2=$(q "SELECT max(id) FROM support_goal WHERE case_id = $case_id")
+code=$(http "$BASE/api/v1/cases/$case_id/goals" -b "$K" -X POST -H "X-CSRF-Token: $token" \
+       -H 'Content-Type: application/json' --data-binary "{\"goal_id\":$gid2,\"status\":\"dropped\"}")
+check "...dropping it without a reason: 400 with the field" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"reason\"' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id/goals" -b "$K" -X POST -H "X-CSRF-Token: $token" \
+       -H 'Content-Type: application/json' \
+       --data-binary "{\"goal_id\":$gid2,\"status\":\"dropped\",\"reason\":\"The firms are closed in August.\"}")
+check "...with one: 200, dropped" \
+    bash -c "[ $code = 200 ] && grep -q '\"status\": *\"dropped\"' '$TMP/body'"
+
 # ---- who sees what ----
 http "$BASE/cases/$case_id" -b "$K" > /dev/null
 http "$BASE/cases/$case_id/team" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
@@ -176,6 +209,22 @@ check "the mentor on the team sees the plan (200) but not the health goal" \
     bash -c "[ $code = 200 ] && grep -q 'Visit two firms' '$TMP/body' && ! grep -q 'Sleep seven hours' '$TMP/body' && ! grep -q 'Health and well-being plan' '$TMP/body'"
 code=$(http "$BASE/api/v1/cases/$case_id/goals" -b "$P2")
 check "...nor in JSON" bash -c "[ $code = 200 ] && ! grep -q 'Sleep seven hours' '$TMP/body'"
+T="$TMP/teacher.jar"
+sign_in "$T" teacher cairn-demo-classroom > /dev/null
+code=$(http "$BASE/cases/$monitored/plan" -b "$T")
+check "a teacher on the team sees the goal of the group they teach (200)" \
+    bash -c "[ $code = 200 ] && grep -q 'Be in the workshop on every practical day' '$TMP/body' && grep -q 'concern a group you teach' '$TMP/body'"
+check "...and no other goal, reason, note or form" \
+    bash -c "! grep -q 'Choose a placement firm' '$TMP/body' && ! grep -q 'Talk to someone every week' '$TMP/body' && ! grep -q 'family service' '$TMP/body' && ! grep -q 'Needs not yet answered' '$TMP/body' && ! grep -q 'id=\"goal-form\"' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$monitored/goals" -b "$T")
+check "...the same in JSON" \
+    bash -c "[ $code = 200 ] && grep -q 'Be in the workshop' '$TMP/body' && ! grep -q 'placement firm' '$TMP/body' && ! grep -q '\"not_now\"' '$TMP/body'"
+http "$BASE/cases/$monitored/plan" -b "$T" > /dev/null
+code=$(http "$BASE/cases/$monitored/goals" -b "$T" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "plan=learning" --data-urlencode "domain=learning" \
+       --data-urlencode "what=x" --data-urlencode "measure=y" --data-urlencode "target=1" \
+       --data-urlencode "due_on=$due")
+check "...and changes nothing (403)" [ "$code" = 403 ]
 code=$(http "$BASE/cases/$agreed/plan" -b "$P1")
 check "a team member of another case is refused this plan (403)" [ "$code" = 403 ]
 code=$(http "$BASE/api/v1/cases/$agreed/goals" -b "$P1")

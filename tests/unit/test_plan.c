@@ -12,9 +12,11 @@
 */
 #include "testutil.h"
 #include "base/date.h"
+#include "support/assessment.h"
 #include "support/audit.h"
 #include "support/case.h"
 #include "support/plan.h"
+#include "support/subject.h"
 #include "web/access.h"
 #include <math.h>
 #include <stdio.h>
@@ -475,6 +477,80 @@ static void test_not_now(void **state) {
     test_store_drop(s.st);
 }
 
+/* The needs come from the case's latest needs assessment (support/assessment.h). */
+static void test_needs_from_assessment(void **state) {
+    school s = school_open(state, "plan_needs");
+    cairn_err err = {0};
+    int64_t id = open_case(&s, 1, 1);
+    int needs[SUPPORT_DOMAIN_COUNT];
+    unsigned bits = 1;
+    assert_int_equal(support_plan_needs(s.st, 1, id, needs, &err), 0);
+    for (int d = 0; d < SUPPORT_DOMAIN_COUNT; d++) assert_int_equal(needs[d], -1);
+    support_assessment_spec as;
+    memset(&as, 0, sizeof as);
+    as.assessed_on = date_today();
+    for (int d = 0; d < SUPPORT_DOMAIN_COUNT; d++) as.need[d] = as.own[d] = -1;
+    int att = support_domain_find("attendance"), fam = support_domain_find("family");
+    as.need[att] = 3;
+    as.need[fam] = 2;
+    as.need[support_domain_find("money")] = 1;
+    support_assessment_problem ap;
+    int dom;
+    assert_int_equal(support_assessment_add(s.st, 1, s.kw, KW, id, &as, NULL, NULL, &ap, &dom,
+                                            &err), 0);
+    assert_int_equal(support_plan_needs(s.st, 1, id, needs, &err), 0);
+    assert_int_equal(needs[att], 3);
+    assert_int_equal(needs[fam], 2);
+    assert_int_equal(support_plan_unanswered_of_case(s.st, 1, id, needs, &bits, &err), 0);
+    assert_int_equal(bits, (1u << att) | (1u << fam));
+    char due[DATE_TEXT_LEN];
+    support_goal_spec g = good_spec(due);   /* attendance */
+    support_plan_problem p;
+    assert_int_equal(support_goal_add(s.st, 1, s.kw, KW, id, &g, NULL, NULL, &p, &err), 0);
+    assert_int_equal(support_plan_unanswered_of_case(s.st, 1, id, needs, &bits, &err), 0);
+    assert_int_equal(bits, 1u << fam);
+    test_store_drop(s.st);
+}
+
+/* The learner's whole record: the plans part, with every text, and its
+** erasure (texts blanked, numbers and statuses kept). */
+static void test_subject(void **state) {
+    school s = school_open(state, "plan_subject");
+    cairn_err err = {0};
+    support_plan_problem p;
+    int64_t id = open_case(&s, 1, 1);
+    char due[DATE_TEXT_LEN];
+    support_goal_spec g = good_spec(due);
+    assert_int_equal(support_goal_add(s.st, 1, s.kw, KW, id, &g, NULL, NULL, &p, &err), 0);
+    assert_int_equal(support_not_now_set(s.st, 1, s.kw, KW, id, "money", "Grant pending", NULL,
+                                         &p, &err), 0);
+    assert_int_equal(support_plan_recovery_set(s.st, 1, s.kw, KW, id, "Saturday workshops", NULL,
+                                               &p, &err), 0);
+    int listed = 0;
+    for (size_t i = 0; i < support_subject_nparts; i++)
+        listed |= !strcmp(support_subject_parts[i].key, "plans");
+    assert_true(listed);
+    json_t *o = NULL;
+    assert_int_equal(support_plan_subject_read(s.st, 1, 1, &o, &err), 0);
+    char *text = json_dumps(o, 0);
+    assert_non_null(strstr(text, "Come to school every day"));
+    assert_non_null(strstr(text, "Set two alarms"));
+    assert_non_null(strstr(text, "Grant pending"));
+    assert_non_null(strstr(text, "Saturday workshops"));
+    free(text);
+    json_decref(o);
+    assert_int_equal(store_tx_begin(s.st, &err), 0);
+    assert_int_equal(support_plan_subject_erase(s.st, 1, 1, &err), 0);
+    assert_int_equal(store_tx_commit(s.st, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM support_goal WHERE what <> ''"
+                                 " OR learner_step <> '' OR support <> ''"), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM support_goal WHERE target = 9"
+                                 " AND measure = 'days present of 10'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM support_not_now WHERE reason <> ''"), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM support_plan WHERE recovery <> ''"), 0);
+    test_store_drop(s.st);
+}
+
 /* ---- agreeing the plan ------------------------------------------------------------------ */
 
 static void test_agree_plan(void **state) {
@@ -518,6 +594,8 @@ int main(void) {
         BOTH(test_edit_close),
         BOTH(test_visibility),
         BOTH(test_not_now),
+        BOTH(test_needs_from_assessment),
+        BOTH(test_subject),
         BOTH(test_agree_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,8 +13,10 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "support/actions.h"
+#include "support/assessment.h"
 #include "support/audit.h"
 #include "support/audit_read.h"
+#include "support/case.h"
 #include "support/plan.h"
 #include "support/review.h"
 #include "support/sealed.h"
@@ -266,16 +268,11 @@ static void raw_bytes(store *st, buf *b) {
     buf_free(&cmd);
 }
 
-/* Write a case with a goal, a closed goal, a reason for "not now" and a
+/* Write to case_id a goal, a closed goal, a reason for "not now" and a
 ** recovery note (support/plan.h), each text with a random token, into
 ** texts[0..7). */
-static void plan_texts_write(store *st, char texts[7][80]) {
+static void plan_texts_write(store *st, int64_t case_id, char texts[7][80]) {
     cairn_err err = {0};
-    exec_ok(st, "INSERT INTO staff (institution_id, id, ref, given_name, family_name, job_title)"
-                " VALUES (1, 1, 'K1', 'Kim', 'Key', 'counsellor');"
-                "INSERT INTO support_case (institution_id, id, learner_id, key_worker_id, state,"
-                " tier, source, reason, opened_at, updated_at) VALUES (1, 1, 1, 1, 'assessment',"
-                " 1, 'flag', 'x', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')");
     for (int i = 0; i < 7; i++) {
         char tok[17];
         crypto_random_token(tok, 8);
@@ -288,25 +285,27 @@ static void plan_texts_write(store *st, char texts[7][80]) {
                            texts[1], texts[2], 0, texts[3], 0};
     support_plan_problem p;
     int64_t id = 0;
-    assert_int_equal(support_goal_add(st, 1, 1, view, 1, &g, NULL, &id, &p, &err), 0);
-    assert_int_equal(support_goal_close(st, 1, 1, view, 1, id, SUPPORT_GOAL_DROPPED, texts[4],
+    assert_int_equal(support_goal_add(st, 1, 1, view, case_id, &g, NULL, &id, &p, &err), 0);
+    assert_int_equal(support_goal_close(st, 1, 1, view, case_id, id, SUPPORT_GOAL_DROPPED, texts[4],
                                         NULL, &p, &err), 0);
-    assert_int_equal(support_not_now_set(st, 1, 1, view, 1, "money", texts[5], NULL, &p, &err), 0);
-    assert_int_equal(support_plan_recovery_set(st, 1, 1, view, 1, texts[6], NULL, &p, &err), 0);
+    assert_int_equal(support_not_now_set(st, 1, 1, view, case_id, "money", texts[5], NULL, &p,
+                                         &err), 0);
+    assert_int_equal(support_plan_recovery_set(st, 1, 1, view, case_id, texts[6], NULL, &p, &err),
+                     0);
 }
 
-/* Record a review of plan_texts_write's case (made monitored) whose words
-** hold a random token, into text (support/review.h). */
-static void review_text_write(store *st, char text[80]) {
+/* Record a review of case_id (made monitored) whose words hold a random
+** token, into text (support/review.h). */
+static void review_text_write(store *st, int64_t case_id, char text[80]) {
     cairn_err err = {0};
     char tok[17];
     crypto_random_token(tok, 8);
     snprintf(text, 80, "Review text %s: the room is settled", tok);
-    exec_ok(st, "UPDATE support_case SET state = 'monitoring' WHERE institution_id = 1 AND id = 1");
+    exec_ok(st, "UPDATE support_case SET state = 'monitoring' WHERE institution_id = 1");
     support_review_spec spec = {date_today(), text, SUPPORT_REVIEW_CONTINUE, 0, NULL, 0, 0, 0};
     support_review_problem p;
-    assert_int_equal(support_review_add(st, 1, 1, SUPPORT_CASE_REL_KEY_WORKER, 1, &spec, NULL,
-                                        NULL, &p, &err), 0);
+    assert_int_equal(support_review_add(st, 1, 1, SUPPORT_CASE_REL_KEY_WORKER, case_id, &spec,
+                                        NULL, NULL, &p, &err), 0);
 }
 
 /* Every comment written is found by the test's own search in the raw bytes
@@ -314,19 +313,42 @@ static void review_text_write(store *st, char text[80]) {
 static void test_no_plaintext_at_rest(void **state) {
     store *st = test_school_db(KIND(state), "vault_raw", school_sql);
     cairn_err err = {0};
-    char texts[6][80];
-    for (int i = 0; i < 6; i++) {
+    char texts[9][80];
+    for (int i = 0; i < 9; i++) {
         char tok[17];
         crypto_random_token(tok, 8);
         snprintf(texts[i], sizeof texts[i], "Plaintext %s: worried about home, %d", tok, i);
+        if (i >= 6) continue;
         support_problem p;
         const char *flag = i % 2 ? "attendance_low" : "failed_unit";
         assert_int_equal(support_flag_acknowledge(st, 1, 1, 1, flag, texts[i], NULL, &p, &err), 0);
     }
-    char goal_texts[7][80];   /* plans and goals (support/plan.h) */
-    plan_texts_write(st, goal_texts);
-    char review_text[80];   /* a review's words (support/review.h) */
-    review_text_write(st, review_text);
+    /* a needs assessment's strengths, comment and note (support/assessment.c) */
+    exec_ok(st, "INSERT INTO staff (institution_id, id, ref, given_name, family_name) VALUES"
+                " (1, 1, 'K1', 'Kim', 'Key')");
+    exec_ok(st, "INSERT INTO support_assignment (institution_id, learner_id, staff_id, assigned_at)"
+                " VALUES (1, 1, 1, '2025-01-01T00:00:00Z')");
+    support_case_open_spec cs = {1, 1, SUPPORT_CASE_FROM_FLAG, "Missed March.", -1, 0};
+    support_case_problem cp;
+    int64_t case_id = 0;
+    assert_int_equal(support_case_open(st, 1, 1, &cs, "2025-03-03T09:00:00Z", &case_id, &cp, &err),
+                     0);
+    support_assessment_spec as;
+    memset(&as, 0, sizeof as);
+    as.assessed_on = date_from_ymd(2025, 3, 10);
+    for (int d = 0; d < SUPPORT_DOMAIN_COUNT; d++) as.need[d] = as.own[d] = -1;
+    as.need[5] = 2;
+    as.strengths[5] = texts[6];
+    as.comment[5] = texts[7];
+    as.note = texts[8];
+    support_assessment_problem ap;
+    int dom;
+    assert_int_equal(support_assessment_add(st, 1, 1, SUPPORT_CASE_REL_KEY_WORKER, case_id, &as,
+                                            "2025-03-10T10:00:00Z", NULL, &ap, &dom, &err), 0);
+    char goal_texts[7][80];   /* plans and goals (support/plan.h), on the same case */
+    plan_texts_write(st, case_id, goal_texts);
+    char review_text[80];   /* a review's words (support/review.h), on the same case */
+    review_text_write(st, case_id, review_text);
     /* one plain row written behind cairn's back, to show the search finds it */
     exec_ok(st, "INSERT INTO flag_acknowledgement (institution_id, id, learner_id, rule_code,"
                 " asof, account_id, comment, at) VALUES (1, 99, 2, 'missing_work',"
@@ -335,7 +357,7 @@ static void test_no_plaintext_at_rest(void **state) {
     raw_bytes(st, &raw);
     assert_true(raw.len > 1000);
     assert_true(bytes_have(raw.data, raw.len, "Canary plain text 4711"));
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 9; i++) {
         if (bytes_have(raw.data, raw.len, texts[i])) fail_msg("found in the raw bytes: %s", texts[i]);
         assert_false(bytes_have(raw.data, raw.len, strchr(texts[i], ':') + 2));
     }
@@ -350,7 +372,7 @@ static void test_no_plaintext_at_rest(void **state) {
     exec_ok(st, store_kind_of(st) == STORE_SQLITE ? "PRAGMA wal_checkpoint(TRUNCATE)" : "VACUUM");
     buf_reset(&raw);
     raw_bytes(st, &raw);
-    for (int i = 0; i < 6; i++) assert_false(bytes_have(raw.data, raw.len, texts[i]));
+    for (int i = 0; i < 9; i++) assert_false(bytes_have(raw.data, raw.len, texts[i]));
     for (int i = 0; i < 7; i++) assert_false(bytes_have(raw.data, raw.len, goal_texts[i]));
     assert_false(bytes_have(raw.data, raw.len, review_text));
     if (store_kind_of(st) == STORE_POSTGRES)   /* a dump has only live rows */

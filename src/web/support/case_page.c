@@ -23,6 +23,7 @@
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/support/plan_web.h"
+#include "web/support/assessment_web.h"
 #include "gen/pages.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -457,12 +458,6 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
     if (kw) tier_part(b, c->req, L, &d->c, form);
     tasks_part(c, d, case_rel_sees_contents(rel & ~SUPPORT_CASE_REL_RECEIVER) &&
                          d->c.state != SUPPORT_CASE_CLOSED, form);
-    if (plan_case_section(c, d, rel, &err) < 0) {   /* web/support/plan_words.c */
-        support_case_detail_free(d);
-        page_fail(c, "case plan", err.msg);
-        return;
-    }
-    review_case_line(c, &d->c);   /* last review, next due, link (review_words.c) */
     if (contents && transfer_part(c, d, rel, form, &err) < 0) {
         support_case_detail_free(d);
         page_fail(c, "case handover", err.msg);
@@ -474,6 +469,13 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         page_fail(c, "case conferences", err.msg);
         return;
     }
+    assessment_case_section(c, d, rel);   /* web/support/assessment_words.c */
+    if (plan_case_section(c, d, rel, &err) < 0) {   /* web/support/plan_words.c */
+        support_case_detail_free(d);
+        page_fail(c, "case plan", err.msg);
+        return;
+    }
+    review_case_line(c, &d->c);   /* last review, next due, link (review_words.c) */
     if (contents) {
         if (team_part(c, d, kw, form, &err) < 0) {
             support_case_detail_free(d);

@@ -153,6 +153,11 @@ void api_case_goal_save(web_ctx *c) {
     cairn_err err = {0};
     unsigned view;
     if (!plan_viewer(c, &view, 1)) return;
+    if (!(view & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM)) ||
+        (view & SUPPORT_GOAL_TEACHING_ONLY)) {   /* a teacher, a receiver: read only */
+        api_refuse(c, "You may not change this plan.");
+        return;
+    }
     static const char *const allowed[] = {
         "goal_id", "plan", "domain", "what", "measure", "baseline", "target", "due_on",
         "learner_step", "support", "helper_staff_id", "helper_text", "group_id", "status",

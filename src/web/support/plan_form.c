@@ -211,7 +211,8 @@ int plan_goal_form(web_ctx *c, unsigned view, const support_goal *goals, size_t 
 /* The view of a change: 1 go on (view set), 0 answered. */
 static int change_view(web_ctx *c, unsigned *view) {
     if (!plan_viewer(c, view, 0)) return 0;
-    if (!(*view & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM))) {
+    if (!(*view & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM)) ||
+        (*view & SUPPORT_GOAL_TEACHING_ONLY)) {   /* a teacher on the team reads only */
         page_refuse(c, "You may not change this plan.");
         return 0;
     }

@@ -244,8 +244,15 @@ void plan_page_show(web_ctx *c, int status, const plan_form *form) {
     html_printf(b, "<h1>%T</h1>\n", title);
     if (form && form->problem) {
         html_printf(b, "<div class=\"notice error\" id=\"error-summary\" role=\"alert\" "
-                       "tabindex=\"-1\" autofocus>\n<h2>%T</h2>\n<p>%T</p>\n</div>\n",
-                    T(L, "Nothing was saved"), plan_problem_text(L, form->problem));
+                       "tabindex=\"-1\" autofocus>\n<h2>%T</h2>\n<p>",
+                    T(L, "Nothing was saved"));
+        if (!strcmp(form->form, "goal"))   /* the link leads to the field */
+            html_printf(b, "<a href=\"#g-%A\">%T</a>",
+                        support_plan_problem_field(form->problem),
+                        plan_problem_text(L, form->problem));
+        else
+            html_printf(b, "%T", plan_problem_text(L, form->problem));
+        html_printf(b, "</p>\n</div>\n");
     } else {
         const char *done = web_request_query(c->req, "done");
         if (done && *done)
