@@ -143,10 +143,28 @@ code=$(http "$BASE/cases/$mon/reviews" -b "$L" -X POST --data-urlencode "csrf=$(
 check "...and may not record one (403)" [ "$code" = 403 ]
 onteam=$(q "SELECT count(*) FROM case_team_member m JOIN account a ON a.person_id = m.staff_id
             WHERE a.username = 'teacher' AND m.case_id = $mon")
+tgroup=$(q "SELECT gs.group_id FROM group_staff gs JOIN account a ON a.person_id = gs.staff_id
+            WHERE a.username = 'teacher' ORDER BY gs.group_id LIMIT 1")
+if [ "$onteam" = 1 ] && [ -n "$tgroup" ]; then   # a goal of the teacher's group, open
+    http "$BASE/cases/$mon/reviews" -b "$K" > /dev/null
+    http "$BASE/api/v1/cases/$mon/goals" -b "$K" -X POST -H "X-CSRF-Token: $(csrf_of)" \
+        -H 'Content-Type: application/json' \
+        --data "{\"plan\": \"learning\", \"domain\": \"learning\", \"what\": \"Finish the workshop log\", \"measure\": \"pages of 10\", \"baseline\": 2, \"target\": 10, \"due_on\": \"$(date -u -d '+30 days' +%F)\", \"group_id\": $tgroup}" > /dev/null
+fi
 code=$(http "$BASE/cases/$mon/reviews" -b "$T")
 if [ "$onteam" = 1 ]; then
     check "the teacher on the team sees the dates and the goals of their teaching (200)" \
-        bash -c "[ $code = 200 ] && grep -q 'progress on the goals of your teaching' '$TMP/body' && ! grep -q 'Ready for less support' '$TMP/body'"
+        bash -c "[ $code = 200 ] && grep -q 'progress on the goals of your teaching' '$TMP/body' && ! grep -q 'Ready for less support' '$TMP/body' && ! grep -q 'Suggestion (advice only)' '$TMP/body'"
+    tgoal=$(sed -n 's/.*name="goal-\([0-9]*\)".*/\1/p' "$TMP/body" | head -1)
+    if [ -n "$tgoal" ]; then
+        check "...with a form for progress only (no words, no decision)" \
+            bash -c "grep -q 'Record progress on the goals of your teaching' '$TMP/body' && ! grep -q 'name=\"decision\"' '$TMP/body' && ! grep -q 'name=\"changed\"' '$TMP/body'"
+        nexttask=$(q "SELECT due_on FROM case_task WHERE case_id = $mon AND kind = 'review' AND done_at IS NULL")
+        code=$(http "$BASE/cases/$mon/reviews" -b "$T" -X POST --data-urlencode "csrf=$(csrf_of)" \
+               --data-urlencode "reviewed_on=$today" --data-urlencode "goal-$tgoal=5")
+        check "...which records the value (303), not a review: the review task as it was" \
+            bash -c "[ $code = 303 ] && [ $(q "SELECT count(*) FROM case_review WHERE progress_only = 1 AND case_id = $mon") = 1 ] && [ '$(q "SELECT due_on FROM case_task WHERE case_id = $mon AND kind = 'review' AND done_at IS NULL")' = '$nexttask' ]"
+    fi
 else
     check "a teacher not on the team is refused (403)" [ "$code" = 403 ]
 fi
@@ -172,7 +190,7 @@ code=$(http "$BASE/api/v1/cases/$mon/reviews" -b "$K" -X POST -H "X-CSRF-Token: 
        -H 'Content-Type: application/json' \
        --data "{\"reviewed_on\": \"$today\", \"decision\": \"continue\", \"next_on\": \"$today\"}")
 check "POST with a next review not after it: 400 naming the field, nothing written" \
-    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"next_on\"' '$TMP/body' && [ $(q "SELECT count(*) FROM case_review WHERE reviewed_on = '$today'") = 1 ]"
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"next_on\"' '$TMP/body' && [ $(q "SELECT count(*) FROM case_review WHERE reviewed_on = '$today' AND progress_only = 0") = 1 ]"
 code=$(http "$BASE/api/v1/cases/$mon/reviews" -b "$K" -X POST -H "X-CSRF-Token: $token" \
        -H 'Content-Type: application/json' \
        --data "{\"reviewed_on\": \"$today\", \"decision\": \"continue\", \"progress\": [{\"goal_id\": 999999, \"value\": 1}]}")
@@ -182,7 +200,7 @@ code=$(http "$BASE/api/v1/cases/$mon/reviews" -b "$K" -X POST -H "X-CSRF-Token: 
        -H 'Content-Type: application/json' \
        --data "{\"reviewed_on\": \"$today\", \"decision\": \"continue\", \"progress\": [{\"goal_id\": $goal, \"value\": 8}]}")
 check "...a good one: 201 with the reviews" \
-    bash -c "[ $code = 201 ] && grep -q '\"reviews\"' '$TMP/body' && [ $(q "SELECT count(*) FROM case_review WHERE reviewed_on = '$today'") = 2 ]"
+    bash -c "[ $code = 201 ] && grep -q '\"reviews\"' '$TMP/body' && [ $(q "SELECT count(*) FROM case_review WHERE reviewed_on = '$today' AND progress_only = 0") = 2 ]"
 
 # ---- the leader's figures, the key worker's home ----
 code=$(http "$BASE/caseload" -b "$L")

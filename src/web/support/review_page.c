@@ -355,7 +355,7 @@ static void reviews_show(web_ctx *c, int status, const review_form *f) {
                                  "case's key worker and its team do."));
     if (all) suggestion_part(c, k, goals, ngoals, rows, n);
     if (all || teach) goal_charts(c, goals, ngoals, rows, n);
-    if (w.may_record &&
+    if (w.may_record && (w.may_record == 1 || ngoals) &&   /* a teacher: with goals to record */
         (k->state == SUPPORT_CASE_PLAN_AGREED || k->state == SUPPORT_CASE_MONITORING))
         review_form_write(c, k, goals, ngoals, f, w.may_record == 2);
     review_list(c, rows, n, w.sight, goals, ngoals);
