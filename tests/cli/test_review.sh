@@ -91,7 +91,8 @@ token=$(csrf_of)
 check "the key worker's reviews page (200)" [ "$code" = 200 ]
 check "...with the suggestion as advice and its reason" \
     bash -c "grep -q 'Suggestion (advice only)' '$TMP/body' && grep -Eq 'On track: |Not moving: ' '$TMP/body' && grep -q 'a person decides' '$TMP/body'"
-check "...a chart per goal" [ "$(grep -c '<figure' "$TMP/body")" -ge 2 ]
+check "...a chart per goal, its baseline and target as dashed lines and in its table" \
+    bash -c "[ \$(grep -c '<figure' '$TMP/body') -ge 2 ] && grep -q '<g class=\"marks\"' '$TMP/body' && grep -q '<tr class=\"mark\"><th scope=\"row\">Target</th>' '$TMP/body'"
 check "...the form with a row per open goal" \
     bash -c "grep -q 'action=\"/cases/$mon/reviews\"' '$TMP/body' && [ \$(grep -c 'name=\"goal-[0-9]*\"' '$TMP/body') -ge 2 ]"
 check "...the past reviews with their words, newest first" \

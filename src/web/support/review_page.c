@@ -145,9 +145,15 @@ static void goal_charts(web_ctx *c, const support_review_goal *goals, size_t ngo
                                         value_text(L, g->baseline, bl, sizeof bl),
                                         T(L, "target"),
                                         value_text(L, g->target, tg, sizeof tg));
-        chart_line line = {arena_printf(c->arena, "goal%lld", (long long)g->id),
-                           g->what[0] ? g->what : g->measure, desc, T(L, "Review"), g->measure,
-                           lo, hi, CHART_NUMBER, decimals, pts, n};
+        chart_mark *marks = arena_alloc(c->arena, 2 * sizeof *marks);
+        size_t nmarks = 0;
+        if (!isnan(g->baseline)) marks[nmarks++] = (chart_mark){T(L, "Baseline"), g->baseline};
+        marks[nmarks++] = (chart_mark){T(L, "Target"), g->target};
+        chart_line line = {.id = arena_printf(c->arena, "goal%lld", (long long)g->id),
+                           .title = g->what[0] ? g->what : g->measure, .desc = desc,
+                           .x_heading = T(L, "Review"), .y_heading = g->measure, .y_min = lo,
+                           .y_max = hi, .format = CHART_NUMBER, .decimals = decimals,
+                           .points = pts, .n = n, .marks = marks, .nmarks = nmarks};
         chart_line_write(b, L, &line);
     }
     html_printf(b, "</section>\n");
