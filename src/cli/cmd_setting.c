@@ -15,7 +15,9 @@ const cli_command cli_cmd_setting = {
     "Without NAME, lists every setting with its value and default; with NAME,\n"
     "prints its value; with VALUE, changes it (written to the audit log).\n"
     "consent.age_alone is the age from which a learner gives consent alone\n"
-    "(default 16); retention.* are periods in days (0 = keep for ever).",
+    "(default 16); retention.* are periods in days (0 = keep for ever);\n"
+    "review.days.* are the days between reviews of a case by its tier (a\n"
+    "universal case: the end of the term, else review.days.universal).",
     cmd_setting,
 };
 

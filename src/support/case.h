@@ -394,7 +394,8 @@ typedef struct support_case_risen {
 
 /* The open cases of key worker staff_id whose learner's latest score has a
 ** higher tier, or a probability at least 0.10 higher, than the last score
-** on or before the case's last done review (else its opening); malloc'd. */
+** on or before the day of the case's last review (support/review.h; else
+** its last review task done, else its opening); malloc'd. */
 int support_case_risk_risen(store *st, int64_t institution_id, int64_t staff_id,
                             support_case_risen **rows, size_t *n, cairn_err *err);
 

@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "risk/freshness.h"
 #include "support/audit.h"
+#include "support/review.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,9 +61,8 @@ static int due_of(store *st, int64_t inst, int kind, int32_t day, int tier, int3
                                               err);
     case SUPPORT_TASK_PLAN:
         return support_case_school_days_after(st, inst, day, SUPPORT_CASE_PLAN_DAYS, due, err);
-    case SUPPORT_TASK_REVIEW:
-        *due = day + support_case_review_days(tier);
-        return 0;
+    case SUPPORT_TASK_REVIEW:   /* the institution's cadence of the tier (support/review.h) */
+        return support_review_due(st, inst, tier, day, due, err);
     default:
         return support_case_school_days_after(st, inst, day, SUPPORT_CASE_FOLLOW_UP_DAYS, due,
                                               err);
@@ -208,7 +208,9 @@ int support_case_risk_risen(store *st, int64_t inst, int64_t staff_id,
     *rows = NULL;
     *n = 0;
     store_stmt *cases = store_prepare(st,
-        "SELECT c.id, c.learner_id, l.given_name, l.family_name, coalesce((SELECT max(t.done_at)"
+        "SELECT c.id, c.learner_id, l.given_name, l.family_name, coalesce((SELECT"
+        " max(r.reviewed_on) FROM case_review r WHERE r.institution_id = c.institution_id"
+        " AND r.case_id = c.id AND r.progress_only = 0), (SELECT max(t.done_at)"
         " FROM case_task t WHERE t.institution_id = c.institution_id AND t.case_id = c.id"
         " AND t.kind = 'review' AND t.cancelled = 0 AND t.done_at IS NOT NULL), c.opened_at)"
         " FROM support_case c JOIN learner l ON l.institution_id = c.institution_id"

@@ -34,6 +34,7 @@ const support_sealed_column support_sealed_columns[] = {
     {"case_transfer", "id", "reason", NULL, NULL},
     {"case_transfer", "id", "answer", NULL, NULL},
     {"case_conference", "id", "notes", NULL, NULL},
+    {"case_review", "id", "changed", NULL, NULL},               /* support/review_write.c */
     {"case_approval", "id", "reason", NULL, NULL},              /* support/case_approval.c */
     {"case_approval", "id", "comment", NULL, NULL},
 };

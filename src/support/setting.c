@@ -27,6 +27,11 @@ const support_setting_def support_settings[] = {
      "1 = closing a case waits for a school leader's approval (support/case.h)"},
     {"case.approval.transfer", 0, 0, 1,
      "1 = handing a case over waits for a school leader's approval (support/case.h)"},
+    {"review.days.individual", 7, 1, 28, "days between reviews of a case at the individual tier"},
+    {"review.days.selective", 14, 1, 56, "days between reviews of a case at the selective tier"},
+    {"review.days.universal", 91, 1, 183,
+     "days between reviews of a universal case when the school calendar has no term ahead "
+     "(else at the end of the term)"},
 };
 const size_t support_nsettings = sizeof support_settings / sizeof *support_settings;
 

@@ -7,6 +7,7 @@
 #include "support/subject.h"
 #include "support/assessment.h"
 #include "support/case.h"
+#include "support/review.h"
 #include "support/consent.h"
 #include "support/plan.h"
 #include <stdio.h>
@@ -398,6 +399,8 @@ const support_subject_part support_subject_parts[] = {
     {"assessments", "Needs assessments", support_assessment_subject_read,
      support_assessment_subject_erase, NULL},
     {"plans", "Plans and goals", support_plan_subject_read, support_plan_subject_erase, NULL},
+    {"reviews", "Reviews of cases", support_review_subject_read, support_review_subject_erase,
+     NULL},                                                     /* support/review_subject.c */
     {"notices", "Notices to staff", notices_read, notices_erase, NULL},
     {"access_audit", "Who saw or changed this record", audit_read, NULL, NULL},
 };

@@ -42,6 +42,7 @@
 #include "support/consent.h"
 #include "support/intervention.h"
 #include "support/plan.h"
+#include "support/review.h"
 #include <assert.h>
 
 #define SUPPORT_V1_COMMON                                                       \
@@ -187,6 +188,7 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     if (rc == 0) rc = support_assessment_migrate(st, NULL, err);
     if (rc == 0) rc = support_case_approval_migrate(st, NULL, err);
     if (rc == 0) rc = intervention_migrate(st, NULL, err);   /* refers to support_case */
+    if (rc == 0) rc = support_review_migrate(st, NULL, err);
     if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit", last */
     return rc;
 }

@@ -118,7 +118,16 @@ void chart_line_write(buf *b, const i18n_lang *L, const chart_line *line) {
             html_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%T</text>\n",
                         CHART_W - M_END, CHART_H - 8, c->points[c->n - 1].label);
     }
-    html_printf(b, "</g>\n<g class=\"series\" aria-hidden=\"true\">\n");
+    html_printf(b, "</g>\n");
+    if (c->nmarks) html_printf(b, "<g class=\"marks\" aria-hidden=\"true\">\n");
+    for (size_t i = 0; i < c->nmarks; i++) {   /* reference lines: a baseline, a target */
+        double y = y_of(c, c->marks[i].value);
+        html_printf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>\n"
+                       "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%T</text>\n", M_START,
+                    CHART_W - M_END, y, y, CHART_W - M_END, y - 4, c->marks[i].label);
+    }
+    if (c->nmarks) html_printf(b, "</g>\n");
+    html_printf(b, "<g class=\"series\" aria-hidden=\"true\">\n");
     /* the line, broken at unknown values */
     int open = 0;
     for (size_t i = 0; i < c->n; i++) {
@@ -150,6 +159,10 @@ void chart_line_write(buf *b, const i18n_lang *L, const chart_line *line) {
                     c->points[i].note ? c->points[i].note
                                       : chart_format_value(L, c->points[i].value, c->format,
                                                            c->decimals, v, sizeof v));
+    for (size_t i = 0; i < c->nmarks; i++)
+        html_printf(b, "<tr class=\"mark\"><th scope=\"row\">%T</th><td class=\"num\">%T</td></tr>\n",
+                    c->marks[i].label,
+                    chart_format_value(L, c->marks[i].value, c->format, c->decimals, v, sizeof v));
     html_printf(b, "</tbody>\n</table>\n</details>\n</figure>\n");
 }
 

@@ -26,6 +26,14 @@ typedef struct chart_point {
 
 enum { CHART_NUMBER = 0, CHART_PERCENT = 1 };
 
+/* A horizontal reference line across a line chart (a goal's baseline and
+** target): drawn dashed with its label, and listed after the points in the
+** table. */
+typedef struct chart_mark {
+    const char *label;       /* text: "Target" */
+    double      value;
+} chart_mark;
+
 typedef struct chart_line {
     const char *id;          /* a constant id prefix, unique on the page: "risk" */
     const char *title;       /* text: shown as the figure's caption and <title> */
@@ -37,6 +45,8 @@ typedef struct chart_line {
     int         decimals;    /* for CHART_NUMBER */
     const chart_point *points;
     size_t      n;
+    const chart_mark *marks;  /* reference lines within y_min..y_max; may be NULL */
+    size_t      nmarks;
 } chart_line;
 
 /* Append the figure for c to b in language L.  Nothing is drawn for a

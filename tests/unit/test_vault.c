@@ -18,6 +18,7 @@
 #include "support/audit_read.h"
 #include "support/case.h"
 #include "support/plan.h"
+#include "support/review.h"
 #include "support/sealed.h"
 #include "support/sealed_columns.h"
 #include "support/setting.h"
@@ -362,6 +363,20 @@ static void plan_texts_write(store *st, int64_t case_id, char texts[7][80]) {
                      0);
 }
 
+/* Record a review of case_id (made monitored) whose words hold a random
+** token, into text (support/review.h). */
+static void review_text_write(store *st, int64_t case_id, char text[80]) {
+    cairn_err err = {0};
+    char tok[17];
+    crypto_random_token(tok, 8);
+    snprintf(text, 80, "Review text %s: the room is settled", tok);
+    exec_ok(st, "UPDATE support_case SET state = 'monitoring' WHERE institution_id = 1");
+    support_review_spec spec = {date_today(), text, SUPPORT_REVIEW_CONTINUE, 0, NULL, 0, 0, 0};
+    support_review_problem p;
+    assert_int_equal(support_review_add(st, 1, 1, SUPPORT_CASE_REL_KEY_WORKER, case_id, &spec,
+                                        NULL, NULL, &p, &err), 0);
+}
+
 /* Every comment written is found by the test's own search in the raw bytes
 ** when stored plain (the search works), and never once sealed. */
 static void test_no_plaintext_at_rest(void **state) {
@@ -401,6 +416,8 @@ static void test_no_plaintext_at_rest(void **state) {
                                             "2025-03-10T10:00:00Z", NULL, &ap, &dom, &err), 0);
     char goal_texts[7][80];   /* plans and goals (support/plan.h), on the same case */
     plan_texts_write(st, case_id, goal_texts);
+    char review_text[80];   /* a review's words (support/review.h), on the same case */
+    review_text_write(st, case_id, review_text);
     /* one plain row written behind cairn's back, to show the search finds it */
     exec_ok(st, "INSERT INTO flag_acknowledgement (institution_id, id, learner_id, rule_code,"
                 " asof, account_id, comment, at) VALUES (1, 99, 2, 'missing_work',"
@@ -416,6 +433,8 @@ static void test_no_plaintext_at_rest(void **state) {
     for (int i = 0; i < 7; i++)
         if (bytes_have(raw.data, raw.len, goal_texts[i]))
             fail_msg("found in the raw bytes: %s", goal_texts[i]);
+    if (bytes_have(raw.data, raw.len, review_text))
+        fail_msg("found in the raw bytes: %s", review_text);
     /* and after a rotation (which rewrites every row) still none, and the
     ** canary is sealed too */
     assert_int_equal(support_key_rotate(st, 0, NULL, NULL, NULL, &err), 0);
@@ -424,6 +443,7 @@ static void test_no_plaintext_at_rest(void **state) {
     raw_bytes(st, &raw);
     for (int i = 0; i < 9; i++) assert_false(bytes_have(raw.data, raw.len, texts[i]));
     for (int i = 0; i < 7; i++) assert_false(bytes_have(raw.data, raw.len, goal_texts[i]));
+    assert_false(bytes_have(raw.data, raw.len, review_text));
     if (store_kind_of(st) == STORE_POSTGRES)   /* a dump has only live rows */
         assert_false(bytes_have(raw.data, raw.len, "Canary plain text 4711"));
     buf_free(&raw);

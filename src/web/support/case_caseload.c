@@ -10,6 +10,7 @@
 ** they are (docs/decisions.md, "Cases").
 */
 #include "web/support/case_view.h"
+#include "web/support/review_view.h"
 #include "base/date.h"
 #include "base/suppress.h"
 #include "risk/metrics.h"
@@ -108,5 +109,9 @@ void page_caseload(web_ctx *c) {
                     i18n_format_number(L, s.median_days_to_contact, 1, num, sizeof num),
                     i18n_format_int(L, s.contacts, num2, sizeof num2));
     html_printf(b, "</p>\n");
+    if (review_caseload_part(c, &err) < 0) {   /* reviews on time (review_words.c) */
+        page_fail(c, "caseload reviews", err.msg);
+        return;
+    }
     page_end(c);
 }

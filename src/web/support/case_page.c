@@ -13,6 +13,7 @@
 ** web/support/case_api.c.
 */
 #include "web/support/case_view.h"
+#include "web/support/review_view.h"
 #include "base/date.h"
 #include "base/mem.h"
 #include "support/actions.h"
@@ -503,6 +504,7 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         page_fail(c, "case plan", err.msg);
         return;
     }
+    review_case_line(c, &d->c);   /* last review, next due, link (review_words.c) */
     if (contents) {
         if (case_interventions_part(c, d, &err) < 0 || team_part(c, d, kw, form, &err) < 0) {
             support_case_detail_free(d);
