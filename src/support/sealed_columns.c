@@ -17,6 +17,10 @@ const support_sealed_column support_sealed_columns[] = {
     {"consent_withdrawal", "consent_id", "note"},
     {"consent_override", "id", "reason"},           /* support/consent_check.c */
     {"legal_hold", "id", "reason"},                 /* support/subject.c */
+    {"contract_version", "id", "body"},             /* support/contract.c */
+    {"contract_version", "id", "school_commits"},
+    {"contract_version", "id", "learner_commits"},
+    {"contract_signature", "id", "name"},
 };
 const size_t support_sealed_ncolumns = sizeof support_sealed_columns / sizeof *support_sealed_columns;
 

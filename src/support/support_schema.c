@@ -39,6 +39,7 @@
 #include "support/support.h"
 #include "support/case_schema.h"
 #include "support/consent.h"
+#include "support/contract.h"
 #include "support/intervention.h"
 #include <assert.h>
 
@@ -182,6 +183,7 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     if (rc == 0) rc = support_consent_migrate(st, NULL, err);
     if (rc == 0) rc = intervention_migrate(st, NULL, err);
     if (rc == 0) rc = support_case_migrate(st, NULL, err);
+    if (rc == 0) rc = support_contract_migrate(st, NULL, err);
     if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit", last */
     return rc;
 }

@@ -466,6 +466,7 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         page_fail(c, "case conferences", err.msg);
         return;
     }
+    if (contents) contract_case_summary(c, d->c.id);
     if (contents) {
         if (team_part(c, d, kw, form, &err) < 0) {
             support_case_detail_free(d);

@@ -67,4 +67,9 @@ int case_conference_part(web_ctx *c, const support_case_detail *d, const case_fo
 ** skip link's target when first is 1.  0 or -1 (err set). */
 int case_home_write(web_ctx *c, int first, cairn_err *err);
 
+/* The learner contract's line on the case page (web/support/contract_page.c):
+** its state (draft, waiting for signatures, signed on a day, version n)
+** and a link to it.  Writes nothing when it cannot be read (logged). */
+void contract_case_summary(web_ctx *c, int64_t case_id);
+
 #endif
