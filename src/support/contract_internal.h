@@ -20,4 +20,19 @@ int contract_signatures_read(store *st, int64_t inst, contract_version *v, int n
 /* A fresh code: CONTRACT_CODE_CHARS characters of Crockford base32. */
 void contract_code_new(char out[CONTRACT_CODE_CHARS + 1]);
 
+/* The writers of contract.h with any_state 1 also on a closed case: the
+** demo's back-dated contracts of cases closed since (support/demo_contract.c). */
+int contract_draft_write(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                         int64_t case_id, int any_state, const contract_parts *parts,
+                         const contract_labels *labels, const char *lang, const char *at,
+                         int *number, contract_problem *problem, cairn_err *err);
+int contract_amend_write(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                         int64_t case_id, int any_state, const contract_labels *labels,
+                         const char *lang, const char *at, int *number,
+                         contract_problem *problem, cairn_err *err);
+int contract_sign_write(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                        int64_t case_id, int any_state, const contract_sign_spec *spec,
+                        const char *at, int *now_signed, contract_problem *problem,
+                        cairn_err *err);
+
 #endif

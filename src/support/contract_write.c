@@ -187,8 +187,8 @@ static int audit(store *st, int64_t inst, int64_t account_id, const support_case
 
 /* Begin: check the relationship, open the transaction and read the case
 ** (not closed).  0 ready (in the transaction), 1 refused, -1 error. */
-static int begin(store *st, int64_t inst, unsigned rel, int64_t case_id, support_case *k,
-                 contract_problem *problem, cairn_err *err) {
+static int begin(store *st, int64_t inst, unsigned rel, int64_t case_id, int any_state,
+                 support_case *k, contract_problem *problem, cairn_err *err) {
     if (!(rel & SUPPORT_CASE_REL_KEY_WORKER)) return refuse(CONTRACT_NOT_YOURS, problem, err);
     if (case_tx_begin(st, inst, err) < 0) return -1;
     int found = support_case_get(st, inst, case_id, 0, k, err);
@@ -196,19 +196,18 @@ static int begin(store *st, int64_t inst, unsigned rel, int64_t case_id, support
         if (!found) err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
         return case_tx_fail(st, -1);
     }
-    if (k->state == SUPPORT_CASE_CLOSED) {
+    if (k->state == SUPPORT_CASE_CLOSED && !any_state) {
         store_tx_rollback(st);
         return refuse(CONTRACT_CASE_CLOSED, problem, err);
     }
     return 0;
 }
 
-/* Save the draft (see contract.h). */
-int support_contract_draft_save(store *st, int64_t inst, int64_t account_id, unsigned rel,
-                                int64_t case_id, const contract_parts *parts,
-                                const contract_labels *labels, const char *lang,
-                                const char *at, int *number, contract_problem *problem,
-                                cairn_err *err) {
+/* Save the draft (see contract.h; any_state: contract_internal.h). */
+int contract_draft_write(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                         int64_t case_id, int any_state, const contract_parts *parts,
+                         const contract_labels *labels, const char *lang, const char *at,
+                         int *number, contract_problem *problem, cairn_err *err) {
     if (problem) *problem = CONTRACT_OK;
     char *school = xmalloc(SUPPORT_CASE_TEXT_BYTES), *learner = xmalloc(SUPPORT_CASE_TEXT_BYTES);
     support_case_problem p1 = SUPPORT_CASE_OK, p2 = SUPPORT_CASE_OK;
@@ -229,7 +228,7 @@ int support_contract_draft_save(store *st, int64_t inst, int64_t account_id, uns
         goto out;
     }
     support_case k;
-    rc = begin(st, inst, rel, case_id, &k, problem, err);
+    rc = begin(st, inst, rel, case_id, any_state, &k, problem, err);
     if (rc) goto out;
     rc = -1;
     if (current_read(st, inst, case_id, &cur, err) < 0) goto fail;
@@ -263,15 +262,15 @@ out:
     return rc;
 }
 
-/* Amend (see contract.h). */
-int support_contract_amend(store *st, int64_t inst, int64_t account_id, unsigned rel,
-                           int64_t case_id, const contract_labels *labels, const char *lang,
-                           const char *at, int *number, contract_problem *problem,
-                           cairn_err *err) {
+/* Amend (see contract.h; any_state: contract_internal.h). */
+int contract_amend_write(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                         int64_t case_id, int any_state, const contract_labels *labels,
+                         const char *lang, const char *at, int *number,
+                         contract_problem *problem, cairn_err *err) {
     if (problem) *problem = CONTRACT_OK;
     support_case k;
     current cur = {0};
-    int rc = begin(st, inst, rel, case_id, &k, problem, err);
+    int rc = begin(st, inst, rel, case_id, any_state, &k, problem, err);
     if (rc) return rc;
     rc = -1;
     if (current_read(st, inst, case_id, &cur, err) < 0) goto fail;
@@ -401,10 +400,11 @@ static int mark_signed(store *st, int64_t inst, int64_t version_id, const char *
     return rc < 0 ? -1 : 0;
 }
 
-/* Sign (see contract.h). */
-int support_contract_sign(store *st, int64_t inst, int64_t account_id, unsigned rel,
-                          int64_t case_id, const contract_sign_spec *spec, const char *at,
-                          int *now_signed, contract_problem *problem, cairn_err *err) {
+/* Sign (see contract.h; any_state: contract_internal.h). */
+int contract_sign_write(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                        int64_t case_id, int any_state, const contract_sign_spec *spec,
+                        const char *at, int *now_signed, contract_problem *problem,
+                        cairn_err *err) {
     if (problem) *problem = CONTRACT_OK;
     if (now_signed) *now_signed = 0;
     if (!(rel & SUPPORT_CASE_REL_KEY_WORKER)) return refuse(CONTRACT_NOT_YOURS, problem, err);
@@ -424,7 +424,7 @@ int support_contract_sign(store *st, int64_t inst, int64_t account_id, unsigned 
         goto out;
     }
     support_case k;
-    rc = begin(st, inst, rel, case_id, &k, problem, err);
+    rc = begin(st, inst, rel, case_id, any_state, &k, problem, err);
     if (rc) goto out;
     rc = -1;
     if (current_read(st, inst, case_id, &cur, err) < 0) goto fail;
@@ -476,4 +476,31 @@ out:
     current_free(&cur);
     free(name);
     return rc;
+}
+
+/* Save the draft (see contract.h): not on a closed case. */
+int support_contract_draft_save(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                                int64_t case_id, const contract_parts *parts,
+                                const contract_labels *labels, const char *lang,
+                                const char *at, int *number, contract_problem *problem,
+                                cairn_err *err) {
+    return contract_draft_write(st, inst, account_id, rel, case_id, 0, parts, labels, lang, at,
+                                number, problem, err);
+}
+
+/* Amend (see contract.h): not on a closed case. */
+int support_contract_amend(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                           int64_t case_id, const contract_labels *labels, const char *lang,
+                           const char *at, int *number, contract_problem *problem,
+                           cairn_err *err) {
+    return contract_amend_write(st, inst, account_id, rel, case_id, 0, labels, lang, at, number,
+                                problem, err);
+}
+
+/* Sign (see contract.h): not on a closed case. */
+int support_contract_sign(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                          int64_t case_id, const contract_sign_spec *spec, const char *at,
+                          int *now_signed, contract_problem *problem, cairn_err *err) {
+    return contract_sign_write(st, inst, account_id, rel, case_id, 0, spec, at, now_signed,
+                               problem, err);
 }

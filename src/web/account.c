@@ -454,6 +454,7 @@ int auth_demo_accounts(store *st, const char *institution,
         int n = 0;
         if (support_demo_cases(st, inst, kw_staff, kw_account, teacher_staff, &n, err) < 0)
             return -1;
+        if (support_demo_contracts(st, inst, kw_staff, kw_account, &n, err) < 0) return -1;
     }
     int runs = 0;   /* interventions: once the key worker and teacher exist */
     if (admin_id && support_demo_interventions(st, inst, admin_id, &runs, err) < 0) return -1;
