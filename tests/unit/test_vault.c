@@ -15,6 +15,8 @@
 #include "support/actions.h"
 #include "support/audit.h"
 #include "support/audit_read.h"
+#include "support/case.h"
+#include "support/contract.h"
 #include "support/sealed.h"
 #include "support/sealed_columns.h"
 #include <pthread.h>
@@ -278,6 +280,30 @@ static void test_no_plaintext_at_rest(void **state) {
         const char *flag = i % 2 ? "attendance_low" : "failed_unit";
         assert_int_equal(support_flag_acknowledge(st, 1, 1, 1, flag, texts[i], NULL, &p, &err), 0);
     }
+    /* a learner contract: its commitments, its text and a signer's name */
+    char ctexts[3][80];
+    for (int i = 0; i < 3; i++) {
+        char tok[17];
+        crypto_random_token(tok, 8);
+        snprintf(ctexts[i], sizeof ctexts[i], "Contract %s: tutoring and lessons, %d", tok, i);
+    }
+    exec_ok(st, "INSERT INTO staff (institution_id, id, ref, given_name, family_name) VALUES"
+                " (1, 3, 'K1', 'Kim', 'Keyone')");
+    support_case_open_spec cs = {1, 3, SUPPORT_CASE_FROM_TEACHER, "A concern.", -1, 0};
+    support_case_problem cp;
+    int64_t case_id = 0;
+    assert_int_equal(support_case_open(st, 1, 1, &cs, NULL, &case_id, &cp, &err), 0);
+    contract_parts parts = {ctexts[0], ctexts[1], 0, 0};
+    contract_problem kp;
+    assert_int_equal(support_contract_draft_save(st, 1, 1, SUPPORT_CASE_REL_KEY_WORKER, case_id,
+                                                 &parts, NULL, "en", NULL, NULL, &kp, &err), 0);
+    char csha[CRYPTO_SHA256_HEX_LEN];
+    char *cs_val = text_of(st, "SELECT sha256 FROM contract_version");
+    snprintf(csha, sizeof csha, "%s", cs_val);
+    free(cs_val);
+    contract_sign_spec sg = {CONTRACT_ROLE_LEARNER, CONTRACT_ON_SCREEN, ctexts[2], csha, NULL};
+    assert_int_equal(support_contract_sign(st, 1, 1, SUPPORT_CASE_REL_KEY_WORKER, case_id, &sg,
+                                           NULL, NULL, &kp, &err), 0);
     /* one plain row written behind cairn's back, to show the search finds it */
     exec_ok(st, "INSERT INTO flag_acknowledgement (institution_id, id, learner_id, rule_code,"
                 " asof, account_id, comment, at) VALUES (1, 99, 2, 'missing_work',"
@@ -290,6 +316,9 @@ static void test_no_plaintext_at_rest(void **state) {
         if (bytes_have(raw.data, raw.len, texts[i])) fail_msg("found in the raw bytes: %s", texts[i]);
         assert_false(bytes_have(raw.data, raw.len, strchr(texts[i], ':') + 2));
     }
+    for (int i = 0; i < 3; i++)
+        if (bytes_have(raw.data, raw.len, strchr(ctexts[i], ' ') + 1))
+            fail_msg("found in the raw bytes: %s", ctexts[i]);
     /* and after a rotation (which rewrites every row) still none, and the
     ** canary is sealed too */
     assert_int_equal(support_key_rotate(st, 0, NULL, NULL, NULL, &err), 0);
@@ -297,6 +326,7 @@ static void test_no_plaintext_at_rest(void **state) {
     buf_reset(&raw);
     raw_bytes(st, &raw);
     for (int i = 0; i < 6; i++) assert_false(bytes_have(raw.data, raw.len, texts[i]));
+    for (int i = 0; i < 3; i++) assert_false(bytes_have(raw.data, raw.len, ctexts[i]));
     if (store_kind_of(st) == STORE_POSTGRES)   /* a dump has only live rows */
         assert_false(bytes_have(raw.data, raw.len, "Canary plain text 4711"));
     buf_free(&raw);
