@@ -167,7 +167,8 @@ typedef enum support_case_problem {
     SUPPORT_CASE_TRANSFER_NONE,      /* no handover is waiting for this answer */
     SUPPORT_CASE_HELD_ON_BAD,        /* a conference after today or before the case */
     SUPPORT_CASE_ATTENDEES_BAD,      /* nobody, or someone not on the case, attended */
-    SUPPORT_CASE_DOMAINS_MISSING     /* no life domain was discussed */
+    SUPPORT_CASE_DOMAINS_MISSING,    /* no life domain was discussed */
+    SUPPORT_CASE_NO_GOAL             /* agreeing a plan that has no goal (support/plan.h) */
 } support_case_problem;
 
 /* The field a problem is about ("step", "reason", "outcome", "tier",

@@ -134,6 +134,7 @@ const char *support_case_problem_field(support_case_problem p) {
     case SUPPORT_CASE_HELD_ON_BAD: return "held_on";
     case SUPPORT_CASE_ATTENDEES_BAD: return "attendees";
     case SUPPORT_CASE_DOMAINS_MISSING: return "domains";
+    case SUPPORT_CASE_NO_GOAL: return "step";
     case SUPPORT_CASE_ALREADY_OPEN:
     case SUPPORT_CASE_IS_CLOSED:
     case SUPPORT_CASE_NOT_YOURS:
@@ -182,6 +183,8 @@ const char *support_case_problem_text(support_case_problem p) {
     case SUPPORT_CASE_ATTENDEES_BAD: return "attendees must be the key worker or team members, "
                                             "at least one";
     case SUPPORT_CASE_DOMAINS_MISSING: return "domains: at least one life domain discussed";
+    case SUPPORT_CASE_NO_GOAL: return "the plan has no goal yet: add at least one goal before "
+                                      "agreeing the plan";
     case SUPPORT_CASE_OK: break;
     }
     return "";

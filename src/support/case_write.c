@@ -8,6 +8,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "support/audit.h"
+#include "support/plan.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,14 @@ int support_case_step_take(store *st, int64_t inst, int64_t account_id, unsigned
     if (row->needs_outcome && !support_case_outcome_code(outcome)) {
         rc = case_refuse(SUPPORT_CASE_OUTCOME_MISSING, problem, err);
         goto fail;
+    }
+    if (row->to == SUPPORT_CASE_PLAN_AGREED) {   /* a plan is agreed on its goals */
+        int64_t goals = 0;
+        if (support_goal_count(st, inst, case_id, &goals, err) < 0) goto fail;
+        if (!goals) {
+            rc = case_refuse(SUPPORT_CASE_NO_GOAL, problem, err);
+            goto fail;
+        }
     }
     char to[40];
     if (row->to == SUPPORT_CASE_CLOSED)

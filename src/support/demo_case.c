@@ -13,6 +13,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "support/case.h"
+#include "support/plan.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -139,6 +140,9 @@ int support_demo_cases(store *st, int64_t inst, int64_t kw_staff, int64_t kw_acc
         for (int s = 0; s < 4 && dc->steps[s].code; s++) {
             const demo_step *ds = &dc->steps[s];
             demo_at(today, ds->days_ago, at);
+            if (!strcmp(ds->code, "agree_plan") &&   /* a plan is agreed on its goals */
+                support_demo_plan_goals(st, inst, kw_account, id, i, at, err) < 0)
+                return -1;
             rc = support_case_step_take(st, inst, kw_account, KW, id, ds->code, ds->reason,
                                         ds->outcome, at, &p, err);
             if (rc != 0) return rc < 0 ? -1 : err_set(err, CAIRN_EINVAL, "demo case: %s", err->msg);

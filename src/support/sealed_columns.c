@@ -21,6 +21,13 @@ const support_sealed_column support_sealed_columns[] = {
     {"contract_version", "id", "school_commits"},
     {"contract_version", "id", "learner_commits"},
     {"contract_signature", "id", "name"},
+    {"support_goal", "id", "what"},                 /* support/plan_write.c */
+    {"support_goal", "id", "learner_step"},
+    {"support_goal", "id", "support"},
+    {"support_goal", "id", "helper_text"},
+    {"support_goal", "id", "status_reason"},
+    {"support_not_now", "id", "reason"},
+    {"support_plan", "id", "recovery"},
 };
 const size_t support_sealed_ncolumns = sizeof support_sealed_columns / sizeof *support_sealed_columns;
 

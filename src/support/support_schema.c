@@ -41,6 +41,7 @@
 #include "support/consent.h"
 #include "support/contract.h"
 #include "support/intervention.h"
+#include "support/plan.h"
 #include <assert.h>
 
 #define SUPPORT_V1_COMMON                                                       \
@@ -183,6 +184,7 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     if (rc == 0) rc = support_consent_migrate(st, NULL, err);
     if (rc == 0) rc = intervention_migrate(st, NULL, err);
     if (rc == 0) rc = support_case_migrate(st, NULL, err);
+    if (rc == 0) rc = support_plan_migrate(st, NULL, err);      /* series "plan", after "case" */
     if (rc == 0) rc = support_contract_migrate(st, NULL, err);
     if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit", last */
     return rc;

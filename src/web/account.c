@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "school/school.h"
 #include "support/demo.h"
+#include "support/plan.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -454,6 +455,7 @@ int auth_demo_accounts(store *st, const char *institution,
         int n = 0;
         if (support_demo_cases(st, inst, kw_staff, kw_account, teacher_staff, &n, err) < 0)
             return -1;
+        if (support_demo_plans(st, inst, kw_account, &n, err) < 0) return -1;   /* plan.h */
         if (support_demo_contracts(st, inst, kw_staff, kw_account, &n, err) < 0) return -1;
     }
     int runs = 0;   /* interventions: once the key worker and teacher exist */

@@ -267,6 +267,13 @@ static const route_expect expected[] = {
     {"GET",  "/verify",                         1, ACCESS_ROLES_ALL, 1},
     {"GET",  "/verify/{code}",                  1, ACCESS_ROLES_ALL, 1},
     {"GET",  "/api/v1/verify/{code}",           1, ACCESS_ROLES_ALL, 1},
+    {"GET",  "/cases/{id}/plan",          0, CASE_ROLES, 0},          /* support/plan.h */
+    {"POST", "/cases/{id}/goals",         0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/goals/close",   0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/not-now",       0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/plan/recovery", 0, CASE_ROLES, 0},
+    {"GET",  "/api/v1/cases/{id}/goals",  0, CASE_ROLES, 0},
+    {"POST", "/api/v1/cases/{id}/goals",  0, CASE_ROLES, 0},
     {"GET",  "/caseload",                 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
     {"GET",  "/learners/{id}/consent",          0, STAFF, 0},
     {"POST", "/learners/{id}/consent",          0, STAFF, 0},

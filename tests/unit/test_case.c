@@ -16,6 +16,7 @@
 #include "base/date.h"
 #include "support/audit.h"
 #include "support/case.h"
+#include "support/plan.h"
 #include "support/subject.h"
 #include "web/access.h"
 #include <stdio.h>
@@ -96,6 +97,17 @@ static int state_of(school *s, int64_t id) {
     support_case c;
     assert_int_equal(support_case_get(s->st, 1, id, 0, &c, &err), 1);
     return c.state;
+}
+
+/* Give case id one goal, so that its plan can be agreed (support/plan.h). */
+static void plan_goal(school *s, int64_t id) {
+    cairn_err err = {0};
+    support_plan_problem p;
+    support_goal_spec g = {0, "learning", "attendance", "Come every day", "days present of 10",
+                           "6", "9", "2100-01-01", "", "", 0, "", 0};
+    if (support_goal_add(s->st, 1, s->kw, SUPPORT_CASE_REL_KEY_WORKER, id, &g, NULL, NULL, &p,
+                         &err) != 0)
+        fail_msg("goal: %s", err.msg);
 }
 
 /* ---- the table ------------------------------------------------------------------------ */
@@ -194,6 +206,7 @@ static void take(school *s, int64_t id, const support_case_step *row) {
     support_case_problem p;
     unsigned rel = (row->who & SUPPORT_CASE_REL_KEY_WORKER) ? SUPPORT_CASE_REL_KEY_WORKER
                                                             : row->who;
+    if (row->to == SUPPORT_CASE_PLAN_AGREED) plan_goal(s, id);
     if (support_case_step_take(s->st, 1, s->kw, rel, id, row->code, "Because.",
                                SUPPORT_CASE_LEFT, NULL, &p, &err) != 0)
         fail_msg("%s: %s", row->code, err.msg);
@@ -293,6 +306,7 @@ static void test_lifecycle(void **state) {
     assert_int_equal(support_case_step_take(s.st, 1, s.p1, TEAM, id, "agree_plan", "", 0, NULL,
                                             &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_STEP_NOT_YOURS);
+    plan_goal(&s, id);
     assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "agree_plan", "", 0,
                                             "2025-04-20T10:00:00Z", &p, &err), 0);
     assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "agree_plan", "", 0, NULL,
@@ -407,6 +421,7 @@ static void test_tasks(void **state) {
     const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
     assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "start_assessment", "", 0,
                                             "2025-02-21T09:00:00Z", &p, &err), 0);
+    plan_goal(&s, id);
     assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "agree_plan", "", 0,
                                             "2025-02-28T09:00:00Z", &p, &err), 0);
     support_case_task *tasks = NULL;

@@ -21,6 +21,7 @@
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
+#include "web/support/plan_web.h"
 #include "gen/pages.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,6 +456,11 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
     if (kw) tier_part(b, c->req, L, &d->c, form);
     tasks_part(c, d, case_rel_sees_contents(rel & ~SUPPORT_CASE_REL_RECEIVER) &&
                          d->c.state != SUPPORT_CASE_CLOSED, form);
+    if (plan_case_section(c, d, rel, &err) < 0) {   /* web/support/plan_words.c */
+        support_case_detail_free(d);
+        page_fail(c, "case plan", err.msg);
+        return;
+    }
     if (contents && transfer_part(c, d, rel, form, &err) < 0) {
         support_case_detail_free(d);
         page_fail(c, "case handover", err.msg);

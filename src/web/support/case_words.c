@@ -73,6 +73,9 @@ const char *case_problem_text(const i18n_lang *L, support_case_problem p) {
     case SUPPORT_CASE_ATTENDEES_BAD:
         return T(L, "Tick who attended: the key worker and team members.");
     case SUPPORT_CASE_DOMAINS_MISSING: return T(L, "Tick at least one life domain discussed.");
+    case SUPPORT_CASE_NO_GOAL:
+        return T(L, "The plan has no goal yet: add at least one goal on the plan page before "
+                    "agreeing the plan.");
     case SUPPORT_CASE_OK: break;
     }
     return "";
