@@ -7,7 +7,9 @@
 #include "support/contract_internal.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include "support/plan.h"
 #include "support/sealed.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,6 +138,29 @@ void support_contract_render(const contract_labels *L, int number, const char *l
     put_block(out, p->school_commits);
     buf_printf(out, "\n%s\n", lab(L->learner_part, "What the learner commits to"));
     put_block(out, p->learner_commits);
+}
+
+/* A number as the text shows it: no needless decimals. */
+static void number_text(double v, char out[32]) {
+    snprintf(out, 32, "%.10g", v);
+}
+
+/* One goal as text (see contract.h). */
+void support_contract_goal_text(const contract_labels *L, const support_goal *g, buf *out) {
+    static const contract_labels none = {0};
+    if (!L) L = &none;
+    char base[32], target[32], day[DATE_TEXT_LEN];
+    number_text(g->baseline, base);
+    number_text(g->target, target);
+    date_format(g->due_on, day);
+    buf_printf(out, "%s\n   %s: %s", g->what, lab(L->measure, "Measure"), g->measure);
+    if (g->has_baseline) buf_printf(out, ", %s %s", lab(L->from, "from"), base);
+    buf_printf(out, " %s %s, %s %s", lab(L->to, "to"), target, lab(L->by, "by"), day);
+    if (g->learner_step[0])
+        buf_printf(out, "\n   %s: %s", lab(L->step, "The learner's step"), g->learner_step);
+    if (g->support[0])
+        buf_printf(out, "\n   %s: %s", lab(L->support, "The school's support"), g->support);
+    if (g->helper[0]) buf_printf(out, "\n   %s: %s", lab(L->helper, "Who helps"), g->helper);
 }
 
 /* The learner's account language (see contract.h). */

@@ -105,6 +105,7 @@ typedef struct contract_parts {
 typedef struct contract_labels {
     const char *title, *version, *learner, *key_worker, *starts, *review;
     const char *goals, *no_goals, *school, *learner_part;
+    const char *measure, *from, *to, *by, *step, *support, *helper;   /* in a goal */
 } contract_labels;
 
 /* One signature. */
@@ -139,11 +140,20 @@ void support_contract_versions_free(contract_version *v, size_t n);
 
 /* Render the canonical text of a version into out (appended): the labels
 ** in the version's language, the learner's and key worker's names, the
-** dates, the goals (goals[0..ngoals), plain lines) and both commitments;
-** lines end in LF, no trailing spaces, one LF at the end. */
+** dates, the goals (goals[0..ngoals), each a text of one or more lines,
+** made by support_contract_goal_text) and both commitments; lines end in
+** LF, no trailing spaces, one LF at the end. */
 void support_contract_render(const contract_labels *L, int number, const char *learner,
                              const char *key_worker, const contract_parts *p,
                              const char *const *goals, size_t ngoals, buf *out);
+
+/* One goal of the plan (support/plan.h) as the contract's text: what, the
+** measure from baseline to target by the due day, the learner's step, the
+** school's support and who helps, one per line (empty ones left out),
+** appended to out. */
+struct support_goal;
+void support_contract_goal_text(const contract_labels *L, const struct support_goal *g,
+                                buf *out);
 
 /* The language of learner_id's contract: their account's language when
 ** they have one, else "" (the caller's default).  0 or -1. */

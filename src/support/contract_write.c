@@ -8,6 +8,7 @@
 #include "base/mem.h"
 #include "support/audit.h"
 #include "support/case_internal.h"
+#include "support/plan.h"
 #include "support/sealed.h"
 #include <ctype.h>
 #include <stdio.h>
@@ -69,13 +70,28 @@ static void current_free(current *cur) {
     free(cur->learner);
 }
 
-/* The goals of the case as plain lines (malloc'd list of malloc'd
-** strings).  None until the plan's goals exist. */
-static int goals_read(store *st, int64_t inst, int64_t case_id, char ***goals, size_t *n,
-                      cairn_err *err) {
-    (void)st; (void)inst; (void)case_id; (void)err;
+/* The goals of the case as the contract's text (a malloc'd list of
+** malloc'd strings): the learning and career plans' goals that are not
+** dropped; the health and well-being plan stays out (docs/decisions.md,
+** "The learner contract"). */
+static int goals_read(store *st, int64_t inst, int64_t case_id, const contract_labels *labels,
+                      char ***goals, size_t *n, cairn_err *err) {
     *goals = NULL;
     *n = 0;
+    support_goal *rows = NULL;
+    size_t nrows = 0;
+    if (support_goal_list(st, inst, case_id, SUPPORT_CASE_REL_KEY_WORKER, 0, &rows, &nrows,
+                          err) < 0)
+        return -1;
+    *goals = xcalloc(nrows ? nrows : 1, sizeof **goals);
+    for (size_t i = 0; i < nrows; i++) {
+        if (rows[i].plan == SUPPORT_PLAN_HEALTH || rows[i].status == SUPPORT_GOAL_DROPPED)
+            continue;
+        buf t = BUF_INIT;   /* not HTML: the contract's text */
+        support_contract_goal_text(labels, &rows[i], &t);
+        (*goals)[(*n)++] = buf_detach(&t);
+    }
+    free(rows);
     return 0;
 }
 
@@ -101,7 +117,7 @@ static int version_write(store *st, int64_t inst, int64_t account_id, const supp
                          char sha[CRYPTO_SHA256_HEX_LEN], cairn_err *err) {
     char **goals = NULL;
     size_t ngoals = 0;
-    if (goals_read(st, inst, k->id, &goals, &ngoals, err) < 0) return -1;
+    if (goals_read(st, inst, k->id, labels, &goals, &ngoals, err) < 0) return -1;
     buf text = BUF_INIT, body = BUF_INIT, sc = BUF_INIT, lc = BUF_INIT;   /* not HTML: stored */
     support_contract_render(labels, number, k->learner_name, k->key_worker_name, p,
                             (const char *const *)goals, ngoals, &text);

@@ -15,6 +15,7 @@
 #include "support/audit.h"
 #include "support/case.h"
 #include "support/contract.h"
+#include "support/plan.h"
 #include "support/setting.h"
 #include "web/access.h"
 #include <stdio.h>
@@ -303,6 +304,50 @@ static void test_verify(void **state) {
     test_store_drop(s.st);
 }
 
+/* The plan's goals are in the text (learning and career; not the health
+** plan's, nor a dropped one); an amendment takes the goals as they are now. */
+static void test_goals(void **state) {
+    school s = school_open(state, "contract_goals");
+    cairn_err err = {0};
+    contract_problem p;
+    support_plan_problem pp;
+    int done;
+    int64_t c = s.cases[1], g1 = 0, g2 = 0;
+    const unsigned view = KW | SUPPORT_GOAL_SEES_HEALTH;
+    support_goal_spec learn = {0, "learning", "attendance", "Come to every workshop day",
+                               "days present of 10", "6", "10", "2099-01-01",
+                               "Set two alarms", "A call on the first missed day", 0,
+                               "Mr Mentor", 0};
+    support_goal_spec health = {0, "health", "mental_health", "Sleep before midnight",
+                                "nights of 7", "", "5", "2099-01-01", "", "", 0, "", 0};
+    assert_int_equal(support_goal_add(s.st, 1, s.kw, view, c, &learn, NULL, &g1, &pp, &err), 0);
+    assert_int_equal(support_goal_add(s.st, 1, s.kw, view, c, &health, NULL, &g2, &pp, &err), 0);
+    assert_int_equal(support_contract_draft_save(s.st, 1, s.kw, KW, c, &parts, NULL, "en", NULL,
+                                                 NULL, &p, &err), 0);
+    contract_version *v = NULL;
+    size_t n = 0;
+    assert_int_equal(support_contract_versions(s.st, 1, c, &v, &n, &err), 0);
+    if (!strstr(v[0].text, "1. Come to every workshop day\n   Measure: days present of 10, "
+                           "from 6 to 10, by 2099-01-01\n   The learner's step: Set two alarms\n"
+                           "   The school's support: A call on the first missed day\n"
+                           "   Who helps: Mr Mentor\n"))
+        fail_msg("the goal is not in the text:\n%s", v[0].text);
+    assert_null(strstr(v[0].text, "Sleep before midnight"));
+    support_contract_versions_free(v, n);
+    assert_int_equal(sign(&s, c, CONTRACT_ROLE_LEARNER, "Ada One", &done, &p), 0);
+    assert_int_equal(support_goal_close(s.st, 1, s.kw, view, c, g1, SUPPORT_GOAL_DROPPED,
+                                        "Not needed now", NULL, &pp, &err), 0);
+    assert_int_equal(support_contract_amend(s.st, 1, s.kw, KW, c, NULL, "en", NULL, NULL, &p,
+                                            &err), 0);
+    assert_int_equal(support_contract_versions(s.st, 1, c, &v, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_null(strstr(v[0].text, "Come to every workshop day"));      /* version 2 */
+    assert_non_null(strstr(v[1].text, "Come to every workshop day"));  /* version 1 */
+    assert_non_null(strstr(v[0].text, "No goals agreed yet."));
+    support_contract_versions_free(v, n);
+    test_store_drop(s.st);
+}
+
 /* Every write is audited in its transaction; the chain verifies; texts are
 ** sealed at rest. */
 static void test_audit(void **state) {
@@ -343,6 +388,7 @@ int main(void) {
         BOTH(test_guardian),
         BOTH(test_verify),
         BOTH(test_audit),
+        BOTH(test_goals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

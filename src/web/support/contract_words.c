@@ -65,6 +65,13 @@ void contract_labels_of(const i18n_lang *L, contract_labels *out) {
     out->no_goals = T(L, "No goals agreed yet.");
     out->school = T(L, "What the school commits to");
     out->learner_part = T(L, "What the learner commits to");
+    out->measure = T(L, "Measure");
+    out->from = TC(L, "goal", "from");
+    out->to = TC(L, "goal", "to");
+    out->by = TC(L, "goal", "by");
+    out->step = T(L, "The learner's step");
+    out->support = T(L, "The school's support");
+    out->helper = T(L, "Who helps");
 }
 
 /* The language of a learner's contract (see contract_web.h). */
