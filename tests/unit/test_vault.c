@@ -17,6 +17,7 @@
 #include "support/audit_read.h"
 #include "support/case.h"
 #include "support/contract.h"
+#include "support/plan.h"
 #include "support/sealed.h"
 #include "support/sealed_columns.h"
 #include <pthread.h>
@@ -266,6 +267,35 @@ static void raw_bytes(store *st, buf *b) {
     buf_free(&cmd);
 }
 
+/* Write a case with a goal, a closed goal, a reason for "not now" and a
+** recovery note (support/plan.h), each text with a random token, into
+** texts[0..7). */
+static void plan_texts_write(store *st, char texts[7][80]) {
+    cairn_err err = {0};
+    exec_ok(st, "INSERT INTO staff (institution_id, id, ref, given_name, family_name, job_title)"
+                " VALUES (1, 1, 'K1', 'Kim', 'Key', 'counsellor');"
+                "INSERT INTO support_case (institution_id, id, learner_id, key_worker_id, state,"
+                " tier, source, reason, opened_at, updated_at) VALUES (1, 1, 1, 1, 'assessment',"
+                " 1, 'flag', 'x', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')");
+    for (int i = 0; i < 7; i++) {
+        char tok[17];
+        crypto_random_token(tok, 8);
+        snprintf(texts[i], 80, "Goal text %s: sleeps at a friend's, %d", tok, i);
+    }
+    char due[DATE_TEXT_LEN];
+    date_format(date_today() + 30, due);
+    const unsigned view = SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_GOAL_SEES_HEALTH;
+    support_goal_spec g = {0, "health", "housing", texts[0], "nights at home of 7", "2", "6", due,
+                           texts[1], texts[2], 0, texts[3], 0};
+    support_plan_problem p;
+    int64_t id = 0;
+    assert_int_equal(support_goal_add(st, 1, 1, view, 1, &g, NULL, &id, &p, &err), 0);
+    assert_int_equal(support_goal_close(st, 1, 1, view, 1, id, SUPPORT_GOAL_DROPPED, texts[4],
+                                        NULL, &p, &err), 0);
+    assert_int_equal(support_not_now_set(st, 1, 1, view, 1, "money", texts[5], NULL, &p, &err), 0);
+    assert_int_equal(support_plan_recovery_set(st, 1, 1, view, 1, texts[6], NULL, &p, &err), 0);
+}
+
 /* Every comment written is found by the test's own search in the raw bytes
 ** when stored plain (the search works), and never once sealed. */
 static void test_no_plaintext_at_rest(void **state) {
@@ -288,8 +318,8 @@ static void test_no_plaintext_at_rest(void **state) {
         snprintf(ctexts[i], sizeof ctexts[i], "Contract %s: tutoring and lessons, %d", tok, i);
     }
     exec_ok(st, "INSERT INTO staff (institution_id, id, ref, given_name, family_name) VALUES"
-                " (1, 3, 'K1', 'Kim', 'Keyone')");
-    support_case_open_spec cs = {1, 3, SUPPORT_CASE_FROM_TEACHER, "A concern.", -1, 0};
+                " (1, 3, 'K3', 'Kim', 'Keyone')");
+    support_case_open_spec cs = {2, 3, SUPPORT_CASE_FROM_TEACHER, "A concern.", -1, 0};
     support_case_problem cp;
     int64_t case_id = 0;
     assert_int_equal(support_case_open(st, 1, 1, &cs, NULL, &case_id, &cp, &err), 0);
@@ -304,6 +334,8 @@ static void test_no_plaintext_at_rest(void **state) {
     contract_sign_spec sg = {CONTRACT_ROLE_LEARNER, CONTRACT_ON_SCREEN, ctexts[2], csha, NULL};
     assert_int_equal(support_contract_sign(st, 1, 1, SUPPORT_CASE_REL_KEY_WORKER, case_id, &sg,
                                            NULL, NULL, &kp, &err), 0);
+    char goal_texts[7][80];   /* plans and goals (support/plan.h) */
+    plan_texts_write(st, goal_texts);
     /* one plain row written behind cairn's back, to show the search finds it */
     exec_ok(st, "INSERT INTO flag_acknowledgement (institution_id, id, learner_id, rule_code,"
                 " asof, account_id, comment, at) VALUES (1, 99, 2, 'missing_work',"
@@ -319,6 +351,9 @@ static void test_no_plaintext_at_rest(void **state) {
     for (int i = 0; i < 3; i++)
         if (bytes_have(raw.data, raw.len, strchr(ctexts[i], ' ') + 1))
             fail_msg("found in the raw bytes: %s", ctexts[i]);
+    for (int i = 0; i < 7; i++)
+        if (bytes_have(raw.data, raw.len, goal_texts[i]))
+            fail_msg("found in the raw bytes: %s", goal_texts[i]);
     /* and after a rotation (which rewrites every row) still none, and the
     ** canary is sealed too */
     assert_int_equal(support_key_rotate(st, 0, NULL, NULL, NULL, &err), 0);
@@ -327,6 +362,7 @@ static void test_no_plaintext_at_rest(void **state) {
     raw_bytes(st, &raw);
     for (int i = 0; i < 6; i++) assert_false(bytes_have(raw.data, raw.len, texts[i]));
     for (int i = 0; i < 3; i++) assert_false(bytes_have(raw.data, raw.len, ctexts[i]));
+    for (int i = 0; i < 7; i++) assert_false(bytes_have(raw.data, raw.len, goal_texts[i]));
     if (store_kind_of(st) == STORE_POSTGRES)   /* a dump has only live rows */
         assert_false(bytes_have(raw.data, raw.len, "Canary plain text 4711"));
     buf_free(&raw);

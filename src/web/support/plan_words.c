@@ -20,9 +20,8 @@ int plan_viewer(web_ctx *c, unsigned *view, int json) {
     if (!case_viewer(c, c->id, &rel, json)) return 0;
     if (!(rel & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM |
                  SUPPORT_CASE_REL_RECEIVER))) {
-        const char *m = "Only the case's key worker and its team see its plan.";
-        if (json) api_refuse(c, m);
-        else page_refuse(c, m);
+        if (json) api_refuse(c, "Only the case's key worker and its team see its plan.");
+        else page_refuse(c, "Only the case's key worker and its team see its plan.");
         return 0;
     }
     if (support_goal_view(c->st, c->who->institution_id, c->id, c->who->staff_id, rel, view,
