@@ -310,6 +310,8 @@ static void test_no_plaintext_at_rest(void **state) {
         const char *flag = i % 2 ? "attendance_low" : "failed_unit";
         assert_int_equal(support_flag_acknowledge(st, 1, 1, 1, flag, texts[i], NULL, &p, &err), 0);
     }
+    char goal_texts[7][80];   /* plans and goals (support/plan.h) */
+    plan_texts_write(st, goal_texts);
     /* a learner contract: its commitments, its text and a signer's name */
     char ctexts[3][80];
     for (int i = 0; i < 3; i++) {
@@ -334,8 +336,6 @@ static void test_no_plaintext_at_rest(void **state) {
     contract_sign_spec sg = {CONTRACT_ROLE_LEARNER, CONTRACT_ON_SCREEN, ctexts[2], csha, NULL};
     assert_int_equal(support_contract_sign(st, 1, 1, SUPPORT_CASE_REL_KEY_WORKER, case_id, &sg,
                                            NULL, NULL, &kp, &err), 0);
-    char goal_texts[7][80];   /* plans and goals (support/plan.h) */
-    plan_texts_write(st, goal_texts);
     /* one plain row written behind cairn's back, to show the search finds it */
     exec_ok(st, "INSERT INTO flag_acknowledgement (institution_id, id, learner_id, rule_code,"
                 " asof, account_id, comment, at) VALUES (1, 99, 2, 'missing_work',"
