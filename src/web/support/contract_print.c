@@ -201,22 +201,19 @@ static int pdf_print(const char *chromium, buf *html, buf *pdf, cairn_err *err) 
     }
     char chunk[65536];
     size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(pdf, chunk, k);
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(pdf, chunk, k);   /* not HTML: the PDF's bytes */
     fclose(f);
     rc = pdf->len > 4 && !memcmp(pdf->data, "%PDF", 4) ? 0
          : err_set(err, CAIRN_EIO, "chromium's output is not a PDF");
 out:
-    {
-        buf cmd = BUF_INIT;   /* not HTML: a path */
-        unlink(in);
-        unlink(out);
-        buf_printf(&cmd, "%s", dir);
-        /* the profile chromium left: removed with the directory */
+    unlink(in);
+    unlink(out);
+    {   /* the profile chromium left: removed with the directory */
         pid_t rm;
         const char *rmv[] = {"rm", "-rf", dir, NULL};
         if (posix_spawnp(&rm, "rm", NULL, NULL, (char *const *)(uintptr_t)rmv, environ) == 0)
             waitpid(rm, NULL, 0);
-        buf_free(&cmd);
     }
     return rc;
 }
