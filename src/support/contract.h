@@ -40,6 +40,7 @@
 #include "base/crypto.h"
 #include "base/err.h"
 #include "store/store.h"
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -238,6 +239,14 @@ int support_contract_verify(store *st, const char *code, const char *fingerprint
 
 /* Initials of a name ("Ana María López" -> "A. M. L."), into out. */
 void support_contract_initials(const char *name, char *out, size_t cap);
+
+/* The learner contracts part of the learner's whole record
+** (support/contract_subject.c, a row of support_subject_parts[]): read
+** with every text opened; erased by blanking texts and signers' names. */
+int support_contract_subject_read(store *st, int64_t institution_id, int64_t learner_id,
+                                  json_t **out, cairn_err *err);
+int support_contract_subject_erase(store *st, int64_t institution_id, int64_t learner_id,
+                                   cairn_err *err);
 
 /* The migration series "contract" (support/contract_schema.c). */
 int support_contract_migrate(store *st, int *applied, cairn_err *err);

@@ -7,6 +7,7 @@
 #include "support/subject.h"
 #include "support/case.h"
 #include "support/consent.h"
+#include "support/contract.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -393,6 +394,8 @@ const support_subject_part support_subject_parts[] = {
     {"consents", "Consents", consents_read, consents_erase, consents_hold},
     {"cases", "Cases", support_case_subject_read, support_case_subject_erase,
      support_case_subject_hold},
+    {"contracts", "Learner contracts", support_contract_subject_read,
+     support_contract_subject_erase, NULL},
     {"notices", "Notices to staff", notices_read, notices_erase, NULL},
     {"access_audit", "Who saw or changed this record", audit_read, NULL, NULL},
 };

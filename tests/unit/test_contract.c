@@ -348,6 +348,43 @@ static void test_goals(void **state) {
     test_store_drop(s.st);
 }
 
+/* The learner's whole record: the versions with their texts and signers;
+** erasure blanks texts and names, the fingerprint still checks a paper. */
+static void test_subject(void **state) {
+    school s = school_open(state, "contract_subject");
+    cairn_err err = {0};
+    contract_problem p;
+    int done;
+    int64_t c = s.cases[1];
+    assert_int_equal(support_contract_draft_save(s.st, 1, s.kw, KW, c, &parts, NULL, "en", NULL,
+                                                 NULL, &p, &err), 0);
+    assert_int_equal(sign(&s, c, CONTRACT_ROLE_LEARNER, "Ada One", &done, &p), 0);
+    assert_int_equal(sign(&s, c, CONTRACT_ROLE_KEY_WORKER, NULL, &done, &p), 0);
+    json_t *j = NULL;
+    assert_int_equal(support_contract_subject_read(s.st, 1, 1, &j, &err), 0);
+    char *dump = json_dumps(j, 0);
+    assert_non_null(strstr(dump, "I come to every lesson."));
+    assert_non_null(strstr(dump, "\"name\": \"Ada One\""));
+    free(dump);
+    const char *code = json_string_value(json_object_get(json_array_get(j, 0), "code"));
+    char keep[CONTRACT_CODE_TEXT], sha[CRYPTO_SHA256_HEX_LEN];
+    snprintf(keep, sizeof keep, "%s", code);
+    snprintf(sha, sizeof sha, "%s",
+             json_string_value(json_object_get(json_array_get(j, 0), "sha256")));
+    json_decref(j);
+    assert_int_equal(store_tx_begin(s.st, &err), 0);
+    assert_int_equal(support_contract_subject_erase(s.st, 1, 1, &err), 0);
+    assert_int_equal(store_tx_commit(s.st, &err), 0);
+    assert_int_equal(one(s.st, "SELECT count(*) FROM contract_version WHERE body <> ''"
+                               " AND institution_id = ?", 1), 0);
+    assert_int_equal(one(s.st, "SELECT count(*) FROM contract_signature WHERE name <> ''"
+                               " AND institution_id = ?", 1), 0);
+    contract_verdict d;
+    assert_int_equal(support_contract_verify(s.st, keep, sha, &d, &err), 0);
+    assert_true(d.found && d.is_signed && d.fingerprint_matches);
+    test_store_drop(s.st);
+}
+
 /* Every write is audited in its transaction; the chain verifies; texts are
 ** sealed at rest. */
 static void test_audit(void **state) {
@@ -389,6 +426,7 @@ int main(void) {
         BOTH(test_verify),
         BOTH(test_audit),
         BOTH(test_goals),
+        BOTH(test_subject),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
