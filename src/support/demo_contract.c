@@ -2,8 +2,8 @@
 ** support/demo_contract.c — the demo school's learner contracts: for the
 ** demo key worker's cases past the plan, a contract in each believable
 ** state: the closed case (returned to learning) had one signed before it
-** closed; the monitored case signed one and amended it (two versions, the
-** second signed); the case whose plan was just agreed waits for the
+** closed; the monitored case signed one and amended it when the workshop
+** trainer joined in (two versions, the second signed); the case whose plan was just agreed waits for the
 ** learner's signature.  Back-dated, made through the writers the pages use
 ** (so the audit log is as real), and only once.
 */
@@ -123,6 +123,12 @@ int support_demo_contracts(store *st, int64_t inst, int64_t kw_staff, int64_t kw
     }
     if (monitored) {
         contract_labels none = {0};
+        contract_parts amended = {
+            "A mentor from the second year meets him every Monday before the workshop. The "
+            "workshop trainer calls his father when he misses a practical day.",
+            "I come home every night or tell my father where I am. I go to the mentoring "
+            "sessions and tell the mentor when a workshop day goes badly.",
+            date_today() - 52, date_today() - 52 + 42};
         contract_problem p;
         char at[32];
         demo_at(45, at);
@@ -134,6 +140,8 @@ int support_demo_contracts(store *st, int64_t inst, int64_t kw_staff, int64_t kw
             sign_all(st, inst, kw_account, monitored, 50, 0, name, err) < 0 ||
             contract_amend_write(st, inst, kw_account, SUPPORT_CASE_REL_KEY_WORKER, monitored, 1,
                                  &none, "en", at, NULL, &p, err) != 0 ||
+            contract_draft_write(st, inst, kw_account, SUPPORT_CASE_REL_KEY_WORKER, monitored, 1,
+                                 &amended, NULL, "en", at, NULL, &p, err) != 0 ||
             sign_all(st, inst, kw_account, monitored, 44, 0, name, err) < 0)
             return -1;
         (*n)++;
