@@ -10,8 +10,9 @@
 # with the hash of another text is refused; the signed version is frozen
 # (its text and hash never change); the case page says it is signed; the
 # print view carries the code and fingerprint; a PDF comes from chromium;
-# /verify answers a stranger for a good code, a matching and a tampered
-# fingerprint, and a wrong code, then throttles; an amendment makes
+# without chromium the PDF route says so (503); /verify answers a stranger
+# for a good code, a matching and a tampered fingerprint, and a wrong code,
+# then throttles; an amendment makes
 # version 2 and the history shows both side by side; the JSON twins answer
 # by the same rules (400 with the field); a team member of another case and
 # a leader not on the team are refused; everything is in the audit log.
@@ -134,7 +135,7 @@ if command -v chromium > /dev/null || command -v chromium-browser > /dev/null; t
 else
     ok "# SKIP the PDF: no chromium here"
 fi
-code=$(CAIRN_CHROMIUM=/nonexistent http "$BASE/cases/$case_a/contract/pdf" -b "$P")
+code=$(http "$BASE/cases/$case_a/contract/pdf" -b "$P")
 check "a team member of another case gets no PDF (403)" [ "$code" = 403 ]
 
 # ---- /verify, for a stranger ----
@@ -185,6 +186,21 @@ code=$(http "$BASE/cases/$case_a/contract" -b "$K")
 check "the history shows both versions side by side, the changed lines marked" \
     bash -c "grep -q 'class=\"contract-diff\"' '$TMP/body' && grep -q '<del>Tutoring in maths on Tuesdays.</del>' '$TMP/body' && grep -q '<ins>Tutoring in maths on Tuesdays and Thursdays.</ins>' '$TMP/body'"
 
+# ---- in the learner's language ----
+case_c=$(q "SELECT id FROM support_case c WHERE key_worker_id = $kwstaff AND state <> 'closed'
+            AND NOT EXISTS (SELECT 1 FROM contract_version v WHERE v.case_id = c.id)
+            AND id <> $case_a ORDER BY id LIMIT 1")
+learner_c=$(q "SELECT learner_id FROM support_case WHERE id = $case_c")
+q "INSERT INTO account (id, username, display_name, language, institution_id, person_kind,
+   person_id, created_at, updated_at) SELECT (SELECT max(id) + 1 FROM account), 'learnerc',
+   'Learner C', 'de', institution_id, 'learner', id, 'now', 'now' FROM learner WHERE id = $learner_c"
+code=$(http "$BASE/cases/$case_c/contract" -b "$K")
+code=$(http "$BASE/cases/$case_c/contract" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "school_commits=Nachhilfe am Dienstag." --data-urlencode "learner_commits=Ich komme.")
+code=$(http "$BASE/cases/$case_c/contract/print" -b "$K")
+check "a learner whose account speaks German gets the contract in German (text and print view)" \
+    bash -c "[ $code = 200 ] && grep -q '<html lang=\"de\"' '$TMP/body' && grep -q 'Lernvereinbarung' '$TMP/body' && grep -q 'Wozu sich die Schule verpflichtet' '$TMP/body' && [ $(q "SELECT language FROM contract_version WHERE case_id = $case_c") = de ]"
+
 # ---- who may see it ----
 code=$(http "$BASE/cases/$case_a/contract" -b "$P")
 check "a team member of another case is refused its contract (403)" [ "$code" = 403 ]
@@ -203,5 +219,15 @@ check "...also as JSON (403)" [ "$code" = 403 ]
 check "every view, draft, signature, amendment and verification is audited" \
     bash -c "[ \"$(q "SELECT group_concat(DISTINCT action) FROM (SELECT action FROM audit_event WHERE action LIKE 'contract.%' ORDER BY action)")\" = 'contract.amend,contract.draft,contract.print,contract.sign,contract.signed,contract.verify,contract.view' ]"
 check "...and the audit chain verifies" "$CAIRN" audit verify --db "$db"
+
+# ---- without chromium ----
+stop_server
+export CAIRN_CHROMIUM=/nonexistent/chromium
+serve_or_stop "$db"
+unset CAIRN_CHROMIUM
+sign_in "$K" keyworker cairn-demo-counsellor > /dev/null
+code=$(http "$BASE/cases/$case_a/contract/pdf" -b "$K")
+check "without chromium the PDF is refused plainly (503), pointing to the print view" \
+    bash -c "[ $code = 503 ] && grep -q 'needs chromium, which is not installed' '$TMP/body'"
 
 done_testing
