@@ -201,6 +201,25 @@ code=$(http "$BASE/cases/$case_c/contract/print" -b "$K")
 check "a learner whose account speaks German gets the contract in German (text and print view)" \
     bash -c "[ $code = 200 ] && grep -q '<html lang=\"de\"' '$TMP/body' && grep -q 'Lernvereinbarung' '$TMP/body' && grep -q 'Wozu sich die Schule verpflichtet' '$TMP/body' && [ $(q "SELECT language FROM contract_version WHERE case_id = $case_c") = de ]"
 
+q "UPDATE learner SET birth_date = '2012-01-01' WHERE id = $learner_c"
+code=$(http "$BASE/cases/$case_c/contract" -b "$K")
+token=$(csrf_of)
+sha_c=$(q "SELECT sha256 FROM contract_version WHERE case_id = $case_c")
+check "for a minor the page says a guardian signs too" \
+    grep -q 'a parent or guardian signs too' "$TMP/body"
+http "$BASE/cases/$case_c/contract/sign" -b "$K" -X POST -F "csrf=$token" -F role=learner \
+     -F method=screen -F "name=Cem Learner" -F "version_sha256=$sha_c" > /dev/null
+http "$BASE/cases/$case_c/contract/sign" -b "$K" -X POST -F "csrf=$token" -F role=key_worker \
+     -F method=screen -F "version_sha256=$sha_c" > /dev/null
+check "...and the learner's and key worker's signatures leave it waiting for the guardian" \
+    bash -c "[ -z \"$(q "SELECT signed_at FROM contract_version WHERE case_id = $case_c")\" ] && [ $(q "SELECT count(*) FROM contract_signature s JOIN contract_version v ON v.id = s.version_id WHERE v.case_id = $case_c") = 2 ]"
+http "$BASE/cases/$case_c" -b "$K" > /dev/null
+check "...as the case page says" grep -q 'waiting for the signature of: Parent or guardian' "$TMP/body"
+http "$BASE/cases/$case_c/contract/sign" -b "$K" -X POST -F "csrf=$token" -F role=guardian \
+     -F method=paper -F "name=Derya Parent" -F "version_sha256=$sha_c" > /dev/null
+check "...until the guardian signs" \
+    bash -c "[ -n \"$(q "SELECT signed_at FROM contract_version WHERE case_id = $case_c")\" ]"
+
 # ---- who may see it ----
 code=$(http "$BASE/cases/$case_a/contract" -b "$P")
 check "a team member of another case is refused its contract (403)" [ "$code" = 403 ]

@@ -277,6 +277,10 @@ void contract_page_show(web_ctx *c, int status, const contract_form *form) {
                     (long long)c->id, v->number, T(L, "Print view"), (long long)c->id, v->number,
                     T(L, "PDF"));
         signatures_table(b, L, v);
+        if (v->guardian_required && !v->signed_at[0])
+            html_printf(b, "<p class=\"notice\">%T</p>\n",
+                        T(L, "The learner is under the age of majority, or their birth date is "
+                             "not on record: a parent or guardian signs too."));
         html_printf(b, "</section>\n");
     }
     if (kw && (!v || !nsig)) draft_form(c, v, form);
