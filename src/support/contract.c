@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "support/plan.h"
 #include "support/sealed.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,7 @@ static void put_block(buf *out, const char *text) {
 void support_contract_render(const contract_labels *L, int number, const char *learner,
                              const char *key_worker, const contract_parts *p,
                              const char *const *goals, size_t ngoals, buf *out) {
+    assert(p && out && (goals || !ngoals));
     static const contract_labels none = {0};
     if (!L) L = &none;
     char day[DATE_TEXT_LEN];

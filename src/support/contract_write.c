@@ -10,6 +10,7 @@
 #include "support/case_internal.h"
 #include "support/plan.h"
 #include "support/sealed.h"
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@ static int current_read(store *st, int64_t inst, int64_t case_id, current *cur, 
     return rc < 0 ? -1 : 0;
 }
 
+/* Free what current_read opened. */
 static void current_free(current *cur) {
     free(cur->school);
     free(cur->learner);
@@ -95,6 +97,7 @@ static int goals_read(store *st, int64_t inst, int64_t case_id, const contract_l
     return 0;
 }
 
+/* Free what goals_read made. */
 static void goals_free(char **goals, size_t n) {
     for (size_t i = 0; i < n; i++) free(goals[i]);
     free(goals);
@@ -224,6 +227,7 @@ int contract_draft_write(store *st, int64_t inst, int64_t account_id, unsigned r
                          int64_t case_id, int any_state, const contract_parts *parts,
                          const contract_labels *labels, const char *lang, const char *at,
                          int *number, contract_problem *problem, cairn_err *err) {
+    assert(st && parts);
     if (problem) *problem = CONTRACT_OK;
     char *school = xmalloc(SUPPORT_CASE_TEXT_BYTES), *learner = xmalloc(SUPPORT_CASE_TEXT_BYTES);
     support_case_problem p1 = SUPPORT_CASE_OK, p2 = SUPPORT_CASE_OK;
@@ -421,6 +425,7 @@ int contract_sign_write(store *st, int64_t inst, int64_t account_id, unsigned re
                         int64_t case_id, int any_state, const contract_sign_spec *spec,
                         const char *at, int *now_signed, contract_problem *problem,
                         cairn_err *err) {
+    assert(st && spec);
     if (problem) *problem = CONTRACT_OK;
     if (now_signed) *now_signed = 0;
     if (!(rel & SUPPORT_CASE_REL_KEY_WORKER)) return refuse(CONTRACT_NOT_YOURS, problem, err);
