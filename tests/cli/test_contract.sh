@@ -153,8 +153,13 @@ check "...the JSON twin (200): signed, matches, roles and initials" \
 import json,sys
 d=json.load(open('$TMP/body'))
 sys.exit(0 if $code==200 and d['signed'] and d['fingerprint_matches'] is True and sorted(s['role'] for s in d['signatures'])==['key_worker','learner'] else 1)"
-code=$(http "$BASE/verify?code=$code_a")
-check "the form redirects to /verify/CODE (303)" bash -c "[ $code = 303 ] && [ \"$(location)\" = '/verify/$code_a' ]"
+printed="${code_a:0:4}-${code_a:4:4}-${code_a:8:4}-${code_a:12:4}"
+code=$(http "$BASE/verify?code=$code_a&fingerprint=$sha")
+check "the form goes on to /verify/CODE as printed, with the fingerprint (303)" \
+    bash -c "[ $code = 303 ] && [ \"$(location)\" = '/verify/$printed?fingerprint=$sha' ]"
+code=$(http "$BASE/verify?code=%0D%0ASet-Cookie:x")
+check "...a code of the wrong shape says so without a lookup (404)" \
+    bash -c "[ $code = 404 ] && grep -q 'No contract has this code.' '$TMP/body' && ! grep -qi '^Set-Cookie: x' '$TMP/headers'"
 code=$(http "$BASE/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ")
 check "a wrong code says so plainly (404)" \
     bash -c "[ $code = 404 ] && grep -q 'No contract has this code.' '$TMP/body'"

@@ -14,6 +14,7 @@
 #include "web/html.h"
 #include "web/pages.h"
 #include "gen/pages.h"
+#include <ctype.h>
 #include <string.h>
 
 #define VERIFY_KEY "#verify"   /* the throttle's key: never a user name */
@@ -36,20 +37,33 @@ static void verify_form(buf *b, const i18n_lang *L, const char *code) {
 ** BODY:    none
 **
 ** The form to check a printed learner contract; ?code=C&fingerprint=F
-** goes on to /verify/C.
+** goes on to /verify/C (the code as printed, the fingerprint when it is
+** hex digits); a code of the wrong shape says so (404) without a lookup.
 */
 void page_verify_form(web_ctx *c) {
     const char *code = web_request_query(c->req, "code");
     const char *fp = web_request_query(c->req, "fingerprint");
-    if (code && *code && strlen(code) <= 64 && !strchr(code, '/') && !strchr(code, '%')) {
-        web_redirect(c->res, arena_printf(c->arena, "/verify/%s%s%s", code,
-                                          fp && *fp ? "?fingerprint=" : "", fp && *fp ? fp : ""));
+    char norm[CONTRACT_CODE_CHARS + 1];
+    int typed = code && *code;
+    if (typed && support_contract_code_normalise(code, norm) == 0) {
+        int hex = fp && *fp && strlen(fp) <= 100;
+        for (const char *q = fp; hex && *q; q++)
+            hex = isxdigit((unsigned char)*q);
+        web_redirect(c->res, arena_printf(c->arena, "/verify/%.4s-%.4s-%.4s-%.4s%s%s", norm,
+                                          norm + 4, norm + 8, norm + 12,
+                                          hex ? "?fingerprint=" : "", hex ? fp : ""));
         return;
     }
     const i18n_lang *L = c->L;
+    if (typed) c->res->status = 404;
     html_page_begin(c->b, L->code, T(L, "Check a learner contract"));
-    html_printf(c->b, "<h1>%T</h1>\n<p>%T</p>\n", T(L, "Check a learner contract"),
-                T(L, "Type the code printed at the foot of the contract."));
+    html_printf(c->b, "<h1>%T</h1>\n", T(L, "Check a learner contract"));
+    if (typed)
+        html_printf(c->b, "<div class=\"notice error\" role=\"alert\"><p><strong>%T</strong></p>"
+                          "<p>%T</p></div>\n", T(L, "No contract has this code."),
+                    T(L, "Check the code on the paper: four groups of four letters and digits."));
+    else
+        html_printf(c->b, "<p>%T</p>\n", T(L, "Type the code printed at the foot of the contract."));
     verify_form(c->b, L, code);
     html_page_end(c->b);
 }
