@@ -12,6 +12,8 @@
 **                       account or the typed name (sealed) and its initials,
 **                       when, how (screen / paper), the scan's SHA-256 and
 **                       the SHA-256 of the version signed.
+**   case_history        (version 2) takes the kind "contract": a version
+**                       signed by everyone it needs.
 */
 #include "support/contract.h"
 
@@ -37,13 +39,49 @@
     " PRIMARY KEY (institution_id, id), UNIQUE (institution_id, version_id, role),"\
     " FOREIGN KEY (institution_id, version_id) REFERENCES contract_version(institution_id, id));"
 
-static const store_migration contract_migrations[] = {
-    {"contract", 1, "learner contracts: versions and signatures", CONTRACT_V1},
+/* Version 2: the case history's kind "contract" (a version signed by all).
+** The list is the "case" series' kinds, those the "case_approval" series
+** adds (it runs before this one) and "contract"; SQLite makes the table
+** again and copies the rows (nothing refers to case_history), PostgreSQL
+** replaces the constraint. */
+#define HISTORY_KINDS                                                           \
+    "('open', 'step', 'tier', 'team_add', 'team_remove', 'task_add', 'task_done',"\
+    " 'transfer_ask', 'transfer_accept', 'transfer_decline', 'conference',"    \
+    " 'approval_ask', 'approval_yes', 'approval_no', 'learner_told', 'contract')"
+
+#define HISTORY_SQLITE                                                          \
+    "CREATE TABLE case_history_contract ("                                      \
+    " institution_id BIGINT NOT NULL, case_id BIGINT NOT NULL, seq BIGINT NOT NULL,"\
+    " at TEXT NOT NULL, account_id BIGINT REFERENCES account(id),"              \
+    " kind TEXT NOT NULL CHECK (kind IN " HISTORY_KINDS "),"                    \
+    " from_value TEXT NOT NULL, to_value TEXT NOT NULL, reason TEXT NOT NULL,"  \
+    " PRIMARY KEY (institution_id, case_id, seq),"                              \
+    " FOREIGN KEY (institution_id, case_id) REFERENCES support_case(institution_id, id));"\
+    "INSERT INTO case_history_contract (institution_id, case_id, seq, at, account_id, kind,"\
+    " from_value, to_value, reason) SELECT institution_id, case_id, seq, at, account_id,"\
+    " kind, from_value, to_value, reason FROM case_history;"                    \
+    "DROP TABLE case_history;"                                                  \
+    "ALTER TABLE case_history_contract RENAME TO case_history;"
+
+#define HISTORY_PG                                                              \
+    "ALTER TABLE case_history DROP CONSTRAINT case_history_kind_check;"         \
+    "ALTER TABLE case_history ADD CONSTRAINT case_history_kind_check"           \
+    " CHECK (kind IN " HISTORY_KINDS ");"
+
+#define V1_NAME "learner contracts: versions and signatures"
+#define V2_NAME "the case history's kind for a signed contract"
+
+static const store_migration contract_sqlite[] = {
+    {"contract", 1, V1_NAME, CONTRACT_V1},
+    {"contract", 2, V2_NAME, HISTORY_SQLITE},
+};
+static const store_migration contract_pg[] = {
+    {"contract", 1, V1_NAME, CONTRACT_V1},
+    {"contract", 2, V2_NAME, HISTORY_PG},
 };
 
-/* Apply the "contract" series (see contract.h); the SQL is the same on
-** both backends. */
+/* Apply the "contract" series (see contract.h). */
 int support_contract_migrate(store *st, int *applied, cairn_err *err) {
-    return store_migrate(st, contract_migrations,
-                         sizeof contract_migrations / sizeof *contract_migrations, applied, err);
+    int pg = store_kind_of(st) == STORE_POSTGRES;
+    return store_migrate(st, pg ? contract_pg : contract_sqlite, 2, applied, err);
 }

@@ -483,7 +483,11 @@ int contract_sign_write(store *st, int64_t inst, int64_t account_id, unsigned re
     if (done) {
         snprintf(detail, sizeof detail, "case %lld: contract version %d signed by all",
                  (long long)case_id, cur.number);
+        char num[16];
+        snprintf(num, sizeof num, "%d", cur.number);
         if (mark_signed(st, inst, cur.id, now, err) < 0 ||
+            case_history_add_in_tx(st, inst, case_id, now, account_id, "contract", num, "signed",
+                                   "", err) < 0 ||
             audit(st, inst, account_id, &k, "contract.signed", detail, err) < 0)
             goto fail;
     }

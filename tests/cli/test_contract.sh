@@ -121,7 +121,8 @@ code=$(http "$BASE/cases/$case_a/contract/sign" -b "$K" -X POST -F "csrf=$token"
 check "the key worker signs (303): the contract is signed" \
     bash -c "[ $code = 303 ] && [ -n \"$(q "SELECT signed_at FROM contract_version WHERE case_id = $case_a")\" ]"
 code=$(http "$BASE/cases/$case_a" -b "$K")
-check "...and the case page says signed on a day" grep -q 'Version 1, signed on' "$TMP/body"
+check "...and the case page says signed on a day, its history too" \
+    bash -c "grep -q 'Version 1, signed on' '$TMP/body' && grep -q 'Learner contract signed by all: version 1' '$TMP/body'"
 
 # ---- print and PDF ----
 code=$(http "$BASE/cases/$case_a/contract/print" -b "$K")

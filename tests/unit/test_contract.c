@@ -184,6 +184,9 @@ static void test_freeze(void **state) {
     assert_int_equal(p, CONTRACT_ALREADY_SIGNED);
     assert_int_equal(sign(&s, c, CONTRACT_ROLE_KEY_WORKER, NULL, &done, &p), 0);
     assert_int_equal(done, 1);   /* an adult: learner and key worker are enough */
+    assert_int_equal(one(s.st, "SELECT count(*) FROM case_history WHERE kind = 'contract'"
+                               " AND to_value = 'signed' AND from_value = '1' AND case_id = ?", c),
+                     1);
     /* the hash is the SHA-256 of the exact text */
     contract_version *v = NULL;
     size_t nv = 0;
@@ -242,6 +245,8 @@ static void test_guardian(void **state) {
     assert_int_equal(sign(&s, c, CONTRACT_ROLE_LEARNER, "Ben Two", &done, &p), 0);
     assert_int_equal(sign(&s, c, CONTRACT_ROLE_KEY_WORKER, NULL, &done, &p), 0);
     assert_int_equal(done, 0);   /* waiting for the guardian */
+    assert_int_equal(one(s.st, "SELECT count(*) FROM case_history WHERE kind = 'contract'"
+                               " AND case_id = ?", c), 0);
     contract_state cs;
     assert_int_equal(support_contract_state(s.st, 1, c, &cs, &err), 0);
     assert_int_equal(cs.missing[CONTRACT_ROLE_GUARDIAN], 1);

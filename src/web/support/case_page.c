@@ -322,6 +322,8 @@ static void event_text(buf *b, const i18n_lang *L, const support_case_event *e) 
         html_printf(b, "%T", T(L, "Handover accepted: a new key worker"));
     } else if (!strcmp(e->kind, "transfer_decline")) {
         html_printf(b, "%T", T(L, "Handover declined"));
+    } else if (!strcmp(e->kind, "contract")) {   /* support/contract.h */
+        html_printf(b, T(L, "Learner contract signed by all: version %T"), e->from_value);
     } else if (!strcmp(e->kind, "task_add")) {
         html_printf(b, "%T", T(L, "Follow-up added"));
     } else {
