@@ -14,8 +14,8 @@
 # for a good code, a matching and a tampered fingerprint, and a wrong code,
 # then throttles; an amendment makes
 # version 2 and the history shows both side by side; the JSON twins answer
-# by the same rules (400 with the field); a team member of another case and
-# a leader not on the team are refused; everything is in the audit log.
+# by the same rules (400 with the field); a team member of another case, the
+# learner's teacher on the team and a leader not on the team are refused; everything is in the audit log.
 #
 # Prints "ok - ..." / "not ok - ..." per check and ends with "N passed, M
 # failed"; exits non-zero if anything failed.  Needs curl, sqlite3, python3.
@@ -235,6 +235,16 @@ check "...and reads their own case's contract (200), without the forms" \
 code=$(http "$BASE/cases/$case_b/contract/amend" -b "$P" -X POST --data-urlencode "csrf=$(csrf_of)")
 check "...and may not amend it (400, nothing written)" \
     bash -c "[ $code = 400 ] && [ $(q "SELECT count(*) FROM contract_version WHERE case_id = $case_b") = 2 ]"
+T="$TMP/teacher.jar"
+sign_in "$T" teacher cairn-demo-classroom > /dev/null
+check "the demo teacher is on case B's team as its teacher" \
+    [ "$(q "SELECT count(*) FROM case_team_member m JOIN account a ON a.person_id = m.staff_id
+            WHERE a.username = 'teacher' AND m.case_id = $case_b AND m.role = 'teacher'")" = 1 ]
+code=$(http "$BASE/cases/$case_b/contract" -b "$T")
+check "...who sees only the goals of their teaching: not the contract (403)" [ "$code" = 403 ]
+code=$(http "$BASE/cases/$case_b" -b "$T")
+check "...nor its line on the case page" \
+    bash -c "[ $code = 200 ] && ! grep -q 'href=\"/cases/$case_b/contract\"' '$TMP/body'"
 code=$(http "$BASE/cases/$case_a/contract" -b "$L")
 check "a leader not on the team is refused (403)" [ "$code" = 403 ]
 code=$(http "$BASE/api/v1/cases/$case_a/contract" -b "$L")

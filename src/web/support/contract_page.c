@@ -10,6 +10,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "support/audit.h"
+#include "web/access.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "gen/pages.h"
@@ -321,6 +322,13 @@ void contract_case_summary(web_ctx *c, int64_t case_id) {
     contract_state s;
     const i18n_lang *L = c->L;
     buf *b = c->b;
+    unsigned rel = 0;
+    int may = access_case_relation(c->who, case_id, &rel, &err) < 0
+                  ? -1 : contract_may_read(c, case_id, rel, &err);
+    if (may <= 0) {
+        if (may < 0) web_log(c->req, "contract access: %s", err.msg);
+        return;
+    }
     if (support_contract_state(c->st, c->who->institution_id, case_id, &s, &err) < 0) {
         web_log(c->req, "contract state: %s", err.msg);
         return;

@@ -29,6 +29,11 @@ void contract_labels_of(const i18n_lang *L, contract_labels *out);
 ** the default); NULL and a 500 already answered on error. */
 const i18n_lang *contract_language(web_ctx *c, int64_t learner_id, int json);
 
+/* 1 when the viewer (relationship rel) may read case_id's contract: the
+** key worker, the team and a receiver, not a team member whose role is
+** teacher; 0 not; -1 error. */
+int contract_may_read(web_ctx *c, int64_t case_id, unsigned rel, cairn_err *err);
+
 /* The viewer's relationship to c->id when they see its contract (key
 ** worker, team, a receiver): 1; 0 answered already (404, 403, 500). */
 int contract_viewer(web_ctx *c, unsigned *rel, int json);

@@ -3,6 +3,7 @@
 ** viewer's language, the labels of its text, and who may see it.
 */
 #include "web/support/contract_web.h"
+#include "support/plan.h"
 #include "web/api.h"
 #include "web/pages.h"
 #include <string.h>
@@ -87,13 +88,37 @@ const i18n_lang *contract_language(web_ctx *c, int64_t learner_id, int json) {
     return L ? L : i18n_default();
 }
 
+/* 1 when the viewer may read case_id's contract: the key worker, the team
+** and a receiver, but not a team member who is the learner's teacher (they
+** see only the goals of their teaching, and the contract holds them all);
+** 0 not; -1 error. */
+int contract_may_read(web_ctx *c, int64_t case_id, unsigned rel, cairn_err *err) {
+    if (!case_rel_sees_contents(rel)) return 0;
+    if (rel & SUPPORT_CASE_REL_KEY_WORKER) return 1;
+    unsigned view = 0;
+    if (support_goal_view(c->st, c->who->institution_id, case_id, c->who->staff_id, rel, &view,
+                          err) < 0)
+        return -1;
+    return !(view & SUPPORT_GOAL_TEACHING_ONLY);
+}
+
 /* Who may see the contract (see contract_web.h). */
 int contract_viewer(web_ctx *c, unsigned *rel, int json) {
+    cairn_err err = {0};
     if (!case_viewer(c, c->id, rel, json)) return 0;
-    if (!case_rel_sees_contents(*rel)) {
-        const char *m = "Only the case's key worker and its team may see its contract.";
-        if (json) api_refuse(c, m);
-        else page_refuse(c, m);
+    int may = contract_may_read(c, c->id, *rel, &err);
+    if (may < 0) {
+        if (json) api_fail(c, "contract access", err.msg);
+        else page_fail(c, "contract access", err.msg);
+        return 0;
+    }
+    if (!may) {
+        if (json)
+            api_refuse(c, "Only the case's key worker and its team (not its teachers) may see its "
+                          "contract.");
+        else
+            page_refuse(c, "Only the case's key worker and its team (not its teachers) may see "
+                           "its contract.");
         return 0;
     }
     return 1;
