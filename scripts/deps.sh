@@ -19,7 +19,9 @@ set -eu
 # libcrack2-dev: the password check (links -lcrack); cracklib-runtime: its
 # dictionary, /var/cache/cracklib/cracklib_dict.pwd (web/password_policy.c)
 # libcurl4-openssl-dev: the mail worker's SMTP client (web/mail_worker.c)
-RUN_PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libmicrohttpd-dev libxgboost-dev libcrack2-dev cracklib-runtime libcurl4-openssl-dev"
+# chromium: the learner contract as PDF (headless --print-to-pdf,
+# web/support/contract_print.c)
+RUN_PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libmicrohttpd-dev libxgboost-dev libcrack2-dev cracklib-runtime libcurl4-openssl-dev chromium"
 CHECK_PKGS="postgresql clang libclang-rt-14-dev libcmocka-dev curl sqlite3 gettext python3 chromium nodejs nginx openssl python3-aiosmtpd"
 BENCH_PKGS="postgresql sqlite3 time python3-pandas python3-xgboost wrk nginx linux-perf"
 

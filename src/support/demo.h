@@ -56,4 +56,12 @@ int support_demo_consent(store *st, int64_t institution_id, int64_t recorder, in
 int support_demo_interventions(store *st, int64_t institution_id, int64_t account_id,
                                int *runs, cairn_err *err);
 
+/* The demo learner contracts (support/demo_contract.c) of the cases of
+** key worker kw_staff past the plan: signed (closed), amended and signed
+** again (monitoring), waiting for the learner (plan agreed); recorded by
+** kw_account.  Once: nothing when a contract exists.  *n gets how many
+** cases got one.  0 or -1. */
+int support_demo_contracts(store *st, int64_t institution_id, int64_t kw_staff,
+                           int64_t kw_account, int *n, cairn_err *err);
+
 #endif

@@ -37,6 +37,10 @@ const support_sealed_column support_sealed_columns[] = {
     {"case_review", "id", "changed", NULL, NULL},               /* support/review_write.c */
     {"case_approval", "id", "reason", NULL, NULL},              /* support/case_approval.c */
     {"case_approval", "id", "comment", NULL, NULL},
+    {"contract_version", "id", "body", NULL, NULL},             /* support/contract.c */
+    {"contract_version", "id", "school_commits", NULL, NULL},
+    {"contract_version", "id", "learner_commits", NULL, NULL},
+    {"contract_signature", "id", "name", NULL, NULL},
 };
 const size_t support_sealed_ncolumns = sizeof support_sealed_columns / sizeof *support_sealed_columns;
 

@@ -14,6 +14,8 @@
 const support_setting_def support_settings[] = {
     {SUPPORT_CONSENT_AGE_ALONE, 16, 12, 21,
      "age (years) from which a learner gives or refuses consent alone"},
+    {"contract.age_of_majority", 18, 14, 21,
+     "age (years) from which a learner signs the contract without a guardian"},
     {"retention.learner_departed", 1825, 0, 36500,
      "days after a learner's last enrolment ended before the record is anonymised"},
     {"retention.score", 730, 0, 36500, "days a learner's risk scores and reasons are kept"},

@@ -10,6 +10,7 @@
 #include "support/review.h"
 #include "support/consent.h"
 #include "support/plan.h"
+#include "support/contract.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -401,6 +402,8 @@ const support_subject_part support_subject_parts[] = {
     {"plans", "Plans and goals", support_plan_subject_read, support_plan_subject_erase, NULL},
     {"reviews", "Reviews of cases", support_review_subject_read, support_review_subject_erase,
      NULL},                                                     /* support/review_subject.c */
+    {"contracts", "Learner contracts", support_contract_subject_read,
+     support_contract_subject_erase, NULL},
     {"notices", "Notices to staff", notices_read, notices_erase, NULL},
     {"access_audit", "Who saw or changed this record", audit_read, NULL, NULL},
 };

@@ -40,6 +40,7 @@
 #include "support/case_schema.h"
 #include "support/assessment.h"
 #include "support/consent.h"
+#include "support/contract.h"
 #include "support/intervention.h"
 #include "support/plan.h"
 #include "support/review.h"
@@ -189,6 +190,7 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     if (rc == 0) rc = support_case_approval_migrate(st, NULL, err);
     if (rc == 0) rc = intervention_migrate(st, NULL, err);   /* refers to support_case */
     if (rc == 0) rc = support_review_migrate(st, NULL, err);
+    if (rc == 0) rc = support_contract_migrate(st, NULL, err);
     if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit", last */
     return rc;
 }

@@ -461,6 +461,7 @@ int auth_demo_accounts(store *st, const char *institution,
         if (support_demo_assessments(st, inst, kw_account, &n, err) < 0) return -1;
         if (support_demo_approvals(st, inst, kw_staff, kw_account, err) < 0) return -1;
         if (support_demo_reviews(st, inst, kw_account, err) < 0) return -1;   /* review.h */
+        if (support_demo_contracts(st, inst, kw_staff, kw_account, &n, err) < 0) return -1;
     }
     int runs = 0;   /* interventions: once the key worker and teacher exist */
     if (admin_id && support_demo_interventions(st, inst, admin_id, &runs, err) < 0) return -1;

@@ -302,6 +302,13 @@ int auth_login_failures(store *st, const char *username, const char *address, in
 int auth_login_wait(store *st, const char *username, const char *address, int64_t now,
                     int64_t *wait, cairn_err *err);
 
+/* Record one failure of the pair (key, address) at now, as a wrong
+** password is: for other guessing than passwords, under a key that is no
+** user name ("#verify": contract codes, web/support/contract_verify_page.c),
+** slowed by auth_login_wait on the same key. */
+int auth_throttle_fail(store *st, const char *key, const char *address, int64_t now,
+                       cairn_err *err);
+
 /* Clear the failures of a user name (normalised) from every address;
 ** *cleared (may be NULL) gets how many there were.  `cairn user unlock`. */
 int auth_login_unlock(store *st, const char *username, int64_t *cleared, cairn_err *err);

@@ -80,6 +80,12 @@ static int login_fail_record(store *st, const char *username, const char *addres
     return rc < 0 ? -1 : 0;
 }
 
+/* Record a failure under key (see auth.h). */
+int auth_throttle_fail(store *st, const char *key, const char *address, int64_t now,
+                       cairn_err *err) {
+    return login_fail_record(st, key, address ? address : "", now, err);
+}
+
 /* Clear a user name's failures from every address (see auth.h). */
 int auth_login_unlock(store *st, const char *username, int64_t *cleared, cairn_err *err) {
     char name[AUTH_USERNAME_MAX + 1];

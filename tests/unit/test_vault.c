@@ -17,6 +17,7 @@
 #include "support/audit.h"
 #include "support/audit_read.h"
 #include "support/case.h"
+#include "support/contract.h"
 #include "support/plan.h"
 #include "support/review.h"
 #include "support/sealed.h"
@@ -418,6 +419,30 @@ static void test_no_plaintext_at_rest(void **state) {
     plan_texts_write(st, case_id, goal_texts);
     char review_text[80];   /* a review's words (support/review.h), on the same case */
     review_text_write(st, case_id, review_text);
+    /* a learner contract: its commitments, its text and a signer's name */
+    char ctexts[3][80];
+    for (int i = 0; i < 3; i++) {
+        char tok[17];
+        crypto_random_token(tok, 8);
+        snprintf(ctexts[i], sizeof ctexts[i], "Contract %s: tutoring and lessons, %d", tok, i);
+    }
+    exec_ok(st, "INSERT INTO staff (institution_id, id, ref, given_name, family_name) VALUES"
+                " (1, 3, 'K3', 'Kim', 'Keyone')");
+    support_case_open_spec cs2 = {2, 3, SUPPORT_CASE_FROM_TEACHER, "A concern.", -1, 0};
+    support_case_problem cp2;
+    int64_t case2 = 0;
+    assert_int_equal(support_case_open(st, 1, 1, &cs2, NULL, &case2, &cp2, &err), 0);
+    contract_parts parts = {ctexts[0], ctexts[1], 0, 0};
+    contract_problem kp;
+    assert_int_equal(support_contract_draft_save(st, 1, 1, SUPPORT_CASE_REL_KEY_WORKER, case2,
+                                                 &parts, NULL, "en", NULL, NULL, &kp, &err), 0);
+    char csha[CRYPTO_SHA256_HEX_LEN];
+    char *cs_val = text_of(st, "SELECT sha256 FROM contract_version");
+    snprintf(csha, sizeof csha, "%s", cs_val);
+    free(cs_val);
+    contract_sign_spec sg = {CONTRACT_ROLE_LEARNER, CONTRACT_ON_SCREEN, ctexts[2], csha, NULL};
+    assert_int_equal(support_contract_sign(st, 1, 1, SUPPORT_CASE_REL_KEY_WORKER, case2, &sg,
+                                           NULL, NULL, &kp, &err), 0);
     /* one plain row written behind cairn's back, to show the search finds it */
     exec_ok(st, "INSERT INTO flag_acknowledgement (institution_id, id, learner_id, rule_code,"
                 " asof, account_id, comment, at) VALUES (1, 99, 2, 'missing_work',"
@@ -430,6 +455,9 @@ static void test_no_plaintext_at_rest(void **state) {
         if (bytes_have(raw.data, raw.len, texts[i])) fail_msg("found in the raw bytes: %s", texts[i]);
         assert_false(bytes_have(raw.data, raw.len, strchr(texts[i], ':') + 2));
     }
+    for (int i = 0; i < 3; i++)
+        if (bytes_have(raw.data, raw.len, strchr(ctexts[i], ' ') + 1))
+            fail_msg("found in the raw bytes: %s", ctexts[i]);
     for (int i = 0; i < 7; i++)
         if (bytes_have(raw.data, raw.len, goal_texts[i]))
             fail_msg("found in the raw bytes: %s", goal_texts[i]);
@@ -442,6 +470,7 @@ static void test_no_plaintext_at_rest(void **state) {
     buf_reset(&raw);
     raw_bytes(st, &raw);
     for (int i = 0; i < 9; i++) assert_false(bytes_have(raw.data, raw.len, texts[i]));
+    for (int i = 0; i < 3; i++) assert_false(bytes_have(raw.data, raw.len, ctexts[i]));
     for (int i = 0; i < 7; i++) assert_false(bytes_have(raw.data, raw.len, goal_texts[i]));
     assert_false(bytes_have(raw.data, raw.len, review_text));
     if (store_kind_of(st) == STORE_POSTGRES)   /* a dump has only live rows */

@@ -343,6 +343,8 @@ static void event_text(buf *b, const i18n_lang *L, const support_case_event *e) 
                     !strcmp(e->from_value, "mail")     ? T(L, "by mail")
                     : !strcmp(e->from_value, "notice") ? T(L, "by a notice in cairn")
                                                        : T(L, "by a notice in cairn and by mail"));
+    } else if (!strcmp(e->kind, "contract")) {   /* support/contract.h */
+        html_printf(b, T(L, "Learner contract signed by all: version %T"), e->from_value);
     } else if (!strcmp(e->kind, "task_add")) {
         html_printf(b, "%T", T(L, "Follow-up added"));
     } else {
@@ -505,6 +507,7 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         return;
     }
     review_case_line(c, &d->c);   /* last review, next due, link (review_words.c) */
+    if (contents) contract_case_summary(c, d->c.id);
     if (contents) {
         if (case_interventions_part(c, d, &err) < 0 || team_part(c, d, kw, form, &err) < 0) {
             support_case_detail_free(d);

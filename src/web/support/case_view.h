@@ -121,4 +121,9 @@ int case_interventions_part(web_ctx *c, const support_case_detail *d, cairn_err 
 ** skip link's target when first is 1.  0 or -1 (err set). */
 int case_home_write(web_ctx *c, int first, cairn_err *err);
 
+/* The learner contract's line on the case page (web/support/contract_page.c):
+** its state (draft, waiting for signatures, signed on a day, version n)
+** and a link to it.  Writes nothing when it cannot be read (logged). */
+void contract_case_summary(web_ctx *c, int64_t case_id);
+
 #endif
