@@ -219,43 +219,16 @@ static int dashboard_view_remembered(web_ctx *c, const attention_params *p) {
     return rc;
 }
 
-/*
-** WEBPAGE: GET /dashboard
-** ACCESS:  staff
-** BODY:    none
-** NAV:     10 Dashboard
-**
-** The list of learners as a tool: search (q), filters (programme, group,
-** tier with "all", flag), order (sort = name or group, order = reverse),
-** keyset paging (after = the last learner of the previous page, before =
-** the first of the next), all kept in the link; the counts and the trend
-** below the list.  What is read comes from web/dashboard_data.h.
-*/
-void page_dashboard(web_ctx *c) {
-    web_request *req = c->req;
+/* The dashboard for p and q, read and written (see page_dashboard). */
+static void dashboard_show(web_ctx *c, const attention_params *p, const dashboard_query *q) {
     cairn_err err = {0};
     const i18n_lang *L = c->L;
     store *st = c->st;
     access_ctx who = *c->who;
-
-    attention_params p;
-    attention_params_read(req, &p);
-    const char *after = web_request_query(req, "after");
-    const char *before = web_request_query(req, "before");
-    if (dashboard_view_remembered(c, &p)) return;   /* redirected to the filters last used */
-    const char *cursor = after && *after ? after : before;
-    dashboard_query q = {p.f.programme_code, p.f.group_code, p.f.flag, p.f.tier,
-                         page_parse_id(cursor), DASHBOARD_ROWS, p.f.search, (int)p.f.sort,
-                         p.f.reverse, !(after && *after) && before && *before};
-    if ((cursor && *cursor && !q.after) || (after && *after && before && *before)) {
-        page_bad_cursor(c);
-        return;
-    }
-
     dashboard_data d;
     web_trend trend;
-    int rc = dashboard_data_read(st, &who, &q, &d, &err);
-    if (rc != 0 && q.after && err.code == CAIRN_ENOTFOUND) {
+    int rc = dashboard_data_read(st, &who, q, &d, &err);
+    if (rc != 0 && q->after && err.code == CAIRN_ENOTFOUND) {
         page_bad_cursor(c);   /* not a row of the viewer's list on this day */
         dashboard_data_free(&d);
         return;
@@ -289,11 +262,11 @@ void page_dashboard(web_ctx *c) {
                         "decision."), i18n_format_date(L, d.asof, date, sizeof date));
     html_printf(b, "</p>\n");
     html_printf(b, "<h2 id=\"list\" tabindex=\"-1\">%T</h2>\n", T(L, "Learners who need attention"));
-    filter_form(b, L, d.groups, d.ngroups, &p);
+    filter_form(b, L, d.groups, d.ngroups, p);
     if (d.n == 0) {
         html_printf(b, "<p class=\"notice\">%T</p>\n", T(L, "No learners match these filters."));
     } else {
-        paging(b, L, &d, &p, &q);
+        paging(b, L, &d, p, q);
         /* who may open cases gets the case cell: a link, or one click to open one */
         attention_case_cell cases;
         int on_cases = (c->who->roles & (ACCESS_ROLE_KEY_WORKER | ACCESS_ROLE_TEACHER |
@@ -305,11 +278,53 @@ void page_dashboard(web_ctx *c) {
             return;
         }
         attention_list_write_cases(b, L, T(L, "Learners who need attention, most urgent first"),
-                                   &p, d.rows, d.n, acks, on_cases ? &cases : NULL);
+                                   p, d.rows, d.n, acks, on_cases ? &cases : NULL);
     }
     tier_counts(b, L, d.counts);
     web_trend_write(b, L, &trend);
     html_page_end(b);
     dashboard_data_free(&d);
     free(acks);
+}
+
+/*
+** WEBPAGE: GET /dashboard
+** ACCESS:  staff
+** BODY:    none
+** NAV:     10 Dashboard
+**
+** The list of learners as a tool: search (q), filters (programme, group,
+** tier with "all", flag), order (sort = name or group, order = reverse),
+** keyset paging (after = the last learner of the previous page, before =
+** the first of the next), all kept in the link; the counts and the trend
+** below the list.  What is read comes from web/dashboard_data.h.
+*/
+void page_dashboard(web_ctx *c) {
+    web_request *req = c->req;
+    cairn_err err = {0};
+    store *st = c->st;
+
+    attention_params p;
+    attention_params_read(req, &p);
+    const char *after = web_request_query(req, "after");
+    const char *before = web_request_query(req, "before");
+    if (dashboard_view_remembered(c, &p)) return;   /* redirected to the filters last used */
+    const char *cursor = after && *after ? after : before;
+    dashboard_query q = {p.f.programme_code, p.f.group_code, p.f.flag, p.f.tier,
+                         page_parse_id(cursor), DASHBOARD_ROWS, p.f.search, (int)p.f.sort,
+                         p.f.reverse, !(after && *after) && before && *before};
+    if ((cursor && *cursor && !q.after) || (after && *after && before && *before)) {
+        page_bad_cursor(c);
+        return;
+    }
+
+    /* from here the page only reads: one read transaction (one SQLite read
+    ** lock for all of its statements) */
+    int opened = 0;
+    if (store_read_begin(st, &opened, &err) < 0) {
+        page_fail(c, "dashboard", err.msg);
+        return;
+    }
+    dashboard_show(c, &p, &q);
+    store_read_end(st, opened);
 }

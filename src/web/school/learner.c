@@ -166,6 +166,10 @@ void page_learner(web_ctx *c) {
     page_learner_show(c, 200, NULL);
 }
 
+static void learner_sections_write(web_ctx *c, const access_ctx *who, int64_t id,
+                                   const school_learner_info *li, int status,
+                                   const page_action_form *form);
+
 /* The learner page with status (see learner.h). */
 void page_learner_show(web_ctx *c, int status, const page_action_form *form) {
     cairn_err err = {0};
@@ -191,12 +195,29 @@ void page_learner_show(web_ctx *c, int status, const page_action_form *form) {
         page_fail(c, "learner audit", err.msg);
         return;
     }
+    /* Everything below only reads: one read transaction, so SQLite takes
+    ** its read lock once for the page's few dozen statements (and every
+    ** section sees the same moment).  Sections must not write. */
+    int opened = 0;
+    if (store_read_begin(c->st, &opened, &err) < 0) {
+        page_fail(c, "learner", err.msg);
+        return;
+    }
+    learner_sections_write(c, who, id, &li, status, form);
+    store_read_end(c->st, opened);
+}
+
+/* The page after its audit event: the sections of learner_sections[]. */
+static void learner_sections_write(web_ctx *c, const access_ctx *who, int64_t id,
+                                   const school_learner_info *li, int status,
+                                   const page_action_form *form) {
+    cairn_err err = {0};
     risk_attention_row sc;
     int have = risk_read_learner_latest(c->st, who->institution_id, id, &sc, &err);
     if (have < 0) { page_fail(c, "learner", err.msg); return; }
-    learner_view v = {id, &li, &sc, have, form};
+    learner_view v = {id, li, &sc, have, form};
     /* not HTML: the name as text, escaped by html_page_begin and %T */
-    const char *name = arena_printf(c->arena, "%s %s", li.given_name, li.family_name);
+    const char *name = arena_printf(c->arena, "%s %s", li->given_name, li->family_name);
     page_begin(c, name);
     html_printf(c->b, "<h1>%T</h1>\n", name);
     if (attention_learner_nav(c, id, &err) != 0) {
