@@ -5,6 +5,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include <jansson.h>
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,12 +355,14 @@ static int attention_total(store *st, int64_t inst, int32_t asof, const risk_att
 ** scores; with a cursor the index is entered at the cursor's (tier,
 ** probability), so a deep page is as cheap as the first. */
 static int attention_page(store *st, int64_t inst, int32_t asof, const risk_attention_filter *f,
-                          const attention_cursor *after, int back, size_t limit,
+                          const attention_cursor *after, int back, size_t limit, int names_only,
                           risk_attention_row **rows, size_t *n, cairn_err *err) {
     buf sql = BUF_INIT;
     int fields[2 * 8 + 2];
     size_t nf = 0;
-    buf_puts(&sql, READ_COLUMNS READ_FROM " WHERE s.institution_id = ? AND s.asof = ?");
+    buf_puts(&sql, names_only ? "SELECT s.learner_id, l.ref, l.given_name, l.family_name"
+                              : READ_COLUMNS);
+    buf_puts(&sql, READ_FROM " WHERE s.institution_id = ? AND s.asof = ?");
     filter_sql(f, 1, &sql);
     if (after) cursor_sql(f, back, &sql, fields, &nf);
     order_sql(f, after && back, &sql);
@@ -378,7 +381,17 @@ static int attention_page(store *st, int64_t inst, int32_t asof, const risk_atte
             cap = cap ? cap * 2 : 16;
             *rows = xrealloc(*rows, cap * sizeof **rows);
         }
-        if (row_read(s, &(*rows)[*n], err) != 0) { rc = -1; break; }
+        if (names_only) {   /* what a link to the row needs, no reasons parsed */
+            risk_attention_row *r = &(*rows)[*n];
+            memset(r, 0, sizeof *r);
+            r->learner_id = store_col_int64(s, 0);
+            str_copy(r->ref, sizeof r->ref, store_col_text(s, 1));
+            str_copy(r->given_name, sizeof r->given_name, store_col_text(s, 2));
+            str_copy(r->family_name, sizeof r->family_name, store_col_text(s, 3));
+        } else if (row_read(s, &(*rows)[*n], err) != 0) {
+            rc = -1;
+            break;
+        }
         (*n)++;
     }
     store_finalize(s);
@@ -456,7 +469,7 @@ int risk_read_attention_page(store *st, int64_t inst, int32_t asof,
     if (total) *total = all;
     if (cursor && first && attention_total(st, inst, asof, f, &c, before, &beyond, err) != 0)
         return -1;
-    if (attention_page(st, inst, asof, f, cursor ? &c : NULL, before, limit, rows, n, err) != 0)
+    if (attention_page(st, inst, asof, f, cursor ? &c : NULL, before, limit, 0, rows, n, err) != 0)
         return -1;
     if (first && *n) {
         /* the cursor itself need not pass f (it may have left the filter),
@@ -528,4 +541,21 @@ int risk_read_learner_latest(store *st, int64_t inst, int64_t learner_id,
     }
     store_finalize(s);
     return rc < 0 ? -1 : found;
+}
+
+/* The row after learner_id in f's order, names only (see risk_read.h). */
+int risk_read_attention_next(store *st, int64_t inst, int32_t asof,
+                             const risk_attention_filter *f, int64_t learner_id,
+                             risk_attention_row *next, cairn_err *err) {
+    assert(next && learner_id > 0);
+    memset(next, 0, sizeof *next);
+    if (filter_check(f, err) != 0) return -1;
+    attention_cursor c;
+    if (attention_cursor_read(st, inst, asof, learner_id, f->visible, &c, err) != 0) return -1;
+    risk_attention_row *rows = NULL;
+    size_t n = 0;
+    if (attention_page(st, inst, asof, f, &c, 0, 1, 1, &rows, &n, err) != 0) return -1;
+    if (n) *next = rows[0];
+    free(rows);
+    return n ? 1 : 0;
 }

@@ -136,4 +136,13 @@ int risk_read_tier_counts(store *st, int64_t institution_id, int32_t asof,
 int risk_read_learner_latest(store *st, int64_t institution_id, int64_t learner_id,
                              risk_attention_row *out, cairn_err *err);
 
+/* The row that follows learner_id's in f's order on asof (the learner
+** page's "next learner"), with only its id, school reference and names
+** filled (no reasons read): 1 found, 0 learner_id is the last, -1 with err
+** (CAIRN_ENOTFOUND when learner_id has no score on asof or f->visible
+** hides it, as risk_read_attention_page). */
+int risk_read_attention_next(store *st, int64_t inst, int32_t asof,
+                             const risk_attention_filter *f, int64_t learner_id,
+                             risk_attention_row *next, cairn_err *err);
+
 #endif

@@ -83,6 +83,22 @@ static int list_after(store *st, const access_ctx *ctx, int64_t cursor, int64_t 
     size_t n = 0, total = 0;
     int rc = cursor ? risk_read_attention_after(st, 1, asof, &f, cursor, 8, &rows, &n, &total, &err)
                     : risk_read_attention(st, 1, asof, &f, 8, &rows, &n, &total, &err);
+    if (cursor) {   /* the learner page's "next learner" agrees with the page after */
+        risk_attention_row next;
+        cairn_err e2 = {0};
+        int got = risk_read_attention_next(st, 1, asof, &f, cursor, &next, &e2);
+        if (rc < 0) {
+            assert_int_equal(got, -1);
+            assert_int_equal(e2.code, err.code);
+        } else {
+            assert_int_equal(got, n > 0);
+            if (n) {
+                assert_int_equal(next.learner_id, rows[0].learner_id);
+                assert_string_equal(next.family_name, rows[0].family_name);
+                assert_string_equal(next.given_name, rows[0].given_name);
+            }
+        }
+    }
     buf_free(&pred);
     *code = err.code;
     for (size_t i = 0; i < n && i < 8; i++) out[i] = rows[i].learner_id;

@@ -241,18 +241,17 @@ int attention_learner_nav(web_ctx *c, int64_t learner_id, cairn_err *err) {
     int64_t inst = c->who->institution_id;
     int32_t asof = 0;
     if (risk_read_latest_asof(c->st, inst, &asof, err) != 0) return -1;
-    risk_attention_row *rows = NULL;
-    size_t n = 0;
+    risk_attention_row *next = page_keep(c, calloc(1, sizeof *next));   /* 5 KB: not on the stack */
+    int n = 0;
     if (asof) {
         buf pred = BUF_INIT;
         access_learner_predicate(c->who, "s.institution_id", "s.learner_id", &pred);
         risk_visibility vis = {buf_cstr(&pred), api_bind_access, c->who};
         p.f.visible = &vis;
-        int rc = risk_read_attention_page(c->st, inst, asof, &p.f, learner_id, 0, 1, &rows, &n,
-                                          NULL, NULL, err);
+        n = risk_read_attention_next(c->st, inst, asof, &p.f, learner_id, next, err);
         buf_free(&pred);
-        if (rc != 0 && err->code != CAIRN_ENOTFOUND) return -1;   /* not scored: no next */
-        if (rc != 0) n = 0;
+        if (n < 0 && err->code != CAIRN_ENOTFOUND) return -1;   /* not scored: no next */
+        if (n < 0) n = 0;
     }
     buf *b = c->b;
     const i18n_lang *L = c->L;
@@ -262,14 +261,13 @@ int attention_learner_nav(web_ctx *c, int64_t learner_id, cairn_err *err) {
     html_printf(b, "\">%T</a></li>\n", T(L, "Back to the list"));
     if (n) {
         char path[40];
-        snprintf(path, sizeof path, "/learners/%lld", (long long)rows[0].learner_id);
+        snprintf(path, sizeof path, "/learners/%lld", (long long)next->learner_id);
         html_printf(b, "<li><a rel=\"next\" href=\"");
         attention_url(b, path, &p, NULL, 0);
         html_printf(b, "\">");
-        html_printf(b, T(L, "Next learner: %T %T"), rows[0].given_name, rows[0].family_name);
+        html_printf(b, T(L, "Next learner: %T %T"), next->given_name, next->family_name);
         html_printf(b, "</a></li>\n");
     }
     html_printf(b, "</ul></nav>\n");
-    free(rows);
     return 0;
 }
