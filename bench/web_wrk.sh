@@ -14,6 +14,12 @@
 # GET /dashboard and GET /learners/ID for the learner at the top of the
 # dashboard (a learner page view also appends to the audit log).
 #
+# An earlier release beside it, in the same run (the way to tell "no worse"
+# on the machine of the day): WEB_PEER=path/to/its/cairn WEB_PEER_DB=a
+# scored school that release made (WEB_PEER_LABEL names it).  Both releases
+# then serve copies of that one school (this build's copy brought up to date
+# by `cairn init`), and the table gets the peer's two pages.
+#
 # wrk -t2 -c64 -d20s --timeout 10s --latency, each of the four targets in turn, three
 # rounds; the table gives each target's best round (lowest p99) and the
 # spread over the rounds.  The goal: cairn's p99 under 25 ms.  Writes
@@ -32,6 +38,13 @@ CAIRN=build/rel/cairn
 OUT=bench/out/web
 DB=$OUT/school.db
 SRC_DB=bench/out/score/school.db
+PEER=${WEB_PEER:-}
+PEER_DB_SRC=${WEB_PEER_DB:-}
+PEER_LABEL=${WEB_PEER_LABEL:-an earlier release}
+if [ -n "$PEER" ]; then
+    [ -x "$PEER" ] && [ -f "$PEER_DB_SRC" ] || { echo "bench: WEB_PEER needs WEB_PEER_DB" >&2; exit 1; }
+    SRC_DB=$PEER_DB_SRC   # one school for both releases
+fi
 
 say() { echo "bench: $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
@@ -43,11 +56,12 @@ done
 [ -x "$CAIRN" ] || die "$CAIRN is missing: make build/rel/cairn"
 
 rm -rf "$OUT"; mkdir -p "$OUT"
-CAIRN_PID=""; NGINX_PID=""
+CAIRN_PID=""; NGINX_PID=""; PEER_PID=""
 stop_servers() {
     if [ -n "$CAIRN_PID" ]; then kill -TERM "$CAIRN_PID" 2>/dev/null || true; wait "$CAIRN_PID" 2>/dev/null || true; fi
+    if [ -n "$PEER_PID" ]; then kill -TERM "$PEER_PID" 2>/dev/null || true; wait "$PEER_PID" 2>/dev/null || true; fi
     if [ -n "$NGINX_PID" ]; then kill -QUIT "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true; fi
-    CAIRN_PID=""; NGINX_PID=""
+    CAIRN_PID=""; NGINX_PID=""; PEER_PID=""
 }
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
@@ -128,16 +142,20 @@ $CAIRN serve --db "$DB" --listen "127.0.0.1:$CAIRN_PORT" --threads "$THREADS" --
 CAIRN_PID=$!
 wait_http "$BASE/healthz" || { cat "$OUT/serve.log" >&2; die "cairn serve did not start"; }
 
-# Sign in: GET /login (pre-login cookie, csrf field), POST /login.
-JAR=$OUT/cookies.txt
-curl -s -c "$JAR" -b "$JAR" -o "$OUT/login.html" "$BASE/login"
-CSRF=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$OUT/login.html" | head -1)
-[ -n "$CSRF" ] || die "the sign-in page has no csrf field"
-code=$(curl -s -c "$JAR" -b "$JAR" -o /dev/null -w '%{http_code}' -X POST \
-    --data-urlencode "csrf=$CSRF" --data-urlencode "username=$USER" \
-    --data-urlencode "password=$PASSWORD" "$BASE/login")
-[ "$code" = 303 ] || die "signing in answered $code, not 303"
-COOKIE=$(sed 's/^#HttpOnly_//' "$JAR" | awk '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }')
+# sign_in BASE JAR: GET /login (pre-login cookie, csrf field), POST /login as
+# $USER; prints the Cookie header's value.
+sign_in() {
+    local base=$1 jar=$2 csrf code
+    curl -s -c "$jar" -b "$jar" -o "$OUT/login.html" "$base/login"
+    csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$OUT/login.html" | head -1)
+    [ -n "$csrf" ] || die "the sign-in page of $base has no csrf field"
+    code=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' -X POST \
+        --data-urlencode "csrf=$csrf" --data-urlencode "username=$USER" \
+        --data-urlencode "password=$PASSWORD" "$base/login")
+    [ "$code" = 303 ] || die "signing in at $base answered $code, not 303"
+    sed 's/^#HttpOnly_//' "$jar" | awk '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }'
+}
+COOKIE=$(sign_in "$BASE" "$OUT/cookies.txt")
 [ -n "$COOKIE" ] || die "no session cookie after signing in"
 
 # The pages, saved for nginx; the learner is the first on the dashboard.
@@ -154,6 +172,25 @@ LEARNER=$(grep -o 'href="/learners/[0-9]*"' "$STATIC/dashboard.html" | head -1 |
 fetch "/learners/$LEARNER" "$STATIC/learner.html"
 DASH_BYTES=$(stat -c %s "$STATIC/dashboard.html")
 LEARNER_BYTES=$(stat -c %s "$STATIC/learner.html")
+
+# ---- the earlier release, when asked for ----------------------------------------------
+if [ -n "$PEER" ]; then
+    PEER_DB=$OUT/peer.db
+    cp "$PEER_DB_SRC" "$PEER_DB"
+    printf '%s\n' "$PASSWORD" | $PEER user add "$USER" --db "$PEER_DB" --role school_leader \
+        --institution "$INST_CODE" --name "Bench Leader" --password-stdin >/dev/null
+    PEER_PORT=$(free_port)
+    PEER_BASE=http://127.0.0.1:$PEER_PORT
+    say "$PEER_LABEL: $PEER serve on $PEER_BASE"
+    $PEER serve --db "$PEER_DB" --listen "127.0.0.1:$PEER_PORT" --threads "$THREADS" 2>"$OUT/peer-serve.log" &
+    PEER_PID=$!
+    wait_http "$PEER_BASE/healthz" || { cat "$OUT/peer-serve.log" >&2; die "the peer did not start"; }
+    PEER_COOKIE=$(sign_in "$PEER_BASE" "$OUT/peer-cookies.txt")
+    for path in /dashboard "/learners/$LEARNER"; do
+        c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $PEER_COOKIE" "$PEER_BASE$path")
+        [ "$c" = 200 ] || die "the peer answered GET $path with $c"
+    done
+fi
 chmod -R a+rX "$OUT"
 
 # ---- nginx: the same pages as static files ------------------------------------------
@@ -219,6 +256,11 @@ say "warming up (5 s each)"
 for url in "$BASE/dashboard" "$BASE/learners/$LEARNER"; do
     wrk -t"$WRK_THREADS" -c"$CONNS" -d5s -H "Cookie: $COOKIE" "$url" >/dev/null
 done
+if [ -n "$PEER" ]; then
+    for url in "$PEER_BASE/dashboard" "$PEER_BASE/learners/$LEARNER"; do
+        wrk -t"$WRK_THREADS" -c"$CONNS" -d5s -H "Cookie: $PEER_COOKIE" "$url" >/dev/null
+    done
+fi
 wrk -t"$WRK_THREADS" -c"$CONNS" -d5s "$NGINX_BASE/dashboard.html" >/dev/null
 : >"$OUT/runs.txt"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -228,6 +270,10 @@ for ROUND in $(seq 1 "$ROUNDS"); do
     run nginx_dashboard "$NGINX_BASE/dashboard.html"
     run cairn_learner "$BASE/learners/$LEARNER" -H "Cookie: $COOKIE"
     run nginx_learner "$NGINX_BASE/learner.html"
+    if [ -n "$PEER" ]; then
+        run peer_dashboard "$PEER_BASE/dashboard" -H "Cookie: $PEER_COOKIE"
+        run peer_learner "$PEER_BASE/learners/$LEARNER" -H "Cookie: $PEER_COOKIE"
+    fi
 done
 AUDIT_ROWS=$(q "$DB" "SELECT count(*) FROM audit_event WHERE action = 'learner.view'")
 stop_servers
@@ -250,10 +296,10 @@ verdict() {   # verdict PAGE P99
     if awk -v p="$2" -v g="$GOAL_MS" 'BEGIN { exit !(p < g) }'; then echo "$1: **goal met** (p99 $2 ms < $GOAL_MS ms)."
     else echo "$1: **goal NOT met** (p99 $2 ms, goal under $GOAL_MS ms)."; fi
 }
-# service_row PATH LABEL: the server's own time per request of PATH (ms,
+# service_row PATH LABEL [LOG]: the server's own time per request of PATH (ms,
 # from the access log lines "req=N GET PATH 200 12.3ms").
 service_row() {
-    awk -v p="$1" '$3 == "GET" && $4 == p && $5 == 200 { sub("ms", "", $6); print $6 }' "$OUT/serve.log" |
+    awk -v p="$1" '$3 == "GET" && $4 == p && $5 == 200 { sub("ms", "", $6); print $6 }' "${3:-$OUT/serve.log}" |
         sort -g | awk -v label="$2" '
             function at(f,  k) { k = int(NR * f + 0.5); if (k < 1) k = 1; return v[k] }
             { v[NR] = $1 }
@@ -261,6 +307,17 @@ service_row() {
                   printf "| %s | %d | %.1f ms | %.1f ms | %.1f ms |\n", label, NR,
                          at(0.5), at(0.9), at(0.99) }'
 }
+PEER_ROWS=""; PEER_SERVICE=""; PEER_TEXT=""
+if [ -n "$PEER" ]; then
+    PEER_ROWS="$(row peer_dashboard "$PEER_LABEL, \`/dashboard\`")
+$(row peer_learner "$PEER_LABEL, \`/learners/$LEARNER\`")"
+    PEER_SERVICE="$(service_row /dashboard "$PEER_LABEL, \`/dashboard\`" "$OUT/peer-serve.log")
+$(service_row "/learners/$LEARNER" "$PEER_LABEL, \`/learners/$LEARNER\`" "$OUT/peer-serve.log")"
+    PEER_TEXT="
+The peer rows are $PEER_LABEL, serving its own copy of the same school (as
+it made it) on another port, signed in the same way, in the same rounds:
+the comparison for \"no worse\" on the machine of the day."
+fi
 LOADS=$(awk '{ print $7 }' "$OUT/runs.txt" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "–" hi }')
 
 SECTION=$(cat <<MD
@@ -296,6 +353,7 @@ $(row cairn_dashboard "cairn \`/dashboard\`")
 $(row nginx_dashboard "nginx, static copy of the dashboard")
 $(row cairn_learner "cairn \`/learners/$LEARNER\`")
 $(row nginx_learner "nginx, static copy of the learner page")
+$PEER_ROWS
 
 Goal, cairn's p99 under $GOAL_MS ms at $CONNS connections:
 $(verdict dashboard "$CAIRN_DASH_P99")
@@ -316,6 +374,8 @@ request line to the answer queued (its access log, all rounds):
 |---|---:|---:|---:|---:|
 $(service_row /dashboard "\`/dashboard\`")
 $(service_row "/learners/$LEARNER" "\`/learners/$LEARNER\`")
+$PEER_SERVICE
+$PEER_TEXT
 MD
 )
 scripts/bench-section.sh docs/benchmarks.md "Web pages" "$SECTION"
