@@ -575,6 +575,8 @@ typedef struct support_case_stats {
     long long closed;              /* all closed cases */
     long long contacts;            /* cases from a flag with the first contact done */
     double    median_days_to_contact;   /* days from opening to it; 0 without any */
+    long long plans;               /* cases from a flag that reached plan_agreed */
+    double    median_days_to_plan;      /* days from opening to it; 0 without any */
 } support_case_stats;
 
 /* The figures of institution_id on today into *out (free out->rows). */

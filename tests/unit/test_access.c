@@ -295,6 +295,7 @@ static const route_expect expected[] = {
     {"GET",  "/api/v1/cases/{id}/reviews", 0, CASE_ROLES, 0},
     {"POST", "/api/v1/cases/{id}/reviews", 0, CASE_ROLES, 0},
     {"GET",  "/caseload",                 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/api/v1/caseload",          0, ACCESS_ROLE_SCHOOL_LEADER, 0},
     {"GET",  "/learners/{id}/consent",          0, STAFF, 0},
     {"POST", "/learners/{id}/consent",          0, STAFF, 0},
     {"POST", "/learners/{id}/consent/withdraw", 0, STAFF, 0},
