@@ -268,6 +268,7 @@ static const route_expect expected[] = {
     {"GET",  "/verify/{code}",                  1, ACCESS_ROLES_ALL, 1},
     {"GET",  "/api/v1/verify/{code}",           1, ACCESS_ROLES_ALL, 1},
     {"GET",  "/cases/{id}/plan",          0, CASE_ROLES, 0},          /* support/plan.h */
+    {"GET",  "/cases/{id}/plan/pdf",      0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/goals",         0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/goals/close",   0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/not-now",       0, CASE_ROLES, 0},
