@@ -446,6 +446,12 @@ static void test_tasks(void **state) {
     assert_int_equal(p, SUPPORT_CASE_NOT_YOURS);
     assert_int_equal(support_case_task_done(s.st, 1, s.kw, KW, id2, review, NULL, &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_TASK_UNKNOWN);   /* not a task of that case */
+    /* by hand (the case page, the API) a review task is refused: recording
+    ** the review does it */
+    assert_int_equal(support_case_task_done_by_hand(s.st, 1, s.kw, KW, id, review, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_TASK_IS_REVIEW);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'review'"
+                                 " AND done_at IS NOT NULL"), 0);
     assert_int_equal(support_case_task_done(s.st, 1, s.kw, KW, id, review,
                                             "2025-03-07T09:00:00Z", &p, &err), 0);
     assert_int_equal(support_case_task_done(s.st, 1, s.kw, KW, id, review, NULL, &p, &err), 1);
