@@ -179,7 +179,9 @@ typedef enum support_case_problem {
     SUPPORT_CASE_APPROVAL_NONE,      /* no request of this case waits for approval */
     SUPPORT_CASE_APPROVAL_OWN,       /* the key worker / asker answers their own request */
     SUPPORT_CASE_APPROVAL_NOT_LEADER,/* only a school leader approves */
-    SUPPORT_CASE_COMMENT_MISSING     /* an approval's answer needs a comment */
+    SUPPORT_CASE_COMMENT_MISSING,    /* an approval's answer needs a comment */
+    SUPPORT_CASE_TASK_IS_REVIEW,     /* a review task is done by recording the review */
+    SUPPORT_CASE_APPROVAL_ANSWER_BAD /* an approval's answer is neither approve nor decline */
 } support_case_problem;
 
 /* The field a problem is about ("step", "reason", "outcome", "tier",
@@ -367,6 +369,13 @@ int support_case_tasks_complete_in_tx(store *st, int64_t institution_id, int64_t
 int support_case_task_done(store *st, int64_t institution_id, int64_t account_id, unsigned rel,
                            int64_t case_id, int64_t task_id, const char *at,
                            support_case_problem *problem, cairn_err *err);
+
+/* The same for a person marking a task done by hand (the case page, the
+** API): a review task is refused (SUPPORT_CASE_TASK_IS_REVIEW), since it is
+** done by recording the review (support/review.h). */
+int support_case_task_done_by_hand(store *st, int64_t institution_id, int64_t account_id,
+                                   unsigned rel, int64_t case_id, int64_t task_id,
+                                   support_case_problem *problem, cairn_err *err);
 
 /* Add a follow-up to case_id (the key worker or the team): what (1 to
 ** SUPPORT_CASE_FOLLOW_UP_MAX characters, sealed like a reason), owned by
@@ -575,6 +584,8 @@ typedef struct support_case_stats {
     long long closed;              /* all closed cases */
     long long contacts;            /* cases from a flag with the first contact done */
     double    median_days_to_contact;   /* days from opening to it; 0 without any */
+    long long plans;               /* cases from a flag that reached plan_agreed */
+    double    median_days_to_plan;      /* days from opening to it; 0 without any */
 } support_case_stats;
 
 /* The figures of institution_id on today into *out (free out->rows). */

@@ -129,7 +129,9 @@ const char *support_case_problem_field(support_case_problem p) {
     case SUPPORT_CASE_NO_KEY_WORKER: return "staff_id";
     case SUPPORT_CASE_ROLE_BAD: return "role";
     case SUPPORT_CASE_TASK_UNKNOWN:
+    case SUPPORT_CASE_TASK_IS_REVIEW:
     case SUPPORT_CASE_TASK_DONE: return "task";
+    case SUPPORT_CASE_APPROVAL_ANSWER_BAD: return "answer";
     case SUPPORT_CASE_DUE_BAD: return "due_on";
     case SUPPORT_CASE_OWNER_BAD: return "owner_id";
     case SUPPORT_CASE_TRANSFER_PENDING:
@@ -179,6 +181,9 @@ const char *support_case_problem_text(support_case_problem p) {
     case SUPPORT_CASE_TEAM_NOT_MEMBER: return "this staff member is not on the team";
     case SUPPORT_CASE_TASK_UNKNOWN: return "task names no task of this case";
     case SUPPORT_CASE_TASK_DONE: return "this task is done already";
+    case SUPPORT_CASE_TASK_IS_REVIEW: return "a review task is done by recording the review "
+                                             "(POST /api/v1/cases/{id}/reviews)";
+    case SUPPORT_CASE_APPROVAL_ANSWER_BAD: return "answer must be approve or decline";
     case SUPPORT_CASE_NOT_YOURS: return "only the case's key worker may do this";
     case SUPPORT_CASE_DUE_BAD: return "due_on must be a date (YYYY-MM-DD) from today on";
     case SUPPORT_CASE_OWNER_BAD: return "owner_id must be the key worker or a team member";

@@ -1,8 +1,8 @@
 /*
 ** support/case_stats.c — the institution's cases in figures for its
 ** leaders: caseload per key worker by state, open tasks past due, closures
-** by outcome, the median days from a flag to the first contact (see
-** case.h).  Counts only; the page suppresses small ones (base/suppress.h).
+** by outcome, the median days from a flag to the first contact and to the
+** agreed plan (see case.h).  Counts only; the page suppresses small ones (base/suppress.h).
 */
 #include "support/case_internal.h"
 #include "base/date.h"
@@ -83,13 +83,12 @@ static int overdue_read(store *st, int64_t inst, int32_t today, support_case_sta
     return rc < 0 ? -1 : 0;
 }
 
-/* The median days from opening (from a flag) to the first contact done. */
-static int contact_read(store *st, int64_t inst, support_case_stats *out, cairn_err *err) {
-    store_stmt *q = store_prepare(st,
-        "SELECT c.opened_at, min(t.done_at) FROM support_case c JOIN case_task t"
-        " ON t.institution_id = c.institution_id AND t.case_id = c.id"
-        " WHERE c.institution_id = ? AND c.source = 'flag' AND t.kind = 'first_contact'"
-        " AND t.done_at IS NOT NULL AND t.cancelled = 0 GROUP BY c.id, c.opened_at", err);
+/* The median of the days between column 0 and column 1 (texts starting
+** with a date) over the rows of sql bound to inst, into *median and their
+** count into *n. */
+static int median_days_read(store *st, int64_t inst, const char *sql, double *median,
+                            long long *n_out, cairn_err *err) {
+    store_stmt *q = store_prepare(st, sql, err);
     if (!q) return -1;
     store_bind_int64(q, 1, inst);
     double *days = NULL;
@@ -108,13 +107,35 @@ static int contact_read(store *st, int64_t inst, support_case_stats *out, cairn_
         days[n++] = db > da ? (double)(db - da) : 0.0;
     }
     store_finalize(q);
+    *median = 0;
     if (rc >= 0 && n) {
         qsort(days, n, sizeof *days, cmp_double);
-        out->median_days_to_contact = n % 2 ? days[n / 2] : (days[n / 2 - 1] + days[n / 2]) / 2;
+        *median = n % 2 ? days[n / 2] : (days[n / 2 - 1] + days[n / 2]) / 2;
     }
-    out->contacts = (long long)n;
+    *n_out = (long long)n;
     free(days);
     return rc < 0 ? -1 : 0;
+}
+
+/* The median days from opening (from a flag) to the first contact done. */
+static int contact_read(store *st, int64_t inst, support_case_stats *out, cairn_err *err) {
+    return median_days_read(st, inst,
+        "SELECT c.opened_at, min(t.done_at) FROM support_case c JOIN case_task t"
+        " ON t.institution_id = c.institution_id AND t.case_id = c.id"
+        " WHERE c.institution_id = ? AND c.source = 'flag' AND t.kind = 'first_contact'"
+        " AND t.done_at IS NOT NULL AND t.cancelled = 0 GROUP BY c.id, c.opened_at",
+        &out->median_days_to_contact, &out->contacts, err);
+}
+
+/* The median days from opening (from a flag) to the first step into
+** plan_agreed (the case history). */
+static int plan_read(store *st, int64_t inst, support_case_stats *out, cairn_err *err) {
+    return median_days_read(st, inst,
+        "SELECT c.opened_at, min(h.at) FROM support_case c JOIN case_history h"
+        " ON h.institution_id = c.institution_id AND h.case_id = c.id"
+        " WHERE c.institution_id = ? AND c.source = 'flag' AND h.kind = 'step'"
+        " AND h.to_value = 'plan_agreed' GROUP BY c.id, c.opened_at",
+        &out->median_days_to_plan, &out->plans, err);
 }
 
 /* The figures (see case.h). */
@@ -122,7 +143,7 @@ int support_case_stats_read(store *st, int64_t inst, int32_t today, support_case
                             cairn_err *err) {
     memset(out, 0, sizeof *out);
     if (loads_read(st, inst, out, err) < 0 || overdue_read(st, inst, today, out, err) < 0 ||
-        contact_read(st, inst, out, err) < 0) {
+        contact_read(st, inst, out, err) < 0 || plan_read(st, inst, out, err) < 0) {
         free(out->rows);
         memset(out, 0, sizeof *out);
         return -1;

@@ -124,10 +124,10 @@ int support_case_tasks_complete_in_tx(store *st, int64_t inst, int64_t case_id, 
     return 0;
 }
 
-/* Mark one task done (see case.h). */
-int support_case_task_done(store *st, int64_t inst, int64_t account_id, unsigned rel,
-                           int64_t case_id, int64_t task_id, const char *at,
-                           support_case_problem *problem, cairn_err *err) {
+/* Mark one task done (see case.h); by_hand refuses a review task. */
+static int task_done(store *st, int64_t inst, int64_t account_id, unsigned rel, int64_t case_id,
+                     int64_t task_id, const char *at, int by_hand, support_case_problem *problem,
+                     cairn_err *err) {
     if (problem) *problem = SUPPORT_CASE_OK;
     if (!(rel & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM)))
         return case_refuse(SUPPORT_CASE_NOT_YOURS, problem, err);
@@ -158,6 +158,8 @@ int support_case_task_done(store *st, int64_t inst, int64_t account_id, unsigned
     if (s != STORE_ROW)
         return case_tx_fail(st, case_refuse(SUPPORT_CASE_TASK_UNKNOWN, problem, err));
     if (done) return case_tx_fail(st, case_refuse(SUPPORT_CASE_TASK_DONE, problem, err));
+    if (by_hand && kind == SUPPORT_TASK_REVIEW)
+        return case_tx_fail(st, case_refuse(SUPPORT_CASE_TASK_IS_REVIEW, problem, err));
     q = store_prepare(st, "UPDATE case_task SET done_at = ?, done_by = ? WHERE institution_id = ?"
                           " AND id = ?", err);
     if (!q) return case_tx_fail(st, -1);
@@ -183,6 +185,20 @@ int support_case_task_done(store *st, int64_t inst, int64_t account_id, unsigned
                            detail, err) < 0)
         return case_tx_fail(st, -1);
     return store_tx_commit(st, err) < 0 ? -1 : 0;
+}
+
+/* Mark one task done (see case.h). */
+int support_case_task_done(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                           int64_t case_id, int64_t task_id, const char *at,
+                           support_case_problem *problem, cairn_err *err) {
+    return task_done(st, inst, account_id, rel, case_id, task_id, at, 0, problem, err);
+}
+
+/* Mark one task done by hand (see case.h). */
+int support_case_task_done_by_hand(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                                   int64_t case_id, int64_t task_id,
+                                   support_case_problem *problem, cairn_err *err) {
+    return task_done(st, inst, account_id, rel, case_id, task_id, NULL, 1, problem, err);
 }
 
 /* The tier and probability of learner's latest score on or before day

@@ -274,8 +274,18 @@ int access_case_relation(const access_ctx *ctx, int64_t case_id, unsigned *rel, 
     if (!enabled) return 0;
     if (support_case_relation(ctx->st, ctx->institution_id, case_id, ctx->staff_id, rel, err) < 0)
         return -1;
-    if (ctx->roles & ACCESS_ROLE_SCHOOL_LEADER) *rel |= SUPPORT_CASE_REL_LEADER;
-    return 0;
+    if (!(ctx->roles & ACCESS_ROLE_SCHOOL_LEADER)) return 0;
+    /* a leader of the case's own institution only: an unknown case, or one
+    ** of another institution, has no relationship at all */
+    store_stmt *q = store_prepare(ctx->st,
+        "SELECT count(*) FROM support_case WHERE institution_id = ? AND id = ?", err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, ctx->institution_id);
+    store_bind_int64(q, 2, case_id);
+    int rc = store_step(q, err);
+    if (rc == STORE_ROW && store_col_int64(q, 0) > 0) *rel |= SUPPORT_CASE_REL_LEADER;
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
 }
 
 /* ---- routes ---------------------------------------------------------------------- */

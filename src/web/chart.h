@@ -95,4 +95,26 @@ typedef struct chart_calibration {
 ** rows are not drawn. */
 void chart_calibration_write(buf *b, const i18n_lang *L, const chart_calibration *c);
 
+/* One bar: its label (text), its count, and a note shown instead of the
+** count (e.g. "withheld"): a bar with a note is not drawn. */
+typedef struct chart_bar {
+    const char *label;
+    long long   value;
+    const char *note;
+} chart_bar;
+
+typedef struct chart_bars {
+    const char *id;          /* a constant id prefix, unique on the page */
+    const char *title;       /* text: caption and <title> */
+    const char *desc;        /* text: what the chart shows */
+    const char *x_heading;   /* text: the table's first column ("Outcome") */
+    const char *y_heading;   /* text: the table's second column ("Cases") */
+    const chart_bar *bars;
+    size_t      n;
+} chart_bars;
+
+/* Append a horizontal bar chart of counts (web/chart_bar.c), then the
+** numbers as a table; withheld bars are named with their note, not drawn. */
+void chart_bars_write(buf *b, const i18n_lang *L, const chart_bars *c);
+
 #endif

@@ -272,6 +272,21 @@ check "...in two days (200)" \
 task=$(q "SELECT max(id) FROM case_task WHERE case_id = $case_id AND done_at IS NULL")
 code=$(japi "/cases/$case_id/task-done" "{\"task_id\": $task}")
 check "POST .../task-done (200)" bash -c "[ $code = 200 ] && [ -n \"\$(sqlite3 '$db' 'SELECT done_at FROM case_task WHERE id = $task')\" ]"
+# A review task is done by recording the review, not by "Mark done".
+rtask=$(q "SELECT min(t.id) FROM case_task t JOIN support_case c ON c.id = t.case_id
+           WHERE t.kind = 'review' AND t.done_at IS NULL AND t.cancelled = 0 AND c.state <> 'closed'
+           AND c.key_worker_id = (SELECT person_id FROM account WHERE username = 'keyworker')")
+rcase=$(q "SELECT case_id FROM case_task WHERE id = ${rtask:-0}")
+code=$(http "$BASE/cases/$rcase" -b "$K")
+check "a review task on the case page leads to the review form, not to 'Mark done'" \
+    bash -c "[ -n '$rtask' ] && [ $code = 200 ] && grep -q 'href=\"/cases/$rcase/reviews#h-review-new\"' '$TMP/body' && ! grep -q 'name=\"task_id\" value=\"$rtask\"' '$TMP/body'"
+code=$(http "$BASE/cases/$rcase/task-done" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "task_id=$rtask")
+check "...marking it done by hand sends the person to the review form (303), nothing recorded" \
+    bash -c "[ $code = 303 ] && tr -d '\r' < '$TMP/headers' | grep -q '^Location: /cases/$rcase/reviews#h-review-new' && [ -z \"\$(sqlite3 '$db' 'SELECT done_at FROM case_task WHERE id = $rtask')\" ]"
+code=$(japi "/cases/$rcase/task-done" "{\"task_id\": $rtask}")
+check "...and the JSON twin refuses it (400, field task), nothing recorded" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"task\"' '$TMP/body' && grep -q 'reviews page' '$TMP/body' && [ -z \"\$(sqlite3 '$db' 'SELECT done_at FROM case_task WHERE id = $rtask')\" ]"
 code=$(japi "/cases/$case_id/team" "{\"staff_id\": $p1staff, \"role\": \"mentor\"}")
 check "POST .../team with someone on the team already (400, field staff_id)" \
     bash -c "[ $code = 400 ] && grep -q '\"field\": *\"staff_id\"' '$TMP/body'"
@@ -379,6 +394,10 @@ code=$(http "$BASE/cases/$case_id/approval" -b "$L" -X POST --data-urlencode "cs
        --data-urlencode "answer=decline" --data-urlencode "comment=")
 check "...declining without a comment is refused (400), the error beside the form" \
     bash -c "[ $code = 400 ] && grep -q 'id=\"approval-error\"' '$TMP/body' && grep -q 'Write a comment.' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id/approval" -b "$L" -X POST --data-urlencode "csrf=$ltoken" \
+       --data-urlencode "answer=maybe" --data-urlencode "comment=Hm.")
+check "...an answer neither approve nor decline is refused with its own words (400), nothing written" \
+    bash -c "[ $code = 400 ] && grep -q 'Choose approve or decline.' '$TMP/body' && ! grep -q 'No request of this case is waiting' '$TMP/body' && [ \$(sqlite3 '$db' \"SELECT count(*) FROM case_approval WHERE case_id = $case_id AND state = 'pending'\") = 1 ]"
 code=$(http "$BASE/cases/$case_id/approval" -b "$L" -X POST --data-urlencode "csrf=$ltoken" \
        --data-urlencode "answer=decline" --data-urlencode "comment=Talk to the aunt first.")
 check "...the leader declines with a comment (303); the case stays open" \

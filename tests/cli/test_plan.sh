@@ -244,6 +244,18 @@ check "an unknown case (404)" [ "$code" = 404 ]
 code=$(http "$BASE/assets/cairn.css")
 check "the stylesheet prints the plan cleanly (a print rule for the goals)" \
     bash -c "[ $code = 200 ] && grep -q 'table.goals tr{break-inside:avoid}' '$TMP/body'"
+if command -v chromium > /dev/null || command -v chromium-browser > /dev/null; then
+    code=$(curl -s --max-time 90 -D "$TMP/headers" -o "$TMP/plan.pdf" -w '%{http_code}' \
+           -b "$K" "$BASE/cases/$case_id/plan/pdf")
+    check "the plan as PDF (200, application/pdf, %PDF-) from chromium, written to the audit log" \
+        bash -c "[ $code = 200 ] && tr -d '\r' < '$TMP/headers' | grep -qi '^Content-Type: application/pdf' && [ \"\$(head -c 5 '$TMP/plan.pdf')\" = '%PDF-' ] && [ \$(sqlite3 '$db' \"SELECT count(*) FROM audit_event WHERE action = 'plan.print'\") = 1 ]"
+else
+    ok "# SKIP the plan as PDF: chromium is not installed"
+fi
+code=$(http "$BASE/cases/$agreed/plan/pdf" -b "$P1")
+check "a team member of another case is refused its plan as PDF (403)" [ "$code" = 403 ]
+code=$(http "$BASE/cases/$agreed/plan/pdf" -b "$L")
+check "...and so is a leader not on the team (403)" [ "$code" = 403 ]
 check "plan views and goal changes are in the audit log, without the words" \
     bash -c "[ $(q "SELECT count(*) FROM audit_event WHERE action = 'plan.view'") -ge 3 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action IN ('goal.add', 'goal.edit', 'goal.close')") -ge 4 ] && [ $(q "SELECT count(*) FROM audit_event WHERE detail LIKE '%7:10%' OR detail LIKE '%firms%'") = 0 ]"
 

@@ -268,6 +268,7 @@ static const route_expect expected[] = {
     {"GET",  "/verify/{code}",                  1, ACCESS_ROLES_ALL, 1},
     {"GET",  "/api/v1/verify/{code}",           1, ACCESS_ROLES_ALL, 1},
     {"GET",  "/cases/{id}/plan",          0, CASE_ROLES, 0},          /* support/plan.h */
+    {"GET",  "/cases/{id}/plan/pdf",      0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/goals",         0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/goals/close",   0, CASE_ROLES, 0},
     {"POST", "/cases/{id}/not-now",       0, CASE_ROLES, 0},
@@ -295,6 +296,7 @@ static const route_expect expected[] = {
     {"GET",  "/api/v1/cases/{id}/reviews", 0, CASE_ROLES, 0},
     {"POST", "/api/v1/cases/{id}/reviews", 0, CASE_ROLES, 0},
     {"GET",  "/caseload",                 0, ACCESS_ROLE_SCHOOL_LEADER, 0},
+    {"GET",  "/api/v1/caseload",          0, ACCESS_ROLE_SCHOOL_LEADER, 0},
     {"GET",  "/learners/{id}/consent",          0, STAFF, 0},
     {"POST", "/learners/{id}/consent",          0, STAFF, 0},
     {"POST", "/learners/{id}/consent/withdraw", 0, STAFF, 0},

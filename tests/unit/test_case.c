@@ -446,6 +446,12 @@ static void test_tasks(void **state) {
     assert_int_equal(p, SUPPORT_CASE_NOT_YOURS);
     assert_int_equal(support_case_task_done(s.st, 1, s.kw, KW, id2, review, NULL, &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_TASK_UNKNOWN);   /* not a task of that case */
+    /* by hand (the case page, the API) a review task is refused: recording
+    ** the review does it */
+    assert_int_equal(support_case_task_done_by_hand(s.st, 1, s.kw, KW, id, review, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_TASK_IS_REVIEW);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'review'"
+                                 " AND done_at IS NOT NULL"), 0);
     assert_int_equal(support_case_task_done(s.st, 1, s.kw, KW, id, review,
                                             "2025-03-07T09:00:00Z", &p, &err), 0);
     assert_int_equal(support_case_task_done(s.st, 1, s.kw, KW, id, review, NULL, &p, &err), 1);
@@ -744,6 +750,22 @@ static void test_access(void **state) {
     assert_int_equal(access_case_relation(&teacher, a, &rel, &err), 0);
     assert_int_equal(rel, 0);                               /* teaches L1, not on the team */
     assert_int_equal(access_case_relation(&p1, 99, &rel, &err), 0);
+    assert_int_equal(rel, 0);
+    /* a leader has no relationship to an unknown case, nor to a case of
+    ** another institution */
+    assert_int_equal(access_case_relation(&lead, 99, &rel, &err), 0);
+    assert_int_equal(rel, 0);
+    assert_int_equal(store_exec(s.st,
+        "INSERT INTO institution (id, code, name, created_at) VALUES"
+        " (2, 'TWO', 'School two', '2025-01-01T00:00:00Z');"
+        "INSERT INTO staff (institution_id, id, ref, given_name, family_name, job_title) VALUES"
+        " (2, 3, 'K1', 'Kit', 'Other', 'coach');"
+        "INSERT INTO learner (institution_id, id, ref, given_name, family_name) VALUES"
+        " (2, 1, 'L1', 'Zed', 'Else');"
+        "INSERT INTO support_case (institution_id, id, learner_id, key_worker_id, state, tier,"
+        " source, reason, opened_at, updated_at) VALUES"
+        " (2, 500, 1, 3, 'open', 1, 'flag', 'r', '2025-03-03T09:00:00Z', 'x')", &err), 0);
+    assert_int_equal(access_case_relation(&lead, 500, &rel, &err), 0);
     assert_int_equal(rel, 0);
     /* the learners: P1 sees learner 1 only, P2 learner 2 only */
     assert_int_equal(access_can_view_learner(&p1, 1, &err), 1);

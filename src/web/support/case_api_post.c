@@ -209,7 +209,8 @@ void api_case_team_remove(web_ctx *c) {
 ** BODY:    json
 **
 ** {"task_id": id}: the key worker or a team member marks a task done ->
-** 200 with the case; 400 refused.
+** 200 with the case; 400 refused (a review task too: it is done by
+** POST /api/v1/cases/{id}/reviews).
 */
 void api_case_task_done(web_ctx *c) {
     static const char *const fields[] = {"task_id"};
@@ -220,8 +221,8 @@ void api_case_task_done(web_ctx *c) {
     int64_t task = member_id(body, "task_id");
     json_decref(body);
     support_case_problem p = SUPPORT_CASE_OK;
-    int rc = support_case_task_done(c->st, c->who->institution_id, c->who->account_id, rel, c->id,
-                                    task, NULL, &p, &err);
+    int rc = support_case_task_done_by_hand(c->st, c->who->institution_id, c->who->account_id,
+                                            rel, c->id, task, &p, &err);
     case_api_answer(c, rc, p, NULL, 0, &err);
 }
 

@@ -134,7 +134,7 @@ void page_case_approval(web_ctx *c) {
     form.form = "approval";
     form.reason = web_request_form(c->req, "comment");
     int approve = answer_parse(web_request_form(c->req, "answer"));
-    int rc = approve < 0 ? case_refuse_form(&form, SUPPORT_CASE_APPROVAL_NONE)
+    int rc = approve < 0 ? case_refuse_form(&form, SUPPORT_CASE_APPROVAL_ANSWER_BAD)
                          : support_case_approval_answer(c->st, c->who->institution_id,
                                                         c->who->account_id, rel, c->id, approve,
                                                         form.reason, NULL, &form.problem, &err);

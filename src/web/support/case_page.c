@@ -283,6 +283,9 @@ static void tasks_table(web_ctx *c, const support_case_detail *d, int may_do, in
         html_printf(b, "</td><td>");
         if (!open) {
             html_printf(b, "%T", case_day_text(L, t->done_at, day, sizeof day));
+        } else if (may_do && t->kind == SUPPORT_TASK_REVIEW) {   /* done by the review form */
+            html_printf(b, "<a href=\"/cases/%lld/reviews#h-review-new\">%T</a>",
+                        (long long)d->c.id, T(L, "Record a review"));
         } else if (may_do) {
             html_printf(b, "<form method=\"post\" action=\"/cases/%lld/task-done\">\n",
                         (long long)d->c.id);

@@ -152,8 +152,9 @@ void page_case_team_remove(web_ctx *c) {
 ** ACCESS:  school_leader key_worker teacher team_member
 ** BODY:    form
 **
-** Field task_id: the key worker or a team member marks that task done (a
-** review done makes the next one).
+** Field task_id: the key worker or a team member marks that task done.  A
+** review task is done by recording the review: it sends the person to the
+** review form instead (303), changing nothing.
 */
 void page_case_task_done(web_ctx *c) {
     cairn_err err = {0};
@@ -162,8 +163,13 @@ void page_case_task_done(web_ctx *c) {
     case_form form = {0};
     form.form = "task";
     int64_t task = page_parse_id(web_request_form(c->req, "task_id"));
-    int rc = support_case_task_done(c->st, c->who->institution_id, c->who->account_id, rel, c->id,
-                                    task, NULL, &form.problem, &err);
+    int rc = support_case_task_done_by_hand(c->st, c->who->institution_id, c->who->account_id,
+                                            rel, c->id, task, &form.problem, &err);
+    if (rc > 0 && form.problem == SUPPORT_CASE_TASK_IS_REVIEW) {
+        web_redirect(c->res, arena_printf(c->arena, "/cases/%lld/reviews#h-review-new",
+                                          (long long)c->id));
+        return;
+    }
     case_form_answer(c, rc, &form, &err, "task");
 }
 

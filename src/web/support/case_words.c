@@ -61,6 +61,9 @@ const char *case_problem_text(const i18n_lang *L, support_case_problem p) {
     case SUPPORT_CASE_TEAM_NOT_MEMBER: return T(L, "This person is not on the team.");
     case SUPPORT_CASE_TASK_UNKNOWN: return T(L, "There is no such task on this case.");
     case SUPPORT_CASE_TASK_DONE: return T(L, "This task is done already.");
+    case SUPPORT_CASE_TASK_IS_REVIEW:
+        return T(L, "A review is done by recording it on the reviews page.");
+    case SUPPORT_CASE_APPROVAL_ANSWER_BAD: return T(L, "Choose approve or decline.");
     case SUPPORT_CASE_NOT_YOURS: return T(L, "Only the case's key worker may do this.");
     case SUPPORT_CASE_DUE_BAD: return T(L, "Choose a due date from today on.");
     case SUPPORT_CASE_OWNER_BAD: return T(L, "Choose the key worker or a team member.");

@@ -169,9 +169,8 @@ static void recovery_part(web_ctx *c, const char *text, int may_write, const pla
                 T(L, "Save"));
 }
 
-/* One plan: its heading, its goals as a table, the recovery note of the
-** learning plan. */
-static void plan_part(web_ctx *c, int kind, const support_goal *goals, size_t n, int may_write,
+/* One plan (see plan_web.h). */
+void plan_part(web_ctx *c, int kind, const support_goal *goals, size_t n, int may_write,
                       int full, const char *recovery, const plan_form *form) {
     buf *b = c->b;
     const i18n_lang *L = c->L;
@@ -258,8 +257,9 @@ void plan_page_show(web_ctx *c, int status, const plan_form *form) {
         if (done && *done)
             html_printf(b, "<p class=\"notice\" role=\"status\">%T</p>\n", T(L, "Saved."));
     }
-    html_printf(b, "<p class=\"no-print\"><a href=\"/cases/%lld\">%T</a></p>\n", (long long)c->id,
-                T(L, "Back to the case"));
+    html_printf(b, "<p class=\"no-print\"><a href=\"/cases/%lld\">%T</a> \xC2\xB7 "
+                   "<a href=\"/cases/%lld/plan/pdf\">%T</a></p>\n", (long long)c->id,
+                T(L, "Back to the case"), (long long)c->id, T(L, "PDF"));
     int may_write = full && k->state != SUPPORT_CASE_CLOSED &&
                     (view & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM));
     if (!full)

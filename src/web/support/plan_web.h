@@ -25,6 +25,13 @@ int plan_viewer(web_ctx *c, unsigned *view, int json);
 /* The plan page of c->id with status (200, or 400 with form). */
 void plan_page_show(web_ctx *c, int status, const plan_form *form);
 
+/* One plan of kind into c->b in c->L: its heading, its goals (the goals of
+** that kind among goals[0..n)) as a table, the recovery note of the
+** learning plan when full; the forms only when may_write.  form may be
+** NULL. */
+void plan_part(web_ctx *c, int kind, const support_goal *goals, size_t n, int may_write,
+               int full, const char *recovery, const plan_form *form);
+
 /* The translated sentence for a refused input. */
 const char *plan_problem_text(const i18n_lang *L, support_plan_problem p);
 
