@@ -102,11 +102,17 @@ int support_demo_case_reviews(store *st, int64_t institution_id, int64_t account
 int support_demo_case_contract(store *st, int64_t institution_id, int64_t kw_account,
                                int64_t case_id, const char *state, cairn_err *err);
 
+/* The demo school's own "today" (its last day of attendance, else today)
+** into *today (demo_intervention.c).  0 or -1. */
+int support_demo_school_today(store *st, int64_t institution_id, int32_t *today,
+                              cairn_err *err);
+
 /* Key worker kw_staff's caseload (up to 12) in interventions: the caseload
 ** group of social and emotional learning and one mentoring run, with
-** sessions and attendance (demo_intervention.c).  0 or -1. */
+** sessions and attendance up to the school's today (demo_intervention.c).
+** 0 or -1. */
 int support_demo_caseload_interventions(store *st, int64_t institution_id, int64_t account,
-                                        int64_t kw_staff, cairn_err *err);
+                                        int64_t kw_staff, int32_t today, cairn_err *err);
 
 #define SUPPORT_DEMO_SCALE_CASELOAD 25   /* cases per key worker at scale */
 
@@ -116,9 +122,11 @@ int support_demo_caseload_interventions(store *st, int64_t institution_id, int64
 ** tier), assigned to kw_staff and each given a demo case (profiles spread
 ** over every state, most in monitoring and plan agreed) with its
 ** assessments, plan, reviews and contract, then the caseload's
-** interventions; all written by kw_account through the parts' writers.
-** *n gets how many cases were made.  0 or -1. */
+** interventions up to school_today (support_demo_school_today); all
+** written by kw_account through the parts' writers.  *n gets how many
+** cases were made.  0 or -1. */
 int support_demo_scale_caseload(store *st, int64_t institution_id, int64_t kw_staff,
-                                int64_t kw_account, int max, int *n, cairn_err *err);
+                                int64_t kw_account, int max, int32_t school_today, int *n,
+                                cairn_err *err);
 
 #endif

@@ -155,8 +155,9 @@ static int demo_run(store *st, int64_t inst, int64_t account, const char *name,
     return rc;
 }
 
-/* The demo school's own "today": its last day of attendance (else today). */
-static int demo_today(store *st, int64_t inst, int32_t *today, cairn_err *err) {
+/* The demo school's own "today": its last day of attendance (else today;
+** see demo.h). */
+int support_demo_school_today(store *st, int64_t inst, int32_t *today, cairn_err *err) {
     *today = date_today();
     store_stmt *q = store_prepare(st, "SELECT max(date) FROM attendance WHERE institution_id = ?",
                                   err);
@@ -172,13 +173,11 @@ static int demo_today(store *st, int64_t inst, int32_t *today, cairn_err *err) {
 /* The runs of key worker kw's caseload (see demo.h): the caseload group
 ** and one mentoring run. */
 int support_demo_caseload_interventions(store *st, int64_t institution_id, int64_t account_id,
-                                        int64_t kw, cairn_err *err) {
+                                        int64_t kw, int32_t today, cairn_err *err) {
     char caseload[DEMO_IV_MAX][65];
     int nk = 0;
-    int32_t today;
     if (intervention_starter_ensure(st, institution_id, NULL, err) < 0 ||
-        learners_of(st, institution_id, kw, 1, caseload, DEMO_IV_MAX, &nk, err) < 0 ||
-        demo_today(st, institution_id, &today, err) < 0)
+        learners_of(st, institution_id, kw, 1, caseload, DEMO_IV_MAX, &nk, err) < 0)
         return -1;
     int32_t monday = today - date_weekday(today);
     static const int tue[] = {1}, thu[] = {3};
@@ -209,7 +208,7 @@ int support_demo_interventions(store *st, int64_t institution_id, int64_t accoun
     if (teacher && learners_of(st, institution_id, teacher, 0, pupils, 12, &nt, err) < 0)
         return -1;
     int32_t today;
-    if (demo_today(st, institution_id, &today, err) < 0) return -1;
+    if (support_demo_school_today(st, institution_id, &today, err) < 0) return -1;
     int32_t monday = today - date_weekday(today);
     static const int mwf[] = {0, 2, 4}, tue[] = {1}, thu[] = {3};
     if (demo_run(st, institution_id, account_id, "Tutoring in small groups", "group",

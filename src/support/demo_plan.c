@@ -64,17 +64,19 @@ static const demo_goal goals_returned[] = {
 ** group first), so the teacher sees it; else the learner's newest group. */
 static int learner_group(store *st, int64_t inst, int64_t case_id, int64_t *group,
                          cairn_err *err) {
+    /* CROSS JOIN keeps SQLite's order: from the case outward (the
+    ** planner's own order read all of group_staff or enrolment per case) */
     static const char *const sqls[] = {
-        "SELECT gs.group_id FROM group_staff gs JOIN case_team_member t"
-        " ON t.institution_id = gs.institution_id AND t.staff_id = gs.staff_id"
-        " AND t.role = 'teacher' JOIN support_case c ON c.institution_id = t.institution_id"
-        " AND c.id = t.case_id WHERE t.institution_id = ? AND t.case_id = ?"
+        "SELECT gs.group_id FROM support_case c CROSS JOIN case_team_member t"
+        " CROSS JOIN group_staff gs WHERE c.institution_id = ? AND c.id = ?"
+        " AND t.institution_id = c.institution_id AND t.case_id = c.id AND t.role = 'teacher'"
+        " AND gs.institution_id = t.institution_id AND gs.staff_id = t.staff_id"
         " ORDER BY CASE WHEN gs.group_id IN (SELECT e.group_id FROM enrolment e"
         " WHERE e.institution_id = c.institution_id AND e.learner_id = c.learner_id)"
         " THEN 0 ELSE 1 END, gs.group_id LIMIT 1",
-        "SELECT e.group_id FROM enrolment e JOIN support_case c"
-        " ON c.institution_id = e.institution_id AND c.learner_id = e.learner_id"
-        " WHERE c.institution_id = ? AND c.id = ? AND e.group_id IS NOT NULL"
+        "SELECT e.group_id FROM support_case c CROSS JOIN enrolment e"
+        " WHERE c.institution_id = ? AND c.id = ? AND e.institution_id = c.institution_id"
+        " AND e.learner_id = c.learner_id AND coalesce(e.group_id, 0) <> 0"
         " ORDER BY e.start_date DESC LIMIT 1",
     };
     *group = 0;

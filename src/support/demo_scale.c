@@ -24,13 +24,15 @@ static const unsigned char scale_profiles[SUPPORT_DEMO_SCALE_CASELOAD] = {
 ** first.  *k gets how many. */
 static int scale_learners(store *st, int64_t inst, int64_t kw_staff, int max, int64_t *ids,
                           int *k, cairn_err *err) {
+    /* from the key worker's groups outward (CROSS JOIN keeps SQLite's order):
+    ** a few hundred enrolments, not the school's */
     store_stmt *q = store_prepare(st,
         "SELECT e.learner_id, max(coalesce(r.tier, -1)) AS t FROM group_staff gs"
-        " JOIN enrolment e ON e.institution_id = gs.institution_id AND e.group_id = gs.group_id"
-        " LEFT JOIN risk_score r ON r.institution_id = e.institution_id"
+        " CROSS JOIN enrolment e LEFT JOIN risk_score r ON r.institution_id = e.institution_id"
         " AND r.learner_id = e.learner_id AND r.asof = (SELECT max(asof) FROM risk_score"
-        " WHERE institution_id = gs.institution_id)"
-        " WHERE gs.institution_id = ? AND gs.staff_id = ? AND gs.role = 'key_worker'"
+        " WHERE institution_id = ?)"
+        " WHERE e.institution_id = gs.institution_id AND e.group_id = gs.group_id"
+        " AND gs.institution_id = ? AND gs.staff_id = ? AND gs.role = 'key_worker'"
         " AND e.status = 'active'"
         " AND NOT EXISTS (SELECT 1 FROM support_case c WHERE c.institution_id = e.institution_id"
         " AND c.learner_id = e.learner_id)"
@@ -39,8 +41,9 @@ static int scale_learners(store *st, int64_t inst, int64_t kw_staff, int max, in
         " GROUP BY e.learner_id ORDER BY t DESC, e.learner_id LIMIT ?", err);
     if (!q) return -1;
     store_bind_int64(q, 1, inst);
-    store_bind_int64(q, 2, kw_staff);
-    store_bind_int64(q, 3, max);
+    store_bind_int64(q, 2, inst);
+    store_bind_int64(q, 3, kw_staff);
+    store_bind_int64(q, 4, max);
     int rc;
     *k = 0;
     while ((rc = store_step(q, err)) == STORE_ROW && *k < max) ids[(*k)++] = store_col_int64(q, 0);
@@ -68,7 +71,7 @@ static int scale_case_parts(store *st, int64_t inst, int64_t kw_account, int64_t
 
 /* A demo caseload at scale (see demo.h). */
 int support_demo_scale_caseload(store *st, int64_t inst, int64_t kw_staff, int64_t kw_account,
-                                int max, int *n, cairn_err *err) {
+                                int max, int32_t school_today, int *n, cairn_err *err) {
     assert(max >= 0);
     *n = 0;
     if (max > SUPPORT_DEMO_SCALE_CASELOAD) max = SUPPORT_DEMO_SCALE_CASELOAD;
@@ -86,5 +89,6 @@ int support_demo_scale_caseload(store *st, int64_t inst, int64_t kw_staff, int64
         if (scale_case_parts(st, inst, kw_account, id, profile, err) < 0) return -1;
         (*n)++;
     }
-    return support_demo_caseload_interventions(st, inst, kw_account, kw_staff, err);
+    return support_demo_caseload_interventions(st, inst, kw_account, kw_staff, school_today,
+                                               err);
 }

@@ -24,13 +24,15 @@ typedef struct demo_kw {
 ** staff id, with the account linked to each (malloc'd into *out). */
 static int demo_kw_list(store *st, int64_t inst, demo_kw **out, size_t *n, cairn_err *err) {
     store_stmt *q = store_prepare(st,
+        /* from group_staff outward: one pass over it, not one per staff member */
         "SELECT s.id, s.ref, (SELECT min(a.id) FROM account a WHERE a.institution_id ="
-        " s.institution_id AND a.person_kind = 'staff' AND a.person_id = s.id) FROM staff s"
-        " WHERE s.institution_id = ? AND EXISTS (SELECT 1 FROM group_staff gs"
-        " WHERE gs.institution_id = s.institution_id AND gs.staff_id = s.id"
-        " AND gs.role = 'key_worker') ORDER BY s.id", err);
+        " s.institution_id AND a.person_kind = 'staff' AND a.person_id = s.id)"
+        " FROM (SELECT DISTINCT staff_id FROM group_staff WHERE institution_id = ?"
+        " AND role = 'key_worker') k JOIN staff s ON s.institution_id = ? AND s.id = k.staff_id"
+        " ORDER BY s.id", err);
     if (!q) return -1;
     store_bind_int64(q, 1, inst);
+    store_bind_int64(q, 2, inst);
     *out = NULL;
     *n = 0;
     int rc;
@@ -59,7 +61,10 @@ int auth_demo_caseloads(store *st, const char *institution, int cases, int *made
     if (school_institution_resolve(st, institution, &inst, err) < 0) return -1;
     demo_kw *kw = NULL;
     size_t nkw = 0;
-    if (demo_kw_list(st, inst, &kw, &nkw, err) < 0) return -1;
+    int32_t today;
+    if (support_demo_school_today(st, inst, &today, err) < 0 ||
+        demo_kw_list(st, inst, &kw, &nkw, err) < 0)
+        return -1;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < nkw && *made < cases; i++) {
         int64_t account = kw[i].account;
@@ -77,7 +82,8 @@ int auth_demo_caseloads(store *st, const char *institution, int cases, int *made
             }
         }
         int n = 0;
-        rc = support_demo_scale_caseload(st, inst, kw[i].staff, account, cases - *made, &n, err);
+        rc = support_demo_scale_caseload(st, inst, kw[i].staff, account, cases - *made, today, &n,
+                                         err);
         *made += n;
         if (n) (*workers)++;
     }
