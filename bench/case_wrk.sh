@@ -109,6 +109,8 @@ else
     echo "$ORIGIN" >"$CASES_DB.origin"
 fi
 cp "$CASES_DB" "$DB"
+# the keyring of the sealed texts and the audit log's head file go with it
+for f in key audit-head; do if [ -f "$CASES_DB.$f" ]; then cp "$CASES_DB.$f" "$DB.$f"; fi; done
 # Bring the copy's schema up to this build (timed: new indexes are built here).
 T0=$(date +%s.%N)
 $CAIRN init --db "$DB" >"$OUT/init.log" 2>&1 || { cat "$OUT/init.log" >&2; exit 1; }
