@@ -190,7 +190,7 @@ grep -q "/cases/$CASE" "$STATIC/home.html" || say "note: the home page does not 
 fetch "/cases/$CASE" "$STATIC/case.html"
 HOME_BYTES=$(stat -c %s "$STATIC/home.html")
 CASE_BYTES=$(stat -c %s "$STATIC/case.html")
-chmod -R a+rX "$OUT"
+chmod a+rX "$OUT"; chmod -R a+rX "$STATIC"   # for nginx; the keyring stays the owner's (cairn refuses it otherwise)
 
 # ---- nginx: the same pages as static files ------------------------------------------
 NGINX_PORT=$(free_port)
