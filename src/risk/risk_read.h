@@ -21,6 +21,9 @@ typedef struct risk_visibility {
     const char *sql;                                       /* NULL = every learner */
     int (*bind)(const void *ctx, store_stmt *s, int first);  /* returns next index */
     const void *ctx;
+    int narrow;   /* 1 = sql names a set of learners (a caseload, a teacher's groups):
+                  ** the list reads their scores by learner, not the whole day's in
+                  ** the order of risk_score_attention (seconds at 100,000) */
 } risk_visibility;
 
 /* The orders of the attention list.  Every order ends with the learner's

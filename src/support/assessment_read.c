@@ -51,10 +51,12 @@ static void assessment_blank(support_assessment *a) {
 static int domains_read(store *st, int64_t inst, int64_t case_id, int with_text,
                         support_assessment *rows, size_t n, cairn_err *err) {
     store_stmt *q = store_prepare(st,
+        /* from the case's assessments outward (CROSS JOIN keeps SQLite's
+        ** order; its own choice read every domain row of the school) */
         "SELECT d.assessment_id, d.domain, d.need, d.own, d.strengths, d.comment"
-        " FROM case_assessment_domain d JOIN case_assessment a"
-        " ON a.institution_id = d.institution_id AND a.id = d.assessment_id"
-        " WHERE a.institution_id = ? AND a.case_id = ?", err);
+        " FROM case_assessment a CROSS JOIN case_assessment_domain d"
+        " WHERE a.institution_id = ? AND a.case_id = ?"
+        " AND d.institution_id = a.institution_id AND d.assessment_id = a.id", err);
     if (!q) return -1;
     store_bind_int64(q, 1, inst);
     store_bind_int64(q, 2, case_id);

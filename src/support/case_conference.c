@@ -225,8 +225,11 @@ int support_case_conferences(store *st, int64_t inst, int64_t case_id, int with_
     *rows = NULL;
     *n = 0;
     store_stmt *q = store_prepare(st,
+        /* a conference's tasks are on its case (the writer above): read
+        ** through the case's tasks (case_task_by_case), not all of them */
         "SELECT f.id, f.held_on, f.domains, f.notes, (SELECT count(*) FROM case_task t"
-        " WHERE t.institution_id = f.institution_id AND t.conference_id = f.id)"
+        " WHERE t.institution_id = f.institution_id AND t.case_id = f.case_id"
+        " AND t.conference_id = f.id)"
         " FROM case_conference f WHERE f.institution_id = ? AND f.case_id = ?"
         " ORDER BY f.held_on DESC, f.id DESC", err);
     if (!q) return -1;

@@ -300,12 +300,15 @@ int support_case_team_candidates(store *st, int64_t inst, support_case_member **
     *rows = NULL;
     *n = 0;
     store_stmt *q = store_prepare(st,
+        /* the accounts' staff as one set: EXISTS per staff member read every
+        ** account once per staff member (thousands of each in a big school) */
         "SELECT s.id, s.given_name, s.family_name FROM staff s WHERE s.institution_id = ?"
-        " AND EXISTS (SELECT 1 FROM account a WHERE a.institution_id = s.institution_id"
-        " AND a.person_kind = 'staff' AND a.person_id = s.id AND a.disabled = 0)"
+        " AND s.id IN (SELECT a.person_id FROM account a WHERE a.institution_id = ?"
+        " AND a.person_kind = 'staff' AND a.disabled = 0)"
         " ORDER BY s.family_name, s.given_name, s.id LIMIT 500", err);
     if (!q) return -1;
     store_bind_int64(q, 1, inst);
+    store_bind_int64(q, 2, inst);
     size_t cap = 0;
     int rc;
     while ((rc = store_step(q, err)) == STORE_ROW) {
@@ -331,16 +334,26 @@ int support_case_tasks_due(store *st, int64_t inst, int64_t staff_id, int32_t to
                            support_case_task **rows, size_t *n, cairn_err *err) {
     char until[DATE_TEXT_LEN];
     date_format(today + SUPPORT_CASE_SOON_DAYS, until);
+    /* the tasks one set of ids, each half from its own index (the staff
+    ** member's open tasks; their cases' tasks): "owner OR key worker" on
+    ** the joined rows read every task of the school */
     store_stmt *q = store_prepare(st, TASK_COLUMNS
-        " WHERE t.institution_id = ? AND t.done_at IS NULL AND c.state <> 'closed'"
-        " AND (t.owner_id = ? OR c.key_worker_id = ?) AND t.due_on <= ?"
+        " WHERE t.institution_id = ? AND t.id IN (SELECT o.id FROM case_task o"
+        " WHERE o.institution_id = ? AND o.owner_id = ? AND o.done_at IS NULL AND o.due_on <= ?"
+        " UNION SELECT k.id FROM support_case kc CROSS JOIN case_task k"
+        " WHERE kc.institution_id = ? AND kc.key_worker_id = ? AND kc.state <> 'closed'"
+        " AND k.institution_id = kc.institution_id AND k.case_id = kc.id)"
+        " AND t.done_at IS NULL AND c.state <> 'closed' AND t.due_on <= ?"
         " ORDER BY t.due_on, t.id LIMIT ?", err);
     if (!q) return -1;
     store_bind_int64(q, 1, inst);
-    store_bind_int64(q, 2, staff_id);
+    store_bind_int64(q, 2, inst);
     store_bind_int64(q, 3, staff_id);
     store_bind_text(q, 4, until, (size_t)-1);
-    store_bind_int64(q, 5, (int64_t)(limit ? limit : 200));
+    store_bind_int64(q, 5, inst);
+    store_bind_int64(q, 6, staff_id);
+    store_bind_text(q, 7, until, (size_t)-1);
+    store_bind_int64(q, 8, (int64_t)(limit ? limit : 200));
     return tasks_collect(q, rows, n, err);
 }
 

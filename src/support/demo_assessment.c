@@ -12,6 +12,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "support/case.h"
+#include "support/demo.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,11 +131,11 @@ static const demo_profile *profile_of(const char *state) {
     return NULL;
 }
 
-/* The demo's cases that entered the assessment state, with the days to
-** assess them on (after entering it; the second a little before the
-** case's last step).  Malloc'd into *out. */
-static int targets_read(store *st, int64_t inst, int32_t today, demo_target **out, size_t *n,
-                        cairn_err *err) {
+/* The demo's cases that entered the assessment state (case_id only, or
+** all when 0), with the days to assess them on (after entering it; the
+** second a little before the case's last step).  Malloc'd into *out. */
+static int targets_read(store *st, int64_t inst, int64_t case_id, int32_t today,
+                        demo_target **out, size_t *n, cairn_err *err) {
     store_stmt *q = store_prepare(st,
         "SELECT c.id, c.state, coalesce(c.outcome, ''),"
         " (SELECT min(h.at) FROM case_history h WHERE h.institution_id = c.institution_id"
@@ -143,9 +144,12 @@ static int targets_read(store *st, int64_t inst, int32_t today, demo_target **ou
         "  AND h.case_id = c.id AND h.kind = 'step' AND (h.to_value = 'monitoring' OR h.to_value LIKE 'closed%')),"
         " (SELECT count(*) FROM case_history h WHERE h.institution_id = c.institution_id"
         "  AND h.case_id = c.id AND h.kind = 'step' AND h.to_value LIKE 'closed%')"
-        " FROM support_case c WHERE c.institution_id = ? ORDER BY c.id", err);
+        " FROM support_case c WHERE c.institution_id = ? AND (? = 0 OR c.id = ?)"
+        " ORDER BY c.id", err);
     if (!q) return -1;
     store_bind_int64(q, 1, inst);
+    store_bind_int64(q, 2, case_id);
+    store_bind_int64(q, 3, case_id);
     *out = NULL;
     *n = 0;
     int rc;
@@ -204,6 +208,35 @@ static int demo_write(store *st, int64_t inst, int64_t account, int64_t id,
     return rc > 0 ? err_set(err, CAIRN_EINVAL, "demo assessment: %s", err->msg) : rc;
 }
 
+/* Write the assessments of the demo targets t[0..k) (see below). */
+static int targets_write(store *st, int64_t inst, int64_t account, const demo_target *t,
+                         size_t k, int32_t today, int *n, cairn_err *err) {
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < k; i++) {
+        const demo_profile *p = profile_of(t[i].profile);
+        rc = demo_write(st, inst, account, t[i].id, p, 0, today, t[i].assessed_ago, err);
+        if (rc == 0) (*n)++;
+        if (rc == 0 && t[i].second_ago > 0) {
+            rc = demo_write(st, inst, account, t[i].id, p, 1, today, t[i].second_ago, err);
+            if (rc == 0) (*n)++;
+        }
+    }
+    return rc < 0 ? -1 : rc;
+}
+
+/* Assess one demo case as its state's profile says (see assessment.h). */
+int support_demo_case_assessments(store *st, int64_t inst, int64_t account, int64_t case_id,
+                                  int *n, cairn_err *err) {
+    demo_target *t = NULL;
+    size_t k = 0;
+    int32_t today = date_today();
+    *n = 0;
+    if (targets_read(st, inst, case_id, today, &t, &k, err) < 0) return -1;
+    int rc = targets_write(st, inst, account, t, k, today, n, err);
+    free(t);
+    return rc;
+}
+
 /* Make the demo assessments (see assessment.h). */
 int support_demo_assessments(store *st, int64_t inst, int64_t kw_account, int *n,
                              cairn_err *err) {
@@ -215,17 +248,8 @@ int support_demo_assessments(store *st, int64_t inst, int64_t kw_account, int *n
     demo_target *t = NULL;
     size_t k = 0;
     int32_t today = date_today();
-    if (targets_read(st, inst, today, &t, &k, err) < 0) return -1;
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < k; i++) {
-        const demo_profile *p = profile_of(t[i].profile);
-        rc = demo_write(st, inst, kw_account, t[i].id, p, 0, today, t[i].assessed_ago, err);
-        if (rc == 0) (*n)++;
-        if (rc == 0 && t[i].second_ago > 0) {
-            rc = demo_write(st, inst, kw_account, t[i].id, p, 1, today, t[i].second_ago, err);
-            if (rc == 0) (*n)++;
-        }
-    }
+    if (targets_read(st, inst, 0, today, &t, &k, err) < 0) return -1;
+    int rc = targets_write(st, inst, kw_account, t, k, today, n, err);
     free(t);
-    return rc < 0 ? -1 : rc;
+    return rc;
 }

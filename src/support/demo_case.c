@@ -14,6 +14,7 @@
 #include "base/mem.h"
 #include "support/case.h"
 #include "support/plan.h"
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,6 +114,63 @@ static int64_t open_review(store *st, int64_t inst, int64_t case_id, cairn_err *
     return id;
 }
 
+/* Open one demo case of profile (0 .. SUPPORT_DEMO_CASELOAD_MAX - 1) for
+** learner and move it on (see demo.h). */
+int support_demo_case_make(store *st, int64_t inst, int64_t kw_staff, int64_t kw_account,
+                           int64_t teacher_staff, int64_t learner, int profile, int64_t *case_id,
+                           cairn_err *err) {
+    assert(profile >= 0 && profile < SUPPORT_DEMO_CASELOAD_MAX);
+    const demo_case *dc = &demo_cases[profile];
+    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
+    int32_t today = date_today();
+    char at[32];
+    demo_at(today, dc->opened_ago, at);
+    support_case_open_spec spec = {learner, kw_staff, dc->source, dc->reason, -1,
+                                   dc->teacher_on_team && teacher_staff != kw_staff
+                                       ? teacher_staff : 0};
+    support_case_problem p;
+    int64_t id = 0;
+    *case_id = 0;
+    int rc = support_case_open(st, inst, kw_account, &spec, at, &id, &p, err);
+    if (rc != 0) return rc < 0 ? -1 : 1;   /* a learner with a case already: skip */
+    for (int s = 0; s < 4 && dc->steps[s].code; s++) {
+        const demo_step *ds = &dc->steps[s];
+        demo_at(today, ds->days_ago, at);
+        if (!strcmp(ds->code, "agree_plan") &&   /* a plan is agreed on its goals */
+            support_demo_plan_goals(st, inst, kw_account, id, profile, at, err) < 0)
+            return -1;
+        rc = support_case_step_take(st, inst, kw_account, KW, id, ds->code, ds->reason,
+                                    ds->outcome, at, &p, err);
+        if (rc != 0) return rc < 0 ? -1 : err_set(err, CAIRN_EINVAL, "demo case: %s", err->msg);
+    }
+    if (profile == 4) {   /* the monitored case had a conference before its plan */
+        int64_t who[2] = {kw_staff, teacher_staff};
+        support_case_decision dec[] = {
+            {"Arrange weekly mentoring sessions before the workshop day", kw_staff, today - 40},
+            {"Tell the workshop trainer about the plan and the catch-up work",
+             teacher_staff ? teacher_staff : kw_staff, today + 3},
+        };
+        support_case_conference_spec conf = {today - 54, who,
+                                             teacher_staff && teacher_staff != kw_staff ? 2 : 1,
+                                             (1u << 1) | (1u << 4) | (1u << 10),
+                                             "He feels he let his father down after failing "
+                                             "the first practical; wants to stay on the course.",
+                                             dec, 2};
+        demo_at(today, 54, at);
+        if (support_case_conference_record(st, inst, kw_account, KW, id, &conf, at, &p, err) < 0)
+            return -1;
+    }
+    if (dc->review_done_ago) {
+        int64_t review = open_review(st, inst, id, err);
+        demo_at(today, dc->review_done_ago, at);
+        if (review && support_case_task_done(st, inst, kw_account, KW, id, review, at, &p,
+                                             err) < 0)
+            return -1;
+    }
+    *case_id = id;
+    return 0;
+}
+
 /* Make the demo cases (see demo.h). */
 int support_demo_cases(store *st, int64_t inst, int64_t kw_staff, int64_t kw_account,
                        int64_t teacher_staff, int *n, cairn_err *err) {
@@ -123,56 +181,12 @@ int support_demo_cases(store *st, int64_t inst, int64_t kw_staff, int64_t kw_acc
     int64_t ids[SUPPORT_DEMO_CASELOAD_MAX];
     int k = 0;
     if (caseload(st, inst, kw_staff, ids, &k, err) < 0) return -1;
-    int32_t today = date_today();
-    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
     for (int i = 0; i < k; i++) {
-        const demo_case *dc = &demo_cases[i];
-        char at[32];
-        demo_at(today, dc->opened_ago, at);
-        support_case_open_spec spec = {ids[i], kw_staff, dc->source, dc->reason, -1,
-                                       dc->teacher_on_team && teacher_staff != kw_staff
-                                           ? teacher_staff : 0};
-        support_case_problem p;
-        int64_t id = 0;
-        int rc = support_case_open(st, inst, kw_account, &spec, at, &id, &p, err);
-        if (rc > 0) continue;   /* a learner with a case already: skip */
+        int64_t id;
+        int rc = support_demo_case_make(st, inst, kw_staff, kw_account, teacher_staff, ids[i], i,
+                                        &id, err);
         if (rc < 0) return -1;
-        for (int s = 0; s < 4 && dc->steps[s].code; s++) {
-            const demo_step *ds = &dc->steps[s];
-            demo_at(today, ds->days_ago, at);
-            if (!strcmp(ds->code, "agree_plan") &&   /* a plan is agreed on its goals */
-                support_demo_plan_goals(st, inst, kw_account, id, i, at, err) < 0)
-                return -1;
-            rc = support_case_step_take(st, inst, kw_account, KW, id, ds->code, ds->reason,
-                                        ds->outcome, at, &p, err);
-            if (rc != 0) return rc < 0 ? -1 : err_set(err, CAIRN_EINVAL, "demo case: %s", err->msg);
-        }
-        if (i == 4) {   /* the monitored case had a conference before its plan */
-            int64_t who[2] = {kw_staff, teacher_staff};
-            support_case_decision dec[] = {
-                {"Arrange weekly mentoring sessions before the workshop day", kw_staff,
-                 today - 40},
-                {"Tell the workshop trainer about the plan and the catch-up work",
-                 teacher_staff ? teacher_staff : kw_staff, today + 3},
-            };
-            support_case_conference_spec conf = {today - 54, who,
-                                                 teacher_staff && teacher_staff != kw_staff ? 2 : 1,
-                                                 (1u << 1) | (1u << 4) | (1u << 10),
-                                                 "He feels he let his father down after failing "
-                                                 "the first practical; wants to stay on the course.",
-                                                 dec, 2};
-            demo_at(today, 54, at);
-            if (support_case_conference_record(st, inst, kw_account, KW, id, &conf, at, &p, err) < 0)
-                return -1;
-        }
-        if (dc->review_done_ago) {
-            int64_t review = open_review(st, inst, id, err);
-            demo_at(today, dc->review_done_ago, at);
-            if (review && support_case_task_done(st, inst, kw_account, KW, id, review, at, &p,
-                                                 err) < 0)
-                return -1;
-        }
-        (*n)++;
+        if (rc == 0) (*n)++;
     }
     return 0;
 }

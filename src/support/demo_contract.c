@@ -96,32 +96,20 @@ static int learner_name(store *st, int64_t inst, int64_t id, char *out, size_t c
     return 0;
 }
 
-/* The demo contracts (see demo.h). */
-int support_demo_contracts(store *st, int64_t inst, int64_t kw_staff, int64_t kw_account,
-                           int *n, cairn_err *err) {
-    *n = 0;
-    int64_t have = 0;
-    if (store_query_int64(st, "SELECT count(*) FROM contract_version WHERE institution_id = ?",
-                          inst, &have, err) < 0)
-        return -1;
-    if (have) return 0;   /* made before: leave them */
-    int64_t closed = case_in(st, inst, kw_staff, "closed", "returned", err);
-    int64_t monitored = case_in(st, inst, kw_staff, "monitoring", "", err);
-    int64_t agreed = case_in(st, inst, kw_staff, "plan_agreed", "", err);
-    if (closed < 0 || monitored < 0 || agreed < 0) return -1;
+/* The contract of one demo case by its state (see demo.h). */
+int support_demo_case_contract(store *st, int64_t inst, int64_t kw_account, int64_t case_id,
+                               const char *state, cairn_err *err) {
     char name[203];
-    if (closed) {
-        if (learner_name(st, inst, closed, name, sizeof name, err) < 0 ||
-            draft(st, inst, kw_account, closed, 100,
+    if (learner_name(st, inst, case_id, name, sizeof name, err) < 0) return -1;
+    if (!strcmp(state, "closed")) {
+        if (draft(st, inst, kw_account, case_id, 100,
                   "Catch-up tutoring in mathematics twice a week; a weekly talk with the key "
                   "worker; the workshop trainer sends the missed assignments by e-mail.",
                   "I come to every lesson and tell the key worker the same day when I cannot. "
                   "I hand in the two missing units by the end of the month.", err) < 0 ||
-            sign_all(st, inst, kw_account, closed, 98, 0, name, err) < 0)
+            sign_all(st, inst, kw_account, case_id, 98, 0, name, err) < 0)
             return -1;
-        (*n)++;
-    }
-    if (monitored) {
+    } else if (!strcmp(state, "monitoring")) {
         contract_labels none = {0};
         contract_parts amended = {
             "A mentor from the second year meets him every Monday before the workshop. The "
@@ -132,28 +120,45 @@ int support_demo_contracts(store *st, int64_t inst, int64_t kw_staff, int64_t kw
         contract_problem p;
         char at[32];
         demo_at(45, at);
-        if (learner_name(st, inst, monitored, name, sizeof name, err) < 0 ||
-            draft(st, inst, kw_account, monitored, 52,
+        if (draft(st, inst, kw_account, case_id, 52,
                   "A mentor from the second year meets him every Monday before the workshop.",
                   "I come home every night or tell my father where I am. I go to the mentoring "
                   "sessions.", err) < 0 ||
-            sign_all(st, inst, kw_account, monitored, 50, 0, name, err) < 0 ||
-            contract_amend_write(st, inst, kw_account, SUPPORT_CASE_REL_KEY_WORKER, monitored, 1,
+            sign_all(st, inst, kw_account, case_id, 50, 0, name, err) < 0 ||
+            contract_amend_write(st, inst, kw_account, SUPPORT_CASE_REL_KEY_WORKER, case_id, 1,
                                  &none, "en", at, NULL, &p, err) != 0 ||
-            contract_draft_write(st, inst, kw_account, SUPPORT_CASE_REL_KEY_WORKER, monitored, 1,
+            contract_draft_write(st, inst, kw_account, SUPPORT_CASE_REL_KEY_WORKER, case_id, 1,
                                  &amended, NULL, "en", at, NULL, &p, err) != 0 ||
-            sign_all(st, inst, kw_account, monitored, 44, 0, name, err) < 0)
+            sign_all(st, inst, kw_account, case_id, 44, 0, name, err) < 0)
             return -1;
-        (*n)++;
-    }
-    if (agreed) {
-        if (learner_name(st, inst, agreed, name, sizeof name, err) < 0 ||
-            draft(st, inst, kw_account, agreed, 11,
+    } else if (!strcmp(state, "plan_agreed")) {
+        if (draft(st, inst, kw_account, case_id, 11,
                   "Catch-up tutoring twice a week; the school talks to her uncle about fewer "
                   "night shifts before exams.",
                   "I work at most two nights a week during term and come to the tutoring.",
                   err) < 0 ||
-            sign_all(st, inst, kw_account, agreed, 10, 1, name, err) < 0)
+            sign_all(st, inst, kw_account, case_id, 10, 1, name, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The demo contracts (see demo.h). */
+int support_demo_contracts(store *st, int64_t inst, int64_t kw_staff, int64_t kw_account,
+                           int *n, cairn_err *err) {
+    *n = 0;
+    int64_t have = 0;
+    if (store_query_int64(st, "SELECT count(*) FROM contract_version WHERE institution_id = ?",
+                          inst, &have, err) < 0)
+        return -1;
+    if (have) return 0;   /* made before: leave them */
+    static const char *const states[][2] = {
+        {"closed", "returned"}, {"monitoring", ""}, {"plan_agreed", ""}};
+    for (size_t i = 0; i < sizeof states / sizeof *states; i++) {
+        int64_t id = case_in(st, inst, kw_staff, states[i][0], states[i][1], err);
+        if (id < 0) return -1;
+        if (!id) continue;
+        if (support_demo_case_contract(st, inst, kw_account, id, states[i][0], err) < 0)
             return -1;
         (*n)++;
     }

@@ -155,6 +155,40 @@ static int demo_run(store *st, int64_t inst, int64_t account, const char *name,
     return rc;
 }
 
+/* The demo school's own "today": its last day of attendance (else today;
+** see demo.h). */
+int support_demo_school_today(store *st, int64_t inst, int32_t *today, cairn_err *err) {
+    *today = date_today();
+    store_stmt *q = store_prepare(st, "SELECT max(date) FROM attendance WHERE institution_id = ?",
+                                  err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, inst);
+    if (store_step(q, err) == STORE_ROW && store_col_text(q, 0) &&
+        strlen(store_col_text(q, 0)) == 10)
+        date_parse(store_col_text(q, 0), 10, today);
+    store_finalize(q);
+    return 0;
+}
+
+/* The runs of key worker kw's caseload (see demo.h): the caseload group
+** and one mentoring run. */
+int support_demo_caseload_interventions(store *st, int64_t institution_id, int64_t account_id,
+                                        int64_t kw, int32_t today, cairn_err *err) {
+    char caseload[DEMO_IV_MAX][65];
+    int nk = 0;
+    if (intervention_starter_ensure(st, institution_id, NULL, err) < 0 ||
+        learners_of(st, institution_id, kw, 1, caseload, DEMO_IV_MAX, &nk, err) < 0)
+        return -1;
+    int32_t monday = today - date_weekday(today);
+    static const int tue[] = {1}, thu[] = {3};
+    if (demo_run(st, institution_id, account_id, "Social and emotional learning", "group",
+                 "Caseload group", monday - 7 * 13, today, kw, caseload, nk, tue, 1, 45, err) < 0)
+        return -1;
+    return nk ? demo_run(st, institution_id, account_id, "Mentoring", "individual", "",
+                         monday - 7 * 5, today, kw, caseload, 1, thu, 1, 45, err)
+              : 0;
+}
+
 /* The demo interventions (see demo.h). */
 int support_demo_interventions(store *st, int64_t institution_id, int64_t account_id,
                                int *runs, cairn_err *err) {
@@ -173,16 +207,8 @@ int support_demo_interventions(store *st, int64_t institution_id, int64_t accoun
     if (kw && learners_of(st, institution_id, kw, 1, caseload, 8, &nk, err) < 0) return -1;
     if (teacher && learners_of(st, institution_id, teacher, 0, pupils, 12, &nt, err) < 0)
         return -1;
-    /* the demo school's own "today": its last day of attendance */
-    int32_t today = date_today();
-    store_stmt *q = store_prepare(st, "SELECT max(date) FROM attendance WHERE institution_id = ?",
-                                  err);
-    if (!q) return -1;
-    store_bind_int64(q, 1, institution_id);
-    if (store_step(q, err) == STORE_ROW && store_col_text(q, 0) &&
-        strlen(store_col_text(q, 0)) == 10)
-        date_parse(store_col_text(q, 0), 10, &today);
-    store_finalize(q);
+    int32_t today;
+    if (support_demo_school_today(st, institution_id, &today, err) < 0) return -1;
     int32_t monday = today - date_weekday(today);
     static const int mwf[] = {0, 2, 4}, tue[] = {1}, thu[] = {3};
     if (demo_run(st, institution_id, account_id, "Tutoring in small groups", "group",

@@ -10,6 +10,7 @@
 #include "support/plan.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include "support/demo.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -63,17 +64,19 @@ static const demo_goal goals_returned[] = {
 ** group first), so the teacher sees it; else the learner's newest group. */
 static int learner_group(store *st, int64_t inst, int64_t case_id, int64_t *group,
                          cairn_err *err) {
+    /* CROSS JOIN keeps SQLite's order: from the case outward (the
+    ** planner's own order read all of group_staff or enrolment per case) */
     static const char *const sqls[] = {
-        "SELECT gs.group_id FROM group_staff gs JOIN case_team_member t"
-        " ON t.institution_id = gs.institution_id AND t.staff_id = gs.staff_id"
-        " AND t.role = 'teacher' JOIN support_case c ON c.institution_id = t.institution_id"
-        " AND c.id = t.case_id WHERE t.institution_id = ? AND t.case_id = ?"
+        "SELECT gs.group_id FROM support_case c CROSS JOIN case_team_member t"
+        " CROSS JOIN group_staff gs WHERE c.institution_id = ? AND c.id = ?"
+        " AND t.institution_id = c.institution_id AND t.case_id = c.id AND t.role = 'teacher'"
+        " AND gs.institution_id = t.institution_id AND gs.staff_id = t.staff_id"
         " ORDER BY CASE WHEN gs.group_id IN (SELECT e.group_id FROM enrolment e"
         " WHERE e.institution_id = c.institution_id AND e.learner_id = c.learner_id)"
         " THEN 0 ELSE 1 END, gs.group_id LIMIT 1",
-        "SELECT e.group_id FROM enrolment e JOIN support_case c"
-        " ON c.institution_id = e.institution_id AND c.learner_id = e.learner_id"
-        " WHERE c.institution_id = ? AND c.id = ? AND e.group_id IS NOT NULL"
+        "SELECT e.group_id FROM support_case c CROSS JOIN enrolment e"
+        " WHERE c.institution_id = ? AND c.id = ? AND e.institution_id = c.institution_id"
+        " AND e.learner_id = c.learner_id AND coalesce(e.group_id, 0) <> 0"
         " ORDER BY e.start_date DESC LIMIT 1",
     };
     *group = 0;
@@ -191,6 +194,36 @@ static int goals_achieve(store *st, int64_t inst, int64_t account_id, int64_t ca
     return rc;
 }
 
+/* The plan of one demo case after its agreement (see demo.h): the
+** recovery note (plan agreed) or a goal achieved (monitoring), and the
+** reason for "not now" number not_now (-1 none). */
+static int plan_case(store *st, int64_t inst, int64_t account_id, int64_t case_id,
+                     int monitoring, int not_now, cairn_err *err) {
+    const unsigned view = SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_GOAL_SEES_HEALTH;
+    support_plan_problem p;
+    int rc = 0;
+    if (!monitoring)
+        rc = support_plan_recovery_set(st, inst, account_id, view, case_id,
+                                       "Two Saturday workshops in the next month make up "
+                                       "the practical hours missed; the theory is caught "
+                                       "up in the Tuesday and Thursday tutoring.",
+                                       NULL, &p, err) < 0 ? -1 : 0;
+    else
+        rc = goals_achieve(st, inst, account_id, case_id, 1,
+                           "Seven of eight practical days for three weeks running.", err);
+    if (rc == 0 && not_now >= 0 && (size_t)not_now < sizeof demo_not_now / sizeof *demo_not_now)
+        rc = support_not_now_set(st, inst, account_id, view, case_id,
+                                 demo_not_now[not_now].domain, demo_not_now[not_now].reason,
+                                 NULL, &p, err) < 0 ? -1 : 0;
+    return rc;
+}
+
+/* The plan of one demo case in state plan_agreed or monitoring (see demo.h). */
+int support_demo_case_plan(store *st, int64_t inst, int64_t account_id, int64_t case_id,
+                           int monitoring, cairn_err *err) {
+    return plan_case(st, inst, account_id, case_id, monitoring, monitoring ? 1 : 0, err);
+}
+
 /* The demo's plans after the cases (see plan.h). */
 int support_demo_plans(store *st, int64_t inst, int64_t account_id, int *n, cairn_err *err) {
     if (n) *n = 0;
@@ -199,31 +232,15 @@ int support_demo_plans(store *st, int64_t inst, int64_t account_id, int *n, cair
                           inst, &have, err) < 0)
         return -1;
     if (have) return 0;   /* made before: leave them */
-    const unsigned view = SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_GOAL_SEES_HEALTH;
     const char *states[] = {"plan_agreed", "monitoring"};   /* a closed case takes no change */
-    size_t reason = 0;
+    int reason = 0;
     for (size_t s = 0; s < 2; s++) {
         int64_t *ids = NULL;
         size_t k = 0;
         if (cases_with_goals(st, inst, states[s], &ids, &k, err) < 0) return -1;
         int rc = 0;
         for (size_t i = 0; rc == 0 && i < k; i++) {
-            support_plan_problem p;
-            if (s == 0)
-                rc = support_plan_recovery_set(st, inst, account_id, view, ids[i],
-                                               "Two Saturday workshops in the next month make up "
-                                               "the practical hours missed; the theory is caught "
-                                               "up in the Tuesday and Thursday tutoring.",
-                                               NULL, &p, err) < 0 ? -1 : 0;
-            if (rc == 0 && s == 1)
-                rc = goals_achieve(st, inst, account_id, ids[i], 1,
-                                   "Seven of eight practical days for three weeks running.", err);
-            if (rc == 0 && reason < sizeof demo_not_now / sizeof *demo_not_now) {
-                rc = support_not_now_set(st, inst, account_id, view, ids[i],
-                                         demo_not_now[reason].domain,
-                                         demo_not_now[reason].reason, NULL, &p, err) < 0 ? -1 : 0;
-                reason++;
-            }
+            rc = plan_case(st, inst, account_id, ids[i], (int)s, reason++, err);
             if (rc == 0 && n) (*n)++;
         }
         free(ids);

@@ -13,6 +13,7 @@
 #include "base/mem.h"
 #include "support/audit.h"
 #include "support/case_internal.h"
+#include "support/demo.h"
 #include "support/plan.h"
 #include <math.h>
 #include <stdio.h>
@@ -153,26 +154,9 @@ out:
     return rc;
 }
 
-/* The demo's reviews (see review.h). */
-int support_demo_reviews(store *st, int64_t inst, int64_t account, cairn_err *err) {
-    int64_t have = 0;
-    if (store_query_int64(st, "SELECT count(*) FROM case_review WHERE institution_id = ?", inst,
-                          &have, err) < 0)
-        return -1;
-    if (have) return 0;
-    int32_t today = date_today();
-    int64_t monitored = demo_case_in(st, inst, "monitoring", err);
-    int64_t agreed = monitored < 0 ? -1 : demo_case_in(st, inst, "plan_agreed", err);
-    int64_t closed = agreed < 0 ? -1 : demo_case_in(st, inst, "closed", err);
-    if (monitored < 0 || agreed < 0 || closed < 0) return -1;
-    static const int weekly[DEMO_REVIEWS] = {38, 31, 24, 17, 10};
-    if (monitored && demo_reviews_write(st, inst, account, monitored, weekly, DEMO_REVIEWS, today,
-                                        today - 3, err) < 0)   /* the next one: overdue */
-        return -1;
-    static const int once[1] = {4};
-    if (agreed && demo_reviews_write(st, inst, account, agreed, once, 1, today, today + 3, err) < 0)
-        return -1;
-    if (!closed) return 0;
+/* The five reviews of closed demo case (its goals as they ended). */
+static int demo_reviews_closed(store *st, int64_t inst, int64_t account, int64_t closed,
+                               int32_t today, cairn_err *err) {
     support_case k;
     support_goal *goals = NULL;
     size_t ng = 0;
@@ -194,4 +178,37 @@ int support_demo_reviews(store *st, int64_t inst, int64_t account, cairn_err *er
                               notes[i], goals, ng, i, DEMO_REVIEWS, err);
     free(goals);
     return rc;
+}
+
+/* The reviews of one demo case by its state (see demo.h): weekly ones,
+** the next overdue (monitoring), one (plan agreed), five before closing
+** (closed). */
+int support_demo_case_reviews(store *st, int64_t inst, int64_t account, int64_t case_id,
+                              const char *state, cairn_err *err) {
+    int32_t today = date_today();
+    static const int weekly[DEMO_REVIEWS] = {38, 31, 24, 17, 10};
+    static const int once[1] = {4};
+    if (!strcmp(state, "monitoring"))   /* the next one: overdue */
+        return demo_reviews_write(st, inst, account, case_id, weekly, DEMO_REVIEWS, today,
+                                  today - 3, err);
+    if (!strcmp(state, "plan_agreed"))
+        return demo_reviews_write(st, inst, account, case_id, once, 1, today, today + 3, err);
+    if (!strcmp(state, "closed")) return demo_reviews_closed(st, inst, account, case_id, today, err);
+    return 0;
+}
+
+/* The demo's reviews (see review.h). */
+int support_demo_reviews(store *st, int64_t inst, int64_t account, cairn_err *err) {
+    int64_t have = 0;
+    if (store_query_int64(st, "SELECT count(*) FROM case_review WHERE institution_id = ?", inst,
+                          &have, err) < 0)
+        return -1;
+    if (have) return 0;
+    static const char *const states[] = {"monitoring", "plan_agreed", "closed"};
+    for (size_t i = 0; i < sizeof states / sizeof *states; i++) {
+        int64_t id = demo_case_in(st, inst, states[i], err);
+        if (id < 0 || (id && support_demo_case_reviews(st, inst, account, id, states[i], err) < 0))
+            return -1;
+    }
+    return 0;
 }

@@ -106,6 +106,10 @@ int access_ctx_load(store *st, int64_t account_id, access_ctx *out, cairn_err *e
 ** set; treat as no). */
 int access_can_view_learner(const access_ctx *ctx, int64_t learner_id, cairn_err *err);
 
+/* 1 when access_learner_predicate names a set of learners (the viewer does
+** not see the whole institution: risk_visibility.narrow), else 0. */
+int access_learner_set_narrow(const access_ctx *ctx);
+
 /* Append to sql a boolean SQL expression that is true exactly for the
 ** learners ctx may see, for a query where inst_col and learner_col name the
 ** institution and learner id columns ("l.institution_id", "l.id").  The

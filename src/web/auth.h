@@ -234,6 +234,15 @@ typedef struct auth_demo_account {
 int auth_demo_accounts(store *st, const char *institution,
                        auth_demo_account out[AUTH_DEMO_ACCOUNTS], cairn_err *err);
 
+/* The demo school at scale (web/demo_caseloads.c, `cairn demo --cases`):
+** up to `cases` cases on the key workers of groups, in staff order, up to
+** 25 each (support_demo_scale_caseload); a key worker without an account
+** gets "keyworker-NNN" (NNN: their place in that order) with the demo key
+** worker's public password.  *made gets the cases made, *workers the key
+** workers given some.  0 or -1. */
+int auth_demo_caseloads(store *st, const char *institution, int cases, int *made, int *workers,
+                        cairn_err *err);
+
 /* ---- sessions ------------------------------------------------------------------ */
 
 typedef struct auth_session {

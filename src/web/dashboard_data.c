@@ -30,7 +30,7 @@ static int read_live(store *st, const access_ctx *who, const dashboard_query *q,
                      dashboard_data *out, cairn_err *err) {
     buf pred = BUF_INIT;
     access_learner_predicate(who, "s.institution_id", "s.learner_id", &pred);
-    risk_visibility vis = {buf_cstr(&pred), bind_access, who};
+    risk_visibility vis = {buf_cstr(&pred), bind_access, who, access_learner_set_narrow(who)};
     risk_attention_filter f = {q->programme, q->group, q->tier,     q->flag,
                                &vis,         q->search, (risk_attention_sort)q->sort,
                                q->reverse};

@@ -75,7 +75,7 @@ static int list_after(store *st, const access_ctx *ctx, int64_t cursor, int64_t 
     assert_int_equal(date_parse("2025-03-14", 10, &asof), 0);
     buf pred = BUF_INIT;
     access_learner_predicate(ctx, "s.institution_id", "s.learner_id", &pred);
-    risk_visibility vis = {buf_cstr(&pred), bind_access, ctx};
+    risk_visibility vis = {buf_cstr(&pred), bind_access, ctx, access_learner_set_narrow(ctx)};
     risk_attention_filter f = {0};
     f.tier = -1;
     f.visible = &vis;

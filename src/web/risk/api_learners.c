@@ -95,7 +95,7 @@ void api_learners(web_ctx *c) {
     const access_ctx *who = c->who;
     buf pred = BUF_INIT;
     access_learner_predicate(who, "s.institution_id", "s.learner_id", &pred);
-    risk_visibility vis = {buf_cstr(&pred), api_bind_access, who};
+    risk_visibility vis = {buf_cstr(&pred), api_bind_access, who, access_learner_set_narrow(who)};
     f.visible = &vis;
 
     int32_t asof = 0;
@@ -174,7 +174,7 @@ void api_summary(web_ctx *c) {
     const access_ctx *who = c->who;
     buf pred = BUF_INIT;
     access_learner_predicate(who, "s.institution_id", "s.learner_id", &pred);
-    risk_visibility vis = {buf_cstr(&pred), api_bind_access, who};
+    risk_visibility vis = {buf_cstr(&pred), api_bind_access, who, access_learner_set_narrow(who)};
     risk_attention_filter f = {0};
     f.tier = -1;
     f.visible = &vis;

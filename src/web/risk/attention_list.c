@@ -246,7 +246,8 @@ int attention_learner_nav(web_ctx *c, int64_t learner_id, cairn_err *err) {
     if (asof) {
         buf pred = BUF_INIT;
         access_learner_predicate(c->who, "s.institution_id", "s.learner_id", &pred);
-        risk_visibility vis = {buf_cstr(&pred), api_bind_access, c->who};
+        risk_visibility vis = {buf_cstr(&pred), api_bind_access, c->who,
+                               access_learner_set_narrow(c->who)};
         p.f.visible = &vis;
         n = risk_read_attention_next(c->st, inst, asof, &p.f, learner_id, next, err);
         buf_free(&pred);

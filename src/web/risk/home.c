@@ -38,7 +38,8 @@ static int home_rows(web_ctx *c, int32_t asof, risk_attention_filter *f, size_t 
                      cairn_err *err) {
     buf pred = BUF_INIT;
     access_learner_predicate(c->who, "s.institution_id", "s.learner_id", &pred);
-    risk_visibility vis = {buf_cstr(&pred), api_bind_access, c->who};
+    risk_visibility vis = {buf_cstr(&pred), api_bind_access, c->who,
+                           access_learner_set_narrow(c->who)};
     f->visible = &vis;
     *acks = NULL;
     int rc = risk_read_attention(c->st, c->who->institution_id, asof, f, limit, rows, n, total,

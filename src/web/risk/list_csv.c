@@ -70,7 +70,8 @@ void page_dashboard_csv(web_ctx *c) {
     attention_params_read(c->req, &p);
     buf pred = BUF_INIT;
     access_learner_predicate(c->who, "s.institution_id", "s.learner_id", &pred);
-    risk_visibility vis = {buf_cstr(&pred), api_bind_access, c->who};
+    risk_visibility vis = {buf_cstr(&pred), api_bind_access, c->who,
+                           access_learner_set_narrow(c->who)};
     p.f.visible = &vis;
     int64_t inst = c->who->institution_id;
     int32_t asof = 0;

@@ -429,29 +429,10 @@ static void history_part(buf *b, const i18n_lang *L, const support_case_detail *
     html_printf(b, "</ol>\n</section>\n");
 }
 
-/* The case page with status (see case_view.h). */
-void case_page_show(web_ctx *c, int status, const case_form *form) {
+/* The case page after its audit event (see case_page_show); frees d's rows. */
+static void case_page_body(web_ctx *c, support_case_detail *d, unsigned rel, int contents,
+                           int status, const case_form *form) {
     cairn_err err = {0};
-    unsigned rel;
-    if (!case_viewer(c, c->id, &rel, 0)) return;
-    if (!rel) {
-        page_refuse(c, "You may not see this case.");
-        return;
-    }
-    int contents = case_rel_sees_contents(rel);
-    support_case_detail *d = page_keep(c, calloc(1, sizeof *d));
-    int found = support_case_detail_get(c->st, c->who->institution_id, c->id, contents, d, &err);
-    if (found <= 0) {
-        page_fail(c, "case", found < 0 ? err.msg : "vanished");
-        return;
-    }
-    if (support_case_audit(c->st, c->who->institution_id, c->who->account_id, d->c.learner_id,
-                           c->id, contents ? "case.view" : "case.view_state", "viewed",
-                           arena_printf(c->arena, "case %lld", (long long)c->id), &err) != 0) {
-        support_case_detail_free(d);
-        page_fail(c, "case audit", err.msg);
-        return;
-    }
     const i18n_lang *L = c->L;
     buf *b = c->b;
     /* not HTML: the title as text, escaped by page_begin and %T */
@@ -522,6 +503,41 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
     support_case_detail_free(d);
     page_end(c);
     c->res->status = status;
+}
+
+/* The case page with status (see case_view.h). */
+void case_page_show(web_ctx *c, int status, const case_form *form) {
+    cairn_err err = {0};
+    unsigned rel;
+    if (!case_viewer(c, c->id, &rel, 0)) return;
+    if (!rel) {
+        page_refuse(c, "You may not see this case.");
+        return;
+    }
+    int contents = case_rel_sees_contents(rel);
+    support_case_detail *d = page_keep(c, calloc(1, sizeof *d));
+    int found = support_case_detail_get(c->st, c->who->institution_id, c->id, contents, d, &err);
+    if (found <= 0) {
+        page_fail(c, "case", found < 0 ? err.msg : "vanished");
+        return;
+    }
+    if (support_case_audit(c->st, c->who->institution_id, c->who->account_id, d->c.learner_id,
+                           c->id, contents ? "case.view" : "case.view_state", "viewed",
+                           arena_printf(c->arena, "case %lld", (long long)c->id), &err) != 0) {
+        support_case_detail_free(d);
+        page_fail(c, "case audit", err.msg);
+        return;
+    }
+    /* Everything below only reads: one read transaction, so SQLite takes
+    ** its read lock once for the page's few dozen statements. */
+    int opened = 0;
+    if (store_read_begin(c->st, &opened, &err) < 0) {
+        support_case_detail_free(d);
+        page_fail(c, "case", err.msg);
+        return;
+    }
+    case_page_body(c, d, rel, contents, status, form);
+    store_read_end(c->st, opened);
 }
 
 /*
