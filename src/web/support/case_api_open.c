@@ -50,6 +50,12 @@ void api_case_open(web_ctx *c) {
     if (!body) return;
     const char *source = json_string_value(json_object_get(body, "source"));
     const char *reason = json_string_value(json_object_get(body, "reason"));
+    json_t *rv = json_object_get(body, "reason");
+    if (rv && !json_is_null(rv) && !reason) {   /* once read as no reason */
+        json_decref(body);
+        case_api_invalid(c, "reason", "reason must be a string.");
+        return;
+    }
     const char *tier = json_string_value(json_object_get(body, "tier"));
     support_case_open_spec spec = {c->id, 0, support_case_source_parse(source), NULL, -1, 0};
     spec.tier = tier && *tier ? support_case_tier_parse(tier) : -1;
