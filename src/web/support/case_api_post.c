@@ -98,6 +98,16 @@ static int twin_begin(web_ctx *c, const char *const *fields, const char *types, 
     return 1;
 }
 
+/* Answer as case_api_answer, but a refused text names the twin's member
+** text_field ("what", "comment"): the writers call every text "reason". */
+static void answer_text(web_ctx *c, int rc, support_case_problem p, const char *text_field,
+                        const cairn_err *err) {
+    if (rc > 0 && (p == SUPPORT_CASE_REASON_BAD || p == SUPPORT_CASE_REASON_MISSING))
+        case_api_invalid(c, text_field, case_problem_text(c->L, p));
+    else
+        case_api_answer(c, rc, p, NULL, 0, err);
+}
+
 /* A string member, or NULL when absent or not a string (the writers then
 ** refuse it with the form's words); copied into the arena. */
 static const char *member_text(web_ctx *c, json_t *body, const char *name) {
@@ -261,7 +271,7 @@ void api_case_follow_up(web_ctx *c) {
     support_case_problem p = SUPPORT_CASE_OK;
     int rc = support_case_follow_up_add(c->st, c->who->institution_id, c->who->account_id, rel,
                                         c->id, owner, day, what, NULL, &p, &err);
-    case_api_answer(c, rc, p, NULL, 0, &err);
+    answer_text(c, rc, p, "what", &err);
 }
 
 /*
@@ -313,5 +323,5 @@ void api_case_transfer_answer(web_ctx *c) {
     support_case_problem p = SUPPORT_CASE_OK;
     int rc = support_case_transfer_answer(c->st, c->who->institution_id, c->who->account_id, rel,
                                           c->id, !strcmp(a, "accept"), comment, NULL, &p, &err);
-    case_api_answer(c, rc, p, NULL, 0, &err);
+    answer_text(c, rc, p, "comment", &err);
 }
