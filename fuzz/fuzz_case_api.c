@@ -15,7 +15,9 @@
 **  3. a refusal (4xx) changes nothing: the rows of every case-room table
 **     (but the audit log, which records refusals) are as before;
 **  4. a 400 of the case room's own checks ({"code": "invalid"}) names a
-**     non-empty field and a non-empty message.
+**     non-empty field and a non-empty message;
+**  5. an answer that took the body (2xx) had no member of another type
+**     than its route's (once, a number was read as an absent text).
 ** The school drifts as inputs that pass change it; that is what a real
 ** school does too.  The router logs to stderr: run by hand with
 ** -close_fd_mask=2 to keep only libFuzzer's own lines; with
@@ -46,13 +48,57 @@ static void die(const char *what, const char *detail) {
     abort();
 }
 
-/* The routes; "L" marks the learner route (its {id} is a learner). */
-static const char *const routes[] = {
-    "step", "tier", "team", "team-remove", "task-done", "follow-up", "transfer",
-    "transfer-answer", "approval", "conference", "assessments", "goals", "reviews",
-    "contract", "contract/sign", "contract/amend", "L",
+/* The routes; "L" marks the learner route (its {id} is a learner).  With
+** each, its body's members and their types: "name:t" with t 's' a
+** string, 'S' a string or a number, 'i' a whole number, 'a' an array, 'o'
+** an object; null is absent. */
+static const struct {
+    const char *route;
+    const char *members[16];
+} routes[] = {
+    {"step", {"step:s", "reason:s", "outcome:s"}},
+    {"tier", {"tier:s", "reason:s"}},
+    {"team", {"staff_id:i", "role:s"}},
+    {"team-remove", {"staff_id:i"}},
+    {"task-done", {"task_id:i"}},
+    {"follow-up", {"what:s", "owner_id:i", "due_on:s"}},
+    {"transfer", {"staff_id:i", "reason:s"}},
+    {"transfer-answer", {"answer:s", "comment:s"}},
+    {"approval", {"answer:s", "comment:s"}},
+    {"conference", {"held_on:s", "attendees:a", "domains:a", "notes:s", "decisions:a"}},
+    {"assessments", {"assessed_on:s", "note:s", "domains:o"}},
+    {"goals", {"goal_id:i", "plan:S", "domain:S", "what:S", "measure:S", "baseline:S",
+               "target:S", "due_on:S", "learner_step:S", "support:S", "helper_staff_id:i",
+               "helper_text:S", "group_id:i", "status:S", "reason:S"}},
+    {"reviews", {"reviewed_on:s", "decision:s", "changed:s", "next_on:s", "progress:a"}},
+    {"contract", {"school_commits:s", "learner_commits:s", "starts_on:s", "review_on:s"}},
+    {"contract/sign", {"role:s", "method:s", "name:s", "version_sha256:s", "scan_sha256:s"}},
+    {"contract/amend", {NULL}},
+    {"L", {"source:s", "reason:s", "tier:s"}},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
+
+/* The first member of body (a JSON object) whose type is not its
+** route's, or NULL. */
+static const char *wrong_type(size_t r, json_t *body) {
+    for (const char *const *m = routes[r].members; *m; m++) {
+        const char *colon = strchr(*m, ':');
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", (int)(colon - *m), *m);
+        json_t *v = json_object_get(body, name);
+        if (!v || json_is_null(v)) continue;
+        int ok;
+        switch (colon[1]) {
+        case 's': ok = json_is_string(v); break;
+        case 'S': ok = json_is_string(v) || json_is_number(v); break;
+        case 'i': ok = json_is_integer(v); break;
+        case 'a': ok = json_is_array(v); break;
+        default: ok = json_is_object(v); break;
+        }
+        if (!ok) return *m;
+    }
+    return NULL;
+}
 
 /* The tables a refusal must leave alone (every case-room table but the
 ** audit log and the mail queue). */
@@ -128,7 +174,8 @@ static void count_rows(int64_t n[NTABLES]) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 2) return 0;
     school_once();
-    const char *route = routes[data[0] % NROUTES];
+    size_t r = data[0] % NROUTES;
+    const char *route = routes[r].route;
     int learner = route[0] == 'L';
     size_t pick = data[1] >> 2;
     int64_t id = learner ? learners[pick % nlearners] : cases[pick % ncases];
@@ -170,6 +217,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     json_error_t jerr;
     json_t *j = json_loads(out, 0, &jerr);
     if (!json_is_object(j)) die("the answer is not a JSON object", out);
+    if (res.status < 300) {
+        json_t *sent = json_loadb(body, len, 0, &jerr);
+        const char *bad = json_is_object(sent) ? wrong_type(r, sent) : NULL;
+        if (bad) die("a member of the wrong type was taken", bad);
+        json_decref(sent);
+    }
     if (res.status >= 400) {
         count_rows(after);
         for (size_t i = 0; i < NTABLES; i++)
