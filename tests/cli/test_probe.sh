@@ -425,7 +425,13 @@ case_checks() {
         code=$(jpost "/cases/$other/$r" "$kt" '{}')
         [ "$code" = 404 ] || { not_ok "$CL: POST /api/v1/cases/<other school's case>/$r is 404 (got $code)"; continue; }
     done
-    check "$CL: every POST /api/v1/cases/<another institution's case>/... is 404, nothing written" \
+    for r in "" /assessments /goals /reviews /contract; do
+        code=$(api "/cases/$other$r" "$kt")
+        [ "$code" = 404 ] || not_ok "$CL: GET /api/v1/cases/<other school's case>$r is 404 (got $code)"
+        code=$(api "/cases/$other$r" "$lt")
+        [ "$code" = 404 ] || not_ok "$CL: the leader's GET /api/v1/cases/<other school's case>$r is 404 (got $code)"
+    done
+    check "$CL: every GET and POST /api/v1/cases/<another institution's case>/... is 404, nothing written" \
         bash -c "[ \"$before\" = \"$(case_rows "$db")\" ]"
     # a team member of case B posting to case A
     for r in step follow-up conference assessments goals reviews contract; do
@@ -445,8 +451,15 @@ case_checks() {
         code=$(jpost "/cases/$case_a/task-done" "$kt" "{\"task_id\": $task_b}")
         refused_with "ticking case B's task through case A" "$code" 400 task "$before"
     fi
-    code=$(jpost "/cases/$case_a/reviews" "$kt" "{\"reviewed_on\": \"$(date -u +%F)\", \"decision\": \"continue\", \"progress\": [{\"goal_id\": $goal_b, \"value\": 1}]}")
-    refused_with "a review of case A with case B's goal" "$code" 400 - "$before"
+    local case_c
+    case_c=$(q "$db" "SELECT id FROM support_case WHERE key_worker_id = $kwstaff AND state IN ('plan_agreed', 'monitoring')
+                      AND id <> $case_b AND institution_id <> 902 ORDER BY id LIMIT 1")
+    if [ -n "$case_c" ]; then
+        code=$(jpost "/cases/$case_c/reviews" "$kt" "{\"reviewed_on\": \"$(date -u +%F)\", \"decision\": \"continue\", \"progress\": [{\"goal_id\": $goal_b, \"value\": 1}]}")
+        refused_with "a review of case C with case B's goal" "$code" 400 progress "$before"
+    else
+        not_ok "$CL: the demo has a second case with an agreed plan"
+    fi
 
     # text: too long, control characters, NUL
     big=$(head -c 10000 /dev/zero | tr '\0' a)
@@ -467,6 +480,12 @@ case_checks() {
     refused_with 'a conference with "attendees" a string' "$code" 400 attendees "$before"
     code=$(jpost "/cases/$case_a/conference" "$kt" "{\"held_on\": \"$(date -u +%F)\", \"attendees\": [$kwstaff], \"domains\": [\"money\", \"astrology\"]}")
     refused_with 'a conference with an unknown domain' "$code" 400 domains "$before"
+    code=$(jpost "/cases/$case_a/conference" "$kt" "{\"held_on\": \"$(date -u +%F)\", \"attendees\": [$kwstaff], \"domains\": [\"money\"], \"notes\": \"$big\"}")
+    refused_with 'a conference with notes of 10,000 characters' "$code" 400 notes "$before"
+    code=$(jpost "/cases/$case_a/conference" "$kt" "{\"held_on\": \"$(date -u +%F)\", \"attendees\": [$kwstaff], \"domains\": [\"money\"], \"decisions\": [{\"what\": \"tab\\there\", \"owner_id\": $kwstaff, \"due_on\": \"2099-01-01\"}]}")
+    refused_with 'a conference decision with a tab' "$code" 400 decisions "$before"
+    code=$(jpost "/cases/$case_a/conference" "$kt" "{\"held_on\": \"$(date -u +%F)\", \"attendees\": [$kwstaff], \"domains\": [\"money\"], \"decisions\": [1, 2, 3, 4, 5, 6]}")
+    refused_with 'a conference with six decisions' "$code" 400 decisions "$before"
     code=$(jpost "/cases/$case_a/step" "$kt" '{"step": "start_assessment", "step": "reopen"}')
     refused_with 'duplicate keys' "$code" 400 - "$before"
     local rating

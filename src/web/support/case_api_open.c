@@ -7,6 +7,7 @@
 */
 #include "web/support/case_view.h"
 #include "base/date.h"
+#include "base/mem.h"
 #include "school/school.h"
 #include "support/actions.h"
 #include "web/api.h"
@@ -187,5 +188,15 @@ void api_case_conference(web_ctx *c) {
     support_case_problem p = SUPPORT_CASE_OK;
     int rc = support_case_conference_record(c->st, c->who->institution_id, c->who->account_id,
                                             rel, c->id, &spec, NULL, &p, &err);
+    if (rc > 0 && (p == SUPPORT_CASE_REASON_BAD || p == SUPPORT_CASE_REASON_MISSING)) {
+        /* the writer calls the notes and each decision's text "reason":
+        ** name the member (the notes when they are what it refuses) */
+        char *text = xmalloc(SUPPORT_CASE_TEXT_BYTES);
+        support_case_problem q = SUPPORT_CASE_OK;
+        int notes_bad = support_case_reason_check(spec.notes, text, &q);
+        free(text);
+        case_api_invalid(c, notes_bad ? "notes" : "decisions", case_problem_text(c->L, p));
+        return;
+    }
     case_api_answer(c, rc, p, NULL, 0, &err);
 }
