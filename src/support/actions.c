@@ -103,13 +103,20 @@ int support_comment_normalise(const char *comment, char out[SUPPORT_COMMENT_BYTE
     for (size_t i = 0; i < n;) {
         unsigned cp;
         size_t len = utf8_decode(s + i, n - i, &cp);
-        if (!len) { *problem = SUPPORT_COMMENT_BAD_TEXT; return 1; }
+        /* a refused text leaves out empty: it was copied without its NUL
+        ** so far, and callers count its characters even when refused */
+        if (!len) { out[0] = 0; *problem = SUPPORT_COMMENT_BAD_TEXT; return 1; }
         if (cp == '\r' && i + 1 < n && s[i + 1] == '\n') { i++; continue; }
         if ((cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp <= 0x9F)) {
+            out[0] = 0;
             *problem = SUPPORT_COMMENT_BAD_TEXT;
             return 1;
         }
-        if (++chars > SUPPORT_COMMENT_MAX) { *problem = SUPPORT_COMMENT_TOO_LONG; return 1; }
+        if (++chars > SUPPORT_COMMENT_MAX) {
+            out[0] = 0;
+            *problem = SUPPORT_COMMENT_TOO_LONG;
+            return 1;
+        }
         if (cp != ' ' && cp != '\n' && cp != 0xA0 && cp != 0x3000 && !(cp >= 0x2000 && cp <= 0x200B))
             visible = 1;
         memcpy(out + w, s + i, len);

@@ -94,7 +94,8 @@ int support_comment_check(const char *comment, support_problem *problem);
 
 /* Check comment as support_comment_check() does and copy it to out
 ** (SUPPORT_COMMENT_BYTES bytes) with CR LF pairs as LF (other rooms' free
-** text: case reasons).  0 acceptable, 1 with *problem set. */
+** text: case reasons).  0 acceptable, 1 with *problem set; out is always
+** a terminated string ("" when refused, but for SUPPORT_COMMENT_EMPTY). */
 int support_comment_normalise(const char *comment, char out[SUPPORT_COMMENT_BYTES],
                               support_problem *problem);
 

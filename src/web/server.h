@@ -109,6 +109,9 @@ typedef struct web_request {
     struct auth_session *session;   /* the signed-in account, set by the gate
                                        (web/auth.h) before the handler; NULL
                                        = anonymous */
+    const char *const *headers;     /* outside the server only (tests, fuzz
+                                       targets): name, value, name, value,
+                                       ..., NULL; the server reads its own */
 } web_request;
 
 enum { WEB_CACHE_NONE = 0, WEB_CACHE_ASSET = 1 };
@@ -195,7 +198,8 @@ store *web_request_store(web_request *req, cairn_err *err);
 void web_request_store_discard(web_request *req);
 
 /* A request header or query parameter (decoded), or NULL.  Owned by the
-** server; valid until the request completes.  NULL outside the server. */
+** server; valid until the request completes.  Outside the server: a header
+** from req->headers (NULL when it has none), never a query parameter. */
 const char *web_request_header(web_request *req, const char *name);
 const char *web_request_query(web_request *req, const char *key);
 

@@ -497,6 +497,21 @@ static void test_follow_up(void **state) {
     assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 3, day, " ", at, &p, &err),
                      1);
     assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);
+    /* fuzz_case_api: a text refused for a control character after some
+    ** letters left the copy without its NUL, and the follow-up counted
+    ** its characters past the buffer's end */
+    char *copy = malloc(SUPPORT_CASE_TEXT_BYTES);
+    memset(copy, 'x', SUPPORT_CASE_TEXT_BYTES);
+    assert_int_equal(support_case_reason_check("9-___\x7f___01", copy, &p), 1);
+    assert_int_equal(p, SUPPORT_CASE_REASON_BAD);
+    assert_string_equal(copy, "");
+    memset(copy, 'x', SUPPORT_CASE_TEXT_BYTES);
+    assert_int_equal(support_case_reason_check("too \x01long", copy, &p), 1);
+    assert_string_equal(copy, "");
+    free(copy);
+    assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 3, day, "9-___\x7f___01", at,
+                                                &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_REASON_BAD);
     char longer[260];
     memset(longer, 'x', sizeof longer - 1);
     longer[sizeof longer - 1] = 0;

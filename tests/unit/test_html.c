@@ -640,6 +640,22 @@ static void test_route_params(void **state) {
     assert_string_equal(allow, "POST");
 }
 
+/* A request made outside the server reads its headers from req.headers
+** (what fuzz/fuzz_case_api.c and tests use to send JSON), case-blind, and
+** none without them. */
+static void test_request_headers(void **state) {
+    (void)state;
+    web_request req = {0};
+    assert_null(web_request_header(&req, "Content-Type"));
+    static const char *const h[] = {"Content-Type", "application/json", "X-CSRF-Token", "abc",
+                                    NULL};
+    req.headers = h;
+    assert_string_equal(web_request_header(&req, "content-type"), "application/json");
+    assert_string_equal(web_request_header(&req, "X-CSRF-Token"), "abc");
+    assert_null(web_request_header(&req, "Authorization"));
+    assert_null(web_request_query(&req, "Content-Type"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_dangerous),
@@ -654,6 +670,7 @@ int main(void) {
         cmocka_unit_test(test_css),
         cmocka_unit_test(test_listen_parse),
         cmocka_unit_test(test_routes),
+        cmocka_unit_test(test_request_headers),
         cmocka_unit_test(test_never_down),
         cmocka_unit_test(test_route_params),
         cmocka_unit_test(test_home_sqlite),

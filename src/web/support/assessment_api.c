@@ -79,7 +79,9 @@ static int rating_member(json_t *o, const char *name, int *out) {
     if (!v || json_is_null(v)) return 0;
     if (!json_is_integer(v)) return -1;
     json_int_t x = json_integer_value(v);
-    *out = x < -1 || x > 99 ? 99 : (int)x;   /* refused by the writer */
+    /* refused by the writer; -1 too, which the writer reads as not rated:
+    ** "not rated" is null or absent, never a number */
+    *out = x < 0 || x > 99 ? 99 : (int)x;
     return 0;
 }
 

@@ -7,6 +7,7 @@
 */
 #include "web/support/case_view.h"
 #include "base/date.h"
+#include "base/mem.h"
 #include "school/school.h"
 #include "support/actions.h"
 #include "web/api.h"
@@ -50,6 +51,12 @@ void api_case_open(web_ctx *c) {
     if (!body) return;
     const char *source = json_string_value(json_object_get(body, "source"));
     const char *reason = json_string_value(json_object_get(body, "reason"));
+    json_t *rv = json_object_get(body, "reason");
+    if (rv && !json_is_null(rv) && !reason) {   /* once read as no reason */
+        json_decref(body);
+        case_api_invalid(c, "reason", "reason must be a string.");
+        return;
+    }
     const char *tier = json_string_value(json_object_get(body, "tier"));
     support_case_open_spec spec = {c->id, 0, support_case_source_parse(source), NULL, -1, 0};
     spec.tier = tier && *tier ? support_case_tier_parse(tier) : -1;
@@ -90,6 +97,59 @@ void api_case_open(web_ctx *c) {
     case_api_show(c, 201);
 }
 
+/* Read the conference body's members into spec (attendees into
+** attendees[0..max), decisions into decisions[], texts copied into the
+** arena): SUPPORT_CASE_OK, or the problem of the first member of a wrong
+** type or number (more attendees than max, more decisions than
+** SUPPORT_CASE_DECISIONS_MAX, an unknown domain code), which the form
+** cannot send and the twin refuses rather than leave out; *field then
+** names the member. */
+static support_case_problem conference_members(web_ctx *c, json_t *body, int64_t *attendees,
+                                               size_t max, support_case_decision *decisions,
+                                               support_case_conference_spec *spec,
+                                               const char **field) {
+    json_t *held = json_object_get(body, "held_on");
+    spec->held_on = case_api_member_day(body, "held_on", INT32_MAX);
+    *field = "held_on";
+    if (held && spec->held_on == INT32_MAX) return SUPPORT_CASE_HELD_ON_BAD;
+    *field = "attendees";
+    json_t *a = json_object_get(body, "attendees"), *v;
+    size_t i;
+    if (a && (!json_is_array(a) || json_array_size(a) > max)) return SUPPORT_CASE_ATTENDEES_BAD;
+    json_array_foreach(a, i, v) {
+        if (!json_is_integer(v) || json_integer_value(v) <= 0) return SUPPORT_CASE_ATTENDEES_BAD;
+        attendees[spec->nattendees++] = (int64_t)json_integer_value(v);
+    }
+    *field = "domains";
+    json_t *doms = json_object_get(body, "domains");
+    if (doms && !json_is_array(doms)) return SUPPORT_CASE_DOMAINS_MISSING;
+    json_array_foreach(doms, i, v) {
+        int k = json_is_string(v) ? support_domain_find(json_string_value(v)) : -1;
+        if (k < 0) return SUPPORT_CASE_DOMAINS_MISSING;
+        spec->domains |= 1u << k;
+    }
+    *field = "decisions";
+    json_t *dec = json_object_get(body, "decisions");
+    if (dec && (!json_is_array(dec) || json_array_size(dec) > SUPPORT_CASE_DECISIONS_MAX))
+        return SUPPORT_CASE_REASON_BAD;
+    json_array_foreach(dec, i, v) {
+        json_t *what = json_object_get(v, "what"), *owner = json_object_get(v, "owner_id"),
+               *due = json_object_get(v, "due_on");
+        if (!json_is_object(v) || !json_is_string(what)) return SUPPORT_CASE_REASON_BAD;
+        if (!json_is_integer(owner)) return SUPPORT_CASE_OWNER_BAD;
+        support_case_decision *d = &decisions[spec->ndecisions++];
+        d->what = arena_strdup(c->arena, json_string_value(what));
+        d->owner_id = (int64_t)json_integer_value(owner);
+        d->due_on = case_api_member_day(v, "due_on", 0);
+        if (due && !d->due_on) return SUPPORT_CASE_DUE_BAD;
+    }
+    *field = "notes";
+    json_t *notes = json_object_get(body, "notes");
+    if (notes && !json_is_null(notes) && !json_is_string(notes)) return SUPPORT_CASE_REASON_BAD;
+    spec->notes = json_is_string(notes) ? arena_strdup(c->arena, json_string_value(notes)) : NULL;
+    return SUPPORT_CASE_OK;
+}
+
 /*
 ** WEBPAGE: POST /api/v1/cases/{id}/conference
 ** ACCESS:  school_leader key_worker teacher team_member
@@ -114,34 +174,29 @@ void api_case_conference(web_ctx *c) {
     int64_t attendees[64];
     support_case_decision decisions[SUPPORT_CASE_DECISIONS_MAX];
     support_case_conference_spec spec = {0};
-    spec.held_on = case_api_member_day(body, "held_on", INT32_MAX);
-    json_t *a = json_object_get(body, "attendees"), *v;
-    size_t i;
-    json_array_foreach(a, i, v) {
-        if (spec.nattendees == 64) break;
-        attendees[spec.nattendees++] = json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+    const char *field = NULL;
+    support_case_problem bad = conference_members(c, body, attendees, 64, decisions, &spec,
+                                                  &field);
+    if (bad) {
+        json_decref(body);
+        case_api_invalid(c, field, case_problem_text(c->L, bad));
+        return;
     }
-    json_array_foreach(json_object_get(body, "domains"), i, v)
-        for (int k = 0; k < SUPPORT_DOMAIN_COUNT; k++)
-            if (json_is_string(v) && !strcmp(json_string_value(v), support_domain_code(k)))
-                spec.domains |= 1u << k;
-    json_array_foreach(json_object_get(body, "decisions"), i, v) {
-        const char *what = json_string_value(json_object_get(v, "what"));
-        if (!what || !*what) continue;
-        if (spec.ndecisions == SUPPORT_CASE_DECISIONS_MAX) break;
-        support_case_decision *d = &decisions[spec.ndecisions++];
-        json_t *owner = json_object_get(v, "owner_id");
-        d->what = arena_strdup(c->arena, what);
-        d->owner_id = json_is_integer(owner) ? (int64_t)json_integer_value(owner) : 0;
-        d->due_on = case_api_member_day(v, "due_on", 0);
-    }
-    const char *notes = json_string_value(json_object_get(body, "notes"));
-    spec.notes = notes ? arena_strdup(c->arena, notes) : NULL;
     spec.attendees = attendees;
     spec.decisions = decisions;
     json_decref(body);
     support_case_problem p = SUPPORT_CASE_OK;
     int rc = support_case_conference_record(c->st, c->who->institution_id, c->who->account_id,
                                             rel, c->id, &spec, NULL, &p, &err);
+    if (rc > 0 && (p == SUPPORT_CASE_REASON_BAD || p == SUPPORT_CASE_REASON_MISSING)) {
+        /* the writer calls the notes and each decision's text "reason":
+        ** name the member (the notes when they are what it refuses) */
+        char *text = xmalloc(SUPPORT_CASE_TEXT_BYTES);
+        support_case_problem q = SUPPORT_CASE_OK;
+        int notes_bad = support_case_reason_check(spec.notes, text, &q);
+        free(text);
+        case_api_invalid(c, notes_bad ? "notes" : "decisions", case_problem_text(c->L, p));
+        return;
+    }
     case_api_answer(c, rc, p, NULL, 0, &err);
 }

@@ -71,16 +71,41 @@ void case_api_answer(web_ctx *c, int rc, support_case_problem p, const char *ste
 /* ---- the twins ---------------------------------------------------------------------- */
 
 /* The viewer's relationship to c->id and the body with members among
-** fields[0..n): 1 go on (*body to json_decref), 0 answered (404, 403, 415,
-** 400). */
-static int twin_begin(web_ctx *c, const char *const *fields, size_t n, unsigned *rel,
-                      json_t **body) {
+** fields[0..n), each absent, null or of its type in types[0..n) ('s' a
+** string, 'i' a whole number): 1 go on (*body to json_decref), 0 answered
+** (404, 403, 415, 400; a member of another type is 400 naming it, where
+** it was once read as absent). */
+static int twin_begin(web_ctx *c, const char *const *fields, const char *types, size_t n,
+                      unsigned *rel, json_t **body) {
     if (!case_viewer(c, c->id, rel, 1)) return 0;
     if (!*rel) {
         api_refuse(c, "You may not change this case.");
         return 0;
     }
-    return (*body = api_body_object(c, fields, n)) != NULL;
+    if (!(*body = api_body_object(c, fields, n))) return 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_object_get(*body, fields[i]);
+        if (!v || json_is_null(v)) continue;
+        if (types[i] == 's' ? json_is_string(v) : json_is_integer(v)) continue;
+        case_api_invalid(c, fields[i], arena_printf(c->arena, types[i] == 's'
+                                                                  ? "%s must be a string."
+                                                                  : "%s must be a whole number.",
+                                                    fields[i]));
+        json_decref(*body);
+        *body = NULL;
+        return 0;
+    }
+    return 1;
+}
+
+/* Answer as case_api_answer, but a refused text names the twin's member
+** text_field ("what", "comment"): the writers call every text "reason". */
+static void answer_text(web_ctx *c, int rc, support_case_problem p, const char *text_field,
+                        const cairn_err *err) {
+    if (rc > 0 && (p == SUPPORT_CASE_REASON_BAD || p == SUPPORT_CASE_REASON_MISSING))
+        case_api_invalid(c, text_field, case_problem_text(c->L, p));
+    else
+        case_api_answer(c, rc, p, NULL, 0, err);
 }
 
 /* A string member, or NULL when absent or not a string (the writers then
@@ -119,7 +144,7 @@ void api_case_step(web_ctx *c) {
     cairn_err err = {0};
     unsigned rel;
     json_t *body;
-    if (!twin_begin(c, fields, 3, &rel, &body)) return;
+    if (!twin_begin(c, fields, "sss", 3, &rel, &body)) return;
     support_case k;
     int found = support_case_get(c->st, c->who->institution_id, c->id, 0, &k, &err);
     const char *step = member_text(c, body, "step"), *reason = member_text(c, body, "reason");
@@ -148,7 +173,7 @@ void api_case_tier(web_ctx *c) {
     cairn_err err = {0};
     unsigned rel;
     json_t *body;
-    if (!twin_begin(c, fields, 2, &rel, &body)) return;
+    if (!twin_begin(c, fields, "ss", 2, &rel, &body)) return;
     int tier = support_case_tier_parse(member_text(c, body, "tier"));
     const char *reason = member_text(c, body, "reason");
     json_decref(body);
@@ -171,7 +196,7 @@ void api_case_team(web_ctx *c) {
     cairn_err err = {0};
     unsigned rel;
     json_t *body;
-    if (!twin_begin(c, fields, 2, &rel, &body)) return;
+    if (!twin_begin(c, fields, "is", 2, &rel, &body)) return;
     int64_t staff = member_id(body, "staff_id");
     int role = support_case_role_parse(member_text(c, body, "role"));
     json_decref(body);
@@ -194,7 +219,7 @@ void api_case_team_remove(web_ctx *c) {
     cairn_err err = {0};
     unsigned rel;
     json_t *body;
-    if (!twin_begin(c, fields, 1, &rel, &body)) return;
+    if (!twin_begin(c, fields, "i", 1, &rel, &body)) return;
     int64_t staff = member_id(body, "staff_id");
     json_decref(body);
     support_case_problem p = SUPPORT_CASE_OK;
@@ -217,7 +242,7 @@ void api_case_task_done(web_ctx *c) {
     cairn_err err = {0};
     unsigned rel;
     json_t *body;
-    if (!twin_begin(c, fields, 1, &rel, &body)) return;
+    if (!twin_begin(c, fields, "i", 1, &rel, &body)) return;
     int64_t task = member_id(body, "task_id");
     json_decref(body);
     support_case_problem p = SUPPORT_CASE_OK;
@@ -239,7 +264,7 @@ void api_case_follow_up(web_ctx *c) {
     cairn_err err = {0};
     unsigned rel;
     json_t *body;
-    if (!twin_begin(c, fields, 3, &rel, &body)) return;
+    if (!twin_begin(c, fields, "sis", 3, &rel, &body)) return;
     const char *what = member_text(c, body, "what");
     int64_t owner = member_id(body, "owner_id");
     int32_t day = case_api_member_day(body, "due_on", 0);   /* refused as before today */
@@ -247,7 +272,7 @@ void api_case_follow_up(web_ctx *c) {
     support_case_problem p = SUPPORT_CASE_OK;
     int rc = support_case_follow_up_add(c->st, c->who->institution_id, c->who->account_id, rel,
                                         c->id, owner, day, what, NULL, &p, &err);
-    case_api_answer(c, rc, p, NULL, 0, &err);
+    answer_text(c, rc, p, "what", &err);
 }
 
 /*
@@ -264,7 +289,7 @@ void api_case_transfer(web_ctx *c) {
     cairn_err err = {0};
     unsigned rel;
     json_t *body;
-    if (!twin_begin(c, fields, 2, &rel, &body)) return;
+    if (!twin_begin(c, fields, "is", 2, &rel, &body)) return;
     int64_t staff = member_id(body, "staff_id");
     const char *reason = member_text(c, body, "reason");
     json_decref(body);
@@ -288,7 +313,7 @@ void api_case_transfer_answer(web_ctx *c) {
     cairn_err err = {0};
     unsigned rel;
     json_t *body;
-    if (!twin_begin(c, fields, 2, &rel, &body)) return;
+    if (!twin_begin(c, fields, "ss", 2, &rel, &body)) return;
     const char *a = member_text(c, body, "answer");
     const char *comment = member_text(c, body, "comment");
     json_decref(body);
@@ -299,5 +324,5 @@ void api_case_transfer_answer(web_ctx *c) {
     support_case_problem p = SUPPORT_CASE_OK;
     int rc = support_case_transfer_answer(c->st, c->who->institution_id, c->who->account_id, rel,
                                           c->id, !strcmp(a, "accept"), comment, NULL, &p, &err);
-    case_api_answer(c, rc, p, NULL, 0, &err);
+    answer_text(c, rc, p, "comment", &err);
 }

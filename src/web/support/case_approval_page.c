@@ -163,7 +163,13 @@ void api_case_approval(web_ctx *c) {
     json_t *body = api_body_object(c, fields, 2);
     if (!body) return;
     const char *a = json_string_value(json_object_get(body, "answer"));
-    const char *comment = json_string_value(json_object_get(body, "comment"));
+    json_t *cv = json_object_get(body, "comment");
+    const char *comment = json_string_value(cv);
+    if (cv && !json_is_null(cv) && !comment) {   /* once read as no comment */
+        json_decref(body);
+        case_api_invalid(c, "comment", "comment must be a string.");
+        return;
+    }
     int approve = answer_parse(a);
     support_case_problem p = SUPPORT_CASE_OK;
     int rc;
