@@ -14,8 +14,8 @@
 **  2. the answer is never 5xx, and its body is a JSON object;
 **  3. a refusal (4xx) changes nothing: the rows of every case-room table
 **     (but the audit log, which records refusals) are as before;
-**  4. a 400 of the case room's own checks ({"code": "invalid"}) names a
-**     non-empty field and a non-empty message;
+**  4. every refusal is the one error shape, {"error": {"code", "message"}}
+**     with both non-empty, and "field", where there is one, is text;
 **  5. an answer that took the body (2xx) had no member of another type
 **     than its route's (once, a number was read as an absent text).
 ** The school drifts as inputs that pass change it; that is what a real
@@ -227,12 +227,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         count_rows(after);
         for (size_t i = 0; i < NTABLES; i++)
             if (before[i] != after[i]) die("a refusal changed the table", tables[i]);
-        const char *code = json_string_value(json_object_get(j, "code"));
-        if (res.status == 400 && code && !strcmp(code, "invalid")) {
-            const char *field = json_string_value(json_object_get(j, "field"));
-            const char *msg = json_string_value(json_object_get(j, "message"));
-            if (!field || !*field || !msg || !*msg) die("a 400 without field or message", out);
-        }
+        json_t *e = json_object_get(j, "error");   /* the one error shape */
+        const char *code = json_string_value(json_object_get(e, "code"));
+        const char *msg = json_string_value(json_object_get(e, "message"));
+        if (!code || !*code || !msg || !*msg) die("an error without code or message", out);
+        json_t *field = json_object_get(e, "field");
+        if (field && !json_is_string(field)) die("an error whose field is not text", out);
     }
     json_decref(j);
     web_response_free(&res);

@@ -106,4 +106,10 @@ void api_refuse(web_ctx *c, const char *message);
 void api_not_found(web_ctx *c, const char *message);
 void api_bad_request(web_ctx *c, const char *message);
 
+/* 400 for refused input of one field, the one shape every JSON twin uses:
+** {"error":{"code":"bad_request","field":field,"message":message}}, the
+** message the same sentence the form shows beside the field ("" field: a
+** refusal not about one field). */
+void api_field_error(web_ctx *c, const char *field, const char *message);
+
 #endif

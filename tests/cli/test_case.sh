@@ -251,7 +251,7 @@ japi() {   # japi PATH JSON: POST it as the key worker
 hist=$(q "SELECT count(*) FROM case_history WHERE case_id = $case_id")
 code=$(japi "/cases/$case_id/step" '{"step": "start_monitoring"}')
 check "POST /api/v1/cases/{id}/step: a step the table does not allow is 400 with field step" \
-    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"step\"' '$TMP/body' && grep -q '\"code\": *\"invalid\"' '$TMP/body'"
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"step\"' '$TMP/body' && grep -q '\"code\": *\"bad_request\"' '$TMP/body'"
 check "...and the message names the state and the step, as the form does" \
     grep -q 'A case in the state “Assessment” cannot take the step “Start monitoring”.' "$TMP/body"
 check "...nothing written" [ "$(q "SELECT count(*) FROM case_history WHERE case_id = $case_id")" = "$hist" ]
@@ -411,7 +411,7 @@ LT=$(cat "$TMP/leader.token")
 code=$(http "$BASE/api/v1/cases/$case_id/approval" -H "Authorization: Bearer $LT" \
        -H 'Content-Type: application/json' -d '{"answer": "maybe", "comment": "Hm."}')
 check "POST /api/v1/cases/{id}/approval with an unknown answer (400, the field named)" \
-    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"answer\"' '$TMP/body' && grep -q '\"code\": *\"invalid\"' '$TMP/body'"
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"answer\"' '$TMP/body' && grep -q '\"code\": *\"bad_request\"' '$TMP/body'"
 code=$(http "$BASE/api/v1/cases/$case_id/approval" -H "Authorization: Bearer $LT" \
        -H 'Content-Type: application/json' -d '{"answer": "approve", "comment": ""}')
 check "...without a comment (400, field comment, the form's words)" \

@@ -40,8 +40,7 @@ static json_t *assessment_json(const support_assessment *a) {
 
 /* Answer 400 naming field, with message. */
 static void invalid(web_ctx *c, const char *field, const char *message) {
-    api_reply(c, 400, json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "bad_request", "field", field,
-                                "message", message));
+    api_field_error(c, field, message);
 }
 
 /*

@@ -2,7 +2,7 @@
 ** web/support/case_api_open.c — the JSON twins of opening a case (the
 ** learner page's form, web/support/case_learner.c) and of recording a case
 ** conference (web/support/case_conference_page.c): the same writers, the
-** same checks and words; refused input is 400 {"code": "invalid",
+** same checks and words; refused input is 400 {"error": {"code": "bad_request",
 ** "field", "message"} (web/support/case_api_post.c).
 */
 #include "web/support/case_view.h"

@@ -4,7 +4,7 @@
 ** the same writers, the same checks and the same words.  A change that
 ** goes through answers 200 with the case (as GET /api/v1/cases/{id}
 ** shows it to the caller); refused input answers 400
-** {"code": "invalid", "field": ..., "message": ...} with the sentence the
+** {"error": {"code": "bad_request", "field": ..., "message": ...}} with the sentence the
 ** form shows beside the field, nothing written.
 */
 #include "web/support/case_view.h"
@@ -17,8 +17,7 @@
 
 /* Answer 400 with the field (see case_view.h). */
 void case_api_invalid(web_ctx *c, const char *field, const char *message) {
-    api_reply(c, 400, json_pack("{s:s, s:s, s:s}", "code", "invalid", "field", field,
-                                "message", message));
+    api_field_error(c, field, message);
 }
 
 /* Replace the first "%T" of fmt after from by s into out. */

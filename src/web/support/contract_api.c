@@ -15,9 +15,7 @@
 
 /* Answer a refused input: 400 with the field. */
 static void refused(web_ctx *c, contract_problem p) {
-    api_reply(c, 400, json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "bad_request", "field",
-                                contract_problem_field(p), "message",
-                                contract_problem_words(c->L, p)));
+    api_field_error(c, contract_problem_field(p), contract_problem_words(c->L, p));
 }
 
 /* One version as JSON. */

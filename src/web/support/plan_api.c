@@ -134,9 +134,7 @@ static void member_id(json_t *body, const char *name, int64_t *out) {
 
 /* Answer a refused input: 400 with the field, in the page's words. */
 static void api_refused(web_ctx *c, support_plan_problem p) {
-    api_reply(c, 400, json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "bad_request", "field",
-                                support_plan_problem_field(p), "message",
-                                plan_problem_text(c->L, p)));
+    api_field_error(c, support_plan_problem_field(p), plan_problem_text(c->L, p));
 }
 
 /*

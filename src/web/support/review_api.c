@@ -146,9 +146,7 @@ void api_case_reviews(web_ctx *c) {
 
 /* A refused review: 400 with its field, in the page's words. */
 static void api_review_refused(web_ctx *c, support_review_problem p) {
-    api_reply(c, 400, json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "bad_request", "field",
-                                support_review_problem_field(p), "message",
-                                review_problem_text(c->L, p)));
+    api_field_error(c, support_review_problem_field(p), review_problem_text(c->L, p));
 }
 
 /* The progress array of body into spec (in the arena): 0, 1 refused. */
