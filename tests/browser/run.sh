@@ -7,8 +7,9 @@
 # Makes a demo school of 200 learners, scores it at three dates (as
 # tests/cli/test_pages.sh does), creates the demo accounts, starts the
 # server on a free port, runs tests/browser/pages.test.mjs and
-# tests/browser/case_walk.test.mjs with node and stops the server.  Prints "ok - ..." / "not ok - ..." per check and ends
-# with "N passed, M failed"; exits non-zero if anything failed.
+# tests/browser/case_walk.test.mjs with node and stops the server.
+# Prints "ok - ..." / "not ok - ..." per check and ends with
+# "N passed, M failed"; exits non-zero if anything failed.
 #
 # Needs node, the npm packages of package-lock.json in node_modules
 # (scripts/browser-deps.sh installs them), chromium at /usr/bin/chromium
