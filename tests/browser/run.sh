@@ -6,9 +6,10 @@
 #
 # Makes a demo school of 200 learners, scores it at three dates (as
 # tests/cli/test_pages.sh does), creates the demo accounts, starts the
-# server on a free port, runs tests/browser/pages.test.mjs with node and
-# stops the server.  Prints "ok - ..." / "not ok - ..." per check and ends
-# with "N passed, M failed"; exits non-zero if anything failed.
+# server on a free port, runs tests/browser/pages.test.mjs and
+# tests/browser/case_walk.test.mjs with node and stops the server.
+# Prints "ok - ..." / "not ok - ..." per check and ends with
+# "N passed, M failed"; exits non-zero if anything failed.
 #
 # Needs node, the npm packages of package-lock.json in node_modules
 # (scripts/browser-deps.sh installs them), chromium at /usr/bin/chromium
@@ -62,18 +63,21 @@ fi
 ok "server starts (port $PORT)"
 
 # The node tests print their own lines and "N passed, M failed"; fold
-# their counts into ours.
-CAIRN_BASE="http://127.0.0.1:$PORT" CAIRN_ACCOUNTS="$ACCOUNTS" CAIRN_OUTSIDE="$outside" \
-    timeout 600 node tests/browser/pages.test.mjs > "$TMP/node.out" 2>&1
-rc=$?
-summary=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$TMP/node.out" | tail -1)
-grep -v '^[0-9]* passed, [0-9]* failed$' "$TMP/node.out"
-if [ -n "$summary" ]; then
-    PASSED=$((PASSED + ${summary% *})); FAILED=$((FAILED + ${summary#* }))
-fi
-if [ -z "$summary" ] || { [ "$rc" -ne 0 ] && [ "${summary#* }" = 0 ]; }; then
-    not_ok "the browser tests ran to the end (node exited $rc)"
-fi
+# their counts into ours.  pages.test.mjs first, then the walk through a
+# case (case_walk.test.mjs) against the same server.
+for t in pages case_walk; do
+    CAIRN_BASE="http://127.0.0.1:$PORT" CAIRN_ACCOUNTS="$ACCOUNTS" CAIRN_OUTSIDE="$outside" \
+        timeout 600 node "tests/browser/$t.test.mjs" > "$TMP/node.out" 2>&1
+    rc=$?
+    summary=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$TMP/node.out" | tail -1)
+    grep -v '^[0-9]* passed, [0-9]* failed$' "$TMP/node.out"
+    if [ -n "$summary" ]; then
+        PASSED=$((PASSED + ${summary% *})); FAILED=$((FAILED + ${summary#* }))
+    fi
+    if [ -z "$summary" ] || { [ "$rc" -ne 0 ] && [ "${summary#* }" = 0 ]; }; then
+        not_ok "the browser tests of $t.test.mjs ran to the end (node exited $rc)"
+    fi
+done
 
 stop_server
 check "the server stops cleanly" [ "$STOP_STATUS" = 0 ]

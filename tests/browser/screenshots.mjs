@@ -10,7 +10,9 @@
 // <page>-<lang>-phone.png at 375x812 for the dashboard and the learner page
 // in en and ar, home-<role>-<lang>[-phone].png for each role's home page on
 // a desktop and a phone in en and ar, the intervention pages (catalogue,
-// entry, run) in en and ar, plus README.md listing them.  A page is shot whole when the
+// entry, run) in en and ar, the key worker's caseload and a monitored case
+// (the case, assessment, plan, reviews, contract, print view, /verify) in en
+// and de (some also on a phone), plus README.md listing them.  A page is shot whole when the
 // PNG stays under 300 KB, else only its first screen.
 
 import { launch, newContext, signIn } from './lib.mjs';
@@ -173,6 +175,50 @@ try {
     await kp.locator('#h-readers').scrollIntoViewIfNeeded();
     await shoot(kp, 'learner-readers-en', `${PAGES.readers}, ${NAMES.en}`);
     await c.close();
+  }
+  // the key worker's case room: the caseload, a monitored case of the demo
+  // (the first such on their home page) with its assessment, plan, reviews
+  // and contract, the contract's print view and its check on /verify
+  if (ACCOUNTS.keyworker) {
+    for (const phoneShot of [false, true]) {
+      const c = await newContext(browser, phoneShot ? { phone: true, scale: 1 } : {});
+      const kp = await signIn(c, BASE, 'keyworker', ACCOUNTS.keyworker.password);
+      await kp.goto(`${BASE}/`);
+      const cases = [...new Set(await kp.locator('main a[href^="/cases/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))];
+      let kase = null;
+      for (const href of cases) {
+        await kp.goto(BASE + href);
+        if (await kp.locator('dd.case-state').getAttribute('data-state') === 'monitoring') { kase = href; break; }
+      }
+      if (!kase) { console.error('screenshots.mjs: no monitored case on the key worker\'s home page'); await c.close(); continue; }
+      await kp.goto(`${BASE}${kase}/contract`);
+      const code = await kp.locator('main dl.facts code').first().innerText().catch(() => null);
+      const langs = phoneShot ? ['en'] : ['en', 'de'];
+      const sfx = phoneShot ? '-phone' : '';
+      const on = phoneShot ? ' on a phone (375x812)' : '';
+      for (const lang of langs) {
+        await kp.goto(`${BASE}/`);
+        await chooseLanguage(kp, lang);
+        const shots = [
+          ['caseload', '/dashboard?tier=all', "the key worker's whole caseload, searched and sorted (/dashboard?tier=all)"],
+          ['case', kase, 'a case being monitored: state, tier, tasks, assessment, plan, contract, interventions (/cases/{id})'],
+          ['case-assessment', `${kase}/assessment`, "its needs assessment, the learner's own view beside the key worker's (/cases/{id}/assessment)"],
+          ['case-plan', `${kase}/plan`, 'its plan with SMART goals (/cases/{id}/plan)'],
+          ['case-reviews', `${kase}/reviews`, 'its reviews, with progress on each goal (/cases/{id}/reviews)'],
+          ['case-contract', `${kase}/contract`, 'its signed learner contract (/cases/{id}/contract)'],
+          ['case-contract-print', `${kase}/contract/print`, "the contract's print view, in the learner's language (/cases/{id}/contract/print)"],
+        ];
+        if (code) shots.push(['verify', `/verify/${encodeURIComponent(code)}`, "the contract's check by its printed code (/verify/{code})"]);
+        for (const [name, url, what] of shots) {
+          if (phoneShot && !['case', 'case-contract', 'case-plan', 'case-assessment'].includes(name)) continue;
+          await kp.goto(BASE + url);
+          await shoot(kp, `${name}-${lang}${sfx}`, `${what}${on}, ${NAMES[lang]}`);
+        }
+      }
+      await kp.goto(`${BASE}/`);
+      await chooseLanguage(kp, 'en');
+      await c.close();
+    }
   }
 } finally {
   await browser.close();

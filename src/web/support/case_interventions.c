@@ -47,16 +47,20 @@ int case_interventions_part(web_ctx *c, const support_case_detail *d, cairn_err 
         const intervention_participant *p = &parts[i];
         if (!iv_participant_visible(c->who, r, p)) continue;
         int going = today < r->start + 7 * r->duration_weeks;
+        /* data-label: the column's name, shown before the value when the
+        ** table is stacked on a phone (cairn.css) */
         html_printf(b, "<tr><th scope=\"row\"><a href=\"/intervention-runs/%lld\">%T</a></th>"
-                       "<td>%T</td><td class=\"num\">",
-                    (long long)r->id, r->intervention_name, iv_tier_name(L, r->tier));
+                       "<td data-label=\"%A\">%T</td><td class=\"num\" data-label=\"%A\">",
+                    (long long)r->id, r->intervention_name, T(L, "Tier"), iv_tier_name(L, r->tier),
+                    T(L, "Sessions attended"));
         html_printf(b, T(L, "%T of %T"), i18n_format_int(L, p->attended, num, sizeof num),
                     i18n_format_int(L, r->sessions, held, sizeof held));
         html_printf(b, " <span class=\"muted\">");
         html_printf(b, T(L, "(planned: %T weeks)"),
                     i18n_format_int(L, r->duration_weeks, weeks, sizeof weeks));
-        html_printf(b, "</span></td><td data-state=\"%A\">%T</td></tr>\n",
-                    going ? "running" : "ended", going ? T(L, "Running") : T(L, "Ended"));
+        html_printf(b, "</span></td><td data-state=\"%A\" data-label=\"%A\">%T</td></tr>\n",
+                    going ? "running" : "ended", T(L, "State"),
+                    going ? T(L, "Running") : T(L, "Ended"));
     }
     html_printf(b, "</tbody>\n</table>\n</section>\n");
     return 0;

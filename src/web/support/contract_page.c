@@ -68,14 +68,18 @@ static void signatures_table(buf *b, const i18n_lang *L, const contract_version 
                            "</td></tr>\n", contract_role_words(L, r), T(L, "Not signed yet"));
             continue;
         }
-        html_printf(b, "<tr><th scope=\"row\">%T</th><td><bdi>%T</bdi></td><td>%T</td><td>%T",
-                    contract_role_words(L, r), s->name,
-                    case_day_text(L, s->signed_at, day, sizeof day),
+        /* data-label: the column's name, shown before the value when the
+        ** table is stacked on a phone (cairn.css) */
+        html_printf(b, "<tr><th scope=\"row\">%T</th><td data-label=\"%A\"><bdi>%T</bdi></td>"
+                       "<td data-label=\"%A\">%T</td><td data-label=\"%A\">%T",
+                    contract_role_words(L, r), T(L, "Name"), s->name, T(L, "When"),
+                    case_day_text(L, s->signed_at, day, sizeof day), T(L, "How"),
                     contract_method_words(L, s->method));
         if (s->scan_sha256[0])
             html_printf(b, "<br><span class=\"muted\">%T <code>%T</code></span>",
                         T(L, "Scan SHA-256:"), s->scan_sha256);
-        html_printf(b, "</td><td><code class=\"hash\">%T</code></td></tr>\n", s->version_sha256);
+        html_printf(b, "</td><td data-label=\"%A\"><code class=\"hash\">%T</code></td></tr>\n",
+                    T(L, "Fingerprint signed"), s->version_sha256);
     }
     html_printf(b, "</tbody>\n</table>\n");
 }

@@ -21,6 +21,7 @@ void contract_print_document(buf *b, const contract_version *v, const support_ca
     if (!L) L = i18n_default();
     char day[I18N_DATE_MAX];
     html_printf(b, "<!DOCTYPE html>\n<html lang=\"%A\" dir=\"%A\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                    "<title>%T %d</title>\n", L->code, L->rtl ? "rtl" : "ltr",
                 T(L, "Learner contract"), v->number);
     if (!inline_css) html_printf(b, "<link rel=\"stylesheet\" href=\"/assets/cairn.css\">\n");
