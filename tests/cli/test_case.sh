@@ -146,6 +146,15 @@ check "the key worker's case page (200) offers the next step" \
     bash -c "[ $code = 200 ] && grep -q 'data-state=\"open\"' '$TMP/body' && grep -q 'value=\"start_assessment\"' '$TMP/body'"
 check "...and shows the flag's suggested tier beside the tier" grep -q 'the flag suggests' "$TMP/body"
 check "...and the reason, from the flags" grep -q 'Opened from the current flags: ' "$TMP/body"
+check "...without the lists of every staff member: links to the team and handover forms" \
+    bash -c "! grep -q 'id=\"team-staff\"' '$TMP/body' && ! grep -q 'id=\"tr-staff\"' '$TMP/body' && grep -q '?form=team#h-team' '$TMP/body' && grep -q '?form=transfer#h-transfer' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id?form=team" -b "$K")
+check "...?form=team shows the team form with its list (200)" \
+    bash -c "[ $code = 200 ] && grep -q 'id=\"team-staff\"' '$TMP/body' && ! grep -q 'id=\"tr-staff\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id?form=transfer" -b "$K")
+check "...?form=transfer shows the handover form with its list (200)" \
+    bash -c "[ $code = 200 ] && grep -q 'id=\"tr-staff\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id" -b "$K")
 hist=$(q "SELECT count(*) FROM case_history WHERE case_id = $case_id")
 code=$(http "$BASE/cases/$case_id/step" -b "$K" -X POST --data-urlencode "csrf=$token" \
        --data-urlencode "step=agree_plan")

@@ -153,6 +153,16 @@ static void tier_part(buf *b, web_request *req, const i18n_lang *L, const suppor
                 err && form->reason ? form->reason : "", T(L, "Change the tier"));
 }
 
+/* 1 when the page shows the form named name in full: asked for in the link
+** (?form=name) or shown again with its error.  The forms that list every
+** staff member of the school (a team member to add, a key worker to hand
+** over to: hundreds at a large school) are links until asked for, so the
+** case page stays small and quick for what is done on it every day. */
+static int case_form_asked(web_ctx *c, const case_form *form, const char *name) {
+    const char *q = web_request_query(c->req, "form");
+    return (q && !strcmp(q, name)) || (form && form->form && !strcmp(form->form, name));
+}
+
 /* The team, with the key worker's forms to remove and add. */
 static int team_part(web_ctx *c, const support_case_detail *d, int may_change,
                      const case_form *form, cairn_err *err) {
@@ -177,7 +187,10 @@ static int team_part(web_ctx *c, const support_case_detail *d, int may_change,
         html_printf(b, "</li>\n");
     }
     if (d->nteam) html_printf(b, "</ul>\n");
-    if (may_change) {
+    if (may_change && !case_form_asked(c, form, "team")) {   /* the list on request */
+        html_printf(b, "<p><a href=\"/cases/%lld?form=team#h-team\">%T</a></p>\n",
+                    (long long)d->c.id, T(L, "Add to the team"));
+    } else if (may_change) {
         support_case_member *cand = NULL;
         size_t n = 0;
         if (support_case_team_candidates(c->st, c->who->institution_id, &cand, &n, err) < 0)
@@ -388,6 +401,9 @@ static int transfer_part(web_ctx *c, const support_case_detail *d, unsigned rel,
                         T(L, "Comment (required to decline)"), T(L, "Accept the case"),
                         T(L, "Decline"));
         }
+    } else if (!case_form_asked(c, form, "transfer")) {   /* the list on request */
+        html_printf(b, "<p><a href=\"/cases/%lld?form=transfer#h-transfer\">%T</a></p>\n",
+                    (long long)d->c.id, T(L, "Offer the case"));
     } else {
         support_staff *kws = NULL;
         size_t n = 0;
