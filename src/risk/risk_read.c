@@ -555,15 +555,33 @@ int risk_read_learner_latest(store *st, int64_t inst, int64_t learner_id,
     return rc < 0 ? -1 : found;
 }
 
-/* The row after learner_id in f's order, names only (see risk_read.h). */
+/* The row after learner_id in f's order, names only (see risk_read.h).
+** With self (the learner's own latest row, already read and seen by the
+** caller) the sort keys come from it instead of a query. */
 int risk_read_attention_next(store *st, int64_t inst, int32_t asof,
                              const risk_attention_filter *f, int64_t learner_id,
-                             risk_attention_row *next, cairn_err *err) {
+                             const risk_attention_row *self, risk_attention_row *next,
+                             cairn_err *err) {
     assert(next && learner_id > 0);
+    assert(!self || self->learner_id == learner_id);
     memset(next, 0, sizeof *next);
     if (filter_check(f, err) != 0) return -1;
     attention_cursor c;
-    if (attention_cursor_read(st, inst, asof, learner_id, f->visible, &c, err) != 0) return -1;
+    if (self) {
+        if (self->asof != asof)   /* not scored on the list's day: as the query says */
+            return err_set(err, CAIRN_ENOTFOUND, "learner %lld has no score on the list's day",
+                           (long long)learner_id);
+        memset(&c, 0, sizeof c);
+        c.tier = self->tier;
+        c.probability = isnan(self->probability) ? -1 : self->probability;
+        c.nflags = self->nflags;
+        str_copy(c.family_name, sizeof c.family_name, self->family_name);
+        str_copy(c.given_name, sizeof c.given_name, self->given_name);
+        str_copy(c.group_name, sizeof c.group_name, self->group_name);
+        c.learner_id = learner_id;
+    } else if (attention_cursor_read(st, inst, asof, learner_id, f->visible, &c, err) != 0) {
+        return -1;
+    }
     risk_attention_row *rows = NULL;
     size_t n = 0;
     if (attention_page(st, inst, asof, f, &c, 0, 1, 1, &rows, &n, err) != 0) return -1;

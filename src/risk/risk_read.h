@@ -143,9 +143,13 @@ int risk_read_learner_latest(store *st, int64_t institution_id, int64_t learner_
 ** page's "next learner"), with only its id, school reference and names
 ** filled (no reasons read): 1 found, 0 learner_id is the last, -1 with err
 ** (CAIRN_ENOTFOUND when learner_id has no score on asof or f->visible
-** hides it, as risk_read_attention_page). */
+** hides it, as risk_read_attention_page).  self (may be NULL) is the
+** learner's own latest row (risk_read_learner_latest) when the caller has
+** it and has checked the viewer may see the learner: its sort keys are
+** taken from it instead of read again. */
 int risk_read_attention_next(store *st, int64_t inst, int32_t asof,
                              const risk_attention_filter *f, int64_t learner_id,
-                             risk_attention_row *next, cairn_err *err);
+                             const risk_attention_row *self, risk_attention_row *next,
+                             cairn_err *err);
 
 #endif

@@ -86,7 +86,15 @@ static int list_after(store *st, const access_ctx *ctx, int64_t cursor, int64_t 
     if (cursor) {   /* the learner page's "next learner" agrees with the page after */
         risk_attention_row next;
         cairn_err e2 = {0};
-        int got = risk_read_attention_next(st, 1, asof, &f, cursor, &next, &e2);
+        int got = risk_read_attention_next(st, 1, asof, &f, cursor, NULL, &next, &e2);
+        risk_attention_row self;   /* from the learner's own row: the same answer */
+        cairn_err e3 = {0};
+        if (risk_read_learner_latest(st, 1, cursor, &self, &e3) == 1 && rc >= 0) {
+            risk_attention_row next2;
+            assert_int_equal(risk_read_attention_next(st, 1, asof, &f, cursor, &self, &next2, &e3),
+                             n > 0);
+            if (n) assert_int_equal(next2.learner_id, rows[0].learner_id);
+        }
         if (rc < 0) {
             assert_int_equal(got, -1);
             assert_int_equal(e2.code, err.code);

@@ -235,7 +235,8 @@ void attention_list_write_cases(buf *b, const i18n_lang *L, const char *caption,
 
 /* The learner page's way back to the list and on to the next learner (see
 ** attention_list.h). */
-int attention_learner_nav(web_ctx *c, int64_t learner_id, cairn_err *err) {
+int attention_learner_nav(web_ctx *c, int64_t learner_id, const risk_attention_row *self,
+                          cairn_err *err) {
     attention_params p;
     attention_params_read(c->req, &p);
     int64_t inst = c->who->institution_id;
@@ -249,7 +250,7 @@ int attention_learner_nav(web_ctx *c, int64_t learner_id, cairn_err *err) {
         risk_visibility vis = {buf_cstr(&pred), api_bind_access, c->who,
                                access_learner_set_narrow(c->who)};
         p.f.visible = &vis;
-        n = risk_read_attention_next(c->st, inst, asof, &p.f, learner_id, next, err);
+        n = risk_read_attention_next(c->st, inst, asof, &p.f, learner_id, self, next, err);
         buf_free(&pred);
         if (n < 0 && err->code != CAIRN_ENOTFOUND) return -1;   /* not scored: no next */
         if (n < 0) n = 0;

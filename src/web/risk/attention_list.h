@@ -71,7 +71,9 @@ void attention_list_write_cases(buf *b, const i18n_lang *L, const char *caption,
 
 /* Write the learner page's links "back to the list" and "next learner"
 ** (the list the viewer came from: its parameters are in the learner
-** page's own link).  0, or -1 with err set. */
-int attention_learner_nav(web_ctx *c, int64_t learner_id, cairn_err *err);
+** page's own link).  self (may be NULL): the learner's latest score row,
+** read by the page already.  0, or -1 with err set. */
+int attention_learner_nav(web_ctx *c, int64_t learner_id, const risk_attention_row *self,
+                          cairn_err *err);
 
 #endif

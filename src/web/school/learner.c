@@ -220,7 +220,7 @@ static void learner_sections_write(web_ctx *c, const access_ctx *who, int64_t id
     const char *name = arena_printf(c->arena, "%s %s", li->given_name, li->family_name);
     page_begin(c, name);
     html_printf(c->b, "<h1>%T</h1>\n", name);
-    if (attention_learner_nav(c, id, &err) != 0) {
+    if (attention_learner_nav(c, id, have ? &sc : NULL, &err) != 0) {
         page_fail(c, "learner list", err.msg);
         return;
     }
