@@ -313,10 +313,13 @@ if [ -n "$PEER" ]; then
 $(row peer_learner "$PEER_LABEL, \`/learners/$LEARNER\`")"
     PEER_SERVICE="$(service_row /dashboard "$PEER_LABEL, \`/dashboard\`" "$OUT/peer-serve.log")
 $(service_row "/learners/$LEARNER" "$PEER_LABEL, \`/learners/$LEARNER\`" "$OUT/peer-serve.log")"
+    best_rps() { awk -v n="$1" '$1 == n { if ($5 > b) b = $5 } END { print b + 0 }' "$OUT/runs.txt"; }
     PEER_TEXT="
 The peer rows are $PEER_LABEL, serving its own copy of the same school (as
 it made it) on another port, signed in the same way, in the same rounds:
-the comparison for \"no worse\" on the machine of the day."
+the comparison for \"no worse\" on the machine of the day.  Best round,
+requests/s, this build to the peer: dashboard $(best_rps cairn_dashboard) to
+$(best_rps peer_dashboard), learner page $(best_rps cairn_learner) to $(best_rps peer_learner)."
 fi
 LOADS=$(awk '{ print $7 }' "$OUT/runs.txt" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "–" hi }')
 
