@@ -114,14 +114,14 @@ void assessment_chart_write(buf *b, const i18n_lang *L, const support_assessment
         for (size_t i = 0; i < n; i++)
             if (rows[i].domains[k].need >= 0) rated[k] = any = 1;
     if (!any) return;
-    char d1[I18N_DATE_MAX], d2[I18N_DATE_MAX];
+    char d1[I18N_DATE_MAX], d2[I18N_DATE_MAX], count[I18N_NUM_MAX];
     html_printf(b, "<figure class=\"chart need-moves\" aria-labelledby=\"moves-caption\">\n"
                    "<figcaption id=\"moves-caption\">");
     if (n > 1)
-        html_printf(b, T(L, "How each need moved over %d assessments, from %T to %T "
+        html_printf(b, T(L, "How each need moved over %T assessments, from %T to %T "
                             "(the larger dot is the latest; 3 act now at the top, 0 no need "
                             "at the bottom)"),
-                    (int)n, i18n_format_date(L, rows[0].assessed_on, d1, sizeof d1),
+                    i18n_format_int(L, (long long)n, count, sizeof count), i18n_format_date(L, rows[0].assessed_on, d1, sizeof d1),
                     i18n_format_date(L, rows[n - 1].assessed_on, d2, sizeof d2));
     else
         html_printf(b, "%T", T(L, "The needs at the first assessment (3 act now at the top, 0 no "

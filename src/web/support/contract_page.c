@@ -337,18 +337,19 @@ void contract_case_summary(web_ctx *c, int64_t case_id) {
         web_log(c->req, "contract state: %s", err.msg);
         return;
     }
-    char day[I18N_DATE_MAX];
+    char day[I18N_DATE_MAX], num[I18N_NUM_MAX];
+    i18n_format_int(L, (long long)s.number, num, sizeof num);
     html_printf(b, "<section aria-labelledby=\"h-contract\">\n<h2 id=\"h-contract\">%T</h2>\n<p>",
                 T(L, "Learner contract"));
     if (!s.number) {
         html_printf(b, "%T", T(L, "No contract yet."));
     } else if (s.signed_at[0]) {
-        html_printf(b, T(L, "Version %d, signed on %T."), s.number,
+        html_printf(b, T(L, "Version %T, signed on %T."), num,
                     case_day_text(L, s.signed_at, day, sizeof day));
     } else if (!s.nsignatures) {
-        html_printf(b, T(L, "Version %d, a draft."), s.number);
+        html_printf(b, T(L, "Version %T, a draft."), num);
     } else {
-        html_printf(b, T(L, "Version %d, waiting for the signature of:"), s.number);
+        html_printf(b, T(L, "Version %T, waiting for the signature of:"), num);
         int first = 1;
         for (int r = 0; r < CONTRACT_ROLE_COUNT; r++)
             if (s.missing[r]) {

@@ -132,11 +132,13 @@ void page_verify(web_ctx *c) {
     }
     html_printf(b, "<div class=\"notice%T\" role=\"status\"><p><strong>",
                 v.is_signed && !(v.fingerprint_given && !v.fingerprint_matches) ? "" : " error");
+    char num[I18N_NUM_MAX];
+    i18n_format_int(L, (long long)v.number, num, sizeof num);
     if (v.is_signed)
-        html_printf(b, T(L, "Version %d of this learner contract was signed on %T."), v.number,
+        html_printf(b, T(L, "Version %T of this learner contract was signed on %T."), num,
                     case_day_text(L, v.signed_at, day, sizeof day));
     else
-        html_printf(b, T(L, "Version %d of this learner contract is not signed (yet)."), v.number);
+        html_printf(b, T(L, "Version %T of this learner contract is not signed (yet)."), num);
     html_printf(b, "</strong></p>\n");
     if (v.fingerprint_given)
         html_printf(b, "<p><strong>%T</strong></p>\n",
