@@ -317,8 +317,8 @@ try {
       // the code as typed from the paper, on /verify/CODE
       const resp = await kw.goto(`${BASE}/verify/${encodeURIComponent(w.code)}`);
       assert(resp.status() === 200, `/verify answered ${resp.status()}`);
-      const signed = new RegExp(t('Version %d of this learner contract was signed on %T.')
-        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('%d', '1').replace('%T', '.+'));
+      const signed = new RegExp(t('Version %T of this learner contract was signed on %T.')
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('%T', '1').replace('%T', '.+'));
       let body = await kw.locator('main').innerText();
       assert(signed.test(body), `the verify page does not say version 1 is signed: ${body.slice(0, 300)}`);
       assert(body.includes(w.fingerprint), 'the verify page does not show the fingerprint on record');
