@@ -243,3 +243,35 @@ int64_t test_account_add(store *st, const char *user, const char *inst, const ch
     if (auth_account_add(st, &spec, &id, &err)) fail_msg("add %s: %s", user, err.msg);
     return id;
 }
+
+/* The school of the case room's tests (see testutil.h). */
+const char *const test_case_school_sql =
+    "INSERT INTO institution (id, code, name, created_at) VALUES"
+    " (1, 'ONE', 'School one', '2025-01-01T00:00:00Z');"
+    "INSERT INTO term (institution_id, id, code, name, school_year, start_date, end_date) VALUES"
+    " (1, 1, 'T1', 'Spring', '2024/25', '2025-01-06', '2025-03-28'),"
+    " (1, 2, 'T2', 'Summer', '2024/25', '2025-04-14', '2025-07-04');"
+    "INSERT INTO programme (institution_id, id, code, name) VALUES (1, 1, 'P1', 'Carpentry');"
+    "INSERT INTO class_group (institution_id, id, code, name, programme_id) VALUES"
+    " (1, 1, 'G1', 'Group one', 1), (1, 2, 'G2', 'Group two', 1);"
+    "INSERT INTO staff (institution_id, id, ref, given_name, family_name, job_title) VALUES"
+    " (1, 1, 'T1', 'Tia', 'Teach', 'teacher'), (1, 3, 'K1', 'Kim', 'Keyone', 'counsellor'),"
+    " (1, 4, 'P1', 'Pat', 'Psyone', 'psychologist'), (1, 5, 'P2', 'Per', 'Psytwo', 'psychologist'),"
+    " (1, 6, 'H1', 'Hana', 'Head', 'head'), (1, 7, 'X1', 'Xan', 'Noacc', 'mentor'),"
+    " (1, 8, 'K2', 'Kai', 'Keytwo', 'coach');"
+    "INSERT INTO group_staff (institution_id, group_id, staff_id, role) VALUES"
+    " (1, 1, 1, 'class_teacher');"
+    "INSERT INTO learner (institution_id, id, ref, given_name, family_name) VALUES"
+    " (1, 1, 'L1', 'Ada', 'One'), (1, 2, 'L2', 'Ben', 'Two'), (1, 3, 'L3', 'Cy', 'Three');"
+    "INSERT INTO enrolment (institution_id, id, learner_id, programme_id, group_id, start_date,"
+    " status) VALUES (1, 1, 1, 1, 1, '2024-09-01', 'active'),"
+    " (1, 2, 2, 1, 2, '2024-09-01', 'active'), (1, 3, 3, 1, 2, '2024-09-01', 'active');"
+    "INSERT INTO support_assignment (institution_id, learner_id, staff_id, assigned_at) VALUES"
+    " (1, 1, 3, '2025-01-01T00:00:00Z'), (1, 2, 3, '2025-01-01T00:00:00Z');"
+    "INSERT INTO risk_rule_set (institution_id, version, created_at, created_by, thresholds)"
+    " VALUES (1, 1, '2025-01-01T00:00:00Z', 'test', '{}');"
+    "INSERT INTO risk_score (institution_id, learner_id, enrolment_id, asof, rule_set_version,"
+    " tier, flags, reasons, features, input_hash, computed_at) VALUES"
+    " (1, 1, 1, '2025-02-14', 1, 1, '[\"behaviour_serious\"]', '{}', '{}', 'x', 'now'),"
+    " (1, 1, 1, '2025-03-14', 1, 2, '[\"attendance_low\"]', '{}', '{}', 'x', 'now'),"
+    " (1, 2, 2, '2025-03-14', 1, 1, '[\"missing_work\"]', '{}', '{}', 'x', 'now');";

@@ -65,4 +65,11 @@ store *test_school_db(store_kind kind, const char *name, const char *sql);
 int64_t test_account_add(store *st, const char *user, const char *inst, const char *staff,
                          unsigned roles);
 
+/* One institution with two terms, a programme, two groups, seven staff (a
+** teacher of G1, key workers K1 and K2, two psychologists, a head, a mentor
+** without an account), three active learners (L1 and L2 on K1's caseload)
+** and scores on two dates: the school test_case.c and test_assessment.c
+** open cases in (for test_school_db; accounts are the tests' own). */
+extern const char *const test_case_school_sql;
+
 #endif
