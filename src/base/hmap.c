@@ -20,8 +20,8 @@ struct hmap {
     size_t pool_len, pool_cap;
 };
 
-/* FNV-1a 64, never 0. */
-static uint64_t hmap_hash(const char *s, size_t n) {
+/* FNV-1a 64, never 0 (see hmap.h). */
+uint64_t hmap_hash(const char *s, size_t n) {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < n; i++) {
         h ^= (unsigned char)s[i];

@@ -2,6 +2,7 @@
 ** risk/risk_read.c — read side of the scores for pages (see risk_read.h).
 */
 #include "risk/risk_read.h"
+#include "risk/risk_read_internal.h"
 #include "base/date.h"
 #include "base/mem.h"
 #include <jansson.h>
@@ -163,6 +164,32 @@ static void reason_fields_read(const json_t *item, risk_reason_fields *f) {
     f->peer = json_number_or_nan(item, "peer");
 }
 
+/* Parse a score's stored flags (a JSON array of codes) and reasons (an
+** object whose "items" hold the sentences and their fields) into r's
+** flags and reasons (see risk_read_internal.h); what does not parse is
+** left out. */
+void risk_reasons_parse(const char *flags, const char *reasons, risk_attention_row *r) {
+    r->nflags = r->nreasons = 0;
+    json_t *a = json_loads(flags ? flags : "[]", 0, NULL);
+    for (size_t i = 0; json_is_array(a) && i < json_array_size(a) && r->nflags < RISK_RULE_COUNT;
+         i++) {
+        const char *c = json_string_value(json_array_get(a, i));
+        if (c) str_copy(r->flag_codes[r->nflags++], sizeof r->flag_codes[0], c);
+    }
+    json_decref(a);
+    json_t *o = json_loads(reasons ? reasons : "{}", 0, NULL);
+    json_t *items = json_object_get(o, "items");
+    for (size_t i = 0; json_is_array(items) && i < json_array_size(items) &&
+                       r->nreasons < RISK_READ_REASONS; i++) {
+        const json_t *it = json_array_get(items, i);
+        const char *t = json_string_value(json_object_get(it, "text"));
+        if (!t || !*t) continue;
+        reason_fields_read(it, &r->reason_fields[r->nreasons]);
+        str_copy(r->reason[r->nreasons++], sizeof r->reason[0], t);
+    }
+    json_decref(o);
+}
+
 /* Fill r from the current row of s (columns of READ_COLUMNS). */
 static int row_read(store_stmt *s, risk_attention_row *r, cairn_err *err) {
     memset(r, 0, sizeof *r);
@@ -180,24 +207,7 @@ static int row_read(store_stmt *s, risk_attention_row *r, cairn_err *err) {
                        (long long)r->learner_id);
     r->probability = store_col_is_null(s, 9) ? NAN : store_col_double(s, 9);
     r->tier = (risk_tier)store_col_int64(s, 10);
-    json_t *a = json_loads(store_col_text(s, 11) ? store_col_text(s, 11) : "[]", 0, NULL);
-    for (size_t i = 0; json_is_array(a) && i < json_array_size(a) && r->nflags < RISK_RULE_COUNT;
-         i++) {
-        const char *c = json_string_value(json_array_get(a, i));
-        if (c) str_copy(r->flag_codes[r->nflags++], sizeof r->flag_codes[0], c);
-    }
-    json_decref(a);
-    json_t *o = json_loads(store_col_text(s, 12) ? store_col_text(s, 12) : "{}", 0, NULL);
-    json_t *items = json_object_get(o, "items");
-    for (size_t i = 0; json_is_array(items) && i < json_array_size(items) &&
-                       r->nreasons < RISK_READ_REASONS; i++) {
-        const json_t *it = json_array_get(items, i);
-        const char *t = json_string_value(json_object_get(it, "text"));
-        if (!t || !*t) continue;
-        reason_fields_read(it, &r->reason_fields[r->nreasons]);
-        str_copy(r->reason[r->nreasons++], sizeof r->reason[0], t);
-    }
-    json_decref(o);
+    risk_reasons_fill(store_col_text(s, 11), store_col_text(s, 12), r);
     return 0;
 }
 

@@ -75,16 +75,16 @@ static void bind_id(store_stmt *q, int idx, int64_t v) {
     else store_bind_null(q, idx);
 }
 
-/* Read the head and insert ev as the next event (version 2 when v2 is set,
-** otherwise version 1 with only the columns of cairn 0.1.0); in the
-** caller's transaction.  The head file follows once it commits. */
-static int audit_insert(store *st, int64_t inst, const support_audit_event *ev, int v2,
-                        cairn_err *err) {
-    int64_t last = 0;
-    char prev[CRYPTO_SHA256_HEX_LEN], hash[CRYPTO_SHA256_HEX_LEN], at[32];
-    if (support_audit_head(st, inst, &last, prev, err) < 0) return -1;
+/* Insert ev as the next event of inst's chain after the event *last with
+** hash prev (both read by the caller, in its transaction); on success *last
+** and prev become the new event's.  Version 2 when v2 is set, otherwise
+** version 1 with only the columns of cairn 0.1.0.  The head file is the
+** caller's (audit_head_follow). */
+int audit_insert_after(store *st, int64_t inst, const support_audit_event *ev, int v2,
+                       int64_t *last, char prev[CRYPTO_SHA256_HEX_LEN], cairn_err *err) {
+    char hash[CRYPTO_SHA256_HEX_LEN], at[32];
     date_now_iso(at);
-    int64_t id = last + 1;
+    int64_t id = *last + 1;
     const char *detail = ev->detail ? ev->detail : "";
     store_stmt *ins;
     if (v2) {
@@ -117,29 +117,48 @@ static int audit_insert(store *st, int64_t inst, const support_audit_event *ev, 
     int rc = store_step(ins, err);
     store_finalize(ins);
     if (rc < 0) return -1;
-    audit_head_follow(st, inst, id, hash);
+    *last = id;
+    memcpy(prev, hash, CRYPTO_SHA256_HEX_LEN);
     return 0;
 }
 
-/* Check ev and append it, in the caller's transaction or in one of its own. */
-static int audit_write(store *st, int64_t institution_id, const support_audit_event *ev, int v2,
-                       cairn_err *err) {
+/* Read the head and insert ev as the next event, in the caller's
+** transaction.  The head file follows once it commits. */
+static int audit_insert(store *st, int64_t inst, const support_audit_event *ev, int v2,
+                        cairn_err *err) {
+    int64_t last = 0;
+    char prev[CRYPTO_SHA256_HEX_LEN];
+    if (support_audit_head(st, inst, &last, prev, err) < 0 ||
+        audit_insert_after(st, inst, ev, v2, &last, prev, err) < 0)
+        return -1;
+    audit_head_follow(st, inst, last, prev);
+    return 0;
+}
+
+/* 1 if ev can be written (else err set): a known institution, an action
+** and record kind that are codes, detail and reason within their sizes. */
+static int audit_event_ok(int64_t institution_id, const support_audit_event *ev, cairn_err *err) {
     if (institution_id <= 0)
-        return err_set(err, CAIRN_EINVAL, "audit: no institution given");
+        return err_set(err, CAIRN_EINVAL, "audit: no institution given"), 0;
     if (!action_ok(ev->action))
         return err_set(err, CAIRN_EINVAL, "audit: action \"%.80s\" is not a code of 1 to %d "
                        "letters a-z, digits, '_' and '.'", ev->action ? ev->action : "",
-                       SUPPORT_AUDIT_ACTION_MAX);
+                       SUPPORT_AUDIT_ACTION_MAX), 0;
     if (ev->record_kind && *ev->record_kind && !action_ok(ev->record_kind))
         return err_set(err, CAIRN_EINVAL, "audit: record kind \"%.80s\" is not a code",
-                       ev->record_kind);
+                       ev->record_kind), 0;
     if (ev->detail && strlen(ev->detail) > SUPPORT_AUDIT_DETAIL_MAX)
         return err_set(err, CAIRN_EINVAL, "audit: the detail is longer than %d bytes",
-                       SUPPORT_AUDIT_DETAIL_MAX);
+                       SUPPORT_AUDIT_DETAIL_MAX), 0;
     if (ev->reason && strlen(ev->reason) > SUPPORT_AUDIT_REASON_MAX)
         return err_set(err, CAIRN_EINVAL, "audit: the reason is longer than %d bytes",
-                       SUPPORT_AUDIT_REASON_MAX);
-    if (store_in_tx(st)) return audit_insert(st, institution_id, ev, v2, err);
+                       SUPPORT_AUDIT_REASON_MAX), 0;
+    return 1;
+}
+
+/* Append ev in a transaction of its own (the audit write lock taken). */
+int audit_write_alone(store *st, int64_t institution_id, const support_audit_event *ev, int v2,
+                      cairn_err *err) {
     if (store_tx_begin_write(st, SUPPORT_AUDIT_LOCK_BASE + institution_id, err) < 0) return -1;
     if (audit_insert(st, institution_id, ev, v2, err) < 0) {
         store_tx_rollback(st);
@@ -151,6 +170,16 @@ static int audit_write(store *st, int64_t institution_id, const support_audit_ev
         return -1;
     }
     return 0;
+}
+
+/* Check ev and append it: in the caller's transaction, with the events of
+** other requests (audit_group.c), or in a transaction of its own. */
+static int audit_write(store *st, int64_t institution_id, const support_audit_event *ev, int v2,
+                       cairn_err *err) {
+    if (!audit_event_ok(institution_id, ev, err)) return -1;
+    if (store_in_tx(st)) return audit_insert(st, institution_id, ev, v2, err);
+    if (audit_group_serves(st)) return audit_group_write(st, institution_id, ev, v2, err);
+    return audit_write_alone(st, institution_id, ev, v2, err);
 }
 
 /* Append one event (see audit.h): version 1, as before. */

@@ -97,6 +97,14 @@ typedef struct support_audit_event {
 int support_audit_record(store *st, int64_t institution_id, const support_audit_event *ev,
                          cairn_err *err);
 
+/* Group commit (support/audit_group.c): from now on, events that stores of
+** db_url (as store_url gives it) write outside a transaction are written
+** together with those of other threads waiting at the same moment, one
+** transaction per batch; each call still returns only once its own event
+** is committed.  The web server calls it with its database once it starts
+** and with NULL once its threads are gone (no event may be waiting). */
+void support_audit_group_serve(const char *db_url);
+
 /* Check institution_id's whole chain, and its end against the head file.
 ** 0 = intact (*checked, may be NULL, gets the number of events); 1 =
 ** broken: *bad_id (may be NULL) gets the first event that does not verify

@@ -16,4 +16,22 @@ void audit_head_follow(store *st, int64_t inst, int64_t id, const char hash[CRYP
 int audit_verify_impl(store *st, int64_t institution_id, int use_head, int64_t *checked,
                       int64_t *bad_id, cairn_err *err);
 
+/* Insert ev after the event *last whose hash is prev, in the caller's
+** transaction; *last and prev move to the new event (audit.c). */
+int audit_insert_after(store *st, int64_t inst, const support_audit_event *ev, int v2,
+                       int64_t *last, char prev[CRYPTO_SHA256_HEX_LEN], cairn_err *err);
+
+/* Append a checked ev in a transaction of its own (audit.c). */
+int audit_write_alone(store *st, int64_t institution_id, const support_audit_event *ev, int v2,
+                      cairn_err *err);
+
+/* 1 if st's events outside a transaction go through the group commit
+** (audit_group.c): st is a store of the database being served. */
+int audit_group_serves(store *st);
+
+/* Append a checked ev with the waiting events of other threads in one
+** transaction, returning once it is committed (audit_group.c). */
+int audit_group_write(store *st, int64_t inst, const support_audit_event *ev, int v2,
+                      cairn_err *err);
+
 #endif

@@ -335,14 +335,17 @@ int support_case_tasks_due(store *st, int64_t inst, int64_t staff_id, int32_t to
     char until[DATE_TEXT_LEN];
     date_format(today + SUPPORT_CASE_SOON_DAYS, until);
     /* the tasks one set of ids, each half from its own index (the staff
-    ** member's open tasks; their cases' tasks): "owner OR key worker" on
-    ** the joined rows read every task of the school */
+    ** member's open tasks; their cases' open tasks due by then): "owner OR
+    ** key worker" on the joined rows read every task of the school, and
+    ** without its own filter the second half put every task the cases
+    ** ever had, done ones too, in the union's b-tree */
     store_stmt *q = store_prepare(st, TASK_COLUMNS
         " WHERE t.institution_id = ? AND t.id IN (SELECT o.id FROM case_task o"
         " WHERE o.institution_id = ? AND o.owner_id = ? AND o.done_at IS NULL AND o.due_on <= ?"
         " UNION SELECT k.id FROM support_case kc CROSS JOIN case_task k"
         " WHERE kc.institution_id = ? AND kc.key_worker_id = ? AND kc.state <> 'closed'"
-        " AND k.institution_id = kc.institution_id AND k.case_id = kc.id)"
+        " AND k.institution_id = kc.institution_id AND k.case_id = kc.id"
+        " AND k.done_at IS NULL AND k.due_on <= ?)"
         " AND t.done_at IS NULL AND c.state <> 'closed' AND t.due_on <= ?"
         " ORDER BY t.due_on, t.id LIMIT ?", err);
     if (!q) return -1;
@@ -353,7 +356,8 @@ int support_case_tasks_due(store *st, int64_t inst, int64_t staff_id, int32_t to
     store_bind_int64(q, 5, inst);
     store_bind_int64(q, 6, staff_id);
     store_bind_text(q, 7, until, (size_t)-1);
-    store_bind_int64(q, 8, (int64_t)(limit ? limit : 200));
+    store_bind_text(q, 8, until, (size_t)-1);
+    store_bind_int64(q, 9, (int64_t)(limit ? limit : 200));
     return tasks_collect(q, rows, n, err);
 }
 

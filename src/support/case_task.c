@@ -202,13 +202,12 @@ int support_case_task_done_by_hand(store *st, int64_t inst, int64_t account_id, 
 }
 
 /* The tier and probability of learner's latest score on or before day
-** (day 0: the latest of all) into *tier, *p: 1, 0 no score, -1 error. */
+** (day "": the latest of all) into *tier, *p: 1, 0 no score, -1 error. */
 static int score_at(store_stmt *q, int64_t inst, int64_t learner, const char *day, int *tier,
                     double *p, cairn_err *err) {
     store_bind_int64(q, 1, inst);
     store_bind_int64(q, 2, learner);
-    store_bind_text(q, 3, day, (size_t)-1);
-    store_bind_text(q, 4, day, (size_t)-1);
+    store_bind_text(q, 3, *day ? day : "9999-12-31", (size_t)-1);   /* a range: one seek */
     int rc = store_step(q, err);
     if (rc == STORE_ROW) {
         *tier = (int)store_col_int64(q, 0);
@@ -234,7 +233,7 @@ int support_case_risk_risen(store *st, int64_t inst, int64_t staff_id,
         " AND c.state <> 'closed' ORDER BY l.family_name, l.given_name, c.id LIMIT 500", err);
     store_stmt *sc = store_prepare(st,
         "SELECT tier, probability FROM risk_score WHERE institution_id = ? AND learner_id = ?"
-        " AND (? = '' OR asof <= ?) ORDER BY asof DESC LIMIT 1", err);
+        " AND asof <= ? ORDER BY asof DESC LIMIT 1", err);
     if (!cases || !sc) {
         store_finalize(cases);
         store_finalize(sc);

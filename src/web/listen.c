@@ -5,6 +5,7 @@
 */
 #include "web/server_int.h"
 #include "web/mail.h"
+#include "support/audit.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -137,7 +138,8 @@ static double mono_now(void) {
 }
 
 /* Check that the database can be opened and answers, so a wrong URL is
-** reported at start rather than on the first request. */
+** reported at start rather than on the first request; then group the
+** audit events of its stores (support/audit_group.c). */
 static int check_database(const char *url, cairn_err *err) {
     store *st;
     int64_t one = 0;
@@ -146,6 +148,7 @@ static int check_database(const char *url, cairn_err *err) {
         return -1;
     }
     int rc = store_query_int64(st, "SELECT 1", -1, &one, err);
+    if (rc == 0) support_audit_group_serve(store_url(st));   /* the workers' audit events */
     store_close(st);
     if (rc != 0) {
         err_prefix(err, "the database does not answer");
@@ -212,6 +215,7 @@ int web_serve(const web_config *cfg, cairn_err *err) {
         web_deadlines_stop(srv.deadlines);
         web_mail_worker_stop(mailer);
         web_checkpointer_stop(ckpt);
+        support_audit_group_serve(NULL);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         pthread_key_delete(srv.store_key);
         return err_set(err, CAIRN_EINTERNAL, "cannot start the web server on %s "
@@ -241,6 +245,7 @@ int web_serve(const web_config *cfg, cairn_err *err) {
     }
     long left = atomic_load(&srv.in_flight);
     http_stop(d);                /* joins the workers; their stores close */
+    support_audit_group_serve(NULL);
     web_deadlines_stop(srv.deadlines);
     web_mail_worker_stop(mailer);
     web_checkpointer_stop(ckpt);
