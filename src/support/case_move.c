@@ -73,7 +73,9 @@ int case_move_consent(store *st, int64_t inst, int64_t learner, int64_t to_inst,
             support_consent_why by_code;
             ok = support_consent_check(st, inst, learner, "share_organisation", code, cats[i], day,
                                        &by_code, err);
-            if (ok > 0) *why = by_code;
+            if (ok > 0 || (ok == 0 && strncmp(by_code.text, "There is no", 11) &&
+                           !strncmp(why->text, "There is no", 11)))
+                *why = by_code;   /* it allows, or it says more than "none" */
         }
         if (ok <= 0) return ok;
     }
