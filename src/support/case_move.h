@@ -117,6 +117,11 @@ int support_case_move_answer(store *st, int64_t to_inst, int64_t account_id, uns
 int support_case_handover_read(store *st, int64_t institution_id, int64_t account_id,
                                int64_t case_id, json_t **out, cairn_err *err);
 
+/* 1 when case_id of institution_id came with a handover record (not
+** read, not audited), 0 not, -1. */
+int support_case_handover_exists(store *st, int64_t institution_id, int64_t case_id,
+                                 cairn_err *err);
+
 /* Create or upgrade the series "case_move" (support/case_move_schema.c);
 ** run after "case_approval". */
 int support_case_move_migrate(store *st, int *applied, cairn_err *err);
