@@ -16,6 +16,7 @@
 #include "support/audit.h"
 #include "support/case_move.h"
 #include "support/consent.h"
+#include "support/demo.h"
 #include "support/sealed.h"
 #include "support/setting.h"
 #include "web/access.h"
@@ -362,12 +363,32 @@ static void test_approval(void **state) {
     test_store_drop(s.st);
 }
 
+/* The demo's offer: made only when another institution exists, to the
+** first of them, with the learner's consent; once. */
+static void test_demo(void **state) {
+    school s = school_open(state, "case_move_demo");
+    cairn_err err = {0};
+    int64_t id = open_case(&s);
+    assert_int_equal(support_demo_move(s.st, 2, 21, s.kw20, &err), 0);   /* no case there */
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 0);
+    assert_int_equal(support_demo_move(s.st, 1, 3, s.kw, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE to_institution = 2"
+                                 " AND state = 'pending'"), 1);
+    assert_int_equal(support_demo_move(s.st, 1, 3, s.kw, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 1);
+    char sql[120];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM case_move WHERE case_id = %lld", (long long)id);
+    assert_int_equal(count(s.st, sql), 1);
+    test_store_drop(s.st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         BOTH(test_flow),
         BOTH(test_ask_refusals),
         BOTH(test_decline),
         BOTH(test_approval),
+        BOTH(test_demo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
