@@ -113,7 +113,8 @@ int support_case_move_answer(store *st, int64_t to_inst, int64_t account_id, uns
 /* The handover record that came with case_id of institution_id, opened, as
 ** a new JSON object (caller json_decref()s); the read is audited
 ** ("case.handover_view", by account_id).  Who may read it is the caller's
-** (the case's key worker, team, school leaders).  1, 0 none, -1. */
+** (the case's key worker, team, school leaders).  After the learner's
+** erasure the record is {"erased": true}.  1, 0 none, -1. */
 int support_case_handover_read(store *st, int64_t institution_id, int64_t account_id,
                                int64_t case_id, json_t **out, cairn_err *err);
 

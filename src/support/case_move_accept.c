@@ -367,9 +367,11 @@ int support_case_handover_read(store *st, int64_t inst, int64_t account_id, int6
     int rc = store_step(q, err);
     buf plain = BUF_INIT;   /* not HTML: the record's JSON */
     int64_t learner = 0;
-    if (rc == STORE_ROW) {
+    if (rc == STORE_ROW) {   /* "" once the learner was erased (support/subject.h) */
         learner = store_col_int64(q, 1);
-        if (support_text_open(st, inst, store_col_text(q, 0), &plain, err) < 0) rc = -1;
+        const char *stored = store_col_text(q, 0);
+        if (!stored || !*stored) buf_puts(&plain, "{\"erased\": true}");
+        else if (support_text_open(st, inst, stored, &plain, err) < 0) rc = -1;
     }
     store_finalize(q);
     if (rc != STORE_ROW) {

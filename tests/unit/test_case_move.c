@@ -266,6 +266,14 @@ static void test_flow(void **state) {
     assert_int_equal(support_consent_override_list(s.st, 1, 1, a, &ov, &n, &err), 0);
     assert_int_equal(n, 2);
     arena_free(a);
+    /* erasure blanks the offer's texts and the record (support/subject.h) */
+    assert_int_equal(support_case_subject_erase(s.st, 1, 1, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE reason = ''"
+                                 " AND answer IS NULL"), 1);
+    assert_int_equal(support_case_subject_erase(s.st, 2, 10, &err), 0);
+    assert_int_equal(support_case_handover_read(s.st, 2, s.kw20, made, &rec, &err), 1);
+    assert_true(json_is_true(json_object_get(rec, "erased")));
+    json_decref(rec);
     /* answered once */
     assert_int_equal(answer(&s, 2, s.leader2, LEAD, 1, 11, 21, "", &made, &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_MOVE_NONE);
