@@ -101,7 +101,8 @@ static int record_make(store *st, const support_case_move *m, const char *now, c
                       m->from_name, "to_institution", m->to_name, "asked_at", m->asked_at,
                       "handover_reason", m->reason, "learner", "name", m->learner_name,
                       "birth_date", m->birth_date);
-        json_object_set_new(r, "case", case_part(d));
+        if (r) json_object_set_new(r, "case", case_part(d));
+        else err_set(err, CAIRN_EINVAL, "handover record: a text is not UTF-8");
     } else if (rc == 0) {
         err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)m->case_id);
     }
