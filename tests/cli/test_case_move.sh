@@ -109,9 +109,12 @@ accepted() { [ "$code" = 303 ] && [ -n "$newc" ] && has_header Location "/cases/
 check "accepted: 303 to the new case at Northside" accepted
 check "...the sending case is closed as moved" \
     [ "$(q "SELECT state || ':' || outcome FROM support_case WHERE id = $case1 AND institution_id = $inst")" = "closed:moved" ]
+code=$(http "$BASE/cases/$case1" -b "$K")
+check "...its history says the handover was accepted by another institution" \
+    bash -c "[ $code = 200 ] && grep -q 'Handover accepted by another institution' '$TMP/body'"
 code=$(http "$BASE/cases/$newc" -b "$NK")
 check "Northside's key worker sees the new case with the link to its handover record" \
-    bash -c "[ $code = 200 ] && grep -q '/cases/$newc/handover' '$TMP/body'"
+    bash -c "[ $code = 200 ] && grep -q '/cases/$newc/handover' '$TMP/body' && grep -q 'Opened: received from another institution' '$TMP/body'"
 code=$(http "$BASE/cases/$newc/handover" -b "$NK")
 check "...and reads the record: the offer's reason, the sender's history" \
     bash -c "[ $code = 200 ] && grep -q 'The family moves north.' '$TMP/body' && grep -q 'transfer_ask' '$TMP/body'"
