@@ -286,6 +286,25 @@ int support_case_audit(store *st, int64_t institution_id, int64_t account_id,
     return support_audit_record(st, institution_id, &ev, err);
 }
 
+/* Insert case c with its history row, first-contact task and audit event
+** (see case_internal.h). */
+int case_open_in_tx(store *st, int64_t inst, int64_t account_id, support_case *c,
+                    const char *from, cairn_err *err) {
+    int32_t day = case_day_of(c->opened_at);
+    if (case_insert(st, inst, c, err) < 0 ||
+        case_history_add_in_tx(st, inst, c->id, c->opened_at, account_id, "open", from, "open",
+                               c->reason, err) < 0 ||
+        support_case_tasks_create_in_tx(st, inst, c->id, c->key_worker_id,
+                                        SUPPORT_TASK_BIT(SUPPORT_TASK_FIRST_CONTACT), day,
+                                        c->tier, c->opened_at, err) < 0)
+        return -1;
+    char line[128];
+    snprintf(line, sizeof line, "case %lld opened from %s, tier %s", (long long)c->id, from,
+             support_case_tier_code(c->tier));
+    return support_case_audit(st, inst, account_id, c->learner_id, c->id, "case.open", NULL, line,
+                              err);
+}
+
 /* Open a case (see case.h). */
 int support_case_open(store *st, int64_t inst, int64_t account_id,
                       const support_case_open_spec *spec, const char *at, int64_t *case_id,
@@ -329,19 +348,7 @@ int support_case_open(store *st, int64_t inst, int64_t account_id,
     }
     if (flag_suggestion(st, inst, c, err) < 0) goto fail;
     c->tier = spec->tier >= 0 ? spec->tier : c->flag_tier >= 0 ? c->flag_tier : 0;
-    int32_t day = case_day_of(c->opened_at);
-    if (case_insert(st, inst, c, err) < 0 ||
-        case_history_add_in_tx(st, inst, c->id, c->opened_at, account_id, "open",
-                               support_case_source_code(c->source), "open", c->reason, err) < 0 ||
-        support_case_tasks_create_in_tx(st, inst, c->id, c->key_worker_id,
-                                        SUPPORT_TASK_BIT(SUPPORT_TASK_FIRST_CONTACT), day,
-                                        c->tier, c->opened_at, err) < 0)
-        goto fail;
-    char line[128];
-    snprintf(line, sizeof line, "case %lld opened from %s, tier %s", (long long)c->id,
-             support_case_source_code(c->source), support_case_tier_code(c->tier));
-    if (support_case_audit(st, inst, account_id, c->learner_id, c->id, "case.open", NULL, line,
-                           err) < 0)
+    if (case_open_in_tx(st, inst, account_id, c, support_case_source_code(c->source), err) < 0)
         goto fail;
     if (spec->teacher_id && spec->teacher_id != c->key_worker_id &&
         case_team_insert_in_tx(st, inst, c->id, spec->teacher_id, SUPPORT_CASE_ROLE_TEACHER,

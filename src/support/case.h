@@ -22,13 +22,11 @@
 ** event (support/audit.h, "case.*"; the detail names codes and ids, never
 ** the reason) in it.
 **
-** Reasons are sensitive free text: they are sealed at rest
-** (support/sealed.h) through support_case_text_seal / support_case_text_open
-** (support/case.c), the one place they pass.
-**
-** Memory: structs are filled in place; lists are malloc'd and freed by the
-** caller with free() (support_case_detail_free for a detail).  Nothing
-** prints.
+** Reasons are sensitive free text: they are sealed at rest (support/sealed.h)
+** through support_case_text_seal / support_case_text_open (support/case.c),
+** the one place they pass.  Memory: structs are filled in place; lists are
+** malloc'd and freed by the caller with free() (support_case_detail_free for
+** a detail).  Nothing prints.
 */
 #ifndef CAIRN_SUPPORT_CASE_H
 #define CAIRN_SUPPORT_CASE_H
@@ -181,7 +179,10 @@ typedef enum support_case_problem {
     SUPPORT_CASE_APPROVAL_NOT_LEADER,/* only a school leader approves */
     SUPPORT_CASE_COMMENT_MISSING,    /* an approval's answer needs a comment */
     SUPPORT_CASE_TASK_IS_REVIEW,     /* a review task is done by recording the review */
-    SUPPORT_CASE_APPROVAL_ANSWER_BAD /* an approval's answer is neither approve nor decline */
+    SUPPORT_CASE_APPROVAL_ANSWER_BAD,/* an approval's answer is neither approve nor decline */
+    SUPPORT_CASE_INST_UNKNOWN, SUPPORT_CASE_INST_SAME, SUPPORT_CASE_NO_CONSENT,   /* handovers */
+    SUPPORT_CASE_MOVE_NONE, SUPPORT_CASE_MOVE_NOT_LEADER, SUPPORT_CASE_LEARNER_UNKNOWN /* to another
+                                                    institution: support/case_move.h */
 } support_case_problem;
 
 /* The field a problem is about ("step", "reason", "outcome", "tier",

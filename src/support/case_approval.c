@@ -187,6 +187,8 @@ static int approved_apply(store *st, int64_t inst, const support_case_approval *
         return case_step_apply_in_tx(st, inst, x->asked_by, x->case_id, state, tier, kw, learner,
                                      row, x->outcome, x->reason, now, err);
     }
+    if (!x->to_staff)   /* a handover to another institution (support/case_move.c) */
+        return case_move_release_in_tx(st, inst, x->asked_by, x->case_id, now, problem, err);
     if (state == SUPPORT_CASE_CLOSED) return case_refuse(SUPPORT_CASE_IS_CLOSED, problem, err);
     int64_t pending = 0;
     const int64_t ok = x->to_staff != kw ? case_key_worker_eligible(st, inst, x->to_staff, err) : 0;
@@ -271,6 +273,9 @@ int support_case_approval_answer(store *st, int64_t inst, int64_t account_id, un
         rc = approved_apply(st, inst, x, now, problem, err);
         if (rc != 0) goto fail;
         rc = -1;
+    } else if (!strcmp(x->kind, "transfer") && !x->to_staff &&
+               case_move_drop_in_tx(st, inst, case_id, err) < 0) {
+        goto fail;
     }
     rc = store_tx_commit(st, err) < 0 ? -1 : 0;
     goto out;

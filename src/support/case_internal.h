@@ -73,4 +73,24 @@ int case_approval_waiting_in_tx(store *st, int64_t inst, int64_t case_id, cairn_
 int case_learner_tell_in_tx(store *st, int64_t inst, int64_t account_id, int64_t case_id,
                             int64_t learner, int64_t to_staff, const char *now, cairn_err *err);
 
+/* Insert case c (learner_id, key_worker_id, tier, source, flag_*, reason
+** plain, opened_at set; c->id chosen here): the row, the "open" history row
+** (its from_value from: the source's code, or "moved" for a case received
+** from another institution), the first-contact task and the audit event,
+** by account_id, in the caller's transaction.  0 or -1. */
+int case_open_in_tx(store *st, int64_t inst, int64_t account_id, support_case *c,
+                    const char *from, cairn_err *err);
+
+/* The handover of case_id to another institution waiting for a leader's
+** approval (support/case_move.c): release it to the receiver (consent
+** checked again; refused as support_case_move_ask would be), or withdraw
+** it (the approval was declined); in the caller's transaction.  0, 1, -1. */
+int case_move_release_in_tx(store *st, int64_t inst, int64_t account_id, int64_t case_id,
+                            const char *now, support_case_problem *problem, cairn_err *err);
+int case_move_drop_in_tx(store *st, int64_t inst, int64_t case_id, cairn_err *err);
+
+/* 1 when a handover of case_id to another institution waits (approval or
+** pending), 0 not, -1 error. */
+int case_move_waiting_in_tx(store *st, int64_t inst, int64_t case_id, cairn_err *err);
+
 #endif

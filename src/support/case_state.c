@@ -145,6 +145,12 @@ const char *support_case_problem_field(support_case_problem p) {
     case SUPPORT_CASE_APPROVAL_OWN:
     case SUPPORT_CASE_APPROVAL_NOT_LEADER: return "approval";
     case SUPPORT_CASE_COMMENT_MISSING: return "comment";
+    case SUPPORT_CASE_INST_UNKNOWN:
+    case SUPPORT_CASE_INST_SAME: return "to_institution";
+    case SUPPORT_CASE_NO_CONSENT: return "consent";
+    case SUPPORT_CASE_MOVE_NONE:
+    case SUPPORT_CASE_MOVE_NOT_LEADER: return "transfer";
+    case SUPPORT_CASE_LEARNER_UNKNOWN: return "learner_id";
     case SUPPORT_CASE_ALREADY_OPEN:
     case SUPPORT_CASE_IS_CLOSED:
     case SUPPORT_CASE_NOT_YOURS:
@@ -206,6 +212,16 @@ const char *support_case_problem_text(support_case_problem p) {
     case SUPPORT_CASE_APPROVAL_NOT_LEADER: return "only a school leader approves a request";
     case SUPPORT_CASE_COMMENT_MISSING: return "comment is required and must not be only white "
                                               "space";
+    case SUPPORT_CASE_INST_UNKNOWN: return "to_institution names no other institution of this "
+                                           "database";
+    case SUPPORT_CASE_INST_SAME: return "to_institution is the case's own institution: hand the "
+                                        "case to a key worker instead";
+    case SUPPORT_CASE_NO_CONSENT: return "the learner has no current consent to share their "
+                                         "support record with that institution";
+    case SUPPORT_CASE_MOVE_NONE: return "no handover with this number waits for your institution";
+    case SUPPORT_CASE_MOVE_NOT_LEADER: return "only a school leader of the receiving institution "
+                                              "answers a handover";
+    case SUPPORT_CASE_LEARNER_UNKNOWN: return "learner_id names no learner of your institution";
     case SUPPORT_CASE_OK: break;
     }
     return "";

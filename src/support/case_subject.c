@@ -138,6 +138,12 @@ int support_case_subject_erase(store *st, int64_t inst, int64_t learner, cairn_e
         "UPDATE case_approval SET reason = '', comment = NULL WHERE institution_id = ?"
         " AND case_id IN (SELECT id FROM support_case"
         " WHERE institution_id = case_approval.institution_id AND learner_id = ?)",
+        "UPDATE case_move SET reason = '', answer = NULL WHERE institution_id = ? AND case_id IN"
+        " (SELECT id FROM support_case WHERE institution_id = case_move.institution_id"
+        " AND learner_id = ?)",   /* support/case_move.h: offered elsewhere */
+        "UPDATE case_handover SET record = '' WHERE institution_id = ? AND case_id IN"
+        " (SELECT id FROM support_case WHERE institution_id = case_handover.institution_id"
+        " AND learner_id = ?)",   /* ...and received from elsewhere */
         NULL};
     for (size_t i = 0; sqls[i]; i++) {
         store_stmt *q = store_prepare(st, sqls[i], err);

@@ -114,6 +114,7 @@ int support_case_transfer_ask(store *st, int64_t inst, int64_t account_id, unsig
     if (store_step(q, err) == STORE_ROW) pending = store_col_int64(q, 0);
     else pending = -1;
     store_finalize(q);
+    if (!pending) pending = case_move_waiting_in_tx(st, inst, case_id, err);   /* elsewhere */
     if (pending < 0) goto fail;
     if (pending) {
         rc = case_refuse(SUPPORT_CASE_TRANSFER_PENDING, problem, err);

@@ -46,6 +46,13 @@ int support_demo_cases(store *st, int64_t institution_id, int64_t kw_staff, int6
 int support_demo_approvals(store *st, int64_t institution_id, int64_t kw_staff,
                            int64_t kw_account, cairn_err *err);
 
+/* The demo's handover of kw_staff's first open case to another
+** institution of the database, asked by kw_account with the learner's
+** consent (support/demo_move.c); nothing when there is no other
+** institution or an offer exists already.  0 or -1. */
+int support_demo_move(store *st, int64_t institution_id, int64_t kw_staff, int64_t kw_account,
+                      cairn_err *err);
+
 /* The demo school's consents (support/demo_consent.c): for the caseloads
 ** and the first active learners of institution_id, recorded by account
 ** recorder, some withdrawn, and one emergency override by account leader

@@ -41,6 +41,9 @@ const support_sealed_column support_sealed_columns[] = {
     {"contract_version", "id", "school_commits", NULL, NULL},
     {"contract_version", "id", "learner_commits", NULL, NULL},
     {"contract_signature", "id", "name", NULL, NULL},
+    {"case_move", "id", "reason", NULL, NULL},                  /* support/case_move.c */
+    {"case_move", "id", "answer", NULL, NULL},
+    {"case_handover", "case_id", "record", NULL, NULL},
 };
 const size_t support_sealed_ncolumns = sizeof support_sealed_columns / sizeof *support_sealed_columns;
 

@@ -467,6 +467,8 @@ int auth_demo_accounts(store *st, const char *institution,
     if (admin_id && support_demo_interventions(st, inst, admin_id, &runs, err) < 0) return -1;
     int n = 0;   /* the demo consents: recorded by the key worker, one override by the leader */
     if (support_demo_consent(st, inst, ids[2], ids[1], &n, err) < 0) return -1;
+    /* a handover to another institution, when the database holds one (demo_move.c) */
+    if (kw_staff && support_demo_move(st, inst, kw_staff, kw_account, err) < 0) return -1;
     /* a new key worker's caseload: what a few days of reading left in the log */
     return kw_staff ? support_demo_audit(st, inst, kw_staff, err) : 0;
 }

@@ -294,6 +294,7 @@ void page_root(web_ctx *c) {
         first = 0;
     }
     if (rc == 0 && leader) rc = case_approvals_list(c, 2, 0, &err);   /* to answer, first */
+    if (rc == 0 && leader) rc = case_moves_list(c, 2, 0, &err);   /* offers from elsewhere */
     if (rc == 0 && asof && (leader || admin)) {
         rc = home_leader(c, asof, first, &err);
         first = 0;

@@ -28,6 +28,8 @@ static const char *asked_text(web_ctx *c, const support_case_approval *a) {
     if (!strcmp(a->kind, "close"))
         return arena_printf(c->arena, "%s (%s)", T(L, "Close the case"),
                             T(L, support_case_outcome_name(a->outcome)));
+    if (!a->to_staff)   /* to another institution (support/case_move.h) */
+        return T(L, "Hand the case over to another institution");
     return arena_printf(c->arena, "%s: %s", T(L, "Hand the case over"), a->to_name);
 }
 

@@ -316,7 +316,9 @@ static void tasks_table(web_ctx *c, const support_case_detail *d, int may_do, in
 
 /* What one history row says happened. */
 static void event_text(buf *b, const i18n_lang *L, const support_case_event *e) {
-    if (!strcmp(e->kind, "open")) {
+    if (!strcmp(e->kind, "open") && !strcmp(e->from_value, "moved")) {   /* case_move.h */
+        html_printf(b, "%T", T(L, "Opened: received from another institution"));
+    } else if (!strcmp(e->kind, "open")) {
         html_printf(b, "%T: %T", T(L, "Opened"),
                     T(L, support_case_source_name(support_case_source_parse(e->from_value))));
     } else if (!strcmp(e->kind, "step")) {
@@ -342,6 +344,8 @@ static void event_text(buf *b, const i18n_lang *L, const support_case_event *e) 
                     T(L, support_case_role_name(support_case_role_parse(e->from_value))));
     } else if (!strcmp(e->kind, "transfer_ask")) {
         html_printf(b, "%T", T(L, "Handover offered"));
+    } else if (!strcmp(e->kind, "transfer_accept") && !strncmp(e->to_value, "institution ", 12)) {
+        html_printf(b, "%T", T(L, "Handover accepted by another institution"));
     } else if (!strcmp(e->kind, "transfer_accept")) {
         html_printf(b, "%T", T(L, "Handover accepted: a new key worker"));
     } else if (!strcmp(e->kind, "transfer_decline")) {
@@ -493,6 +497,11 @@ static void case_page_body(web_ctx *c, support_case_detail *d, unsigned rel, int
     if (contents && transfer_part(c, d, rel, form, &err) < 0) {
         support_case_detail_free(d);
         page_fail(c, "case handover", err.msg);
+        return;
+    }
+    if (contents && case_move_part(c, d, rel, form, &err) < 0) {   /* case_move_page.c */
+        support_case_detail_free(d);
+        page_fail(c, "case handover elsewhere", err.msg);
         return;
     }
     if (case_rel_sees_contents(rel & ~SUPPORT_CASE_REL_RECEIVER) &&

@@ -48,7 +48,8 @@ void case_form_answer(web_ctx *c, int rc, const case_form *form, const cairn_err
     } else {
         cairn_err e2 = {0};
         support_case_approval a;
-        if ((!strcmp(form->form, "step") || !strcmp(form->form, "transfer")) &&
+        if ((!strcmp(form->form, "step") || !strcmp(form->form, "transfer") ||
+             !strcmp(form->form, "move")) &&
             support_case_approval_pending(c->st, c->who->institution_id, c->id, 0, &a, &e2) > 0)
             done = "asked";   /* a school leader's approval comes first */
         web_redirect(c->res, arena_printf(c->arena, "/cases/%lld?done=%s", (long long)c->id,

@@ -126,4 +126,15 @@ int case_home_write(web_ctx *c, int first, cairn_err *err);
 ** and a link to it.  Writes nothing when it cannot be read (logged). */
 void contract_case_summary(web_ctx *c, int64_t case_id);
 
+/* The handover of the case to another institution on the case page, and
+** the link to the handover record of a case that came from one
+** (web/support/case_move_page.c).  0 or -1. */
+int case_move_part(web_ctx *c, const support_case_detail *d, unsigned rel,
+                   const case_form *form, cairn_err *err);
+
+/* The cases other institutions offer to the viewer's, under a heading of
+** heading_level (2 or 3); nothing when none waits unless show_empty.  0 or
+** -1. */
+int case_moves_list(web_ctx *c, int heading_level, int show_empty, cairn_err *err);
+
 #endif

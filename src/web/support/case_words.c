@@ -64,6 +64,16 @@ const char *case_problem_text(const i18n_lang *L, support_case_problem p) {
     case SUPPORT_CASE_TASK_IS_REVIEW:
         return T(L, "A review is done by recording it on the reviews page.");
     case SUPPORT_CASE_APPROVAL_ANSWER_BAD: return T(L, "Choose approve or decline.");
+    case SUPPORT_CASE_INST_UNKNOWN: return T(L, "Choose an institution from the list.");
+    case SUPPORT_CASE_INST_SAME:
+        return T(L, "This is the case's own institution: hand the case to a key worker instead.");
+    case SUPPORT_CASE_NO_CONSENT:
+        return T(L, "The learner has no current consent to share their support record with that "
+                    "institution.");
+    case SUPPORT_CASE_MOVE_NONE: return T(L, "No such handover waits for your institution.");
+    case SUPPORT_CASE_MOVE_NOT_LEADER:
+        return T(L, "Only a school leader of the receiving institution answers a handover.");
+    case SUPPORT_CASE_LEARNER_UNKNOWN: return T(L, "Choose one of your institution's learners.");
     case SUPPORT_CASE_NOT_YOURS: return T(L, "Only the case's key worker may do this.");
     case SUPPORT_CASE_DUE_BAD: return T(L, "Choose a due date from today on.");
     case SUPPORT_CASE_OWNER_BAD: return T(L, "Choose the key worker or a team member.");

@@ -1,0 +1,402 @@
+/*
+** tests/unit/test_case_move.c — handing a case over to another institution
+** of the same database (support/case_move.h): the consent checked when
+** offered and again when accepted (and a leader's override), what the
+** receiving leaders see, accepting (a new case with the sealed handover
+** record, the sending case closed "moved", both audit logs, the learner
+** told), declining, approval, and every refusal changing nothing.  That
+** institution TWO cannot read ONE's case before acceptance, and reads only
+** the handover record after.  On SQLite and PostgreSQL.
+**
+** ONE: key worker K1 (staff 3, of learner 1 Ada One), K2 (staff 8), head H1
+** (staff 6).  TWO: head H2 (staff 20), key worker K20 (staff 21), its
+** learners 10 (Ada One, the same person) and 11.  THREE: head H3 (staff 30).
+*/
+#include "testutil.h"
+#include "support/audit.h"
+#include "support/case_move.h"
+#include "support/consent.h"
+#include "support/demo.h"
+#include "support/sealed.h"
+#include "support/setting.h"
+#include "web/access.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const school_sql =
+    "INSERT INTO institution (id, code, name, created_at) VALUES"
+    " (1, 'ONE', 'School one', '2025-01-01T00:00:00Z'),"
+    " (2, 'TWO', 'School two', '2025-01-01T00:00:00Z'),"
+    " (3, 'THREE', 'School three', '2025-01-01T00:00:00Z');"
+    "INSERT INTO programme (institution_id, id, code, name) VALUES (1, 1, 'P1', 'Carpentry');"
+    "INSERT INTO class_group (institution_id, id, code, name, programme_id) VALUES"
+    " (1, 1, 'G1', 'Group one', 1);"
+    "INSERT INTO staff (institution_id, id, ref, given_name, family_name, job_title) VALUES"
+    " (1, 3, 'K1', 'Kim', 'Keyone', 'counsellor'), (1, 6, 'H1', 'Hana', 'Head', 'head'),"
+    " (1, 8, 'K2', 'Kai', 'Keytwo', 'coach'), (2, 20, 'H2', 'Hugo', 'Headtwo', 'head'),"
+    " (2, 21, 'K20', 'Kit', 'Keytwenty', 'counsellor'), (3, 30, 'H3', 'Hal', 'Headthree', 'head');"
+    "INSERT INTO learner (institution_id, id, ref, given_name, family_name, birth_date) VALUES"
+    " (1, 1, 'L1', 'Ada', 'One', '2008-05-01'), (2, 10, 'B10', 'Ada', 'One', '2008-05-01'),"
+    " (2, 11, 'B11', 'Bo', 'Other', '2008-01-01');"
+    "INSERT INTO enrolment (institution_id, id, learner_id, programme_id, group_id, start_date,"
+    " status) VALUES (1, 1, 1, 1, 1, '2024-09-01', 'active');"
+    "INSERT INTO support_assignment (institution_id, learner_id, staff_id, assigned_at) VALUES"
+    " (1, 1, 3, '2025-01-01T00:00:00Z'), (2, 10, 21, '2025-01-01T00:00:00Z'),"
+    " (2, 11, 21, '2025-01-01T00:00:00Z');";
+
+typedef struct school {
+    store  *st;
+    int64_t kw, leader, leader2, kw20, leader3;   /* account ids */
+} school;
+
+static const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER, LEAD = SUPPORT_CASE_REL_LEADER;
+
+/* The three institutions above with their accounts. */
+static school school_open(void **state, const char *name) {
+    school s;
+    s.st = test_school_db(KIND(state), name, school_sql);
+    s.kw = test_account_add(s.st, "kw", "ONE", "K1", ACCESS_ROLE_KEY_WORKER);
+    test_account_add(s.st, "kw2", "ONE", "K2", ACCESS_ROLE_KEY_WORKER);
+    s.leader = test_account_add(s.st, "leader", "ONE", "H1", ACCESS_ROLE_SCHOOL_LEADER);
+    s.leader2 = test_account_add(s.st, "leader2", "TWO", "H2", ACCESS_ROLE_SCHOOL_LEADER);
+    s.kw20 = test_account_add(s.st, "kw20", "TWO", "K20", ACCESS_ROLE_KEY_WORKER);
+    s.leader3 = test_account_add(s.st, "leader3", "THREE", "H3", ACCESS_ROLE_SCHOOL_LEADER);
+    return s;
+}
+
+/* The first column of sql's first row. */
+static int64_t count(store *st, const char *sql) {
+    cairn_err err = {0};
+    int64_t n = -1;
+    if (store_query_int64(st, sql, -1, &n, &err)) fail_msg("%s: %s", sql, err.msg);
+    return n;
+}
+
+/* Open a case for ONE's learner 1; returns its id. */
+static int64_t open_case(school *s) {
+    cairn_err err = {0};
+    support_case_problem p;
+    int64_t id = 0;
+    support_case_open_spec spec = {1, 0, SUPPORT_CASE_FROM_FLAG, "Missed most of March.", 1, 0};
+    if (support_case_open(s->st, 1, s->kw, &spec, NULL, &id, &p, &err) != 0)
+        fail_msg("open: %s", err.msg);
+    return id;
+}
+
+/* Record learner 1's consent to share with recipient (identity, support). */
+static void consent(school *s, const char *recipient) {
+    cairn_err err = {0};
+    support_consent_problem p = {0};
+    support_consent_input in = {"share_organisation", recipient, "identity, support", "", "",
+                                "learner", NULL, "in_person", NULL};
+    if (support_consent_record(s->st, 1, s->leader, 1, &in, NULL, &p, &err) != 0)
+        fail_msg("consent: %s %s", p.text, err.msg);
+}
+
+/* viewer's relationship to case id of their own institution. */
+static unsigned relation(school *s, int64_t account, int64_t id) {
+    cairn_err err = {0};
+    access_ctx c;
+    unsigned rel = 0;
+    assert_int_equal(access_ctx_load(s->st, account, &c, &err), 0);
+    assert_int_equal(access_case_relation(&c, id, &rel, &err), 0);
+    return rel;
+}
+
+/* Offer case id to institution to; the answer. */
+static int ask(school *s, int64_t id, int64_t to, support_case_problem *p, cairn_err *err) {
+    return support_case_move_ask(s->st, 1, s->kw, KW, id, to, "She moves to her aunt's town.",
+                                 NULL, p, err);
+}
+
+/* Answer offer 1 of ONE as TWO's leader (or as account with rel). */
+static int answer(school *s, int64_t inst, int64_t account, unsigned rel, int accept,
+                  int64_t learner, int64_t kw, const char *comment, int64_t *made,
+                  support_case_problem *p, cairn_err *err) {
+    support_case_move_answer_spec spec = {accept, learner, kw, comment};
+    return support_case_move_answer(s->st, inst, account, rel, 1, 1, &spec, NULL, made, p, err);
+}
+
+/* The whole flow: no consent refused; offered; TWO sees only the offer;
+** refusals of the answer change nothing; consent withdrawn before the
+** acceptance refuses it; a leader's override lets it through; the new case,
+** its record, the closed sending case, the audit logs, the learner told. */
+static void test_flow(void **state) {
+    school s = school_open(state, "case_move_flow");
+    cairn_err err = {0};
+    support_case_problem p;
+    int64_t id = open_case(&s);
+    support_case_institution *inst = NULL;
+    size_t n = 0;
+    assert_int_equal(support_case_move_institutions(s.st, 1, &inst, &n, &err), 0);
+    assert_int_equal(n, 2);   /* TWO and THREE, never ONE */
+    assert_string_equal(inst[0].name, "School three");
+    assert_string_equal(inst[1].code, "TWO");
+    free(inst);
+
+    consent(&s, "School three");   /* a consent for someone else does not count */
+    assert_int_equal(ask(&s, id, 2, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_NO_CONSENT);
+    assert_non_null(strstr(err.msg, "School two"));
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 0);
+    consent(&s, "School 2");   /* not the name, not the code: still none */
+    assert_int_equal(ask(&s, id, 2, &p, &err), 1);
+    consent(&s, "TWO");     /* the code */
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'pending'"
+                                 " AND consent_id = 3 AND reason LIKE 's1:%'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind = 'transfer_ask'"
+                                 " AND to_value = 'institution 2'"), 1);
+    assert_int_equal(ask(&s, id, 3, &p, &err), 1);   /* one at a time */
+    assert_int_equal(p, SUPPORT_CASE_TRANSFER_PENDING);
+    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 8, "Another.", NULL, &p,
+                                               &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_TRANSFER_PENDING);
+
+    /* TWO sees the offer's few fields, not the case */
+    assert_int_equal(relation(&s, s.leader2, id), 0);
+    support_case k;
+    assert_int_equal(support_case_get(s.st, 2, id, 1, &k, &err), 0);
+    support_case_move *in = NULL;
+    assert_int_equal(support_case_moves_incoming(s.st, 2, &in, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(in[0].learner_name, "Ada One");
+    assert_string_equal(in[0].birth_date, "2008-05-01");
+    assert_string_equal(in[0].from_name, "School one");
+    assert_string_equal(in[0].reason, "She moves to her aunt's town.");
+    assert_int_equal(in[0].tier, 1);
+    support_case_match *mt = NULL;
+    size_t nm = 0;
+    assert_int_equal(support_case_move_matches(s.st, 2, &in[0], &mt, &nm, &err), 0);
+    assert_int_equal(nm, 1);
+    assert_int_equal(mt[0].learner_id, 10);
+    assert_int_equal(mt[0].exact, 1);
+    free(mt);
+    free(in);
+    assert_int_equal(support_case_moves_incoming(s.st, 3, &in, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(in);
+
+    /* refusals of the answer: each changes nothing */
+    int64_t made = 0;
+    assert_int_equal(answer(&s, 2, s.kw20, KW, 1, 10, 21, "", &made, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_MOVE_NOT_LEADER);
+    assert_int_equal(answer(&s, 3, s.leader3, LEAD, 1, 10, 21, "", &made, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_MOVE_NONE);   /* a leader of THREE */
+    assert_int_equal(answer(&s, 2, s.leader2, LEAD, 1, 1, 21, "", &made, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_LEARNER_UNKNOWN);   /* ONE's learner id */
+    assert_int_equal(answer(&s, 2, s.leader2, LEAD, 1, 10, 3, "", &made, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_STAFF_UNKNOWN);     /* ONE's key worker */
+    assert_int_equal(answer(&s, 2, s.leader2, LEAD, 0, 0, 0, " ", &made, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);    /* declining needs a reason */
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'pending'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 2"), 0);
+
+    /* consent withdrawn before the moment of sharing */
+    support_consent_problem cp = {0};
+    assert_int_equal(support_consent_withdraw(s.st, 1, s.leader, 1, 3, "learner", NULL, "", NULL,
+                                              &cp, &err), 0);
+    assert_int_equal(answer(&s, 2, s.leader2, LEAD, 1, 10, 21, "", &made, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_NO_CONSENT);
+    assert_non_null(strstr(err.msg, "withdrawn"));
+    assert_int_equal(count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 2"), 0);
+
+    /* a leader's emergency override of the day, for each category */
+    assert_int_equal(support_consent_override(s.st, 1, s.leader, 1, "share_organisation",
+                                              "School two", "identity", "She starts on Monday.",
+                                              NULL, &cp, &err), 0);
+    assert_int_equal(answer(&s, 2, s.leader2, LEAD, 1, 10, 21, "", &made, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_NO_CONSENT);   /* support not covered yet */
+    assert_int_equal(support_consent_override(s.st, 1, s.leader, 1, "share_organisation",
+                                              "School two", "support", "She starts on Monday.",
+                                              NULL, &cp, &err), 0);
+    assert_int_equal(answer(&s, 2, s.leader2, LEAD, 1, 10, 21, "Welcome.", &made, &p, &err), 0);
+    assert_true(made > 0);
+
+    /* the receiving case, its record, its tasks */
+    assert_int_equal(support_case_get(s.st, 2, made, 1, &k, &err), 1);
+    assert_int_equal(k.state, SUPPORT_CASE_OPEN);
+    assert_int_equal(k.tier, 1);
+    assert_int_equal(k.learner_id, 10);
+    assert_int_equal(k.key_worker_id, 21);
+    assert_non_null(strstr(k.reason, "School one"));
+    assert_int_equal(relation(&s, s.kw20, made) & KW, KW);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE institution_id = 2"
+                                 " AND kind = 'first_contact' AND owner_id = 21"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE institution_id = 2"
+                                 " AND kind = 'open' AND from_value = 'moved'"), 1);
+    /* learner 10 has no account and no address: the key worker tells them */
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE institution_id = 2"
+                                 " AND kind = 'follow_up'"), 1);
+    json_t *rec = NULL;
+    assert_int_equal(support_case_handover_read(s.st, 2, s.kw20, made, &rec, &err), 1);
+    assert_string_equal(json_string_value(json_object_get(rec, "from_institution")),
+                        "School one");
+    json_t *hist = json_object_get(json_object_get(rec, "case"), "history");
+    assert_true(json_array_size(hist) >= 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(hist, 0), "reason")),
+                        "Missed most of March.");
+    assert_non_null(json_object_get(rec, "plans"));
+    json_decref(rec);
+    assert_int_equal(support_case_handover_read(s.st, 1, s.kw, id, &rec, &err), 0);
+    /* sealed under TWO's key: ONE's key does not open it */
+    store_stmt *q = store_prepare(s.st, "SELECT record FROM case_handover", &err);
+    assert_non_null(q);
+    assert_int_equal(store_step(q, &err), STORE_ROW);
+    buf plain = BUF_INIT;
+    assert_int_equal(support_text_is_sealed(store_col_text(q, 0)), 1);
+    assert_int_equal(support_text_open(s.st, 1, store_col_text(q, 0), &plain, &err), -1);
+    buf_free(&plain);
+    store_finalize(q);
+
+    /* the sending case closed "moved"; both audit logs */
+    assert_int_equal(support_case_get(s.st, 1, id, 0, &k, &err), 1);
+    assert_int_equal(k.state, SUPPORT_CASE_CLOSED);
+    assert_int_equal(k.outcome, SUPPORT_CASE_MOVED);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'accepted'"
+                                 " AND to_case_id IS NOT NULL AND to_learner_id = 10"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 1"
+                                 " AND action = 'case.move_accept'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 2"
+                                 " AND action IN ('case.move_in', 'case.handover_view')"), 2);
+    /* listed for the data protection officer */
+    arena *a = arena_new(0);
+    support_consent_override_row *ov = NULL;
+    assert_int_equal(support_consent_override_list(s.st, 1, 1, a, &ov, &n, &err), 0);
+    assert_int_equal(n, 2);
+    arena_free(a);
+    /* erasure blanks the offer's texts and the record (support/subject.h) */
+    assert_int_equal(support_case_subject_erase(s.st, 1, 1, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE reason = ''"
+                                 " AND answer IS NULL"), 1);
+    assert_int_equal(support_case_subject_erase(s.st, 2, 10, &err), 0);
+    assert_int_equal(support_case_handover_read(s.st, 2, s.kw20, made, &rec, &err), 1);
+    assert_true(json_is_true(json_object_get(rec, "erased")));
+    json_decref(rec);
+    /* answered once */
+    assert_int_equal(answer(&s, 2, s.leader2, LEAD, 1, 11, 21, "", &made, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_MOVE_NONE);
+    test_store_drop(s.st);
+}
+
+/* Refusals of the offer, each changing nothing. */
+static void test_ask_refusals(void **state) {
+    school s = school_open(state, "case_move_refuse");
+    cairn_err err = {0};
+    support_case_problem p;
+    int64_t id = open_case(&s);
+    consent(&s, "School two");
+    assert_int_equal(ask(&s, id, 1, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_INST_SAME);
+    assert_int_equal(ask(&s, id, 99, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_INST_UNKNOWN);
+    assert_int_equal(support_case_move_ask(s.st, 1, s.kw, SUPPORT_CASE_REL_TEAM | LEAD, id, 2,
+                                           "Why.", NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_NOT_YOURS);
+    assert_int_equal(support_case_move_ask(s.st, 1, s.kw, KW, id, 2, "  ", NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);
+    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 8, "Kai knows her.", NULL,
+                                               &p, &err), 0);
+    assert_int_equal(ask(&s, id, 2, &p, &err), 1);   /* a key-worker handover waits */
+    assert_int_equal(p, SUPPORT_CASE_TRANSFER_PENDING);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 0);
+    assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "close", "Left.",
+                                            SUPPORT_CASE_LEFT, NULL, &p, &err), 0);
+    assert_int_equal(ask(&s, id, 2, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_IS_CLOSED);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE action LIKE 'case.move%'"),
+                     0);
+    test_store_drop(s.st);
+}
+
+/* Declining: a reason, the sender's history and both audit logs; the case
+** stays and may be offered again; accepting for a learner who has an open
+** case at the receiver is refused. */
+static void test_decline(void **state) {
+    school s = school_open(state, "case_move_decline");
+    cairn_err err = {0};
+    support_case_problem p;
+    int64_t id = open_case(&s), made = 0;
+    consent(&s, "School two");
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);
+    support_case_open_spec spec = {10, 21, SUPPORT_CASE_FROM_TEACHER, "Already ours.", -1, 0};
+    int64_t theirs = 0;
+    assert_int_equal(support_case_open(s.st, 2, s.kw20, &spec, NULL, &theirs, &p, &err), 0);
+    assert_int_equal(answer(&s, 2, s.leader2, LEAD, 1, 10, 21, "", &made, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_ALREADY_OPEN);
+    assert_int_equal(answer(&s, 2, s.leader2, LEAD, 0, 0, 0, "She never enrolled here.", &made,
+                            &p, &err), 0);
+    assert_int_equal(made, 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'declined'"
+                                 " AND answer LIKE 's1:%'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE institution_id = 1"
+                                 " AND kind = 'transfer_decline'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 2"
+                                 " AND action = 'case_move.decline'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 1"
+                                 " AND state = 'open'"), 1);
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);   /* again */
+    test_store_drop(s.st);
+}
+
+/* With approval required: a request, invisible to TWO; declined, the offer
+** is withdrawn; approved, it reaches TWO. */
+static void test_approval(void **state) {
+    school s = school_open(state, "case_move_approval");
+    cairn_err err = {0};
+    support_case_problem p;
+    int64_t id = open_case(&s);
+    consent(&s, "School two");
+    assert_int_equal(support_setting_set(s.st, 1, 0, SUPPORT_CASE_APPROVAL_TRANSFER, "1", &err),
+                     0);
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);
+    support_case_move *in = NULL;
+    size_t n = 9;
+    assert_int_equal(support_case_moves_incoming(s.st, 2, &in, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(in);
+    assert_int_equal(support_case_approval_answer(s.st, 1, s.leader, LEAD, id, 0, "Not yet.",
+                                                  NULL, &p, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'withdrawn'"), 1);
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);
+    assert_int_equal(support_case_approval_answer(s.st, 1, s.leader, LEAD, id, 1, "Agreed.",
+                                                  NULL, &p, &err), 0);
+    assert_int_equal(support_case_moves_incoming(s.st, 2, &in, &n, &err), 0);
+    assert_int_equal(n, 1);
+    free(in);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind = 'transfer_ask'"),
+                     1);
+    test_store_drop(s.st);
+}
+
+/* The demo's offer: made only when another institution exists, to the
+** first of them, with the learner's consent; once. */
+static void test_demo(void **state) {
+    school s = school_open(state, "case_move_demo");
+    cairn_err err = {0};
+    int64_t id = open_case(&s);
+    assert_int_equal(support_demo_move(s.st, 2, 21, s.kw20, &err), 0);   /* no case there */
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 0);
+    assert_int_equal(support_demo_move(s.st, 1, 3, s.kw, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE to_institution = 2"
+                                 " AND state = 'pending'"), 1);
+    assert_int_equal(support_demo_move(s.st, 1, 3, s.kw, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 1);
+    char sql[120];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM case_move WHERE case_id = %lld", (long long)id);
+    assert_int_equal(count(s.st, sql), 1);
+    test_store_drop(s.st);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        BOTH(test_flow),
+        BOTH(test_ask_refusals),
+        BOTH(test_decline),
+        BOTH(test_approval),
+        BOTH(test_demo),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
