@@ -94,11 +94,15 @@ int support_audit_readers(store *st, int64_t institution_id, int64_t learner_id,
     *rows = NULL;
     *n = 0;
     store_stmt *q = store_prepare(st,
-        "SELECT e.account_id, coalesce(max(a.display_name), ''), max(e.at), count(*)"
+        /* the learner's events by audit_event_by_learner: "+" keeps
+        ** SQLite from walking the whole chain in account order to save
+        ** the GROUP BY's sort (50 ms at 200,000 events, growing with
+        ** every view of any learner; now the learner's own events) */
+        "SELECT +e.account_id, coalesce(max(a.display_name), ''), max(e.at), count(*)"
         " FROM audit_event e LEFT JOIN account a ON a.id = e.account_id"
-        " WHERE e.institution_id = ? AND e.learner_id = ? AND e.account_id IS NOT NULL"
+        " WHERE e.institution_id = ? AND e.learner_id = ? AND +e.account_id IS NOT NULL"
         " AND (e.action LIKE '%.view' OR e.reason = 'viewed')"
-        " GROUP BY e.account_id ORDER BY max(e.at) DESC, e.account_id LIMIT ?", err);
+        " GROUP BY +e.account_id ORDER BY max(e.at) DESC, 1 LIMIT ?", err);
     if (!q) return -1;
     store_bind_int64(q, 1, institution_id);
     store_bind_int64(q, 2, learner_id);
