@@ -75,6 +75,34 @@ static void bind_id(store_stmt *q, int idx, int64_t v) {
     else store_bind_null(q, idx);
 }
 
+/* 1 if ev is a view of a learner's record by a person, as "who has seen
+** this record" counts them (audit_schema.c AUDIT_IS_VIEW). */
+static int audit_is_view(const support_audit_event *ev) {
+    size_t n = strlen(ev->action);
+    return ev->learner_id && ev->account_id &&
+           ((n >= 5 && strcmp(ev->action + n - 5, ".view") == 0) ||
+            (ev->reason && strcmp(ev->reason, "viewed") == 0));
+}
+
+/* Count a view event in audit_reader (see audit_schema.c step 2), in the
+** caller's transaction; nothing for other events. */
+static int audit_reader_count(store *st, int64_t inst, const support_audit_event *ev,
+                              const char *at, cairn_err *err) {
+    if (!audit_is_view(ev)) return 0;
+    store_stmt *q = store_prepare(st,
+        "INSERT INTO audit_reader (institution_id, learner_id, account_id, views, last_at)"
+        " VALUES (?, ?, ?, 1, ?) ON CONFLICT (institution_id, learner_id, account_id)"
+        " DO UPDATE SET views = audit_reader.views + 1, last_at = excluded.last_at", err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, inst);
+    store_bind_int64(q, 2, ev->learner_id);
+    store_bind_int64(q, 3, ev->account_id);
+    store_bind_text(q, 4, at, (size_t)-1);
+    int rc = store_step(q, err);
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
 /* Insert ev as the next event of inst's chain after the event *last with
 ** hash prev (both read by the caller, in its transaction); on success *last
 ** and prev become the new event's.  Version 2 when v2 is set, otherwise
@@ -116,7 +144,7 @@ int audit_insert_after(store *st, int64_t inst, const support_audit_event *ev, i
     }
     int rc = store_step(ins, err);
     store_finalize(ins);
-    if (rc < 0) return -1;
+    if (rc < 0 || audit_reader_count(st, inst, ev, at, err) < 0) return -1;
     *last = id;
     memcpy(prev, hash, CRYPTO_SHA256_HEX_LEN);
     return 0;

@@ -94,15 +94,12 @@ int support_audit_readers(store *st, int64_t institution_id, int64_t learner_id,
     *rows = NULL;
     *n = 0;
     store_stmt *q = store_prepare(st,
-        /* the learner's events by audit_event_by_learner: "+" keeps
-        ** SQLite from walking the whole chain in account order to save
-        ** the GROUP BY's sort (50 ms at 200,000 events, growing with
-        ** every view of any learner; now the learner's own events) */
-        "SELECT +e.account_id, coalesce(max(a.display_name), ''), max(e.at), count(*)"
-        " FROM audit_event e LEFT JOIN account a ON a.id = e.account_id"
-        " WHERE e.institution_id = ? AND e.learner_id = ? AND +e.account_id IS NOT NULL"
-        " AND (e.action LIKE '%.view' OR e.reason = 'viewed')"
-        " GROUP BY +e.account_id ORDER BY max(e.at) DESC, 1 LIMIT ?", err);
+        /* kept as events are written (audit_schema.c step 2): aggregating
+        ** the learner's view events on every view grew with every view */
+        "SELECT r.account_id, coalesce(a.display_name, ''), r.last_at, r.views"
+        " FROM audit_reader r LEFT JOIN account a ON a.id = r.account_id"
+        " WHERE r.institution_id = ? AND r.learner_id = ?"
+        " ORDER BY r.last_at DESC, r.account_id LIMIT ?", err);
     if (!q) return -1;
     store_bind_int64(q, 1, institution_id);
     store_bind_int64(q, 2, learner_id);

@@ -5,6 +5,11 @@
 **      record and the reason; support/audit.h), record_kind, record_id and
 **      reason; indexes for the data protection officer's filters (by
 **      account, by action) and for "who has seen this record".
+**   2  audit_reader: "who has seen this learner's record" kept as it is
+**      written (one row per learner and account: views and the last one),
+**      filled from the events already there.  The chain stays the record;
+**      this is its index for the learner page, which aggregated every view
+**      event of the learner on every view (O(views), growing forever).
 */
 #include "support/support.h"
 
@@ -17,8 +22,23 @@
     "CREATE INDEX audit_event_by_action ON audit_event (institution_id, action, id);"     \
     "CREATE INDEX audit_event_by_record ON audit_event (institution_id, record_kind, record_id);"
 
+/* A view event, as support_audit_readers counts it (SQL over e.*). */
+#define AUDIT_IS_VIEW "(e.action LIKE '%.view' OR e.reason = 'viewed')"
+
+#define AUDIT_V2                                                                \
+    "CREATE TABLE audit_reader ("                                               \
+    " institution_id BIGINT NOT NULL, learner_id BIGINT NOT NULL,"              \
+    " account_id BIGINT NOT NULL, views BIGINT NOT NULL CHECK (views > 0),"     \
+    " last_at TEXT NOT NULL,"                                                   \
+    " PRIMARY KEY (institution_id, learner_id, account_id));"                   \
+    "INSERT INTO audit_reader (institution_id, learner_id, account_id, views, last_at)" \
+    " SELECT e.institution_id, e.learner_id, e.account_id, count(*), max(e.at)"  \
+    " FROM audit_event e WHERE e.learner_id IS NOT NULL AND e.account_id IS NOT NULL" \
+    " AND " AUDIT_IS_VIEW " GROUP BY e.institution_id, e.learner_id, e.account_id;"
+
 static const store_migration audit_migrations[] = {
     {"audit", 1, "audit events: record, reason, version", AUDIT_V1},
+    {"audit", 2, "who has seen a learner's record, kept as events are written", AUDIT_V2},
 };
 
 /* Apply the "audit" series (see support.h). */

@@ -13,6 +13,7 @@
 #include "school/school.h"
 #include "support/audit.h"
 #include "support/audit_internal.h"
+#include "support/audit_read.h"
 #include "support/demo.h"
 #include "support/support.h"
 #include "web/auth.h"
@@ -86,8 +87,8 @@ static void test_migrate_from_0_1_0(void **state) {
                 " 'Phoned home.', 'now');"
                 "INSERT INTO learner_share (institution_id, learner_id, staff_id, shared_at)"
                 " VALUES (1, 3, 2, 'now')");
-    for (int i = 1; i <= 3; i++)
-        assert_int_equal(support_audit_append(st, 1, 1, "learner.view", i, "before", &err), 0);
+    for (int i = 1; i <= 3; i++)   /* not views: 0.1.0 has no audit_reader to count them in */
+        assert_int_equal(support_audit_append(st, 1, 1, "learner.export", i, "before", &err), 0);
 
     assert_int_equal(support_migrate(st, &applied, &err), 0);
     assert_int_equal(applied, 3);              /* both adopted, 3 (notices) run ... */
@@ -246,6 +247,46 @@ static void test_audit_chain(void **state) {
     test_store_drop(st);
 }
 
+/* "Who has seen" kept as events are written (audit_reader) agrees with the
+** events; the migration that makes it fills it from the events already
+** there. */
+static void test_audit_readers_kept(void **state) {
+    store *st = test_school_db(KIND(state), "audit_readers", school_sql);
+    cairn_err err = {0};
+    exec_ok(st, "INSERT INTO account (id, username, display_name, disabled, institution_id,"
+                " created_at, updated_at) VALUES (2, 'kw', 'Kim', 0, 1, 'now', 'now')");
+    for (int i = 0; i < 6; i++) {
+        support_audit_event ev = {.account_id = 1 + i % 2, .action = "case.view",
+                                  .learner_id = 1 + i % 3, .record_kind = "case",
+                                  .record_id = 1, .reason = "viewed"};
+        assert_int_equal(support_audit_record(st, 1, &ev, &err), 0);
+    }
+    assert_int_equal(support_audit_append(st, 1, 1, "learner.export", 1, NULL, &err), 0);
+    assert_int_equal(support_audit_append(st, 1, 0, "learner.view", 1, NULL, &err), 0);
+    const char *agrees =
+        "SELECT count(*) FROM (SELECT e.learner_id, e.account_id, count(*) AS n, max(e.at) AS l"
+        " FROM audit_event e WHERE e.account_id IS NOT NULL AND e.learner_id IS NOT NULL"
+        " AND (e.action LIKE '%.view' OR e.reason = 'viewed') GROUP BY 1, 2) v"
+        " JOIN audit_reader r ON r.institution_id = 1 AND r.learner_id = v.learner_id"
+        " AND r.account_id = v.account_id AND r.views = v.n AND r.last_at = v.l";
+    assert_int_equal(count(st, "SELECT count(*) FROM audit_reader"), 6);
+    assert_int_equal(count(st, agrees), 6);
+    support_audit_reader *rd = NULL;
+    size_t n = 0;
+    assert_int_equal(support_audit_readers(st, 1, 1, 10, &rd, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(rd[0].views + rd[1].views, 2);
+    free(rd);
+    /* the migration fills it from the events already there */
+    exec_ok(st, "DROP TABLE audit_reader;"
+                "DELETE FROM schema_migration WHERE room = 'audit' AND version = 2");
+    assert_int_equal(support_migrate(st, NULL, &err), 0);
+    assert_int_equal(count(st, "SELECT count(*) FROM schema_migration WHERE room = 'audit'"), 2);
+    assert_int_equal(count(st, "SELECT count(*) FROM audit_reader"), 6);
+    assert_int_equal(count(st, agrees), 6);
+    test_store_drop(st);
+}
+
 /* ---- group commit (support/audit_group.c) --------------------------------------------------- */
 
 #define GROUP_THREADS 8
@@ -304,6 +345,7 @@ static void test_audit_group(void **state) {
                  " audit_event WHERE record_id = %d AND action = 'case.view'", i);
         assert_int_equal(count(st, sql), GROUP_EVENTS);
     }
+    assert_int_equal(count(st, "SELECT sum(views) FROM audit_reader"), GROUP_THREADS * GROUP_EVENTS);
     /* a store of another database does not join the group */
     support_audit_group_serve("/nonexistent/other.db");
     assert_int_equal(audit_group_serves(st), 0);
@@ -318,6 +360,7 @@ int main(void) {
         BOTH(test_migrate_new),
         BOTH(test_audit_chain),
         BOTH(test_audit_group),
+        BOTH(test_audit_readers_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
