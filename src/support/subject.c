@@ -67,6 +67,21 @@ int support_subject_rows(store *st, const char *sql, int64_t inst, int64_t learn
     return 0;
 }
 
+/* Run each statement of sqls (see subject.h). */
+int support_subject_run(store *st, const char *const *sqls, int64_t inst, int64_t learner,
+                        cairn_err *err) {
+    for (size_t i = 0; sqls[i]; i++) {
+        store_stmt *q = store_prepare(st, sqls[i], err);
+        if (!q) return -1;
+        store_bind_int64(q, 1, inst);
+        store_bind_int64(q, 2, learner);
+        int rc = store_step(q, err);
+        store_finalize(q);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
 /* The learner's reference and institution code into a and b (cap bytes
 ** each).  0, or -1 (CAIRN_ENOTFOUND when there is no such learner). */
 static int learner_names(store *st, int64_t inst, int64_t learner, char *ref, char *code,

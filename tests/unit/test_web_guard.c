@@ -90,18 +90,26 @@ static void test_form_nul(void **state) {
     arena_free(req.arena);
 }
 
-/* The message of res's JSON error, checked to be bad_request (malloc'd). */
-static char *error_message(web_response *res) {
+/* Member name of res's JSON error, checked to be bad_request and text: a
+** copy (malloc'd), or NULL when the error has none. */
+static char *error_member(web_response *res, const char *name) {
     json_error_t jerr;
     json_t *j = json_loadb(res->body.data, res->body.len, 0, &jerr);
     if (!j) fail_msg("not JSON: %s", jerr.text);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "code")),
-                        "bad_request");
-    const char *m = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
-    assert_non_null(m);
-    char *out = strdup(m);
+    json_t *e = json_object_get(j, "error");
+    assert_string_equal(json_string_value(json_object_get(e, "code")), "bad_request");
+    json_t *v = json_object_get(e, name);
+    if (v) assert_true(json_is_string(v));
+    char *out = v ? strdup(json_string_value(v)) : NULL;
     json_decref(j);
     return out;
+}
+
+/* The message of res's JSON error, checked to be bad_request (malloc'd). */
+static char *error_message(web_response *res) {
+    char *m = error_member(res, "message");
+    assert_non_null(m);
+    return m;
 }
 
 /* A JSON error whose message is not valid UTF-8 (a name cut inside a
@@ -124,18 +132,6 @@ static void test_error_json_utf8(void **state) {
     web_response_free(&res);
 }
 
-/* The "field" member of res's JSON error: a copy (malloc'd), or NULL when the
-** error has none. */
-static char *error_field(web_response *res) {
-    json_error_t jerr;
-    json_t *j = json_loadb(res->body.data, res->body.len, 0, &jerr);
-    if (!j) fail_msg("not JSON: %s", jerr.text);
-    json_t *f = json_object_get(json_object_get(j, "error"), "field");
-    char *out = f ? strdup(json_string_value(f) ? json_string_value(f) : "(not a string)") : NULL;
-    json_decref(j);
-    return out;
-}
-
 /* A refusal of one field names it; a refusal not about one field (NULL or
 ** "") has no "field" member at all, never an empty one; both are 400
 ** bad_request with the message. */
@@ -146,7 +142,7 @@ static void test_field_error(void **state) {
     web_ctx c = {.res = &res, .b = &res.body};
     api_field_error(&c, "role", "Choose who signs.");
     assert_int_equal(res.status, 400);
-    char *f = error_field(&res), *m = error_message(&res);
+    char *f = error_member(&res, "field"), *m = error_message(&res);
     assert_non_null(f);
     assert_string_equal(f, "role");
     assert_string_equal(m, "Choose who signs.");
@@ -157,7 +153,7 @@ static void test_field_error(void **state) {
         buf_reset(&res.body);
         api_field_error(&c, none[i], "This version has no signature yet.");
         assert_int_equal(res.status, 400);
-        assert_null(error_field(&res));
+        assert_null(error_member(&res, "field"));
         m = error_message(&res);
         assert_string_equal(m, "This version has no signature yet.");
         free(m);
