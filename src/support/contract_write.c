@@ -231,6 +231,7 @@ static int version_save(store *st, int64_t inst, int64_t account_id, unsigned re
                         int64_t case_id, int any_state, const contract_parts *draft,
                         const contract_labels *labels, const char *lang, const char *at,
                         int *number, contract_problem *problem, cairn_err *err) {
+    assert(st);
     support_case k;
     current cur = {0};
     int rc = begin(st, inst, rel, case_id, any_state, &k, problem, err);

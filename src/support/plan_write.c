@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "support/audit.h"
 #include "support/case_internal.h"
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,6 +232,7 @@ static void changed_fields(const support_goal *old, const support_goal *g, buf *
 ** 1 refused (unknown to view, or closed), -1 error. */
 static int goal_open_get(store *st, int64_t inst, unsigned view, int64_t case_id, int64_t goal_id,
                          support_goal *old, support_plan_problem *problem, cairn_err *err) {
+    assert(old);
     int found = support_goal_get(st, inst, case_id, goal_id,
                                  SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_GOAL_SEES_HEALTH, 0, old,
                                  err);
@@ -383,6 +385,7 @@ out:
 static int plan_finish(store *st, store_stmt *q, int64_t inst, int64_t account_id,
                        int64_t learner, int64_t case_id, const char *action, const char *detail,
                        cairn_err *err) {
+    assert(q && action && detail);
     int s = store_step(q, err);
     store_finalize(q);
     if (s < 0 ||

@@ -8,6 +8,7 @@
 #include "support/actions.h"
 #include "support/audit.h"
 #include "support/consent.h"
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,6 +71,7 @@ int support_subject_rows(store *st, const char *sql, int64_t inst, int64_t learn
 /* Run each statement of sqls (see subject.h). */
 int support_subject_run(store *st, const char *const *sqls, int64_t inst, int64_t learner,
                         cairn_err *err) {
+    assert(st && sqls);
     for (size_t i = 0; sqls[i]; i++) {
         store_stmt *q = store_prepare(st, sqls[i], err);
         if (!q) return -1;
