@@ -15,7 +15,8 @@
 **  3. a refusal (4xx) changes nothing: the rows of every case-room table
 **     (but the audit log, which records refusals) are as before;
 **  4. every refusal is the one error shape, {"error": {"code", "message"}}
-**     with both non-empty, and "field", where there is one, is text;
+**     with both non-empty, and "field", where there is one, is non-empty
+**     text (a refusal not about one field has none);
 **  5. an answer that took the body (2xx) had no member of another type
 **     than its route's (once, a number was read as an absent text).
 ** The school drifts as inputs that pass change it; that is what a real
@@ -232,7 +233,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         const char *msg = json_string_value(json_object_get(e, "message"));
         if (!code || !*code || !msg || !*msg) die("an error without code or message", out);
         json_t *field = json_object_get(e, "field");
-        if (field && !json_is_string(field)) die("an error whose field is not text", out);
+        if (field && (!json_is_string(field) || !*json_string_value(field)))
+            die("an error whose field is not text or is empty", out);
     }
     json_decref(j);
     web_response_free(&res);

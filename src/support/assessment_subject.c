@@ -8,6 +8,7 @@
 #include "support/assessment.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include "support/subject.h"
 #include <stdlib.h>
 
 /* One assessment as JSON, its texts opened. */
@@ -72,14 +73,5 @@ int support_assessment_subject_erase(store *st, int64_t inst, int64_t learner, c
         " JOIN support_case c ON c.institution_id = a.institution_id AND c.id = a.case_id"
         " WHERE a.institution_id = case_assessment_domain.institution_id AND c.learner_id = ?)",
         NULL};
-    for (size_t i = 0; sqls[i]; i++) {
-        store_stmt *q = store_prepare(st, sqls[i], err);
-        if (!q) return -1;
-        store_bind_int64(q, 1, inst);
-        store_bind_int64(q, 2, learner);
-        int rc = store_step(q, err);
-        store_finalize(q);
-        if (rc < 0) return -1;
-    }
-    return 0;
+    return support_subject_run(st, sqls, inst, learner, err);
 }

@@ -9,6 +9,7 @@
 #include "support/case_internal.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include "support/subject.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,16 +146,7 @@ int support_case_subject_erase(store *st, int64_t inst, int64_t learner, cairn_e
         " (SELECT id FROM support_case WHERE institution_id = case_handover.institution_id"
         " AND learner_id = ?)",   /* ...and received from elsewhere */
         NULL};
-    for (size_t i = 0; sqls[i]; i++) {
-        store_stmt *q = store_prepare(st, sqls[i], err);
-        if (!q) return -1;
-        store_bind_int64(q, 1, inst);
-        store_bind_int64(q, 2, learner);
-        int rc = store_step(q, err);
-        store_finalize(q);
-        if (rc < 0) return -1;
-    }
-    return 0;
+    return support_subject_run(st, sqls, inst, learner, err);
 }
 
 /* An open case holds erasure back (see case.h). */

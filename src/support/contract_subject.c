@@ -10,6 +10,7 @@
 */
 #include "support/contract.h"
 #include "support/case.h"
+#include "support/subject.h"
 #include <jansson.h>
 #include <stdlib.h>
 
@@ -67,21 +68,11 @@ int support_contract_subject_erase(store *st, int64_t inst, int64_t learner, cai
     static const char *const sqls[] = {
         "UPDATE contract_version SET body = '', school_commits = '', learner_commits = ''"
         " WHERE institution_id = ? AND case_id IN (SELECT id FROM support_case"
-        " WHERE institution_id = ? AND learner_id = ?)",
+        " WHERE institution_id = contract_version.institution_id AND learner_id = ?)",
         "UPDATE contract_signature SET name = '', initials = '' WHERE institution_id = ?"
         " AND version_id IN (SELECT v.id FROM contract_version v JOIN support_case c"
         " ON c.institution_id = v.institution_id AND c.id = v.case_id"
-        " WHERE v.institution_id = ? AND c.learner_id = ?)",
-    };
-    for (size_t i = 0; i < 2; i++) {
-        store_stmt *q = store_prepare(st, sqls[i], err);
-        if (!q) return -1;
-        store_bind_int64(q, 1, inst);
-        store_bind_int64(q, 2, inst);
-        store_bind_int64(q, 3, learner);
-        int rc = store_step(q, err);
-        store_finalize(q);
-        if (rc < 0) return -1;
-    }
-    return 0;
+        " WHERE v.institution_id = contract_signature.institution_id AND c.learner_id = ?)",
+        NULL};
+    return support_subject_run(st, sqls, inst, learner, err);
 }

@@ -222,6 +222,56 @@ static int begin(store *st, int64_t inst, unsigned rel, int64_t case_id, int any
     return 0;
 }
 
+/* Write a version in one transaction with its audit event: with draft (its
+** texts checked) the draft, over the current version while it has no
+** signature, else version 1; without (NULL) an amendment, version n+1 from
+** the current version once it has a signature.  *number the version
+** written.  0, 1 refused (*problem), -1 error. */
+static int version_save(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                        int64_t case_id, int any_state, const contract_parts *draft,
+                        const contract_labels *labels, const char *lang, const char *at,
+                        int *number, contract_problem *problem, cairn_err *err) {
+    assert(st);
+    support_case k;
+    current cur = {0};
+    int rc = begin(st, inst, rel, case_id, any_state, &k, problem, err);
+    if (rc) return rc;
+    rc = -1;
+    if (current_read(st, inst, case_id, &cur, err) < 0) goto out;
+    contract_problem why = draft ? (cur.number && cur.nsig ? CONTRACT_FROZEN : CONTRACT_OK)
+                         : !cur.number ? CONTRACT_NONE
+                         : !cur.nsig ? CONTRACT_NOT_FROZEN : CONTRACT_OK;
+    if (why) {
+        rc = refuse(why, problem, err);
+        goto out;
+    }
+    char now[32], sha[CRYPTO_SHA256_HEX_LEN], detail[160];
+    if (at) str_copy(now, sizeof now, at);
+    else date_now_iso(now);
+    contract_parts p = {cur.school, cur.learner, cur.starts_on, cur.review_on};
+    if (draft) p = *draft;
+    int n = draft ? (cur.number ? cur.number : 1) : cur.number + 1;
+    if (version_write(st, inst, account_id, &k, draft ? cur.id : 0, n, &p, labels, lang, now, sha,
+                      err) < 0)
+        goto out;
+    if (draft)
+        snprintf(detail, sizeof detail, "case %lld: contract version %d drafted, sha256 %.16s",
+                 (long long)case_id, n, sha);
+    else
+        snprintf(detail, sizeof detail, "case %lld: contract version %d amended as version %d",
+                 (long long)case_id, cur.number, n);
+    if (audit(st, inst, account_id, &k, draft ? "contract.draft" : "contract.amend", detail,
+              err) < 0 ||
+        store_tx_commit(st, err) < 0)
+        goto out;
+    if (number) *number = n;
+    rc = 0;
+out:
+    if (rc) store_tx_rollback(st);   /* also after a failed commit: then none is open */
+    current_free(&cur);
+    return rc;
+}
+
 /* Save the draft (see contract.h; any_state: contract_internal.h). */
 int contract_draft_write(store *st, int64_t inst, int64_t account_id, unsigned rel,
                          int64_t case_id, int any_state, const contract_parts *parts,
@@ -232,7 +282,6 @@ int contract_draft_write(store *st, int64_t inst, int64_t account_id, unsigned r
     char *school = xmalloc(SUPPORT_CASE_TEXT_BYTES), *learner = xmalloc(SUPPORT_CASE_TEXT_BYTES);
     support_case_problem p1 = SUPPORT_CASE_OK, p2 = SUPPORT_CASE_OK;
     int rc;
-    current cur = {0};
     if (support_case_reason_check(parts->school_commits, school, &p1) ||
         support_case_reason_check(parts->learner_commits, learner, &p2)) {
         rc = refuse(CONTRACT_TEXT_BAD, problem, err);
@@ -247,36 +296,12 @@ int contract_draft_write(store *st, int64_t inst, int64_t account_id, unsigned r
         rc = refuse(CONTRACT_DATE_BAD, problem, err);
         goto out;
     }
-    support_case k;
-    rc = begin(st, inst, rel, case_id, any_state, &k, problem, err);
-    if (rc) goto out;
-    rc = -1;
-    if (current_read(st, inst, case_id, &cur, err) < 0) goto fail;
-    if (cur.number && cur.nsig) {
-        store_tx_rollback(st);
-        rc = refuse(CONTRACT_FROZEN, problem, err);
-        goto out;
-    }
-    char now[32], sha[CRYPTO_SHA256_HEX_LEN], detail[160];
-    if (at) str_copy(now, sizeof now, at);
-    else date_now_iso(now);
     contract_parts p = *parts;
     p.school_commits = school;
     p.learner_commits = learner;
-    int n = cur.number ? cur.number : 1;
-    if (version_write(st, inst, account_id, &k, cur.id, n, &p, labels, lang, now, sha, err) < 0)
-        goto fail;
-    snprintf(detail, sizeof detail, "case %lld: contract version %d drafted, sha256 %.16s",
-             (long long)case_id, n, sha);
-    if (audit(st, inst, account_id, &k, "contract.draft", detail, err) < 0) goto fail;
-    if (store_tx_commit(st, err) < 0) goto out;
-    if (number) *number = n;
-    rc = 0;
-    goto out;
-fail:
-    store_tx_rollback(st);
+    rc = version_save(st, inst, account_id, rel, case_id, any_state, &p, labels, lang, at, number,
+                      problem, err);
 out:
-    current_free(&cur);
     free(school);
     free(learner);
     return rc;
@@ -288,36 +313,8 @@ int contract_amend_write(store *st, int64_t inst, int64_t account_id, unsigned r
                          const char *lang, const char *at, int *number,
                          contract_problem *problem, cairn_err *err) {
     if (problem) *problem = CONTRACT_OK;
-    support_case k;
-    current cur = {0};
-    int rc = begin(st, inst, rel, case_id, any_state, &k, problem, err);
-    if (rc) return rc;
-    rc = -1;
-    if (current_read(st, inst, case_id, &cur, err) < 0) goto fail;
-    if (!cur.number || !cur.nsig) {
-        store_tx_rollback(st);
-        rc = refuse(cur.number ? CONTRACT_NOT_FROZEN : CONTRACT_NONE, problem, err);
-        goto out;
-    }
-    char now[32], sha[CRYPTO_SHA256_HEX_LEN], detail[160];
-    if (at) str_copy(now, sizeof now, at);
-    else date_now_iso(now);
-    contract_parts p = {cur.school, cur.learner, cur.starts_on, cur.review_on};
-    int n = cur.number + 1;
-    if (version_write(st, inst, account_id, &k, 0, n, &p, labels, lang, now, sha, err) < 0)
-        goto fail;
-    snprintf(detail, sizeof detail, "case %lld: contract version %d amended as version %d",
-             (long long)case_id, cur.number, n);
-    if (audit(st, inst, account_id, &k, "contract.amend", detail, err) < 0) goto fail;
-    if (store_tx_commit(st, err) < 0) goto out;
-    if (number) *number = n;
-    rc = 0;
-    goto out;
-fail:
-    store_tx_rollback(st);
-out:
-    current_free(&cur);
-    return rc;
+    return version_save(st, inst, account_id, rel, case_id, any_state, NULL, labels, lang, at,
+                        number, problem, err);
 }
 
 /* 1 if s is 64 lowercase hex digits. */

@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include "support/subject.h"
 #include <stdlib.h>
 
 /* A goal as JSON, its texts opened. */
@@ -86,14 +87,5 @@ int support_plan_subject_erase(store *st, int64_t inst, int64_t learner, cairn_e
         "UPDATE support_plan SET recovery = ''" OF_LEARNER("support_plan"),
         NULL};
 #undef OF_LEARNER
-    for (size_t i = 0; sqls[i]; i++) {
-        store_stmt *q = store_prepare(st, sqls[i], err);
-        if (!q) return -1;
-        store_bind_int64(q, 1, inst);
-        store_bind_int64(q, 2, learner);
-        int rc = store_step(q, err);
-        store_finalize(q);
-        if (rc < 0) return -1;
-    }
-    return 0;
+    return support_subject_run(st, sqls, inst, learner, err);
 }

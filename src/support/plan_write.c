@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "support/audit.h"
 #include "support/case_internal.h"
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,10 +57,14 @@ static int number_parse(const char *s, double *v) {
     return 0;
 }
 
-/* Begin the writer's transaction and check the case: 0 go on (state and
-** learner filled), 1 refused, -1 error; rolled back unless 0. */
-static int case_begin(store *st, int64_t inst, unsigned view, int64_t case_id, int64_t *learner,
-                      support_plan_problem *problem, cairn_err *err) {
+/* Begin the writer's transaction and check the case: 0 go on (learner
+** filled; now the time of the change, at or else the clock's), 1 refused,
+** -1 error; rolled back unless 0. */
+static int case_begin(store *st, int64_t inst, unsigned view, int64_t case_id, const char *at,
+                      char now[32], int64_t *learner, support_plan_problem *problem,
+                      cairn_err *err) {
+    if (at) str_copy(now, 32, at);
+    else date_now_iso(now);
     if (!(view & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_TEAM)) ||
         (view & SUPPORT_GOAL_TEACHING_ONLY))
         return refuse(SUPPORT_PLAN_NOT_YOURS, problem, err);
@@ -222,6 +227,22 @@ static void changed_fields(const support_goal *old, const support_goal *g, buf *
         if (f[i].differs) buf_printf(out, "%s%s", out->len ? "," : "", f[i].name);
 }
 
+/* Read goal_id of case_id into *old (in the transaction; the writer sees
+** every goal, then applies view's rules): 0 an open goal view may change,
+** 1 refused (unknown to view, or closed), -1 error. */
+static int goal_open_get(store *st, int64_t inst, unsigned view, int64_t case_id, int64_t goal_id,
+                         support_goal *old, support_plan_problem *problem, cairn_err *err) {
+    assert(old);
+    int found = support_goal_get(st, inst, case_id, goal_id,
+                                 SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_GOAL_SEES_HEALTH, 0, old,
+                                 err);
+    if (found < 0) return -1;
+    if (!found || (old->plan == SUPPORT_PLAN_HEALTH && !(view & SUPPORT_GOAL_SEES_HEALTH)))
+        return refuse(SUPPORT_PLAN_GOAL_UNKNOWN, problem, err);
+    if (old->status != SUPPORT_GOAL_OPEN) return refuse(SUPPORT_PLAN_GOAL_CLOSED, problem, err);
+    return 0;
+}
+
 /* Audit one goal event (record kind "goal") in the transaction. */
 static int goal_audit(store *st, int64_t inst, int64_t account_id, int64_t learner,
                       int64_t goal_id, const char *action, const char *detail, cairn_err *err) {
@@ -236,28 +257,15 @@ static int goal_save(store *st, int64_t inst, int64_t account_id, unsigned view,
     if (problem) *problem = SUPPORT_PLAN_OK;
     if (goal_id) *goal_id = 0;
     char now[32];
-    if (at) str_copy(now, sizeof now, at);
-    else date_now_iso(now);
     int64_t learner = 0;
-    int rc = case_begin(st, inst, view, case_id, &learner, problem, err);
+    int rc = case_begin(st, inst, view, case_id, at, now, &learner, problem, err);
     if (rc) return rc;
     support_goal *g = xcalloc(2, sizeof *g), *old = NULL;
     buf detail = BUF_INIT;   /* not HTML: audit detail */
     if (spec->id) {
         old = &g[1];
-        /* the writer sees every goal of the case, then applies view's rules */
-        int found = support_goal_get(st, inst, case_id, spec->id,
-                                     SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_GOAL_SEES_HEALTH, 0,
-                                     old, err);
-        if (found < 0) goto fail;
-        if (!found || (old->plan == SUPPORT_PLAN_HEALTH && !(view & SUPPORT_GOAL_SEES_HEALTH))) {
-            rc = refuse(SUPPORT_PLAN_GOAL_UNKNOWN, problem, err);
-            goto fail;
-        }
-        if (old->status != SUPPORT_GOAL_OPEN) {
-            rc = refuse(SUPPORT_PLAN_GOAL_CLOSED, problem, err);
-            goto fail;
-        }
+        rc = goal_open_get(st, inst, view, case_id, spec->id, old, problem, err);
+        if (rc) goto fail;
     }
     rc = spec_check(st, inst, case_id, view, spec, old, case_day_of(now), g, problem, err);
     if (rc) goto fail;
@@ -330,29 +338,17 @@ int support_goal_close(store *st, int64_t inst, int64_t account_id, unsigned vie
         return refuse(SUPPORT_PLAN_REASON_MISSING, problem, err);
     }
     char now[32];
-    if (at) str_copy(now, sizeof now, at);
-    else date_now_iso(now);
     int64_t learner = 0;
-    int rc = case_begin(st, inst, view, case_id, &learner, problem, err);
+    int rc = case_begin(st, inst, view, case_id, at, now, &learner, problem, err);
     if (rc) {
         free(text);
         return rc;
     }
     support_goal *old = xcalloc(1, sizeof *old);
     buf sealed = BUF_INIT;   /* not HTML: stored text */
-    int found = support_goal_get(st, inst, case_id, goal_id,
-                                 SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_GOAL_SEES_HEALTH, 0, old,
-                                 err);
+    rc = goal_open_get(st, inst, view, case_id, goal_id, old, problem, err);
+    if (rc) goto fail;
     rc = -1;
-    if (found < 0) goto fail;
-    if (!found || (old->plan == SUPPORT_PLAN_HEALTH && !(view & SUPPORT_GOAL_SEES_HEALTH))) {
-        rc = refuse(SUPPORT_PLAN_GOAL_UNKNOWN, problem, err);
-        goto fail;
-    }
-    if (old->status != SUPPORT_GOAL_OPEN) {
-        rc = refuse(SUPPORT_PLAN_GOAL_CLOSED, problem, err);
-        goto fail;
-    }
     if (seal(st, inst, text, &sealed, err) < 0) goto fail;
     store_stmt *q = store_prepare(st, "UPDATE support_goal SET status = ?, status_reason = ?,"
                                       " status_at = ?, updated_by = ?, updated_at = ?"
@@ -384,6 +380,23 @@ out:
     return rc;
 }
 
+/* Step q (the writer's last statement; finalized here), audit action with
+** detail about case_id and commit: 0, or -1 rolled back. */
+static int plan_finish(store *st, store_stmt *q, int64_t inst, int64_t account_id,
+                       int64_t learner, int64_t case_id, const char *action, const char *detail,
+                       cairn_err *err) {
+    assert(q && action && detail);
+    int s = store_step(q, err);
+    store_finalize(q);
+    if (s < 0 ||
+        support_case_audit(st, inst, account_id, learner, case_id, action, NULL, detail, err) < 0 ||
+        store_tx_commit(st, err) < 0) {
+        store_tx_rollback(st);
+        return -1;
+    }
+    return 0;
+}
+
 /* Record a reason for "not now" (see plan.h). */
 int support_not_now_set(store *st, int64_t inst, int64_t account_id, unsigned view,
                         int64_t case_id, const char *domain, const char *reason, const char *at,
@@ -396,10 +409,8 @@ int support_not_now_set(store *st, int64_t inst, int64_t account_id, unsigned vi
         return refuse(SUPPORT_PLAN_REASON_BAD, problem, err);
     if (!text[0]) return refuse(SUPPORT_PLAN_REASON_MISSING, problem, err);
     char now[32];
-    if (at) str_copy(now, sizeof now, at);
-    else date_now_iso(now);
     int64_t learner = 0, id = 0;
-    int rc = case_begin(st, inst, view, case_id, &learner, problem, err);
+    int rc = case_begin(st, inst, view, case_id, at, now, &learner, problem, err);
     if (rc) return rc;
     buf sealed = BUF_INIT;   /* not HTML: stored text */
     rc = -1;
@@ -425,16 +436,10 @@ int support_not_now_set(store *st, int64_t inst, int64_t account_id, unsigned vi
     store_bind_text(q, 5, buf_cstr(&sealed), (size_t)-1);
     store_bind_int64(q, 6, account_id);
     store_bind_text(q, 7, now, (size_t)-1);
-    s = store_step(q, err);
-    store_finalize(q);
     char detail[96];
     snprintf(detail, sizeof detail, "case %lld: not now for %s", (long long)case_id,
              support_domain_code(d));
-    if (s < 0 || support_case_audit(st, inst, account_id, learner, case_id, "plan.not_now", NULL,
-                                    detail, err) < 0 ||
-        store_tx_commit(st, err) < 0)
-        goto fail;
-    rc = 0;
+    rc = plan_finish(st, q, inst, account_id, learner, case_id, "plan.not_now", detail, err);
     goto out;
 fail:
     store_tx_rollback(st);
@@ -454,10 +459,8 @@ int support_plan_recovery_set(store *st, int64_t inst, int64_t account_id, unsig
         return refuse(SUPPORT_PLAN_RECOVERY_BAD, problem, err);
     }
     char now[32];
-    if (at) str_copy(now, sizeof now, at);
-    else date_now_iso(now);
     int64_t learner = 0, id = 0;
-    int rc = case_begin(st, inst, view, case_id, &learner, problem, err);
+    int rc = case_begin(st, inst, view, case_id, at, now, &learner, problem, err);
     if (rc) {
         free(plain);
         return rc;
@@ -482,15 +485,9 @@ int support_plan_recovery_set(store *st, int64_t inst, int64_t account_id, unsig
     store_bind_int64(q, 5, account_id);
     store_bind_text(q, 6, now, (size_t)-1);
     store_bind_text(q, 7, now, (size_t)-1);
-    int s = store_step(q, err);
-    store_finalize(q);
     char detail[64];
     snprintf(detail, sizeof detail, "case %lld: learning plan recovery", (long long)case_id);
-    if (s < 0 || support_case_audit(st, inst, account_id, learner, case_id, "plan.recovery", NULL,
-                                    detail, err) < 0 ||
-        store_tx_commit(st, err) < 0)
-        goto fail;
-    rc = 0;
+    rc = plan_finish(st, q, inst, account_id, learner, case_id, "plan.recovery", detail, err);
     goto out;
 fail:
     store_tx_rollback(st);

@@ -8,6 +8,7 @@
 #include "support/actions.h"
 #include "support/audit.h"
 #include "support/consent.h"
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,6 +65,22 @@ int support_subject_rows(store *st, const char *sql, int64_t inst, int64_t learn
         return -1;
     }
     *out = a;
+    return 0;
+}
+
+/* Run each statement of sqls (see subject.h). */
+int support_subject_run(store *st, const char *const *sqls, int64_t inst, int64_t learner,
+                        cairn_err *err) {
+    assert(st && sqls);
+    for (size_t i = 0; sqls[i]; i++) {
+        store_stmt *q = store_prepare(st, sqls[i], err);
+        if (!q) return -1;
+        store_bind_int64(q, 1, inst);
+        store_bind_int64(q, 2, learner);
+        int rc = store_step(q, err);
+        store_finalize(q);
+        if (rc < 0) return -1;
+    }
     return 0;
 }
 

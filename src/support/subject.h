@@ -79,4 +79,10 @@ int support_legal_hold_lift(store *st, int64_t inst, int64_t account, int64_t le
 int support_subject_rows(store *st, const char *sql, int64_t inst, int64_t learner,
                          const char *const *names, size_t n, json_t **out, cairn_err *err);
 
+/* Run each statement of sqls (NULL-terminated; two parameters: the
+** institution and the learner) in the caller's transaction.  For the
+** parts' erase functions.  0 or -1. */
+int support_subject_run(store *st, const char *const *sqls, int64_t inst, int64_t learner,
+                        cairn_err *err);
+
 #endif

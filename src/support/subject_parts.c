@@ -14,22 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Run each statement of sqls (NULL-terminated; parameters: institution,
-** learner) in the caller's transaction.  0 or -1. */
-static int run_each(store *st, const char *const *sqls, int64_t inst, int64_t learner,
-                    cairn_err *err) {
-    for (size_t i = 0; sqls[i]; i++) {
-        store_stmt *q = store_prepare(st, sqls[i], err);
-        if (!q) return -1;
-        store_bind_int64(q, 1, inst);
-        store_bind_int64(q, 2, learner);
-        int rc = store_step(q, err);
-        store_finalize(q);
-        if (rc < 0) return -1;
-    }
-    return 0;
-}
-
 /* The first object of a row array, kept; the array released ({} when empty). */
 static json_t *first_object(json_t *rows) {
     json_t *o = json_array_size(rows) ? json_incref(json_array_get(rows, 0)) : json_object();
@@ -115,7 +99,7 @@ static int identity_erase(store *st, int64_t inst, int64_t learner, cairn_err *e
         " display_name = 'erased', password_hash = NULL, disabled = 1"
         " WHERE institution_id = ? AND person_kind = 'learner' AND person_id = ?",
         NULL};
-    return run_each(st, rest, inst, learner, err);
+    return support_subject_run(st, rest, inst, learner, err);
 }
 
 /* ---- enrolments ------------------------------------------------------------------ */
@@ -143,7 +127,7 @@ static int enrolments_erase(store *st, int64_t inst, int64_t learner, cairn_err 
         " exit_date = CASE WHEN exit_date IS NULL THEN NULL ELSE substr(exit_date, 1, 7) || '-01' END"
         " WHERE institution_id = ? AND learner_id = ?",
         NULL};
-    return run_each(st, sqls, inst, learner, err);
+    return support_subject_run(st, sqls, inst, learner, err);
 }
 
 /* A learner still enrolled (active or paused) is not erased. */
@@ -206,7 +190,7 @@ static int events_erase(store *st, int64_t inst, int64_t learner, cairn_err *err
         "DELETE FROM behaviour WHERE institution_id = ? AND learner_id = ?",
         "DELETE FROM engagement WHERE institution_id = ? AND learner_id = ?",
         NULL};
-    return run_each(st, sqls, inst, learner, err);
+    return support_subject_run(st, sqls, inst, learner, err);
 }
 
 /* ---- scores ------------------------------------------------------------------ */
@@ -225,7 +209,7 @@ static int scores_read(store *st, int64_t inst, int64_t learner, json_t **out, c
 static int scores_erase(store *st, int64_t inst, int64_t learner, cairn_err *err) {
     static const char *const sqls[] = {
         "DELETE FROM risk_score WHERE institution_id = ? AND learner_id = ?", NULL};
-    return run_each(st, sqls, inst, learner, err);
+    return support_subject_run(st, sqls, inst, learner, err);
 }
 
 /* ---- acknowledgements ------------------------------------------------------------------ */
@@ -262,7 +246,7 @@ static int acks_erase(store *st, int64_t inst, int64_t learner, cairn_err *err) 
     static const char *const sqls[] = {
         "UPDATE flag_acknowledgement SET comment = '' WHERE institution_id = ? AND learner_id = ?",
         NULL};
-    return run_each(st, sqls, inst, learner, err);
+    return support_subject_run(st, sqls, inst, learner, err);
 }
 
 /* ---- key workers ------------------------------------------------------------------ */
@@ -341,7 +325,7 @@ static int consents_erase(store *st, int64_t inst, int64_t learner, cairn_err *e
         "UPDATE consent_override SET reason = '' WHERE institution_id = ? AND learner_id = ?",
         "UPDATE legal_hold SET reason = '' WHERE institution_id = ? AND learner_id = ?",
         NULL};
-    return run_each(st, sqls, inst, learner, err);
+    return support_subject_run(st, sqls, inst, learner, err);
 }
 
 /* A legal hold not lifted forbids erasure. */
@@ -373,7 +357,7 @@ static int notices_read(store *st, int64_t inst, int64_t learner, json_t **out, 
 static int notices_erase(store *st, int64_t inst, int64_t learner, cairn_err *err) {
     static const char *const sqls[] = {
         "DELETE FROM notice WHERE institution_id = ? AND learner_id = ?", NULL};
-    return run_each(st, sqls, inst, learner, err);
+    return support_subject_run(st, sqls, inst, learner, err);
 }
 
 /* Who read or changed the learner's record, when, and what. */

@@ -181,9 +181,10 @@ void api_bad_request(web_ctx *c, const char *message) {
     web_error_json(c->res, 400, "bad_request", message);
 }
 
-/* 400 naming the refused field (see page.h). */
+/* 400 naming the refused field, or none when it is not about one (see page.h). */
 void api_field_error(web_ctx *c, const char *field, const char *message) {
-    assert(field && message);
-    api_reply(c, 400, json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "bad_request", "field", field,
-                                "message", message));
+    assert(message);
+    const char *named = field && *field ? field : NULL;   /* "s*": left out when NULL */
+    api_reply(c, 400, json_pack("{s:{s:s,s:s*,s:s}}", "error", "code", "bad_request", "field",
+                                named, "message", message));
 }

@@ -106,10 +106,11 @@ void api_refuse(web_ctx *c, const char *message);
 void api_not_found(web_ctx *c, const char *message);
 void api_bad_request(web_ctx *c, const char *message);
 
-/* 400 for refused input of one field, the one shape every JSON twin uses:
+/* 400 for refused input, the one shape every JSON twin uses:
 ** {"error":{"code":"bad_request","field":field,"message":message}}, the
-** message the same sentence the form shows beside the field ("" field: a
-** refusal not about one field). */
+** message the same sentence the form shows beside the field.  A refusal not
+** about one field (field NULL or "") has no "field" member at all, never an
+** empty one. */
 void api_field_error(web_ctx *c, const char *field, const char *message);
 
 #endif

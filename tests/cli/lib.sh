@@ -7,7 +7,7 @@
 # Not a test itself (its name does not start with test_).  On sourcing it
 # sets PASSED=0 FAILED=0, makes a temporary directory $TMP and removes it at
 # exit, together with a server still running (SERVER_PID) and a PostgreSQL
-# test database made by pg_create_db (PG_DB).
+# test database made by pg_create_db (PG_DB) and an SMTP server (SMTP_PID).
 #
 #   ok / not_ok / check     TAP-style "ok - ..." / "not ok - ..." lines
 #   done_testing            the last line "N passed, M failed"; exits 1 if any failed
@@ -16,11 +16,14 @@
 #   pick_port / start_server / stop_server       `cairn serve` on a free port
 #   serve_or_stop           start_server, one check, stop the test if it fails
 #   pg_create_db            a fresh database on the $CAIRN_TEST_PG server
+#   need_smtp_sink / smtp_listen / smtp_start / smtp_stop   a local SMTP server
+#   mails / mails_at_least  the messages it received;  wait_for   poll a condition
 # shellcheck shell=bash
 
 PASSED=0
 FAILED=0
 SERVER_PID=""
+SMTP_PID=""
 PG_DB=""
 PSQL=""
 
@@ -61,6 +64,7 @@ lib_cleanup() {
     if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
         stop_server
     fi
+    smtp_stop
     if [ -n "$PG_DB" ] && [ -n "$PSQL" ]; then
         "$PSQL" -q "$CAIRN_TEST_PG" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1
     fi
@@ -181,4 +185,62 @@ pg_create_db() {
              sed "s|^\(postgres[a-z]*://[^/?#]*\)/[^?#]*|\1/$PG_DB|; t; s|^\(postgres[a-z]*://[^/?#]*\)|\1/$PG_DB|")
     # The keyring of sealed text (support/sealed.h, docs/deploy.md "The key").
     export CAIRN_KEY_FILE="$TMP/$PG_DB.key"
+}
+
+# ---- mail: a local SMTP server (tests/cli/smtp_sink.py, python3-aiosmtpd) -----------
+
+# need_smtp_sink: a python3 with aiosmtpd (Debian's, even behind a pyenv)
+# into PY, else one failed check and stop; SINK the server's script, MAILDIR
+# ($TMP/mail) where it writes each message it receives as a .eml file.
+need_smtp_sink() {
+    local p
+    PY=""
+    for p in python3 /usr/bin/python3; do
+        if "$p" -c 'import aiosmtpd' 2>/dev/null; then PY=$p; break; fi
+    done
+    if [ -z "$PY" ]; then
+        not_ok "python3-aiosmtpd is not installed (scripts/deps.sh check installs it)"
+        done_testing
+    fi
+    SINK=$(dirname "${BASH_SOURCE[0]}")/smtp_sink.py
+    MAILDIR="$TMP/mail"
+}
+
+# smtp_start: the SMTP server on $SPORT, writing to $MAILDIR; sets SMTP_PID
+# and waits (bounded) for its "ready" line.  Non-zero when it did not start.
+smtp_start() {
+    "$PY" "$SINK" "$SPORT" "$MAILDIR" > "$TMP/smtp.out" 2> "$TMP/smtp.err" &
+    SMTP_PID=$!
+    for _ in $(seq 1 100); do
+        grep -q ready "$TMP/smtp.out" 2>/dev/null && return 0
+        kill -0 "$SMTP_PID" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+# smtp_stop: stop the SMTP server, if one runs (also at exit).
+smtp_stop() {
+    if [ -n "$SMTP_PID" ]; then kill -TERM "$SMTP_PID" 2>/dev/null && wait "$SMTP_PID" 2>/dev/null; fi
+    SMTP_PID=""
+}
+# smtp_listen: smtp_start on a free port, picked into SPORT (30000-39999,
+# five tries); check "listens" with kill -0 "${SMTP_PID:-0}" after it.
+smtp_listen() {
+    for _ in 1 2 3 4 5; do
+        SPORT=$((30000 + RANDOM % 10000))
+        smtp_start && return 0
+        smtp_stop
+    done
+    return 1
+}
+
+# mails: how many messages the SMTP server received.
+mails() { ls "$MAILDIR"/*.eml 2>/dev/null | wc -l; }
+# mails_at_least N: at least N received (a condition for wait_for).
+mails_at_least() { [ "$(mails)" -ge "$1" ]; }
+
+# wait_for COMMAND...: run it every 0.1 s until it succeeds, at most 30 s.
+wait_for() {
+    for _ in $(seq 1 300); do "$@" && return 0; sleep 0.1; done
+    return 1
 }

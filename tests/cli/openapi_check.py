@@ -72,6 +72,8 @@ def check(spec, schema, value, where, errors):
             errors.append("%s: %r is below %r" % (where, value, schema["minimum"]))
         if "maximum" in schema and value > schema["maximum"]:
             errors.append("%s: %r is above %r" % (where, value, schema["maximum"]))
+    if isinstance(value, str) and len(value) < schema.get("minLength", 0):
+        errors.append("%s: %r is shorter than %r" % (where, value, schema["minLength"]))
     if isinstance(value, str) and schema.get("format") == "date":
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             errors.append("%s: %r is not a date" % (where, value))

@@ -21,37 +21,9 @@ CAIRN=${CAIRN:-build/rel/cairn}
 . "$(dirname "$0")/lib.sh" || exit 1
 need_cairn
 need_curl
-PY=""
-for p in python3 /usr/bin/python3; do
-    if "$p" -c 'import aiosmtpd' 2>/dev/null; then PY=$p; break; fi
-done
-if [ -z "$PY" ]; then
-    not_ok "python3-aiosmtpd is not installed (scripts/deps.sh check installs it)"
-    done_testing
-fi
-SINK=$(dirname "$0")/smtp_sink.py
-MAILDIR="$TMP/mail"
-SMTP_PID=""
+need_smtp_sink
 db="$TMP/tell.db"
 q() { sqlite3 "$db" "$1"; }
-smtp_start() {
-    "$PY" "$SINK" "$SPORT" "$MAILDIR" > "$TMP/smtp.out" 2> "$TMP/smtp.err" &
-    SMTP_PID=$!
-    for _ in $(seq 1 100); do
-        grep -q ready "$TMP/smtp.out" 2>/dev/null && return 0
-        kill -0 "$SMTP_PID" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
-smtp_stop() { [ -n "$SMTP_PID" ] && kill -TERM "$SMTP_PID" 2>/dev/null && wait "$SMTP_PID" 2>/dev/null; SMTP_PID=""; }
-trap 'smtp_stop; lib_cleanup' EXIT
-mails() { ls "$MAILDIR"/*.eml 2>/dev/null | wc -l; }
-mails_at_least() { [ "$(mails)" -ge "$1" ]; }
-wait_for() {
-    for _ in $(seq 1 300); do "$@" && return 0; sleep 0.1; done
-    return 1
-}
 
 if ! { "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 120 &&
        "$CAIRN" user demo-accounts --db "$db"; } > "$TMP/setup.out" 2> "$TMP/setup.err"; then
@@ -78,11 +50,7 @@ q "UPDATE learner SET email = 'learner@home.example' WHERE id = $l1;
    person_id, created_at, updated_at) SELECT 9001, 'learner-one', 'L One', 'uk', institution_id,
    'learner', id, 'now', 'now' FROM learner WHERE id = $l1"
 
-for _ in 1 2 3 4 5; do
-    SPORT=$((30000 + RANDOM % 10000))
-    smtp_start && break
-    smtp_stop
-done
+smtp_listen
 check "the SMTP server listens" kill -0 "${SMTP_PID:-0}"
 export CAIRN_MAIL_RETRY_SECONDS=1
 if ! start_server "$db" "$TMP/serve.log" --smtp "smtp://127.0.0.1:$SPORT" \

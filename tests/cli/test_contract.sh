@@ -14,7 +14,8 @@
 # for a good code, a matching and a tampered fingerprint, and a wrong code,
 # then throttles; an amendment makes
 # version 2 and the history shows both side by side; the JSON twins answer
-# by the same rules (400 with the field); a team member of another case, the
+# by the same rules (400 with the field, none when the refusal is not
+# about one field); a team member of another case, the
 # learner's teacher on the team and a leader not on the team are refused; everything is in the audit log.
 #
 # Prints "ok - ..." / "not ok - ..." per check and ends with "N passed, M
@@ -181,6 +182,13 @@ code=$(http "$BASE/api/v1/cases/$case_a/contract" -H "Authorization: Bearer $KT"
        -H 'Content-Type: application/json' \
        -d '{"school_commits": "Tutoring in maths on Tuesdays and Thursdays.", "learner_commits": "I come to every lesson."}')
 check "the JSON twin changes the new draft (200)" [ "$code" = 200 ]
+code=$(http "$BASE/api/v1/cases/$case_a/contract/amend" -H "Authorization: Bearer $KT" -X POST \
+       -H 'Content-Type: application/json' -d '{}')
+check "amending a draft is 400 not about one field: no \"field\" member, never an empty one" \
+    python3 -c "
+import json,sys
+e=json.load(open('$TMP/body'))['error']
+sys.exit(0 if $code==400 and 'field' not in e and e['code']=='bad_request' and 'no signature yet' in e['message'] else 1)"
 code=$(http "$BASE/api/v1/cases/$case_a/contract/sign" -H "Authorization: Bearer $KT" -X POST \
        -H 'Content-Type: application/json' -d '{"role": "friend", "method": "screen", "version_sha256": "00"}')
 check "a bad role is 400 with the field" \

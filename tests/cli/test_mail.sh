@@ -25,44 +25,12 @@ CAIRN=${CAIRN:-build/rel/cairn}
 . "$(dirname "$0")/lib.sh" || exit 1
 need_cairn
 need_curl
-PY=""                 # a python3 with aiosmtpd: Debian's, even behind a pyenv
-for p in python3 /usr/bin/python3; do
-    if "$p" -c 'import aiosmtpd' 2>/dev/null; then PY=$p; break; fi
-done
-if [ -z "$PY" ]; then
-    not_ok "python3-aiosmtpd is not installed (scripts/deps.sh check installs it)"
-    done_testing
-fi
+need_smtp_sink
 
-SINK=$(dirname "$0")/smtp_sink.py
-MAILDIR="$TMP/mail"
-SMTP_PID=""
 db="$TMP/mail.db"
 q() { sqlite3 "$db" "$1"; }
 
-# smtp_start: the SMTP server on $SPORT (picked once), writing to $MAILDIR;
-# waits (bounded) for its "ready" line.
-smtp_start() {
-    "$PY" "$SINK" "$SPORT" "$MAILDIR" > "$TMP/smtp.out" 2> "$TMP/smtp.err" &
-    SMTP_PID=$!
-    for _ in $(seq 1 100); do
-        grep -q ready "$TMP/smtp.out" 2>/dev/null && return 0
-        kill -0 "$SMTP_PID" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
-smtp_stop() { [ -n "$SMTP_PID" ] && kill -TERM "$SMTP_PID" 2>/dev/null && wait "$SMTP_PID" 2>/dev/null; SMTP_PID=""; }
-trap 'smtp_stop; lib_cleanup' EXIT
-
-# wait_for COMMAND...: run it every 0.1 s until it succeeds, at most 30 s.
-wait_for() {
-    for _ in $(seq 1 300); do "$@" && return 0; sleep 0.1; done
-    return 1
-}
-mails() { ls "$MAILDIR"/*.eml 2>/dev/null | wc -l; }
-# mails_at_least N / sql_is TEXT SQL: conditions for wait_for, read afresh each time.
-mails_at_least() { [ "$(mails)" -ge "$1" ]; }
+# sql_is TEXT SQL: a condition for wait_for, read afresh each time.
 sql_is() { [ "$(q "$2")" = "$1" ]; }
 
 if ! { "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 60 &&
@@ -101,11 +69,7 @@ l2=$(q "SELECT id FROM learner WHERE NOT EXISTS (SELECT 1 FROM support_assignmen
         WHERE a.learner_id = learner.id) ORDER BY id LIMIT 1 OFFSET 1")
 q "UPDATE learner SET given_name = 'Zoë', family_name = 'Ærøskøbing-Łukasiewicz' WHERE id = $l1"
 
-for _ in 1 2 3 4 5; do                  # a free port for the SMTP server
-    SPORT=$((30000 + RANDOM % 10000))
-    smtp_start && break
-    smtp_stop
-done
+smtp_listen
 check "the SMTP server listens (port $SPORT)" kill -0 "${SMTP_PID:-0}"
 
 export CAIRN_MAIL_RETRY_SECONDS=1

@@ -18,42 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct school {
-    store  *st;
-    int64_t kw, teacher, p1, p2, leader;   /* account ids */
-} school;
-
-/* The school above with its accounts. */
-static school school_open(void **state, const char *name) {
-    school s;
-    s.st = test_school_db(KIND(state), name, test_case_school_sql);
-    s.kw = test_account_add(s.st, "kw", "ONE", "K1", ACCESS_ROLE_KEY_WORKER);
-    s.teacher = test_account_add(s.st, "teacher", "ONE", "T1", ACCESS_ROLE_TEACHER);
-    s.p1 = test_account_add(s.st, "psyone", "ONE", "P1", ACCESS_ROLE_TEAM_MEMBER);
-    s.p2 = test_account_add(s.st, "psytwo", "ONE", "P2", ACCESS_ROLE_TEAM_MEMBER);
-    s.leader = test_account_add(s.st, "leader", "ONE", "H1", ACCESS_ROLE_SCHOOL_LEADER);
-    return s;
-}
-
-/* The first column of sql's first row (sql takes no parameter). */
-static int64_t count(store *st, const char *sql) {
-    cairn_err err = {0};
-    int64_t n = -1;
-    if (store_query_int64(st, sql, -1, &n, &err)) fail_msg("%s: %s", sql, err.msg);
-    return n;
-}
-
-/* Open a case for learner from a flag on at; returns its id. */
-static int64_t open_case(school *s, int64_t learner, const char *at) {
-    cairn_err err = {0};
-    support_case_problem p;
-    int64_t id = 0;
-    support_case_open_spec spec = {learner, 0, SUPPORT_CASE_FROM_FLAG, "Missed most of March.",
-                                   -1, 0};
-    if (support_case_open(s->st, 1, s->kw, &spec, at, &id, &p, &err) != 0)
-        fail_msg("open: %s", err.msg);
-    return id;
-}
+/* The school of test_case_school_sql with its accounts (testutil.h). */
+typedef test_case_school school;
 
 /* Take step code on case id as the key worker, on at. */
 static void step(school *s, int64_t id, const char *code, const char *reason, const char *at) {
@@ -84,11 +50,11 @@ static support_assessment_spec spec_of(int32_t day) {
 
 /* The latest ratings: none before the first assessment; the newer day wins. */
 static void test_latest_needs(void **state) {
-    school s = school_open(state, "assess_latest");
+    school s = test_case_school_open(state, "assess_latest");
     cairn_err err = {0};
     support_assessment_problem p;
     int dom, needs[SUPPORT_DOMAIN_COUNT];
-    int64_t id = open_case(&s, 1, "2025-03-03T09:00:00Z");
+    int64_t id = test_case_open(&s, 1, "2025-03-03T09:00:00Z");
     assert_int_equal(support_assessment_latest_needs(s.st, 1, id, needs, &err), 0);
     for (int d = 0; d < SUPPORT_DOMAIN_COUNT; d++) assert_int_equal(needs[d], -1);
     support_assessment_spec a = spec_of(date_from_ymd(2025, 3, 10));
@@ -120,31 +86,33 @@ static void test_latest_needs(void **state) {
 /* Adding: the rows, sealed texts, the audit event, the open assessment
 ** task completed; the list opens the texts, oldest first. */
 static void test_add(void **state) {
-    school s = school_open(state, "assess_add");
+    school s = test_case_school_open(state, "assess_add");
     cairn_err err = {0};
     support_assessment_problem p;
     int dom;
-    int64_t id = open_case(&s, 1, "2025-03-03T09:00:00Z"), aid = 0;
+    int64_t id = test_case_open(&s, 1, "2025-03-03T09:00:00Z"), aid = 0;
     step(&s, id, "start_assessment", "", "2025-03-04T09:00:00Z");
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'assessment'"
-                                 " AND done_at IS NULL"), 1);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'assessment'"
+                                      " AND done_at IS NULL"), 1);
     support_assessment_spec a = spec_of(date_from_ymd(2025, 3, 10));
     assert_int_equal(support_assessment_add(s.st, 1, s.kw, SUPPORT_CASE_REL_KEY_WORKER, id, &a,
                                             "2025-03-10T10:00:00Z", &aid, &p, &dom, &err), 0);
     assert_true(aid > 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'assessment'"
-                                 " AND done_at IS NULL"), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_assessment_domain"),
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'assessment'"
+                                      " AND done_at IS NULL"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_assessment_domain"),
                      SUPPORT_DOMAIN_COUNT);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE action = 'assessment.add'"
-                                 " AND record_kind = 'case'"), 1);
+    assert_int_equal(test_count(s.st,
+                                "SELECT count(*) FROM audit_event WHERE action = 'assessment.add'"
+                                " AND record_kind = 'case'"), 1);
     /* sealed at rest */
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_assessment WHERE note LIKE '%Canary%'"
-                                 " OR note NOT LIKE 's1:%'"), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_assessment_domain"
-                                 " WHERE strengths LIKE '%bus%' OR comment LIKE '%Sofa%'"), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_assessment_domain"
-                                 " WHERE comment LIKE 's1:%'"), 1);
+    assert_int_equal(test_count(s.st,
+                                "SELECT count(*) FROM case_assessment WHERE note LIKE '%Canary%'"
+                                " OR note NOT LIKE 's1:%'"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_assessment_domain"
+                                      " WHERE strengths LIKE '%bus%' OR comment LIKE '%Sofa%'"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_assessment_domain"
+                                      " WHERE comment LIKE 's1:%'"), 1);
     a.assessed_on = date_from_ymd(2025, 3, 24);
     a.need[support_domain_find("housing")] = 1;
     a.comment[support_domain_find("housing")] = "A room from April";
@@ -183,23 +151,23 @@ static void refused(school *s, unsigned rel, int64_t account, int64_t id,
     support_assessment_problem p;
     int dom = -2;
     char f[64];
-    int64_t before = count(s->st, "SELECT count(*) FROM case_assessment");
-    int64_t events = count(s->st, "SELECT count(*) FROM audit_event");
+    int64_t before = test_count(s->st, "SELECT count(*) FROM case_assessment");
+    int64_t events = test_count(s->st, "SELECT count(*) FROM audit_event");
     assert_int_equal(support_assessment_add(s->st, 1, account, rel, id, a,
                                             "2025-03-20T10:00:00Z", NULL, &p, &dom, &err), 1);
     assert_int_equal(p, want);
     support_assessment_problem_field(p, dom, f, sizeof f);
     assert_string_equal(f, field);
     assert_string_equal(err.msg, support_assessment_problem_text(want));
-    assert_int_equal(count(s->st, "SELECT count(*) FROM case_assessment"), before);
-    assert_int_equal(count(s->st, "SELECT count(*) FROM audit_event"), events);
+    assert_int_equal(test_count(s->st, "SELECT count(*) FROM case_assessment"), before);
+    assert_int_equal(test_count(s->st, "SELECT count(*) FROM audit_event"), events);
 }
 
 /* Every refusal names its field and changes nothing. */
 static void test_refusals(void **state) {
-    school s = school_open(state, "assess_refuse");
+    school s = test_case_school_open(state, "assess_refuse");
     const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
-    int64_t id = open_case(&s, 1, "2025-03-03T09:00:00Z");
+    int64_t id = test_case_open(&s, 1, "2025-03-03T09:00:00Z");
     support_assessment_spec a = spec_of(date_from_ymd(2025, 3, 10));
     int money = support_domain_find("money");
     refused(&s, SUPPORT_CASE_REL_LEADER, s.leader, id, &a, SUPPORT_ASSESSMENT_NOT_YOURS, "");
@@ -261,11 +229,11 @@ static void test_refusals(void **state) {
 /* The learner's whole record: exported with the texts opened; erasure
 ** blanks the texts and keeps the ratings. */
 static void test_subject(void **state) {
-    school s = school_open(state, "assess_subject");
+    school s = test_case_school_open(state, "assess_subject");
     cairn_err err = {0};
     support_assessment_problem p;
     int dom;
-    int64_t id = open_case(&s, 1, "2025-03-03T09:00:00Z");
+    int64_t id = test_case_open(&s, 1, "2025-03-03T09:00:00Z");
     support_assessment_spec a = spec_of(date_from_ymd(2025, 3, 10));
     assert_int_equal(support_assessment_add(s.st, 1, s.kw, SUPPORT_CASE_REL_KEY_WORKER, id, &a,
                                             "2025-03-10T10:00:00Z", NULL, &p, &dom, &err), 0);
@@ -281,9 +249,9 @@ static void test_subject(void **state) {
     assert_int_equal(json_array_size(out), 0);
     json_decref(out);
     assert_int_equal(support_assessment_subject_erase(s.st, 1, 1, &err), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_assessment_domain"
-                                 " WHERE strengths <> '' OR comment <> ''"), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_assessment WHERE note <> ''"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_assessment_domain"
+                                      " WHERE strengths <> '' OR comment <> ''"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_assessment WHERE note <> ''"), 0);
     int needs[SUPPORT_DOMAIN_COUNT];
     assert_int_equal(support_assessment_latest_needs(s.st, 1, id, needs, &err), 1);
     assert_int_equal(needs[support_domain_find("housing")], 2);
@@ -293,12 +261,12 @@ static void test_subject(void **state) {
 /* Who sees a case's assessments: the key worker and the team, not a
 ** teacher on the team, not a leader, not a team member of another case. */
 static void test_may_see(void **state) {
-    school s = school_open(state, "assess_may_see");
+    school s = test_case_school_open(state, "assess_may_see");
     cairn_err err = {0};
     support_case_problem p;
     const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
-    int64_t one = open_case(&s, 1, "2025-03-03T09:00:00Z");
-    int64_t two = open_case(&s, 2, "2025-03-03T09:00:00Z");
+    int64_t one = test_case_open(&s, 1, "2025-03-03T09:00:00Z");
+    int64_t two = test_case_open(&s, 2, "2025-03-03T09:00:00Z");
     assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, one, 4, SUPPORT_CASE_ROLE_PSYCHOLOGIST,
                                            NULL, &p, &err), 0);
     assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, one, 1, SUPPORT_CASE_ROLE_TEACHER,

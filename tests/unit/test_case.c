@@ -2,10 +2,9 @@
 ** tests/unit/test_case.c — cases (support/case.h): the lifecycle table
 ** walked row by row (every step from every state for every relationship,
 ** then every row taken on a real case), opening, refusals that name the
-** state and the step, tier changes, the team, tasks and their school-day
-** due dates, the learners whose risk rose, and access by relationship
-** (web/access.h: a team member of one case cannot open another); on SQLite
-** and PostgreSQL.
+** state and the step, tier changes and the learner's whole record; on
+** SQLite and PostgreSQL.  Tasks, follow-ups, handovers, conferences and
+** access by relationship are in tests/unit/test_case_team.c.
 **
 ** The school: key worker K1 (staff 3) of learners 1 and 2, teacher T1
 ** (staff 1) of group G1, psychologists P1 (staff 4) and P2 (staff 5) with
@@ -23,42 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct school {
-    store  *st;
-    int64_t kw, teacher, p1, p2, leader;   /* account ids */
-} school;
-
-/* The school above with its accounts. */
-static school school_open(void **state, const char *name) {
-    school s;
-    s.st = test_school_db(KIND(state), name, test_case_school_sql);
-    s.kw = test_account_add(s.st, "kw", "ONE", "K1", ACCESS_ROLE_KEY_WORKER);
-    s.teacher = test_account_add(s.st, "teacher", "ONE", "T1", ACCESS_ROLE_TEACHER);
-    s.p1 = test_account_add(s.st, "psyone", "ONE", "P1", ACCESS_ROLE_TEAM_MEMBER);
-    s.p2 = test_account_add(s.st, "psytwo", "ONE", "P2", ACCESS_ROLE_TEAM_MEMBER);
-    s.leader = test_account_add(s.st, "leader", "ONE", "H1", ACCESS_ROLE_SCHOOL_LEADER);
-    return s;
-}
-
-/* The first column of sql's first row (sql takes no parameter). */
-static int64_t count(store *st, const char *sql) {
-    cairn_err err = {0};
-    int64_t n = -1;
-    if (store_query_int64(st, sql, -1, &n, &err)) fail_msg("%s: %s", sql, err.msg);
-    return n;
-}
-
-/* Open a case for learner from a flag on at; returns its id. */
-static int64_t open_case(school *s, int64_t learner, const char *at) {
-    cairn_err err = {0};
-    support_case_problem p;
-    int64_t id = 0;
-    support_case_open_spec spec = {learner, 0, SUPPORT_CASE_FROM_FLAG, "Missed most of March.",
-                                   -1, 0};
-    if (support_case_open(s->st, 1, s->kw, &spec, at, &id, &p, &err) != 0)
-        fail_msg("open: %s", err.msg);
-    return id;
-}
+/* The school of test_case_school_sql with its accounts (testutil.h). */
+typedef test_case_school school;
 
 /* The state of case id. */
 static int state_of(school *s, int64_t id) {
@@ -66,17 +31,6 @@ static int state_of(school *s, int64_t id) {
     support_case c;
     assert_int_equal(support_case_get(s->st, 1, id, 0, &c, &err), 1);
     return c.state;
-}
-
-/* Give case id one goal, so that its plan can be agreed (support/plan.h). */
-static void plan_goal(school *s, int64_t id) {
-    cairn_err err = {0};
-    support_plan_problem p;
-    support_goal_spec g = {0, "learning", "attendance", "Come every day", "days present of 10",
-                           "6", "9", "2100-01-01", "", "", 0, "", 0};
-    if (support_goal_add(s->st, 1, s->kw, SUPPORT_CASE_REL_KEY_WORKER, id, &g, NULL, NULL, &p,
-                         &err) != 0)
-        fail_msg("goal: %s", err.msg);
 }
 
 /* ---- the table ------------------------------------------------------------------------ */
@@ -175,7 +129,7 @@ static void take(school *s, int64_t id, const support_case_step *row) {
     support_case_problem p;
     unsigned rel = (row->who & SUPPORT_CASE_REL_KEY_WORKER) ? SUPPORT_CASE_REL_KEY_WORKER
                                                             : row->who;
-    if (row->to == SUPPORT_CASE_PLAN_AGREED) plan_goal(s, id);
+    if (row->to == SUPPORT_CASE_PLAN_AGREED) test_case_goal(s, id);
     if (support_case_step_take(s->st, 1, s->kw, rel, id, row->code, "Because.",
                                SUPPORT_CASE_LEFT, NULL, &p, &err) != 0)
         fail_msg("%s: %s", row->code, err.msg);
@@ -184,11 +138,11 @@ static void take(school *s, int64_t id, const support_case_step *row) {
 /* Every row of the table taken on a real case: reached by a shortest path
 ** from open, taken, and the case is then in the row's state. */
 static void test_table_taken(void **state) {
-    school s = school_open(state, "case_taken");
+    school s = test_case_school_open(state, "case_taken");
     size_t n;
     const support_case_step *t = support_case_steps(&n);
     for (size_t i = 0; i < n; i++) {
-        int64_t id = open_case(&s, 2, NULL);
+        int64_t id = test_case_open(&s, 2, NULL);
         const support_case_step *step;
         while ((step = path_next(state_of(&s, id), (int)t[i].from)) != NULL) take(&s, id, step);
         assert_int_equal(state_of(&s, id), t[i].from);
@@ -206,11 +160,11 @@ static void test_table_taken(void **state) {
 /* ---- a case's life ---------------------------------------------------------------------- */
 
 static void test_lifecycle(void **state) {
-    school s = school_open(state, "case_life");
+    school s = test_case_school_open(state, "case_life");
     cairn_err err = {0};
     support_case_problem p;
     /* opened on Monday 2025-03-24 from a flag: tier 2 suggested (latest score) */
-    int64_t id = open_case(&s, 1, "2025-03-24T09:00:00Z");
+    int64_t id = test_case_open(&s, 1, "2025-03-24T09:00:00Z");
     support_case_detail d;
     assert_int_equal(support_case_detail_get(s.st, 1, id, 1, &d, &err), 1);
     assert_int_equal(d.c.state, SUPPORT_CASE_OPEN);
@@ -228,9 +182,11 @@ static void test_lifecycle(void **state) {
     assert_int_equal(d.nhistory, 1);
     support_case_detail_free(&d);
     /* the reason is sealed at rest (support/sealed.h), in the case and its history */
-    assert_int_equal(count(s.st, "SELECT count(*) FROM support_case WHERE reason LIKE '%March%'"
-                                 " OR reason NOT LIKE 's1:%'"), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE reason LIKE '%March%'"),
+    assert_int_equal(test_count(s.st,
+                                "SELECT count(*) FROM support_case WHERE reason LIKE '%March%'"
+                                " OR reason NOT LIKE 's1:%'"), 0);
+    assert_int_equal(test_count(s.st,
+                                "SELECT count(*) FROM case_history WHERE reason LIKE '%March%'"),
                      0);
 
     /* one case at a time per learner; a reason is required; a bad source */
@@ -249,7 +205,7 @@ static void test_lifecycle(void **state) {
     spec.source = SUPPORT_CASE_FROM_LEARNER;   /* learner 3 has no key worker */
     assert_int_equal(support_case_open(s.st, 1, s.kw, &spec, NULL, &other, &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_NO_KEY_WORKER);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM support_case"), 1);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM support_case"), 1);
 
     /* the team: P1 joins; the key worker and P1 again are refused; a team
     ** member may not add */
@@ -275,7 +231,7 @@ static void test_lifecycle(void **state) {
     assert_int_equal(support_case_step_take(s.st, 1, s.p1, TEAM, id, "agree_plan", "", 0, NULL,
                                             &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_STEP_NOT_YOURS);
-    plan_goal(&s, id);
+    test_case_goal(&s, id);
     assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "agree_plan", "", 0,
                                             "2025-04-20T10:00:00Z", &p, &err), 0);
     assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "agree_plan", "", 0, NULL,
@@ -284,9 +240,9 @@ static void test_lifecycle(void **state) {
     assert_non_null(strstr(err.msg, "\"plan_agreed\""));
     assert_non_null(strstr(err.msg, "\"agree_plan\""));
     /* first contact, assessment and plan done; a weekly review (tier 2) due */
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE done_at IS NULL"), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'review'"
-                                 " AND due_on = '2025-04-27' AND done_at IS NULL"), 1);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_task WHERE done_at IS NULL"), 1);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'review'"
+                                      " AND due_on = '2025-04-27' AND done_at IS NULL"), 1);
     /* closing needs an outcome and a reason */
     assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "close", "Moved away.", 0,
                                             NULL, &p, &err), 1);
@@ -296,8 +252,8 @@ static void test_lifecycle(void **state) {
     assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);
     assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "close", "Moved away.",
                                             SUPPORT_CASE_MOVED, NULL, &p, &err), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE done_at IS NULL"), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE cancelled = 1"), 1);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_task WHERE done_at IS NULL"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_task WHERE cancelled = 1"), 1);
     /* a closed case takes no team change; a leader may reopen it */
     assert_int_equal(support_case_team_remove(s.st, 1, s.kw, KW, id, 4, &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_IS_CLOSED);
@@ -315,11 +271,13 @@ static void test_lifecycle(void **state) {
     assert_int_equal(d.nhistory, 7);
     assert_string_equal(d.history[4].to_value, "closed:moved");
     assert_string_equal(d.history[4].reason, "Moved away.");
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE reason LIKE '%Moved%'"),
+    assert_int_equal(test_count(s.st,
+                                "SELECT count(*) FROM case_history WHERE reason LIKE '%Moved%'"),
                      0);
     assert_string_equal(d.c.outcome_reason, "");
     support_case_detail_free(&d);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE action LIKE 'case.%'"),
+    assert_int_equal(test_count(s.st,
+                                "SELECT count(*) FROM audit_event WHERE action LIKE 'case.%'"),
                      7);
     int64_t checked = 0;
     assert_int_equal(support_audit_verify(s.st, 1, &checked, NULL, &err), 0);
@@ -329,10 +287,10 @@ static void test_lifecycle(void **state) {
 /* The tier: the key worker changes it with a reason; not to the same, not
 ** without a reason, not as the team. */
 static void test_tier(void **state) {
-    school s = school_open(state, "case_tier");
+    school s = test_case_school_open(state, "case_tier");
     cairn_err err = {0};
     support_case_problem p;
-    int64_t id = open_case(&s, 2, NULL);
+    int64_t id = test_case_open(&s, 2, NULL);
     const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
     assert_int_equal(state_of(&s, id), SUPPORT_CASE_OPEN);
     assert_int_equal(support_case_tier_set(s.st, 1, s.kw, KW, id, 1, "Same", NULL, &p, &err), 1);
@@ -350,314 +308,9 @@ static void test_tier(void **state) {
     assert_int_equal(support_case_get(s.st, 1, id, 1, &c, &err), 1);
     assert_int_equal(c.tier, 2);
     assert_int_equal(c.flag_tier, 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind = 'tier'"
-                                 " AND from_value = 'selective' AND to_value = 'individual'"), 1);
-    test_store_drop(s.st);
-}
-
-/* Tasks: school days over a weekend and a break; a review done makes the
-** next; the home list; the learners whose risk rose. */
-static void test_tasks(void **state) {
-    school s = school_open(state, "case_tasks");
-    cairn_err err = {0};
-    support_case_problem p;
-    int32_t d, fri = date_from_ymd(2025, 3, 7), out;
-    assert_int_equal(support_case_school_days_after(s.st, 1, fri, 5, &out, &err), 0);
-    assert_int_equal(out, date_from_ymd(2025, 3, 14));
-    assert_int_equal(support_case_school_days_after(s.st, 1, date_from_ymd(2025, 3, 27), 2, &out,
-                                                    &err), 0);
-    assert_int_equal(out, date_from_ymd(2025, 4, 14));
-    /* beyond the last term: plain weekdays */
-    d = date_from_ymd(2025, 12, 5);
-    assert_int_equal(support_case_school_days_after(s.st, 1, d, 5, &out, &err), 0);
-    assert_int_equal(out, date_from_ymd(2025, 12, 12));
-
-    /* learner 1's case opened 2025-02-20 (score then: tier 1); now tier 2 */
-    int64_t id = open_case(&s, 1, "2025-02-20T09:00:00Z");
-    support_case_risen *risen = NULL;
-    size_t n = 0;
-    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &risen, &n, &err), 0);
-    assert_int_equal(n, 1);
-    assert_int_equal(risen[0].tier_then, 1);
-    assert_int_equal(risen[0].tier_now, 2);
-    free(risen);
-    /* learner 2's case opened after its only score: nothing rose */
-    int64_t id2 = open_case(&s, 2, "2025-03-20T09:00:00Z");
-    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &risen, &n, &err), 0);
-    assert_int_equal(n, 1);
-    free(risen);
-
-    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
-    assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "start_assessment", "", 0,
-                                            "2025-02-21T09:00:00Z", &p, &err), 0);
-    plan_goal(&s, id);
-    assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "agree_plan", "", 0,
-                                            "2025-02-28T09:00:00Z", &p, &err), 0);
-    support_case_task *tasks = NULL;
-    /* on 2025-03-05: the review (due 03-07, in 7 days) and case 2's first
-    ** contact (due 03-27, not yet) */
-    assert_int_equal(support_case_tasks_due(s.st, 1, 3, date_from_ymd(2025, 3, 5), 0, &tasks, &n,
-                                            &err), 0);
-    assert_int_equal(n, 1);
-    assert_int_equal(tasks[0].kind, SUPPORT_TASK_REVIEW);
-    int64_t review = tasks[0].id;
-    free(tasks);
-    assert_int_equal(support_case_tasks_due(s.st, 1, 3, date_from_ymd(2025, 3, 25), 0, &tasks,
-                                            &n, &err), 0);
-    assert_int_equal(n, 2);
-    free(tasks);
-    assert_int_equal(support_case_tasks_due(s.st, 1, 4, date_from_ymd(2025, 3, 25), 0, &tasks,
-                                            &n, &err), 0);
-    assert_int_equal(n, 0);   /* P1 owns nothing, keys nothing */
-    free(tasks);
-    /* a review done after the plan: the next, a week later */
-    assert_int_equal(support_case_task_done(s.st, 1, s.p1, 0, id, review, NULL, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_NOT_YOURS);
-    assert_int_equal(support_case_task_done(s.st, 1, s.kw, KW, id2, review, NULL, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_TASK_UNKNOWN);   /* not a task of that case */
-    /* by hand (the case page, the API) a review task is refused: recording
-    ** the review does it */
-    assert_int_equal(support_case_task_done_by_hand(s.st, 1, s.kw, KW, id, review, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_TASK_IS_REVIEW);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'review'"
-                                 " AND done_at IS NOT NULL"), 0);
-    assert_int_equal(support_case_task_done(s.st, 1, s.kw, KW, id, review,
-                                            "2025-03-07T09:00:00Z", &p, &err), 0);
-    assert_int_equal(support_case_task_done(s.st, 1, s.kw, KW, id, review, NULL, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_TASK_DONE);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'review'"
-                                 " AND done_at IS NULL AND due_on = '2025-03-14'"), 1);
-    /* the last review (03-07) is after the tier-2 score's predecessor only:
-    ** the score on or before 03-07 is 02-14 (tier 1), so it still rose */
-    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &risen, &n, &err), 0);
-    assert_int_equal(n, 1);
-    free(risen);
-    assert_int_equal(support_case_task_done(s.st, 1, s.kw, KW, id,
-                                            review + 1, "2025-03-15T09:00:00Z", &p, &err), 0);
-    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &risen, &n, &err), 0);
-    assert_int_equal(n, 0);   /* reviewed after the rise */
-    free(risen);
-    test_store_drop(s.st);
-}
-
-/* Follow-ups: the key worker or the team adds one for the key worker or a
-** team member, due from today on, its words sealed; refusals change
-** nothing. */
-static void test_follow_up(void **state) {
-    school s = school_open(state, "case_follow");
-    cairn_err err = {0};
-    support_case_problem p;
-    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER, TEAM = SUPPORT_CASE_REL_TEAM;
-    int64_t id = open_case(&s, 1, "2025-03-03T09:00:00Z");
-    const char *at = "2025-03-04T09:00:00Z";
-    int32_t day = date_from_ymd(2025, 3, 10);
-    assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, id, 4, SUPPORT_CASE_ROLE_SOCIAL_WORKER,
-                                           NULL, &p, &err), 0);
-    assert_int_equal(support_case_follow_up_add(s.st, 1, s.leader, SUPPORT_CASE_REL_LEADER, id, 3,
-                                                day, "Call home", at, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_NOT_YOURS);
-    assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 5, day, "Call home", at,
-                                                &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_OWNER_BAD);   /* P2 is not on the team */
-    assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 3,
-                                                date_from_ymd(2025, 3, 3), "Call home", at, &p,
-                                                &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_DUE_BAD);
-    assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 3, day, " ", at, &p, &err),
-                     1);
-    assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);
-    /* fuzz_case_api: a text refused for a control character after some
-    ** letters left the copy without its NUL, and the follow-up counted
-    ** its characters past the buffer's end */
-    char *copy = malloc(SUPPORT_CASE_TEXT_BYTES);
-    memset(copy, 'x', SUPPORT_CASE_TEXT_BYTES);
-    assert_int_equal(support_case_reason_check("9-___\x7f___01", copy, &p), 1);
-    assert_int_equal(p, SUPPORT_CASE_REASON_BAD);
-    assert_string_equal(copy, "");
-    memset(copy, 'x', SUPPORT_CASE_TEXT_BYTES);
-    assert_int_equal(support_case_reason_check("too \x01long", copy, &p), 1);
-    assert_string_equal(copy, "");
-    free(copy);
-    assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 3, day, "9-___\x7f___01", at,
-                                                &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_REASON_BAD);
-    char longer[260];
-    memset(longer, 'x', sizeof longer - 1);
-    longer[sizeof longer - 1] = 0;
-    assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 3, day, longer, at, &p,
-                                                &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_REASON_BAD);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'follow_up'"), 0);
-    /* the team adds one for the social worker */
-    assert_int_equal(support_case_follow_up_add(s.st, 1, s.p1, TEAM, id, 4, day,
-                                                "Visit the housing office with her", at, &p,
-                                                &err), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'follow_up'"
-                                 " AND owner_id = 4 AND due_on = '2025-03-10'"
-                                 " AND title LIKE 's1:%'"), 1);
-    support_case_detail d;
-    assert_int_equal(support_case_detail_get(s.st, 1, id, 1, &d, &err), 1);
-    int seen = 0;
-    for (size_t i = 0; i < d.ntasks; i++)
-        if (d.tasks[i].kind == SUPPORT_TASK_FOLLOW_UP) {
-            assert_string_equal(d.tasks[i].title, "Visit the housing office with her");
-            seen = 1;
-        }
-    assert_true(seen);
-    support_case_detail_free(&d);
-    assert_int_equal(support_case_detail_get(s.st, 1, id, 0, &d, &err), 1);
-    for (size_t i = 0; i < d.ntasks; i++)
-        if (d.tasks[i].kind == SUPPORT_TASK_FOLLOW_UP) assert_string_equal(d.tasks[i].title, "");
-    support_case_detail_free(&d);
-    /* on the owner's list of what is due */
-    support_case_task *tasks = NULL;
-    size_t n = 0;
-    assert_int_equal(support_case_tasks_due(s.st, 1, 4, date_from_ymd(2025, 3, 5), 0, &tasks, &n,
-                                            &err), 0);
-    assert_int_equal(n, 1);
-    assert_int_equal(tasks[0].kind, SUPPORT_TASK_FOLLOW_UP);
-    free(tasks);
-    /* a closed case takes none */
-    assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "close", "Moved.",
-                                            SUPPORT_CASE_MOVED, NULL, &p, &err), 0);
-    assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, id, 3,
-                                                date_from_ymd(2099, 1, 1), "Later", NULL, &p,
-                                                &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_IS_CLOSED);
-    test_store_drop(s.st);
-}
-
-/* Handovers: the key worker offers, the receiver sees the case, declines
-** with a reason, then accepts: the new key worker takes the case, its
-** tasks and a first contact; the old one no longer sees it. */
-static void test_transfer(void **state) {
-    school s = school_open(state, "case_transfer");
-    cairn_err err = {0};
-    support_case_problem p;
-    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER, TEAM = SUPPORT_CASE_REL_TEAM;
-    int64_t kw2 = test_account_add(s.st, "kw2", "ONE", "K2", ACCESS_ROLE_KEY_WORKER);
-    int64_t id = open_case(&s, 1, NULL);
-    assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, id, 4, SUPPORT_CASE_ROLE_MENTOR,
-                                           NULL, &p, &err), 0);
-    assert_int_equal(support_case_transfer_ask(s.st, 1, s.p1, TEAM, id, 8, "Moving.", NULL, &p,
-                                               &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_NOT_YOURS);
-    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 3, "Me.", NULL, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_STAFF_UNKNOWN);
-    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 1, "A teacher.", NULL, &p,
-                                               &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_STAFF_UNKNOWN);   /* not a key worker */
-    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 8, "", NULL, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);
-    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 8, "I am on leave from May.",
-                                               NULL, &p, &err), 0);
-    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 8, "Again.", NULL, &p, &err),
-                     1);
-    assert_int_equal(p, SUPPORT_CASE_TRANSFER_PENDING);
-    access_ctx c2;
-    assert_int_equal(access_ctx_load(s.st, kw2, &c2, &err), 0);
-    unsigned rel = 0;
-    assert_int_equal(access_case_relation(&c2, id, &rel, &err), 0);
-    assert_int_equal(rel, SUPPORT_CASE_REL_RECEIVER);
-    support_case_transfer *offers = NULL;
-    size_t n = 0;
-    assert_int_equal(support_case_transfers_for(s.st, 1, 8, &offers, &n, &err), 0);
-    assert_int_equal(n, 1);
-    assert_int_equal(offers[0].case_id, id);
-    free(offers);
-    /* only the receiver answers; declining needs a reason */
-    assert_int_equal(support_case_transfer_answer(s.st, 1, s.kw, KW, id, 1, "", NULL, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_TRANSFER_NONE);
-    assert_int_equal(support_case_transfer_answer(s.st, 1, kw2, rel, id, 0, "", NULL, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);
-    assert_int_equal(support_case_transfer_answer(s.st, 1, kw2, rel, id, 0, "My caseload is full.",
-                                                  NULL, &p, &err), 0);
-    support_case c;
-    assert_int_equal(support_case_get(s.st, 1, id, 0, &c, &err), 1);
-    assert_int_equal(c.key_worker_id, 3);
-    assert_int_equal(access_case_relation(&c2, id, &rel, &err), 0);
-    assert_int_equal(rel, 0);
-    /* offered again, accepted */
-    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 8, "Leave starts Monday.",
-                                               NULL, &p, &err), 0);
-    assert_int_equal(access_case_relation(&c2, id, &rel, &err), 0);
-    assert_int_equal(support_case_transfer_answer(s.st, 1, kw2, rel, id, 1, "", NULL, &p, &err), 0);
-    assert_int_equal(support_case_get(s.st, 1, id, 0, &c, &err), 1);
-    assert_int_equal(c.key_worker_id, 8);
-    assert_int_equal(access_case_relation(&c2, id, &rel, &err), 0);
-    assert_int_equal(rel, SUPPORT_CASE_REL_KEY_WORKER);
-    access_ctx c1;
-    assert_int_equal(access_ctx_load(s.st, s.kw, &c1, &err), 0);
-    assert_int_equal(access_case_relation(&c1, id, &rel, &err), 0);
-    assert_int_equal(rel, 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE done_at IS NULL"
-                                 " AND owner_id <> 8"), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE done_at IS NULL"
-                                 " AND kind = 'first_contact'"), 2);   /* the old and the new */
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind LIKE 'transfer_%'"),
-                     4);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_transfer WHERE reason LIKE '%leave%'"
-                                 " OR answer LIKE '%full%'"), 0);
-    int64_t checked = 0;
-    assert_int_equal(support_audit_verify(s.st, 1, &checked, NULL, &err), 0);
-    test_store_drop(s.st);
-}
-
-/* Case conferences: held by the key worker and the team, on a day from
-** the case's opening to today, with domains; decisions become follow-ups. */
-static void test_conference(void **state) {
-    school s = school_open(state, "case_conf");
-    cairn_err err = {0};
-    support_case_problem p;
-    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
-    int64_t id = open_case(&s, 1, "2025-03-03T09:00:00Z");
-    assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, id, 4, SUPPORT_CASE_ROLE_PSYCHOLOGIST,
-                                           NULL, &p, &err), 0);
-    const char *at = "2025-03-12T15:00:00Z";
-    int64_t people[] = {3, 4}, stranger[] = {3, 5};
-    support_case_decision dec[] = {
-        {"Ask the housing office about a room", 4, date_from_ymd(2025, 3, 19)},
-        {"Meet the learner and her mother", 3, date_from_ymd(2025, 3, 14)},
-    };
-    support_case_conference_spec spec = {date_from_ymd(2025, 3, 12), people, 2,
-                                         (1u << 5) | (1u << 2), "Housing is the root.", dec, 2};
-    spec.held_on = date_from_ymd(2025, 3, 13);   /* after "today" (at) */
-    assert_int_equal(support_case_conference_record(s.st, 1, s.kw, KW, id, &spec, at, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_HELD_ON_BAD);
-    spec.held_on = date_from_ymd(2025, 3, 12);
-    spec.attendees = stranger;
-    assert_int_equal(support_case_conference_record(s.st, 1, s.kw, KW, id, &spec, at, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_ATTENDEES_BAD);
-    spec.attendees = people;
-    spec.domains = 0;
-    assert_int_equal(support_case_conference_record(s.st, 1, s.kw, KW, id, &spec, at, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_DOMAINS_MISSING);
-    spec.domains = (1u << 5) | (1u << 2);
-    dec[1].owner_id = 5;
-    assert_int_equal(support_case_conference_record(s.st, 1, s.kw, KW, id, &spec, at, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_OWNER_BAD);
-    dec[1].owner_id = 3;
-    assert_int_equal(support_case_conference_record(s.st, 1, s.leader, SUPPORT_CASE_REL_LEADER, id,
-                                                    &spec, at, &p, &err), 1);
-    assert_int_equal(p, SUPPORT_CASE_NOT_YOURS);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_conference"), 0);
-    assert_int_equal(support_case_conference_record(s.st, 1, s.p1, SUPPORT_CASE_REL_TEAM, id, &spec,
-                                                    at, &p, &err), 0);
-    support_case_conference *rows = NULL;
-    size_t n = 0;
-    assert_int_equal(support_case_conferences(s.st, 1, id, 1, &rows, &n, &err), 0);
-    assert_int_equal(n, 1);
-    assert_int_equal(rows[0].held_on, date_from_ymd(2025, 3, 12));
-    assert_int_equal(rows[0].domains, (1u << 5) | (1u << 2));
-    assert_int_equal(rows[0].ndecisions, 2);
-    assert_string_equal(rows[0].notes, "Housing is the root.");
-    assert_non_null(strstr(rows[0].attendees, "Pat Psyone"));
-    assert_non_null(strstr(rows[0].attendees, "Kim Keyone"));
-    free(rows);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE kind = 'follow_up'"
-                                 " AND conference_id IS NOT NULL AND done_at IS NULL"), 2);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_conference WHERE notes LIKE '%root%'"),
-                     0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_history WHERE kind = 'tier'"
+                                      " AND from_value = 'selective'"
+                                      " AND to_value = 'individual'"), 1);
     test_store_drop(s.st);
 }
 
@@ -665,11 +318,11 @@ static void test_conference(void **state) {
 ** their texts opened; an open case holds erasure back; erasing blanks the
 ** texts and keeps states and outcomes. */
 static void test_subject(void **state) {
-    school s = school_open(state, "case_subject");
+    school s = test_case_school_open(state, "case_subject");
     cairn_err err = {0};
     support_case_problem p;
     const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
-    int64_t id = open_case(&s, 1, NULL);
+    int64_t id = test_case_open(&s, 1, NULL);
     json_t *all = NULL;
     assert_int_equal(support_subject_export(s.st, 1, 1, 0, &all, &err), 0);
     char *text = json_dumps(all, 0);
@@ -695,100 +348,13 @@ static void test_subject(void **state) {
     test_store_drop(s.st);
 }
 
-/* ---- access ---------------------------------------------------------------------------- */
-
-/* The access context of account id. */
-static access_ctx ctx_of(store *st, int64_t id) {
-    cairn_err err = {0};
-    access_ctx c;
-    if (access_ctx_load(st, id, &c, &err)) fail_msg("ctx %lld: %s", (long long)id, err.msg);
-    return c;
-}
-
-/* A team member sees the learner and the case they are on and nothing of
-** another case; a leader is a leader, not a team member; closing ends the
-** learner access; a disabled account has none. */
-static void test_access(void **state) {
-    school s = school_open(state, "case_access");
-    cairn_err err = {0};
-    support_case_problem p;
-    const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER;
-    int64_t a = open_case(&s, 1, NULL), b = open_case(&s, 2, NULL);
-    assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, a, 4, SUPPORT_CASE_ROLE_PSYCHOLOGIST,
-                                           NULL, &p, &err), 0);
-    assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, b, 5, SUPPORT_CASE_ROLE_SOCIAL_WORKER,
-                                           NULL, &p, &err), 0);
-    access_ctx p1 = ctx_of(s.st, s.p1), p2 = ctx_of(s.st, s.p2), kw = ctx_of(s.st, s.kw);
-    access_ctx lead = ctx_of(s.st, s.leader), teacher = ctx_of(s.st, s.teacher);
-    unsigned rel;
-    assert_int_equal(access_case_relation(&p1, a, &rel, &err), 0);
-    assert_int_equal(rel, SUPPORT_CASE_REL_TEAM);
-    assert_int_equal(access_case_relation(&p1, b, &rel, &err), 0);
-    assert_int_equal(rel, 0);                               /* not their case */
-    assert_int_equal(access_case_relation(&p2, a, &rel, &err), 0);
-    assert_int_equal(rel, 0);
-    assert_int_equal(access_case_relation(&kw, b, &rel, &err), 0);
-    assert_int_equal(rel, SUPPORT_CASE_REL_KEY_WORKER);
-    assert_int_equal(access_case_relation(&lead, a, &rel, &err), 0);
-    assert_int_equal(rel, SUPPORT_CASE_REL_LEADER);         /* counts and states only */
-    assert_int_equal(access_case_relation(&teacher, a, &rel, &err), 0);
-    assert_int_equal(rel, 0);                               /* teaches L1, not on the team */
-    assert_int_equal(access_case_relation(&p1, 99, &rel, &err), 0);
-    assert_int_equal(rel, 0);
-    /* a leader has no relationship to an unknown case, nor to a case of
-    ** another institution */
-    assert_int_equal(access_case_relation(&lead, 99, &rel, &err), 0);
-    assert_int_equal(rel, 0);
-    assert_int_equal(store_exec(s.st,
-        "INSERT INTO institution (id, code, name, created_at) VALUES"
-        " (2, 'TWO', 'School two', '2025-01-01T00:00:00Z');"
-        "INSERT INTO staff (institution_id, id, ref, given_name, family_name, job_title) VALUES"
-        " (2, 3, 'K1', 'Kit', 'Other', 'coach');"
-        "INSERT INTO learner (institution_id, id, ref, given_name, family_name) VALUES"
-        " (2, 1, 'L1', 'Zed', 'Else');"
-        "INSERT INTO support_case (institution_id, id, learner_id, key_worker_id, state, tier,"
-        " source, reason, opened_at, updated_at) VALUES"
-        " (2, 500, 1, 3, 'open', 1, 'flag', 'r', '2025-03-03T09:00:00Z', 'x')", &err), 0);
-    assert_int_equal(access_case_relation(&lead, 500, &rel, &err), 0);
-    assert_int_equal(rel, 0);
-    /* the learners: P1 sees learner 1 only, P2 learner 2 only */
-    assert_int_equal(access_can_view_learner(&p1, 1, &err), 1);
-    assert_int_equal(access_can_view_learner(&p1, 2, &err), 0);
-    assert_int_equal(access_can_view_learner(&p2, 2, &err), 1);
-    assert_int_equal(access_can_view_learner(&p2, 1, &err), 0);
-    assert_int_equal(access_can_view_learner(&p1, 3, &err), 0);
-    /* a teacher added to a team sees a learner outside their groups */
-    assert_int_equal(access_can_view_learner(&teacher, 2, &err), 0);
-    assert_int_equal(support_case_team_add(s.st, 1, s.kw, KW, b, 1, SUPPORT_CASE_ROLE_TEACHER,
-                                           NULL, &p, &err), 0);
-    assert_int_equal(access_can_view_learner(&teacher, 2, &err), 1);
-    /* closing the case ends what it granted; the relationship to the case stays */
-    assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, a, "close", "Stable now.",
-                                            SUPPORT_CASE_STABILISED, NULL, &p, &err), 0);
-    assert_int_equal(access_can_view_learner(&p1, 1, &err), 0);
-    assert_int_equal(access_case_relation(&p1, a, &rel, &err), 0);
-    assert_int_equal(rel, SUPPORT_CASE_REL_TEAM);
-    /* a disabled account: nothing */
-    assert_int_equal(store_exec(s.st, "UPDATE account SET disabled = 1 WHERE username = 'psytwo'",
-                                &err), 0);
-    assert_int_equal(access_case_relation(&p2, b, &rel, &err), 0);
-    assert_int_equal(rel, 0);
-    assert_int_equal(access_can_view_learner(&p2, 2, &err), 0);
-    test_store_drop(s.st);
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_walk),
         BOTH(test_table_taken),
         BOTH(test_lifecycle),
         BOTH(test_tier),
-        BOTH(test_tasks),
-        BOTH(test_follow_up),
-        BOTH(test_transfer),
-        BOTH(test_conference),
         BOTH(test_subject),
-        BOTH(test_access),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

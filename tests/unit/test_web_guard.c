@@ -2,10 +2,12 @@
 ** tests/unit/test_web_guard.c — the web room's small guards against hostile
 ** input (web/server.h): the same-site path a form may send us back to
 ** (web_path_is_local), the raw request target's path (web_target_path_ok),
-** and the JSON error answer when its message is not valid UTF-8.
+** and the JSON error answer when its message is not valid UTF-8, and the
+** refusal of the JSON twins with or without a field (api_field_error).
 */
 #include "testutil.h"
 #include "web/i18n.h"
+#include "web/page.h"
 #include "web/server.h"
 #include <jansson.h>
 #include <stdlib.h>
@@ -88,18 +90,26 @@ static void test_form_nul(void **state) {
     arena_free(req.arena);
 }
 
-/* The message of res's JSON error, checked to be bad_request (malloc'd). */
-static char *error_message(web_response *res) {
+/* Member name of res's JSON error, checked to be bad_request and text: a
+** copy (malloc'd), or NULL when the error has none. */
+static char *error_member(web_response *res, const char *name) {
     json_error_t jerr;
     json_t *j = json_loadb(res->body.data, res->body.len, 0, &jerr);
     if (!j) fail_msg("not JSON: %s", jerr.text);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "code")),
-                        "bad_request");
-    const char *m = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
-    assert_non_null(m);
-    char *out = strdup(m);
+    json_t *e = json_object_get(j, "error");
+    assert_string_equal(json_string_value(json_object_get(e, "code")), "bad_request");
+    json_t *v = json_object_get(e, name);
+    if (v) assert_true(json_is_string(v));
+    char *out = v ? strdup(json_string_value(v)) : NULL;
     json_decref(j);
     return out;
+}
+
+/* The message of res's JSON error, checked to be bad_request (malloc'd). */
+static char *error_message(web_response *res) {
+    char *m = error_member(res, "message");
+    assert_non_null(m);
+    return m;
 }
 
 /* A JSON error whose message is not valid UTF-8 (a name cut inside a
@@ -122,12 +132,43 @@ static void test_error_json_utf8(void **state) {
     web_response_free(&res);
 }
 
+/* A refusal of one field names it; a refusal not about one field (NULL or
+** "") has no "field" member at all, never an empty one; both are 400
+** bad_request with the message. */
+static void test_field_error(void **state) {
+    (void)state;
+    web_response res;
+    web_response_init(&res);
+    web_ctx c = {.res = &res, .b = &res.body};
+    api_field_error(&c, "role", "Choose who signs.");
+    assert_int_equal(res.status, 400);
+    char *f = error_member(&res, "field"), *m = error_message(&res);
+    assert_non_null(f);
+    assert_string_equal(f, "role");
+    assert_string_equal(m, "Choose who signs.");
+    free(f);
+    free(m);
+    static const char *const none[] = {"", NULL};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        buf_reset(&res.body);
+        api_field_error(&c, none[i], "This version has no signature yet.");
+        assert_int_equal(res.status, 400);
+        assert_null(error_member(&res, "field"));
+        m = error_message(&res);
+        assert_string_equal(m, "This version has no signature yet.");
+        free(m);
+        assert_null(strstr(buf_cstr(&res.body), "\"field\""));
+    }
+    web_response_free(&res);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_is_local),
         cmocka_unit_test(test_target_path_ok),
         cmocka_unit_test(test_form_nul),
         cmocka_unit_test(test_error_json_utf8),
+        cmocka_unit_test(test_field_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,10 @@
 #include "cli/cli.h"
 #include "risk/risk.h"
 #include "school/school.h"
+#include "support/case.h"
+#include "support/plan.h"
 #include "support/support.h"
+#include "web/access.h"
 #include "web/auth.h"
 #include <dirent.h>
 #include <errno.h>
@@ -275,3 +278,46 @@ const char *const test_case_school_sql =
     " (1, 1, 1, '2025-02-14', 1, 1, '[\"behaviour_serious\"]', '{}', '{}', 'x', 'now'),"
     " (1, 1, 1, '2025-03-14', 1, 2, '[\"attendance_low\"]', '{}', '{}', 'x', 'now'),"
     " (1, 2, 2, '2025-03-14', 1, 1, '[\"missing_work\"]', '{}', '{}', 'x', 'now');";
+
+/* The case room's test school with its accounts (see testutil.h). */
+test_case_school test_case_school_open(void **state, const char *name) {
+    test_case_school s;
+    s.st = test_school_db(KIND(state), name, test_case_school_sql);
+    s.kw = test_account_add(s.st, "kw", "ONE", "K1", ACCESS_ROLE_KEY_WORKER);
+    s.teacher = test_account_add(s.st, "teacher", "ONE", "T1", ACCESS_ROLE_TEACHER);
+    s.p1 = test_account_add(s.st, "psyone", "ONE", "P1", ACCESS_ROLE_TEAM_MEMBER);
+    s.p2 = test_account_add(s.st, "psytwo", "ONE", "P2", ACCESS_ROLE_TEAM_MEMBER);
+    s.leader = test_account_add(s.st, "leader", "ONE", "H1", ACCESS_ROLE_SCHOOL_LEADER);
+    return s;
+}
+
+/* Open a case from a flag (see testutil.h). */
+int64_t test_case_open(const test_case_school *s, int64_t learner, const char *at) {
+    cairn_err err = {0};
+    support_case_problem p;
+    int64_t id = 0;
+    support_case_open_spec spec = {learner, 0, SUPPORT_CASE_FROM_FLAG, "Missed most of March.",
+                                   -1, 0};
+    if (support_case_open(s->st, 1, s->kw, &spec, at, &id, &p, &err) != 0)
+        fail_msg("open: %s", err.msg);
+    return id;
+}
+
+/* One goal for case id (see testutil.h). */
+void test_case_goal(const test_case_school *s, int64_t id) {
+    cairn_err err = {0};
+    support_plan_problem p;
+    support_goal_spec g = {0, "learning", "attendance", "Come every day", "days present of 10",
+                           "6", "9", "2100-01-01", "", "", 0, "", 0};
+    if (support_goal_add(s->st, 1, s->kw, SUPPORT_CASE_REL_KEY_WORKER, id, &g, NULL, NULL, &p,
+                         &err) != 0)
+        fail_msg("goal: %s", err.msg);
+}
+
+/* The first column of sql's first row (see testutil.h). */
+int64_t test_count(store *st, const char *sql) {
+    cairn_err err = {0};
+    int64_t n = -1;
+    if (store_query_int64(st, sql, -1, &n, &err)) fail_msg("%s: %s", sql, err.msg);
+    return n;
+}

@@ -68,8 +68,29 @@ int64_t test_account_add(store *st, const char *user, const char *inst, const ch
 /* One institution with two terms, a programme, two groups, seven staff (a
 ** teacher of G1, key workers K1 and K2, two psychologists, a head, a mentor
 ** without an account), three active learners (L1 and L2 on K1's caseload)
-** and scores on two dates: the school test_case.c and test_assessment.c
-** open cases in (for test_school_db; accounts are the tests' own). */
+** and scores on two dates: the school the case room's tests open cases in
+** (for test_school_db; test_case_school_open adds the accounts). */
 extern const char *const test_case_school_sql;
+
+/* That school with its accounts (test_case.c, test_case_team.c,
+** test_assessment.c): key worker K1 (staff 3), teacher T1 (staff 1),
+** psychologists P1 and P2 (staff 4, 5; team_member accounts), head H1
+** (staff 6). */
+typedef struct test_case_school {
+    store  *st;
+    int64_t kw, teacher, p1, p2, leader;   /* account ids */
+} test_case_school;
+/* Open it as a fresh database name of the test's kind (test_store_drop it). */
+test_case_school test_case_school_open(void **state, const char *name);
+/* Open a case for learner from a flag on at, as K1; returns its id.  Fails
+** the test on error. */
+int64_t test_case_open(const test_case_school *s, int64_t learner, const char *at);
+/* Give case id one goal, as K1, so that its plan can be agreed
+** (support/plan.h).  Fails the test on error. */
+void test_case_goal(const test_case_school *s, int64_t id);
+
+/* The first column of sql's first row (sql takes no parameter).  Fails the
+** test on error. */
+int64_t test_count(store *st, const char *sql);
 
 #endif

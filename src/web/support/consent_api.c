@@ -74,10 +74,12 @@ static int opt_string(web_ctx *c, json_t *body, const char *name, const char **o
     return (*out = api_body_string(c, body, name)) ? 0 : -1;
 }
 
-/* Answer a refused input: 422 with the field. */
+/* Answer a refused input: 422 with the field; none when it is not about one
+** (never an empty "field", as api_field_error). */
 static void api_unprocessable(web_ctx *c, const support_consent_problem *p) {
-    api_reply(c, 422, json_pack("{s:{s:s, s:s, s:s}}", "error", "code", "unprocessable",
-                                "message", p->text, "field", p->field ? p->field : ""));
+    const char *named = p->field && *p->field ? p->field : NULL;   /* "s*": left out when NULL */
+    api_reply(c, 422, json_pack("{s:{s:s, s:s, s:s*}}", "error", "code", "unprocessable",
+                                "message", p->text, "field", named));
 }
 
 /* The consent id of learner c->id as JSON, answered with status. */
