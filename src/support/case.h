@@ -180,9 +180,9 @@ typedef enum support_case_problem {
     SUPPORT_CASE_COMMENT_MISSING,    /* an approval's answer needs a comment */
     SUPPORT_CASE_TASK_IS_REVIEW,     /* a review task is done by recording the review */
     SUPPORT_CASE_APPROVAL_ANSWER_BAD,/* an approval's answer is neither approve nor decline */
-    SUPPORT_CASE_INST_UNKNOWN, SUPPORT_CASE_INST_SAME, SUPPORT_CASE_NO_CONSENT,   /* handovers */
-    SUPPORT_CASE_MOVE_NONE, SUPPORT_CASE_MOVE_NOT_LEADER, SUPPORT_CASE_LEARNER_UNKNOWN /* to another
-                                                    institution: support/case_move.h */
+    SUPPORT_CASE_INST_UNKNOWN, SUPPORT_CASE_INST_SAME, SUPPORT_CASE_NO_CONSENT, /* case_move.h */
+    SUPPORT_CASE_MOVE_NONE, SUPPORT_CASE_MOVE_NOT_LEADER, SUPPORT_CASE_LEARNER_UNKNOWN,
+    SUPPORT_CASE_OFFER_NONE, SUPPORT_CASE_OFFER_APPROVAL, SUPPORT_CASE_OFFER_NOT_YOURS /* withdraw*/
 } support_case_problem;
 
 /* The field a problem is about ("step", "reason", "outcome", "tier",

@@ -124,7 +124,7 @@ int support_case_handover_exists(store *st, int64_t institution_id, int64_t case
                                  cairn_err *err);
 
 /* Create or upgrade the series "case_move" (support/case_move_schema.c);
-** run after "case_approval". */
+** run after "case_approval" and "contract". */
 int support_case_move_migrate(store *st, int *applied, cairn_err *err);
 
 #endif

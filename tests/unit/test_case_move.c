@@ -4,7 +4,8 @@
 ** offered and again when accepted (and a leader's override), what the
 ** receiving leaders see, accepting (a new case with the sealed handover
 ** record, the sending case closed "moved", both audit logs, the learner
-** told), declining, approval, and every refusal changing nothing.  That
+** told), declining, approval, withdrawing an offer of either kind
+** (support/case_withdraw.h), and every refusal changing nothing.  That
 ** institution TWO cannot read ONE's case before acceptance, and reads only
 ** the handover record after.  On SQLite and PostgreSQL.
 **
@@ -15,6 +16,7 @@
 #include "testutil.h"
 #include "support/audit.h"
 #include "support/case_move.h"
+#include "support/case_withdraw.h"
 #include "support/consent.h"
 #include "support/demo.h"
 #include "support/sealed.h"
@@ -47,7 +49,7 @@ static const char *const school_sql =
 
 typedef struct school {
     store  *st;
-    int64_t kw, leader, leader2, kw20, leader3;   /* account ids */
+    int64_t kw, kw2, leader, leader2, kw20, leader3;   /* account ids */
 } school;
 
 static const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER, LEAD = SUPPORT_CASE_REL_LEADER;
@@ -57,7 +59,7 @@ static school school_open(void **state, const char *name) {
     school s;
     s.st = test_school_db(KIND(state), name, school_sql);
     s.kw = test_account_add(s.st, "kw", "ONE", "K1", ACCESS_ROLE_KEY_WORKER);
-    test_account_add(s.st, "kw2", "ONE", "K2", ACCESS_ROLE_KEY_WORKER);
+    s.kw2 = test_account_add(s.st, "kw2", "ONE", "K2", ACCESS_ROLE_KEY_WORKER);
     s.leader = test_account_add(s.st, "leader", "ONE", "H1", ACCESS_ROLE_SCHOOL_LEADER);
     s.leader2 = test_account_add(s.st, "leader2", "TWO", "H2", ACCESS_ROLE_SCHOOL_LEADER);
     s.kw20 = test_account_add(s.st, "kw20", "TWO", "K20", ACCESS_ROLE_KEY_WORKER);
@@ -390,6 +392,107 @@ static void test_demo(void **state) {
     test_store_drop(s.st);
 }
 
+/* Withdraw the offer waiting on case id as account with rel, reason why. */
+static int withdraw(school *s, int64_t account, unsigned rel, int64_t id, const char *why,
+                    support_case_problem *p, cairn_err *err) {
+    return support_case_offer_withdraw(s->st, 1, account, rel, id, why, NULL, p, err);
+}
+
+/* Withdrawing: nothing waits, not the key worker's or a leader's, no
+** reason: refused, nothing written; the key worker withdraws a key-worker
+** handover (the receiver no longer sees the case), a leader one to another
+** institution (TWO no longer sees it, cannot answer it); one waiting for a
+** leader's approval is the leader's to decline; each leaves a history row
+** and an audit event; the case may be offered again. */
+static void test_withdraw(void **state) {
+    school s = school_open(state, "case_move_withdraw");
+    cairn_err err = {0};
+    support_case_problem p;
+    int64_t id = open_case(&s);
+    const char *rows = "SELECT (SELECT count(*) FROM case_history WHERE kind = 'transfer_withdraw')"
+                       " + (SELECT count(*) FROM audit_event WHERE action LIKE '%withdraw')";
+    assert_int_equal(withdraw(&s, s.kw, KW, id, "Changed my mind.", &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_OFFER_NONE);
+    assert_non_null(strstr(err.msg, "nothing to withdraw"));
+    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 8, "Kai knows her.", NULL,
+                                               &p, &err), 0);
+    assert_int_equal(relation(&s, s.kw2, id) & SUPPORT_CASE_REL_RECEIVER,
+                     SUPPORT_CASE_REL_RECEIVER);
+    assert_int_equal(withdraw(&s, s.kw2, SUPPORT_CASE_REL_RECEIVER | SUPPORT_CASE_REL_TEAM, id,
+                              "Not mine.", &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_OFFER_NOT_YOURS);
+    assert_int_equal(withdraw(&s, s.kw, KW, id, " \n ", &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_transfer WHERE state = 'pending'"), 1);
+    assert_int_equal(count(s.st, rows), 0);
+
+    /* the key worker withdraws the key-worker handover */
+    assert_int_equal(withdraw(&s, s.kw, KW, id, "She stays with me after all.", &p, &err), 0);
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM case_transfer WHERE state = 'withdrawn'"
+                              " AND answered_by = %lld AND answered_at IS NOT NULL"
+                              " AND answer LIKE 's1:%%'", (long long)s.kw);
+    assert_int_equal(count(s.st, sql), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind ="
+                                 " 'transfer_withdraw' AND from_value = '3' AND to_value = '8'"
+                                 " AND reason LIKE 's1:%'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 1"
+                                 " AND action = 'case.transfer_withdraw'"), 1);
+    assert_int_equal(relation(&s, s.kw2, id), 0);   /* the receiver no longer sees it */
+    support_case_transfer *offers = NULL;
+    size_t n = 9;
+    assert_int_equal(support_case_transfers_for(s.st, 1, 8, &offers, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(offers);
+    assert_int_equal(support_case_transfer_answer(s.st, 1, s.kw2, SUPPORT_CASE_REL_RECEIVER, id,
+                                                  1, "", NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_TRANSFER_NONE);
+    assert_int_equal(withdraw(&s, s.kw, KW, id, "Again.", &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_OFFER_NONE);
+
+    /* offered to TWO, withdrawn by a school leader (not on the team) */
+    consent(&s, "School two");
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);   /* may be offered again */
+    support_case_move *in = NULL;
+    assert_int_equal(support_case_moves_incoming(s.st, 2, &in, &n, &err), 0);
+    assert_int_equal(n, 1);
+    free(in);
+    assert_int_equal(withdraw(&s, s.leader, LEAD, id, "The family stays after all.", &p, &err),
+                     0);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM case_move WHERE state = 'withdrawn'"
+                              " AND answered_by = %lld AND answer LIKE 's1:%%'",
+             (long long)s.leader);
+    assert_int_equal(count(s.st, sql), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind ="
+                                 " 'transfer_withdraw' AND to_value = 'institution 2'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 1"
+                                 " AND action = 'case.move_withdraw'"), 1);
+    assert_int_equal(support_case_moves_incoming(s.st, 2, &in, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(in);
+    support_case_move m;
+    assert_int_equal(support_case_move_incoming_get(s.st, 2, 1, 1, &m, &err), 0);
+    int64_t made = 0;
+    assert_int_equal(answer(&s, 2, s.leader2, LEAD, 1, 10, 21, "", &made, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_MOVE_NONE);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 2"), 0);
+
+    /* waiting for a leader's approval: not the receiver's yet */
+    assert_int_equal(support_setting_set(s.st, 1, 0, SUPPORT_CASE_APPROVAL_TRANSFER, "1", &err),
+                     0);
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);
+    assert_int_equal(withdraw(&s, s.kw, KW, id, "Changed my mind.", &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_OFFER_APPROVAL);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'approval'"), 1);
+    assert_int_equal(count(s.st, rows), 4);   /* two rows, two events: no more */
+    /* erasure blanks the withdrawal's reason with the offer's */
+    assert_int_equal(support_case_subject_erase(s.st, 1, 1, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE answer IS NOT NULL"), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_transfer WHERE answer IS NOT NULL"),
+                     0);
+    test_store_drop(s.st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         BOTH(test_flow),
@@ -397,6 +500,7 @@ int main(void) {
         BOTH(test_decline),
         BOTH(test_approval),
         BOTH(test_demo),
+        BOTH(test_withdraw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
