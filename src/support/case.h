@@ -224,7 +224,7 @@ typedef struct support_case_event {
     int64_t seq, account_id;
     char    by[201];                 /* the account's display name */
     char    at[32];
-    char    kind[16];                /* open, step, tier, team_add, team_remove, task_done */
+    char    kind[24];                /* open, step, ..., transfer_withdraw (17 + NUL) */
     char    from_value[40], to_value[40];
     char    reason[SUPPORT_CASE_TEXT_BYTES];
 } support_case_event;
