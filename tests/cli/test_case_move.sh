@@ -13,7 +13,7 @@
 # opens there with the handover record, readable by its key worker (page
 # and JSON, audited); the sending case is closed as moved.  Before that the
 # key worker withdraws the offer once (Northside no longer sees it) and
-# offers it again.
+# offers it again.  Both learners' subject exports hold the handovers.
 #
 # Prints "ok - ..." / "not ok - ..." per check and ends with "N passed, M
 # failed"; exits non-zero if anything failed.  Needs curl and sqlite3.
@@ -155,6 +155,17 @@ check "...each read audited at Northside" \
     [ "$(q "SELECT count(*) FROM audit_event WHERE institution_id = 902 AND action = 'case.handover_view'")" = 2 ]
 code=$(http "$BASE/cases/$newc/handover" -b "$N")
 check "Northside's leader (not on the team) cannot read the record (403)" [ "$code" = 403 ]
+"$CAIRN" export --db "$db" --institution NEXT --format json subject N-L7 > "$TMP/subj.json" 2> "$TMP/err"
+check "cairn export subject (JSON) of Northside's learner holds the record received, opened" \
+    python3 -c "import json,sys; r=json.load(open('$TMP/subj.json')); h=[p['data'] for p in r['parts'] if p['key']=='handovers'][0]; rec=h['received'][0]['record']; sys.exit(0 if rec['from_institution'] and 'The family moves north.' in json.dumps(rec) else 1)"
+"$CAIRN" export --db "$db" --institution NEXT subject N-L7 -o "$TMP/subj.html" 2> "$TMP/err"
+check "...and as HTML, a section of handovers with the record's texts" \
+    bash -c "grep -q '<h2>Handovers of cases</h2>' '$TMP/subj.html' && grep -q 'The family moves north.' '$TMP/subj.html'"
+lref=$(q "SELECT ref FROM learner WHERE institution_id = $inst AND id = $l1")
+"$CAIRN" export --db "$db" --institution "$(q "SELECT code FROM institution WHERE id = $inst")" \
+    --format json subject "$lref" > "$TMP/subj1.json" 2> "$TMP/err"
+check "...the sender's learner's export lists both offers, the withdrawn one with why" \
+    python3 -c "import json,sys; r=json.load(open('$TMP/subj1.json')); o=[p['data'] for p in r['parts'] if p['key']=='handovers'][0]['offered']; s=sorted(x['state'] for x in o); sys.exit(0 if s==['accepted','withdrawn'] and any(x['answer']=='The family stays after all.' for x in o) else 1)"
 stop_server
 check "the server stops cleanly, with nothing from the sanitizers in its log" \
     bash -c "[ '$STOP_STATUS' = 0 ] && ! grep -qiE 'AddressSanitizer|runtime error|LeakSanitizer' '$TMP/serve.log'"

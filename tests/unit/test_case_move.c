@@ -5,7 +5,8 @@
 ** receiving leaders see, accepting (a new case with the sealed handover
 ** record, the sending case closed "moved", both audit logs, the learner
 ** told), declining, approval, withdrawing an offer of either kind
-** (support/case_withdraw.h), and every refusal changing nothing.  That
+** (support/case_withdraw.h), the subject export's handovers, and every
+** refusal changing nothing.  That
 ** institution TWO cannot read ONE's case before acceptance, and reads only
 ** the handover record after.  On SQLite and PostgreSQL.
 **
@@ -14,6 +15,7 @@
 ** learners 10 (Ada One, the same person) and 11.  THREE: head H3 (staff 30).
 */
 #include "testutil.h"
+#include "cli/subject_html.h"
 #include "support/audit.h"
 #include "support/case_move.h"
 #include "support/case_withdraw.h"
@@ -21,6 +23,7 @@
 #include "support/demo.h"
 #include "support/sealed.h"
 #include "support/setting.h"
+#include "support/subject.h"
 #include "web/access.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -493,6 +496,82 @@ static void test_withdraw(void **state) {
     test_store_drop(s.st);
 }
 
+/* The part "handovers" of learner of inst's subject export (a new
+** reference; the whole export into *all, to json_decref). */
+static json_t *handovers_of(school *s, int64_t inst, int64_t learner, json_t **all) {
+    cairn_err err = {0};
+    assert_int_equal(support_subject_export(s->st, inst, learner, 0, all, &err), 0);
+    size_t i;
+    json_t *part;
+    json_array_foreach(json_object_get(*all, "parts"), i, part)
+        if (!strcmp(json_string_value(json_object_get(part, "key")), "handovers"))
+            return json_object_get(part, "data");
+    fail_msg("no part handovers");
+    return NULL;
+}
+
+/* The subject export: the sender's learner gets the offers (a withdrawn
+** one with why, the accepted one), the receiver's the record opened, in
+** JSON and HTML, without a handover_view event; erasure blanks them. */
+static void test_subject(void **state) {
+    school s = school_open(state, "case_move_subject");
+    cairn_err err = {0};
+    support_case_problem p;
+    int64_t id = open_case(&s), made = 0;
+    consent(&s, "School two");
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);
+    assert_int_equal(withdraw(&s, s.kw, KW, id, "Not before the exams.", &p, &err), 0);
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);
+    support_case_move_answer_spec yes = {1, 10, 21, ""};   /* offer 2: the first was withdrawn */
+    assert_int_equal(support_case_move_answer(s.st, 2, s.leader2, LEAD, 1, 2, &yes, NULL, &made,
+                                              &p, &err), 0);
+
+    json_t *all = NULL, *h = handovers_of(&s, 1, 1, &all);
+    json_t *off = json_object_get(h, "offered");
+    assert_int_equal(json_array_size(off), 2);
+    assert_int_equal(json_array_size(json_object_get(h, "received")), 0);
+    json_t *o = json_array_get(off, 0);
+    assert_string_equal(json_string_value(json_object_get(o, "state")), "withdrawn");
+    assert_string_equal(json_string_value(json_object_get(o, "to_name")), "School two");
+    assert_string_equal(json_string_value(json_object_get(o, "reason")),
+                        "She moves to her aunt's town.");
+    assert_string_equal(json_string_value(json_object_get(o, "answer")), "Not before the exams.");
+    o = json_array_get(off, 1);
+    assert_string_equal(json_string_value(json_object_get(o, "state")), "accepted");
+    json_decref(all);
+
+    h = handovers_of(&s, 2, 10, &all);
+    json_t *rec = json_object_get(json_array_get(json_object_get(h, "received"), 0), "record");
+    assert_string_equal(json_string_value(json_object_get(rec, "from_institution")),
+                        "School one");
+    json_t *hist = json_object_get(json_object_get(rec, "case"), "history");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(hist, 0), "reason")),
+                        "Missed most of March.");
+    assert_int_equal(json_array_size(json_object_get(h, "offered")), 0);
+    buf page = BUF_INIT;
+    cli_subject_html(all, &page);
+    assert_non_null(strstr(buf_cstr(&page), "<h2>Handovers of cases</h2>"));
+    assert_non_null(strstr(buf_cstr(&page), "Missed most of March."));
+    assert_non_null(strstr(buf_cstr(&page), "School one"));
+    buf_free(&page);
+    json_decref(all);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE action ="
+                                 " 'case.handover_view'"), 0);   /* the export is audited */
+
+    assert_int_equal(support_case_subject_erase(s.st, 1, 1, &err), 0);
+    assert_int_equal(support_case_subject_erase(s.st, 2, 10, &err), 0);
+    h = handovers_of(&s, 1, 1, &all);
+    o = json_array_get(json_object_get(h, "offered"), 0);
+    assert_string_equal(json_string_value(json_object_get(o, "reason")), "");
+    assert_string_equal(json_string_value(json_object_get(o, "answer")), "");
+    json_decref(all);
+    h = handovers_of(&s, 2, 10, &all);
+    rec = json_object_get(json_array_get(json_object_get(h, "received"), 0), "record");
+    assert_true(json_is_true(json_object_get(rec, "erased")));
+    json_decref(all);
+    test_store_drop(s.st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         BOTH(test_flow),
@@ -501,6 +580,7 @@ int main(void) {
         BOTH(test_approval),
         BOTH(test_demo),
         BOTH(test_withdraw),
+        BOTH(test_subject),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
