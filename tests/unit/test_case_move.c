@@ -377,7 +377,7 @@ static void test_approval(void **state) {
 }
 
 /* The demo's offer: made only when another institution exists, to the
-** first of them, with the learner's consent; once. */
+** first of them, with the learner's consent, after one withdrawn; once. */
 static void test_demo(void **state) {
     school s = school_open(state, "case_move_demo");
     cairn_err err = {0};
@@ -388,10 +388,13 @@ static void test_demo(void **state) {
     assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE to_institution = 2"
                                  " AND state = 'pending'"), 1);
     assert_int_equal(support_demo_move(s.st, 1, 3, s.kw, &err), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 2);   /* one withdrawn */
     char sql[120];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM case_move WHERE case_id = %lld", (long long)id);
-    assert_int_equal(count(s.st, sql), 1);
+    assert_int_equal(count(s.st, sql), 2);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'withdrawn'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind ="
+                                 " 'transfer_withdraw'"), 1);
     test_store_drop(s.st);
 }
 
