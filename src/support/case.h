@@ -180,9 +180,9 @@ typedef enum support_case_problem {
     SUPPORT_CASE_COMMENT_MISSING,    /* an approval's answer needs a comment */
     SUPPORT_CASE_TASK_IS_REVIEW,     /* a review task is done by recording the review */
     SUPPORT_CASE_APPROVAL_ANSWER_BAD,/* an approval's answer is neither approve nor decline */
-    SUPPORT_CASE_INST_UNKNOWN, SUPPORT_CASE_INST_SAME, SUPPORT_CASE_NO_CONSENT,   /* handovers */
-    SUPPORT_CASE_MOVE_NONE, SUPPORT_CASE_MOVE_NOT_LEADER, SUPPORT_CASE_LEARNER_UNKNOWN /* to another
-                                                    institution: support/case_move.h */
+    SUPPORT_CASE_INST_UNKNOWN, SUPPORT_CASE_INST_SAME, SUPPORT_CASE_NO_CONSENT, /* case_move.h */
+    SUPPORT_CASE_MOVE_NONE, SUPPORT_CASE_MOVE_NOT_LEADER, SUPPORT_CASE_LEARNER_UNKNOWN,
+    SUPPORT_CASE_OFFER_NONE, SUPPORT_CASE_OFFER_APPROVAL, SUPPORT_CASE_OFFER_NOT_YOURS /* withdraw*/
 } support_case_problem;
 
 /* The field a problem is about ("step", "reason", "outcome", "tier",
@@ -224,7 +224,7 @@ typedef struct support_case_event {
     int64_t seq, account_id;
     char    by[201];                 /* the account's display name */
     char    at[32];
-    char    kind[16];                /* open, step, tier, team_add, team_remove, task_done */
+    char    kind[24];                /* open, step, ..., transfer_withdraw (17 + NUL) */
     char    from_value[40], to_value[40];
     char    reason[SUPPORT_CASE_TEXT_BYTES];
 } support_case_event;

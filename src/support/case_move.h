@@ -123,8 +123,16 @@ int support_case_handover_read(store *st, int64_t institution_id, int64_t accoun
 int support_case_handover_exists(store *st, int64_t institution_id, int64_t case_id,
                                  cairn_err *err);
 
+/* The learner's handovers for the subject export (support/subject.h, part
+** "handovers", support/case_move_subject.c): {"received": the records that
+** came with their cases, opened; "offered": the offers of their cases to a
+** key worker or an institution, reasons and answers opened}.  Not audited
+** (the export is); erased by the cases part.  0 or -1. */
+int support_case_move_subject_read(store *st, int64_t institution_id, int64_t learner_id,
+                                   json_t **out, cairn_err *err);
+
 /* Create or upgrade the series "case_move" (support/case_move_schema.c);
-** run after "case_approval". */
+** run after "case_approval" and "contract". */
 int support_case_move_migrate(store *st, int *applied, cairn_err *err);
 
 #endif

@@ -366,24 +366,13 @@ int support_case_handover_read(store *st, int64_t inst, int64_t account_id, int6
     store_bind_int64(q, 1, inst);
     store_bind_int64(q, 2, case_id);
     int rc = store_step(q, err);
-    buf plain = BUF_INIT;   /* not HTML: the record's JSON */
     int64_t learner = 0;
-    if (rc == STORE_ROW) {   /* "" once the learner was erased (support/subject.h) */
+    if (rc == STORE_ROW) {
         learner = store_col_int64(q, 1);
-        const char *stored = store_col_text(q, 0);
-        if (!stored || !*stored) buf_puts(&plain, "{\"erased\": true}");
-        else if (support_text_open(st, inst, stored, &plain, err) < 0) rc = -1;
+        if (case_handover_open(st, inst, case_id, store_col_text(q, 0), out, err) < 0) rc = -1;
     }
     store_finalize(q);
-    if (rc != STORE_ROW) {
-        buf_free(&plain);
-        return rc < 0 ? -1 : 0;
-    }
-    json_error_t je;
-    *out = json_loads(buf_cstr(&plain), 0, &je);
-    buf_free(&plain);
-    if (!*out) return err_set(err, CAIRN_EINVAL, "handover record of case %lld: %s",
-                              (long long)case_id, je.text);
+    if (rc != STORE_ROW) return rc < 0 ? -1 : 0;
     if (support_case_audit(st, inst, account_id, learner, case_id, "case.handover_view", "viewed",
                            NULL, err) < 0) {
         json_decref(*out);
@@ -391,6 +380,24 @@ int support_case_handover_read(store *st, int64_t inst, int64_t account_id, int6
         return -1;
     }
     return 1;
+}
+
+/* A stored handover record opened (see case_move_internal.h). */
+int case_handover_open(store *st, int64_t inst, int64_t case_id, const char *stored,
+                       json_t **out, cairn_err *err) {
+    *out = NULL;
+    buf plain = BUF_INIT;   /* not HTML: the record's JSON */
+    if (!stored || !*stored) buf_puts(&plain, "{\"erased\": true}");   /* not HTML: JSON */
+    else if (support_text_open(st, inst, stored, &plain, err) < 0) {
+        buf_free(&plain);
+        return -1;
+    }
+    json_error_t je;
+    *out = json_loads(buf_cstr(&plain), 0, &je);
+    buf_free(&plain);
+    if (!*out) return err_set(err, CAIRN_EINVAL, "handover record of case %lld: %s",
+                              (long long)case_id, je.text);
+    return 0;
 }
 
 /* Whether a case came with a record (see case_move.h). */

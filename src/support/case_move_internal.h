@@ -19,4 +19,11 @@ int case_move_institution(store *st, int64_t id, char code[65], char name[201], 
 int case_move_consent(store *st, int64_t inst, int64_t learner, int64_t to_inst, int32_t day,
                       support_consent_why *why, cairn_err *err);
 
+/* The handover record stored (sealed under inst's key) for case_id,
+** opened as a new JSON object into *out (caller json_decref()s); "" (the
+** learner erased, support/subject.h) is {"erased": true}.  Not audited:
+** the caller's read is.  0 or -1. */
+int case_handover_open(store *st, int64_t inst, int64_t case_id, const char *stored,
+                       json_t **out, cairn_err *err);
+
 #endif

@@ -1,23 +1,25 @@
 /*
 ** support/case_move_schema.c — the migration series "case_move"
 ** (support/case_move.h), applied from support_migrate() after the
-** "case_approval" series.
+** "case_approval" and "contract" series (version 2 counts on both).
 **
 **   case_move       an offer of a case to another institution of the
 **                   database, kept by the SENDING institution (its
 **                   institution_id; the receiver finds it by to_institution,
 **                   the one deliberate crossing): the state (approval while
 **                   a leader's approval waits, pending, accepted, declined,
-**                   withdrawn when the approval was declined), the reason
-**                   (sealed under the sender's key), who asked and when,
-**                   which consent or override allowed it; then the answer
-**                   (sealed under the sender's key), who answered and when,
-**                   and the receiving learner and case.  One waiting per
-**                   case (a partial unique index).
+**                   withdrawn when the approval was declined or the sender
+**                   withdrew it), the reason (sealed under the sender's
+**                   key), who asked and when, which consent or override
+**                   allowed it; then the answer (sealed under the sender's
+**                   key; a withdrawal's reason), who answered (or withdrew)
+**                   and when, and the receiving learner and case.  One
+**                   waiting per case (a partial unique index).
 **   case_handover   the record that came with a case the institution
 **                   received (institution_id: the RECEIVER, and its case):
 **                   the sending institution and case, and the handover
 **                   record, JSON sealed under the receiver's key.
+**   case_history    (version 2) takes the kind "transfer_withdraw".
 */
 #include "support/case_move.h"
 
@@ -44,12 +46,53 @@
     " PRIMARY KEY (institution_id, case_id),"                                   \
     " FOREIGN KEY (institution_id, case_id) REFERENCES support_case(institution_id, id));"
 
-static const store_migration move_migrations[] = {
-    {"case_move", 1, "handovers of cases to another institution, handover records", MOVE_V1},
+/* Version 2: the case history's kind "transfer_withdraw" (a handover offer
+** of either kind withdrawn by its sender, support/case_withdraw.h).  The
+** list is every kind before it: the "case" series', those "case_approval"
+** and "contract" add (both run before this series), and the new one.
+** SQLite makes the table again and copies the rows (nothing refers to
+** case_history), PostgreSQL replaces the constraint. */
+#define HISTORY_KINDS                                                           \
+    "('open', 'step', 'tier', 'team_add', 'team_remove', 'task_add', 'task_done',"\
+    " 'transfer_ask', 'transfer_accept', 'transfer_decline', 'conference',"    \
+    " 'approval_ask', 'approval_yes', 'approval_no', 'learner_told', 'contract',"\
+    " 'transfer_withdraw')"
+
+#define HISTORY_SQLITE                                                          \
+    "CREATE TABLE case_history_withdraw ("                                      \
+    " institution_id BIGINT NOT NULL, case_id BIGINT NOT NULL, seq BIGINT NOT NULL,"\
+    " at TEXT NOT NULL, account_id BIGINT REFERENCES account(id),"              \
+    " kind TEXT NOT NULL CHECK (kind IN " HISTORY_KINDS "),"                    \
+    " from_value TEXT NOT NULL, to_value TEXT NOT NULL, reason TEXT NOT NULL,"  \
+    " PRIMARY KEY (institution_id, case_id, seq),"                              \
+    " FOREIGN KEY (institution_id, case_id) REFERENCES support_case(institution_id, id));"\
+    "INSERT INTO case_history_withdraw (institution_id, case_id, seq, at, account_id, kind,"\
+    " from_value, to_value, reason) SELECT institution_id, case_id, seq, at, account_id,"\
+    " kind, from_value, to_value, reason FROM case_history;"                    \
+    "DROP TABLE case_history;"                                                  \
+    "ALTER TABLE case_history_withdraw RENAME TO case_history;"
+
+#define HISTORY_PG                                                              \
+    "ALTER TABLE case_history DROP CONSTRAINT case_history_kind_check;"         \
+    "ALTER TABLE case_history ADD CONSTRAINT case_history_kind_check"           \
+    " CHECK (kind IN " HISTORY_KINDS ");"
+
+#define V1_NAME "handovers of cases to another institution, handover records"
+#define V2_NAME "the case history's kind for a handover offer withdrawn"
+
+static const store_migration move_sqlite[] = {
+    {"case_move", 1, V1_NAME, MOVE_V1},
+    {"case_move", 2, V2_NAME, HISTORY_SQLITE},
+};
+static const store_migration move_pg[] = {
+    {"case_move", 1, V1_NAME, MOVE_V1},
+    {"case_move", 2, V2_NAME, HISTORY_PG},
 };
 
-/* Apply the "case_move" series (see case_move.h); the same SQL on both. */
+/* Apply the "case_move" series (see case_move.h); version 2 differs
+** between the backends. */
 int support_case_move_migrate(store *st, int *applied, cairn_err *err) {
-    return store_migrate(st, move_migrations, sizeof move_migrations / sizeof *move_migrations,
+    int pg = store_kind_of(st) == STORE_POSTGRES;
+    return store_migrate(st, pg ? move_pg : move_sqlite, sizeof move_pg / sizeof *move_pg,
                          applied, err);
 }

@@ -13,8 +13,10 @@
 **                       done: who, when, from, to and why (sealed text).
 **   case_transfer       a handover of the case to another key worker: asked
 **                       (with a sealed reason), then accepted or declined
-**                       by the receiver (with a sealed answer); one pending
-**                       at a time per case.
+**                       by the receiver (with a sealed answer), or withdrawn
+**                       by the sender (version 2; the answer columns then
+**                       hold who withdrew it, when and why); one pending at
+**                       a time per case.
 **   case_conference     a team meeting: the day, the life domains discussed
 **                       (codes, comma-separated), notes (sealed); who
 **                       attended in case_conference_attendee; its decisions
@@ -108,13 +110,53 @@
     "CREATE INDEX case_task_open ON case_task (institution_id, owner_id, due_on)"\
     " WHERE done_at IS NULL;"
 
-static const store_migration case_migrations[] = {
-    {"case", 1, "cases, teams, case history, tasks, transfers, conferences", CASE_V1},
+/* Version 2: a handover offer to another key worker may be withdrawn by
+** its sender (state "withdrawn", support/case_withdraw.h).  SQLite makes
+** the table again and copies the rows (nothing refers to case_transfer),
+** PostgreSQL replaces the constraint. */
+#define TRANSFER_STATES "('pending', 'accepted', 'declined', 'withdrawn')"
+
+#define TRANSFER_SQLITE                                                         \
+    "CREATE TABLE case_transfer_v2 ("                                           \
+    " institution_id BIGINT NOT NULL, id BIGINT NOT NULL, case_id BIGINT NOT NULL,"\
+    " from_staff BIGINT NOT NULL, to_staff BIGINT NOT NULL,"                    \
+    " state TEXT NOT NULL CHECK (state IN " TRANSFER_STATES "),"                \
+    " reason TEXT NOT NULL, asked_by BIGINT REFERENCES account(id), asked_at TEXT NOT NULL,"\
+    " answered_by BIGINT REFERENCES account(id), answered_at TEXT, answer TEXT,"\
+    " PRIMARY KEY (institution_id, id),"                                        \
+    " FOREIGN KEY (institution_id, case_id) REFERENCES support_case(institution_id, id),"\
+    " FOREIGN KEY (institution_id, to_staff) REFERENCES staff(institution_id, id));"\
+    "INSERT INTO case_transfer_v2 (institution_id, id, case_id, from_staff, to_staff, state,"\
+    " reason, asked_by, asked_at, answered_by, answered_at, answer) SELECT institution_id, id,"\
+    " case_id, from_staff, to_staff, state, reason, asked_by, asked_at, answered_by,"\
+    " answered_at, answer FROM case_transfer;"                                  \
+    "DROP TABLE case_transfer;"                                                 \
+    "ALTER TABLE case_transfer_v2 RENAME TO case_transfer;"                     \
+    "CREATE UNIQUE INDEX case_transfer_one_pending ON case_transfer (institution_id, case_id)"\
+    " WHERE state = 'pending';"                                                 \
+    "CREATE INDEX case_transfer_to ON case_transfer (institution_id, to_staff, state);"
+
+#define TRANSFER_PG                                                             \
+    "ALTER TABLE case_transfer DROP CONSTRAINT case_transfer_state_check;"      \
+    "ALTER TABLE case_transfer ADD CONSTRAINT case_transfer_state_check"        \
+    " CHECK (state IN " TRANSFER_STATES ");"
+
+#define CASE_V1_NAME "cases, teams, case history, tasks, transfers, conferences"
+#define CASE_V2_NAME "a handover offer to a key worker may be withdrawn"
+
+static const store_migration case_sqlite[] = {
+    {"case", 1, CASE_V1_NAME, CASE_V1},
+    {"case", 2, CASE_V2_NAME, TRANSFER_SQLITE},
+};
+static const store_migration case_pg[] = {
+    {"case", 1, CASE_V1_NAME, CASE_V1},
+    {"case", 2, CASE_V2_NAME, TRANSFER_PG},
 };
 
-/* Apply the "case" series (see case_schema.h); the SQL is the same on
-** both backends. */
+/* Apply the "case" series (see case_schema.h); version 2 differs between
+** the backends. */
 int support_case_migrate(store *st, int *applied, cairn_err *err) {
-    return store_migrate(st, case_migrations, sizeof case_migrations / sizeof *case_migrations,
+    int pg = store_kind_of(st) == STORE_POSTGRES;
+    return store_migrate(st, pg ? case_pg : case_sqlite, sizeof case_pg / sizeof *case_pg,
                          applied, err);
 }

@@ -149,7 +149,10 @@ const char *support_case_problem_field(support_case_problem p) {
     case SUPPORT_CASE_INST_SAME: return "to_institution";
     case SUPPORT_CASE_NO_CONSENT: return "consent";
     case SUPPORT_CASE_MOVE_NONE:
-    case SUPPORT_CASE_MOVE_NOT_LEADER: return "transfer";
+    case SUPPORT_CASE_MOVE_NOT_LEADER:
+    case SUPPORT_CASE_OFFER_NONE:
+    case SUPPORT_CASE_OFFER_APPROVAL:
+    case SUPPORT_CASE_OFFER_NOT_YOURS: return "transfer";
     case SUPPORT_CASE_LEARNER_UNKNOWN: return "learner_id";
     case SUPPORT_CASE_ALREADY_OPEN:
     case SUPPORT_CASE_IS_CLOSED:
@@ -222,6 +225,13 @@ const char *support_case_problem_text(support_case_problem p) {
     case SUPPORT_CASE_MOVE_NOT_LEADER: return "only a school leader of the receiving institution "
                                               "answers a handover";
     case SUPPORT_CASE_LEARNER_UNKNOWN: return "learner_id names no learner of your institution";
+    case SUPPORT_CASE_OFFER_NONE: return "no handover offer of this case waits for an answer: "
+                                         "there is nothing to withdraw";
+    case SUPPORT_CASE_OFFER_APPROVAL: return "the handover waits for a school leader's approval, "
+                                             "not for the receiver: a school leader declines the "
+                                             "request instead";
+    case SUPPORT_CASE_OFFER_NOT_YOURS: return "only the case's key worker or a school leader "
+                                              "withdraws a handover offer";
     case SUPPORT_CASE_OK: break;
     }
     return "";

@@ -11,10 +11,12 @@
 ** When there is one: the demo key worker's first open case (state open or
 ** assessment, without a request or offer waiting) gets the learner's
 ** consent to share with that institution (identity, support), recorded by
-** the key worker, and the offer, waiting for that institution's leaders.
+** the key worker, an offer withdrawn (its history row says why), and the
+** offer made again, waiting for that institution's leaders.
 */
 #include "support/demo.h"
 #include "support/case_move.h"
+#include "support/case_withdraw.h"
 #include "support/consent.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,8 +66,16 @@ int support_demo_move(store *st, int64_t inst, int64_t kw_staff, int64_t kw_acco
         return -1;
     }
     support_case_problem p;
+    const char *why = "The family moves north in January; she will carry on her apprenticeship "
+                      "there.";
     rc = support_case_move_ask(st, inst, kw_account, SUPPORT_CASE_REL_KEY_WORKER, case_id, other,
-                               "The family moves north in January; she will carry on her "
-                               "apprenticeship there.", NULL, &p, err);
+                               why, NULL, &p, err);
+    if (rc == 0)   /* a first offer withdrawn (support/case_withdraw.h), then the one waiting */
+        rc = support_case_offer_withdraw(st, inst, kw_account, SUPPORT_CASE_REL_KEY_WORKER,
+                                         case_id, "The move was put off until the family had a "
+                                         "flat; offered again once they did.", NULL, &p, err);
+    if (rc == 0)
+        rc = support_case_move_ask(st, inst, kw_account, SUPPORT_CASE_REL_KEY_WORKER, case_id,
+                                   other, why, NULL, &p, err);
     return rc < 0 ? -1 : 0;
 }

@@ -7,6 +7,7 @@
 #include "support/subject.h"
 #include "support/assessment.h"
 #include "support/case.h"
+#include "support/case_move.h"
 #include "support/review.h"
 #include "support/consent.h"
 #include "support/plan.h"
@@ -381,6 +382,8 @@ const support_subject_part support_subject_parts[] = {
     {"consents", "Consents", consents_read, consents_erase, consents_hold},
     {"cases", "Cases", support_case_subject_read, support_case_subject_erase,
      support_case_subject_hold},
+    {"handovers", "Handovers of cases", support_case_move_subject_read, NULL,
+     NULL},                                         /* erased with "cases": case_move_subject.c */
     {"assessments", "Needs assessments", support_assessment_subject_read,
      support_assessment_subject_erase, NULL},
     {"plans", "Plans and goals", support_plan_subject_read, support_plan_subject_erase, NULL},

@@ -192,7 +192,7 @@ int support_migrate(store *st, int *applied, cairn_err *err) {
     if (rc == 0) rc = intervention_migrate(st, NULL, err);   /* refers to support_case */
     if (rc == 0) rc = support_review_migrate(st, NULL, err);
     if (rc == 0) rc = support_contract_migrate(st, NULL, err);
-    if (rc == 0) rc = support_case_move_migrate(st, NULL, err);   /* after "case_approval" */
+    if (rc == 0) rc = support_case_move_migrate(st, NULL, err);   /* after "contract" */
     if (rc == 0) rc = support_audit_migrate(st, NULL, err);   /* series "audit", last */
     return rc;
 }

@@ -11,7 +11,9 @@
 # leader sees the offer (name, birth date, sender, reason) but not the case
 # (404), and accepts it naming their learner and key worker; the new case
 # opens there with the handover record, readable by its key worker (page
-# and JSON, audited); the sending case is closed as moved.
+# and JSON, audited); the sending case is closed as moved.  Before that the
+# key worker withdraws the offer once (Northside no longer sees it) and
+# offers it again.  Both learners' subject exports hold the handovers.
 #
 # Prints "ok - ..." / "not ok - ..." per check and ends with "N passed, M
 # failed"; exits non-zero if anything failed.  Needs curl and sqlite3.
@@ -93,6 +95,34 @@ check "the offer page: name, sender, reason, the matching learner proposed" \
 code=$(http "$BASE/api/v1/case-moves" -b "$N")
 check "GET /api/v1/case-moves lists it with the birth date" \
     bash -c "[ $code = 200 ] && grep -q '\"birth_date\"' '$TMP/body'"
+
+# withdrawing the offer (support/case_withdraw.h), then offering it again
+code=$(http "$BASE/cases/$case1" -b "$K")
+check "the case page has the form that withdraws the offer" \
+    bash -c "[ $code = 200 ] && grep -q 'action=\"/cases/$case1/withdraw-offer\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case1/withdraw-offer" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "reason=  ")
+check "withdrawing without a reason: 400, the offer still waits" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"withdraw-error\"' '$TMP/body' && [ $(q "SELECT count(*) FROM case_move WHERE state = 'pending'") = 1 ]"
+code=$(http "$BASE/cases/$case1/withdraw-offer" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "reason=The family stays after all.")
+check "withdrawn by the key worker: 303, the offer withdrawn, a history row, an audit event" \
+    bash -c "[ $code = 303 ] && [ $(q "SELECT count(*) FROM case_move WHERE state = 'withdrawn'") = 1 ] && [ $(q "SELECT count(*) FROM case_history WHERE case_id = $case1 AND kind = 'transfer_withdraw'") = 1 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.move_withdraw'") = 1 ]"
+code=$(http "$BASE/cases/$case1" -b "$K")
+check "...the case's history says so, with the reason" \
+    bash -c "[ $code = 200 ] && grep -q 'Handover offer withdrawn' '$TMP/body' && grep -q 'The family stays after all.' '$TMP/body'"
+code=$(http "$BASE/case-moves/$mid?from=$inst" -b "$N")
+check "...Northside's leader no longer finds the offer (404)" [ "$code" = 404 ]
+code=$(http "$BASE/api/v1/case-moves" -b "$N")
+check "...nor in GET /api/v1/case-moves" \
+    bash -c "[ $code = 200 ] && ! grep -q 'The family moves north.' '$TMP/body'"
+code=$(japi "/cases/$case1/withdraw-offer" '{"reason": "Again."}')
+check "JSON twin with nothing waiting: 400 with field transfer" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"transfer\"' '$TMP/body' && grep -q 'nothing to withdraw' '$TMP/body'"
+code=$(japi "/cases/$case1/move" '{"to_institution": 902, "reason": "The family moves north."}')
+check "offered again (200)" [ "$code" = 200 ]
+mid=$(q "SELECT id FROM case_move WHERE state = 'pending'")
+
 code=$(http "$BASE/case-moves/$mid?from=$inst" -b "$K")
 check "the sending key worker cannot answer (403)" [ "$code" = 403 ]
 http "$BASE/case-moves/$mid?from=$inst" -b "$N" > /dev/null
@@ -125,6 +155,17 @@ check "...each read audited at Northside" \
     [ "$(q "SELECT count(*) FROM audit_event WHERE institution_id = 902 AND action = 'case.handover_view'")" = 2 ]
 code=$(http "$BASE/cases/$newc/handover" -b "$N")
 check "Northside's leader (not on the team) cannot read the record (403)" [ "$code" = 403 ]
+"$CAIRN" export --db "$db" --institution NEXT --format json subject N-L7 > "$TMP/subj.json" 2> "$TMP/err"
+check "cairn export subject (JSON) of Northside's learner holds the record received, opened" \
+    python3 -c "import json,sys; r=json.load(open('$TMP/subj.json')); h=[p['data'] for p in r['parts'] if p['key']=='handovers'][0]; rec=h['received'][0]['record']; sys.exit(0 if rec['from_institution'] and 'The family moves north.' in json.dumps(rec) else 1)"
+"$CAIRN" export --db "$db" --institution NEXT subject N-L7 -o "$TMP/subj.html" 2> "$TMP/err"
+check "...and as HTML, a section of handovers with the record's texts" \
+    bash -c "grep -q '<h2>Handovers of cases</h2>' '$TMP/subj.html' && grep -q 'The family moves north.' '$TMP/subj.html'"
+lref=$(q "SELECT ref FROM learner WHERE institution_id = $inst AND id = $l1")
+"$CAIRN" export --db "$db" --institution "$(q "SELECT code FROM institution WHERE id = $inst")" \
+    --format json subject "$lref" > "$TMP/subj1.json" 2> "$TMP/err"
+check "...the sender's learner's export lists both offers, the withdrawn one with why" \
+    python3 -c "import json,sys; r=json.load(open('$TMP/subj1.json')); o=[p['data'] for p in r['parts'] if p['key']=='handovers'][0]['offered']; s=sorted(x['state'] for x in o); sys.exit(0 if s==['accepted','withdrawn'] and any(x['answer']=='The family stays after all.' for x in o) else 1)"
 stop_server
 check "the server stops cleanly, with nothing from the sanitizers in its log" \
     bash -c "[ '$STOP_STATUS' = 0 ] && ! grep -qiE 'AddressSanitizer|runtime error|LeakSanitizer' '$TMP/serve.log'"

@@ -4,7 +4,9 @@
 ** offered and again when accepted (and a leader's override), what the
 ** receiving leaders see, accepting (a new case with the sealed handover
 ** record, the sending case closed "moved", both audit logs, the learner
-** told), declining, approval, and every refusal changing nothing.  That
+** told), declining, approval, withdrawing an offer of either kind
+** (support/case_withdraw.h), the subject export's handovers, and every
+** refusal changing nothing.  That
 ** institution TWO cannot read ONE's case before acceptance, and reads only
 ** the handover record after.  On SQLite and PostgreSQL.
 **
@@ -13,12 +15,15 @@
 ** learners 10 (Ada One, the same person) and 11.  THREE: head H3 (staff 30).
 */
 #include "testutil.h"
+#include "cli/subject_html.h"
 #include "support/audit.h"
 #include "support/case_move.h"
+#include "support/case_withdraw.h"
 #include "support/consent.h"
 #include "support/demo.h"
 #include "support/sealed.h"
 #include "support/setting.h"
+#include "support/subject.h"
 #include "web/access.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +52,7 @@ static const char *const school_sql =
 
 typedef struct school {
     store  *st;
-    int64_t kw, leader, leader2, kw20, leader3;   /* account ids */
+    int64_t kw, kw2, leader, leader2, kw20, leader3;   /* account ids */
 } school;
 
 static const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER, LEAD = SUPPORT_CASE_REL_LEADER;
@@ -57,7 +62,7 @@ static school school_open(void **state, const char *name) {
     school s;
     s.st = test_school_db(KIND(state), name, school_sql);
     s.kw = test_account_add(s.st, "kw", "ONE", "K1", ACCESS_ROLE_KEY_WORKER);
-    test_account_add(s.st, "kw2", "ONE", "K2", ACCESS_ROLE_KEY_WORKER);
+    s.kw2 = test_account_add(s.st, "kw2", "ONE", "K2", ACCESS_ROLE_KEY_WORKER);
     s.leader = test_account_add(s.st, "leader", "ONE", "H1", ACCESS_ROLE_SCHOOL_LEADER);
     s.leader2 = test_account_add(s.st, "leader2", "TWO", "H2", ACCESS_ROLE_SCHOOL_LEADER);
     s.kw20 = test_account_add(s.st, "kw20", "TWO", "K20", ACCESS_ROLE_KEY_WORKER);
@@ -372,7 +377,7 @@ static void test_approval(void **state) {
 }
 
 /* The demo's offer: made only when another institution exists, to the
-** first of them, with the learner's consent; once. */
+** first of them, with the learner's consent, after one withdrawn; once. */
 static void test_demo(void **state) {
     school s = school_open(state, "case_move_demo");
     cairn_err err = {0};
@@ -383,10 +388,190 @@ static void test_demo(void **state) {
     assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE to_institution = 2"
                                  " AND state = 'pending'"), 1);
     assert_int_equal(support_demo_move(s.st, 1, 3, s.kw, &err), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 2);   /* one withdrawn */
     char sql[120];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM case_move WHERE case_id = %lld", (long long)id);
+    assert_int_equal(count(s.st, sql), 2);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'withdrawn'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind ="
+                                 " 'transfer_withdraw'"), 1);
+    test_store_drop(s.st);
+}
+
+/* Withdraw the offer waiting on case id as account with rel, reason why. */
+static int withdraw(school *s, int64_t account, unsigned rel, int64_t id, const char *why,
+                    support_case_problem *p, cairn_err *err) {
+    return support_case_offer_withdraw(s->st, 1, account, rel, id, why, NULL, p, err);
+}
+
+/* Withdrawing: nothing waits, not the key worker's or a leader's, no
+** reason: refused, nothing written; the key worker withdraws a key-worker
+** handover (the receiver no longer sees the case), a leader one to another
+** institution (TWO no longer sees it, cannot answer it); one waiting for a
+** leader's approval is the leader's to decline; each leaves a history row
+** and an audit event; the case may be offered again. */
+static void test_withdraw(void **state) {
+    school s = school_open(state, "case_move_withdraw");
+    cairn_err err = {0};
+    support_case_problem p;
+    int64_t id = open_case(&s);
+    const char *rows = "SELECT (SELECT count(*) FROM case_history WHERE kind = 'transfer_withdraw')"
+                       " + (SELECT count(*) FROM audit_event WHERE action LIKE '%withdraw')";
+    assert_int_equal(withdraw(&s, s.kw, KW, id, "Changed my mind.", &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_OFFER_NONE);
+    assert_non_null(strstr(err.msg, "nothing to withdraw"));
+    assert_int_equal(support_case_transfer_ask(s.st, 1, s.kw, KW, id, 8, "Kai knows her.", NULL,
+                                               &p, &err), 0);
+    assert_int_equal(relation(&s, s.kw2, id) & SUPPORT_CASE_REL_RECEIVER,
+                     SUPPORT_CASE_REL_RECEIVER);
+    assert_int_equal(withdraw(&s, s.kw2, SUPPORT_CASE_REL_RECEIVER | SUPPORT_CASE_REL_TEAM, id,
+                              "Not mine.", &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_OFFER_NOT_YOURS);
+    assert_int_equal(withdraw(&s, s.kw, KW, id, " \n ", &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_transfer WHERE state = 'pending'"), 1);
+    assert_int_equal(count(s.st, rows), 0);
+
+    /* the key worker withdraws the key-worker handover */
+    assert_int_equal(withdraw(&s, s.kw, KW, id, "She stays with me after all.", &p, &err), 0);
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM case_transfer WHERE state = 'withdrawn'"
+                              " AND answered_by = %lld AND answered_at IS NOT NULL"
+                              " AND answer LIKE 's1:%%'", (long long)s.kw);
     assert_int_equal(count(s.st, sql), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind ="
+                                 " 'transfer_withdraw' AND from_value = '3' AND to_value = '8'"
+                                 " AND reason LIKE 's1:%'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 1"
+                                 " AND action = 'case.transfer_withdraw'"), 1);
+    assert_int_equal(relation(&s, s.kw2, id), 0);   /* the receiver no longer sees it */
+    support_case_transfer *offers = NULL;
+    size_t n = 9;
+    assert_int_equal(support_case_transfers_for(s.st, 1, 8, &offers, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(offers);
+    assert_int_equal(support_case_transfer_answer(s.st, 1, s.kw2, SUPPORT_CASE_REL_RECEIVER, id,
+                                                  1, "", NULL, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_TRANSFER_NONE);
+    assert_int_equal(withdraw(&s, s.kw, KW, id, "Again.", &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_OFFER_NONE);
+
+    /* offered to TWO, withdrawn by a school leader (not on the team) */
+    consent(&s, "School two");
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);   /* may be offered again */
+    support_case_move *in = NULL;
+    assert_int_equal(support_case_moves_incoming(s.st, 2, &in, &n, &err), 0);
+    assert_int_equal(n, 1);
+    free(in);
+    assert_int_equal(withdraw(&s, s.leader, LEAD, id, "The family stays after all.", &p, &err),
+                     0);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM case_move WHERE state = 'withdrawn'"
+                              " AND answered_by = %lld AND answer LIKE 's1:%%'",
+             (long long)s.leader);
+    assert_int_equal(count(s.st, sql), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind ="
+                                 " 'transfer_withdraw' AND to_value = 'institution 2'"), 1);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 1"
+                                 " AND action = 'case.move_withdraw'"), 1);
+    assert_int_equal(support_case_moves_incoming(s.st, 2, &in, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(in);
+    support_case_move m;
+    assert_int_equal(support_case_move_incoming_get(s.st, 2, 1, 1, &m, &err), 0);
+    int64_t made = 0;
+    assert_int_equal(answer(&s, 2, s.leader2, LEAD, 1, 10, 21, "", &made, &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_MOVE_NONE);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 2"), 0);
+
+    /* waiting for a leader's approval: not the receiver's yet */
+    assert_int_equal(support_setting_set(s.st, 1, 0, SUPPORT_CASE_APPROVAL_TRANSFER, "1", &err),
+                     0);
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);
+    assert_int_equal(withdraw(&s, s.kw, KW, id, "Changed my mind.", &p, &err), 1);
+    assert_int_equal(p, SUPPORT_CASE_OFFER_APPROVAL);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'approval'"), 1);
+    assert_int_equal(count(s.st, rows), 4);   /* two rows, two events: no more */
+    /* erasure blanks the withdrawal's reason with the offer's */
+    assert_int_equal(support_case_subject_erase(s.st, 1, 1, &err), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE answer IS NOT NULL"), 0);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM case_transfer WHERE answer IS NOT NULL"),
+                     0);
+    test_store_drop(s.st);
+}
+
+/* The part "handovers" of learner of inst's subject export (a new
+** reference; the whole export into *all, to json_decref). */
+static json_t *handovers_of(school *s, int64_t inst, int64_t learner, json_t **all) {
+    cairn_err err = {0};
+    assert_int_equal(support_subject_export(s->st, inst, learner, 0, all, &err), 0);
+    size_t i;
+    json_t *part;
+    json_array_foreach(json_object_get(*all, "parts"), i, part)
+        if (!strcmp(json_string_value(json_object_get(part, "key")), "handovers"))
+            return json_object_get(part, "data");
+    fail_msg("no part handovers");
+    return NULL;
+}
+
+/* The subject export: the sender's learner gets the offers (a withdrawn
+** one with why, the accepted one), the receiver's the record opened, in
+** JSON and HTML, without a handover_view event; erasure blanks them. */
+static void test_subject(void **state) {
+    school s = school_open(state, "case_move_subject");
+    cairn_err err = {0};
+    support_case_problem p;
+    int64_t id = open_case(&s), made = 0;
+    consent(&s, "School two");
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);
+    assert_int_equal(withdraw(&s, s.kw, KW, id, "Not before the exams.", &p, &err), 0);
+    assert_int_equal(ask(&s, id, 2, &p, &err), 0);
+    support_case_move_answer_spec yes = {1, 10, 21, ""};   /* offer 2: the first was withdrawn */
+    assert_int_equal(support_case_move_answer(s.st, 2, s.leader2, LEAD, 1, 2, &yes, NULL, &made,
+                                              &p, &err), 0);
+
+    json_t *all = NULL, *h = handovers_of(&s, 1, 1, &all);
+    json_t *off = json_object_get(h, "offered");
+    assert_int_equal(json_array_size(off), 2);
+    assert_int_equal(json_array_size(json_object_get(h, "received")), 0);
+    json_t *o = json_array_get(off, 0);
+    assert_string_equal(json_string_value(json_object_get(o, "state")), "withdrawn");
+    assert_string_equal(json_string_value(json_object_get(o, "to_name")), "School two");
+    assert_string_equal(json_string_value(json_object_get(o, "reason")),
+                        "She moves to her aunt's town.");
+    assert_string_equal(json_string_value(json_object_get(o, "answer")), "Not before the exams.");
+    o = json_array_get(off, 1);
+    assert_string_equal(json_string_value(json_object_get(o, "state")), "accepted");
+    json_decref(all);
+
+    h = handovers_of(&s, 2, 10, &all);
+    json_t *rec = json_object_get(json_array_get(json_object_get(h, "received"), 0), "record");
+    assert_string_equal(json_string_value(json_object_get(rec, "from_institution")),
+                        "School one");
+    json_t *hist = json_object_get(json_object_get(rec, "case"), "history");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(hist, 0), "reason")),
+                        "Missed most of March.");
+    assert_int_equal(json_array_size(json_object_get(h, "offered")), 0);
+    buf page = BUF_INIT;
+    cli_subject_html(all, &page);
+    assert_non_null(strstr(buf_cstr(&page), "<h2>Handovers of cases</h2>"));
+    assert_non_null(strstr(buf_cstr(&page), "Missed most of March."));
+    assert_non_null(strstr(buf_cstr(&page), "School one"));
+    buf_free(&page);
+    json_decref(all);
+    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE action ="
+                                 " 'case.handover_view'"), 0);   /* the export is audited */
+
+    assert_int_equal(support_case_subject_erase(s.st, 1, 1, &err), 0);
+    assert_int_equal(support_case_subject_erase(s.st, 2, 10, &err), 0);
+    h = handovers_of(&s, 1, 1, &all);
+    o = json_array_get(json_object_get(h, "offered"), 0);
+    assert_string_equal(json_string_value(json_object_get(o, "reason")), "");
+    assert_string_equal(json_string_value(json_object_get(o, "answer")), "");
+    json_decref(all);
+    h = handovers_of(&s, 2, 10, &all);
+    rec = json_object_get(json_array_get(json_object_get(h, "received"), 0), "record");
+    assert_true(json_is_true(json_object_get(rec, "erased")));
+    json_decref(all);
     test_store_drop(s.st);
 }
 
@@ -397,6 +582,8 @@ int main(void) {
         BOTH(test_decline),
         BOTH(test_approval),
         BOTH(test_demo),
+        BOTH(test_withdraw),
+        BOTH(test_subject),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,10 +5,13 @@
 ** goes through answers 200 with the case (as GET /api/v1/cases/{id}
 ** shows it to the caller); refused input answers 400
 ** {"error": {"code": "bad_request", "field": ..., "message": ...}} with the sentence the
-** form shows beside the field, nothing written.
+** form shows beside the field, nothing written.  Withdrawing a handover
+** offer (support/case_withdraw.h) is here too; its form is
+** web/support/case_withdraw_page.c.
 */
 #include "web/support/case_view.h"
 #include "base/date.h"
+#include "support/case_withdraw.h"
 #include "web/api.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -324,4 +327,28 @@ void api_case_transfer_answer(web_ctx *c) {
     int rc = support_case_transfer_answer(c->st, c->who->institution_id, c->who->account_id, rel,
                                           c->id, !strcmp(a, "accept"), comment, NULL, &p, &err);
     answer_text(c, rc, p, "comment", &err);
+}
+
+/*
+** WEBPAGE: POST /api/v1/cases/{id}/withdraw-offer
+** ACCESS:  school_leader key_worker teacher team_member
+** BODY:    json
+**
+** {"reason": text}: the case's key worker or a school leader withdraws the
+** handover offer waiting for an answer (to another key worker or to
+** another institution) -> 200 with the case; 400 refused (field transfer:
+** nothing waits, or it waits for a leader's approval; field reason).
+*/
+void api_case_withdraw_offer(web_ctx *c) {
+    static const char *const fields[] = {"reason"};
+    cairn_err err = {0};
+    unsigned rel;
+    json_t *body;
+    if (!twin_begin(c, fields, "s", 1, &rel, &body)) return;
+    const char *reason = member_text(c, body, "reason");
+    json_decref(body);
+    support_case_problem p = SUPPORT_CASE_OK;
+    int rc = support_case_offer_withdraw(c->st, c->who->institution_id, c->who->account_id, rel,
+                                         c->id, reason, NULL, &p, &err);
+    case_api_answer(c, rc, p, NULL, 0, &err);
 }

@@ -46,6 +46,7 @@ int case_move_part(web_ctx *c, const support_case_detail *d, unsigned rel,
         html_printf(b, T(L, "Offered to <bdi>%T</bdi> on %T, waiting for an answer."), m->to_name,
                     case_day_text(L, m->asked_at, day, sizeof day));
         html_printf(b, "</p>\n<p class=\"comment\">%T</p>\n", m->reason);
+        if (!strcmp(m->state, "pending")) case_withdraw_form(c, d->c.id, rel, form);
     } else {
         support_case_institution *rows = NULL;
         size_t n = 0;

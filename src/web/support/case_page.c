@@ -350,6 +350,8 @@ static void event_text(buf *b, const i18n_lang *L, const support_case_event *e) 
         html_printf(b, "%T", T(L, "Handover accepted: a new key worker"));
     } else if (!strcmp(e->kind, "transfer_decline")) {
         html_printf(b, "%T", T(L, "Handover declined"));
+    } else if (!strcmp(e->kind, "transfer_withdraw")) {
+        html_printf(b, "%T", T(L, "Handover offer withdrawn"));
     } else if (!strcmp(e->kind, "approval_ask")) {
         html_printf(b, "%T: %T", T(L, "Approval asked"),
                     !strcmp(e->from_value, "close") ? T(L, "Close the case")
@@ -393,6 +395,7 @@ static int transfer_part(web_ctx *c, const support_case_detail *d, unsigned rel,
         html_printf(b, T(L, "Offered to <bdi>%T</bdi> on %T, waiting for an answer."), x->to_name,
                     case_day_text(L, x->asked_at, day, sizeof day));
         html_printf(b, "</p>\n<p class=\"comment\">%T</p>\n", x->reason);
+        case_withdraw_form(c, d->c.id, rel, form);   /* case_withdraw_page.c */
         if (rel & SUPPORT_CASE_REL_RECEIVER) {
             html_printf(b, "<form method=\"post\" action=\"/cases/%lld/transfer-answer\">\n",
                         (long long)d->c.id);
@@ -495,6 +498,11 @@ static void case_page_body(web_ctx *c, support_case_detail *d, unsigned rel, int
                          d->c.state != SUPPORT_CASE_CLOSED, form);
     assessment_case_section(c, d, rel);   /* web/support/assessment_words.c */
     if (contents && transfer_part(c, d, rel, form, &err) < 0) {
+        support_case_detail_free(d);
+        page_fail(c, "case handover", err.msg);
+        return;
+    }
+    if (!contents && case_withdraw_part(c, d, rel, form, &err) < 0) {
         support_case_detail_free(d);
         page_fail(c, "case handover", err.msg);
         return;

@@ -67,6 +67,16 @@ int case_conference_part(web_ctx *c, const support_case_detail *d, const case_fo
 int case_approval_part(web_ctx *c, const support_case_detail *d, unsigned rel,
                        const case_form *form, cairn_err *err);
 
+/* Withdrawing the handover offer waiting (web/support/case_withdraw_page.c):
+** the form, written beside the offer for the key worker and a school
+** leader (rel; nothing for anyone else), with form's error when it was
+** refused; and for a school leader who does not see the case's contents a
+** section of its own with the offer's receiver and day and the form.  The
+** part answers 0 or -1 (err set). */
+void case_withdraw_form(web_ctx *c, int64_t case_id, unsigned rel, const case_form *form);
+int case_withdraw_part(web_ctx *c, const support_case_detail *d, unsigned rel,
+                       const case_form *form, cairn_err *err);
+
 /* The requests waiting for approval in the viewer's institution, under a
 ** heading of heading_level (2 or 3), for a school leader's pages; nothing
 ** when none waits unless show_empty.  0 or -1. */

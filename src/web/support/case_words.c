@@ -74,6 +74,14 @@ const char *case_problem_text(const i18n_lang *L, support_case_problem p) {
     case SUPPORT_CASE_MOVE_NOT_LEADER:
         return T(L, "Only a school leader of the receiving institution answers a handover.");
     case SUPPORT_CASE_LEARNER_UNKNOWN: return T(L, "Choose one of your institution's learners.");
+    case SUPPORT_CASE_OFFER_NONE:
+        return T(L, "No handover offer of this case waits for an answer: there is nothing to "
+                    "withdraw.");
+    case SUPPORT_CASE_OFFER_APPROVAL:
+        return T(L, "The handover waits for a school leader's approval, not for the receiver: a "
+                    "school leader declines the request instead.");
+    case SUPPORT_CASE_OFFER_NOT_YOURS:
+        return T(L, "Only the case's key worker or a school leader withdraws a handover offer.");
     case SUPPORT_CASE_NOT_YOURS: return T(L, "Only the case's key worker may do this.");
     case SUPPORT_CASE_DUE_BAD: return T(L, "Choose a due date from today on.");
     case SUPPORT_CASE_OWNER_BAD: return T(L, "Choose the key worker or a team member.");

@@ -1,0 +1,120 @@
+/*
+** support/case_withdraw.c — the sender withdrawing a handover offer that
+** waits, to a key worker or to another institution (see case_withdraw.h).
+*/
+#include "support/case_withdraw.h"
+#include "base/date.h"
+#include "base/mem.h"
+#include "support/case_move_internal.h"
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Mark row id of table (case_transfer or case_move) withdrawn by
+** account_id at now with the sealed reason; in the transaction.  0 or -1. */
+static int mark_withdrawn(store *st, const char *table, int64_t inst, int64_t id,
+                          int64_t account_id, const char *sealed, const char *now,
+                          cairn_err *err) {
+    assert(!strcmp(table, "case_transfer") || !strcmp(table, "case_move"));
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE %s SET state = 'withdrawn', answered_by = ?,"
+                              " answered_at = ?, answer = ? WHERE institution_id = ? AND id = ?",
+             table);
+    store_stmt *q = store_prepare(st, sql, err);
+    if (!q) return -1;
+    if (account_id > 0) store_bind_int64(q, 1, account_id);
+    else store_bind_null(q, 1);
+    store_bind_text(q, 2, now, (size_t)-1);
+    store_bind_text(q, 3, sealed, (size_t)-1);
+    store_bind_int64(q, 4, inst);
+    store_bind_int64(q, 5, id);
+    int rc = store_step(q, err);
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Withdraw whichever offer waits on case_id (its key worker kw, learner);
+** in the transaction.  0 done, 1 refused, -1. */
+static int withdraw_in_tx(store *st, int64_t inst, int64_t account_id, int64_t case_id,
+                          int64_t kw, int64_t learner, const char *text, const char *now,
+                          support_case_problem *problem, cairn_err *err) {
+    support_case_transfer *x = xcalloc(1, sizeof *x);
+    support_case_move *m = xcalloc(1, sizeof *m);
+    buf sealed = BUF_INIT;   /* not HTML: the stored reason */
+    char from[24], to[40], detail[96];
+    const char *table = "case_transfer", *action = "case.transfer_withdraw";
+    int64_t id = 0;
+    int rc = -1;
+    int have = support_case_transfer_pending(st, inst, case_id, 0, x, err);
+    if (have > 0) {
+        id = x->id;
+        snprintf(from, sizeof from, "%lld", (long long)x->from_staff);
+        snprintf(to, sizeof to, "%lld", (long long)x->to_staff);
+        snprintf(detail, sizeof detail, "case %lld: handover to staff %lld withdrawn",
+                 (long long)case_id, (long long)x->to_staff);
+    } else if (have == 0) {
+        have = support_case_move_of_case(st, inst, case_id, 0, m, err);
+        if (have > 0 && strcmp(m->state, "pending")) {
+            rc = case_refuse(SUPPORT_CASE_OFFER_APPROVAL, problem, err);
+            goto out;
+        }
+        id = m->id;
+        table = "case_move";
+        action = "case.move_withdraw";
+        snprintf(from, sizeof from, "%lld", (long long)kw);
+        snprintf(to, sizeof to, "institution %lld", (long long)m->to_institution);
+        snprintf(detail, sizeof detail, "case %lld: handover to institution %lld withdrawn",
+                 (long long)case_id, (long long)m->to_institution);
+    }
+    if (have <= 0) {
+        if (have == 0) rc = case_refuse(SUPPORT_CASE_OFFER_NONE, problem, err);
+        goto out;
+    }
+    if (support_case_text_seal(st, inst, text, &sealed, err) < 0 ||
+        mark_withdrawn(st, table, inst, id, account_id, buf_cstr(&sealed), now, err) < 0 ||
+        case_history_add_in_tx(st, inst, case_id, now, account_id, "transfer_withdraw", from, to,
+                               text, err) < 0 ||
+        support_case_audit(st, inst, account_id, learner, case_id, action, NULL, detail, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    buf_free(&sealed);
+    free(m);
+    free(x);
+    return rc;
+}
+
+/* Withdraw the offer waiting on a case (see case_withdraw.h). */
+int support_case_offer_withdraw(store *st, int64_t inst, int64_t account_id, unsigned rel,
+                                int64_t case_id, const char *reason, const char *at,
+                                support_case_problem *problem, cairn_err *err) {
+    if (problem) *problem = SUPPORT_CASE_OK;
+    if (!(rel & (SUPPORT_CASE_REL_KEY_WORKER | SUPPORT_CASE_REL_LEADER)))
+        return case_refuse(SUPPORT_CASE_OFFER_NOT_YOURS, problem, err);
+    char now[32];
+    if (at) str_copy(now, sizeof now, at);
+    else date_now_iso(now);
+    char *text = xmalloc(SUPPORT_CASE_TEXT_BYTES);
+    support_case_problem p = SUPPORT_CASE_OK;
+    int rc = -1;
+    if (support_case_reason_check(reason, text, &p) || !text[0]) {
+        rc = case_refuse(p ? p : SUPPORT_CASE_REASON_MISSING, problem, err);
+        goto out;
+    }
+    if (case_tx_begin(st, inst, err) < 0) goto out;
+    int state, tier;
+    int64_t kw, learner;
+    int found = case_state_read(st, inst, case_id, &state, &tier, &kw, &learner, err);
+    if (found <= 0) {
+        if (!found) err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
+        store_tx_rollback(st);
+        goto out;
+    }
+    rc = withdraw_in_tx(st, inst, account_id, case_id, kw, learner, text, now, problem, err);
+    if (rc != 0) store_tx_rollback(st);
+    else if (store_tx_commit(st, err) < 0) rc = -1;
+out:
+    free(text);
+    return rc;
+}
