@@ -23,6 +23,7 @@ void store_base_init(store *st, const store_ops *ops, store_kind kind, const cha
     st->kind = kind;
     st->url_shown = store_url_elide(url);
     st->tx_failed = 0;
+    st->read_tx = 0;
     st->last_error = STORE_ERR_NONE;
     st->nhooks = st->cap_hooks = 0;   /* hooks: NULL, the backends calloc st */
 }
@@ -337,6 +338,7 @@ int store_tx_begin_write(store *st, int64_t lock_key, cairn_err *err) {
 
 /* Commit; a doomed or failing transaction is rolled back and -1 returned. */
 int store_tx_commit(store *st, cairn_err *err) {
+    st->read_tx = 0;
     if (!st->ops->in_tx(st)) {
         st->tx_failed = 0;
         return err_set(err, CAIRN_EINTERNAL, "database error: commit with no transaction open");
@@ -361,6 +363,7 @@ int store_tx_commit(store *st, cairn_err *err) {
 /* Roll back the open transaction if any; 0 unless the rollback itself failed. */
 int store_tx_rollback(store *st) {
     st->tx_failed = 0;
+    st->read_tx = 0;
     int rc = st->ops->tx_rollback(st);
     store_tx_hooks_run(st, 0);
     return rc;
@@ -378,7 +381,13 @@ int store_read_begin(store *st, int *opened, cairn_err *err) {
     if (store_in_tx(st)) return 0;
     if (store_tx_begin(st, err) < 0) return -1;
     *opened = 1;
+    st->read_tx = 1;
     return 0;
+}
+
+/* 1 if the open transaction is one store_read_begin opened (see store.h). */
+int store_in_read_tx(const store *st) {
+    return st->read_tx && store_in_tx(st);
 }
 
 /* End the read transaction store_read_begin opened (a read-only

@@ -83,6 +83,10 @@ int store_in_tx(const store *st);
 ** store_read_end(st, opened) ends what store_read_begin opened. */
 int  store_read_begin(store *st, int *opened, cairn_err *err);
 void store_read_end(store *st, int opened);
+/* 1 if the open transaction is one store_read_begin opened: whatever is
+** written in it is rolled back at store_read_end, so a writer that must
+** not lose its row (the audit log) refuses to write there. */
+int store_in_read_tx(const store *st);
 
 /* Call fn(arg, committed) once the open transaction ends: committed = 1
 ** after its commit succeeded, 0 after a rollback, a failed commit or

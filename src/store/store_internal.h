@@ -45,6 +45,7 @@ struct store {
     char *url_shown;       /* URL with the password elided; owned */
     int   tx_failed;       /* a statement failed inside the open transaction */
     int   last_error;      /* store_errkind of the last failure */
+    int   read_tx;         /* the open transaction is store_read_begin's: reads only */
     struct store_tx_hook *hooks;   /* store_tx_on_end() calls of the open transaction */
     size_t nhooks, cap_hooks;
 };

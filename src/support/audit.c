@@ -205,6 +205,10 @@ int audit_write_alone(store *st, int64_t institution_id, const support_audit_eve
 static int audit_write(store *st, int64_t institution_id, const support_audit_event *ev, int v2,
                        cairn_err *err) {
     if (!audit_event_ok(institution_id, ev, err)) return -1;
+    if (store_in_read_tx(st))   /* its rollback would take the event with it */
+        return err_set(err, CAIRN_EINTERNAL, "audit: event %s written inside a read "
+                       "transaction (store_read_begin), where it would be rolled back; write "
+                       "it before the reads begin", ev->action);
     if (store_in_tx(st)) return audit_insert(st, institution_id, ev, v2, err);
     if (audit_group_serves(st)) return audit_group_write(st, institution_id, ev, v2, err);
     return audit_write_alone(st, institution_id, ev, v2, err);

@@ -78,9 +78,12 @@ check "...the form filled in from the latest" \
     bash -c "grep -q 'name=\"need_family\"' '$TMP/body' && grep -q '<option value=\"2\" selected>2 Act</option>' '$TMP/body'"
 check "...and the view is in the audit log" \
     [ "$(q "SELECT count(*) FROM audit_event WHERE action = 'assessment.view'")" -gt "$views" ]
+views=$(q "SELECT count(*) FROM audit_event WHERE action = 'assessment.view' AND detail LIKE '%(case page)'")
 code=$(http "$BASE/cases/$mon" -b "$K")
 check "the case page has the assessment section with the link" \
     bash -c "[ $code = 200 ] && grep -q 'id=\"h-assessment\"' '$TMP/body' && grep -q 'href=\"/cases/$mon/assessment\"' '$TMP/body'"
+check "...and that view of the assessment is in the audit log too (not rolled back with the page's reads)" \
+    [ "$(q "SELECT count(*) FROM audit_event WHERE action = 'assessment.view' AND detail LIKE '%(case page)'")" = $((views + 1)) ]
 code=$(http "$BASE/cases/$fresh" -b "$K")
 check "...and offers the first assessment on a case without one" \
     grep -q "href=\"/cases/$fresh/assessment#new\">Do the first assessment" "$TMP/body"

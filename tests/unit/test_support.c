@@ -287,6 +287,30 @@ static void test_audit_readers_kept(void **state) {
     test_store_drop(st);
 }
 
+/* An event written inside a read transaction (store_read_begin) is
+** refused, saying why, and nothing is written: store_read_end's rollback
+** would have taken it away. */
+static void test_audit_not_in_read_tx(void **state) {
+    store *st = test_school_db(KIND(state), "audit_read_tx", school_sql);
+    cairn_err err = {0};
+    int opened = 0;
+    assert_int_equal(store_read_begin(st, &opened, &err), 0);
+    assert_int_equal(opened, 1);
+    assert_int_equal(store_in_read_tx(st), 1);
+    assert_int_equal(support_audit_append(st, 1, 1, "learner.view", 1, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "read transaction"));
+    store_read_end(st, opened);
+    assert_int_equal(store_in_read_tx(st), 0);
+    assert_int_equal(count(st, "SELECT count(*) FROM audit_event"), 0);
+    /* a write transaction still takes events with its change */
+    assert_int_equal(store_tx_begin_write(st, SUPPORT_AUDIT_LOCK_BASE + 1, &err), 0);
+    assert_int_equal(store_in_read_tx(st), 0);
+    assert_int_equal(support_audit_append(st, 1, 1, "learner.view", 1, NULL, &err), 0);
+    assert_int_equal(store_tx_commit(st, &err), 0);
+    assert_int_equal(count(st, "SELECT count(*) FROM audit_event"), 1);
+    test_store_drop(st);
+}
+
 /* ---- group commit (support/audit_group.c) --------------------------------------------------- */
 
 #define GROUP_THREADS 8
@@ -361,6 +385,7 @@ int main(void) {
         BOTH(test_audit_chain),
         BOTH(test_audit_group),
         BOTH(test_audit_readers_kept),
+        BOTH(test_audit_not_in_read_tx),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,11 +36,28 @@ int assessment_audit_view(web_ctx *c, const support_case *k, const char *where,
 void assessment_chart_write(buf *b, const i18n_lang *L, const support_assessment *rows,
                             size_t n);
 
-/* The needs assessment section of the case page d (one call from
-** web/support/case_page.c): the latest assessment's day, the domains rated
-** 2 or 3, and a link to the assessment page (or to the first assessment).
-** Writes nothing for a viewer who does not see assessments; a read error
-** becomes a sentence in the section. */
-void assessment_case_section(web_ctx *c, const support_case_detail *d, unsigned rel);
+/* What the case page's needs assessment section shows, read (and its view
+** audited) before the page's read transaction begins, where an audit
+** event would be rolled back (store_in_read_tx). */
+typedef struct assessment_case_view {
+    int                 may;      /* 1 sees assessments, 0 not, -1 could not tell */
+    int                 failed;   /* reading or auditing failed (logged) */
+    support_assessment *rows;     /* oldest first; kept by the page */
+    size_t              n;
+} assessment_case_view;
+
+/* Read case d's assessments for the viewer into *v and audit the view when
+** there is any (one call from web/support/case_page.c, before the page's
+** read transaction).  Failures are logged and leave v->failed set. */
+void assessment_case_read(web_ctx *c, const support_case_detail *d, unsigned rel,
+                          assessment_case_view *v);
+
+/* The needs assessment section of the case page d from v: the latest
+** assessment's day, the domains rated 2 or 3, and a link to the
+** assessment page (or to the first assessment).  Writes nothing for a
+** viewer who does not see assessments; a read error becomes a sentence in
+** the section. */
+void assessment_case_section(web_ctx *c, const support_case_detail *d,
+                             const assessment_case_view *v);
 
 #endif

@@ -91,27 +91,38 @@ int assessment_audit_view(web_ctx *c, const support_case *k, const char *where,
                               err);
 }
 
-/* The section of the case page (see assessment_web.h). */
-void assessment_case_section(web_ctx *c, const support_case_detail *d, unsigned rel) {
+/* Read the case page's assessments, audited (see assessment_web.h). */
+void assessment_case_read(web_ctx *c, const support_case_detail *d, unsigned rel,
+                          assessment_case_view *v) {
     cairn_err err = {0};
+    memset(v, 0, sizeof *v);
+    v->may = support_assessment_may_see(c->st, c->who->institution_id, d->c.id,
+                                        c->who->staff_id, rel, &err);
+    if (v->may == 0) return;
+    if (v->may < 0 ||
+        support_assessment_list(c->st, c->who->institution_id, d->c.id, 0, &v->rows, &v->n,
+                                &err) < 0 ||
+        (v->n && assessment_audit_view(c, &d->c, "case page", &err) < 0)) {
+        web_log(c->req, "assessment section: %s", err.msg);
+        v->failed = 1;
+    }
+}
+
+/* The section of the case page (see assessment_web.h). */
+void assessment_case_section(web_ctx *c, const support_case_detail *d,
+                             const assessment_case_view *v) {
     const i18n_lang *L = c->L;
     buf *b = c->b;
-    int may = support_assessment_may_see(c->st, c->who->institution_id, d->c.id,
-                                         c->who->staff_id, rel, &err);
-    if (may == 0) return;
+    if (v->may == 0) return;
     html_printf(b, "<section aria-labelledby=\"h-assessment\">\n<h2 id=\"h-assessment\">%T</h2>\n",
                 T(L, "Needs assessment"));
-    support_assessment *rows = NULL;
-    size_t n = 0;
-    if (may < 0 ||
-        support_assessment_list(c->st, c->who->institution_id, d->c.id, 0, &rows, &n, &err) < 0 ||
-        (n && assessment_audit_view(c, &d->c, "case page", &err) < 0)) {
-        web_log(c->req, "assessment section: %s", err.msg);
+    if (v->failed) {
         html_printf(b, "<p class=\"notice error\">%T</p>\n</section>\n",
                     T(L, "The needs assessment could not be read just now."));
-        support_assessments_free(rows, n);
         return;
     }
+    const support_assessment *rows = v->rows;
+    size_t n = v->n;
     int open = d->c.state != SUPPORT_CASE_CLOSED;
     if (!n) {
         html_printf(b, "<p>%T</p>\n", T(L, "No assessment yet."));
@@ -139,5 +150,4 @@ void assessment_case_section(web_ctx *c, const support_case_detail *d, unsigned 
     else html_printf(b, "<p>%T</p>\n", T(L, "No domain is rated 2 (act) or 3 (act now)."));
     html_printf(b, "<p><a href=\"/cases/%lld/assessment\">%T</a></p>\n</section>\n",
                 (long long)d->c.id, T(L, "See the assessment and how the needs moved"));
-    support_assessments_free(rows, n);
 }

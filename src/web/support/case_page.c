@@ -453,7 +453,8 @@ static void history_part(buf *b, const i18n_lang *L, const support_case_detail *
 }
 
 /* The case page after its audit event (see case_page_show); frees d's rows. */
-static void case_page_body(web_ctx *c, support_case_detail *d, unsigned rel, int contents,
+static void case_page_body(web_ctx *c, support_case_detail *d, const assessment_case_view *av,
+                           unsigned rel, int contents,
                            int status, const case_form *form) {
     cairn_err err = {0};
     const i18n_lang *L = c->L;
@@ -496,7 +497,7 @@ static void case_page_body(web_ctx *c, support_case_detail *d, unsigned rel, int
     if (kw) tier_part(b, c->req, L, &d->c, form);
     tasks_part(c, d, case_rel_sees_contents(rel & ~SUPPORT_CASE_REL_RECEIVER) &&
                          d->c.state != SUPPORT_CASE_CLOSED, form);
-    assessment_case_section(c, d, rel);   /* web/support/assessment_words.c */
+    assessment_case_section(c, d, av);   /* web/support/assessment_words.c */
     if (contents && transfer_part(c, d, rel, form, &err) < 0) {
         support_case_detail_free(d);
         page_fail(c, "case handover", err.msg);
@@ -561,16 +562,22 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         page_fail(c, "case audit", err.msg);
         return;
     }
+    /* the sections that audit what they show read first: an event
+    ** written in the read transaction below would be rolled back with it */
+    assessment_case_view av;
+    assessment_case_read(c, d, rel, &av);
     /* Everything below only reads: one read transaction, so SQLite takes
     ** its read lock once for the page's few dozen statements. */
     int opened = 0;
     if (store_read_begin(c->st, &opened, &err) < 0) {
+        support_assessments_free(av.rows, av.n);
         support_case_detail_free(d);
         page_fail(c, "case", err.msg);
         return;
     }
-    case_page_body(c, d, rel, contents, status, form);
+    case_page_body(c, d, &av, rel, contents, status, form);
     store_read_end(c->st, opened);
+    support_assessments_free(av.rows, av.n);
 }
 
 /*
