@@ -10,6 +10,7 @@
 #include "support/actions.h"
 #include "support/audit.h"
 #include "support/sealed.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,31 @@ int case_history_add_in_tx(store *st, int64_t inst, int64_t case_id, const char 
     return rc < 0 ? -1 : 0;
 }
 
+/* Whether sql counts a row for (inst, id) (see case_internal.h). */
+int case_any(store *st, const char *sql, int64_t inst, int64_t id, cairn_err *err) {
+    assert(st && sql);
+    store_stmt *q = store_prepare(st, sql, err);
+    if (!q) return -1;
+    store_bind_int64(q, 1, inst);
+    store_bind_int64(q, 2, id);
+    int rc = store_step(q, err);
+    int64_t n = rc == STORE_ROW ? store_col_int64(q, 0) : 0;
+    store_finalize(q);
+    return rc != STORE_ROW ? -1 : n > 0;
+}
+
+/* The time and the required reason of a writer (see case_internal.h). */
+int case_reason_take(const char *reason, const char *at, char *now, char *text,
+                     support_case_problem *problem, cairn_err *err) {
+    assert(now && text);
+    if (at) str_copy(now, 32, at);
+    else date_now_iso(now);
+    support_case_problem p = SUPPORT_CASE_OK;
+    if (support_case_reason_check(reason, text, &p) || !text[0])
+        return case_refuse(p ? p : SUPPORT_CASE_REASON_MISSING, problem, err);
+    return 0;
+}
+
 /* A case's state, tier, key worker and learner (see case_internal.h). */
 int case_state_read(store *st, int64_t inst, int64_t case_id, int *state, int *tier,
                     int64_t *key_worker_id, int64_t *learner_id, cairn_err *err) {
@@ -164,28 +190,16 @@ static int learner_key_worker(store *st, int64_t inst, int64_t learner_id, int64
 
 /* 1 if learner_id has a case that is not closed, 0 not, -1 error. */
 static int learner_has_open_case(store *st, int64_t inst, int64_t learner_id, cairn_err *err) {
-    store_stmt *q = store_prepare(st, "SELECT count(*) FROM support_case WHERE institution_id = ?"
-                                      " AND learner_id = ? AND state <> 'closed'", err);
-    if (!q) return -1;
-    store_bind_int64(q, 1, inst);
-    store_bind_int64(q, 2, learner_id);
-    int rc = store_step(q, err);
-    int64_t n = rc == STORE_ROW ? store_col_int64(q, 0) : 0;
-    store_finalize(q);
-    return rc != STORE_ROW ? -1 : n > 0;
+    return case_any(st, "SELECT count(*) FROM support_case WHERE institution_id = ?"
+                    " AND learner_id = ? AND state <> 'closed'",
+                    inst, learner_id, err);
 }
 
 /* 1 if staff_id is a staff member of inst, 0 not, -1 error. */
 static int staff_exists(store *st, int64_t inst, int64_t staff_id, cairn_err *err) {
-    store_stmt *q = store_prepare(st, "SELECT count(*) FROM staff WHERE institution_id = ?"
-                                      " AND id = ?", err);
-    if (!q) return -1;
-    store_bind_int64(q, 1, inst);
-    store_bind_int64(q, 2, staff_id);
-    int rc = store_step(q, err);
-    int64_t n = rc == STORE_ROW ? store_col_int64(q, 0) : 0;
-    store_finalize(q);
-    return rc != STORE_ROW ? -1 : n > 0;
+    return case_any(st, "SELECT count(*) FROM staff WHERE institution_id = ?"
+                    " AND id = ?",
+                    inst, staff_id, err);
 }
 
 /* Insert the case row c (id chosen here, reason sealed); in the

@@ -21,15 +21,9 @@ int support_case_approval_required(store *st, int64_t inst, const char *name, ca
 
 /* 1 when a request waits on case_id (see case_internal.h). */
 int case_approval_waiting_in_tx(store *st, int64_t inst, int64_t case_id, cairn_err *err) {
-    store_stmt *q = store_prepare(st, "SELECT count(*) FROM case_approval WHERE institution_id = ?"
-                                      " AND case_id = ? AND state = 'pending'", err);
-    if (!q) return -1;
-    store_bind_int64(q, 1, inst);
-    store_bind_int64(q, 2, case_id);
-    int rc = store_step(q, err);
-    int64_t n = rc == STORE_ROW ? store_col_int64(q, 0) : 0;
-    store_finalize(q);
-    return rc != STORE_ROW ? -1 : n > 0;
+    return case_any(st, "SELECT count(*) FROM case_approval WHERE institution_id = ?"
+                    " AND case_id = ? AND state = 'pending'",
+                    inst, case_id, err);
 }
 
 /* Write a request (see case_internal.h). */

@@ -23,6 +23,17 @@ int case_tx_fail(store *st, int rc);
 /* Set *problem to p and err to its sentence; returns 1. */
 int case_refuse(support_case_problem p, support_case_problem *problem, cairn_err *err);
 
+/* 1 when sql (one row, count(*) first; its two '?' the institution and
+** id, in that order) counts more than none, 0 none, -1 error with err. */
+int case_any(store *st, const char *sql, int64_t inst, int64_t id, cairn_err *err);
+
+/* The writers' start: now (32 bytes) gets at, or the present time when at
+** is NULL; the reason is checked into text (SUPPORT_CASE_TEXT_BYTES, the
+** caller's) and must not be empty.  0, or 1 refused (*problem and err set,
+** see case_refuse). */
+int case_reason_take(const char *reason, const char *at, char *now, char *text,
+                     support_case_problem *problem, cairn_err *err);
+
 /* The day of an ISO time at ("2026-12-07T..."); today when at is NULL or
 ** unreadable. */
 int32_t case_day_of(const char *at);

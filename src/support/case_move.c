@@ -94,15 +94,9 @@ static int refuse_consent(const support_consent_why *why, support_case_problem *
 /* 1 when a handover to another institution waits on case_id (see
 ** case_internal.h). */
 int case_move_waiting_in_tx(store *st, int64_t inst, int64_t case_id, cairn_err *err) {
-    store_stmt *q = store_prepare(st, "SELECT count(*) FROM case_move WHERE institution_id = ?"
-                                      " AND case_id = ? AND state IN ('approval', 'pending')", err);
-    if (!q) return -1;
-    store_bind_int64(q, 1, inst);
-    store_bind_int64(q, 2, case_id);
-    int rc = store_step(q, err);
-    int64_t n = rc == STORE_ROW ? store_col_int64(q, 0) : 0;
-    store_finalize(q);
-    return rc != STORE_ROW ? -1 : n > 0;
+    return case_any(st, "SELECT count(*) FROM case_move WHERE institution_id = ?"
+                    " AND case_id = ? AND state IN ('approval', 'pending')",
+                    inst, case_id, err);
 }
 
 /* The offer made visible: its history row and audit event; in the
@@ -186,15 +180,10 @@ int support_case_move_ask(store *st, int64_t inst, int64_t account_id, unsigned 
         return case_refuse(SUPPORT_CASE_NOT_YOURS, problem, err);
     if (to_inst == inst) return case_refuse(SUPPORT_CASE_INST_SAME, problem, err);
     char now[32], code[65], name[201];
-    if (at) str_copy(now, sizeof now, at);
-    else date_now_iso(now);
     char *text = xmalloc(SUPPORT_CASE_TEXT_BYTES);
-    support_case_problem p = SUPPORT_CASE_OK;
-    int rc = -1;
-    if (support_case_reason_check(reason, text, &p) || !text[0]) {
-        rc = case_refuse(p ? p : SUPPORT_CASE_REASON_MISSING, problem, err);
-        goto out;
-    }
+    int rc = case_reason_take(reason, at, now, text, problem, err);
+    if (rc != 0) goto out;
+    rc = -1;
     int known = to_inst > 0 ? case_move_institution(st, to_inst, code, name, err) : 0;
     if (known < 0) goto out;
     if (!known) {

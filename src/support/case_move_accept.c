@@ -402,13 +402,7 @@ int case_handover_open(store *st, int64_t inst, int64_t case_id, const char *sto
 
 /* Whether a case came with a record (see case_move.h). */
 int support_case_handover_exists(store *st, int64_t inst, int64_t case_id, cairn_err *err) {
-    store_stmt *q = store_prepare(st, "SELECT count(*) FROM case_handover WHERE institution_id = ?"
-                                      " AND case_id = ?", err);
-    if (!q) return -1;
-    store_bind_int64(q, 1, inst);
-    store_bind_int64(q, 2, case_id);
-    int rc = store_step(q, err);
-    int64_t n = rc == STORE_ROW ? store_col_int64(q, 0) : 0;
-    store_finalize(q);
-    return rc != STORE_ROW ? -1 : n > 0;
+    return case_any(st, "SELECT count(*) FROM case_handover WHERE institution_id = ?"
+                    " AND case_id = ?",
+                    inst, case_id, err);
 }

@@ -79,15 +79,10 @@ int support_case_transfer_ask(store *st, int64_t inst, int64_t account_id, unsig
     if (!(rel & SUPPORT_CASE_REL_KEY_WORKER))
         return case_refuse(SUPPORT_CASE_NOT_YOURS, problem, err);
     char now[32];
-    if (at) str_copy(now, sizeof now, at);
-    else date_now_iso(now);
     char *text = xmalloc(SUPPORT_CASE_TEXT_BYTES);
-    support_case_problem p = SUPPORT_CASE_OK;
-    int rc = -1;
-    if (support_case_reason_check(reason, text, &p) || !text[0]) {
-        rc = case_refuse(p ? p : SUPPORT_CASE_REASON_MISSING, problem, err);
-        goto out;
-    }
+    int rc = case_reason_take(reason, at, now, text, problem, err);
+    if (rc != 0) goto out;
+    rc = -1;
     if (case_tx_begin(st, inst, err) < 0) goto out;
     int state, tier;
     int64_t kw, learner, pending = 0;

@@ -249,16 +249,10 @@ out:
 /* 1 if staff_id may join a team (a staff member with an enabled account),
 ** 0 not, -1 error. */
 static int staff_with_account(store *st, int64_t inst, int64_t staff_id, cairn_err *err) {
-    store_stmt *q = store_prepare(st, "SELECT count(*) FROM account a WHERE a.institution_id = ?"
-                                      " AND a.person_kind = 'staff' AND a.person_id = ?"
-                                      " AND a.disabled = 0", err);
-    if (!q) return -1;
-    store_bind_int64(q, 1, inst);
-    store_bind_int64(q, 2, staff_id);
-    int rc = store_step(q, err);
-    int64_t n = rc == STORE_ROW ? store_col_int64(q, 0) : 0;
-    store_finalize(q);
-    return rc != STORE_ROW ? -1 : n > 0;
+    return case_any(st, "SELECT count(*) FROM account a WHERE a.institution_id = ?"
+                    " AND a.person_kind = 'staff' AND a.person_id = ?"
+                    " AND a.disabled = 0",
+                    inst, staff_id, err);
 }
 
 /* Add a team member (see case.h). */
