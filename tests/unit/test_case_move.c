@@ -10,9 +10,10 @@
 ** institution TWO cannot read ONE's case before acceptance, and reads only
 ** the handover record after.  On SQLite and PostgreSQL.
 **
-** ONE: key worker K1 (staff 3, of learner 1 Ada One), K2 (staff 8), head H1
-** (staff 6).  TWO: head H2 (staff 20), key worker K20 (staff 21), its
-** learners 10 (Ada One, the same person) and 11.  THREE: head H3 (staff 30).
+** ONE, the case room's test school (testutil.h): key worker K1 (staff 3,
+** of learner 1 Ada One), K2 (staff 8), head H1 (staff 6).  TWO: head H2
+** (staff 20), key worker K20 (staff 21), its learners 10 (Ada One, the
+** same person) and 11.  THREE: head H3 (staff 30).
 */
 #include "testutil.h"
 #include "cli/subject_html.h"
@@ -29,26 +30,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const school_sql =
+/* ONE is the case room's test school (test_case_school_sql); this adds
+** Ada's birth date there, and the institutions TWO and THREE. */
+static const char *const schools_sql =
+    "UPDATE learner SET birth_date = '2008-05-01' WHERE institution_id = 1 AND id = 1;"
     "INSERT INTO institution (id, code, name, created_at) VALUES"
-    " (1, 'ONE', 'School one', '2025-01-01T00:00:00Z'),"
     " (2, 'TWO', 'School two', '2025-01-01T00:00:00Z'),"
     " (3, 'THREE', 'School three', '2025-01-01T00:00:00Z');"
-    "INSERT INTO programme (institution_id, id, code, name) VALUES (1, 1, 'P1', 'Carpentry');"
-    "INSERT INTO class_group (institution_id, id, code, name, programme_id) VALUES"
-    " (1, 1, 'G1', 'Group one', 1);"
     "INSERT INTO staff (institution_id, id, ref, given_name, family_name, job_title) VALUES"
-    " (1, 3, 'K1', 'Kim', 'Keyone', 'counsellor'), (1, 6, 'H1', 'Hana', 'Head', 'head'),"
-    " (1, 8, 'K2', 'Kai', 'Keytwo', 'coach'), (2, 20, 'H2', 'Hugo', 'Headtwo', 'head'),"
+    " (2, 20, 'H2', 'Hugo', 'Headtwo', 'head'),"
     " (2, 21, 'K20', 'Kit', 'Keytwenty', 'counsellor'), (3, 30, 'H3', 'Hal', 'Headthree', 'head');"
     "INSERT INTO learner (institution_id, id, ref, given_name, family_name, birth_date) VALUES"
-    " (1, 1, 'L1', 'Ada', 'One', '2008-05-01'), (2, 10, 'B10', 'Ada', 'One', '2008-05-01'),"
-    " (2, 11, 'B11', 'Bo', 'Other', '2008-01-01');"
-    "INSERT INTO enrolment (institution_id, id, learner_id, programme_id, group_id, start_date,"
-    " status) VALUES (1, 1, 1, 1, 1, '2024-09-01', 'active');"
+    " (2, 10, 'B10', 'Ada', 'One', '2008-05-01'), (2, 11, 'B11', 'Bo', 'Other', '2008-01-01');"
     "INSERT INTO support_assignment (institution_id, learner_id, staff_id, assigned_at) VALUES"
-    " (1, 1, 3, '2025-01-01T00:00:00Z'), (2, 10, 21, '2025-01-01T00:00:00Z'),"
-    " (2, 11, 21, '2025-01-01T00:00:00Z');";
+    " (2, 10, 21, '2025-01-01T00:00:00Z'), (2, 11, 21, '2025-01-01T00:00:00Z');";
 
 typedef struct school {
     store  *st;
@@ -59,23 +54,15 @@ static const unsigned KW = SUPPORT_CASE_REL_KEY_WORKER, LEAD = SUPPORT_CASE_REL_
 
 /* The three institutions above with their accounts. */
 static school school_open(void **state, const char *name) {
-    school s;
-    s.st = test_school_db(KIND(state), name, school_sql);
-    s.kw = test_account_add(s.st, "kw", "ONE", "K1", ACCESS_ROLE_KEY_WORKER);
+    test_case_school one = test_case_school_open(state, name);
+    cairn_err err = {0};
+    if (store_exec(one.st, schools_sql, &err)) fail_msg("schools: %s", err.msg);
+    school s = {one.st, one.kw, 0, one.leader, 0, 0, 0};
     s.kw2 = test_account_add(s.st, "kw2", "ONE", "K2", ACCESS_ROLE_KEY_WORKER);
-    s.leader = test_account_add(s.st, "leader", "ONE", "H1", ACCESS_ROLE_SCHOOL_LEADER);
     s.leader2 = test_account_add(s.st, "leader2", "TWO", "H2", ACCESS_ROLE_SCHOOL_LEADER);
     s.kw20 = test_account_add(s.st, "kw20", "TWO", "K20", ACCESS_ROLE_KEY_WORKER);
     s.leader3 = test_account_add(s.st, "leader3", "THREE", "H3", ACCESS_ROLE_SCHOOL_LEADER);
     return s;
-}
-
-/* The first column of sql's first row. */
-static int64_t count(store *st, const char *sql) {
-    cairn_err err = {0};
-    int64_t n = -1;
-    if (store_query_int64(st, sql, -1, &n, &err)) fail_msg("%s: %s", sql, err.msg);
-    return n;
 }
 
 /* Open a case for ONE's learner 1; returns its id. */
@@ -144,14 +131,14 @@ static void test_flow(void **state) {
     assert_int_equal(ask(&s, id, 2, &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_NO_CONSENT);
     assert_non_null(strstr(err.msg, "School two"));
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move"), 0);
     consent(&s, "School 2");   /* not the name, not the code: still none */
     assert_int_equal(ask(&s, id, 2, &p, &err), 1);
     consent(&s, "TWO");     /* the code */
     assert_int_equal(ask(&s, id, 2, &p, &err), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'pending'"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move WHERE state = 'pending'"
                                  " AND consent_id = 3 AND reason LIKE 's1:%'"), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind = 'transfer_ask'"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_history WHERE kind = 'transfer_ask'"
                                  " AND to_value = 'institution 2'"), 1);
     assert_int_equal(ask(&s, id, 3, &p, &err), 1);   /* one at a time */
     assert_int_equal(p, SUPPORT_CASE_TRANSFER_PENDING);
@@ -195,8 +182,8 @@ static void test_flow(void **state) {
     assert_int_equal(p, SUPPORT_CASE_STAFF_UNKNOWN);     /* ONE's key worker */
     assert_int_equal(answer(&s, 2, s.leader2, LEAD, 0, 0, 0, " ", &made, &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);    /* declining needs a reason */
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'pending'"), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 2"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move WHERE state = 'pending'"), 1);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 2"), 0);
 
     /* consent withdrawn before the moment of sharing */
     support_consent_problem cp = {0};
@@ -205,7 +192,7 @@ static void test_flow(void **state) {
     assert_int_equal(answer(&s, 2, s.leader2, LEAD, 1, 10, 21, "", &made, &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_NO_CONSENT);
     assert_non_null(strstr(err.msg, "withdrawn"));
-    assert_int_equal(count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 2"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 2"), 0);
 
     /* a leader's emergency override of the day, for each category */
     assert_int_equal(support_consent_override(s.st, 1, s.leader, 1, "share_organisation",
@@ -227,12 +214,12 @@ static void test_flow(void **state) {
     assert_int_equal(k.key_worker_id, 21);
     assert_non_null(strstr(k.reason, "School one"));
     assert_int_equal(relation(&s, s.kw20, made) & KW, KW);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE institution_id = 2"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_task WHERE institution_id = 2"
                                  " AND kind = 'first_contact' AND owner_id = 21"), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE institution_id = 2"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_history WHERE institution_id = 2"
                                  " AND kind = 'open' AND from_value = 'moved'"), 1);
     /* learner 10 has no account and no address: the key worker tells them */
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_task WHERE institution_id = 2"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_task WHERE institution_id = 2"
                                  " AND kind = 'follow_up'"), 1);
     json_t *rec = NULL;
     assert_int_equal(support_case_handover_read(s.st, 2, s.kw20, made, &rec, &err), 1);
@@ -259,11 +246,11 @@ static void test_flow(void **state) {
     assert_int_equal(support_case_get(s.st, 1, id, 0, &k, &err), 1);
     assert_int_equal(k.state, SUPPORT_CASE_CLOSED);
     assert_int_equal(k.outcome, SUPPORT_CASE_MOVED);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'accepted'"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move WHERE state = 'accepted'"
                                  " AND to_case_id IS NOT NULL AND to_learner_id = 10"), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 1"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 1"
                                  " AND action = 'case.move_accept'"), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 2"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 2"
                                  " AND action IN ('case.move_in', 'case.handover_view')"), 2);
     /* listed for the data protection officer */
     arena *a = arena_new(0);
@@ -273,7 +260,7 @@ static void test_flow(void **state) {
     arena_free(a);
     /* erasure blanks the offer's texts and the record (support/subject.h) */
     assert_int_equal(support_case_subject_erase(s.st, 1, 1, &err), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE reason = ''"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move WHERE reason = ''"
                                  " AND answer IS NULL"), 1);
     assert_int_equal(support_case_subject_erase(s.st, 2, 10, &err), 0);
     assert_int_equal(support_case_handover_read(s.st, 2, s.kw20, made, &rec, &err), 1);
@@ -305,13 +292,13 @@ static void test_ask_refusals(void **state) {
                                                &p, &err), 0);
     assert_int_equal(ask(&s, id, 2, &p, &err), 1);   /* a key-worker handover waits */
     assert_int_equal(p, SUPPORT_CASE_TRANSFER_PENDING);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move"), 0);
     assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "close", "Left.",
                                             SUPPORT_CASE_LEFT, NULL, &p, &err), 0);
     assert_int_equal(ask(&s, id, 2, &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_IS_CLOSED);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE action LIKE 'case.move%'"),
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM audit_event WHERE action LIKE 'case.move%'"),
                      0);
     test_store_drop(s.st);
 }
@@ -334,13 +321,13 @@ static void test_decline(void **state) {
     assert_int_equal(answer(&s, 2, s.leader2, LEAD, 0, 0, 0, "She never enrolled here.", &made,
                             &p, &err), 0);
     assert_int_equal(made, 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'declined'"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move WHERE state = 'declined'"
                                  " AND answer LIKE 's1:%'"), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE institution_id = 1"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_history WHERE institution_id = 1"
                                  " AND kind = 'transfer_decline'"), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 2"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 2"
                                  " AND action = 'case_move.decline'"), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 1"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 1"
                                  " AND state = 'open'"), 1);
     assert_int_equal(ask(&s, id, 2, &p, &err), 0);   /* again */
     test_store_drop(s.st);
@@ -364,14 +351,14 @@ static void test_approval(void **state) {
     free(in);
     assert_int_equal(support_case_approval_answer(s.st, 1, s.leader, LEAD, id, 0, "Not yet.",
                                                   NULL, &p, &err), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'withdrawn'"), 1);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move WHERE state = 'withdrawn'"), 1);
     assert_int_equal(ask(&s, id, 2, &p, &err), 0);
     assert_int_equal(support_case_approval_answer(s.st, 1, s.leader, LEAD, id, 1, "Agreed.",
                                                   NULL, &p, &err), 0);
     assert_int_equal(support_case_moves_incoming(s.st, 2, &in, &n, &err), 0);
     assert_int_equal(n, 1);
     free(in);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind = 'transfer_ask'"),
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_history WHERE kind = 'transfer_ask'"),
                      1);
     test_store_drop(s.st);
 }
@@ -383,17 +370,17 @@ static void test_demo(void **state) {
     cairn_err err = {0};
     int64_t id = open_case(&s);
     assert_int_equal(support_demo_move(s.st, 2, 21, s.kw20, &err), 0);   /* no case there */
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move"), 0);
     assert_int_equal(support_demo_move(s.st, 1, 3, s.kw, &err), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE to_institution = 2"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move WHERE to_institution = 2"
                                  " AND state = 'pending'"), 1);
     assert_int_equal(support_demo_move(s.st, 1, 3, s.kw, &err), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move"), 2);   /* one withdrawn */
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move"), 2);   /* one withdrawn */
     char sql[120];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM case_move WHERE case_id = %lld", (long long)id);
-    assert_int_equal(count(s.st, sql), 2);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'withdrawn'"), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind ="
+    assert_int_equal(test_count(s.st, sql), 2);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move WHERE state = 'withdrawn'"), 1);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_history WHERE kind ="
                                  " 'transfer_withdraw'"), 1);
     test_store_drop(s.st);
 }
@@ -429,8 +416,8 @@ static void test_withdraw(void **state) {
     assert_int_equal(p, SUPPORT_CASE_OFFER_NOT_YOURS);
     assert_int_equal(withdraw(&s, s.kw, KW, id, " \n ", &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_REASON_MISSING);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_transfer WHERE state = 'pending'"), 1);
-    assert_int_equal(count(s.st, rows), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_transfer WHERE state = 'pending'"), 1);
+    assert_int_equal(test_count(s.st, rows), 0);
 
     /* the key worker withdraws the key-worker handover */
     assert_int_equal(withdraw(&s, s.kw, KW, id, "She stays with me after all.", &p, &err), 0);
@@ -438,11 +425,11 @@ static void test_withdraw(void **state) {
     snprintf(sql, sizeof sql, "SELECT count(*) FROM case_transfer WHERE state = 'withdrawn'"
                               " AND answered_by = %lld AND answered_at IS NOT NULL"
                               " AND answer LIKE 's1:%%'", (long long)s.kw);
-    assert_int_equal(count(s.st, sql), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind ="
+    assert_int_equal(test_count(s.st, sql), 1);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_history WHERE kind ="
                                  " 'transfer_withdraw' AND from_value = '3' AND to_value = '8'"
                                  " AND reason LIKE 's1:%'"), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 1"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 1"
                                  " AND action = 'case.transfer_withdraw'"), 1);
     assert_int_equal(relation(&s, s.kw2, id), 0);   /* the receiver no longer sees it */
     support_case_transfer *offers = NULL;
@@ -468,10 +455,10 @@ static void test_withdraw(void **state) {
     snprintf(sql, sizeof sql, "SELECT count(*) FROM case_move WHERE state = 'withdrawn'"
                               " AND answered_by = %lld AND answer LIKE 's1:%%'",
              (long long)s.leader);
-    assert_int_equal(count(s.st, sql), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_history WHERE kind ="
+    assert_int_equal(test_count(s.st, sql), 1);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_history WHERE kind ="
                                  " 'transfer_withdraw' AND to_value = 'institution 2'"), 1);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 1"
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM audit_event WHERE institution_id = 1"
                                  " AND action = 'case.move_withdraw'"), 1);
     assert_int_equal(support_case_moves_incoming(s.st, 2, &in, &n, &err), 0);
     assert_int_equal(n, 0);
@@ -481,7 +468,7 @@ static void test_withdraw(void **state) {
     int64_t made = 0;
     assert_int_equal(answer(&s, 2, s.leader2, LEAD, 1, 10, 21, "", &made, &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_MOVE_NONE);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 2"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM support_case WHERE institution_id = 2"), 0);
 
     /* waiting for a leader's approval: not the receiver's yet */
     assert_int_equal(support_setting_set(s.st, 1, 0, SUPPORT_CASE_APPROVAL_TRANSFER, "1", &err),
@@ -489,12 +476,12 @@ static void test_withdraw(void **state) {
     assert_int_equal(ask(&s, id, 2, &p, &err), 0);
     assert_int_equal(withdraw(&s, s.kw, KW, id, "Changed my mind.", &p, &err), 1);
     assert_int_equal(p, SUPPORT_CASE_OFFER_APPROVAL);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE state = 'approval'"), 1);
-    assert_int_equal(count(s.st, rows), 4);   /* two rows, two events: no more */
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move WHERE state = 'approval'"), 1);
+    assert_int_equal(test_count(s.st, rows), 4);   /* two rows, two events: no more */
     /* erasure blanks the withdrawal's reason with the offer's */
     assert_int_equal(support_case_subject_erase(s.st, 1, 1, &err), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_move WHERE answer IS NOT NULL"), 0);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM case_transfer WHERE answer IS NOT NULL"),
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_move WHERE answer IS NOT NULL"), 0);
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM case_transfer WHERE answer IS NOT NULL"),
                      0);
     test_store_drop(s.st);
 }
@@ -558,7 +545,7 @@ static void test_subject(void **state) {
     assert_non_null(strstr(buf_cstr(&page), "School one"));
     buf_free(&page);
     json_decref(all);
-    assert_int_equal(count(s.st, "SELECT count(*) FROM audit_event WHERE action ="
+    assert_int_equal(test_count(s.st, "SELECT count(*) FROM audit_event WHERE action ="
                                  " 'case.handover_view'"), 0);   /* the export is audited */
 
     assert_int_equal(support_case_subject_erase(s.st, 1, 1, &err), 0);
