@@ -163,6 +163,15 @@ int case_state_read(store *st, int64_t inst, int64_t case_id, int *state, int *t
     return rc < 0 ? -1 : rc == STORE_ROW;
 }
 
+/* A case's state that must be there (see case_internal.h). */
+int case_state_get(store *st, int64_t inst, int64_t case_id, int *state, int *tier,
+                   int64_t *key_worker_id, int64_t *learner_id, cairn_err *err) {
+    int found = case_state_read(st, inst, case_id, state, tier, key_worker_id, learner_id, err);
+    if (found < 0) return -1;
+    if (!found) return err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
+    return 0;
+}
+
 /* ---- opening -------------------------------------------------------------------------- */
 
 /* The learner's current key worker (staff id) into *kw (0 none), and

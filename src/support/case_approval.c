@@ -165,11 +165,7 @@ static int approved_apply(store *st, int64_t inst, const support_case_approval *
                           const char *now, support_case_problem *problem, cairn_err *err) {
     int state, tier;
     int64_t kw, learner;
-    int found = case_state_read(st, inst, x->case_id, &state, &tier, &kw, &learner, err);
-    if (found <= 0) {
-        if (!found) err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)x->case_id);
-        return -1;
-    }
+    if (case_state_get(st, inst, x->case_id, &state, &tier, &kw, &learner, err) < 0) return -1;
     if (!strcmp(x->kind, "close")) {
         const support_case_step *row = NULL;
         support_case_problem p = SUPPORT_CASE_OK;

@@ -42,6 +42,10 @@ int32_t case_day_of(const char *at);
 ** transaction: 1 found, 0 none, -1 error. */
 int case_state_read(store *st, int64_t inst, int64_t case_id, int *state, int *tier,
                     int64_t *key_worker_id, int64_t *learner_id, cairn_err *err);
+/* The same where a missing case is an error (CAIRN_ENOTFOUND, "there is
+** no case N"): 0, or -1 with err set. */
+int case_state_get(store *st, int64_t inst, int64_t case_id, int *state, int *tier,
+                   int64_t *key_worker_id, int64_t *learner_id, cairn_err *err);
 
 /* Add staff_id to case_id's team with role: the row, its history and its
 ** audit event, in the caller's transaction.  0 or -1. */

@@ -193,11 +193,7 @@ int support_case_move_ask(store *st, int64_t inst, int64_t account_id, unsigned 
     if (case_tx_begin(st, inst, err) < 0) goto out;
     int state, tier;
     int64_t kw, learner;
-    int found = case_state_read(st, inst, case_id, &state, &tier, &kw, &learner, err);
-    if (found <= 0) {
-        if (!found) err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
-        goto fail;
-    }
+    if (case_state_get(st, inst, case_id, &state, &tier, &kw, &learner, err) < 0) goto fail;
     support_consent_why why;
     rc = offer_check(st, inst, case_id, state, learner, to_inst, now, &why, problem, err);
     if (rc != 0) goto fail;

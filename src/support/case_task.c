@@ -312,11 +312,7 @@ int support_case_follow_up_add(store *st, int64_t inst, int64_t account_id, unsi
     int state, tier;
     int64_t kw, learner, id;
     unsigned owner = 0;
-    int found = case_state_read(st, inst, case_id, &state, &tier, &kw, &learner, err);
-    if (found <= 0) {
-        if (found == 0) err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
-        goto fail;
-    }
+    if (case_state_get(st, inst, case_id, &state, &tier, &kw, &learner, err) < 0) goto fail;
     if (state == SUPPORT_CASE_CLOSED) {
         rc = case_refuse(SUPPORT_CASE_IS_CLOSED, problem, err);
         goto fail;

@@ -86,11 +86,7 @@ int support_case_transfer_ask(store *st, int64_t inst, int64_t account_id, unsig
     if (case_tx_begin(st, inst, err) < 0) goto out;
     int state, tier;
     int64_t kw, learner, pending = 0;
-    int found = case_state_read(st, inst, case_id, &state, &tier, &kw, &learner, err);
-    if (found <= 0) {
-        if (!found) err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
-        goto fail;
-    }
+    if (case_state_get(st, inst, case_id, &state, &tier, &kw, &learner, err) < 0) goto fail;
     if (state == SUPPORT_CASE_CLOSED) {
         rc = case_refuse(SUPPORT_CASE_IS_CLOSED, problem, err);
         goto fail;

@@ -100,9 +100,7 @@ int support_case_offer_withdraw(store *st, int64_t inst, int64_t account_id, uns
     if (case_tx_begin(st, inst, err) < 0) goto out;
     int state, tier;
     int64_t kw, learner;
-    int found = case_state_read(st, inst, case_id, &state, &tier, &kw, &learner, err);
-    if (found <= 0) {
-        if (!found) err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
+    if (case_state_get(st, inst, case_id, &state, &tier, &kw, &learner, err) < 0) {
         store_tx_rollback(st);
         goto out;
     }

@@ -110,11 +110,7 @@ int support_case_step_take(store *st, int64_t inst, int64_t account_id, unsigned
     if (case_tx_begin(st, inst, err) < 0) goto out;
     int state, tier;
     int64_t kw, learner;
-    int found = case_state_read(st, inst, case_id, &state, &tier, &kw, &learner, err);
-    if (found <= 0) {
-        if (found == 0) err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
-        goto fail;
-    }
+    if (case_state_get(st, inst, case_id, &state, &tier, &kw, &learner, err) < 0) goto fail;
     const support_case_step *row = NULL;
     if (support_case_step_check((support_case_state)state, code, rel, &row, &p, err)) {
         if (problem) *problem = p;
@@ -171,12 +167,7 @@ static int key_worker_change_check(store *st, int64_t inst, unsigned rel, int64_
                                    int *tier, int64_t *kw, int64_t *learner,
                                    support_case_problem *problem, cairn_err *err) {
     int state;
-    int found = case_state_read(st, inst, case_id, &state, tier, kw, learner, err);
-    if (found < 0) return -1;
-    if (!found) {
-        err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
-        return -1;
-    }
+    if (case_state_get(st, inst, case_id, &state, tier, kw, learner, err) < 0) return -1;
     if (!(rel & SUPPORT_CASE_REL_KEY_WORKER))
         return case_refuse(SUPPORT_CASE_NOT_YOURS, problem, err);
     if (state == SUPPORT_CASE_CLOSED) return case_refuse(SUPPORT_CASE_IS_CLOSED, problem, err);

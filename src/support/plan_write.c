@@ -71,11 +71,8 @@ static int case_begin(store *st, int64_t inst, unsigned view, int64_t case_id, c
     if (case_tx_begin(st, inst, err) < 0) return -1;
     int state, tier;
     int64_t kw;
-    int found = case_state_read(st, inst, case_id, &state, &tier, &kw, learner, err);
-    if (found <= 0) {
-        if (!found) err_set(err, CAIRN_ENOTFOUND, "there is no case %lld", (long long)case_id);
+    if (case_state_get(st, inst, case_id, &state, &tier, &kw, learner, err) < 0)
         return case_tx_fail(st, -1);
-    }
     if (state == SUPPORT_CASE_CLOSED)
         return case_tx_fail(st, refuse(SUPPORT_PLAN_CASE_CLOSED, problem, err));
     return 0;
