@@ -34,6 +34,12 @@ int case_any(store *st, const char *sql, int64_t inst, int64_t id, cairn_err *er
 int case_reason_take(const char *reason, const char *at, char *now, char *text,
                      support_case_problem *problem, cairn_err *err);
 
+/* Add case d's team and history (texts as d holds them) to the JSON object
+** o as arrays "team" and "history"; o owns them.  For the subject export
+** and the handover record. */
+struct json_t;
+void case_team_history_json(struct json_t *o, const support_case_detail *d);
+
 /* The day of an ISO time at ("2026-12-07T..."); today when at is NULL or
 ** unreadable. */
 int32_t case_day_of(const char *at);

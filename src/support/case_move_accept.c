@@ -67,19 +67,7 @@ static json_t *case_part(const support_case_detail *d) {
                           support_case_tier_code(k->tier), "source",
                           support_case_source_code(k->source), "key_worker", k->key_worker_name,
                           "opened_at", k->opened_at, "reason", k->reason);
-    json_t *a = json_array();
-    for (size_t i = 0; i < d->nteam; i++)
-        json_array_append_new(a, json_pack("{s:s,s:s}", "name", d->team[i].name, "role",
-                                           support_case_role_code(d->team[i].role)));
-    json_object_set_new(o, "team", a);
-    a = json_array();
-    for (size_t i = 0; i < d->nhistory; i++) {
-        const support_case_event *e = &d->history[i];
-        json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "at", e->at, "by", e->by,
-                                           "kind", e->kind, "from", e->from_value, "to",
-                                           e->to_value, "reason", e->reason));
-    }
-    json_object_set_new(o, "history", a);
+    case_team_history_json(o, d);
     return o;
 }
 

@@ -10,6 +10,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "support/subject.h"
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,18 +37,10 @@ static int case_ids(store *st, int64_t inst, int64_t learner, int64_t **ids, siz
     return rc < 0 ? -1 : 0;
 }
 
-/* One case as JSON, its texts opened. */
-static json_t *case_json(const support_case_detail *d, const support_case_conference *conf,
-                         size_t nconf) {
-    const support_case *k = &d->c;
-    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
-                          "state", support_case_state_code(k->state),
-                          "tier", support_case_tier_code(k->tier),
-                          "source", support_case_source_code(k->source),
-                          "key_worker", k->key_worker_name, "opened_at", k->opened_at,
-                          "closed_at", k->closed_at,
-                          "outcome", k->outcome ? support_case_outcome_code(k->outcome) : "",
-                          "reason", k->reason, "outcome_reason", k->outcome_reason);
+/* Add case d's team and history to object o as arrays "team" and
+** "history" (o owns them; see case_internal.h). */
+void case_team_history_json(struct json_t *o, const support_case_detail *d) {
+    assert(o && d);
     json_t *a = json_array();
     for (size_t i = 0; i < d->nteam; i++)
         json_array_append_new(a, json_pack("{s:s,s:s}", "name", d->team[i].name, "role",
@@ -61,7 +54,22 @@ static json_t *case_json(const support_case_detail *d, const support_case_confer
                                            e->to_value, "reason", e->reason));
     }
     json_object_set_new(o, "history", a);
-    a = json_array();
+}
+
+/* One case as JSON, its texts opened. */
+static json_t *case_json(const support_case_detail *d, const support_case_conference *conf,
+                         size_t nconf) {
+    const support_case *k = &d->c;
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+                          "state", support_case_state_code(k->state),
+                          "tier", support_case_tier_code(k->tier),
+                          "source", support_case_source_code(k->source),
+                          "key_worker", k->key_worker_name, "opened_at", k->opened_at,
+                          "closed_at", k->closed_at,
+                          "outcome", k->outcome ? support_case_outcome_code(k->outcome) : "",
+                          "reason", k->reason, "outcome_reason", k->outcome_reason);
+    case_team_history_json(o, d);
+    json_t *a = json_array();
     for (size_t i = 0; i < d->ntasks; i++) {
         const support_case_task *t = &d->tasks[i];
         char due[DATE_TEXT_LEN];
