@@ -5,7 +5,6 @@
 #include "risk/risk_read_internal.h"
 #include "base/date.h"
 #include "base/mem.h"
-#include <jansson.h>
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -138,56 +137,6 @@ static int filter_check(const risk_attention_filter *f, cairn_err *err) {
     if (!blank(f->search) && strlen(f->search) > 100)
         return err_set(err, CAIRN_EINVAL, "a search is at most 100 bytes");
     return 0;
-}
-
-/* The number member name of item, or NAN when it has none. */
-static double json_number_or_nan(const json_t *item, const char *name) {
-    const json_t *v = json_object_get(item, name);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-/* Fill *f from a stored reason item; f->indicator "" when the item lacks
-** its kind, indicator or value. */
-static void reason_fields_read(const json_t *item, risk_reason_fields *f) {
-    memset(f, 0, sizeof *f);
-    const char *kind = json_string_value(json_object_get(item, "kind"));
-    const char *ind = json_string_value(json_object_get(item, "indicator"));
-    const char *code = json_string_value(json_object_get(item, "code"));
-    double value = json_number_or_nan(item, "value");
-    f->threshold = f->peer = NAN;
-    if (!kind || !ind || isnan(value) || (strcmp(kind, "rule") && strcmp(kind, "model"))) return;
-    f->is_rule = strcmp(kind, "rule") == 0;
-    if (f->is_rule && code) str_copy(f->code, sizeof f->code, code);
-    str_copy(f->indicator, sizeof f->indicator, ind);
-    f->value = value;
-    if (f->is_rule) f->threshold = json_number_or_nan(item, "threshold");
-    f->peer = json_number_or_nan(item, "peer");
-}
-
-/* Parse a score's stored flags (a JSON array of codes) and reasons (an
-** object whose "items" hold the sentences and their fields) into r's
-** flags and reasons (see risk_read_internal.h); what does not parse is
-** left out. */
-void risk_reasons_parse(const char *flags, const char *reasons, risk_attention_row *r) {
-    r->nflags = r->nreasons = 0;
-    json_t *a = json_loads(flags ? flags : "[]", 0, NULL);
-    for (size_t i = 0; json_is_array(a) && i < json_array_size(a) && r->nflags < RISK_RULE_COUNT;
-         i++) {
-        const char *c = json_string_value(json_array_get(a, i));
-        if (c) str_copy(r->flag_codes[r->nflags++], sizeof r->flag_codes[0], c);
-    }
-    json_decref(a);
-    json_t *o = json_loads(reasons ? reasons : "{}", 0, NULL);
-    json_t *items = json_object_get(o, "items");
-    for (size_t i = 0; json_is_array(items) && i < json_array_size(items) &&
-                       r->nreasons < RISK_READ_REASONS; i++) {
-        const json_t *it = json_array_get(items, i);
-        const char *t = json_string_value(json_object_get(it, "text"));
-        if (!t || !*t) continue;
-        reason_fields_read(it, &r->reason_fields[r->nreasons]);
-        str_copy(r->reason[r->nreasons++], sizeof r->reason[0], t);
-    }
-    json_decref(o);
 }
 
 /* Fill r from the current row of s (columns of READ_COLUMNS). */
