@@ -85,7 +85,7 @@ build/asan/obj/gen/%.o: build/gen/%.c build/gen/pages.h
 	$(CC) $(CPPFLAGS) $(CFLAGS_ASAN) -c $< -o $@
 build/fuzz/obj/gen/%.o: build/gen/%.c build/gen/pages.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_OBJ) -c $< -o $@
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_OBJ) -MMD -MP -c $< -o $@
 
 # ---- release build -------------------------------------------------------
 build/rel/obj/%.o: src/%.c
@@ -120,7 +120,7 @@ FUZZ_OBJ    := $(FUZZ_COMMON) -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_FLAGS  := $(FUZZ_COMMON) -fsanitize=fuzzer,address,undefined
 build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_OBJ) -c $< -o $@
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_OBJ) -MMD -MP -c $< -o $@
 build/fuzz/libcairn.a: $(call objs,fuzz)
 	@rm -f $@; ar rcs $@ $^
 build/fuzz/%: fuzz/%.c build/fuzz/libcairn.a
