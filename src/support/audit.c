@@ -210,7 +210,10 @@ static int audit_write(store *st, int64_t institution_id, const support_audit_ev
                        "transaction (store_read_begin), where it would be rolled back; write "
                        "it before the reads begin", ev->action);
     if (store_in_tx(st)) return audit_insert(st, institution_id, ev, v2, err);
-    if (audit_group_serves(st)) return audit_group_write(st, institution_id, ev, v2, err);
+    if (audit_group_serves(st)) {
+        if (audit_defer_take(institution_id, ev, v2)) return 0;   /* a GET's view: later */
+        return audit_group_write(st, institution_id, ev, v2, err);
+    }
     return audit_write_alone(st, institution_id, ev, v2, err);
 }
 

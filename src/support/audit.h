@@ -105,6 +105,47 @@ int support_audit_record(store *st, int64_t institution_id, const support_audit_
 ** and with NULL once its threads are gone (no event may be waiting). */
 void support_audit_group_serve(const char *db_url);
 
+/* ---- Deferred events (support/audit_defer.c) ----------------------------------
+** The web server's way to log a GET's views without making the worker wait:
+** around the handler, support_audit_defer_begin() makes this thread's
+** events that would go through the group commit (outside a transaction, on
+** the served database) be copied into the page's list instead; after it,
+** when the list holds events, the web layer holds the page back and
+** support_audit_defer_submit() hands the list to the writer thread, which
+** commits the events of many pages together and then calls done(arg, 0),
+** or done(arg, -1) when an event of this page could not be written (the
+** page must then not be shown).  Events written inside a transaction are
+** written there, as always. */
+typedef struct support_audit_deferred support_audit_deferred;
+typedef void (*support_audit_deferred_done)(void *arg, int rc);
+
+/* Start the writer thread for db_url (the served database): 0, or -1 with
+** err.  Until it runs, support_audit_defer_begin() returns NULL. */
+int support_audit_writer_start(const char *db_url, cairn_err *err);
+
+/* Write what is queued, call its done callbacks, and stop the thread. */
+void support_audit_writer_stop(void);
+
+/* Collect this thread's events from now on: a new list (freed with
+** support_audit_defer_free, or by whoever done() hands it to), or NULL
+** when the writer does not run (events are then written as before). */
+support_audit_deferred *support_audit_defer_begin(void);
+
+/* Stop collecting on this thread (d as begin returned it, not NULL). */
+void support_audit_defer_end(support_audit_deferred *d);
+
+/* How many events d holds (0 for NULL). */
+size_t support_audit_defer_count(const support_audit_deferred *d);
+
+/* Hand d (with at least one event) to the writer; done(arg, rc) is called
+** on the writer's thread once d's events are written or failed; d is then
+** the callee's to free (support_audit_defer_free). */
+void support_audit_defer_submit(support_audit_deferred *d, support_audit_deferred_done done,
+                                void *arg);
+
+/* Free d and its events (NULL: nothing). */
+void support_audit_defer_free(support_audit_deferred *d);
+
 /* Check institution_id's whole chain, and its end against the head file.
 ** 0 = intact (*checked, may be NULL, gets the number of events); 1 =
 ** broken: *bad_id (may be NULL) gets the first event that does not verify

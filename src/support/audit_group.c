@@ -82,20 +82,35 @@ static group_waiter *batch_take(int64_t inst) {
     return first;
 }
 
-/* Write batch's events to inst's chain in one transaction on st: 0, or -1
-** with err set and nothing written. */
-static int batch_write(store *st, int64_t inst, group_waiter *batch, cairn_err *err) {
+/* Write n events to inst's chain in one transaction (see audit_internal.h). */
+int audit_batch_write(store *st, int64_t inst, const support_audit_event *const *evs,
+                      const int *v2s, size_t n, cairn_err *err) {
+    assert(st && inst > 0 && (evs || !n));
     int64_t last = 0;
     char prev[CRYPTO_SHA256_HEX_LEN];
     if (store_tx_begin_write(st, SUPPORT_AUDIT_LOCK_BASE + inst, err) < 0) return -1;
     if (support_audit_head(st, inst, &last, prev, err) < 0) goto fail;
-    for (group_waiter *w = batch; w; w = w->batch_next)
-        if (audit_insert_after(st, inst, w->ev, w->v2, &last, prev, err) < 0) goto fail;
+    for (size_t i = 0; i < n; i++)
+        if (audit_insert_after(st, inst, evs[i], v2s[i], &last, prev, err) < 0) goto fail;
     audit_head_follow(st, inst, last, prev);
     return store_tx_commit(st, err) < 0 ? -1 : 0;
 fail:
     store_tx_rollback(st);
     return -1;
+}
+
+/* Write batch's events (at most GROUP_BATCH_MAX) to inst's chain in one
+** transaction on st: 0, or -1 with err set and nothing written. */
+static int batch_write(store *st, int64_t inst, group_waiter *batch, cairn_err *err) {
+    const support_audit_event *evs[GROUP_BATCH_MAX];
+    int v2s[GROUP_BATCH_MAX];
+    size_t n = 0;
+    for (group_waiter *w = batch; w; w = w->batch_next) {
+        assert(n < GROUP_BATCH_MAX);
+        evs[n] = w->ev;
+        v2s[n++] = w->v2;
+    }
+    return audit_batch_write(st, inst, evs, v2s, n, err);
 }
 
 /* Append ev with the events of other threads (see audit_internal.h). */

@@ -34,4 +34,14 @@ int audit_group_serves(store *st);
 int audit_group_write(store *st, int64_t inst, const support_audit_event *ev, int v2,
                       cairn_err *err);
 
+/* Write n checked events to inst's chain in one transaction of their own
+** (the audit write lock taken), the head file following: 0, or -1 with
+** err set and nothing written (audit_group.c). */
+int audit_batch_write(store *st, int64_t inst, const support_audit_event *const *evs,
+                      const int *v2s, size_t n, cairn_err *err);
+
+/* 1 if this thread collects its events (support_audit_defer_begin) and
+** took a copy of ev; 0 if the caller must write it (audit_defer.c). */
+int audit_defer_take(int64_t inst, const support_audit_event *ev, int v2);
+
 #endif

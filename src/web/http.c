@@ -14,6 +14,7 @@
 */
 #include "web/server_int.h"
 #include "base/arena.h"
+#include "support/audit.h"
 #include "web/i18n.h"
 
 #include <arpa/inet.h>
@@ -90,7 +91,7 @@ static web_conn *conn_deadline(struct MHD_Connection *conn) {
 
 /* ---- requests ---------------------------------------------------------------------- */
 
-enum { CTX_NEW = 0, CTX_BODY = 1, CTX_ANSWERED = 2 };
+enum { CTX_NEW = 0, CTX_BODY = 1, CTX_ANSWERED = 2, CTX_LOGGING = 3 };
 
 typedef struct http_req {
     web_request     req;
@@ -104,6 +105,11 @@ typedef struct http_req {
     int             target_ok;  /* the raw target's path has no control byte */
     size_t          body_max;   /* the route's BODY limit */
     buf             body;
+    /* CTX_LOGGING: the answer waits, the connection suspended, until the
+    ** audit writer has committed the page's view events (answer()) */
+    web_response    held;
+    support_audit_deferred *deferred;
+    _Atomic int     logged_rc;   /* the writer's verdict: 0 written, -1 not */
 } http_req;
 
 /* A new request context in its own arena (the arena owns the context; the
@@ -240,13 +246,40 @@ static void request_client(http_req *ctx, struct MHD_Connection *conn) {
     ctx->req.client_addr = arena_strdup(ctx->req.arena, addr);
 }
 
-/* Run the router for ctx's request and send what it produced. */
+/* The audit writer's callback (its thread): the page's view events are
+** written (rc 0) or not (-1); wake the connection, whose next call of
+** on_request sends the page (or an error). */
+static void logged(void *arg, int rc) {
+    http_req *ctx = arg;
+    atomic_store(&ctx->logged_rc, rc);
+    MHD_resume_connection(ctx->req.conn);
+}
+
+/* Run the router for ctx's request and send what it produced.  A GET's
+** view events are not waited for here: the page is held, the connection
+** suspended, and the events handed to the audit writer
+** (support/audit_defer.c); logged() wakes the connection once they are in
+** the log, and on_request then sends the page (answer_held). */
 static enum MHD_Result answer(http_req *ctx, struct MHD_Connection *conn) {
     web_response res;
     web_response_init(&res);
+    support_audit_deferred *d = NULL;
+    int safe = !strcmp(ctx->req.method, "GET") || !strcmp(ctx->req.method, "HEAD");
+    if (safe && !atomic_load(&ctx->server->stopping)) d = support_audit_defer_begin();
     web_dispatch(&ctx->req, &res);
+    if (d) support_audit_defer_end(d);
     if (res.status >= 500 && ctx->req.st)
         web_request_store_discard(&ctx->req);   /* start afresh after a failure */
+    if (support_audit_defer_count(d) > 0) {
+        ctx->held = res;
+        ctx->deferred = d;
+        ctx->state = CTX_LOGGING;
+        web_conn_enter(ctx->server->deadlines, conn_deadline(conn), WEB_CONN_ANSWERING);
+        MHD_suspend_connection(conn);        /* before the writer can resume it */
+        support_audit_defer_submit(d, logged, ctx);
+        return MHD_YES;
+    }
+    support_audit_defer_free(d);
     enum MHD_Result rc = send_response(ctx, conn, &res);
     web_response_free(&res);
     return rc;
@@ -263,6 +296,34 @@ static enum MHD_Result answer_error(http_req *ctx, struct MHD_Connection *conn, 
     i18n_current_set(NULL);
     enum MHD_Result rc = send_response(ctx, conn, &res);
     web_response_free(&res);
+    return rc;
+}
+
+/* Send the page held for its view events (CTX_LOGGING): as written when
+** they are in the log, else a 500 (a page is never shown whose view is not
+** logged). */
+static enum MHD_Result answer_held(http_req *ctx, struct MHD_Connection *conn) {
+    support_audit_defer_free(ctx->deferred);
+    ctx->deferred = NULL;
+    enum MHD_Result rc;
+    if (atomic_load(&ctx->logged_rc) == 0) {
+        rc = send_response(ctx, conn, &ctx->held);
+    } else {
+        log_line("req=%llu the audit log could not record this page's views; not shown",
+                 (unsigned long long)ctx->req.id);
+        if (web_path_is_api(ctx->req.path)) {
+            web_response res;
+            web_response_init(&res);
+            web_error_json(&res, 500, "internal", "The audit log could not be written.");
+            rc = send_response(ctx, conn, &res);
+            web_response_free(&res);
+        } else {
+            rc = answer_error(ctx, conn, 500, N_("Something went wrong"),
+                              N_("This page could not be shown. The server log has the "
+                                 "details."));
+        }
+    }
+    web_response_free(&ctx->held);
     return rc;
 }
 
@@ -330,6 +391,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     http_req *ctx = *con_cls;
     if (!ctx) *con_cls = ctx = ctx_new(cls, url);   /* no URI callback: cannot happen */
     if (ctx->state == CTX_ANSWERED) return MHD_YES;
+    if (ctx->state == CTX_LOGGING) return answer_held(ctx, conn);   /* resumed by logged() */
 
     struct web_server *srv = cls;
     if (ctx->state == CTX_NEW) {
@@ -417,7 +479,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* Start libmicrohttpd on fd (see server_int.h). */
 void *http_start(struct web_server *srv, int fd, int threads) {
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    /* suspend/resume: a page waits for its view events off the worker (answer()) */
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME;
     /* A pool only for 2+ threads; with one, the internal thread is the worker
     ** (libmicrohttpd warns about a pool size of 0 or 1). */
     struct MHD_OptionItem pool[] = {

@@ -148,7 +148,12 @@ static int check_database(const char *url, cairn_err *err) {
         return -1;
     }
     int rc = store_query_int64(st, "SELECT 1", -1, &one, err);
-    if (rc == 0) support_audit_group_serve(store_url(st));   /* the workers' audit events */
+    if (rc == 0) {
+        support_audit_group_serve(store_url(st));   /* the workers' audit events */
+        cairn_err quiet = {0};                      /* and their pages' views */
+        if (support_audit_writer_start(store_url(st), &quiet) != 0)
+            log_line("cairn serve: %s; pages wait for their own view events", quiet.msg);
+    }
     store_close(st);
     if (rc != 0) {
         err_prefix(err, "the database does not answer");
@@ -180,9 +185,15 @@ int web_serve(const web_config *cfg, cairn_err *err) {
     if (check_database(srv.db_url, err) != 0) return -1;
 
     int fd = listen_socket(spec, &addr, addrlen, err);
-    if (fd < 0) return -1;
+    if (fd < 0) {
+        support_audit_writer_stop();
+        support_audit_group_serve(NULL);
+        return -1;
+    }
     if (pthread_key_create(&srv.store_key, web_store_key_free) != 0) {
         close(fd);
+        support_audit_writer_stop();
+        support_audit_group_serve(NULL);
         return err_set(err, CAIRN_EINTERNAL, "cannot create thread-local storage");
     }
 
@@ -215,6 +226,7 @@ int web_serve(const web_config *cfg, cairn_err *err) {
         web_deadlines_stop(srv.deadlines);
         web_mail_worker_stop(mailer);
         web_checkpointer_stop(ckpt);
+        support_audit_writer_stop();
         support_audit_group_serve(NULL);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         pthread_key_delete(srv.store_key);
@@ -245,6 +257,7 @@ int web_serve(const web_config *cfg, cairn_err *err) {
     }
     long left = atomic_load(&srv.in_flight);
     http_stop(d);                /* joins the workers; their stores close */
+    support_audit_writer_stop();  /* after the workers: a held page still gets its answer */
     support_audit_group_serve(NULL);
     web_deadlines_stop(srv.deadlines);
     web_mail_worker_stop(mailer);
