@@ -26,7 +26,7 @@
 #include <string.h>
 #include <time.h>
 
-#define AUDIT_DEFER_GATHER_MS 2   /* how long the thread lets events gather */
+#define AUDIT_DEFER_GATHER_MS 5   /* how long the thread lets events gather */
 #define AUDIT_DEFER_EVENTS_MAX 16 /* events one page may defer; more are written at once */
 
 /* One deferred event: a deep copy of the caller's (its texts in text[]). */
