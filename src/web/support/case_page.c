@@ -543,14 +543,26 @@ static void case_page_body(web_ctx *c, support_case_detail *d, const assessment_
 void case_page_show(web_ctx *c, int status, const case_form *form) {
     cairn_err err = {0};
     unsigned rel;
-    if (!case_viewer(c, c->id, &rel, 0)) return;
+    /* The reads before the view events: one read transaction too (ended
+    ** before the events, which may not be written inside one). */
+    int opened = 0;
+    if (store_read_begin(c->st, &opened, &err) < 0) {
+        page_fail(c, "case", err.msg);
+        return;
+    }
+    if (!case_viewer(c, c->id, &rel, 0)) {
+        store_read_end(c->st, opened);
+        return;
+    }
     if (!rel) {
+        store_read_end(c->st, opened);
         page_refuse(c, "You may not see this case.");
         return;
     }
     int contents = case_rel_sees_contents(rel);
     support_case_detail *d = page_keep(c, calloc(1, sizeof *d));
     int found = support_case_detail_get(c->st, c->who->institution_id, c->id, contents, d, &err);
+    store_read_end(c->st, opened);
     if (found <= 0) {
         page_fail(c, "case", found < 0 ? err.msg : "vanished");
         return;
@@ -568,7 +580,6 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
     assessment_case_read(c, d, rel, &av);
     /* Everything below only reads: one read transaction, so SQLite takes
     ** its read lock once for the page's few dozen statements. */
-    int opened = 0;
     if (store_read_begin(c->st, &opened, &err) < 0) {
         support_assessments_free(av.rows, av.n);
         support_case_detail_free(d);
