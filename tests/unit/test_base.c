@@ -342,6 +342,35 @@ static void test_crypto_seal_open(void **state) {
     buf_free(&out);
 }
 
+/* crypto_base64_decode: URL-safe, unpadded, strict (fuzz/fuzz_base64.c
+** compares it with libsodium's decoder on every input). */
+static void test_crypto_base64_decode(void **state) {
+    (void)state;
+    buf out = BUF_INIT;
+    buf_puts(&out, ">");
+    assert_int_equal(crypto_base64_decode("aGVsbG8", 7, &out), 0);
+    assert_string_equal(out.data, ">hello");
+    unsigned char bytes[] = {0xfb, 0xff, 0xbf, 0x00, 0x01};
+    buf enc = BUF_INIT;
+    crypto_base64_append(bytes, sizeof bytes, &enc);
+    assert_string_equal(enc.data, "-_-_AAE");
+    buf dec = BUF_INIT;
+    assert_int_equal(crypto_base64_decode(enc.data, enc.len, &dec), 0);
+    assert_int_equal(dec.len, sizeof bytes);
+    assert_memory_equal(dec.data, bytes, sizeof bytes);
+    const char *bad[] = {"aGVsbG9", "a", "aGVs+G8", "aGVs/G8", "aGVsbG8=", "aGV sbG8",
+                         "\xa9\xb8\xa9\x8c"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(crypto_base64_decode(bad[i], strlen(bad[i]), &out), -1);
+        assert_string_equal(out.data, ">hello");   /* unchanged */
+    }
+    assert_int_equal(crypto_base64_decode("", 0, &out), 0);
+    assert_string_equal(out.data, ">hello");
+    buf_free(&out);
+    buf_free(&enc);
+    buf_free(&dec);
+}
+
 /* 1 if s is exactly n lowercase hex digits. */
 static int is_hex(const char *s, size_t n) {
     if (strlen(s) != n) return 0;
@@ -407,6 +436,7 @@ int main(void) {
         cmocka_unit_test(test_str_copy),
         cmocka_unit_test(test_crypto_seal_open),
         cmocka_unit_test(test_crypto_token_hash),
+        cmocka_unit_test(test_crypto_base64_decode),
     };
     return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }

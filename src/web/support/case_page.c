@@ -560,7 +560,7 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
         return;
     }
     int contents = case_rel_sees_contents(rel);
-    support_case_detail *d = page_keep(c, calloc(1, sizeof *d));
+    support_case_detail *d = page_keep(c, xmalloc(sizeof *d));   /* cleared by detail_get */
     int found = support_case_detail_get(c->st, c->who->institution_id, c->id, contents, d, &err);
     store_read_end(c->st, opened);
     if (found <= 0) {
