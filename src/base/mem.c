@@ -57,3 +57,16 @@ void str_copy(char *dst, size_t cap, const char *src) {
     memcpy(dst, src, n);
     dst[n] = 0;
 }
+
+/* The decimal digits of v (see mem.h). */
+size_t str_uint(unsigned long long v, char out[STR_UINT_MAX]) {
+    char tmp[STR_UINT_MAX];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    out[n] = 0;
+    return n;
+}

@@ -17,5 +17,10 @@ char *xstrndup(const char *s, size_t n); /* copy of s[0..n) plus NUL; caller fre
 /* Copy src (NULL = "") into dst of cap bytes (cap > 0), cut at a UTF-8
 ** character boundary when it does not fit; dst is always NUL-terminated. */
 void  str_copy(char *dst, size_t cap, const char *src);
+/* The decimal digits of v into out (NUL-terminated); returns their number.
+** What snprintf's "%llu" gives, without its format machinery (pages write
+** thousands of numbers and dates). */
+#define STR_UINT_MAX 21
+size_t str_uint(unsigned long long v, char out[STR_UINT_MAX]);
 
 #endif

@@ -4,6 +4,7 @@
 */
 #include "web/html.h"
 #include "web/i18n.h"
+#include "base/mem.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,7 +266,13 @@ int html_vprintf(buf *b, const char *fmt, va_list ap) {
             long long v = lng == 2 ? va_arg(ap, long long)
                         : lng == 1 ? (long long)va_arg(ap, long)
                         : (long long)va_arg(ap, int);
-            if (minus) buf_printf(b, "%-*lld", width, v);
+            if (!width) {   /* the common case, without printf */
+                char digits[STR_UINT_MAX];
+                if (v < 0) buf_putc(b, '-');
+                size_t nd = str_uint(v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v,
+                                     digits);
+                buf_append(b, digits, nd);
+            } else if (minus) buf_printf(b, "%-*lld", width, v);
             else if (zero) buf_printf(b, "%0*lld", width, v);
             else buf_printf(b, "%*lld", width, v);
             break;
@@ -276,7 +283,10 @@ int html_vprintf(buf *b, const char *fmt, va_list ap) {
                                  : lng == 2 ? va_arg(ap, unsigned long long)
                                  : lng == 1 ? (unsigned long long)va_arg(ap, unsigned long)
                                  : (unsigned long long)va_arg(ap, unsigned);
-            if (minus) buf_printf(b, "%-*llu", width, v);
+            if (!width) {
+                char digits[STR_UINT_MAX];
+                buf_append(b, digits, str_uint(v, digits));
+            } else if (minus) buf_printf(b, "%-*llu", width, v);
             else if (zero) buf_printf(b, "%0*llu", width, v);
             else buf_printf(b, "%*llu", width, v);
             break;

@@ -8,6 +8,7 @@
 */
 #include "web/i18n.h"
 #include "base/date.h"
+#include "base/mem.h"
 #include "web/auth.h"
 #include "web/server.h"
 #include <assert.h>
@@ -358,8 +359,8 @@ const char *i18n_format_int(const i18n_lang *l, long long v, char *out, size_t c
     if (cap) out[0] = 0;
     if (!l) l = &langs[0];
     unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    char raw[32];
-    snprintf(raw, sizeof raw, "%llu", mag);
+    char raw[STR_UINT_MAX];
+    str_uint(mag, raw);
     write_number(l, v < 0, raw, NULL, &o);
     return out_done(&o);
 }
@@ -388,8 +389,9 @@ static const char *const months_ar[12] = {
 /* Append the decimal digits of v (>= 0), at least width of them, in l's
 ** digits. */
 static void out_digits(outbuf *o, const i18n_lang *l, int v, int width) {
-    char raw[16];
-    snprintf(raw, sizeof raw, "%0*d", width, v < 0 ? 0 : v);
+    char raw[STR_UINT_MAX];
+    size_t n = str_uint(v < 0 ? 0 : (unsigned long long)v, raw);
+    for (size_t k = n; k < (size_t)width; k++) out_puts(o, l->digits[0]);
     for (const char *p = raw; *p; p++) out_puts(o, l->digits[*p - '0']);
 }
 

@@ -15,6 +15,7 @@
 #include "base/date.h"
 #include "base/err.h"
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- dates ------------------------------------------------------------ */
@@ -342,6 +343,18 @@ static void test_crypto_seal_open(void **state) {
     buf_free(&out);
 }
 
+/* str_uint: what "%llu" gives. */
+static void test_str_uint(void **state) {
+    (void)state;
+    unsigned long long v[] = {0, 7, 10, 99, 100, 12345678901234ULL, 18446744073709551615ULL};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        char mine[STR_UINT_MAX], want[32];
+        snprintf(want, sizeof want, "%llu", v[i]);
+        assert_int_equal(str_uint(v[i], mine), strlen(want));
+        assert_string_equal(mine, want);
+    }
+}
+
 /* crypto_base64_decode: URL-safe, unpadded, strict (fuzz/fuzz_base64.c
 ** compares it with libsodium's decoder on every input). */
 static void test_crypto_base64_decode(void **state) {
@@ -437,6 +450,7 @@ int main(void) {
         cmocka_unit_test(test_crypto_seal_open),
         cmocka_unit_test(test_crypto_token_hash),
         cmocka_unit_test(test_crypto_base64_decode),
+        cmocka_unit_test(test_str_uint),
     };
     return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
