@@ -2,9 +2,8 @@
 ** store/store_sqlite.c — the SQLite backend.
 **
 ** The hot path (bind, step, reset, column reads) is one indirect call and
-** then straight into SQLite: no allocation, no locking, errors of binds
-** remembered and reported by the next step.  Finalized statements are kept
-** per connection and reused by the next prepare of the same SQL.
+** then straight into SQLite: no allocation, no locking, bind errors
+** reported by the next step.  Finalized statements are kept for reuse.
 */
 #include "store/store_internal.h"
 #include "base/mem.h"
@@ -292,26 +291,20 @@ static int sq_exec(store *st, const char *sql, cairn_err *err) {
     return -1;
 }
 
-/* A hash of sql, never 0; 0 (not cached) when it is too long.  Eight bytes
-** a step (a page prepares a few dozen statements of several hundred bytes
-** each, and a byte-at-a-time hash was 3% of the case page); a hit is
-** confirmed by comparing the text (sq_cache_take), so the hash only has to
-** spread. */
+/* A hash of sql, never 0; 0 (not cached) when too long.  Eight bytes a step
+** (bytewise was 3% of the case page); sq_cache_take compares the text. */
 static uint64_t sq_sql_hash(const char *sql) {
     size_t n = strlen(sql);
     if (n >= SQ_CACHE_SQL_MAX) return 0;
-    uint64_t h = 1469598103934665603ULL ^ (uint64_t)n, w;
-    const char *p = sql;
-    for (; n >= 8; n -= 8, p += 8) {
-        memcpy(&w, p, 8);
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)n, w = 0;
+    for (; n >= 8; n -= 8, sql += 8) {
+        memcpy(&w, sql, 8);
         h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
         h ^= h >> 31;
     }
     w = 0;
-    memcpy(&w, p, n);
-    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-    h ^= h >> 29;
-    return h ? h : 1;
+    memcpy(&w, sql, n);
+    return ((h ^ w) * 0x9E3779B97F4A7C15ULL) >> 3 | 1;   /* never 0 */
 }
 
 /* Take the cached statement for sql out of the cache, or NULL. */

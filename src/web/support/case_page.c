@@ -4,13 +4,10 @@
 ** The key worker and the team see everything: the learner, the state, the
 ** tier beside the flag's suggestion, the reason, the team, the tasks, the
 ** history with its reasons, and the next steps the lifecycle table allows
-** them as forms.  A school leader who is not on the team sees the state,
-** the tier and the deadlines, not the contents (no reasons, no team, no
-** history), and the steps the table gives leaders (reopening).  Anyone
-** else is refused.  Every view is written to the audit log ("case.view",
-** or "case.view_state" for a leader's view) before the page is written.
-** The forms post to web/support/case_post.c; the JSON twin is
-** web/support/case_api.c.
+** them as forms.  A leader not on the team sees the state, the tier, the
+** deadlines and the leaders' steps (reopening), not the contents.  Anyone
+** else is refused.  Every view is in the audit log ("case.view", or
+** "case.view_state") before the page is sent.  Forms: case_post.c.
 */
 #include "web/support/case_view.h"
 #include "web/support/review_view.h"
@@ -543,8 +540,7 @@ static void case_page_body(web_ctx *c, support_case_detail *d, const assessment_
 void case_page_show(web_ctx *c, int status, const case_form *form) {
     cairn_err err = {0};
     unsigned rel;
-    /* The reads before the view events: one read transaction too (ended
-    ** before the events, which may not be written inside one). */
+    /* The reads before the view events in one read transaction, too. */
     int opened = 0;
     if (store_read_begin(c->st, &opened, &err) < 0) {
         page_fail(c, "case", err.msg);
@@ -578,16 +574,14 @@ void case_page_show(web_ctx *c, int status, const case_form *form) {
     ** written in the read transaction below would be rolled back with it */
     assessment_case_view av;
     assessment_case_read(c, d, rel, &av);
-    /* Everything below only reads: one read transaction, so SQLite takes
-    ** its read lock once for the page's few dozen statements. */
-    if (store_read_begin(c->st, &opened, &err) < 0) {
-        support_assessments_free(av.rows, av.n);
+    /* Everything below only reads: one read transaction (one read lock). */
+    if (store_read_begin(c->st, &opened, &err) == 0) {
+        case_page_body(c, d, &av, rel, contents, status, form);
+        store_read_end(c->st, opened);
+    } else {
         support_case_detail_free(d);
         page_fail(c, "case", err.msg);
-        return;
     }
-    case_page_body(c, d, &av, rel, contents, status, form);
-    store_read_end(c->st, opened);
     support_assessments_free(av.rows, av.n);
 }
 
