@@ -225,6 +225,20 @@ static int attention_total(store *st, int64_t inst, int32_t asof, const risk_att
     return 0;
 }
 
+/* The SQL of a page (see risk_read_internal.h). */
+void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, int part,
+                        int names_only, buf *sql, int *fields, size_t *nf) {
+    *nf = 0;
+    buf_puts(sql, names_only ? "SELECT s.learner_id, l.ref, l.given_name, l.family_name"
+                             : READ_COLUMNS);
+    buf_puts(sql, READ_FROM);
+    buf_puts(sql, where_head(f));
+    filter_sql(f, 1, sql);
+    if (cursor) keyset_cursor_sql(f, back, part, sql, fields, nf);
+    keyset_order_sql(f, cursor && back, sql);
+    buf_puts(sql, " LIMIT ?");
+}
+
 /* Append to *rows (*n of them, room for *cap) up to limit - *n rows of
 ** the attention list that pass f: from the start (after NULL) or part part
 ** of those after the cursor (see keyset_cursor_sql), in the list's order
@@ -238,14 +252,7 @@ static int attention_part(store *st, int64_t inst, int32_t asof, const risk_atte
     buf sql = BUF_INIT;
     int fields[KEYSET_MAX_FIELDS];
     size_t nf = 0;
-    buf_puts(&sql, names_only ? "SELECT s.learner_id, l.ref, l.given_name, l.family_name"
-                              : READ_COLUMNS);
-    buf_puts(&sql, READ_FROM);
-    buf_puts(&sql, where_head(f));
-    filter_sql(f, 1, &sql);
-    if (after) keyset_cursor_sql(f, back, part, &sql, fields, &nf);
-    keyset_order_sql(f, after && back, &sql);
-    buf_puts(&sql, " LIMIT ?");
+    risk_read_page_sql(f, after != NULL, back, part, names_only, &sql, fields, &nf);
     store_stmt *s = store_prepare(st, buf_cstr(&sql), err);
     buf_free(&sql);
     if (!s) return -1;

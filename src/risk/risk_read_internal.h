@@ -49,6 +49,15 @@ int keyset_parts(const risk_attention_filter *f);
 void keyset_cursor_sql(const risk_attention_filter *f, int back, int part, buf *sql,
                        int *fields, size_t *nf);
 
+/* The SQL of a page of the attention list that passes f (risk_read.c;
+** the tests read its plan): from the start (cursor 0) or part part of the
+** rows after a cursor (before it when back is 1), in the list's order (the
+** cursor's side first); names_only 1 selects the learner's id, reference
+** and names alone.  Its parameters: institution, date, f's (as
+** filter_bind), the cursor fields[0..*nf), the limit. */
+void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, int part,
+                        int names_only, buf *sql, int *fields, size_t *nf);
+
 /* Bind the cursor c's fields[0..nf) (from keyset_cursor_sql) from
 ** parameter index i; returns the next index. */
 int keyset_cursor_bind(const attention_cursor *c, const int *fields, size_t nf, store_stmt *s,
