@@ -37,6 +37,10 @@ typedef struct support_audit_row {
     char    detail[SUPPORT_AUDIT_DETAIL_MAX + 1];
 } support_audit_row;
 
+/* Append to sql the statement support_audit_list runs for f (for tests of
+** its plan). */
+void support_audit_list_sql(const support_audit_filter *f, buf *sql);
+
 /* The events of institution_id that match f, newest first, skipping
 ** offset, at most limit, into *rows (malloc'd, caller frees); *more gets 1
 ** when there are further events after these. */

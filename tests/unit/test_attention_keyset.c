@@ -153,23 +153,6 @@ static void test_keyset_next_filtered(void **state) {
     test_store_drop(st);
 }
 
-/* The query plan of sql on st, one line per step. */
-static void plan_of(store *st, const char *sql, buf *plan) {
-    buf q = BUF_INIT;
-    buf_printf(&q, "EXPLAIN QUERY PLAN %s", sql);
-    cairn_err err = {0};
-    store_stmt *s = store_prepare(st, buf_cstr(&q), &err);
-    if (!s) fail_msg("%s: %s", buf_cstr(&q), err.msg);
-    int rc;
-    while ((rc = store_step(s, &err)) == STORE_ROW) {
-        buf_puts(plan, store_col_text(s, 3));
-        buf_putc(plan, '\n');
-    }
-    assert_int_equal(rc, STORE_DONE);
-    store_finalize(s);
-    buf_free(&q);
-}
-
 /* SQLite: the cursor's own tier is read from risk_score_attention entered
 ** at (tier, probability), and the tiers beyond from its tier range, in
 ** every direction, with and without a tier filter, names only or not. */
@@ -185,7 +168,7 @@ static void test_keyset_plan(void **state) {
             int fields[KEYSET_MAX_FIELDS];
             size_t nf = 0;
             risk_read_page_sql(&f, 1, back, part, names_only, &sql, fields, &nf);
-            plan_of(st, buf_cstr(&sql), &plan);
+            test_query_plan(st, buf_cstr(&sql), &plan);
             const char *want = part == 0 ? "USING INDEX risk_score_attention (institution_id=? "
                                            "AND asof=? AND tier=? AND <expr>"
                                          : "USING INDEX risk_score_attention (institution_id=? "

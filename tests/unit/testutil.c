@@ -321,3 +321,20 @@ int64_t test_count(store *st, const char *sql) {
     if (store_query_int64(st, sql, -1, &n, &err)) fail_msg("%s: %s", sql, err.msg);
     return n;
 }
+
+/* The query plan of sql (see testutil.h). */
+void test_query_plan(store *st, const char *sql, buf *plan) {
+    buf q = BUF_INIT;
+    buf_printf(&q, "EXPLAIN QUERY PLAN %s", sql);
+    cairn_err err = {0};
+    store_stmt *s = store_prepare(st, buf_cstr(&q), &err);
+    if (!s) fail_msg("%s: %s", buf_cstr(&q), err.msg);
+    int rc;
+    while ((rc = store_step(s, &err)) == STORE_ROW) {
+        buf_puts(plan, store_col_text(s, 3));
+        buf_putc(plan, '\n');
+    }
+    assert_int_equal(rc, STORE_DONE);
+    store_finalize(s);
+    buf_free(&q);
+}

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "base/buf.h"
 #include "store/store.h"
 
 /* Run a test on both backends: in the cmocka_unit_test list write
@@ -92,5 +93,9 @@ void test_case_goal(const test_case_school *s, int64_t id);
 /* The first column of sql's first row (sql takes no parameter).  Fails the
 ** test on error. */
 int64_t test_count(store *st, const char *sql);
+
+/* Append SQLite's query plan of sql on st to plan, one line per step
+** (EXPLAIN QUERY PLAN's detail column); fails the test on an error. */
+void test_query_plan(store *st, const char *sql, buf *plan);
 
 #endif
