@@ -143,6 +143,9 @@ size_t support_audit_defer_count(const support_audit_deferred *d);
 void support_audit_defer_submit(support_audit_deferred *d, support_audit_deferred_done done,
                                 void *arg);
 
+/* Why d's events could not be written, for the log ("" when they were). */
+const char *support_audit_defer_why(const support_audit_deferred *d);
+
 /* Free d and its events (NULL: nothing). */
 void support_audit_defer_free(support_audit_deferred *d);
 

@@ -43,6 +43,7 @@ struct support_audit_deferred {
     defer_event                    events[AUDIT_DEFER_EVENTS_MAX];
     size_t                         n;
     int                            rc;           /* 0, or -1 once an event failed */
+    char                           why[160];     /* the first failure, for the log */
     support_audit_deferred_done    done;
     void                          *arg;
     struct support_audit_deferred *next;
@@ -79,6 +80,11 @@ void support_audit_defer_end(support_audit_deferred *d) {
 /* How many events d holds. */
 size_t support_audit_defer_count(const support_audit_deferred *d) {
     return d ? d->n : 0;
+}
+
+/* Why d's events could not be written ("" when they were). */
+const char *support_audit_defer_why(const support_audit_deferred *d) {
+    return d ? d->why : "";
 }
 
 /* Free d and its copies (not submitted, or done). */
@@ -161,7 +167,10 @@ static void write_institution(store *st, int64_t inst, support_audit_deferred *l
             defer_event *e = &d->events[i];
             if (e->inst != inst) continue;
             cairn_err one = {0};
-            if (!batched && audit_write_alone(st, inst, &e->ev, e->v2, &one) < 0) d->rc = -1;
+            if (!batched && audit_write_alone(st, inst, &e->ev, e->v2, &one) < 0) {
+                if (!d->rc) str_copy(d->why, sizeof d->why, one.msg);
+                d->rc = -1;
+            }
             e->written = 1;
         }
 }
@@ -200,7 +209,10 @@ static void *writer_main(void *unused) {
         while (list) {
             support_audit_deferred *next = list->next;
             list->next = NULL;
-            if (!st) list->rc = -1;
+            if (!st) {
+                list->rc = -1;
+                str_copy(list->why, sizeof list->why, err.msg);
+            }
             if (list->rc < 0) failed = 1;
             list->done(list->arg, list->rc);   /* the page owns it from here */
             list = next;

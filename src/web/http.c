@@ -303,14 +303,12 @@ static enum MHD_Result answer_error(http_req *ctx, struct MHD_Connection *conn, 
 ** they are in the log, else a 500 (a page is never shown whose view is not
 ** logged). */
 static enum MHD_Result answer_held(http_req *ctx, struct MHD_Connection *conn) {
-    support_audit_defer_free(ctx->deferred);
-    ctx->deferred = NULL;
     enum MHD_Result rc;
     if (atomic_load(&ctx->logged_rc) == 0) {
         rc = send_response(ctx, conn, &ctx->held);
     } else {
-        log_line("req=%llu the audit log could not record this page's views; not shown",
-                 (unsigned long long)ctx->req.id);
+        log_line("req=%llu the audit log could not record this page's views; not shown: %s",
+                 (unsigned long long)ctx->req.id, support_audit_defer_why(ctx->deferred));
         if (web_path_is_api(ctx->req.path)) {
             web_response res;
             web_response_init(&res);
@@ -323,6 +321,8 @@ static enum MHD_Result answer_held(http_req *ctx, struct MHD_Connection *conn) {
                                  "details."));
         }
     }
+    support_audit_defer_free(ctx->deferred);
+    ctx->deferred = NULL;
     web_response_free(&ctx->held);
     return rc;
 }

@@ -82,7 +82,7 @@ suite() {
     code=$(http "$BASE/api/v1/learners/$id" -b "$jar")
     check "$L: ...and its JSON twin answers a JSON 500 (got $code)" \
         bash -c "[ '$code' = 500 ] && grep -q '\"error\"' '$TMP/body' && ! grep -q '$name' '$TMP/body'"
-    check "$L: ...and the server log says why" grep -q "could not record this page's views" "$TMP/serve.log"
+    check "$L: ...and the server log says why" grep -q "could not record this page.s views; not shown: .*audit log closed by the test" "$TMP/serve.log"
     check "$L: ...and nothing was written" [ "$(views)" = "$before" ]
     if [ "$L" = sqlite ]; then $run "DROP TRIGGER test_no_audit" > /dev/null
     else $run "DROP TRIGGER test_no_audit ON audit_event; DROP FUNCTION test_no_audit()" > /dev/null
