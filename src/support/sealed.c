@@ -17,6 +17,7 @@
 #include "support/sealed.h"
 #include "base/crypto.h"
 #include "base/mem.h"
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -51,6 +52,20 @@ typedef struct ring {
 
 static pthread_mutex_t ring_mutex = PTHREAD_MUTEX_INITIALIZER;
 static ring *ring_cache;
+
+static _Thread_local int key_scope_depth;         /* support_key_scope_begin */
+static _Thread_local ring *key_scope_ring;        /* looked at in this scope */
+
+/* Open a key scope on this thread (see sealed.h). */
+void support_key_scope_begin(void) {
+    key_scope_depth++;
+}
+
+/* End it; the outermost forgets what it looked at. */
+void support_key_scope_end(void) {
+    assert(key_scope_depth > 0);
+    if (--key_scope_depth == 0) key_scope_ring = NULL;
+}
 
 /* The keyring's path (see sealed.h). */
 int support_key_path(store *st, buf *out, cairn_err *err) {
@@ -246,7 +261,12 @@ static int key_find(store *st, const char *id, int create, ring_key *out, cairn_
     if (support_key_path(st, &path, err) < 0) return -1;
     int rc = -1;
     pthread_mutex_lock(&ring_mutex);
-    ring *r = ring_get(path.data, create, err);
+    ring *r = NULL;
+    if (id && key_scope_ring && strcmp(key_scope_ring->path, path.data) == 0)
+        for (int i = 0; i < key_scope_ring->nkeys && !r; i++)
+            if (strcmp(key_scope_ring->keys[i].id, id) == 0) r = key_scope_ring;
+    if (!r) r = ring_get(path.data, create, err);
+    if (r && key_scope_depth > 0) key_scope_ring = r;
     if (r) {
         for (int i = 0; i < r->nkeys && rc < 0; i++)
             if (id ? strcmp(r->keys[i].id, id) == 0 : r->keys[i].current) {

@@ -57,6 +57,15 @@ int support_text_is_sealed(const char *stored);
 ** or -1 when stored is not sealed text. */
 int support_text_key_id(const char *stored, char id[SUPPORT_KEY_ID_LEN + 1]);
 
+/* A key scope on this thread (the web router opens one per request):
+** within it, opening sealed text looks at the keyring file once (the first
+** open; again only for a key id the ring it read does not have), not once
+** per text: a page opens dozens, and the stat of each was 7% of the case
+** page.  A keyring changed on disk is seen by the next scope, as at every
+** open outside one.  Sealing always looks.  Scopes nest; end each begun. */
+void support_key_scope_begin(void);
+void support_key_scope_end(void);
+
 /* The keyring's path for st, appended to out (caller owns).  -1 with err
 ** set when there is none (PostgreSQL without CAIRN_KEY_FILE, an in-memory
 ** SQLite database). */

@@ -8,6 +8,7 @@
 */
 #include "web/server_int.h"
 #include "support/audit.h"
+#include "support/sealed.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -179,7 +180,9 @@ static void run_handler(web_request *req, web_response *res, const web_route *r,
         c.who_buf.st = c.st;
         c.who = &c.who_buf;
     }
+    support_key_scope_begin();   /* the keyring looked at once a request (sealed.h) */
     r->handler(&c);
+    support_key_scope_end();
     if (res->body.failed || res->failed)
         answer_broken(req, res, r, "a writer failed");
     else if (res->body.len == 0 && !res->static_body)

@@ -104,6 +104,48 @@ static void test_refusals(void **state) {
     test_store_drop(st);
 }
 
+/* In a key scope (one a web request) the keyring file is looked at once:
+** a keyring replaced in the middle (same id, other bytes) is seen by the
+** next scope, as outside one at once; a key id the ring read does not have
+** makes it look again within the scope; sealing always looks. */
+static void test_key_scope(void **state) {
+    store *st = test_store_fresh(KIND(state), "sealed_scope");
+    cairn_err err = {0};
+    char *a = seal(st, 1, "kept"), *path = ring_path(st), id[SUPPORT_KEY_ID_LEN + 1];
+    assert_int_equal(support_text_key_id(a, id), 0);
+    buf out = BUF_INIT, ring = BUF_INIT;
+    support_key_scope_begin();
+    assert_int_equal(support_text_open(st, 1, a, &out, &err), 0);   /* looks, once */
+    assert_int_equal(unlink(path), 0);
+    buf_printf(&ring, "current %s %064d\n", id, 7);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(ring.data, f);
+    fclose(f);
+    chmod(path, 0600);
+    buf_reset(&out);
+    assert_int_equal(support_text_open(st, 1, a, &out, &err), 0);   /* the ring it read */
+    assert_string_equal(out.data, "kept");
+    support_key_scope_begin();                                      /* nested: the same */
+    assert_int_equal(support_text_open(st, 1, a, &out, &err), 0);
+    support_key_scope_end();
+    support_key_scope_end();
+    assert_int_equal(support_text_open(st, 1, a, &out, &err), -1);  /* the next looks */
+    assert_non_null(strstr(err.msg, "wrong key"));
+    /* a text under a key the scope's ring does not have: looks again */
+    support_key_scope_begin();
+    assert_int_equal(support_text_open(st, 1, a, &out, &err), -1);
+    assert_int_equal(unlink(path), 0);
+    char *b = seal(st, 1, "fresh");                                  /* a new keyring */
+    buf_reset(&out);
+    assert_int_equal(support_text_open(st, 1, b, &out, &err), 0);
+    assert_string_equal(out.data, "fresh");
+    support_key_scope_end();
+    buf_free(&out), buf_free(&ring);
+    free(a), free(b), free(path);
+    test_store_drop(st);
+}
+
 /* PostgreSQL without CAIRN_KEY_FILE says so; with it, works. */
 static void test_pg_needs_key_file(void **state) {
     store *st = test_store_fresh(STORE_POSTGRES, "sealed_env");
@@ -194,6 +236,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         BOTH(test_round_trip),
         BOTH(test_refusals),
+        BOTH(test_key_scope),
         cmocka_unit_test(test_pg_needs_key_file),
         BOTH(test_new_key),
         BOTH(test_threads),
