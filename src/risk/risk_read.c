@@ -435,13 +435,25 @@ int risk_read_attention_page(store *st, int64_t inst, int32_t asof,
     size_t all = 0, beyond = 0;   /* rows in the list; rows past the cursor */
     if (cursor && attention_cursor_read(st, inst, asof, cursor, f->visible, &c, err) != 0)
         return -1;
-    if ((total || (first && cursor)) && attention_total(st, inst, asof, f, NULL, 0, &all, err) != 0)
+    /* on the first page, fewer rows than the limit are the whole list: the
+    ** count is then the page's own (a caseload's home page saves a query) */
+    int need_all = total || (first && cursor);
+    if (need_all && cursor && attention_total(st, inst, asof, f, NULL, 0, &all, err) != 0)
         return -1;
-    if (total) *total = all;
     if (cursor && first && attention_total(st, inst, asof, f, &c, before, &beyond, err) != 0)
         return -1;
     if (attention_page(st, inst, asof, f, cursor ? &c : NULL, before, limit, 0, rows, n, err) != 0)
         return -1;
+    if (need_all && !cursor) {
+        if (*n < limit) all = *n;
+        else if (attention_total(st, inst, asof, f, NULL, 0, &all, err) != 0) {
+            free(*rows);
+            *rows = NULL;
+            *n = 0;
+            return -1;
+        }
+    }
+    if (total) *total = all;
     if (first && *n) {
         /* the cursor itself need not pass f (it may have left the filter),
         ** so count what lies past it rather than before it */
