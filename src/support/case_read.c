@@ -6,6 +6,7 @@
 #include "support/case_internal.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,8 +272,16 @@ void support_case_detail_free(support_case_detail *d) {
 /* The relationship of a staff member to a case (see case.h). */
 int support_case_relation(store *st, int64_t inst, int64_t case_id, int64_t staff_id,
                           unsigned *rel, cairn_err *err) {
-    *rel = 0;
-    if (staff_id <= 0) return 0;
+    return support_case_relations(st, inst, &case_id, 1, staff_id, rel, err);
+}
+
+/* The relationship of a staff member to each of n cases (see case.h): one
+** statement stepped once per case. */
+int support_case_relations(store *st, int64_t inst, const int64_t *case_ids, size_t n,
+                           int64_t staff_id, unsigned *rels, cairn_err *err) {
+    assert(n == 0 || (case_ids && rels));
+    for (size_t i = 0; i < n; i++) rels[i] = 0;
+    if (staff_id <= 0 || !n) return 0;
     store_stmt *q = store_prepare(st,
         "SELECT c.key_worker_id, (SELECT count(*) FROM case_team_member t"
         " WHERE t.institution_id = c.institution_id AND t.case_id = c.id AND t.staff_id = ?),"
@@ -280,18 +289,27 @@ int support_case_relation(store *st, int64_t inst, int64_t case_id, int64_t staf
         " AND x.case_id = c.id AND x.to_staff = ? AND x.state = 'pending')"
         " FROM support_case c WHERE c.institution_id = ? AND c.id = ?", err);
     if (!q) return -1;
-    store_bind_int64(q, 1, staff_id);
-    store_bind_int64(q, 2, staff_id);
-    store_bind_int64(q, 3, inst);
-    store_bind_int64(q, 4, case_id);
-    int rc = store_step(q, err);
-    if (rc == STORE_ROW) {
-        if (store_col_int64(q, 0) == staff_id) *rel |= SUPPORT_CASE_REL_KEY_WORKER;
-        if (store_col_int64(q, 1) > 0) *rel |= SUPPORT_CASE_REL_TEAM;
-        if (store_col_int64(q, 2) > 0) *rel |= SUPPORT_CASE_REL_RECEIVER;
+    int rc = 0;
+    for (size_t i = 0; rc >= 0 && i < n; i++) {
+        if (case_ids[i] <= 0) continue;   /* no case: no relationship */
+        store_bind_int64(q, 1, staff_id);
+        store_bind_int64(q, 2, staff_id);
+        store_bind_int64(q, 3, inst);
+        store_bind_int64(q, 4, case_ids[i]);
+        rc = store_step(q, err);
+        if (rc == STORE_ROW) {
+            if (store_col_int64(q, 0) == staff_id) rels[i] |= SUPPORT_CASE_REL_KEY_WORKER;
+            if (store_col_int64(q, 1) > 0) rels[i] |= SUPPORT_CASE_REL_TEAM;
+            if (store_col_int64(q, 2) > 0) rels[i] |= SUPPORT_CASE_REL_RECEIVER;
+        }
+        store_reset(q);
     }
     store_finalize(q);
-    return rc < 0 ? -1 : 0;
+    if (rc < 0) {
+        for (size_t i = 0; i < n; i++) rels[i] = 0;
+        return -1;
+    }
+    return 0;
 }
 
 /* Staff who may join a team (see case.h). */
