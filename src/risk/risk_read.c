@@ -64,20 +64,31 @@ static const char *count_from(const risk_attention_filter *f) {
     return READ_FROM;
 }
 
+/* 1 when from (count_from's or READ_FROM) joins the scored enrolment e. */
+static int from_joins_enrolment(const char *from) {
+    return strstr(from, " JOIN enrolment e ") != NULL;
+}
+
 /* Only learners still enrolled make the list: the scored enrolment is
 ** active or paused now (its status is the current one, imports keep it up
 ** to date) and has not ended by the score date.  A learner who completed,
 ** left early or transferred is never listed, whatever the filter; a
-** primary-key lookup per row, so the count still reads risk_score alone. */
+** primary-key lookup per row, so the count still reads risk_score alone.
+** Where READ_FROM already joins that enrolment (e, the same row by the same
+** key) the test is on e: the same rows, two b-tree seeks fewer per row
+** (about a sixth of a caseload page's query). */
 #define READ_STILL_ENROLLED                                                         \
     " AND EXISTS (SELECT 1 FROM enrolment se WHERE se.institution_id = s.institution_id" \
     " AND se.id = s.enrolment_id AND se.status IN ('active', 'paused')"            \
     " AND (se.exit_date IS NULL OR se.exit_date > s.asof))"
+#define READ_STILL_ENROLLED_JOINED                                                  \
+    " AND e.status IN ('active', 'paused') AND (e.exit_date IS NULL OR e.exit_date > s.asof)"
 
 /* Append the WHERE conditions of f (after "s.institution_id = ? AND
-** s.asof = ?") to sql; with_tier 0 leaves the tier out. */
-static void filter_sql(const risk_attention_filter *f, int with_tier, buf *sql) {
-    buf_puts(sql, READ_STILL_ENROLLED);
+** s.asof = ?") to sql; with_tier 0 leaves the tier out; joined 1 when the
+** FROM clause is READ_FROM (the scored enrolment joined as e). */
+static void filter_sql(const risk_attention_filter *f, int with_tier, int joined, buf *sql) {
+    buf_puts(sql, joined ? READ_STILL_ENROLLED_JOINED : READ_STILL_ENROLLED);
     if (!blank(f->programme_code)) buf_puts(sql, " AND p.code = ?");
     if (!blank(f->group_code)) buf_puts(sql, " AND g.code = ?");
     if (with_tier) {
@@ -300,10 +311,11 @@ static int attention_total(store *st, int64_t inst, int32_t asof, const risk_att
     buf sql = BUF_INIT;
     int fields[2 * 8 + 2];
     size_t nf = 0;
+    const char *from = before ? READ_FROM : count_from(f);
     buf_puts(&sql, "SELECT count(*)");
-    buf_puts(&sql, before ? READ_FROM : count_from(f));
+    buf_puts(&sql, from);
     buf_puts(&sql, where_head(f));
-    filter_sql(f, 1, &sql);
+    filter_sql(f, 1, from_joins_enrolment(from), &sql);
     if (before) cursor_sql(f, back, &sql, fields, &nf);
     store_stmt *c = store_prepare(st, buf_cstr(&sql), err);
     buf_free(&sql);
@@ -334,7 +346,7 @@ static int attention_page(store *st, int64_t inst, int32_t asof, const risk_atte
                               : READ_COLUMNS);
     buf_puts(&sql, READ_FROM);
     buf_puts(&sql, where_head(f));
-    filter_sql(f, 1, &sql);
+    filter_sql(f, 1, 1, &sql);
     if (after) cursor_sql(f, back, &sql, fields, &nf);
     order_sql(f, after && back, &sql);
     buf_puts(&sql, " LIMIT ?");
@@ -489,9 +501,10 @@ int risk_read_tier_counts(store *st, int64_t inst, int32_t asof, const risk_atte
     if (filter_check(&g, err) != 0) return -1;
     buf sql = BUF_INIT;
     buf_puts(&sql, "SELECT s.tier, count(*)");
-    buf_puts(&sql, count_from(&g));
+    const char *from = count_from(&g);
+    buf_puts(&sql, from);
     buf_puts(&sql, " WHERE s.institution_id = ? AND s.asof = ?");
-    filter_sql(&g, 0, &sql);
+    filter_sql(&g, 0, from_joins_enrolment(from), &sql);
     buf_puts(&sql, " GROUP BY s.tier");
     store_stmt *s = store_prepare(st, buf_cstr(&sql), err);
     buf_free(&sql);
