@@ -59,23 +59,34 @@ static const char *count_from(const risk_attention_filter *f) {
     return READ_FROM;
 }
 
+/* 1 when from (count_from's or READ_FROM) joins the scored enrolment e. */
+static int from_joins_enrolment(const char *from) {
+    return strstr(from, " JOIN enrolment e ") != NULL;
+}
+
 /* Only learners still enrolled make the list: the scored enrolment is
 ** active or paused now (its status is the current one, imports keep it up
 ** to date) and has not ended by the score date.  A learner who completed,
 ** left early or transferred is never listed, whatever the filter; a
-** primary-key lookup per row, so the count still reads risk_score alone. */
+** primary-key lookup per row, so the count still reads risk_score alone.
+** Where READ_FROM already joins that enrolment (e, the same row by the same
+** key) the test is on e: the same rows, two b-tree seeks fewer per row
+** (about a sixth of a caseload page's query). */
 #define READ_STILL_ENROLLED                                                         \
     " AND EXISTS (SELECT 1 FROM enrolment se WHERE se.institution_id = s.institution_id" \
     " AND se.id = s.enrolment_id AND se.status IN ('active', 'paused')"            \
     " AND (se.exit_date IS NULL OR se.exit_date > s.asof))"
+#define READ_STILL_ENROLLED_JOINED                                                  \
+    " AND e.status IN ('active', 'paused') AND (e.exit_date IS NULL OR e.exit_date > s.asof)"
 
 /* Append the WHERE conditions of f (after "s.institution_id = ? AND
-** s.asof = ?") to sql; with_tier 0 leaves the tier out.  SQLite tests the
-** terms in this order: the tier and flag, read from the index, come before
-** the enrolment's lookup, so a walk over rows the filter drops (a
-** universal learner's "next" on the attention list: the rest of tier 0)
+** s.asof = ?") to sql; with_tier 0 leaves the tier out; joined 1 when the
+** FROM clause is READ_FROM (the scored enrolment joined as e).  SQLite
+** tests the terms in this order: the tier and flag, read from the index,
+** come before the enrolment's test, so a walk over rows the filter drops
+** (a universal learner's "next" on the attention list: the rest of tier 0)
 ** reads no enrolment (at 100,000 learners 0.75 s against 0.04 s). */
-static void filter_sql(const risk_attention_filter *f, int with_tier, buf *sql) {
+static void filter_sql(const risk_attention_filter *f, int with_tier, int joined, buf *sql) {
     if (!blank(f->programme_code)) buf_puts(sql, " AND p.code = ?");
     if (!blank(f->group_code)) buf_puts(sql, " AND g.code = ?");
     if (with_tier) {
@@ -84,7 +95,7 @@ static void filter_sql(const risk_attention_filter *f, int with_tier, buf *sql) 
             buf_puts(sql, " AND (s.tier > 0 OR (s.flags <> '[]' AND " READ_NEW_FLAGS "))");
     }
     if (!blank(f->flag)) buf_puts(sql, " AND s.flags LIKE ?");
-    buf_puts(sql, READ_STILL_ENROLLED);
+    buf_puts(sql, joined ? READ_STILL_ENROLLED_JOINED : READ_STILL_ENROLLED);
     if (!blank(f->search))
         buf_puts(sql, " AND (lower(l.given_name || ' ' || l.family_name) LIKE ? ESCAPE '!'"
                       " OR lower(l.family_name || ' ' || l.given_name) LIKE ? ESCAPE '!'"
@@ -209,11 +220,12 @@ static int attention_total(store *st, int64_t inst, int32_t asof, const risk_att
         buf sql = BUF_INIT;
         int fields[KEYSET_MAX_FIELDS];
         size_t nf = 0;
-        buf_puts(&sql, "SELECT count(*)");
         /* the part of the tiers beyond the cursor's reads no name */
-        buf_puts(&sql, before && !(parts == 2 && part == 1) ? READ_FROM : count_from(f));
+        const char *from = before && !(parts == 2 && part == 1) ? READ_FROM : count_from(f);
+        buf_puts(&sql, "SELECT count(*)");
+        buf_puts(&sql, from);
         buf_puts(&sql, where_head(f));
-        filter_sql(f, 1, &sql);
+        filter_sql(f, 1, from_joins_enrolment(from), &sql);
         if (before) keyset_cursor_sql(f, back, part, &sql, fields, &nf);
         store_stmt *c = store_prepare(st, buf_cstr(&sql), err);
         buf_free(&sql);
@@ -237,7 +249,7 @@ void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, in
                              : READ_COLUMNS);
     buf_puts(sql, READ_FROM);
     buf_puts(sql, where_head(f));
-    filter_sql(f, 1, sql);
+    filter_sql(f, 1, 1, sql);
     if (cursor) keyset_cursor_sql(f, back, part, sql, fields, nf);
     keyset_order_sql(f, cursor && back, sql);
     buf_puts(sql, " LIMIT ?");
@@ -372,13 +384,25 @@ int risk_read_attention_page(store *st, int64_t inst, int32_t asof,
     size_t all = 0, beyond = 0;   /* rows in the list; rows past the cursor */
     if (cursor && attention_cursor_read(st, inst, asof, cursor, f->visible, &c, err) != 0)
         return -1;
-    if ((total || (first && cursor)) && attention_total(st, inst, asof, f, NULL, 0, &all, err) != 0)
+    /* on the first page, fewer rows than the limit are the whole list: the
+    ** count is then the page's own (a caseload's home page saves a query) */
+    int need_all = total || (first && cursor);
+    if (need_all && cursor && attention_total(st, inst, asof, f, NULL, 0, &all, err) != 0)
         return -1;
-    if (total) *total = all;
     if (cursor && first && attention_total(st, inst, asof, f, &c, before, &beyond, err) != 0)
         return -1;
     if (attention_page(st, inst, asof, f, cursor ? &c : NULL, before, limit, 0, rows, n, err) != 0)
         return -1;
+    if (need_all && !cursor) {
+        if (*n < limit) all = *n;
+        else if (attention_total(st, inst, asof, f, NULL, 0, &all, err) != 0) {
+            free(*rows);
+            *rows = NULL;
+            *n = 0;
+            return -1;
+        }
+    }
+    if (total) *total = all;
     if (first && *n) {
         /* the cursor itself need not pass f (it may have left the filter),
         ** so count what lies past it rather than before it */
@@ -414,9 +438,10 @@ int risk_read_tier_counts(store *st, int64_t inst, int32_t asof, const risk_atte
     if (filter_check(&g, err) != 0) return -1;
     buf sql = BUF_INIT;
     buf_puts(&sql, "SELECT s.tier, count(*)");
-    buf_puts(&sql, count_from(&g));
+    const char *from = count_from(&g);
+    buf_puts(&sql, from);
     buf_puts(&sql, " WHERE s.institution_id = ? AND s.asof = ?");
-    filter_sql(&g, 0, &sql);
+    filter_sql(&g, 0, from_joins_enrolment(from), &sql);
     buf_puts(&sql, " GROUP BY s.tier");
     store_stmt *s = store_prepare(st, buf_cstr(&sql), err);
     buf_free(&sql);

@@ -336,6 +336,12 @@ int support_case_team_remove(store *st, int64_t institution_id, int64_t account_
 int support_case_relation(store *st, int64_t institution_id, int64_t case_id, int64_t staff_id,
                           unsigned *rel, cairn_err *err);
 
+/* support_case_relation for each of case_ids[0..n) into rels[i] (an id of
+** 0 or less: no relationship): one statement for all.  0, or -1 with every
+** rels[i] 0. */
+int support_case_relations(store *st, int64_t institution_id, const int64_t *case_ids, size_t n,
+                           int64_t staff_id, unsigned *rels, cairn_err *err);
+
 /* For each of learners[0..n) the id of its case that is not closed into
 ** case_ids[i] (0 = none).  0 or -1. */
 int support_case_open_of_learners(store *st, int64_t institution_id, const int64_t *learners,

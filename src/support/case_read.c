@@ -6,6 +6,7 @@
 #include "support/case_internal.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stddef.h>
@@ -184,6 +185,15 @@ static int history_read(store *st, int64_t inst, int64_t case_id, int with_text,
     " JOIN learner l ON l.institution_id = c.institution_id AND l.id = c.learner_id"    \
     " JOIN staff s ON s.institution_id = t.institution_id AND s.id = t.owner_id"
 
+/* TASK_COLUMNS with the cases first, for a query that walks them (the
+** tasks of a key worker's cases): the same columns. */
+#define TASK_COLUMNS_OF_CASES                                                         \
+    "SELECT t.id, t.case_id, t.owner_id, s.given_name, s.family_name, t.kind, t.title," \
+    " t.due_on, t.done_at, c.learner_id, l.given_name, l.family_name"                 \
+    " FROM support_case c CROSS JOIN case_task t"                                     \
+    " JOIN learner l ON l.institution_id = c.institution_id AND l.id = c.learner_id"    \
+    " JOIN staff s ON s.institution_id = t.institution_id AND s.id = t.owner_id"
+
 /* Fill *t from a TASK_COLUMNS row. */
 static void task_row(store_stmt *q, support_case_task *t) {
     memset(t, 0, sizeof *t);
@@ -289,8 +299,16 @@ void support_case_detail_free(support_case_detail *d) {
 /* The relationship of a staff member to a case (see case.h). */
 int support_case_relation(store *st, int64_t inst, int64_t case_id, int64_t staff_id,
                           unsigned *rel, cairn_err *err) {
-    *rel = 0;
-    if (staff_id <= 0) return 0;
+    return support_case_relations(st, inst, &case_id, 1, staff_id, rel, err);
+}
+
+/* The relationship of a staff member to each of n cases (see case.h): one
+** statement stepped once per case. */
+int support_case_relations(store *st, int64_t inst, const int64_t *case_ids, size_t n,
+                           int64_t staff_id, unsigned *rels, cairn_err *err) {
+    assert(n == 0 || (case_ids && rels));
+    for (size_t i = 0; i < n; i++) rels[i] = 0;
+    if (staff_id <= 0 || !n) return 0;
     store_stmt *q = store_prepare(st,
         "SELECT c.key_worker_id, (SELECT count(*) FROM case_team_member t"
         " WHERE t.institution_id = c.institution_id AND t.case_id = c.id AND t.staff_id = ?),"
@@ -298,18 +316,27 @@ int support_case_relation(store *st, int64_t inst, int64_t case_id, int64_t staf
         " AND x.case_id = c.id AND x.to_staff = ? AND x.state = 'pending')"
         " FROM support_case c WHERE c.institution_id = ? AND c.id = ?", err);
     if (!q) return -1;
-    store_bind_int64(q, 1, staff_id);
-    store_bind_int64(q, 2, staff_id);
-    store_bind_int64(q, 3, inst);
-    store_bind_int64(q, 4, case_id);
-    int rc = store_step(q, err);
-    if (rc == STORE_ROW) {
-        if (store_col_int64(q, 0) == staff_id) *rel |= SUPPORT_CASE_REL_KEY_WORKER;
-        if (store_col_int64(q, 1) > 0) *rel |= SUPPORT_CASE_REL_TEAM;
-        if (store_col_int64(q, 2) > 0) *rel |= SUPPORT_CASE_REL_RECEIVER;
+    int rc = 0;
+    for (size_t i = 0; rc >= 0 && i < n; i++) {
+        if (case_ids[i] <= 0) continue;   /* no case: no relationship */
+        store_bind_int64(q, 1, staff_id);
+        store_bind_int64(q, 2, staff_id);
+        store_bind_int64(q, 3, inst);
+        store_bind_int64(q, 4, case_ids[i]);
+        rc = store_step(q, err);
+        if (rc == STORE_ROW) {
+            if (store_col_int64(q, 0) == staff_id) rels[i] |= SUPPORT_CASE_REL_KEY_WORKER;
+            if (store_col_int64(q, 1) > 0) rels[i] |= SUPPORT_CASE_REL_TEAM;
+            if (store_col_int64(q, 2) > 0) rels[i] |= SUPPORT_CASE_REL_RECEIVER;
+        }
+        store_reset(q);
     }
     store_finalize(q);
-    return rc < 0 ? -1 : 0;
+    if (rc < 0) {
+        for (size_t i = 0; i < n; i++) rels[i] = 0;
+        return -1;
+    }
+    return 0;
 }
 
 /* Staff who may join a team (see case.h). */
@@ -352,30 +379,30 @@ int support_case_tasks_due(store *st, int64_t inst, int64_t staff_id, int32_t to
                            support_case_task **rows, size_t *n, cairn_err *err) {
     char until[DATE_TEXT_LEN];
     date_format(today + SUPPORT_CASE_SOON_DAYS, until);
-    /* the tasks one set of ids, each half from its own index (the staff
-    ** member's open tasks; their cases' open tasks due by then): "owner OR
-    ** key worker" on the joined rows read every task of the school, and
-    ** without its own filter the second half put every task the cases
-    ** ever had, done ones too, in the union's b-tree */
-    store_stmt *q = store_prepare(st, TASK_COLUMNS
-        " WHERE t.institution_id = ? AND t.id IN (SELECT o.id FROM case_task o"
-        " WHERE o.institution_id = ? AND o.owner_id = ? AND o.done_at IS NULL AND o.due_on <= ?"
-        " UNION SELECT k.id FROM support_case kc CROSS JOIN case_task k"
-        " WHERE kc.institution_id = ? AND kc.key_worker_id = ? AND kc.state <> 'closed'"
-        " AND k.institution_id = kc.institution_id AND k.case_id = kc.id"
-        " AND k.done_at IS NULL AND k.due_on <= ?)"
-        " AND t.done_at IS NULL AND c.state <> 'closed' AND t.due_on <= ?"
-        " ORDER BY t.due_on, t.id LIMIT ?", err);
+    /* two halves, each from its own index, that cannot share a task, so
+    ** UNION ALL (no b-tree to remove doubles) and each row read once: the
+    ** open tasks due by then of the staff member's cases (as key worker),
+    ** and their own open tasks due by then on cases someone else (or
+    ** nobody) is key worker of.  "Owner OR key worker" on the joined rows
+    ** read every task of the school; a UNION of the ids, looked up again
+    ** for their columns, read each task twice. */
+    store_stmt *q = store_prepare(st, TASK_COLUMNS_OF_CASES
+        " WHERE c.institution_id = ? AND c.key_worker_id = ? AND c.state <> 'closed'"
+        " AND t.institution_id = c.institution_id AND t.case_id = c.id"
+        " AND t.done_at IS NULL AND t.due_on <= ?"
+        " UNION ALL " TASK_COLUMNS
+        " WHERE t.institution_id = ? AND t.owner_id = ? AND t.done_at IS NULL AND t.due_on <= ?"
+        " AND c.state <> 'closed' AND coalesce(c.key_worker_id, 0) <> ?"
+        " ORDER BY 8, 1 LIMIT ?", err);   /* t.due_on, t.id */
     if (!q) return -1;
     store_bind_int64(q, 1, inst);
-    store_bind_int64(q, 2, inst);
-    store_bind_int64(q, 3, staff_id);
-    store_bind_text(q, 4, until, (size_t)-1);
-    store_bind_int64(q, 5, inst);
-    store_bind_int64(q, 6, staff_id);
-    store_bind_text(q, 7, until, (size_t)-1);
-    store_bind_text(q, 8, until, (size_t)-1);
-    store_bind_int64(q, 9, (int64_t)(limit ? limit : 200));
+    store_bind_int64(q, 2, staff_id);
+    store_bind_text(q, 3, until, (size_t)-1);
+    store_bind_int64(q, 4, inst);
+    store_bind_int64(q, 5, staff_id);
+    store_bind_text(q, 6, until, (size_t)-1);
+    store_bind_int64(q, 7, staff_id);
+    store_bind_int64(q, 8, (int64_t)(limit ? limit : 200));
     return tasks_collect(q, rows, n, err);
 }
 

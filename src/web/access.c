@@ -7,6 +7,7 @@
 */
 #include "web/access.h"
 #include "support/case.h"
+#include <assert.h>
 #include <string.h>
 
 /* ---- roles -------------------------------------------------------------------- */
@@ -273,14 +274,24 @@ int access_can_view_group(const access_ctx *ctx, int64_t group_id, cairn_err *er
 
 /* ctx's relationship to a case (see access.h). */
 int access_case_relation(const access_ctx *ctx, int64_t case_id, unsigned *rel, cairn_err *err) {
-    *rel = 0;
-    if (!ctx || !ctx->st || !ctx_sees_some(ctx) || case_id <= 0 || !ctx->roles) return 0;
+    return access_case_relations(ctx, &case_id, 1, rel, err);
+}
+
+/* ctx's relationship to each of n cases (see access.h): the account asked
+** once, each case's relationship and leader bit by one statement each,
+** stepped once per case. */
+int access_case_relations(const access_ctx *ctx, const int64_t *case_ids, size_t n,
+                          unsigned *rels, cairn_err *err) {
+    assert(n == 0 || (case_ids && rels));
+    for (size_t i = 0; i < n; i++) rels[i] = 0;
+    if (!ctx || !ctx->st || !ctx_sees_some(ctx) || !ctx->roles || !n) return 0;
     int64_t enabled = 0;
     if (store_query_int64(ctx->st, "SELECT count(*) FROM account WHERE id = ? AND disabled = 0",
                           ctx->account_id, &enabled, err) < 0)
         return -1;
     if (!enabled) return 0;
-    if (support_case_relation(ctx->st, ctx->institution_id, case_id, ctx->staff_id, rel, err) < 0)
+    if (support_case_relations(ctx->st, ctx->institution_id, case_ids, n, ctx->staff_id, rels,
+                               err) < 0)
         return -1;
     if (!(ctx->roles & ACCESS_ROLE_SCHOOL_LEADER)) return 0;
     /* a leader of the case's own institution only: an unknown case, or one
@@ -288,10 +299,15 @@ int access_case_relation(const access_ctx *ctx, int64_t case_id, unsigned *rel, 
     store_stmt *q = store_prepare(ctx->st,
         "SELECT count(*) FROM support_case WHERE institution_id = ? AND id = ?", err);
     if (!q) return -1;
-    store_bind_int64(q, 1, ctx->institution_id);
-    store_bind_int64(q, 2, case_id);
-    int rc = store_step(q, err);
-    if (rc == STORE_ROW && store_col_int64(q, 0) > 0) *rel |= SUPPORT_CASE_REL_LEADER;
+    int rc = 0;
+    for (size_t i = 0; rc >= 0 && i < n; i++) {
+        if (case_ids[i] <= 0) continue;   /* no case: no relationship */
+        store_bind_int64(q, 1, ctx->institution_id);
+        store_bind_int64(q, 2, case_ids[i]);
+        rc = store_step(q, err);
+        if (rc == STORE_ROW && store_col_int64(q, 0) > 0) rels[i] |= SUPPORT_CASE_REL_LEADER;
+        store_reset(q);
+    }
     store_finalize(q);
     return rc < 0 ? -1 : 0;
 }

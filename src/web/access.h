@@ -163,6 +163,12 @@ int access_can_view_group(const access_ctx *ctx, int64_t group_id, cairn_err *er
 ** an unknown case.  0, or -1 with err set (treat as no relationship). */
 int access_case_relation(const access_ctx *ctx, int64_t case_id, unsigned *rel, cairn_err *err);
 
+/* access_case_relation for each of case_ids[0..n) into rels[i] (an id of 0
+** or less: no relationship), with a few statements for all of them (a
+** list's rows).  0, or -1 with err set (treat as no relationship). */
+int access_case_relations(const access_ctx *ctx, const int64_t *case_ids, size_t n,
+                          unsigned *rels, cairn_err *err);
+
 /* ---- routes ------------------------------------------------------------------ */
 
 /* Who may use a route: role bits, or one of these two. */

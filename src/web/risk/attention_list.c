@@ -167,14 +167,16 @@ int attention_case_cells(web_ctx *c, const risk_attention_row *rows, size_t n,
         rc = support_key_worker_has_of_learners(c->st, c->who->institution_id, learners, n,
                                                 has_kw, err);
     free(learners);
+    unsigned *rels = calloc(n ? n : 1, sizeof *rels);
+    if (rc == 0) rc = access_case_relations(c->who, ids, n, rels, err);   /* 0: no case */
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        unsigned rel = 0;
         if (ids[i]) {   /* a case not theirs: no link */
-            if ((rc = access_case_relation(c->who, ids[i], &rel, err)) == 0 && !rel) ids[i] = -1;
+            if (!rels[i]) ids[i] = -1;
         } else if (!kw && rows[i].nflags && !has_kw[i]) {   /* no key worker: no button */
             ids[i] = -1;
         }
     }
+    free(rels);
     free(has_kw);
     out->csrf = c->req->session ? c->req->session->csrf : "";
     out->case_ids = ids;
