@@ -18,7 +18,8 @@ void   hmap_put(hmap *m, const char *key, size_t n, int64_t v);
 /* 1 and *v set if key is present, else 0. */
 int    hmap_get(const hmap *m, const char *key, size_t n, int64_t *v);
 size_t hmap_count(const hmap *m);
-/* The map's hash of n bytes at s (FNV-1a 64, never 0), for other tables. */
+/* The map's hash of n bytes at s (never 0), for other tables too (the
+** reasons memo, the SQLite statement cache). */
 uint64_t hmap_hash(const char *s, size_t n);
 
 #endif

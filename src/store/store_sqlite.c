@@ -6,6 +6,7 @@
 ** reported by the next step.  Finalized statements are kept for reuse.
 */
 #include "store/store_internal.h"
+#include "base/hmap.h"
 #include "base/mem.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -291,20 +292,10 @@ static int sq_exec(store *st, const char *sql, cairn_err *err) {
     return -1;
 }
 
-/* A hash of sql, never 0; 0 (not cached) when too long.  Eight bytes a step
-** (bytewise was 3% of the case page); sq_cache_take compares the text. */
+/* The hash of sql (base/hmap.h), or 0 (not cached) when it is too long. */
 static uint64_t sq_sql_hash(const char *sql) {
     size_t n = strlen(sql);
-    if (n >= SQ_CACHE_SQL_MAX) return 0;
-    uint64_t h = 1469598103934665603ULL ^ (uint64_t)n, w = 0;
-    for (; n >= 8; n -= 8, sql += 8) {
-        memcpy(&w, sql, 8);
-        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-        h ^= h >> 31;
-    }
-    w = 0;
-    memcpy(&w, sql, n);
-    return ((h ^ w) * 0x9E3779B97F4A7C15ULL) >> 3 | 1;   /* never 0 */
+    return n >= SQ_CACHE_SQL_MAX ? 0 : hmap_hash(sql, n);
 }
 
 /* Take the cached statement for sql out of the cache, or NULL. */
