@@ -2,6 +2,7 @@
 ** base/mem.c — allocation that never returns NULL.
 */
 #include "base/mem.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,4 +70,14 @@ size_t str_uint(unsigned long long v, char out[STR_UINT_MAX]) {
     for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
     out[n] = 0;
     return n;
+}
+
+/* "given family" (see mem.h). */
+void str_full_name(char *dst, size_t cap, const char *given, const char *family) {
+    assert(dst && cap > 0);
+    str_copy(dst, cap, given);
+    size_t n = strlen(dst);
+    if (n + 1 >= cap) return;
+    dst[n++] = ' ';
+    str_copy(dst + n, cap - n, family);
 }

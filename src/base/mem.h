@@ -17,6 +17,10 @@ char *xstrndup(const char *s, size_t n); /* copy of s[0..n) plus NUL; caller fre
 /* Copy src (NULL = "") into dst of cap bytes (cap > 0), cut at a UTF-8
 ** character boundary when it does not fit; dst is always NUL-terminated. */
 void  str_copy(char *dst, size_t cap, const char *src);
+/* "given family" into dst (cap bytes, cut at a character boundary like
+** str_copy); NULL counts as "".  What snprintf "%s %s" gave, without its
+** format machinery (a page joins hundreds of names). */
+void  str_full_name(char *dst, size_t cap, const char *given, const char *family);
 /* The decimal digits of v into out (NUL-terminated); returns their number.
 ** What snprintf's "%llu" gives, without its format machinery (pages write
 ** thousands of numbers and dates). */

@@ -59,9 +59,8 @@ static int case_row(store *st, int64_t inst, store_stmt *q, int with_text, suppo
     c->key_worker_id = store_col_int64(q, 2);
     c->opened_by = store_col_is_null(q, 3) ? 0 : store_col_int64(q, 3);
     str_copy(c->learner_ref, sizeof c->learner_ref, col_text(q, 4));
-    snprintf(c->learner_name, sizeof c->learner_name, "%s %s", col_text(q, 5), col_text(q, 6));
-    snprintf(c->key_worker_name, sizeof c->key_worker_name, "%s %s", col_text(q, 7),
-             col_text(q, 8));
+    str_full_name(c->learner_name, sizeof c->learner_name, col_text(q, 5), col_text(q, 6));
+    str_full_name(c->key_worker_name, sizeof c->key_worker_name, col_text(q, 7), col_text(q, 8));
     c->state = support_case_state_parse(col_text(q, 9));
     c->tier = (int)store_col_int64(q, 10);
     c->source = support_case_source_parse(col_text(q, 11));
@@ -135,7 +134,7 @@ static int team_read(store *st, int64_t inst, int64_t case_id, support_case_deta
         support_case_member *m = &d->team[d->nteam++];
         memset(m, 0, sizeof *m);
         m->staff_id = store_col_int64(q, 0);
-        snprintf(m->name, sizeof m->name, "%s %s", col_text(q, 1), col_text(q, 2));
+        str_full_name(m->name, sizeof m->name, col_text(q, 1), col_text(q, 2));
         m->role = support_case_role_parse(col_text(q, 3));
         str_copy(m->added_at, sizeof m->added_at, col_text(q, 4));
     }
@@ -200,7 +199,7 @@ static void task_row(store_stmt *q, support_case_task *t) {
     t->id = store_col_int64(q, 0);
     t->case_id = store_col_int64(q, 1);
     t->owner_id = store_col_int64(q, 2);
-    snprintf(t->owner_name, sizeof t->owner_name, "%s %s", col_text(q, 3), col_text(q, 4));
+    str_full_name(t->owner_name, sizeof t->owner_name, col_text(q, 3), col_text(q, 4));
     t->kind = support_case_task_kind_parse(col_text(q, 5));
     /* a follow-up's title is sealed: follow_ups_open() opens it */
     if (t->kind != SUPPORT_TASK_FOLLOW_UP) str_copy(t->title, sizeof t->title, col_text(q, 6));
@@ -208,7 +207,7 @@ static void task_row(store_stmt *q, support_case_task *t) {
     if (date_parse(due, strlen(due), &t->due_on) < 0) t->due_on = 0;
     str_copy(t->done_at, sizeof t->done_at, col_text(q, 8));
     t->learner_id = store_col_int64(q, 9);
-    snprintf(t->learner_name, sizeof t->learner_name, "%s %s", col_text(q, 10), col_text(q, 11));
+    str_full_name(t->learner_name, sizeof t->learner_name, col_text(q, 10), col_text(q, 11));
 }
 
 /* Read tasks from a prepared TASK_COLUMNS query into *rows, *n. */
@@ -361,7 +360,7 @@ int support_case_team_candidates(store *st, int64_t inst, support_case_member **
         support_case_member *m = &(*rows)[(*n)++];
         memset(m, 0, sizeof *m);
         m->staff_id = store_col_int64(q, 0);
-        snprintf(m->name, sizeof m->name, "%s %s", col_text(q, 1), col_text(q, 2));
+        str_full_name(m->name, sizeof m->name, col_text(q, 1), col_text(q, 2));
         m->role = -1;
     }
     store_finalize(q);
@@ -392,7 +391,8 @@ int support_case_tasks_due(store *st, int64_t inst, int64_t staff_id, int32_t to
         " AND t.done_at IS NULL AND t.due_on <= ?"
         " UNION ALL " TASK_COLUMNS
         " WHERE t.institution_id = ? AND t.owner_id = ? AND t.done_at IS NULL AND t.due_on <= ?"
-        " AND c.state <> 'closed' AND coalesce(c.key_worker_id, 0) <> ?"
+        " AND t.case_id NOT IN (SELECT k.id FROM support_case k WHERE k.institution_id = ?"
+        " AND k.key_worker_id = ?) AND c.state <> 'closed'"
         " ORDER BY 8, 1 LIMIT ?", err);   /* t.due_on, t.id */
     if (!q) return -1;
     store_bind_int64(q, 1, inst);
@@ -401,8 +401,9 @@ int support_case_tasks_due(store *st, int64_t inst, int64_t staff_id, int32_t to
     store_bind_int64(q, 4, inst);
     store_bind_int64(q, 5, staff_id);
     store_bind_text(q, 6, until, (size_t)-1);
-    store_bind_int64(q, 7, staff_id);
-    store_bind_int64(q, 8, (int64_t)(limit ? limit : 200));
+    store_bind_int64(q, 7, inst);       /* the case ids of the first half, */
+    store_bind_int64(q, 8, staff_id);   /* read from case_task_open alone */
+    store_bind_int64(q, 9, (int64_t)(limit ? limit : 200));
     return tasks_collect(q, rows, n, err);
 }
 

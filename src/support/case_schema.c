@@ -25,6 +25,12 @@
 **                       the time they were done (cancelled = 1: left open
 **                       when the case closed, and closed with it).
 **
+** Version 3: the open tasks of a case by due day (a partial index), for a
+** key worker's tasks due soon: their cases' open tasks, not every task
+** those cases ever had, each looked up in the table to be dropped; and the
+** open tasks by owner carry their case, so a key worker's own tasks on
+** their own cases are dropped from the other half without reading them.
+**
 ** Times are ISO 8601 UTC TEXT, days 'YYYY-MM-DD', like the other rooms.
 */
 #include "support/case.h"
@@ -143,14 +149,23 @@
 
 #define CASE_V1_NAME "cases, teams, case history, tasks, transfers, conferences"
 #define CASE_V2_NAME "a handover offer to a key worker may be withdrawn"
+#define CASE_V3_NAME "open tasks by case and due day; open tasks by owner with their case"
+#define CASE_V3                                                                 \
+    "CREATE INDEX case_task_open_by_case ON case_task (institution_id, case_id, due_on)" \
+    " WHERE done_at IS NULL;"                                                   \
+    "DROP INDEX case_task_open;"                                                \
+    "CREATE INDEX case_task_open ON case_task (institution_id, owner_id, due_on, case_id)" \
+    " WHERE done_at IS NULL;"
 
 static const store_migration case_sqlite[] = {
     {"case", 1, CASE_V1_NAME, CASE_V1},
     {"case", 2, CASE_V2_NAME, TRANSFER_SQLITE},
+    {"case", 3, CASE_V3_NAME, CASE_V3},
 };
 static const store_migration case_pg[] = {
     {"case", 1, CASE_V1_NAME, CASE_V1},
     {"case", 2, CASE_V2_NAME, TRANSFER_PG},
+    {"case", 3, CASE_V3_NAME, CASE_V3},
 };
 
 /* Apply the "case" series (see case_schema.h); version 2 differs between

@@ -248,8 +248,8 @@ int support_case_risk_risen(store *st, int64_t inst, int64_t staff_id,
         memset(&r, 0, sizeof r);
         r.case_id = store_col_int64(cases, 0);
         r.learner_id = store_col_int64(cases, 1);
-        snprintf(r.learner_name, sizeof r.learner_name, "%s %s", store_col_text(cases, 2),
-                 store_col_text(cases, 3));
+        str_full_name(r.learner_name, sizeof r.learner_name, store_col_text(cases, 2),
+                      store_col_text(cases, 3));
         const char *since = store_col_text(cases, 4);
         str_copy(r.since, sizeof r.since, since ? since : "");
         int then = score_at(sc, inst, r.learner_id, r.since, &r.tier_then, &r.p_then, err);

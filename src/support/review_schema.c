@@ -14,6 +14,10 @@
 **                    support/plan.h) at a review; one row per goal and
 **                    review.
 **
+** Version 2: the reviews of a case by kind and day, so "the last review
+** that was not only progress" (a key worker's "risk rose since the last
+** review", on their home page for each case) is one index seek.
+**
 ** Days are 'YYYY-MM-DD', times ISO 8601 UTC TEXT, like the other rooms.
 */
 #include "support/review.h"
@@ -39,8 +43,13 @@
     " FOREIGN KEY (institution_id, goal_id) REFERENCES support_goal(institution_id, id));"\
     "CREATE INDEX review_progress_by_goal ON review_progress (institution_id, goal_id);"
 
+#define REVIEW_V2                                                               \
+    "CREATE INDEX case_review_by_case_kind ON case_review"                      \
+    " (institution_id, case_id, progress_only, reviewed_on);"
+
 static const store_migration review_migrations[] = {
     {"review", 1, "case reviews and progress on goals", REVIEW_V1},
+    {"review", 2, "the reviews of a case by kind and day", REVIEW_V2},
 };
 
 /* Apply the "review" series (see review.h); the SQL is the same on both

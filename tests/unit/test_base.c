@@ -343,6 +343,22 @@ static void test_crypto_seal_open(void **state) {
     buf_free(&out);
 }
 
+/* str_full_name: what "%s %s" gives, NULL as "", cut at a character. */
+static void test_str_full_name(void **state) {
+    (void)state;
+    char out[16];
+    str_full_name(out, sizeof out, "Ann", "Lee");
+    assert_string_equal(out, "Ann Lee");
+    str_full_name(out, sizeof out, NULL, "Lee");
+    assert_string_equal(out, " Lee");
+    str_full_name(out, sizeof out, "Ann", NULL);
+    assert_string_equal(out, "Ann ");
+    str_full_name(out, 8, "Ann", "Lee\xc3\xa9");   /* "Ann Lee" + 2-byte é: no room */
+    assert_string_equal(out, "Ann Lee");
+    str_full_name(out, 4, "Anna", "Lee");
+    assert_string_equal(out, "Ann");
+}
+
 /* str_uint: what "%llu" gives. */
 static void test_str_uint(void **state) {
     (void)state;
@@ -451,6 +467,7 @@ int main(void) {
         cmocka_unit_test(test_crypto_token_hash),
         cmocka_unit_test(test_crypto_base64_decode),
         cmocka_unit_test(test_str_uint),
+        cmocka_unit_test(test_str_full_name),
     };
     return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
