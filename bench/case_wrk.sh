@@ -162,7 +162,10 @@ $(verdict "home page" "$CAIRN_HOME_P99")
 $(verdict "case page" "$CAIRN_CASE_P99")
 
 The time cairn itself spent on each request, from the request line to the
-answer queued (its access log, all rounds):
+answer queued (its access log, all rounds).  For the case page this
+includes the wait for its view event: the page is held, its connection
+suspended and its worker free, until the audit writer has committed the
+events gathered in the last 5 ms (support/audit_defer.c):
 
 | page | requests | median | p90 | p99 |
 |---|---:|---:|---:|---:|
