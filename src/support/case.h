@@ -3,17 +3,15 @@
 ** worker and a small team, from the day it opens to its outcome.
 **
 ** A case belongs to one learner, one key worker (a staff member) and a team
-** (staff members, each with a stated role).  It opens from a flag, a
-** teacher's concern, the learner's own request or the family's, with the
-** reason written down.  Its lifecycle is ONE table (support_case_steps(),
-** support/case_state.c): the states open -> assessment -> plan_agreed ->
-** monitoring -> closed (with an outcome), and reopen; every row names the
-** step, the state it leaves and the one it enters, who may take it (the
-** case's key worker, its team, a school leader) and the tasks it completes
-** and creates.  A step the table does not allow is refused with a message
-** that names the state and the step.  The tier of support is set and
-** changed with a reason.  Every open, step, tier change and team change is
-** a row of the case's history (who, when, what, why).
+** (staff members with a stated role).  It opens from a flag, a teacher's
+** concern, the learner's or the family's request, with a reason.  Its
+** lifecycle is ONE table (support_case_steps(), support/case_state.c):
+** open -> assessment -> plan_agreed -> monitoring -> closed (with an
+** outcome), and reopen; each row names the step, the states it leaves and
+** enters, who may take it and the tasks it completes and creates.  A step
+** the table does not allow is refused naming the state and the step.  The
+** tier is set and changed with a reason.  Every open, step, tier and team
+** change is a row of the case's history (who, when, what, why).
 **
 ** Who may see a case is decided by the caller (web/access.h,
 ** access_case_relation); the writers here take the relationship as a plain
