@@ -13,18 +13,15 @@
 ** tier is set and changed with a reason.  Every open, step, tier and team
 ** change is a row of the case's history (who, when, what, why).
 **
-** Who may see a case is decided by the caller (web/access.h,
-** access_case_relation); the writers here take the relationship as a plain
-** value and check it against the table.  Every writer runs one write
-** transaction holding the institution's audit lock and appends its audit
-** event (support/audit.h, "case.*"; the detail names codes and ids, never
-** the reason) in it.
+** Who may see a case is decided by the caller (web/access.h); the writers
+** take the relationship as a value and check it against the table.  Each
+** writer runs one write transaction under the institution's audit lock and
+** appends its audit event ("case.*"; codes and ids, never the reason) in it.
 **
-** Reasons are sensitive free text: they are sealed at rest (support/sealed.h)
-** through support_case_text_seal / support_case_text_open (support/case.c),
-** the one place they pass.  Memory: structs are filled in place; lists are
-** malloc'd and freed by the caller with free() (support_case_detail_free for
-** a detail).  Nothing prints.
+** Reasons are sealed at rest (support/sealed.h) through
+** support_case_text_seal / _open (support/case.c), the one place they pass.
+** Structs are filled in place; lists are malloc'd, freed by the caller
+** (support_case_detail_free for a detail).  Nothing prints.
 */
 #ifndef CAIRN_SUPPORT_CASE_H
 #define CAIRN_SUPPORT_CASE_H
