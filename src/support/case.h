@@ -326,14 +326,12 @@ int support_case_team_remove(store *st, int64_t institution_id, int64_t account_
                              support_case_problem *problem, cairn_err *err);
 
 /* The relationship staff_id has to case_id as the table knows it (key
-** worker, team; the leader bit is the caller's): a set of
-** SUPPORT_CASE_REL_* into *rel.  0 or -1. */
+** worker, team; the leader bit is the caller's) into *rel.  0 or -1. */
 int support_case_relation(store *st, int64_t institution_id, int64_t case_id, int64_t staff_id,
                           unsigned *rel, cairn_err *err);
 
-/* support_case_relation for each of case_ids[0..n) into rels[i] (an id of
-** 0 or less: no relationship): one statement for all.  0, or -1 with every
-** rels[i] 0. */
+/* support_case_relation for each of case_ids[0..n) (an id <= 0: none) into
+** rels[i], one statement for all.  0, or -1 with every rels[i] 0. */
 int support_case_relations(store *st, int64_t institution_id, const int64_t *case_ids, size_t n,
                            int64_t staff_id, unsigned *rels, cairn_err *err);
 
