@@ -138,8 +138,9 @@ void support_audit_defer_end(support_audit_deferred *d);
 size_t support_audit_defer_count(const support_audit_deferred *d);
 
 /* Hand d (with at least one event) to the writer; done(arg, rc) is called
-** on the writer's thread once d's events are written or failed; d is then
-** the callee's to free (support_audit_defer_free). */
+** on the writer's thread once d's events are written or failed (at once,
+** with -1, on this thread when the writer has stopped); d is then the
+** callee's to free (support_audit_defer_free). */
 void support_audit_defer_submit(support_audit_deferred *d, support_audit_deferred_done done,
                                 void *arg);
 

@@ -131,11 +131,18 @@ void support_audit_defer_submit(support_audit_deferred *d, support_audit_deferre
     d->done = done;
     d->arg = arg;
     pthread_mutex_lock(&writer_mu);
-    assert(writer_running);
-    *writer_tail = d;
-    writer_tail = &d->next;
-    pthread_cond_signal(&writer_cv);
+    int on = writer_running && !writer_stopping;
+    if (on) {
+        *writer_tail = d;
+        writer_tail = &d->next;
+        pthread_cond_signal(&writer_cv);
+    }
     pthread_mutex_unlock(&writer_mu);
+    if (!on) {   /* the server is stopping: the page is not shown, not left waiting */
+        d->rc = -1;
+        str_copy(d->why, sizeof d->why, "the audit writer has stopped");
+        done(arg, -1);
+    }
 }
 
 /* ---- writing ------------------------------------------------------------------- */

@@ -256,8 +256,11 @@ int web_serve(const web_config *cfg, cairn_err *err) {
         if (sigtimedwait(&stop, NULL, &tick) > 0) break;
     }
     long left = atomic_load(&srv.in_flight);
+    /* the writer first: it writes what is queued and wakes every held
+    ** page, so no connection is left suspended when libmicrohttpd stops
+    ** (stopping with one suspended is an API violation) */
+    support_audit_writer_stop();
     http_stop(d);                /* joins the workers; their stores close */
-    support_audit_writer_stop();  /* after the workers: a held page still gets its answer */
     support_audit_group_serve(NULL);
     web_deadlines_stop(srv.deadlines);
     web_mail_worker_stop(mailer);
