@@ -32,6 +32,16 @@ static char *seal(store *st, int64_t inst, const char *text) {
     return buf_detach(&b);
 }
 
+/* Replace the keyring at path with one holding key id with other bytes. */
+static void ring_replace(const char *path, const char *id) {
+    assert_int_equal(unlink(path), 0);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "current %s %064d\n", id, 7);
+    fclose(f);
+    chmod(path, 0600);
+}
+
 /* Sealed text opens to what was sealed, differs each time, shows nothing of
 ** the plain text, and makes a keyring only its owner may read. */
 static void test_round_trip(void **state) {
@@ -79,14 +89,7 @@ static void test_refusals(void **state) {
     /* Same id, other key bytes. */
     char *path = ring_path(st), id[SUPPORT_KEY_ID_LEN + 1];
     assert_int_equal(support_text_key_id(a, id), 0);
-    assert_int_equal(unlink(path), 0);
-    buf ring = BUF_INIT;
-    buf_printf(&ring, "current %s %064d\n", id, 7);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(ring.data, f);
-    fclose(f);
-    chmod(path, 0600);
+    ring_replace(path, id);
     assert_int_equal(support_text_open(st, 1, a, &out, &err), -1);
     assert_non_null(strstr(err.msg, "wrong key"));
     /* A keyring others may read is refused. */
@@ -99,7 +102,7 @@ static void test_refusals(void **state) {
     assert_int_equal(support_text_open(st, 1, a, &out, &err), -1);
     assert_non_null(strstr(err.msg, "not in the keyring"));
     assert_string_equal(out.data, "kept");
-    buf_free(&out), buf_free(&ring);
+    buf_free(&out);
     free(a), free(t), free(path);
     test_store_drop(st);
 }
@@ -113,16 +116,10 @@ static void test_key_scope(void **state) {
     cairn_err err = {0};
     char *a = seal(st, 1, "kept"), *path = ring_path(st), id[SUPPORT_KEY_ID_LEN + 1];
     assert_int_equal(support_text_key_id(a, id), 0);
-    buf out = BUF_INIT, ring = BUF_INIT;
+    buf out = BUF_INIT;
     support_key_scope_begin();
     assert_int_equal(support_text_open(st, 1, a, &out, &err), 0);   /* looks, once */
-    assert_int_equal(unlink(path), 0);
-    buf_printf(&ring, "current %s %064d\n", id, 7);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(ring.data, f);
-    fclose(f);
-    chmod(path, 0600);
+    ring_replace(path, id);
     buf_reset(&out);
     assert_int_equal(support_text_open(st, 1, a, &out, &err), 0);   /* the ring it read */
     assert_string_equal(out.data, "kept");
@@ -141,7 +138,7 @@ static void test_key_scope(void **state) {
     assert_int_equal(support_text_open(st, 1, b, &out, &err), 0);
     assert_string_equal(out.data, "fresh");
     support_key_scope_end();
-    buf_free(&out), buf_free(&ring);
+    buf_free(&out);
     free(a), free(b), free(path);
     test_store_drop(st);
 }
