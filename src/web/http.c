@@ -273,8 +273,7 @@ static enum MHD_Result answer(http_req *ctx, struct MHD_Connection *conn) {
     if (support_audit_defer_count(d) > 0) {
         ctx->held = res;
         ctx->deferred = d;
-        ctx->state = CTX_LOGGING;
-        web_conn_enter(ctx->server->deadlines, conn_deadline(conn), WEB_CONN_ANSWERING);
+        ctx->state = CTX_LOGGING;           /* on_request already set the deadline */
         MHD_suspend_connection(conn);        /* before the writer can resume it */
         support_audit_defer_submit(d, logged, ctx);
         return MHD_YES;

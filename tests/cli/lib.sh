@@ -96,6 +96,19 @@ sign_in() {
         --data-urlencode "username=$user" --data-urlencode "password=$pw" "$@"
 }
 
+# ---- a school ------------------------------------------------------------------------
+
+# scored_demo_school DB LEARNERS: `cairn init`, a demo school of LEARNERS
+# learners on 2025-03-14, scored that day, and the demo accounts (their
+# passwords in $TMP/setup.out, errors in $TMP/setup.err); non-zero when a
+# step failed.
+scored_demo_school() {
+    { "$CAIRN" init --db "$1" &&
+      "$CAIRN" demo --db "$1" --today 2025-03-14 --learners "$2" &&
+      "$CAIRN" score --db "$1" --asof 2025-03-14 &&
+      "$CAIRN" user demo-accounts --db "$1"; } > "$TMP/setup.out" 2> "$TMP/setup.err"
+}
+
 # ---- the server ---------------------------------------------------------------------
 
 # pick_port: a port in 20000-29999 into PORT (start_server tries another one

@@ -22,10 +22,7 @@ need_cairn
 need_curl
 
 db="$TMP/vault.db"
-if ! { "$CAIRN" init --db "$db" &&
-       "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 200 &&
-       "$CAIRN" score --db "$db" --asof 2025-03-14 &&
-       "$CAIRN" user demo-accounts --db "$db"; } > "$TMP/setup.out" 2> "$TMP/setup.err"; then
+if ! scored_demo_school "$db" 200; then
     not_ok "a scored demo school with accounts"; sed 's/^/# /' "$TMP/setup.err" | tail -5
     done_testing
 fi

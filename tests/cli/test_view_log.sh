@@ -23,10 +23,7 @@ need_curl
 # one SQL text and prints the first column of the first row.
 suite() {
     local L=$1 db=$2 run=$3 jar="$TMP/$1.jar" code before after id name i ok_all
-    if ! { "$CAIRN" init --db "$db" &&
-           "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 120 &&
-           "$CAIRN" score --db "$db" --asof 2025-03-14 &&
-           "$CAIRN" user demo-accounts --db "$db"; } > "$TMP/setup.out" 2> "$TMP/setup.err"; then
+    if ! scored_demo_school "$db" 120; then
         not_ok "$L: a scored demo school with accounts"; sed 's/^/# /' "$TMP/setup.err" | tail -5
         return
     fi
