@@ -9,19 +9,17 @@
 ** so its result is kept under the texts themselves (compared whole, not
 ** only by hash): a remembered answer is always the answer parsing would
 ** give, and nothing needs invalidating after a rescore, an erasure or a
-** key rotation (a changed text is another key).  One fixed table of
-** MEMO_SLOTS slots, one entry each (a new text takes its slot from the old
-** one), under one mutex held only to compare and copy; about 6 MB when
-** full.
+** key rotation (a changed text is another key).  The table is a
+** base/memo.h table of 1024 slots, one entry each (a new text takes its
+** slot from the old one); about 6 MB when full.
 */
 #include "risk/risk_read.h"
 #include "risk/risk_read_internal.h"
-#include "base/hmap.h"
+#include "base/memo.h"
 #include "base/mem.h"
 #include <jansson.h>
 #include <assert.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,8 +73,6 @@ void risk_reasons_parse(const char *flags, const char *reasons, risk_attention_r
     json_decref(o);
 }
 
-#define MEMO_SLOTS 1024   /* a power of two */
-
 /* What is remembered of one parse: the parsed fields of risk_attention_row. */
 typedef struct memo_parsed {
     int                nflags;
@@ -86,24 +82,14 @@ typedef struct memo_parsed {
     risk_reason_fields reason_fields[RISK_READ_REASONS];
 } memo_parsed;
 
-typedef struct memo_slot {
-    uint64_t     hash;          /* 0 = empty */
-    char        *flags, *reasons;
-    memo_parsed *parsed;
-} memo_slot;
+/* The parses, under the two texts: flags, a NUL, reasons (base/memo.h). */
+static memo_table parsed_memo = MEMO_TABLE(1024);
 
-static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
-static memo_slot       memo[MEMO_SLOTS];
-
-/* The hash of the pair of texts, never 0. */
-static uint64_t memo_hash(const char *flags, const char *reasons) {
-    uint64_t h = hmap_hash(flags, strlen(flags)) * 1099511628211ULL ^
-                 hmap_hash(reasons, strlen(reasons));
-    return h ? h : 1;
-}
-
-/* Copy the parsed fields between a row and a remembered parse. */
-static void parsed_to_row(const memo_parsed *p, risk_attention_row *r) {
+/* Copy a remembered parse into the row arg (a memo_get callback). */
+static void parsed_to_row(const void *value, size_t vlen, void *arg) {
+    const memo_parsed *p = value;
+    risk_attention_row *r = arg;
+    assert(vlen == sizeof *p);
     r->nflags = p->nflags;
     memcpy(r->flag_codes, p->flag_codes, (size_t)p->nflags * sizeof r->flag_codes[0]);
     r->nreasons = p->nreasons;
@@ -113,9 +99,9 @@ static void parsed_to_row(const memo_parsed *p, risk_attention_row *r) {
     }
 }
 
-/* The parsed fields of r as a remembered parse (malloc'd; caller frees). */
-static memo_parsed *parsed_from_row(const risk_attention_row *r) {
-    memo_parsed *p = xcalloc(1, sizeof *p);
+/* The parsed fields of r as a remembered parse into *p. */
+static void parsed_from_row(const risk_attention_row *r, memo_parsed *p) {
+    memset(p, 0, sizeof *p);
     p->nflags = r->nflags;
     memcpy(p->flag_codes, r->flag_codes, (size_t)r->nflags * sizeof p->flag_codes[0]);
     p->nreasons = r->nreasons;
@@ -123,7 +109,6 @@ static memo_parsed *parsed_from_row(const risk_attention_row *r) {
         str_copy(p->reason[k], sizeof p->reason[k], r->reason[k]);
         p->reason_fields[k] = r->reason_fields[k];
     }
-    return p;
 }
 
 /* Fill r's flags and reasons from the stored texts (see
@@ -132,22 +117,17 @@ void risk_reasons_fill(const char *flags, const char *reasons, risk_attention_ro
     assert(r);
     if (!flags) flags = "[]";
     if (!reasons) reasons = "{}";
-    uint64_t h = memo_hash(flags, reasons);
-    memo_slot *s = &memo[h & (MEMO_SLOTS - 1)];
-    pthread_mutex_lock(&memo_mu);
-    if (s->hash == h && strcmp(s->flags, flags) == 0 && strcmp(s->reasons, reasons) == 0) {
-        parsed_to_row(s->parsed, r);
-        pthread_mutex_unlock(&memo_mu);
-        return;
+    size_t fl = strlen(flags), rl = strlen(reasons);
+    char small[2048];
+    char *key = fl + 1 + rl <= sizeof small ? small : xmalloc(fl + 1 + rl);
+    memcpy(key, flags, fl + 1);   /* with its NUL: the two texts cannot run together */
+    memcpy(key + fl + 1, reasons, rl);
+    if (!memo_get(&parsed_memo, key, fl + 1 + rl, parsed_to_row, r)) {
+        risk_reasons_parse(flags, reasons, r);
+        memo_parsed *p = xmalloc(sizeof *p);
+        parsed_from_row(r, p);
+        memo_put(&parsed_memo, key, fl + 1 + rl, p, sizeof *p);
+        free(p);
     }
-    pthread_mutex_unlock(&memo_mu);
-    risk_reasons_parse(flags, reasons, r);
-    memo_slot fresh = {h, xstrdup(flags), xstrdup(reasons), parsed_from_row(r)};
-    pthread_mutex_lock(&memo_mu);
-    memo_slot old = *s;
-    *s = fresh;
-    pthread_mutex_unlock(&memo_mu);
-    free(old.flags);
-    free(old.reasons);
-    free(old.parsed);
+    if (key != small) free(key);
 }

@@ -386,9 +386,9 @@ int support_case_follow_up_add(store *st, int64_t institution_id, int64_t accoun
                                const char *what, const char *at, support_case_problem *problem,
                                cairn_err *err);
 
-/* The open tasks of the cases (not closed) staff_id is key worker of or
-** owns, due on or before today + SUPPORT_CASE_SOON_DAYS, by due date, at
-** most limit; malloc'd. */
+/* The open tasks of the cases (not closed) staff_id is key worker of or owns,
+** due by today + SUPPORT_CASE_SOON_DAYS, by due date, at most limit; malloc'd.
+** owner_name is left "": the home page does not show it. */
 int support_case_tasks_due(store *st, int64_t institution_id, int64_t staff_id, int32_t today,
                            size_t limit, support_case_task **rows, size_t *n, cairn_err *err);
 

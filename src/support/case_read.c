@@ -184,14 +184,24 @@ static int history_read(store *st, int64_t inst, int64_t case_id, int with_text,
     " JOIN learner l ON l.institution_id = c.institution_id AND l.id = c.learner_id"    \
     " JOIN staff s ON s.institution_id = t.institution_id AND s.id = t.owner_id"
 
-/* TASK_COLUMNS with the cases first, for a query that walks them (the
-** tasks of a key worker's cases): the same columns. */
-#define TASK_COLUMNS_OF_CASES                                                         \
-    "SELECT t.id, t.case_id, t.owner_id, s.given_name, s.family_name, t.kind, t.title," \
-    " t.due_on, t.done_at, c.learner_id, l.given_name, l.family_name"                 \
+/* The columns of TASK_COLUMNS without the owner's name ('' in its place)
+** and without the staff table, for the lists that do not show the owner
+** (the tasks due on the home page: one staff look-up a task fewer). */
+#define TASK_COLUMNS_NO_OWNER                                                         \
+    "SELECT t.id, t.case_id, t.owner_id, '', '', t.kind, t.title,"                   \
+    " t.due_on, t.done_at, c.learner_id, l.given_name, l.family_name"
+
+/* TASK_COLUMNS_NO_OWNER with the cases first, for a query that walks them
+** (the tasks of a key worker's cases). */
+#define TASK_FROM_CASES                                                               \
     " FROM support_case c CROSS JOIN case_task t"                                     \
-    " JOIN learner l ON l.institution_id = c.institution_id AND l.id = c.learner_id"    \
-    " JOIN staff s ON s.institution_id = t.institution_id AND s.id = t.owner_id"
+    " JOIN learner l ON l.institution_id = c.institution_id AND l.id = c.learner_id"
+
+/* TASK_COLUMNS_NO_OWNER from the tasks. */
+#define TASK_FROM_TASKS                                                               \
+    " FROM case_task t"                                                               \
+    " JOIN support_case c ON c.institution_id = t.institution_id AND c.id = t.case_id"  \
+    " JOIN learner l ON l.institution_id = c.institution_id AND l.id = c.learner_id"
 
 /* Fill *t from a TASK_COLUMNS row. */
 static void task_row(store_stmt *q, support_case_task *t) {
@@ -385,11 +395,11 @@ int support_case_tasks_due(store *st, int64_t inst, int64_t staff_id, int32_t to
     ** nobody) is key worker of.  "Owner OR key worker" on the joined rows
     ** read every task of the school; a UNION of the ids, looked up again
     ** for their columns, read each task twice. */
-    store_stmt *q = store_prepare(st, TASK_COLUMNS_OF_CASES
+    store_stmt *q = store_prepare(st, TASK_COLUMNS_NO_OWNER TASK_FROM_CASES
         " WHERE c.institution_id = ? AND c.key_worker_id = ? AND c.state <> 'closed'"
         " AND t.institution_id = c.institution_id AND t.case_id = c.id"
         " AND t.done_at IS NULL AND t.due_on <= ?"
-        " UNION ALL " TASK_COLUMNS
+        " UNION ALL " TASK_COLUMNS_NO_OWNER TASK_FROM_TASKS
         " WHERE t.institution_id = ? AND t.owner_id = ? AND t.done_at IS NULL AND t.due_on <= ?"
         " AND t.case_id NOT IN (SELECT k.id FROM support_case k WHERE k.institution_id = ?"
         " AND k.key_worker_id = ?) AND c.state <> 'closed'"

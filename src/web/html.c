@@ -5,6 +5,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "base/mem.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,4 +422,10 @@ extern const size_t web_asset_cairn_css_len;
 const char *html_asset_css(size_t *len) {
     if (len) *len = web_asset_cairn_css_len;
     return web_asset_cairn_css;
+}
+
+/* Append a fragment these writers wrote earlier (see html.h). */
+void html_replay(buf *b, const char *html, size_t n) {
+    assert(b && (html || !n));
+    buf_append(b, html, n);
 }

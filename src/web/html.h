@@ -78,6 +78,12 @@ void html_url_param(buf *b, const char *s);
 ** <script> element and inside an attribute.  NULL appends null. */
 void html_json(buf *b, const char *s);
 
+/* Append n bytes of HTML that the writers above wrote earlier in this
+** process and that were kept as they were (a remembered fragment: the
+** sentences of web/reasons.c).  Never for text from outside: it is not
+** escaped again. */
+void html_replay(buf *b, const char *html, size_t n);
+
 /* Typed printf; see the rule above.  Returns 0, or -1 (and appends nothing)
 ** when fmt holds a conversion that is not allowed. */
 int html_printf(buf *b, const char *fmt, ...);

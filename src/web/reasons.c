@@ -15,6 +15,7 @@
 */
 #include "web/reasons.h"
 #include "base/mem.h"
+#include "base/memo.h"
 #include "web/html.h"
 #include <assert.h>
 #include <math.h>
@@ -376,9 +377,54 @@ static int write_rule(buf *b, const i18n_lang *L, const page_reason *r,
     return rc;
 }
 
-/* Write the sentence of r; see reasons.h. */
+/* The sentences already written, under their language and reason
+** (base/memo.h): a list of 25 learners writes about 60 of them a visit. */
+static memo_table sentence_memo = MEMO_TABLE(4096);
+
+/* Forget the remembered sentences (see reasons.h). */
+void page_reasons_forget(void) {
+    memo_clear(&sentence_memo);
+}
+
+/* Append n bytes of key material at p to the key k (*len bytes of cap). */
+static void key_add(char *k, size_t *len, size_t cap, const void *p, size_t n) {
+    assert(*len + n <= cap);
+    memcpy(k + *len, p, n);
+    *len += n;
+}
+
+/* The memo key of r in L into k (cap bytes): the language, then every
+** field the sentence is made of, strings with their NUL; its length. */
+static size_t sentence_key(const i18n_lang *L, const page_reason *r, char *k, size_t cap) {
+    size_t len = 0;
+    unsigned char flags[3] = {(unsigned char)(r->is_rule != 0),
+                              (unsigned char)(r->has_threshold != 0),
+                              (unsigned char)(r->has_peer != 0)};
+    key_add(k, &len, cap, L->code, strlen(L->code) + 1);
+    key_add(k, &len, cap, flags, sizeof flags);
+    key_add(k, &len, cap, &r->value, sizeof r->value);
+    key_add(k, &len, cap, &r->threshold, sizeof r->threshold);
+    key_add(k, &len, cap, &r->peer, sizeof r->peer);
+    key_add(k, &len, cap, r->code, strnlen(r->code, sizeof r->code - 1) + 1);
+    key_add(k, &len, cap, r->indicator, strnlen(r->indicator, sizeof r->indicator - 1) + 1);
+    key_add(k, &len, cap, r->text, strnlen(r->text, sizeof r->text - 1));
+    return len;
+}
+
+/* Append a remembered sentence to the buf arg (a memo_get callback). */
+static void sentence_replay(const void *html, size_t n, void *arg) {
+    html_replay(arg, html, n);
+}
+
+/* Write the sentence of r; see reasons.h.  A pure function of L and r, so
+** each sentence is made once and then replayed from sentence_memo. */
 void page_reason_write(buf *b, const i18n_lang *L, const page_reason *r) {
     if (!L) L = i18n_default();
+    char key[16 + 3 + 3 * sizeof(double) + sizeof r->code + sizeof r->indicator +
+             sizeof r->text];
+    size_t klen = sentence_key(L, r, key, sizeof key);
+    if (memo_get(&sentence_memo, key, klen, sentence_replay, b)) return;
+    size_t start = b->len;
     buf ph = BUF_INIT;
     const reason_indicator *ind = indicator_find(r->indicator);
     if (!ind) write_fallback(b, L, r, &ph);
@@ -389,4 +435,5 @@ void page_reason_write(buf *b, const i18n_lang *L, const page_reason *r) {
         else write_model(b, L, r, ind, &ph);
     }
     buf_free(&ph);
+    memo_put(&sentence_memo, key, klen, b->data + start, b->len - start);
 }

@@ -63,6 +63,10 @@ void page_reason_from_fields(const risk_reason_fields *f, const char *text, page
 ** text. */
 void page_reason_write(buf *b, const i18n_lang *L, const page_reason *r);
 
+/* Forget the sentences page_reason_write remembers (for tests: the next
+** write of each is made afresh). */
+void page_reasons_forget(void);
+
 /* The plain name of indicator code ("att_rate_4w") in L's language (a
 ** static string, never freed), or NULL for a code this module does not
 ** know. */

@@ -14,6 +14,7 @@
 #include "base/crypto.h"
 #include "base/date.h"
 #include "base/err.h"
+#include "base/memo.h"
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -436,6 +437,55 @@ static void test_crypto_token_hash(void **state) {
     assert_int_equal(crypto_constant_time_eq("abcdef", "abcdeg", 5), 1);
 }
 
+/* A memo_get callback: the value into the buf arg. */
+static void memo_into(const void *value, size_t vlen, void *arg) {
+    buf_append(arg, value, vlen);   /* not HTML: test bytes */
+}
+
+/* base/memo.h: a value is found only under its exact key (not a prefix,
+** not a key of the same hash slot), a new key takes its slot, a put
+** replaces, empty keys and values work, and clear forgets. */
+static void test_memo(void **state) {
+    (void)state;
+    static memo_table t = MEMO_TABLE(4);   /* 4 slots: keys share slots */
+    buf b = BUF_INIT;
+    assert_int_equal(memo_get(&t, "a", 1, memo_into, &b), 0);   /* empty, no slots yet */
+    char key[16], val[16];
+    for (int i = 0; i < 64; i++) {
+        snprintf(key, sizeof key, "key-%d", i);
+        snprintf(val, sizeof val, "value %d", i);
+        memo_put(&t, key, strlen(key), val, strlen(val) + 1);
+        buf_reset(&b);
+        assert_int_equal(memo_get(&t, key, strlen(key), memo_into, &b), 1);
+        assert_string_equal(b.data, val);
+        assert_int_equal(memo_get(&t, key, strlen(key) - 1, memo_into, &b), 0);   /* prefix */
+    }
+    /* 64 keys in 4 slots: at most 4 still there, each with its own value */
+    int found = 0;
+    for (int i = 0; i < 64; i++) {
+        snprintf(key, sizeof key, "key-%d", i);
+        snprintf(val, sizeof val, "value %d", i);
+        buf_reset(&b);
+        if (memo_get(&t, key, strlen(key), memo_into, &b)) {
+            found++;
+            assert_string_equal(b.data, val);
+        }
+    }
+    assert_true(found >= 1 && found <= 4);
+    memo_put(&t, "key-63", 6, "new", 4);   /* replaces */
+    buf_reset(&b);
+    assert_int_equal(memo_get(&t, "key-63", 6, memo_into, &b), 1);
+    assert_string_equal(b.data, "new");
+    memo_put(&t, "", 0, "", 0);   /* empty key and value */
+    buf_reset(&b);
+    assert_int_equal(memo_get(&t, "", 0, memo_into, &b), 1);
+    assert_int_equal(b.len, 0);
+    memo_clear(&t);
+    assert_int_equal(memo_get(&t, "", 0, memo_into, &b), 0);
+    assert_int_equal(memo_get(&t, "key-63", 6, memo_into, &b), 0);
+    buf_free(&b);
+}
+
 /* str_copy cuts long text at a UTF-8 character boundary and handles NULL. */
 static void test_str_copy(void **state) {
     (void)state;
@@ -463,6 +513,7 @@ int main(void) {
         cmocka_unit_test(test_arena_defer),
         cmocka_unit_test(test_arena_big_and_reset),
         cmocka_unit_test(test_str_copy),
+        cmocka_unit_test(test_memo),
         cmocka_unit_test(test_crypto_seal_open),
         cmocka_unit_test(test_crypto_token_hash),
         cmocka_unit_test(test_crypto_base64_decode),

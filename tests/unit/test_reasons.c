@@ -270,6 +270,50 @@ static void test_languages(void **state) {
     free(js);
 }
 
+/* A remembered sentence is the one made afresh: in every language, after
+** sentences of other languages and values of the same reason, appended
+** after text already in the buffer, and after the memo is forgotten. */
+static void test_remembered(void **state) {
+    (void)state;
+    char text[EXAMPLE_ITEMS][RISK_REASON_MAX];
+    char *js = scored_json(text);
+    page_reason r[EXAMPLE_ITEMS];
+    assert_int_equal(page_reasons_parse(js, r, EXAMPLE_ITEMS), EXAMPLE_ITEMS);
+    static const char *const codes[] = {"en", "de", "uk", "ar"};
+    char *fresh[4][EXAMPLE_ITEMS][2];
+    page_reasons_forget();   /* pass 0 makes them afresh; pass 1 replays pass 0's */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t c = 0; c < 4; c++)
+            for (int i = 0; i < EXAMPLE_ITEMS; i++) {
+                page_reason other = r[i];
+                other.value += 1;   /* another value of the same reason */
+                if (pass == 0) {
+                    fresh[c][i][0] = sentence(codes[c], &r[i]);
+                    fresh[c][i][1] = sentence(codes[c], &other);
+                    assert_string_not_equal(fresh[c][i][0], fresh[c][i][1]);
+                    continue;
+                }
+                buf b = BUF_INIT;
+                buf_puts(&b, "<li>");   /* not HTML: a prefix the sentence must keep */
+                page_reason_write(&b, lang(codes[c]), &r[i]);
+                assert_string_equal(buf_cstr(&b) + 4, fresh[c][i][0]);
+                assert_memory_equal(buf_cstr(&b), "<li>", 4);
+                buf_free(&b);
+                char *s = sentence(codes[c], &other);
+                assert_string_equal(s, fresh[c][i][1]);
+                free(s);
+            }
+        if (pass == 0)   /* the languages' sentences differ, so a key without it fails */
+            assert_string_not_equal(fresh[0][0][0], fresh[1][0][0]);
+    }
+    for (size_t c = 0; c < 4; c++)
+        for (int i = 0; i < EXAMPLE_ITEMS; i++) {
+            free(fresh[c][i][0]);
+            free(fresh[c][i][1]);
+        }
+    free(js);
+}
+
 /* Plural forms of the units follow the number in each language. */
 static void test_plurals(void **state) {
     (void)state;
@@ -381,6 +425,7 @@ int main(void) {
         cmocka_unit_test(test_english_equals_scoring),
         cmocka_unit_test(test_english_more),
         cmocka_unit_test(test_languages),
+        cmocka_unit_test(test_remembered),
         cmocka_unit_test(test_plurals),
         cmocka_unit_test(test_unknown),
         cmocka_unit_test(test_malformed),
