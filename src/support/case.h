@@ -330,15 +330,15 @@ int support_case_team_remove(store *st, int64_t institution_id, int64_t account_
 int support_case_relation(store *st, int64_t institution_id, int64_t case_id, int64_t staff_id,
                           unsigned *rel, cairn_err *err);
 
-/* support_case_relation for each of case_ids[0..n) (an id <= 0: none) into
-** rels[i], one statement for all.  0, or -1 with every rels[i] 0. */
+/* support_case_relation for each case_ids[i] (<= 0: none) into rels[i]; 0, or -1 (rels 0). */
 int support_case_relations(store *st, int64_t institution_id, const int64_t *case_ids, size_t n,
                            int64_t staff_id, unsigned *rels, cairn_err *err);
 
-/* For each of learners[0..n) the id of its case that is not closed into
-** case_ids[i] (0 = none).  0 or -1. */
+/* For each of learners[0..n) its case not closed into case_ids[i] (0 = none) and, rels not
+** NULL, staff_id's relationship to it (as support_case_relations) into rels[i].  0 or -1. */
 int support_case_open_of_learners(store *st, int64_t institution_id, const int64_t *learners,
-                                  size_t n, int64_t *case_ids, cairn_err *err);
+                                  size_t n, int64_t staff_id, int64_t *case_ids, unsigned *rels,
+                                  cairn_err *err);
 
 /* Staff members who may be added to a team (every staff member of the
 ** institution linked to an enabled account), by family name; malloc'd. */

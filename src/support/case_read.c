@@ -311,6 +311,25 @@ int support_case_relation(store *st, int64_t inst, int64_t case_id, int64_t staf
     return support_case_relations(st, inst, &case_id, 1, staff_id, rel, err);
 }
 
+/* The columns a staff member's relationship to the case c is read from
+** (case_relation_read): its key worker, and counts of the staff member in
+** its team and of handovers to them waiting; binds the staff id twice. */
+#define CASE_RELATION_COLUMNS                                                           \
+    "c.key_worker_id, (SELECT count(*) FROM case_team_member t"                         \
+    " WHERE t.institution_id = c.institution_id AND t.case_id = c.id AND t.staff_id = ?)," \
+    " (SELECT count(*) FROM case_transfer x WHERE x.institution_id = c.institution_id"   \
+    " AND x.case_id = c.id AND x.to_staff = ? AND x.state = 'pending')"
+
+/* The SUPPORT_CASE_REL_ bits of staff_id from CASE_RELATION_COLUMNS at
+** column col of q's row. */
+static unsigned case_relation_read(store_stmt *q, int col, int64_t staff_id) {
+    unsigned rel = 0;
+    if (store_col_int64(q, col) == staff_id) rel |= SUPPORT_CASE_REL_KEY_WORKER;
+    if (store_col_int64(q, col + 1) > 0) rel |= SUPPORT_CASE_REL_TEAM;
+    if (store_col_int64(q, col + 2) > 0) rel |= SUPPORT_CASE_REL_RECEIVER;
+    return rel;
+}
+
 /* The relationship of a staff member to each of n cases (see case.h): one
 ** statement stepped once per case. */
 int support_case_relations(store *st, int64_t inst, const int64_t *case_ids, size_t n,
@@ -319,11 +338,8 @@ int support_case_relations(store *st, int64_t inst, const int64_t *case_ids, siz
     for (size_t i = 0; i < n; i++) rels[i] = 0;
     if (staff_id <= 0 || !n) return 0;
     store_stmt *q = store_prepare(st,
-        "SELECT c.key_worker_id, (SELECT count(*) FROM case_team_member t"
-        " WHERE t.institution_id = c.institution_id AND t.case_id = c.id AND t.staff_id = ?),"
-        " (SELECT count(*) FROM case_transfer x WHERE x.institution_id = c.institution_id"
-        " AND x.case_id = c.id AND x.to_staff = ? AND x.state = 'pending')"
-        " FROM support_case c WHERE c.institution_id = ? AND c.id = ?", err);
+        "SELECT " CASE_RELATION_COLUMNS " FROM support_case c"
+        " WHERE c.institution_id = ? AND c.id = ?", err);
     if (!q) return -1;
     int rc = 0;
     for (size_t i = 0; rc >= 0 && i < n; i++) {
@@ -333,11 +349,7 @@ int support_case_relations(store *st, int64_t inst, const int64_t *case_ids, siz
         store_bind_int64(q, 3, inst);
         store_bind_int64(q, 4, case_ids[i]);
         rc = store_step(q, err);
-        if (rc == STORE_ROW) {
-            if (store_col_int64(q, 0) == staff_id) rels[i] |= SUPPORT_CASE_REL_KEY_WORKER;
-            if (store_col_int64(q, 1) > 0) rels[i] |= SUPPORT_CASE_REL_TEAM;
-            if (store_col_int64(q, 2) > 0) rels[i] |= SUPPORT_CASE_REL_RECEIVER;
-        }
+        if (rc == STORE_ROW) rels[i] = case_relation_read(q, 0, staff_id);
         store_reset(q);
     }
     store_finalize(q);
@@ -417,23 +429,35 @@ int support_case_tasks_due(store *st, int64_t inst, int64_t staff_id, int32_t to
     return tasks_collect(q, rows, n, err);
 }
 
-/* The open case of each learner (see case.h). */
+/* The open case of each learner, and the staff member's relationship to
+** it (see case.h): one statement stepped once per learner, the relationship
+** read as support_case_relations reads it. */
 int support_case_open_of_learners(store *st, int64_t inst, const int64_t *learners, size_t n,
-                                  int64_t *case_ids, cairn_err *err) {
+                                  int64_t staff_id, int64_t *case_ids, unsigned *rels,
+                                  cairn_err *err) {
+    assert(n == 0 || (learners && case_ids));
+    for (size_t i = 0; rels && i < n; i++) rels[i] = 0;
     if (!n) return 0;
     int opened;
     if (store_read_begin(st, &opened, err) < 0) return -1;
-    store_stmt *q = store_prepare(st, "SELECT id FROM support_case WHERE institution_id = ?"
-                                      " AND learner_id = ? AND state <> 'closed'", err);
+    store_stmt *q = store_prepare(st,
+        "SELECT c.id, " CASE_RELATION_COLUMNS " FROM support_case c"
+        " WHERE c.institution_id = ? AND c.learner_id = ?"
+        " AND c.state <> 'closed'", err);
     int rc = q ? 0 : -1;
     for (size_t i = 0; rc >= 0 && i < n; i++) {
-        store_bind_int64(q, 1, inst);
-        store_bind_int64(q, 2, learners[i]);
+        store_bind_int64(q, 1, staff_id);
+        store_bind_int64(q, 2, staff_id);
+        store_bind_int64(q, 3, inst);
+        store_bind_int64(q, 4, learners[i]);
         rc = store_step(q, err);
         case_ids[i] = rc == STORE_ROW ? store_col_int64(q, 0) : 0;
+        if (rc == STORE_ROW && rels && staff_id > 0) rels[i] = case_relation_read(q, 1, staff_id);
         store_reset(q);
     }
     if (q) store_finalize(q);
     store_read_end(st, opened);
+    if (rc < 0 && rels)
+        for (size_t i = 0; i < n; i++) rels[i] = 0;
     return rc < 0 ? -1 : 0;
 }

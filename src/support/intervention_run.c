@@ -231,7 +231,8 @@ int intervention_participant_add(store *st, int64_t institution_id, int64_t acco
         goto fail;
     if (case_id <= 0) {   /* the learner's open case, when there is one */
         int64_t open_case = 0;
-        if (support_case_open_of_learners(st, institution_id, &learner, 1, &open_case, err) < 0)
+        if (support_case_open_of_learners(st, institution_id, &learner, 1, 0, &open_case, NULL,
+                                          err) < 0)
             goto fail;
         case_id = open_case;
     }

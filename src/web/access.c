@@ -312,6 +312,29 @@ int access_case_relations(const access_ctx *ctx, const int64_t *case_ids, size_t
     return rc < 0 ? -1 : 0;
 }
 
+/* Each learner's open case and ctx's relationship to it (see access.h):
+** what access_case_relations checks, in the statement that finds the
+** case.  The case is found in ctx's institution, so a leader of it has the
+** leader bit for every case found. */
+int access_learner_cases(const access_ctx *ctx, const int64_t *learners, size_t n,
+                         int64_t *case_ids, unsigned *rels, cairn_err *err) {
+    assert(ctx && ctx->st && (n == 0 || (learners && case_ids && rels)));
+    if (support_case_open_of_learners(ctx->st, ctx->institution_id, learners, n, ctx->staff_id,
+                                      case_ids, rels, err) < 0)
+        return -1;
+    int64_t enabled = 0;
+    if (ctx_sees_some(ctx) && ctx->roles && n &&
+        store_query_int64(ctx->st, "SELECT count(*) FROM account WHERE id = ? AND disabled = 0",
+                          ctx->account_id, &enabled, err) < 0)
+        enabled = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (enabled <= 0) rels[i] = 0;
+        else if (case_ids[i] > 0 && (ctx->roles & ACCESS_ROLE_SCHOOL_LEADER))
+            rels[i] |= SUPPORT_CASE_REL_LEADER;
+    }
+    return enabled < 0 ? -1 : 0;
+}
+
 /* ---- routes ---------------------------------------------------------------------- */
 
 /* Allow / deny / no rule for role_set on route, from the route's own

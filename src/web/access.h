@@ -169,6 +169,13 @@ int access_case_relation(const access_ctx *ctx, int64_t case_id, unsigned *rel, 
 int access_case_relations(const access_ctx *ctx, const int64_t *case_ids, size_t n,
                           unsigned *rels, cairn_err *err);
 
+/* For each of learners[0..n) its case that is not closed into case_ids[i]
+** (0 = none) and ctx's relationship to that case into rels[i], as
+** access_case_relations would give it, with one statement per learner (a
+** list's rows).  0, or -1 with err set (treat as no relationship). */
+int access_learner_cases(const access_ctx *ctx, const int64_t *learners, size_t n,
+                         int64_t *case_ids, unsigned *rels, cairn_err *err);
+
 /* ---- routes ------------------------------------------------------------------ */
 
 /* Who may use a route: role bits, or one of these two. */

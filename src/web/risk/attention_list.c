@@ -160,15 +160,14 @@ int attention_case_cells(web_ctx *c, const risk_attention_row *rows, size_t n,
     int64_t *ids = page_keep(c, calloc(n ? n : 1, sizeof *ids));
     int64_t *learners = calloc(n ? n : 1, sizeof *learners);
     for (size_t i = 0; i < n; i++) learners[i] = rows[i].learner_id;
-    int rc = support_case_open_of_learners(c->st, c->who->institution_id, learners, n, ids, err);
+    unsigned *rels = calloc(n ? n : 1, sizeof *rels);
+    int rc = access_learner_cases(c->who, learners, n, ids, rels, err);   /* 0: no case */
     int kw = (c->who->roles & ACCESS_ROLE_KEY_WORKER) != 0;
     int *has_kw = calloc(n ? n : 1, sizeof *has_kw);
     if (rc == 0 && !kw)   /* who is not a key worker opens a case with the learner's */
         rc = support_key_worker_has_of_learners(c->st, c->who->institution_id, learners, n,
                                                 has_kw, err);
     free(learners);
-    unsigned *rels = calloc(n ? n : 1, sizeof *rels);
-    if (rc == 0) rc = access_case_relations(c->who, ids, n, rels, err);   /* 0: no case */
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (ids[i]) {   /* a case not theirs: no link */
             if (!rels[i]) ids[i] = -1;
