@@ -401,11 +401,11 @@ typedef struct support_case_risen {
     char    since[11];               /* the review / opening day compared with */
 } support_case_risen;
 
-/* The open cases of key worker staff_id whose learner's latest score has a
-** higher tier, or a probability at least 0.10 higher, than the last score
-** on or before the day of the case's last review (support/review.h; else
-** its last review task done, else its opening); malloc'd. */
+/* The open cases of key worker staff_id whose learner's latest score has a higher tier, or a
+** probability 0.10 higher, than the last on or before the case's last review (else its last
+** review task done, else opening); malloc'd.  latest: latest scores read already, or NULL. */
 int support_case_risk_risen(store *st, int64_t institution_id, int64_t staff_id,
+                            const support_case_risen *latest, size_t nlatest,
                             support_case_risen **rows, size_t *n, cairn_err *err);
 
 /* ---- handovers (support/case_transfer.c) -------------------------------------

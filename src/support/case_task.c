@@ -10,6 +10,7 @@
 #include "risk/freshness.h"
 #include "support/audit.h"
 #include "support/review.h"
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,9 +218,23 @@ static int score_at(store_stmt *q, int64_t inst, int64_t learner, const char *da
     return rc < 0 ? -1 : rc == STORE_ROW;
 }
 
+/* r's learner's latest score from latest[0..n) (scores the caller read)
+** into r->tier_now, r->p_now: 1, or 0 when it is not among them. */
+static int latest_known(const support_case_risen *latest, size_t n, support_case_risen *r) {
+    for (size_t i = 0; i < n; i++)
+        if (latest[i].learner_id == r->learner_id) {
+            r->tier_now = latest[i].tier_now;
+            r->p_now = latest[i].p_now;
+            return 1;
+        }
+    return 0;
+}
+
 /* Learners whose risk rose since their case's last review (see case.h). */
 int support_case_risk_risen(store *st, int64_t inst, int64_t staff_id,
+                            const support_case_risen *latest, size_t nlatest,
                             support_case_risen **rows, size_t *n, cairn_err *err) {
+    assert(latest || !nlatest);
     *rows = NULL;
     *n = 0;
     store_stmt *cases = store_prepare(st,
@@ -253,8 +268,9 @@ int support_case_risk_risen(store *st, int64_t inst, int64_t staff_id,
         const char *since = store_col_text(cases, 4);
         str_copy(r.since, sizeof r.since, since ? since : "");
         int then = score_at(sc, inst, r.learner_id, r.since, &r.tier_then, &r.p_then, err);
-        int now = then > 0 ? score_at(sc, inst, r.learner_id, "", &r.tier_now, &r.p_now, err)
-                           : then;
+        int now = then;
+        if (then > 0 && !(now = latest_known(latest, nlatest, &r)))
+            now = score_at(sc, inst, r.learner_id, "", &r.tier_now, &r.p_now, err);
         if (then < 0 || now < 0) {
             rc = -1;
             break;

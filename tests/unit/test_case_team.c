@@ -17,6 +17,7 @@
 #include "support/plan.h"
 #include "support/subject.h"
 #include "web/access.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,14 +48,28 @@ static void test_tasks(void **state) {
     int64_t id = test_case_open(&s, 1, "2025-02-20T09:00:00Z");
     support_case_risen *risen = NULL;
     size_t n = 0;
-    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &risen, &n, &err), 0);
+    assert_int_equal(support_case_risk_risen(s.st, 1, 3, NULL, 0, &risen, &n, &err), 0);
     assert_int_equal(n, 1);
     assert_int_equal(risen[0].tier_then, 1);
     assert_int_equal(risen[0].tier_now, 2);
     free(risen);
+    /* latest scores the caller read are taken, not read again: learner 1
+    ** given at tier 0 now has not risen; a score of another learner given
+    ** leaves learner 1's read from the table */
+    support_case_risen given = {0};
+    given.learner_id = 1;
+    given.p_now = NAN;
+    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &given, 1, &risen, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(risen);
+    given.learner_id = 2;
+    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &given, 1, &risen, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(risen[0].tier_now, 2);
+    free(risen);
     /* learner 2's case opened after its only score: nothing rose */
     int64_t id2 = test_case_open(&s, 2, "2025-03-20T09:00:00Z");
-    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &risen, &n, &err), 0);
+    assert_int_equal(support_case_risk_risen(s.st, 1, 3, NULL, 0, &risen, &n, &err), 0);
     assert_int_equal(n, 1);
     free(risen);
 
@@ -100,12 +115,12 @@ static void test_tasks(void **state) {
                                       " AND done_at IS NULL AND due_on = '2025-03-14'"), 1);
     /* the last review (03-07) is after the tier-2 score's predecessor only:
     ** the score on or before 03-07 is 02-14 (tier 1), so it still rose */
-    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &risen, &n, &err), 0);
+    assert_int_equal(support_case_risk_risen(s.st, 1, 3, NULL, 0, &risen, &n, &err), 0);
     assert_int_equal(n, 1);
     free(risen);
     assert_int_equal(support_case_task_done(s.st, 1, s.kw, KW, id,
                                             review + 1, "2025-03-15T09:00:00Z", &p, &err), 0);
-    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &risen, &n, &err), 0);
+    assert_int_equal(support_case_risk_risen(s.st, 1, 3, NULL, 0, &risen, &n, &err), 0);
     assert_int_equal(n, 0);   /* reviewed after the rise */
     free(risen);
     test_store_drop(s.st);

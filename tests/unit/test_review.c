@@ -503,7 +503,7 @@ static void test_risen(void **state) {
                                         "2025-03-12T09:00:00Z", NULL, &p, &err), 0);
     support_case_risen *rows = NULL;
     size_t n = 0;
-    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &rows, &n, &err), 0);
+    assert_int_equal(support_case_risk_risen(s.st, 1, 3, NULL, 0, &rows, &n, &err), 0);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].case_id, id);
     assert_int_equal(rows[0].tier_then, 1);
@@ -513,7 +513,7 @@ static void test_risen(void **state) {
     spec.reviewed_on = date_from_ymd(2025, 3, 11);
     assert_int_equal(support_review_add(s.st, 1, s.kw, SUPPORT_CASE_REL_KEY_WORKER, id, &spec,
                                         "2025-03-12T10:00:00Z", NULL, &p, &err), 0);
-    assert_int_equal(support_case_risk_risen(s.st, 1, 3, &rows, &n, &err), 0);
+    assert_int_equal(support_case_risk_risen(s.st, 1, 3, NULL, 0, &rows, &n, &err), 0);
     assert_int_equal(n, 0);
     free(rows);
     test_store_drop(s.st);

@@ -13,6 +13,7 @@
 #include "web/page.h"
 #include "gen/pages.h"
 #include "base/date.h"
+#include "base/mem.h"
 #include "risk/risk_read.h"
 #include "school/school_home.h"
 #include "support/caseload.h"
@@ -126,40 +127,65 @@ static int caseload_unscored(web_ctx *c, int32_t asof, size_t shown, cairn_err *
     return 0;
 }
 
-/* The key worker's caseload: every learner, open flags first, then those
-** without a score on asof (asof 0: no scores yet). */
-static int home_caseload(web_ctx *c, int32_t asof, int first, cairn_err *err) {
-    const i18n_lang *L = c->L;
-    buf *b = c->b;
+/* The key worker's caseload as read for the page: its learners scored on
+** the page's date (acks: their acknowledgements), unacknowledged first. */
+typedef struct home_caseload_rows {
+    risk_attention_row *rows;
+    attention_ack      *acks;
+    size_t              n, total;
+} home_caseload_rows;
+
+/* Read the key worker's caseload on asof (asof 0: no scores yet, nothing
+** read) into *cl (home_caseload_free frees it).  0 or -1. */
+static int home_caseload_read(web_ctx *c, int32_t asof, home_caseload_rows *cl, cairn_err *err) {
+    memset(cl, 0, sizeof *cl);
     risk_attention_filter f = {0};
     f.tier = RISK_TIER_FILTER_ALL;
-    risk_attention_row *rows = NULL;
-    attention_ack *acks = NULL;
-    size_t n = 0, total = 0;
-    if (asof &&
-        home_rows(c, asof, &f, HOME_CASELOAD_MAX, &rows, &n, &total, &acks, err) != 0) {
-        free(rows);
-        free(acks);
+    if (asof && home_rows(c, asof, &f, HOME_CASELOAD_MAX, &cl->rows, &cl->n, &cl->total,
+                          &cl->acks, err) != 0)
         return -1;
+    unacknowledged_first(cl->rows, cl->acks, cl->n);
+    return 0;
+}
+
+/* Free what home_caseload_read read. */
+static void home_caseload_free(home_caseload_rows *cl) {
+    free(cl->rows);
+    free(cl->acks);
+    memset(cl, 0, sizeof *cl);
+}
+
+/* The latest scores of the caseload's rows as case_home_write takes them
+** (a learner's score on the institution's latest date is their latest);
+** malloc'd, caller frees; NULL when there are none. */
+static support_case_risen *home_caseload_latest(const home_caseload_rows *cl) {
+    if (!cl->n) return NULL;
+    support_case_risen *latest = xcalloc(cl->n, sizeof *latest);
+    for (size_t i = 0; i < cl->n; i++) {
+        latest[i].learner_id = cl->rows[i].learner_id;
+        latest[i].tier_now = (int)cl->rows[i].tier;
+        latest[i].p_now = cl->rows[i].probability;
     }
-    unacknowledged_first(rows, acks, n);
+    return latest;
+}
+
+/* The key worker's caseload (read by home_caseload_read): every learner,
+** open flags first, then those without a score on asof. */
+static int home_caseload(web_ctx *c, int32_t asof, int first, const home_caseload_rows *cl,
+                         cairn_err *err) {
+    const i18n_lang *L = c->L;
+    buf *b = c->b;
     html_printf(b, first ? "<h2 id=\"list\" tabindex=\"-1\">%T</h2>\n" : "<h2>%T</h2>\n",
                 T(L, "My caseload"));
     size_t before = b->len;
-    if (n) {
-        more_link(b, L, n, total, "all", T(L, "Search and sort the whole caseload"));
+    if (cl->n) {
+        more_link(b, L, cl->n, cl->total, "all", T(L, "Search and sort the whole caseload"));
         attention_case_cell cases;
-        if (attention_case_cells(c, rows, n, &cases, err) != 0) {
-            free(rows);
-            free(acks);
-            return -1;
-        }
+        if (attention_case_cells(c, cl->rows, cl->n, &cases, err) != 0) return -1;
         attention_list_write_cases(b, L, T(L, "My caseload: flags nobody has acknowledged first"),
-                                   NULL, rows, n, acks, &cases);
+                                   NULL, cl->rows, cl->n, cl->acks, &cases);
     }
-    free(rows);
-    free(acks);
-    if (caseload_unscored(c, asof, n, err) != 0) return -1;
+    if (caseload_unscored(c, asof, cl->n, err) != 0) return -1;
     if (b->len == before)
         html_printf(b, "<p class=\"notice\">%T</p>\n",
                     T(L, "No learner is in your caseload yet. A school leader names a "
@@ -278,18 +304,23 @@ static void home_write(web_ctx *c, cairn_err *err) {
     }
     /* the first part written carries id="list", where the skip link lands */
     int first = 1, rc = 0;
-    if (admin && !leader) {
+    home_caseload_rows cl = {0};   /* read first: "risk rose" uses its scores */
+    if ((roles & ACCESS_ROLE_KEY_WORKER) && home_caseload_read(c, asof, &cl, err) != 0) rc = -1;
+    if (rc == 0 && admin && !leader) {
         rc = home_admin_write(c, first, err);
         first = 0;
     }
     if (rc == 0 && (roles & (ACCESS_ROLE_KEY_WORKER | ACCESS_ROLE_TEAM_MEMBER))) {
-        rc = case_home_write(c, first, err);   /* what is due on my cases, first */
+        support_case_risen *latest = home_caseload_latest(&cl);
+        rc = case_home_write(c, first, latest, cl.n, err);   /* what is due on my cases, first */
+        free(latest);
         first = 0;
     }
     if (rc == 0 && (roles & ACCESS_ROLE_KEY_WORKER)) {
-        rc = home_caseload(c, asof, first, err);
+        rc = home_caseload(c, asof, first, &cl, err);
         first = 0;
     }
+    home_caseload_free(&cl);
     if (rc == 0 && teacher) {
         rc = home_teacher(c, asof, first, err);
         first = 0;

@@ -37,7 +37,8 @@ static void tasks_table(buf *b, const i18n_lang *L, const support_case_task *t, 
 }
 
 /* The home block (see case_view.h). */
-int case_home_write(web_ctx *c, int first, cairn_err *err) {
+int case_home_write(web_ctx *c, int first, const support_case_risen *latest, size_t nlatest,
+                    cairn_err *err) {
     buf *b = c->b;
     const i18n_lang *L = c->L;
     int64_t inst = c->who->institution_id, staff = c->who->staff_id;
@@ -51,7 +52,7 @@ int case_home_write(web_ctx *c, int first, cairn_err *err) {
     support_case_risen *risen = NULL;
     size_t nr = 0;
     if ((c->who->roles & ACCESS_ROLE_KEY_WORKER) &&
-        support_case_risk_risen(c->st, inst, staff, &risen, &nr, err) < 0)
+        support_case_risk_risen(c->st, inst, staff, latest, nlatest, &risen, &nr, err) < 0)
         return -1;
     page_keep(c, risen);
     support_case_transfer *offers = NULL;

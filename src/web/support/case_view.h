@@ -128,8 +128,11 @@ int case_interventions_part(web_ctx *c, const support_case_detail *d, cairn_err 
 /* The home page block of a key worker (web/support/case_home.c): tasks
 ** overdue and due within SUPPORT_CASE_SOON_DAYS days, and the learners of
 ** their cases whose risk rose since the last review.  Its heading is the
-** skip link's target when first is 1.  0 or -1 (err set). */
-int case_home_write(web_ctx *c, int first, cairn_err *err);
+** skip link's target when first is 1.  latest[0..nlatest): the latest
+** scores of learners the page has read already (learner_id, tier_now,
+** p_now; may be NULL), not read again.  0 or -1 (err set). */
+int case_home_write(web_ctx *c, int first, const support_case_risen *latest, size_t nlatest,
+                    cairn_err *err);
 
 /* The learner contract's line on the case page (web/support/contract_page.c):
 ** its state (draft, waiting for signatures, signed on a day, version n)
