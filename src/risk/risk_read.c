@@ -241,6 +241,17 @@ static int attention_total(store *st, int64_t inst, int32_t asof, const risk_att
     return 0;
 }
 
+/* 1 when the page of f (from the start: cursor 0) is read without a
+** LIMIT: the first page of a narrow list (a caseload, a teacher's groups).
+** Its rows are few and are all sorted anyway (the learner set drives the
+** loop, not the order's index), and SQLite sorts a result with a LIMIT
+** through a temporary b-tree of whole rows, reasons and all (a quarter of
+** a caseload's query), without one in memory; the caller keeps the first
+** rows and counts the rest, which also gives the list's count. */
+static int page_unbounded(const risk_attention_filter *f, int cursor) {
+    return !cursor && f->visible && f->visible->narrow;
+}
+
 /* The SQL of a page (see risk_read_internal.h). */
 void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, int part,
                         int names_only, buf *sql, int *fields, size_t *nf) {
@@ -252,18 +263,19 @@ void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, in
     filter_sql(f, 1, 1, sql);
     if (cursor) keyset_cursor_sql(f, back, part, sql, fields, nf);
     keyset_order_sql(f, cursor && back, sql);
-    buf_puts(sql, " LIMIT ?");
+    if (!page_unbounded(f, cursor)) buf_puts(sql, " LIMIT ?");
 }
 
 /* Append to *rows (*n of them, room for *cap) up to limit - *n rows of
 ** the attention list that pass f: from the start (after NULL) or part part
 ** of those after the cursor (see keyset_cursor_sql), in the list's order
-** (backwards when back is 1).  0, or -1 with err (*rows left to the
-** caller to free). */
+** (backwards when back is 1); on an unbounded page (page_unbounded) the
+** rows past the limit are counted into *more.  0, or -1 with err (*rows
+** left to the caller to free). */
 static int attention_part(store *st, int64_t inst, int32_t asof, const risk_attention_filter *f,
                           const attention_cursor *after, int back, int part, size_t limit,
                           int names_only, risk_attention_row **rows, size_t *n, size_t *cap,
-                          cairn_err *err) {
+                          size_t *more, cairn_err *err) {
     assert(*n < limit);
     buf sql = BUF_INIT;
     int fields[KEYSET_MAX_FIELDS];
@@ -275,9 +287,13 @@ static int attention_part(store *st, int64_t inst, int32_t asof, const risk_atte
     bind_head(s, inst, asof);
     int i = filter_bind(f, 1, s, 3);
     if (after) i = keyset_cursor_bind(after, fields, nf, s, i);
-    store_bind_int64(s, i, (int64_t)(limit - *n));
+    if (!page_unbounded(f, after != NULL)) store_bind_int64(s, i, (int64_t)(limit - *n));
     int rc;
     while ((rc = store_step(s, err)) == STORE_ROW) {
+        if (*n == limit) {   /* unbounded: past the page, counted */
+            (*more)++;
+            continue;
+        }
         if (*n == *cap) {
             *cap = *cap ? *cap * 2 : 16;
             *rows = xrealloc(*rows, *cap * sizeof **rows);
@@ -309,12 +325,13 @@ static int attention_part(store *st, int64_t inst, int32_t asof, const risk_atte
 ** the tiers beyond it), so a deep page is as cheap as the first. */
 static int attention_page(store *st, int64_t inst, int32_t asof, const risk_attention_filter *f,
                           const attention_cursor *after, int back, size_t limit, int names_only,
-                          risk_attention_row **rows, size_t *n, cairn_err *err) {
+                          risk_attention_row **rows, size_t *n, size_t *more, cairn_err *err) {
     size_t cap = 0;
     int parts = after ? keyset_parts(f) : 1;
+    *more = 0;
     for (int part = 0; part < parts && *n < limit; part++) {
         if (attention_part(st, inst, asof, f, after, back, part, limit, names_only, rows, n,
-                           &cap, err) != 0) {
+                           &cap, more, err) != 0) {
             free(*rows);
             *rows = NULL;
             *n = 0;
@@ -391,10 +408,12 @@ int risk_read_attention_page(store *st, int64_t inst, int32_t asof,
         return -1;
     if (cursor && first && attention_total(st, inst, asof, f, &c, before, &beyond, err) != 0)
         return -1;
-    if (attention_page(st, inst, asof, f, cursor ? &c : NULL, before, limit, 0, rows, n, err) != 0)
+    size_t more = 0;   /* rows past an unbounded page */
+    if (attention_page(st, inst, asof, f, cursor ? &c : NULL, before, limit, 0, rows, n, &more,
+                       err) != 0)
         return -1;
     if (need_all && !cursor) {
-        if (*n < limit) all = *n;
+        if (*n < limit || page_unbounded(f, 0)) all = *n + more;
         else if (attention_total(st, inst, asof, f, NULL, 0, &all, err) != 0) {
             free(*rows);
             *rows = NULL;
@@ -505,7 +524,8 @@ int risk_read_attention_next(store *st, int64_t inst, int32_t asof,
     }
     risk_attention_row *rows = NULL;
     size_t n = 0;
-    if (attention_page(st, inst, asof, f, &c, 0, 1, 1, &rows, &n, err) != 0) return -1;
+    size_t more = 0;
+    if (attention_page(st, inst, asof, f, &c, 0, 1, 1, &rows, &n, &more, err) != 0) return -1;
     if (n) *next = rows[0];
     free(rows);
     return n ? 1 : 0;

@@ -124,6 +124,48 @@ static void test_keyset_matches_full_list(void **state) {
     test_store_drop(st);
 }
 
+/* The first page of a narrow list (a caseload: read without a LIMIT, the
+** rows past the page counted) holds the rows and count that the same list
+** read as a wide one gives (with a LIMIT and a count query), in every
+** order, for every page size from 1 to past the end. */
+static void test_narrow_first_page(void **state) {
+    store *st = keyset_school(state, "narrow");
+    cairn_err err = {0};
+    risk_visibility narrow = {"s.learner_id IN (SELECT v.learner_id FROM enrolment v"
+                              " WHERE v.institution_id = 1 AND v.group_id = 1)",
+                              NULL, NULL, 1};
+    risk_visibility wide = narrow;
+    wide.narrow = 0;
+    for (int sort = RISK_SORT_URGENCY; sort <= RISK_SORT_GROUP; sort++)
+        for (int reverse = 0; reverse <= 1; reverse++)
+            for (size_t limit = 1; limit <= NL / 2 + 2; limit++) {
+                risk_attention_filter f = {0};
+                f.tier = RISK_TIER_FILTER_ALL;
+                f.sort = (risk_attention_sort)sort;
+                f.reverse = reverse;
+                risk_attention_row *a = NULL, *b = NULL;
+                size_t na = 0, nb = 0, ta = 0, tb = 0;
+                f.visible = &narrow;
+                if (risk_read_attention(st, 1, list_day(), &f, limit, &a, &na, &ta, &err) != 0)
+                    fail_msg("%s", err.msg);
+                f.visible = &wide;
+                if (risk_read_attention(st, 1, list_day(), &f, limit, &b, &nb, &tb, &err) != 0)
+                    fail_msg("%s", err.msg);
+                assert_int_equal(tb, NL / 2);   /* group 1: the odd half */
+                assert_int_equal(ta, tb);
+                assert_int_equal(na, nb);
+                assert_int_equal(na, limit < NL / 2 ? limit : NL / 2);
+                for (size_t k = 0; k < na; k++)
+                    if (a[k].learner_id != b[k].learner_id)
+                        fail_msg("sort %d reverse %d limit %zu: row %zu is %lld, not %lld", sort,
+                                 reverse, limit, k, (long long)a[k].learner_id,
+                                 (long long)b[k].learner_id);
+                free(a);
+                free(b);
+            }
+    test_store_drop(st);
+}
+
 /* With a filter the cursor need not pass (the attention list: tiers 1 and
 ** 2, no new flags on a first day), the next learner of every learner (tier
 ** 0 ones too) is the first row after it in the full order that passes. */
@@ -191,6 +233,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         BOTH(test_keyset_matches_full_list),
         BOTH(test_keyset_next_filtered),
+        BOTH(test_narrow_first_page),
         {"test_keyset_plan [sqlite]", test_keyset_plan, NULL, NULL,
          (void *)(uintptr_t)&test_kind_sqlite},
     };
