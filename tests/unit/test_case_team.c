@@ -204,6 +204,32 @@ static void test_follow_up(void **state) {
     assert_int_equal(n, 1);
     assert_int_equal(tasks[0].kind, SUPPORT_TASK_FOLLOW_UP);
     free(tasks);
+    /* the key worker's tasks due come by day, then id, whatever order they
+    ** were added in; a limit keeps the first of that order (ties included) */
+    /* (a second case, read after the first, holds the earliest: the rows
+    ** do not come in order) */
+    int64_t id2 = test_case_open(&s, 2, "2025-03-03T09:00:00Z");
+    static const int days[] = {9, 4, 7, 4, 11, 5, 4, 9, 6, 12, 10, 8};
+    for (size_t k = 0; k < sizeof days / sizeof *days; k++)
+        assert_int_equal(support_case_follow_up_add(s.st, 1, s.kw, KW, k % 2 ? id2 : id, 3,
+                                                    date_from_ymd(2025, 3, days[k]), "Call", at,
+                                                    &p, &err), 0);
+    support_case_task *all = NULL;
+    size_t nall = 0;
+    assert_int_equal(support_case_tasks_due(s.st, 1, 3, date_from_ymd(2025, 3, 5), 0, &all,
+                                            &nall, &err), 0);
+    assert_true(nall >= sizeof days / sizeof *days);
+    for (size_t k = 1; k < nall; k++)
+        assert_true(all[k - 1].due_on < all[k].due_on ||
+                    (all[k - 1].due_on == all[k].due_on && all[k - 1].id < all[k].id));
+    for (size_t limit = 1; limit <= nall + 1; limit++) {
+        assert_int_equal(support_case_tasks_due(s.st, 1, 3, date_from_ymd(2025, 3, 5), limit,
+                                                &tasks, &n, &err), 0);
+        assert_int_equal(n, limit < nall ? limit : nall);
+        for (size_t k = 0; k < n; k++) assert_int_equal(tasks[k].id, all[k].id);
+        free(tasks);
+    }
+    free(all);
     /* a closed case takes none */
     assert_int_equal(support_case_step_take(s.st, 1, s.kw, KW, id, "close", "Moved.",
                                             SUPPORT_CASE_MOVED, NULL, &p, &err), 0);
