@@ -230,6 +230,8 @@ static int latest_known(const support_case_risen *latest, size_t n, support_case
     return 0;
 }
 
+#define RISEN_CASES_MAX 500   /* cases of one key worker looked at, at most */
+
 /* Learners whose risk rose since their case's last review (see case.h). */
 int support_case_risk_risen(store *st, int64_t inst, int64_t staff_id,
                             const support_case_risen *latest, size_t nlatest,
@@ -245,7 +247,7 @@ int support_case_risk_risen(store *st, int64_t inst, int64_t staff_id,
         " AND t.kind = 'review' AND t.cancelled = 0 AND t.done_at IS NOT NULL), c.opened_at)"
         " FROM support_case c JOIN learner l ON l.institution_id = c.institution_id"
         " AND l.id = c.learner_id WHERE c.institution_id = ? AND c.key_worker_id = ?"
-        " AND c.state <> 'closed' ORDER BY l.family_name, l.given_name, c.id LIMIT 500", err);
+        " AND c.state <> 'closed' ORDER BY l.family_name, l.given_name, c.id", err);
     store_stmt *sc = store_prepare(st,
         "SELECT tier, probability FROM risk_score WHERE institution_id = ? AND learner_id = ?"
         " AND asof <= ? ORDER BY asof DESC LIMIT 1", err);
@@ -257,8 +259,10 @@ int support_case_risk_risen(store *st, int64_t inst, int64_t staff_id,
     store_bind_int64(cases, 1, inst);
     store_bind_int64(cases, 2, staff_id);
     size_t cap = 0;
-    int rc;
-    while ((rc = store_step(cases, err)) == STORE_ROW) {
+    int rc = STORE_DONE;
+    size_t read = 0;   /* no LIMIT in the SQL: SQLite sorts a result with one through a
+                       ** temporary b-tree of whole rows, one without in memory */
+    while (read++ < RISEN_CASES_MAX && (rc = store_step(cases, err)) == STORE_ROW) {
         support_case_risen r;
         memset(&r, 0, sizeof r);
         r.case_id = store_col_int64(cases, 0);

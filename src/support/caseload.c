@@ -23,16 +23,17 @@ int support_caseload_unscored(store *st, int64_t inst, int64_t staff_id, int32_t
         "   AND e.learner_id = l.id AND e.status IN ('active', 'paused'))"
         " AND NOT EXISTS (SELECT 1 FROM risk_score s WHERE s.institution_id = a.institution_id"
         "   AND s.learner_id = a.learner_id AND (? = '' OR s.asof = ?))"
-        " ORDER BY l.family_name, l.given_name, l.id LIMIT ?", err);
+        /* no LIMIT (the loop stops at limit): SQLite sorts a result with a
+        ** LIMIT through a temporary b-tree, one without in memory */
+        " ORDER BY l.family_name, l.given_name, l.id", err);
     if (!s) return -1;
     store_bind_int64(s, 1, inst);
     store_bind_int64(s, 2, staff_id);
     store_bind_text(s, 3, day, (size_t)-1);
     store_bind_text(s, 4, day, (size_t)-1);
-    store_bind_int64(s, 5, (int64_t)limit);
     size_t cap = 0;
-    int rc;
-    while ((rc = store_step(s, err)) == STORE_ROW) {
+    int rc = STORE_DONE;
+    while (*n < limit && (rc = store_step(s, err)) == STORE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
             *rows = xrealloc(*rows, cap * sizeof **rows);
