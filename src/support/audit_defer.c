@@ -57,6 +57,7 @@ static pthread_t       writer_thread;
 static int             writer_running, writer_stopping;
 static char           *writer_url;
 static support_audit_deferred *writer_queue, **writer_tail = &writer_queue;
+static struct timespec writer_first;   /* when the first page of writer_queue came */
 
 /* ---- collecting ---------------------------------------------------------------- */
 
@@ -133,6 +134,7 @@ void support_audit_defer_submit(support_audit_deferred *d, support_audit_deferre
     pthread_mutex_lock(&writer_mu);
     int on = writer_running && !writer_stopping;
     if (on) {
+        if (!writer_queue) clock_gettime(CLOCK_MONOTONIC, &writer_first);
         *writer_tail = d;
         writer_tail = &d->next;
         pthread_cond_signal(&writer_cv);
@@ -190,7 +192,9 @@ static void write_all(store *st, support_audit_deferred *list) {
             if (!d->events[i].written) write_institution(st, d->events[i].inst, list);
 }
 
-/* The writer thread: every AUDIT_DEFER_GATHER_MS, what came in. */
+/* The writer thread: what came in, AUDIT_DEFER_GATHER_MS after the first
+** of it came (not after the last batch was written: the pages that came
+** during that write have waited for it already). */
 static void *writer_main(void *unused) {
     (void)unused;
     store *st = NULL;
@@ -199,11 +203,15 @@ static void *writer_main(void *unused) {
         while (!writer_queue && !writer_stopping) pthread_cond_wait(&writer_cv, &writer_mu);
         if (!writer_queue) break;   /* stopping, nothing left */
         int stopping = writer_stopping;
+        struct timespec until = writer_first;   /* the gather counts from the first page */
         pthread_mutex_unlock(&writer_mu);
-        if (!stopping) {
-            struct timespec gather = {0, AUDIT_DEFER_GATHER_MS * 1000000L};
-            nanosleep(&gather, NULL);
+        until.tv_nsec += AUDIT_DEFER_GATHER_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
         }
+        /* pages that came while the last batch was written have waited already */
+        if (!stopping) clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
         pthread_mutex_lock(&writer_mu);
         support_audit_deferred *list = writer_queue;
         writer_queue = NULL;
