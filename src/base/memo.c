@@ -23,8 +23,8 @@ int memo_get(memo_table *t, const void *key, size_t klen,
     pthread_mutex_lock(&t->mu);
     if (t->slots) {
         const memo_entry *e = memo_slot(t, h);
-        if (e->hash == h && e->klen == klen && memcmp(e->kv, key, klen) == 0) {
-            use(e->kv + klen, e->vlen, arg);
+        if (e->hash == h && e->klen == klen && memcmp(e->vk + e->vlen, key, klen) == 0) {
+            use(e->vk, e->vlen, arg);
             found = 1;
         }
     }
@@ -37,9 +37,9 @@ int memo_get(memo_table *t, const void *key, size_t klen,
 void memo_put(memo_table *t, const void *key, size_t klen, const void *value, size_t vlen) {
     assert(t && (key || !klen) && (value || !vlen));
     assert(t->nslots && (t->nslots & (t->nslots - 1)) == 0);
-    memo_entry fresh = {hmap_hash(key, klen), klen, vlen, xmalloc(klen + vlen + 1)};
-    if (klen) memcpy(fresh.kv, key, klen);
-    if (vlen) memcpy(fresh.kv + klen, value, vlen);
+    memo_entry fresh = {hmap_hash(key, klen), klen, vlen, xmalloc(vlen + klen + 1)};
+    if (vlen) memcpy(fresh.vk, value, vlen);   /* first: aligned as malloc aligns */
+    if (klen) memcpy(fresh.vk + vlen, key, klen);
     memo_entry old = {0};
     pthread_mutex_lock(&t->mu);
     if (!t->slots) t->slots = xcalloc(t->nslots, sizeof *t->slots);
@@ -47,7 +47,7 @@ void memo_put(memo_table *t, const void *key, size_t klen, const void *value, si
     old = *e;
     *e = fresh;
     pthread_mutex_unlock(&t->mu);
-    free(old.kv);
+    free(old.vk);
 }
 
 /* Forget everything (see memo.h). */
@@ -58,6 +58,6 @@ void memo_clear(memo_table *t) {
     size_t n = t->nslots;
     t->slots = NULL;
     pthread_mutex_unlock(&t->mu);
-    for (size_t i = 0; slots && i < n; i++) free(slots[i].kv);
+    for (size_t i = 0; slots && i < n; i++) free(slots[i].vk);
     free(slots);
 }

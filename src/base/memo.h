@@ -23,7 +23,7 @@
 typedef struct memo_entry {
     uint64_t       hash;   /* 0 = empty */
     size_t         klen, vlen;
-    unsigned char *kv;     /* the key's klen bytes, then the value's vlen */
+    unsigned char *vk;     /* the value's vlen bytes (aligned for any type), then the key's */
 } memo_entry;
 
 typedef struct memo_table {
