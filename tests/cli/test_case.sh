@@ -23,6 +23,8 @@ CAIRN=${CAIRN:-build/rel/cairn}
 . "$(dirname "$0")/lib.sh" || exit 1
 need_cairn
 need_curl
+CHECKER="$(cd "$(dirname "$0")" && pwd)/openapi_check.py"
+SPEC="$(cd "$(dirname "$0")/../.." && pwd)/docs/openapi.yaml"
 
 db="$TMP/case.db"
 if ! { "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 200 &&
@@ -456,19 +458,19 @@ KT=$(cat "$TMP/kw2.token")
 code=$(http "$BASE/api/v1/cases/$case_id" -H "Authorization: Bearer $KT")
 req=$(q "SELECT id FROM case_approval WHERE case_id = $case_id AND state = 'pending'")
 check "GET /api/v1/cases/{id} names the request waiting (pending_approval.id)" \
-    bash -c "[ $code = 200 ] && grep -q '\"pending_approval\": *{\"id\": *$req' '$TMP/body'"
+    bash -c "[ $code = 200 ] && grep -q '\"pending_approval\": *{\"id\": *$req' '$TMP/body' && python3 '$CHECKER' '$SPEC' GET /cases/$case_id 200 '$TMP/body'"
 code=$(http "$BASE/api/v1/cases/$case_id/approval-withdraw" -H "Authorization: Bearer $KT" \
        -H 'Content-Type: application/json' -d "{\"request_id\": $req}")
 check "POST /api/v1/cases/{id}/approval-withdraw without a reason (400, field reason)" \
     bash -c "[ $code = 400 ] && grep -q '\"field\": *\"reason\"' '$TMP/body'"
 code=$(http "$BASE/api/v1/cases/$case_id/approval-withdraw" -H "Authorization: Bearer $KT" \
        -H 'Content-Type: application/json' -d "{\"request_id\": $req, \"reason\": \"Staying on.\"}")
-check "...with one (200): the case, nothing waiting" \
-    bash -c "[ $code = 200 ] && grep -q '\"pending_approval\": *null' '$TMP/body' && [ $(q "SELECT count(*) FROM case_approval WHERE state = 'withdrawn'") = 2 ]"
+check "...with one (200): the case, nothing waiting, as docs/openapi.yaml says" \
+    bash -c "[ $code = 200 ] && grep -q '\"pending_approval\": *null' '$TMP/body' && [ $(q "SELECT count(*) FROM case_approval WHERE state = 'withdrawn'") = 2 ] && python3 '$CHECKER' '$SPEC' POST /cases/$case_id/approval-withdraw 200 '$TMP/body'"
 code=$(http "$BASE/api/v1/cases/$case_id/approval-withdraw" -H "Authorization: Bearer $KT" \
        -H 'Content-Type: application/json' -d "{\"request_id\": $req, \"reason\": \"Again.\"}")
 check "...the same request again (400, field approval, answered already)" \
-    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"approval\"' '$TMP/body' && grep -q 'answered already' '$TMP/body'"
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"approval\"' '$TMP/body' && grep -q 'answered already' '$TMP/body' && python3 '$CHECKER' '$SPEC' POST /cases/$case_id/approval-withdraw 400 '$TMP/body'"
 http "$BASE/cases/$case_id" -b "$K2" > /dev/null
 http "$BASE/cases/$case_id/step" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
     --data-urlencode "step=close" --data-urlencode "outcome=moved" \
