@@ -177,7 +177,8 @@ typedef enum support_case_problem {
     SUPPORT_CASE_APPROVAL_ANSWER_BAD,/* an approval's answer is neither approve nor decline */
     SUPPORT_CASE_INST_UNKNOWN, SUPPORT_CASE_INST_SAME, SUPPORT_CASE_NO_CONSENT, /* case_move.h */
     SUPPORT_CASE_MOVE_NONE, SUPPORT_CASE_MOVE_NOT_LEADER, SUPPORT_CASE_LEARNER_UNKNOWN,
-    SUPPORT_CASE_OFFER_NONE, SUPPORT_CASE_OFFER_APPROVAL, SUPPORT_CASE_OFFER_NOT_YOURS /* withdraw*/
+    SUPPORT_CASE_OFFER_NONE, SUPPORT_CASE_OFFER_APPROVAL, SUPPORT_CASE_OFFER_NOT_YOURS,
+    SUPPORT_CASE_APPROVAL_NOT_ASKER, SUPPORT_CASE_APPROVAL_ANSWERED /* case_withdraw.h */
 } support_case_problem;
 
 /* The field a problem is about ("step", "reason", "outcome", "tier",
@@ -463,10 +464,10 @@ int support_case_transfers_for(store *st, int64_t institution_id, int64_t to_sta
 ** not the asker and not the case's key worker approves or declines it with
 ** a comment; approving takes the step (on behalf of the asker) or makes the
 ** offer to the receiver.  Asking and answering are rows of the case's
-** history (approval_ask, approval_yes, approval_no) and audit events
-** ("case.approval_ask", "case.approval_approve", "case.approval_decline").
-** One request waits at a time per case; while it waits, no other close or
-** handover is asked. */
+** history (approval_ask, approval_yes, approval_no; approval_withdraw,
+** support/case_withdraw.h) and audit events ("case.approval_ask",
+** "case.approval_approve", "case.approval_decline").  One request waits
+** at a time per case; while it waits, no other close or handover is asked. */
 
 #define SUPPORT_CASE_APPROVAL_CLOSE    "case.approval.close"
 #define SUPPORT_CASE_APPROVAL_TRANSFER "case.approval.transfer"
@@ -475,8 +476,7 @@ typedef struct support_case_approval {
     int64_t id, case_id, learner_id, asked_by, to_staff;   /* to_staff: a handover's */
     char    kind[16];                /* "close" or "transfer" */
     int     outcome;                 /* closing's support_case_outcome; 0 */
-    char    asked_by_name[201], to_name[203], learner_name[203];
-    char    asked_at[32];
+    char    asked_by_name[201], to_name[203], learner_name[203], asked_at[32];
     char    reason[SUPPORT_CASE_TEXT_BYTES];   /* opened when with_text */
 } support_case_approval;
 

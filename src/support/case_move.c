@@ -370,13 +370,32 @@ int support_case_moves_incoming(store *st, int64_t to_inst, support_case_move **
     return 0;
 }
 
+/* Step q (columns id, ref, given, family, birth date, same given name)
+** into rows from *n on, at most 20 in all; same_ref marks them.  0 or -1;
+** finalizes q. */
+static int matches_add(store_stmt *q, const support_case_move *m, int same_ref,
+                       support_case_match *rows, size_t *n, cairn_err *err) {
+    int rc = 0;
+    while (*n < 20 && (rc = store_step(q, err)) == STORE_ROW) {
+        support_case_match *r = &rows[(*n)++];
+        r->learner_id = store_col_int64(q, 0);
+        str_copy(r->ref, sizeof r->ref, store_col_text(q, 1));
+        snprintf(r->name, sizeof r->name, "%s %s", store_col_text(q, 2), store_col_text(q, 3));
+        str_copy(r->birth_date, sizeof r->birth_date, store_col_text(q, 4));
+        r->exact = store_col_int64(q, 5) != 0 && !strcmp(r->birth_date, m->birth_date);
+        r->same_ref = same_ref;
+    }
+    store_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
 /* to_inst's learners who may be m's (see case_move.h). */
 int support_case_move_matches(store *st, int64_t to_inst, const support_case_move *m,
                               support_case_match **rows, size_t *n, cairn_err *err) {
     *rows = NULL;
     *n = 0;
-    char given[101] = "", family[101] = "";
-    store_stmt *q = store_prepare(st, "SELECT l.given_name, l.family_name FROM case_move m"
+    char given[101] = "", family[101] = "", ref[65] = "";
+    store_stmt *q = store_prepare(st, "SELECT l.given_name, l.family_name, l.ref FROM case_move m"
                                       " JOIN support_case c ON c.institution_id = m.institution_id"
                                       " AND c.id = m.case_id JOIN learner l ON l.institution_id ="
                                       " c.institution_id AND l.id = c.learner_id WHERE"
@@ -390,37 +409,46 @@ int support_case_move_matches(store *st, int64_t to_inst, const support_case_mov
     if (rc == STORE_ROW) {
         str_copy(given, sizeof given, store_col_text(q, 0));
         str_copy(family, sizeof family, store_col_text(q, 1));
+        str_copy(ref, sizeof ref, store_col_text(q, 2));
     }
     store_finalize(q);
     if (rc != STORE_ROW) return rc < 0 ? -1 : 0;
+    *rows = xcalloc(20, sizeof **rows);
+    /* the same reference first: at most one (UNIQUE (institution_id, ref)) */
+    q = store_prepare(st, "SELECT id, ref, given_name, family_name, coalesce(birth_date, ''),"
+                          " CASE WHEN lower(given_name) = lower(CAST(? AS TEXT)) AND"
+                          " lower(family_name) = lower(CAST(? AS TEXT)) THEN 1 ELSE 0 END"
+                          " FROM learner WHERE institution_id = ? AND ref = CAST(? AS TEXT)"
+                          " AND ref <> ''", err);
+    if (q) {
+        store_bind_text(q, 1, given, (size_t)-1);
+        store_bind_text(q, 2, family, (size_t)-1);
+        store_bind_int64(q, 3, to_inst);
+        store_bind_text(q, 4, ref, (size_t)-1);
+    }
+    int64_t by_ref = 0;
+    if (!q || matches_add(q, m, 1, *rows, n, err) < 0) goto fail;
+    if (*n) by_ref = (*rows)[0].learner_id;
+    /* then the same name and birth date, the same family name and one of them */
     q = store_prepare(st, "SELECT id, ref, given_name, family_name, coalesce(birth_date, ''),"
                           " CASE WHEN lower(given_name) = lower(CAST(? AS TEXT)) THEN 1 ELSE 0"
                           " END AS same FROM learner WHERE institution_id = ?"
                           " AND lower(family_name) = lower(CAST(? AS TEXT))"
                           " AND (coalesce(birth_date, '') = CAST(? AS TEXT)"
-                          " OR lower(given_name) = lower(CAST(? AS TEXT)))"
+                          " OR lower(given_name) = lower(CAST(? AS TEXT))) AND id <> ?"
                           " ORDER BY same DESC, family_name, given_name, id LIMIT 20", err);
-    if (!q) return -1;
+    if (!q) goto fail;
     store_bind_text(q, 1, given, (size_t)-1);
     store_bind_int64(q, 2, to_inst);
     store_bind_text(q, 3, family, (size_t)-1);
     store_bind_text(q, 4, m->birth_date, (size_t)-1);
     store_bind_text(q, 5, given, (size_t)-1);
-    *rows = xcalloc(20, sizeof **rows);
-    while ((rc = store_step(q, err)) == STORE_ROW) {
-        support_case_match *r = &(*rows)[(*n)++];
-        r->learner_id = store_col_int64(q, 0);
-        str_copy(r->ref, sizeof r->ref, store_col_text(q, 1));
-        snprintf(r->name, sizeof r->name, "%s %s", store_col_text(q, 2), store_col_text(q, 3));
-        str_copy(r->birth_date, sizeof r->birth_date, store_col_text(q, 4));
-        r->exact = store_col_int64(q, 5) != 0 && !strcmp(r->birth_date, m->birth_date);
-    }
-    store_finalize(q);
-    if (rc < 0) {
-        free(*rows);
-        *rows = NULL;
-        *n = 0;
-        return -1;
-    }
+    store_bind_int64(q, 6, by_ref);
+    if (matches_add(q, m, 0, *rows, n, err) < 0) goto fail;
     return 0;
+fail:
+    free(*rows);
+    *rows = NULL;
+    *n = 0;
+    return -1;
 }

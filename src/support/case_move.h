@@ -60,6 +60,7 @@ typedef struct support_case_match {
     int64_t learner_id;
     char    ref[65], name[203], birth_date[11];
     int     exact;                       /* 1 = same name and birth date */
+    int     same_ref;                    /* 1 = same learner reference (learner.ref) */
 } support_case_match;
 
 /* The other institutions of the database, by name (none: *n = 0). */
@@ -87,8 +88,11 @@ int support_case_moves_incoming(store *st, int64_t to_inst, support_case_move **
 int support_case_move_incoming_get(store *st, int64_t to_inst, int64_t from_inst, int64_t id,
                                    support_case_move *out, cairn_err *err);
 
-/* to_inst's learners who may be m's learner: same name and birth date
-** first (exact), then same family name and birth date, at most 20. */
+/* to_inst's learners who may be m's learner, at most 20: the one whose
+** reference (learner.ref, the learner's external id) is the sending
+** learner's first (same_ref), then same name and birth date (exact), then
+** same family name with the same birth date or given name.  The sending
+** learner's reference itself is not returned. */
 int support_case_move_matches(store *st, int64_t to_inst, const support_case_move *m,
                               support_case_match **rows, size_t *n, cairn_err *err);
 

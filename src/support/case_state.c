@@ -143,7 +143,9 @@ const char *support_case_problem_field(support_case_problem p) {
     case SUPPORT_CASE_APPROVAL_PENDING:
     case SUPPORT_CASE_APPROVAL_NONE:
     case SUPPORT_CASE_APPROVAL_OWN:
-    case SUPPORT_CASE_APPROVAL_NOT_LEADER: return "approval";
+    case SUPPORT_CASE_APPROVAL_NOT_LEADER:
+    case SUPPORT_CASE_APPROVAL_NOT_ASKER:
+    case SUPPORT_CASE_APPROVAL_ANSWERED: return "approval";
     case SUPPORT_CASE_COMMENT_MISSING: return "comment";
     case SUPPORT_CASE_INST_UNKNOWN:
     case SUPPORT_CASE_INST_SAME: return "to_institution";
@@ -232,6 +234,12 @@ const char *support_case_problem_text(support_case_problem p) {
                                              "request instead";
     case SUPPORT_CASE_OFFER_NOT_YOURS: return "only the case's key worker or a school leader "
                                               "withdraws a handover offer";
+    case SUPPORT_CASE_APPROVAL_NOT_ASKER: return "only the key worker who asked, or the case's "
+                                                 "key worker, withdraws a request waiting for "
+                                                 "approval";
+    case SUPPORT_CASE_APPROVAL_ANSWERED: return "this request was answered already (approved, "
+                                                "declined or withdrawn): there is nothing to "
+                                                "withdraw";
     case SUPPORT_CASE_OK: break;
     }
     return "";

@@ -23,6 +23,8 @@ CAIRN=${CAIRN:-build/rel/cairn}
 . "$(dirname "$0")/lib.sh" || exit 1
 need_cairn
 need_curl
+CHECKER="$(cd "$(dirname "$0")" && pwd)/openapi_check.py"
+SPEC="$(cd "$(dirname "$0")/../.." && pwd)/docs/openapi.yaml"
 
 db="$TMP/case.db"
 if ! { "$CAIRN" demo --db "$db" --today 2025-03-14 --learners 200 &&
@@ -411,6 +413,64 @@ code=$(http "$BASE/cases/$case_id/approval" -b "$L" -X POST --data-urlencode "cs
        --data-urlencode "answer=decline" --data-urlencode "comment=Talk to the aunt first.")
 check "...the leader declines with a comment (303); the case stays open" \
     bash -c "[ $code = 303 ] && [ $(q "SELECT state FROM support_case WHERE id = $case_id") = plan_agreed ] && [ $(q "SELECT count(*) FROM case_approval WHERE state = 'declined'") = 1 ]"
+# ---- the key worker withdraws their request (support/case_withdraw.h) ----
+declined=$(q "SELECT id FROM case_approval WHERE case_id = $case_id AND state = 'declined'")
+http "$BASE/cases/$case_id" -b "$K2" > /dev/null
+http "$BASE/cases/$case_id/step" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
+    --data-urlencode "step=close" --data-urlencode "outcome=left" \
+    --data-urlencode "reason=She found work." > /dev/null
+req=$(q "SELECT id FROM case_approval WHERE case_id = $case_id AND state = 'pending'")
+code=$(http "$BASE/cases/$case_id" -b "$K2")
+check "the key worker who asked sees a withdraw form under the request waiting" \
+    bash -c "[ $code = 200 ] && [ -n '$req' ] && grep -q 'action=\"/cases/$case_id/approval-withdraw\"' '$TMP/body' && grep -q 'name=\"request_id\" value=\"$req\"' '$TMP/body'"
+k2token=$(csrf_of)
+code=$(http "$BASE/cases/$case_id" -b "$L")
+check "...a leader who did not ask has no withdraw form" \
+    bash -c "[ $code = 200 ] && ! grep -q 'approval-withdraw' '$TMP/body'"
+code=$(http "$BASE/cases/$case_id/approval-withdraw" -b "$L" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "request_id=$req" --data-urlencode "reason=Not needed.")
+check "...and withdrawing it is refused (400), the error in the request's section, nothing written" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"approval-withdraw-error\"' '$TMP/body' && grep -q 'Only the key worker who asked' '$TMP/body' && [ \$(sqlite3 '$db' \"SELECT count(*) FROM case_approval WHERE id = $req AND state = 'pending'\") = 1 ]"
+code=$(http "$BASE/cases/$case_id/approval-withdraw" -b "$K2" -X POST --data-urlencode "csrf=$k2token" \
+       --data-urlencode "request_id=$req" --data-urlencode "reason= ")
+check "...without a reason (400, Write the reason.), nothing written" \
+    bash -c "[ $code = 400 ] && grep -q 'id=\"approval-withdraw-error\"' '$TMP/body' && grep -q 'Write the reason.' '$TMP/body' && [ \$(sqlite3 '$db' \"SELECT count(*) FROM case_approval WHERE id = $req AND state = 'pending'\") = 1 ]"
+code=$(http "$BASE/cases/$case_id/approval-withdraw" -b "$K2" -X POST --data-urlencode "csrf=$k2token" \
+       --data-urlencode "request_id=$declined" --data-urlencode "reason=Old one.")
+check "...the request a leader declined is answered already (400), nothing written" \
+    bash -c "[ $code = 400 ] && grep -q 'This request was answered already' '$TMP/body' && [ \$(sqlite3 '$db' \"SELECT count(*) FROM case_approval WHERE state = 'withdrawn'\") = 0 ]"
+code=$(http "$BASE/cases/$case_id/approval-withdraw" -b "$K2" -X POST --data-urlencode "csrf=$k2token" \
+       --data-urlencode "request_id=$req" --data-urlencode "reason=The job fell through.")
+check "...the key worker withdraws it (303): request withdrawn, history row, audit event" \
+    bash -c "[ $code = 303 ] && [ $(q "SELECT count(*) FROM case_approval WHERE id = $req AND state = 'withdrawn'") = 1 ] && [ $(q "SELECT count(*) FROM case_history WHERE case_id = $case_id AND kind = 'approval_withdraw'") = 1 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.approval_withdraw'") = 1 ] && ! grep -q 'The job fell through' '$db'"
+code=$(http "$BASE/cases/$case_id" -b "$K2")
+check "...the case page shows it in the history, no request waits" \
+    bash -c "[ $code = 200 ] && grep -q 'Request withdrawn by the key worker' '$TMP/body' && ! grep -q 'data-kind=\"close\"' '$TMP/body'"
+code=$(http "$BASE/" -b "$L")
+check "...the leader no longer sees it in their list" \
+    bash -c "[ $code = 200 ] && ! grep -q 'href=\"/cases/$case_id\"' '$TMP/body'"
+http "$BASE/cases/$case_id" -b "$K2" > /dev/null
+http "$BASE/cases/$case_id/step" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
+    --data-urlencode "step=close" --data-urlencode "outcome=left" \
+    --data-urlencode "reason=She found work again." > /dev/null
+"$CAIRN" user token kwtwo --name withdraw --db "$db" > "$TMP/kw2.token" 2> /dev/null
+KT=$(cat "$TMP/kw2.token")
+code=$(http "$BASE/api/v1/cases/$case_id" -H "Authorization: Bearer $KT")
+req=$(q "SELECT id FROM case_approval WHERE case_id = $case_id AND state = 'pending'")
+check "GET /api/v1/cases/{id} names the request waiting (pending_approval.id)" \
+    bash -c "[ $code = 200 ] && grep -q '\"pending_approval\": *{\"id\": *$req' '$TMP/body' && python3 '$CHECKER' '$SPEC' GET /cases/$case_id 200 '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id/approval-withdraw" -H "Authorization: Bearer $KT" \
+       -H 'Content-Type: application/json' -d "{\"request_id\": $req}")
+check "POST /api/v1/cases/{id}/approval-withdraw without a reason (400, field reason)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"reason\"' '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id/approval-withdraw" -H "Authorization: Bearer $KT" \
+       -H 'Content-Type: application/json' -d "{\"request_id\": $req, \"reason\": \"Staying on.\"}")
+check "...with one (200): the case, nothing waiting, as docs/openapi.yaml says" \
+    bash -c "[ $code = 200 ] && grep -q '\"pending_approval\": *null' '$TMP/body' && [ $(q "SELECT count(*) FROM case_approval WHERE state = 'withdrawn'") = 2 ] && python3 '$CHECKER' '$SPEC' POST /cases/$case_id/approval-withdraw 200 '$TMP/body'"
+code=$(http "$BASE/api/v1/cases/$case_id/approval-withdraw" -H "Authorization: Bearer $KT" \
+       -H 'Content-Type: application/json' -d "{\"request_id\": $req, \"reason\": \"Again.\"}")
+check "...the same request again (400, field approval, answered already)" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"approval\"' '$TMP/body' && grep -q 'answered already' '$TMP/body' && python3 '$CHECKER' '$SPEC' POST /cases/$case_id/approval-withdraw 400 '$TMP/body'"
 http "$BASE/cases/$case_id" -b "$K2" > /dev/null
 http "$BASE/cases/$case_id/step" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
     --data-urlencode "step=close" --data-urlencode "outcome=moved" \
@@ -430,7 +490,7 @@ code=$(http "$BASE/api/v1/cases/$case_id/approval" -H "Authorization: Bearer $LT
 check "...approved (200): the case is closed as asked" \
     bash -c "[ $code = 200 ] && grep -q '\"state\": *\"closed\"' '$TMP/body' && [ $(q "SELECT outcome FROM support_case WHERE id = $case_id") = moved ]"
 check "...asks and answers in the history and the audit log, comments sealed" \
-    bash -c "[ $(q "SELECT count(*) FROM case_history WHERE case_id = $case_id AND kind LIKE 'approval_%'") = 4 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action IN ('case.approval_ask', 'case.approval_approve', 'case.approval_decline') AND learner_id = (SELECT learner_id FROM support_case WHERE id = $case_id)") = 4 ] && ! grep -q 'Agreed on the phone' '$db'"
+    bash -c "[ $(q "SELECT count(*) FROM case_history WHERE case_id = $case_id AND kind LIKE 'approval_%'") = 8 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action IN ('case.approval_ask', 'case.approval_approve', 'case.approval_decline') AND learner_id = (SELECT learner_id FROM support_case WHERE id = $case_id)") = 6 ] && ! grep -q 'Agreed on the phone' '$db'"
 "$CAIRN" setting --db "$db" case.approval.close 0 > /dev/null 2>&1
 
 # ---- the leader's figures ----

@@ -12,8 +12,11 @@
 # (404), and accepts it naming their learner and key worker; the new case
 # opens there with the handover record, readable by its key worker (page
 # and JSON, audited); the sending case is closed as moved.  Before that the
-# key worker withdraws the offer once (Northside no longer sees it) and
-# offers it again.  Both learners' subject exports hold the handovers.
+# key worker withdraws the offer once (Northside no longer sees it), offers
+# it again while handovers need a leader's approval and withdraws that
+# request (its offer with it), and offers it again.  The answer page
+# proposes Northside's learner with the same learner reference first.
+# Both learners' subject exports hold the handovers.
 #
 # Prints "ok - ..." / "not ok - ..." per check and ends with "N passed, M
 # failed"; exits non-zero if anything failed.  Needs curl and sqlite3.
@@ -48,7 +51,12 @@ q "INSERT INTO institution (id, code, name, created_at) VALUES (902, 'NEXT', 'No
    (902, 1, 'N-H', 'Nora', 'North', 'head'), (902, 2, 'N-K', 'Niko', 'Kern', 'counsellor');
    INSERT INTO learner (institution_id, id, ref, given_name, family_name, birth_date)
    SELECT 902, 7, 'N-L7', given_name, family_name, birth_date FROM learner
-   WHERE institution_id = $inst AND id = $l1"
+   WHERE institution_id = $inst AND id = $l1;
+   INSERT INTO learner (institution_id, id, ref, given_name, family_name, birth_date)
+   SELECT 902, 8, ref, 'Marlene', 'Byref', '2001-02-03' FROM learner
+   WHERE institution_id = $inst AND id = $l1;
+   INSERT INTO learner (institution_id, id, ref, given_name, family_name, birth_date) VALUES
+   (902, 9, 'N-L9', 'Zed', 'Unrelated', '2001-02-03')"
 echo 'a-long-test-password-3' | "$CAIRN" user add nextlead --role school_leader --institution NEXT \
     --staff N-H --password-stdin --db "$db" > /dev/null
 echo 'a-long-test-password-4' | "$CAIRN" user add nextkw --role key_worker --institution NEXT \
@@ -90,8 +98,14 @@ check "Northside's leader's home page lists the offer" \
     bash -c "[ $code = 200 ] && grep -q 'Cases offered by other institutions' '$TMP/body' && grep -q \"$lname\" '$TMP/body'"
 mid=$(q "SELECT id FROM case_move")
 code=$(http "$BASE/case-moves/$mid?from=$inst" -b "$N")
-check "the offer page: name, sender, reason, the matching learner proposed" \
-    bash -c "[ $code = 200 ] && grep -q 'The family moves north.' '$TMP/body' && grep -q 'value=\"7\" checked' '$TMP/body'"
+check "the offer page: name, sender, reason" \
+    bash -c "[ $code = 200 ] && grep -q 'The family moves north.' '$TMP/body'"
+check "...the learner with the same learner reference proposed first, marked so" \
+    bash -c "grep -q 'value=\"8\" checked> <bdi>Marlene Byref</bdi>.*same learner reference' '$TMP/body' && grep -o 'name=\"learner_id\" value=\"[0-9]*\"' '$TMP/body' | head -1 | grep -q 'value=\"8\"'"
+check "...then the one of the same name and birth date, not checked" \
+    bash -c "grep -q 'value=\"7\">' '$TMP/body' && ! grep -q 'value=\"7\" checked' '$TMP/body'"
+check "...and none of Northside's other learners" \
+    bash -c "! grep -q 'Unrelated' '$TMP/body' && ! grep -q 'value=\"9\"' '$TMP/body'"
 code=$(http "$BASE/api/v1/case-moves" -b "$N")
 check "GET /api/v1/case-moves lists it with the birth date" \
     bash -c "[ $code = 200 ] && grep -q '\"birth_date\"' '$TMP/body'"
@@ -119,6 +133,29 @@ check "...nor in GET /api/v1/case-moves" \
 code=$(japi "/cases/$case1/withdraw-offer" '{"reason": "Again."}')
 check "JSON twin with nothing waiting: 400 with field transfer" \
     bash -c "[ $code = 400 ] && grep -q '\"field\": *\"transfer\"' '$TMP/body' && grep -q 'nothing to withdraw' '$TMP/body'"
+# a handover waiting for a leader's approval, withdrawn by the key worker
+# with its request (support/case_withdraw.h)
+"$CAIRN" setting --db "$db" --institution "$(q "SELECT code FROM institution WHERE id = $inst")" \
+    case.approval.transfer 1 > /dev/null 2>&1
+code=$(japi "/cases/$case1/move" '{"to_institution": 902, "reason": "Maybe north after all."}')
+check "with approval of handovers on, the offer waits for a leader (200, state approval)" \
+    bash -c "[ $code = 200 ] && [ $(q "SELECT count(*) FROM case_move WHERE state = 'approval'") = 1 ] && [ $(q "SELECT count(*) FROM case_approval WHERE case_id = $case1 AND state = 'pending'") = 1 ]"
+req=$(q "SELECT id FROM case_approval WHERE case_id = $case1 AND state = 'pending'")
+code=$(http "$BASE/cases/$case1" -b "$K")
+check "...the case page shows the request with the form that withdraws it" \
+    bash -c "[ $code = 200 ] && grep -q 'Waiting for approval' '$TMP/body' && grep -q 'action=\"/cases/$case1/approval-withdraw\"' '$TMP/body'"
+code=$(http "$BASE/cases/$case1/approval-withdraw" -b "$K" -X POST --data-urlencode "csrf=$(csrf_of)" \
+       --data-urlencode "request_id=$req" --data-urlencode "reason=No move this year.")
+check "...withdrawn by the key worker (303): the request and its offer withdrawn" \
+    bash -c "[ $code = 303 ] && [ $(q "SELECT state FROM case_approval WHERE id = $req") = withdrawn ] && [ $(q "SELECT count(*) FROM case_move WHERE state = 'withdrawn'") = 2 ] && [ $(q "SELECT count(*) FROM case_move WHERE state IN ('approval', 'pending')") = 0 ]"
+check "...a history row and an audit event at the sender, nothing at Northside" \
+    bash -c "[ $(q "SELECT count(*) FROM case_history WHERE case_id = $case1 AND kind = 'approval_withdraw' AND from_value = 'transfer'") = 1 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.approval_withdraw' AND institution_id = $inst") = 1 ] && [ $(q "SELECT count(*) FROM audit_event WHERE institution_id = 902 AND action LIKE 'case%withdraw%'") = 0 ]"
+code=$(japi "/cases/$case1/approval-withdraw" "{\"request_id\": $req, \"reason\": \"Again.\"}")
+check "JSON twin on the same request again: 400, field approval, answered already" \
+    bash -c "[ $code = 400 ] && grep -q '\"field\": *\"approval\"' '$TMP/body' && grep -q 'answered already' '$TMP/body'"
+"$CAIRN" setting --db "$db" --institution "$(q "SELECT code FROM institution WHERE id = $inst")" \
+    case.approval.transfer 0 > /dev/null 2>&1
+
 code=$(japi "/cases/$case1/move" '{"to_institution": 902, "reason": "The family moves north."}')
 check "offered again (200)" [ "$code" = 200 ]
 mid=$(q "SELECT id FROM case_move WHERE state = 'pending'")
@@ -165,7 +202,7 @@ lref=$(q "SELECT ref FROM learner WHERE institution_id = $inst AND id = $l1")
 "$CAIRN" export --db "$db" --institution "$(q "SELECT code FROM institution WHERE id = $inst")" \
     --format json subject "$lref" > "$TMP/subj1.json" 2> "$TMP/err"
 check "...the sender's learner's export lists both offers, the withdrawn one with why" \
-    python3 -c "import json,sys; r=json.load(open('$TMP/subj1.json')); o=[p['data'] for p in r['parts'] if p['key']=='handovers'][0]['offered']; s=sorted(x['state'] for x in o); sys.exit(0 if s==['accepted','withdrawn'] and any(x['answer']=='The family stays after all.' for x in o) else 1)"
+    python3 -c "import json,sys; r=json.load(open('$TMP/subj1.json')); o=[p['data'] for p in r['parts'] if p['key']=='handovers'][0]['offered']; s=sorted(x['state'] for x in o); sys.exit(0 if s==['accepted','withdrawn','withdrawn'] and any(x['answer']=='The family stays after all.' for x in o) else 1)"
 stop_server
 check "the server stops cleanly, with nothing from the sanitizers in its log" \
     bash -c "[ '$STOP_STATUS' = 0 ] && ! grep -qiE 'AddressSanitizer|runtime error|LeakSanitizer' '$TMP/serve.log'"

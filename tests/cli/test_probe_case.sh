@@ -98,7 +98,8 @@ case_checks() {
     # another institution's case: 404 on every route, nothing written
     local r
     for r in step tier team team-remove task-done follow-up transfer transfer-answer approval \
-             conference assessments goals reviews contract contract/sign contract/amend; do
+             approval-withdraw conference assessments goals reviews contract contract/sign \
+             contract/amend; do
         code=$(jpost "/cases/$other/$r" "$kt" '{}')
         [ "$code" = 404 ] || { not_ok "$CL: POST /api/v1/cases/<other school's case>/$r is 404 (got $code)"; continue; }
     done
@@ -111,7 +112,7 @@ case_checks() {
     check "$CL: every GET and POST /api/v1/cases/<another institution's case>/... is 404, nothing written" \
         bash -c "[ \"$before\" = \"$(case_rows "$db")\" ]"
     # a team member of case B posting to case A
-    for r in step follow-up conference assessments goals reviews contract; do
+    for r in step follow-up approval-withdraw conference assessments goals reviews contract; do
         code=$(jpost "/cases/$case_a/$r" "$pt" '{}')
         case $code in 403|404) ;; *) not_ok "$CL: case B's team member POSTing to case A's $r is 403/404 (got $code)" ;; esac
     done
@@ -128,6 +129,15 @@ case_checks() {
         code=$(jpost "/cases/$case_a/task-done" "$kt" "{\"task_id\": $task_b}")
         refused_with "ticking case B's task through case A" "$code" 400 task "$before"
     fi
+    # another case's approval request withdrawn through case A (support/case_withdraw.h)
+    local req_b
+    req_b=$(q "$db" "SELECT min(id) FROM case_approval WHERE state = 'pending' AND case_id <> $case_a")
+    if [ -n "$req_b" ]; then
+        code=$(jpost "/cases/$case_a/approval-withdraw" "$kt" "{\"request_id\": $req_b, \"reason\": \"x\"}")
+        refused_with "withdrawing another case's approval request through case A" "$code" 400 approval "$before"
+    fi
+    code=$(jpost "/cases/$case_a/approval-withdraw" "$kt" '{"request_id": "1", "reason": "x"}')
+    refused_with "an approval-withdraw request_id of the wrong type" "$code" 400 request_id "$before"
     local case_c
     case_c=$(q "$db" "SELECT id FROM support_case WHERE key_worker_id = $kwstaff AND state IN ('plan_agreed', 'monitoring')
                       AND id <> $case_b AND institution_id <> 902 ORDER BY id LIMIT 1")

@@ -292,6 +292,8 @@ static const route_expect expected[] = {
     {"POST", "/api/v1/case-moves/{id}",   0, ACCESS_ROLE_SCHOOL_LEADER, 0},
     {"POST", "/cases/{id}/withdraw-offer", 0, CASE_ROLES, 0},   /* support/case_withdraw.h */
     {"POST", "/api/v1/cases/{id}/withdraw-offer", 0, CASE_ROLES, 0},
+    {"POST", "/cases/{id}/approval-withdraw", 0, CASE_ROLES, 0},   /* support/case_withdraw.h */
+    {"POST", "/api/v1/cases/{id}/approval-withdraw", 0, CASE_ROLES, 0},
     {"POST", "/api/v1/learners/{id}/cases", 0, STAFF, 0},
     {"POST", "/api/v1/cases/{id}/step",   0, CASE_ROLES, 0},
     {"POST", "/api/v1/cases/{id}/tier",   0, CASE_ROLES, 0},

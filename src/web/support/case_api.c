@@ -134,7 +134,8 @@ void case_api_show(web_ctx *c, int status) {
         return;
     }
     json_object_set_new(o, "pending_approval",
-                        waiting ? json_pack("{s:s,s:s}", "kind", a->kind, "asked_at", a->asked_at)
+                        waiting ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)a->id, "kind",
+                                            a->kind, "asked_at", a->asked_at)
                                 : json_null());
     api_reply(c, status, o);
 }

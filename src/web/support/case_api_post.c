@@ -6,7 +6,8 @@
 ** shows it to the caller); refused input answers 400
 ** {"error": {"code": "bad_request", "field": ..., "message": ...}} with the sentence the
 ** form shows beside the field, nothing written.  Withdrawing a handover
-** offer (support/case_withdraw.h) is here too; its form is
+** offer and withdrawing a request waiting for approval
+** (support/case_withdraw.h) are here too; their forms are in
 ** web/support/case_withdraw_page.c.
 */
 #include "web/support/case_view.h"
@@ -350,5 +351,31 @@ void api_case_withdraw_offer(web_ctx *c) {
     support_case_problem p = SUPPORT_CASE_OK;
     int rc = support_case_offer_withdraw(c->st, c->who->institution_id, c->who->account_id, rel,
                                          c->id, reason, NULL, &p, &err);
+    case_api_answer(c, rc, p, NULL, 0, &err);
+}
+
+/*
+** WEBPAGE: POST /api/v1/cases/{id}/approval-withdraw
+** ACCESS:  school_leader key_worker teacher team_member
+** BODY:    json
+**
+** {"reason": text, "request_id": id (optional: the request the caller saw;
+** without it, whichever waits)}: the key worker who asked, or the case's
+** key worker, withdraws the request waiting for a school leader's approval
+** -> 200 with the case; 400 refused (field approval: nothing waits, the
+** request was answered already, not the caller's; field reason).
+*/
+void api_case_approval_withdraw(web_ctx *c) {
+    static const char *const fields[] = {"reason", "request_id"};
+    cairn_err err = {0};
+    unsigned rel;
+    json_t *body;
+    if (!twin_begin(c, fields, "si", 2, &rel, &body)) return;
+    const char *reason = member_text(c, body, "reason");
+    int64_t request = member_id(body, "request_id");
+    json_decref(body);
+    support_case_problem p = SUPPORT_CASE_OK;
+    int rc = support_case_approval_withdraw(c->st, c->who->institution_id, c->who->account_id,
+                                            rel, c->id, request, reason, NULL, &p, &err);
     case_api_answer(c, rc, p, NULL, 0, &err);
 }

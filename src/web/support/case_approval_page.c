@@ -3,7 +3,8 @@
 ** a case or handing it over (support/case.h, "approvals"): the request on
 ** the case page, with the leader's form to approve or decline it with a
 ** comment; the list of requests waiting, for the leader's /caseload page
-** and home page; the answer as a form and its JSON twin.
+** and home page; the answer as a form and its JSON twin.  The key worker
+** who asked withdraws the request with web/support/case_withdraw_page.c.
 **
 ** A leader who is not on the team sees what is asked (closing with which
 ** outcome, or a handover to whom), who asked, when, and why: they cannot
@@ -41,11 +42,13 @@ int case_approval_part(web_ctx *c, const support_case_detail *d, unsigned rel,
     support_case_approval *a = page_keep(c, calloc(1, sizeof *a));
     int have = support_case_approval_pending(c->st, c->who->institution_id, d->c.id, 1, a, err);
     if (have < 0) return -1;
-    int mine = form && form->form && !strcmp(form->form, "approval");
+    int mine = form && form->form &&
+               (!strcmp(form->form, "approval") || !strcmp(form->form, "approval-withdraw"));
     if (!have && !mine) return 0;
     html_printf(b, "<section aria-labelledby=\"h-approval\">\n<h2 id=\"h-approval\">%T</h2>\n",
                 T(L, "Waiting for approval"));
     case_form_error(b, L, form, "approval", "approval-error");
+    case_form_error(b, L, form, "approval-withdraw", "approval-withdraw-error");
     if (have) {
         char day[I18N_DATE_MAX];
         html_printf(b, "<p class=\"approval\" data-kind=\"%A\"><strong>%T</strong> ", a->kind,
@@ -73,6 +76,8 @@ int case_approval_part(web_ctx *c, const support_case_detail *d, unsigned rel,
                         T(L, "Another school leader answers this request: not the one who asked "
                              "or the case's key worker."));
         }
+        if (a->asked_by == c->who->account_id || (rel & SUPPORT_CASE_REL_KEY_WORKER))
+            case_approval_withdraw_form(c, d->c.id, a->id, form);   /* case_withdraw_page.c */
     }
     html_printf(b, "</section>\n");
     return 0;

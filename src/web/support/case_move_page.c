@@ -277,13 +277,19 @@ static void offer_show(web_ctx *c, int64_t from, int status, support_case_proble
     html_printf(b, "<input type=\"hidden\" name=\"from\" value=\"%lld\">\n", (long long)from);
     html_printf(b, "<fieldset><legend>%T</legend>\n", T(L, "Which of your learners is it?"));
     if (!nm)
-        html_printf(b, "<p>%T</p>\n", T(L, "None of your learners has this name and date of "
-                                           "birth. Decline, or come back after the import."));
-    for (size_t i = 0; i < nm; i++)
+        html_printf(b, "<p>%T</p>\n", T(L, "None of your learners has this learner reference, or "
+                                           "this name and date of birth. Decline, or come back "
+                                           "after the import."));
+    for (size_t i = 0; i < nm; i++) {   /* the first, when sure enough, is proposed */
         html_printf(b, "<p><label><input type=\"radio\" name=\"learner_id\" value=\"%lld\"%T> "
-                       "<bdi>%T</bdi> (%T, %T)</label></p>\n", (long long)mt[i].learner_id,
-                    mt[i].exact ? " checked" : "", mt[i].name, mt[i].ref,
-                    mt[i].birth_date[0] ? mt[i].birth_date : "\xE2\x80\x94");
+                       "<bdi>%T</bdi> (%T, %T)", (long long)mt[i].learner_id,
+                    !i && (mt[i].same_ref || mt[i].exact) ? " checked" : "", mt[i].name,
+                    mt[i].ref, mt[i].birth_date[0] ? mt[i].birth_date : "\xE2\x80\x94");
+        if (mt[i].same_ref)
+            html_printf(b, " <strong class=\"same-ref\">%T</strong>",
+                        T(L, "same learner reference"));
+        html_printf(b, "</label></p>\n");
+    }
     html_printf(b, "</fieldset>\n<p><label for=\"mv-kw\">%T</label>\n<select id=\"mv-kw\" "
                    "name=\"key_worker_id\">\n<option value=\"\">%T</option>\n",
                 T(L, "Key worker"), T(L, "Choose a staff member"));
@@ -310,7 +316,8 @@ static void offer_show(web_ctx *c, int64_t from, int status, support_case_proble
 ** One offer of a case from another institution (query from: that
 ** institution's id): the learner's name and birth date, the sending
 ** institution, the reason and the tier; the answer form, proposing the
-** viewer's learners of that name and birth date and their key workers.
+** viewer's learner with the same learner reference (marked so) first,
+** then those of that name and birth date, and their key workers.
 */
 void page_case_move_offer(web_ctx *c) {
     offer_show(c, page_parse_id(web_request_query(c->req, "from")), 200, SUPPORT_CASE_OK);

@@ -353,10 +353,10 @@ static void event_text(buf *b, const i18n_lang *L, const support_case_event *e) 
         html_printf(b, "%T: %T", T(L, "Approval asked"),
                     !strcmp(e->from_value, "close") ? T(L, "Close the case")
                                                     : T(L, "Hand the case over"));
-    } else if (!strcmp(e->kind, "approval_yes")) {
-        html_printf(b, "%T", T(L, "Approved by a school leader"));
-    } else if (!strcmp(e->kind, "approval_no")) {
-        html_printf(b, "%T", T(L, "Declined by a school leader"));
+    } else if (!strncmp(e->kind, "approval_", 9)) {   /* _yes, _no, _withdraw */
+        html_printf(b, "%T", e->kind[9] == 'y'   ? T(L, "Approved by a school leader")
+                             : e->kind[9] == 'n' ? T(L, "Declined by a school leader")
+                                                 : T(L, "Request withdrawn by the key worker"));
     } else if (!strcmp(e->kind, "learner_told")) {
         html_printf(b, "%T (%T)", T(L, "The learner was told of the new key worker"),
                     !strcmp(e->from_value, "mail")     ? T(L, "by mail")

@@ -74,6 +74,11 @@ int case_approval_part(web_ctx *c, const support_case_detail *d, unsigned rel,
 ** section of its own with the offer's receiver and day and the form.  The
 ** part answers 0 or -1 (err set). */
 void case_withdraw_form(web_ctx *c, int64_t case_id, unsigned rel, const case_form *form);
+/* The form with which the key worker who asked (or the case's key worker)
+** withdraws request_id waiting for approval, with form's error when it
+** was refused (web/support/case_withdraw_page.c). */
+void case_approval_withdraw_form(web_ctx *c, int64_t case_id, int64_t request_id,
+                                 const case_form *form);
 int case_withdraw_part(web_ctx *c, const support_case_detail *d, unsigned rel,
                        const case_form *form, cairn_err *err);
 

@@ -2,8 +2,10 @@
 ** web/support/case_withdraw_page.c — withdrawing a handover offer that
 ** waits (support/case_withdraw.h): the form beside the offer on the case
 ** page (the key worker's, a school leader's), the short section a school
-** leader who is not on the team sees instead, and the form's POST.  The
-** JSON twin is web/support/case_api_post.c.
+** leader who is not on the team sees instead, and the form's POST.  And
+** the key worker withdrawing their request waiting for a school leader's
+** approval: the form under the request (case_approval_page.c shows it)
+** and its POST.  The JSON twins are in web/support/case_api_post.c.
 */
 #include "web/support/case_view.h"
 #include "base/mem.h"
@@ -32,6 +34,27 @@ void case_withdraw_form(web_ctx *c, int64_t case_id, unsigned rel, const case_fo
                     ? form->reason
                     : "",
                 T(L, "Withdraw the offer"));
+}
+
+/* The form that withdraws a request waiting for approval (see
+** case_view.h). */
+void case_approval_withdraw_form(web_ctx *c, int64_t case_id, int64_t request_id,
+                                 const case_form *form) {
+    buf *b = c->b;
+    const i18n_lang *L = c->L;
+    html_printf(b, "<form method=\"post\" action=\"/cases/%lld/approval-withdraw\" "
+                   "class=\"withdraw\">\n", (long long)case_id);
+    case_csrf_field(b, c->req);
+    html_printf(b, "<input type=\"hidden\" name=\"request_id\" value=\"%lld\">\n",
+                (long long)request_id);
+    html_printf(b, "<p><label for=\"aw-reason\">%T</label></p>\n<textarea id=\"aw-reason\" "
+                   "name=\"reason\" rows=\"2\" required>%T</textarea>\n<p><button "
+                   "type=\"submit\">%T</button></p>\n</form>\n",
+                T(L, "Why is the request withdrawn? (required)"),
+                form && form->form && !strcmp(form->form, "approval-withdraw") && form->reason
+                    ? form->reason
+                    : "",
+                T(L, "Withdraw the request"));
 }
 
 /* The offer waiting for a school leader who does not see the case's
@@ -84,5 +107,29 @@ void page_case_withdraw_offer(web_ctx *c) {
     form.reason = web_request_form(c->req, "reason");
     int rc = support_case_offer_withdraw(c->st, c->who->institution_id, c->who->account_id, rel,
                                          c->id, form.reason, NULL, &form.problem, &err);
+    case_form_answer(c, rc, &form, &err, "withdrawn");
+}
+
+/*
+** WEBPAGE: POST /cases/{id}/approval-withdraw
+** ACCESS:  school_leader key_worker teacher team_member
+** BODY:    form
+**
+** Fields request_id and reason (required): the key worker who asked, or
+** the case's key worker, withdraws the request waiting for a school
+** leader's approval (closing, or a handover; a handover to another
+** institution's offer with it); the leaders no longer see it.
+*/
+void page_case_approval_withdraw(web_ctx *c) {
+    cairn_err err = {0};
+    unsigned rel;
+    if (!case_viewer(c, c->id, &rel, 0)) return;
+    case_form form = {0};
+    form.form = "approval-withdraw";
+    form.reason = web_request_form(c->req, "reason");
+    int64_t request = page_parse_id(web_request_form(c->req, "request_id"));
+    int rc = support_case_approval_withdraw(c->st, c->who->institution_id, c->who->account_id,
+                                            rel, c->id, request, form.reason, NULL, &form.problem,
+                                            &err);
     case_form_answer(c, rc, &form, &err, "withdrawn");
 }

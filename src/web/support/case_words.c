@@ -105,6 +105,12 @@ const char *case_problem_text(const i18n_lang *L, support_case_problem p) {
                     "the case's key worker.");
     case SUPPORT_CASE_APPROVAL_NOT_LEADER: return T(L, "Only a school leader approves a request.");
     case SUPPORT_CASE_COMMENT_MISSING: return T(L, "Write a comment.");
+    case SUPPORT_CASE_APPROVAL_NOT_ASKER:
+        return T(L, "Only the key worker who asked, or the case's key worker, withdraws a request "
+                    "waiting for approval.");
+    case SUPPORT_CASE_APPROVAL_ANSWERED:
+        return T(L, "This request was answered already (approved, declined or withdrawn): there "
+                    "is nothing to withdraw.");
     case SUPPORT_CASE_OK: break;
     }
     return "";
