@@ -439,6 +439,12 @@ code=$(http "$BASE/cases/$case_id/approval-withdraw" -b "$K2" -X POST --data-url
        --data-urlencode "request_id=$declined" --data-urlencode "reason=Old one.")
 check "...the request a leader declined is answered already (400), nothing written" \
     bash -c "[ $code = 400 ] && grep -q 'This request was answered already' '$TMP/body' && [ \$(sqlite3 '$db' \"SELECT count(*) FROM case_approval WHERE state = 'withdrawn'\") = 0 ]"
+for bad in "" 0 abc; do
+    code=$(http "$BASE/cases/$case_id/approval-withdraw" -b "$K2" -X POST --data-urlencode "csrf=$k2token" \
+           --data-urlencode "request_id=$bad" --data-urlencode "reason=The job fell through.")
+    check "...a form naming no request ('$bad') is refused (400, field named), nothing written" \
+        bash -c "[ $code = 400 ] && grep -q 'field request_id' '$TMP/body' && [ \$(sqlite3 '$db' \"SELECT count(*) FROM case_approval WHERE state = 'withdrawn'\") = 0 ]"
+done
 code=$(http "$BASE/cases/$case_id/approval-withdraw" -b "$K2" -X POST --data-urlencode "csrf=$k2token" \
        --data-urlencode "request_id=$req" --data-urlencode "reason=The job fell through.")
 check "...the key worker withdraws it (303): request withdrawn, history row, audit event" \

@@ -138,6 +138,10 @@ case_checks() {
     fi
     code=$(jpost "/cases/$case_a/approval-withdraw" "$kt" '{"request_id": "1", "reason": "x"}')
     refused_with "an approval-withdraw request_id of the wrong type" "$code" 400 request_id "$before"
+    for bad in 0 -3; do   # a number that names no request is not "whichever waits"
+        code=$(jpost "/cases/$case_a/approval-withdraw" "$kt" "{\"request_id\": $bad, \"reason\": \"x\"}")
+        refused_with "an approval-withdraw request_id of $bad" "$code" 400 request_id "$before"
+    done
     local case_c
     case_c=$(q "$db" "SELECT id FROM support_case WHERE key_worker_id = $kwstaff AND state IN ('plan_agreed', 'monitoring')
                       AND id <> $case_b AND institution_id <> 902 ORDER BY id LIMIT 1")

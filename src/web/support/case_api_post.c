@@ -371,6 +371,13 @@ void api_case_approval_withdraw(web_ctx *c) {
     unsigned rel;
     json_t *body;
     if (!twin_begin(c, fields, "si", 2, &rel, &body)) return;
+    const json_t *given = json_object_get(body, "request_id");
+    if (json_is_integer(given) && json_integer_value(given) <= 0) {   /* not "whichever" */
+        json_decref(body);
+        case_api_invalid(c, "request_id", "request_id must be a request number (1 or more), "
+                                          "or left out for the request that waits.");
+        return;
+    }
     const char *reason = member_text(c, body, "reason");
     int64_t request = member_id(body, "request_id");
     json_decref(body);

@@ -128,6 +128,11 @@ void page_case_approval_withdraw(web_ctx *c) {
     form.form = "approval-withdraw";
     form.reason = web_request_form(c->req, "reason");
     int64_t request = page_parse_id(web_request_form(c->req, "request_id"));
+    if (request <= 0) {   /* the form always names the request it showed: not from it */
+        web_error_page(c->res, 400, T(c->L, "Nothing was saved"),
+                       T(c->L, "The form names no request to withdraw (field request_id)."));
+        return;
+    }
     int rc = support_case_approval_withdraw(c->st, c->who->institution_id, c->who->account_id,
                                             rel, c->id, request, form.reason, NULL, &form.problem,
                                             &err);
