@@ -41,6 +41,9 @@ location() { tr -d '\r' < "$TMP/headers" | sed -n 's/^Location: //p'; }
 
 check "the demo has a close request waiting for a leader's approval" \
     [ "$(q "SELECT count(*) FROM case_approval WHERE state = 'pending' AND kind = 'close'")" = 1 ]
+check "the demo has a request its key worker withdrew, in its case's history" \
+    [ "$(q "SELECT count(*) FROM case_approval a JOIN case_history h ON h.case_id = a.case_id
+            AND h.kind = 'approval_withdraw' WHERE a.state = 'withdrawn'")" = 1 ]
 check "the demo has a case in every state" \
     [ "$(q "SELECT count(DISTINCT state) FROM support_case")" = 5 ]
 check "...with tasks overdue and due soon" \
@@ -390,7 +393,7 @@ check "...the case page shows it, without an answer form for the key worker" \
 code=$(http "$BASE/cases/$case_id/approval" -b "$K2" -X POST --data-urlencode "csrf=$(csrf_of)" \
        --data-urlencode "answer=approve" --data-urlencode "comment=Mine.")
 check "...the key worker cannot approve their own request (403)" \
-    bash -c "[ $code = 403 ] && [ $(q "SELECT count(*) FROM case_approval WHERE state <> 'pending'") = 0 ]"
+    bash -c "[ $code = 403 ] && [ $(q "SELECT count(*) FROM case_approval WHERE case_id = $case_id AND state <> 'pending'") = 0 ]"
 code=$(http "$BASE/" -b "$L")
 check "the leader's home page lists the request" \
     bash -c "[ $code = 200 ] && grep -q 'Requests waiting for your approval' '$TMP/body' && grep -q 'href=\"/cases/$case_id\"' '$TMP/body'"
@@ -412,7 +415,7 @@ check "...an answer neither approve nor decline is refused with its own words (4
 code=$(http "$BASE/cases/$case_id/approval" -b "$L" -X POST --data-urlencode "csrf=$ltoken" \
        --data-urlencode "answer=decline" --data-urlencode "comment=Talk to the aunt first.")
 check "...the leader declines with a comment (303); the case stays open" \
-    bash -c "[ $code = 303 ] && [ $(q "SELECT state FROM support_case WHERE id = $case_id") = plan_agreed ] && [ $(q "SELECT count(*) FROM case_approval WHERE state = 'declined'") = 1 ]"
+    bash -c "[ $code = 303 ] && [ $(q "SELECT state FROM support_case WHERE id = $case_id") = plan_agreed ] && [ $(q "SELECT count(*) FROM case_approval WHERE case_id = $case_id AND state = 'declined'") = 1 ]"
 # ---- the key worker withdraws their request (support/case_withdraw.h) ----
 declined=$(q "SELECT id FROM case_approval WHERE case_id = $case_id AND state = 'declined'")
 http "$BASE/cases/$case_id" -b "$K2" > /dev/null
@@ -438,17 +441,18 @@ check "...without a reason (400, Write the reason.), nothing written" \
 code=$(http "$BASE/cases/$case_id/approval-withdraw" -b "$K2" -X POST --data-urlencode "csrf=$k2token" \
        --data-urlencode "request_id=$declined" --data-urlencode "reason=Old one.")
 check "...the request a leader declined is answered already (400), nothing written" \
-    bash -c "[ $code = 400 ] && grep -q 'This request was answered already' '$TMP/body' && [ \$(sqlite3 '$db' \"SELECT count(*) FROM case_approval WHERE state = 'withdrawn'\") = 0 ]"
+    bash -c "[ $code = 400 ] && grep -q 'This request was answered already' '$TMP/body' && [ \$(sqlite3 '$db' \"SELECT count(*) FROM case_approval WHERE case_id = $case_id AND state = 'withdrawn'\") = 0 ]"
 for bad in "" 0 abc; do
     code=$(http "$BASE/cases/$case_id/approval-withdraw" -b "$K2" -X POST --data-urlencode "csrf=$k2token" \
            --data-urlencode "request_id=$bad" --data-urlencode "reason=The job fell through.")
     check "...a form naming no request ('$bad') is refused (400, field named), nothing written" \
-        bash -c "[ $code = 400 ] && grep -q 'field request_id' '$TMP/body' && [ \$(sqlite3 '$db' \"SELECT count(*) FROM case_approval WHERE state = 'withdrawn'\") = 0 ]"
+        bash -c "[ $code = 400 ] && grep -q 'field request_id' '$TMP/body' && [ \$(sqlite3 '$db' \"SELECT count(*) FROM case_approval WHERE case_id = $case_id AND state = 'withdrawn'\") = 0 ]"
 done
+aw0=$(q "SELECT count(*) FROM audit_event WHERE action = 'case.approval_withdraw'")   # the demo's
 code=$(http "$BASE/cases/$case_id/approval-withdraw" -b "$K2" -X POST --data-urlencode "csrf=$k2token" \
        --data-urlencode "request_id=$req" --data-urlencode "reason=The job fell through.")
 check "...the key worker withdraws it (303): request withdrawn, history row, audit event" \
-    bash -c "[ $code = 303 ] && [ $(q "SELECT count(*) FROM case_approval WHERE id = $req AND state = 'withdrawn'") = 1 ] && [ $(q "SELECT count(*) FROM case_history WHERE case_id = $case_id AND kind = 'approval_withdraw'") = 1 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.approval_withdraw'") = 1 ] && ! grep -q 'The job fell through' '$db'"
+    bash -c "[ $code = 303 ] && [ $(q "SELECT count(*) FROM case_approval WHERE id = $req AND state = 'withdrawn'") = 1 ] && [ $(q "SELECT count(*) FROM case_history WHERE case_id = $case_id AND kind = 'approval_withdraw'") = 1 ] && [ $(q "SELECT count(*) FROM audit_event WHERE action = 'case.approval_withdraw'") = $((aw0 + 1)) ] && ! grep -q 'The job fell through' '$db'"
 code=$(http "$BASE/cases/$case_id" -b "$K2")
 check "...the case page shows it in the history, no request waits" \
     bash -c "[ $code = 200 ] && grep -q 'Request withdrawn by the key worker' '$TMP/body' && ! grep -q 'data-kind=\"close\"' '$TMP/body'"
@@ -472,7 +476,7 @@ check "POST /api/v1/cases/{id}/approval-withdraw without a reason (400, field re
 code=$(http "$BASE/api/v1/cases/$case_id/approval-withdraw" -H "Authorization: Bearer $KT" \
        -H 'Content-Type: application/json' -d "{\"request_id\": $req, \"reason\": \"Staying on.\"}")
 check "...with one (200): the case, nothing waiting, as docs/openapi.yaml says" \
-    bash -c "[ $code = 200 ] && grep -q '\"pending_approval\": *null' '$TMP/body' && [ $(q "SELECT count(*) FROM case_approval WHERE state = 'withdrawn'") = 2 ] && python3 '$CHECKER' '$SPEC' POST /cases/$case_id/approval-withdraw 200 '$TMP/body'"
+    bash -c "[ $code = 200 ] && grep -q '\"pending_approval\": *null' '$TMP/body' && [ $(q "SELECT count(*) FROM case_approval WHERE case_id = $case_id AND state = 'withdrawn'") = 2 ] && python3 '$CHECKER' '$SPEC' POST /cases/$case_id/approval-withdraw 200 '$TMP/body'"
 code=$(http "$BASE/api/v1/cases/$case_id/approval-withdraw" -H "Authorization: Bearer $KT" \
        -H 'Content-Type: application/json' -d "{\"request_id\": $req, \"reason\": \"Again.\"}")
 check "...the same request again (400, field approval, answered already)" \
