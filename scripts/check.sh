@@ -33,7 +33,8 @@ LANES=${CAIRN_CHECK_LANES:-2}
 case $LANES in [1-9]) ;; *) echo "check: CAIRN_CHECK_LANES is 1 to 9, not '$LANES'" >&2; exit 2 ;; esac
 if [ -n "${CAIRN_CHECK_PROGRESS:-}" ]; then PROGRESS=$CAIRN_CHECK_PROGRESS
 elif [ -t 2 ]; then PROGRESS=1; else PROGRESS=0; fi
-T0=${EPOCHREALTIME/./}
+[ -n "${EPOCHREALTIME:-}" ] || { echo "check: needs bash 5 or newer (EPOCHREALTIME)" >&2; exit 2; }
+T0=${EPOCHREALTIME//[!0-9]/}
 
 # usecs_to_s MICROSECONDS: "12.3" (tenths of a second).
 usecs_to_s() { local t=$(($1 / 100000)); printf '%d.%d' $((t / 10)) $((t % 10)); }
@@ -122,7 +123,7 @@ run_fuzz() {
 # printed to $WORK/o.I.
 run_suite() {
     local i=$1 lane=$2 t1 t2
-    t1=${EPOCHREALTIME/./}
+    t1=${EPOCHREALTIME//[!0-9]/}
     P=0; F=0
     case ${KIND[i]} in
     cmocka)  run_cmocka "$WORK/o.$i" "${ARG[i]}" ;;
@@ -134,7 +135,7 @@ run_suite() {
              fi ;;
     fuzz)    run_fuzz "$WORK/o.$i" "${ARG[i]}" ;;
     esac
-    t2=${EPOCHREALTIME/./}
+    t2=${EPOCHREALTIME//[!0-9]/}
     echo "$P $F $((t2 - t1)) $lane $((t1 - T0))" > "$WORK/r.$i"
     if [ "$PROGRESS" = 1 ]; then
         printf '  lane %d  %-40s %4d passed %4d failed %7ss\n' "$lane" "${LABEL[i]}" "$P" "$F" \
@@ -235,7 +236,7 @@ echo "the ten slowest suites:"
 printf '%s' "$SLOW" | sort -rn | head -10 | while read -r us name; do
     printf '  %-40s %7ss\n' "$name" "$(usecs_to_s "$us")"
 done
-T1=${EPOCHREALTIME/./}
+T1=${EPOCHREALTIME//[!0-9]/}
 echo "total: $(usecs_to_s $((T1 - T0)))s wall clock"
 
 if [ ${#FAILED_NAMES[@]} -ne 0 ]; then
