@@ -135,9 +135,13 @@ run:
 	@$(MAKE) --no-print-directory build/rel/cairn
 	@scripts/run-demo.sh
 
+# The build of `make check` runs CHECK_JOBS compiles at once (the machine's
+# cores) unless make was given -j itself; scripts/check.sh then runs the
+# suites in two lanes (CAIRN_CHECK_LANES).
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check:
 	@scripts/deps.sh check
-	@$(MAKE) --no-print-directory check-build
+	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(CHECK_JOBS)) check-build
 	@scripts/check.sh
 
 check-build: build/rel/cairn $(call tests,rel) asan fuzz

@@ -156,13 +156,15 @@ serve_or_stop() {
     BASE="http://127.0.0.1:$PORT"
 }
 
-# stop_server: SIGTERM, then wait up to 5 s; sets STOP_STATUS (the exit
-# status, or "timeout" if it had to be killed).
+# stop_server [SECONDS]: SIGTERM, then wait up to SECONDS (30 unless given:
+# generous, as an ASan server beside another test on a busy machine may be
+# slow to stop; the wait ends as soon as it has); sets STOP_STATUS (the
+# exit status, or "timeout" if it had to be killed).
 stop_server() {
     local i
     STOP_STATUS=timeout
     kill -TERM "$SERVER_PID" 2>/dev/null
-    for i in $(seq 1 50); do
+    for i in $(seq 1 $((${1:-30} * 10))); do
         if ! kill -0 "$SERVER_PID" 2>/dev/null; then
             wait "$SERVER_PID"
             STOP_STATUS=$?

@@ -28,15 +28,16 @@ need_curl
 # ---- the case room's routes (issue 11): hostile input changes nothing ----------------
 
 # case_rows DB: the rows of every case-room table, one line (the audit log
-# aside: it records refusals).
+# aside: it records refusals), " TABLE=COUNT" each.  One query, not one per
+# table: it runs before and after every probe, on both databases.
 case_rows() {
-    local t out=""
+    local t sql="SELECT ''"
     for t in support_case case_history case_task case_team_member case_transfer case_approval \
              case_conference case_assessment case_assessment_domain support_goal support_plan \
              case_review review_progress contract_version contract_signature; do
-        out="$out $t=$(q "$1" "SELECT count(*) FROM $t")"
+        sql="$sql || ' $t=' || (SELECT count(*) FROM $t)"
     done
-    echo "$out"
+    q "$1" "$sql"
 }
 
 # jpost PATH TOKEN BODY [curl options...]: POST BODY as JSON to /api/v1PATH.

@@ -122,9 +122,13 @@ suite() {
     code=$(http "$BASE/healthz" -X DELETE)
     check "$L: DELETE /healthz is 405" [ "$code" = 405 ]
 
+    local gets
+    gets=$(grep -c ' GET /programmes 200 ' "$log")
     code=$(http "$BASE/programmes?learner=Secret-Name-42" -b "$jar")
     check "$L: a query string does not change /programmes" [ "$code" = 200 ]
-    sleep 0.2   # the access line is written when the response has gone out
+    # the access line is written when the response has gone out: wait
+    # (bounded) for this request's line before reading the log
+    wait_for bash -c "[ \$(grep -c ' GET /programmes 200 ' '$log') -gt $gets ]"
     check "$L: the access log has a line per request (method, path, status, ms)" \
         grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z req=[0-9]+ GET /healthz 200 [0-9.]+ms' "$log"
     check "$L: the access log records 404 and 405" \
@@ -137,7 +141,7 @@ suite() {
     check "$L: a second server on the same port exits non-zero" [ "$code" -ne 0 ]
     check "$L: ...saying the address is in use" grep -q "already in use" "$TMP/second.err"
 
-    stop_server
+    stop_server 5
     check "$L: SIGTERM stops the server within 5 s with status 0 (got $STOP_STATUS)" \
         [ "$STOP_STATUS" = 0 ]
     check "$L: the server logs that it stopped" grep -q "stopped" "$log"
