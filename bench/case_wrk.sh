@@ -16,7 +16,14 @@
 # and tasks) and GET /cases/ID (their monitored case with the most history:
 # the richest page; every view appends a case.view event to the audit log).
 #
-# wrk -t2 -c64 -d20s --timeout 10s --latency, each of the four targets in
+# An earlier build beside it, in the same run (the way to tell "better" on
+# the machine of the day): CASE_PEER=path/to/its/cairn (CASE_PEER_LABEL
+# names it).  It serves its own copy of the kept school with its cases
+# (bench/out/cases/school.db, so that build must know that file's schema:
+# one as old as the build that made it, or newer), signed in as the same
+# key worker, and the table gets its two pages.
+#
+# wrk -t2 -c64 -d20s --timeout 10s --latency, each of the targets in
 # turn, three rounds; the table gives each target's best round (lowest p99)
 # and the spread over the rounds.  The goal: cairn's p99 under 25 ms.
 # Writes docs/benchmarks.md (section "Case pages").  Both servers are
@@ -54,6 +61,13 @@ else
     echo "$ORIGIN" >"$CASES_DB.origin"
 fi
 cp "$CASES_DB" "$DB"
+PEER=${CASE_PEER:-}
+PEER_LABEL=${CASE_PEER_LABEL:-an earlier build}
+if [ -n "$PEER" ]; then   # its own copy, before this build's init changes the schema
+    [ -x "$PEER" ] || die "CASE_PEER=$PEER is not an executable"
+    cp "$CASES_DB" "$OUT/peer.db"
+    for f in key audit-head; do if [ -f "$CASES_DB.$f" ]; then cp -p "$CASES_DB.$f" "$OUT/peer.db.$f"; fi; done
+fi
 # the keyring of the sealed texts and the audit log's head file go with it
 for f in key audit-head; do if [ -f "$CASES_DB.$f" ]; then cp "$CASES_DB.$f" "$DB.$f"; fi; done
 # Bring the copy's schema up to this build (timed: new indexes are built here).
@@ -106,10 +120,29 @@ chmod a+rX "$OUT"; chmod -R a+rX "$STATIC"   # for nginx; the keyring stays the 
 # ---- nginx: the same pages as static files ------------------------------------------
 start_nginx "$STATIC" case.html home.html
 
+# ---- the peer: an earlier build on its own copy ---------------------------------------
+if [ -n "$PEER" ]; then
+    PEER_PORT=$(free_port)
+    PEER_BASE=http://127.0.0.1:$PEER_PORT
+    say "$PEER_LABEL: $PEER serve on $PEER_BASE"
+    $PEER serve --db "$OUT/peer.db" --listen "127.0.0.1:$PEER_PORT" --threads "$THREADS" \
+        --score-at off 2>"$OUT/peer-serve.log" &
+    PEER_PID=$!
+    wait_http "$PEER_BASE/healthz" || { cat "$OUT/peer-serve.log" >&2; die "the peer did not start"; }
+    PEER_COOKIE=$(sign_in "$PEER_BASE" "$OUT/peer-cookies.txt")
+    for path in / "/cases/$CASE"; do
+        c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $PEER_COOKIE" "$PEER_BASE$path")
+        [ "$c" = 200 ] || die "the peer answered $c to GET $path"
+    done
+fi
+
 # ---- the measured runs -----------------------------------------------------------------
 say "warming up (5 s each)"
 for url in "$BASE/" "$BASE/cases/$CASE"; do warm "$url" -H "Cookie: $COOKIE"; done
 warm "$NGINX_BASE/home.html"
+if [ -n "$PEER" ]; then
+    for url in "$PEER_BASE/" "$PEER_BASE/cases/$CASE"; do warm "$url" -H "Cookie: $PEER_COOKIE"; done
+fi
 rounds_begin
 for ROUND in $(seq 1 "$ROUNDS"); do
     round_say
@@ -117,6 +150,10 @@ for ROUND in $(seq 1 "$ROUNDS"); do
     run nginx_home "$NGINX_BASE/home.html"
     run cairn_case "$BASE/cases/$CASE" -H "Cookie: $COOKIE"
     run nginx_case "$NGINX_BASE/case.html"
+    if [ -n "$PEER" ]; then
+        run peer_home "$PEER_BASE/" -H "Cookie: $PEER_COOKIE"
+        run peer_case "$PEER_BASE/cases/$CASE" -H "Cookie: $PEER_COOKIE"
+    fi
 done
 AUDIT_ROWS=$(q "$DB" "SELECT count(*) FROM audit_event WHERE action = 'case.view'")
 stop_servers
@@ -125,6 +162,19 @@ rm -rf "$NGX"
 # ---- the table ---------------------------------------------------------------------------
 CAIRN_HOME_P99=$(best_p99 cairn_home)
 CAIRN_CASE_P99=$(best_p99 cairn_case)
+PEER_ROWS=""; PEER_SERVICE=""; PEER_TEXT=""
+if [ -n "$PEER" ]; then
+    PEER_ROWS="
+$(row peer_home "$PEER_LABEL, \`/\`")
+$(row peer_case "$PEER_LABEL, \`/cases/$CASE\`")"
+    PEER_SERVICE="
+$(service_row / "$PEER_LABEL, \`/\`" "$OUT/peer-serve.log")
+$(service_row "/cases/$CASE" "$PEER_LABEL, \`/cases/$CASE\`" "$OUT/peer-serve.log")"
+    PEER_TEXT="
+The peer rows are $PEER_LABEL, serving its own copy of the same school
+(before this build's \`cairn init\`), signed in as the same key worker, in
+the same rounds."
+fi
 SECTION=$(cat <<MD
 ## Case pages
 
@@ -145,7 +195,7 @@ $(nginx_text)
 serving copies of the same two pages saved with curl, on another loopback port.
 
 Each target: \`wrk -t$WRK_THREADS -c$CONNS -d$DURATION --timeout $TIMEOUT --latency [-H 'Cookie: cairn_session=…'] URL\`
-(wrk $(wrk -v 2>&1 | head -1 | awk '{ print $2 }')), on the same machine as the server, the four in
+(wrk $(wrk -v 2>&1 | head -1 | awk '{ print $2 }')), on the same machine as the server, the targets in
 turn, $ROUNDS rounds after a 5-second warm-up each.  Latency in ms; the best
 round (lowest p99) of each, then the spread of p99 and requests/s over the
 rounds; errors = non-2xx answers and socket errors over all rounds.
@@ -155,7 +205,7 @@ rounds; errors = non-2xx answers and socket errors over all rounds.
 $(row cairn_home "cairn \`/\` (key worker)")
 $(row nginx_home "nginx, static copy of the home page")
 $(row cairn_case "cairn \`/cases/$CASE\`")
-$(row nginx_case "nginx, static copy of the case page")
+$(row nginx_case "nginx, static copy of the case page")$PEER_ROWS
 
 Goal, cairn's p99 under $GOAL_MS ms at $CONNS connections:
 $(verdict "home page" "$CAIRN_HOME_P99")
@@ -170,7 +220,8 @@ events gathered in the last 5 ms (support/audit_defer.c):
 | page | requests | median | p90 | p99 |
 |---|---:|---:|---:|---:|
 $(service_row / "\`/\`")
-$(service_row "/cases/$CASE" "\`/cases/$CASE\`")
+$(service_row "/cases/$CASE" "\`/cases/$CASE\`")$PEER_SERVICE
+$PEER_TEXT
 MD
 )
 scripts/bench-section.sh docs/benchmarks.md "Case pages" "$SECTION"
