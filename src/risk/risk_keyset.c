@@ -5,7 +5,10 @@
 ** entered at the cursor.
 */
 #include "risk/risk_read_internal.h"
+#include "base/mem.h"
 #include <assert.h>
+#include <math.h>
+#include <string.h>
 
 /* One key of an order: its SQL, 1 when it sorts descending, and which
 ** field of attention_cursor holds its value. */
@@ -106,4 +109,42 @@ int keyset_cursor_bind(const attention_cursor *c, const int *fields, size_t nf, 
         }
     }
     return i;
+}
+
+/* Compare two keys of field k, ascending: <0, 0, >0. */
+static int key_cmp(int field, const attention_cursor *a, const attention_cursor *b) {
+    switch (field) {
+    case KEY_TIER: return (a->tier > b->tier) - (a->tier < b->tier);
+    case KEY_PROB: return (a->probability > b->probability) - (a->probability < b->probability);
+    case KEY_NFLAGS: return (a->nflags > b->nflags) - (a->nflags < b->nflags);
+    case KEY_FAMILY: return strcmp(a->family_name, b->family_name);
+    case KEY_GIVEN: return strcmp(a->given_name, b->given_name);
+    case KEY_GROUP: return strcmp(a->group_name, b->group_name);
+    default: return (a->learner_id > b->learner_id) - (a->learner_id < b->learner_id);
+    }
+}
+
+/* Where a comes against b in f's order (see risk_read_internal.h). */
+int keyset_cursor_cmp(const risk_attention_filter *f, const attention_cursor *a,
+                      const attention_cursor *b) {
+    const sort_key *k;
+    size_t n = sort_keys(f->sort, &k);
+    for (size_t i = 0; i < n; i++) {
+        int c = key_cmp(k[i].field, a, b);
+        if (c) return (k[i].desc ^ (f->reverse != 0)) ? -c : c;
+    }
+    return 0;
+}
+
+/* The sort keys of row r (see risk_read_internal.h). */
+void keyset_cursor_of_row(const risk_attention_row *r, const char *flags, attention_cursor *c) {
+    c->tier = (int64_t)r->tier;
+    c->probability = isnan(r->probability) ? -1 : r->probability;
+    int64_t commas = 0;   /* READ_NFLAGS, from the same text */
+    for (const char *p = flags ? flags : ""; *p; p++) commas += *p == ',';
+    c->nflags = flags ? commas + (strcmp(flags, "[]") != 0) : 0;
+    str_copy(c->family_name, sizeof c->family_name, r->family_name);
+    str_copy(c->given_name, sizeof c->given_name, r->given_name);
+    str_copy(c->group_name, sizeof c->group_name, r->group_name);
+    c->learner_id = r->learner_id;
 }

@@ -252,9 +252,18 @@ static int page_unbounded(const risk_attention_filter *f, int cursor) {
     return !cursor && f->visible && f->visible->narrow;
 }
 
-/* The SQL of a page (see risk_read_internal.h). */
-void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, int part,
-                        int names_only, buf *sql, int *fields, size_t *nf) {
+/* 1 when the unbounded page of f is sorted here rather than by SQL: on
+** SQLite, whose ORDER BY compares texts byte by byte as keyset_cursor_cmp
+** does (on PostgreSQL the database's collation decides: SQL sorts).
+** SQLite's sorter copies every whole row, reasons and all, into a sort
+** record: a fifth of a caseload's query. */
+static int page_sorted_here(store *st, const risk_attention_filter *f, int cursor) {
+    return page_unbounded(f, cursor) && store_kind_of(st) == STORE_SQLITE;
+}
+
+/* The SQL of a page, with its ORDER BY when order is 1. */
+static void page_sql(const risk_attention_filter *f, int cursor, int back, int part,
+                     int names_only, int order, buf *sql, int *fields, size_t *nf) {
     *nf = 0;
     buf_puts(sql, names_only ? "SELECT s.learner_id, l.ref, l.given_name, l.family_name"
                              : READ_COLUMNS);
@@ -262,8 +271,42 @@ void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, in
     buf_puts(sql, where_head(f));
     filter_sql(f, 1, 1, sql);
     if (cursor) keyset_cursor_sql(f, back, part, sql, fields, nf);
-    keyset_order_sql(f, cursor && back, sql);
+    if (order) keyset_order_sql(f, cursor && back, sql);
     if (!page_unbounded(f, cursor)) buf_puts(sql, " LIMIT ?");
+}
+
+/* The SQL of a page (see risk_read_internal.h). */
+void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, int part,
+                        int names_only, buf *sql, int *fields, size_t *nf) {
+    page_sql(f, cursor, back, part, names_only, 1, sql, fields, nf);
+}
+
+/* One row to sort: its keys, and where it is. */
+typedef struct sort_item {
+    const risk_attention_filter *f;
+    attention_cursor             keys;
+    size_t                       at;
+} sort_item;
+
+/* qsort's comparison of two sort_items in their filter's order. */
+static int sort_item_cmp(const void *a, const void *b) {
+    const sort_item *x = a, *y = b;
+    return keyset_cursor_cmp(x->f, &x->keys, &y->keys);
+}
+
+/* Put rows[0..*n) (items[i] the sort keys of rows[i]) in their order and keep
+** the first limit of them (*rows reallocated; *cap its room); the rest are
+** counted into *more. */
+static void rows_sort(sort_item *items, size_t limit,
+                      risk_attention_row **rows, size_t *n, size_t *cap, size_t *more) {
+    qsort(items, *n, sizeof *items, sort_item_cmp);
+    size_t keep = *n < limit ? *n : limit;
+    risk_attention_row *sorted = keep ? xmalloc(keep * sizeof *sorted) : NULL;
+    for (size_t k = 0; k < keep; k++) sorted[k] = (*rows)[items[k].at];
+    *more += *n - keep;
+    free(*rows);
+    *rows = sorted;
+    *n = *cap = keep;
 }
 
 /* Append to *rows (*n of them, room for *cap) up to limit - *n rows of
@@ -277,10 +320,12 @@ static int attention_part(store *st, int64_t inst, int32_t asof, const risk_atte
                           int names_only, risk_attention_row **rows, size_t *n, size_t *cap,
                           size_t *more, cairn_err *err) {
     assert(*n < limit);
+    int here = page_sorted_here(st, f, after != NULL);   /* every row read, sorted below */
+    assert(!here || (*n == 0 && !names_only));
     buf sql = BUF_INIT;
     int fields[KEYSET_MAX_FIELDS];
     size_t nf = 0;
-    risk_read_page_sql(f, after != NULL, back, part, names_only, &sql, fields, &nf);
+    page_sql(f, after != NULL, back, part, names_only, !here, &sql, fields, &nf);
     store_stmt *s = store_prepare(st, buf_cstr(&sql), err);
     buf_free(&sql);
     if (!s) return -1;
@@ -289,14 +334,16 @@ static int attention_part(store *st, int64_t inst, int32_t asof, const risk_atte
     if (after) i = keyset_cursor_bind(after, fields, nf, s, i);
     if (!page_unbounded(f, after != NULL)) store_bind_int64(s, i, (int64_t)(limit - *n));
     int rc;
+    sort_item *items = NULL;
     while ((rc = store_step(s, err)) == STORE_ROW) {
-        if (*n == limit) {   /* unbounded: past the page, counted */
+        if (*n == limit && !here) {   /* unbounded: past the page, counted */
             (*more)++;
             continue;
         }
         if (*n == *cap) {
             *cap = *cap ? *cap * 2 : 16;
             *rows = xrealloc(*rows, *cap * sizeof **rows);
+            if (here) items = xrealloc(items, *cap * sizeof *items);
         }
         if (names_only) {   /* what a link to the row needs, no reasons parsed */
             risk_attention_row *r = &(*rows)[*n];
@@ -309,9 +356,16 @@ static int attention_part(store *st, int64_t inst, int32_t asof, const risk_atte
             rc = -1;
             break;
         }
+        if (here) {
+            items[*n].f = f;
+            items[*n].at = *n;
+            keyset_cursor_of_row(&(*rows)[*n], store_col_text(s, 11), &items[*n].keys);
+        }
         (*n)++;
     }
     store_finalize(s);
+    if (rc >= 0 && here) rows_sort(items, limit, rows, n, cap, more);
+    free(items);
     return rc < 0 ? -1 : 0;
 }
 

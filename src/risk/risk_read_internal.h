@@ -49,6 +49,16 @@ int keyset_parts(const risk_attention_filter *f);
 void keyset_cursor_sql(const risk_attention_filter *f, int back, int part, buf *sql,
                        int *fields, size_t *nf);
 
+/* Where cursor a comes against b in f's order (f->sort, f->reverse): <0
+** before, 0 the same keys, >0 after — as keyset_order_sql's ORDER BY sorts
+** on SQLite, whose texts compare byte by byte (risk_keyset.c). */
+int keyset_cursor_cmp(const risk_attention_filter *f, const attention_cursor *a,
+                      const attention_cursor *b);
+
+/* The sort keys of row r into *c, its flags count computed from the
+** stored flags text as READ_NFLAGS computes it (risk_keyset.c). */
+void keyset_cursor_of_row(const risk_attention_row *r, const char *flags, attention_cursor *c);
+
 /* The SQL of a page of the attention list that passes f (risk_read.c;
 ** the tests read its plan): from the start (cursor 0) or part part of the
 ** rows after a cursor (before it when back is 1), in the list's order (the
