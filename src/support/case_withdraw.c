@@ -13,16 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Mark row id of table (case_transfer or case_move) withdrawn by
-** account_id at now with the sealed reason; in the transaction.  0 or -1. */
+/* Mark row id of table withdrawn by account_id at now with the sealed
+** reason; in the transaction.  0 or -1.  An offer (case_transfer,
+** case_move) keeps the reason in its answer; an approval request
+** (case_approval) in its comment, and only while it waits. */
 static int mark_withdrawn(store *st, const char *table, int64_t inst, int64_t id,
                           int64_t account_id, const char *sealed, const char *now,
                           cairn_err *err) {
-    assert(!strcmp(table, "case_transfer") || !strcmp(table, "case_move"));
-    char sql[200];
+    int request = !strcmp(table, "case_approval");
+    assert(request || !strcmp(table, "case_transfer") || !strcmp(table, "case_move"));
+    char sql[240];
     snprintf(sql, sizeof sql, "UPDATE %s SET state = 'withdrawn', answered_by = ?,"
-                              " answered_at = ?, answer = ? WHERE institution_id = ? AND id = ?",
-             table);
+                              " answered_at = ?, %s = ? WHERE institution_id = ? AND id = ?%s",
+             table, request ? "comment" : "answer", request ? " AND state = 'pending'" : "");
     store_stmt *q = store_prepare(st, sql, err);
     if (!q) return -1;
     if (account_id > 0) store_bind_int64(q, 1, account_id);
@@ -130,25 +133,6 @@ static int request_state(store *st, int64_t inst, int64_t case_id, int64_t reque
     return rc < 0 ? -1 : rc == STORE_ROW;
 }
 
-/* Mark request id withdrawn by account_id at now with the sealed reason
-** (in answered_by, answered_at, comment); in the transaction.  0 or -1. */
-static int request_mark_withdrawn(store *st, int64_t inst, int64_t id, int64_t account_id,
-                                  const char *sealed, const char *now, cairn_err *err) {
-    store_stmt *q = store_prepare(st, "UPDATE case_approval SET state = 'withdrawn',"
-                                      " answered_by = ?, answered_at = ?, comment = ?"
-                                      " WHERE institution_id = ? AND id = ? AND state = 'pending'",
-                                  err);
-    if (!q) return -1;
-    store_bind_int64(q, 1, account_id);
-    store_bind_text(q, 2, now, (size_t)-1);
-    store_bind_text(q, 3, sealed, (size_t)-1);
-    store_bind_int64(q, 4, inst);
-    store_bind_int64(q, 5, id);
-    int rc = store_step(q, err);
-    store_finalize(q);
-    return rc < 0 ? -1 : 0;
-}
-
 /* Find the request to withdraw into *x (request_id, or whichever waits
 ** when 0) and check that account_id may; in the transaction.  0 found, 1
 ** refused, -1. */
@@ -198,7 +182,8 @@ static int request_withdraw_in_tx(store *st, int64_t inst, int64_t account_id, i
                      (long long)case_id, (long long)m->to_institution);
     }
     if (support_case_text_seal(st, inst, text, &sealed, err) < 0 ||
-        request_mark_withdrawn(st, inst, x->id, account_id, buf_cstr(&sealed), now, err) < 0 ||
+        mark_withdrawn(st, "case_approval", inst, x->id, account_id, buf_cstr(&sealed), now,
+                       err) < 0 ||
         (moved && mark_withdrawn(st, "case_move", inst, m->id, account_id, buf_cstr(&sealed),
                                  now, err) < 0) ||
         case_history_add_in_tx(st, inst, case_id, now, account_id, "approval_withdraw", x->kind,
