@@ -261,24 +261,23 @@ static int page_sorted_here(store *st, const risk_attention_filter *f, int curso
     return page_unbounded(f, cursor) && store_kind_of(st) == STORE_SQLITE;
 }
 
-/* The SQL of a page, with its ORDER BY when order is 1. */
-static void page_sql(const risk_attention_filter *f, int cursor, int back, int part,
-                     int names_only, int order, buf *sql, int *fields, size_t *nf) {
+/* The SQL of a page (see risk_read_internal.h).  Sorted here, it has no
+** ORDER BY and no LIMIT, so nothing draws the planner to the order's index:
+** the date is compared plainly and each learner of the set is one seek of
+** the primary key (institution, learner, date), however many days were
+** scored (with || '' every score day of each learner was walked). */
+void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, int part,
+                        int names_only, int sorted_here, buf *sql, int *fields, size_t *nf) {
+    assert(!sorted_here || page_unbounded(f, cursor));
     *nf = 0;
     buf_puts(sql, names_only ? "SELECT s.learner_id, l.ref, l.given_name, l.family_name"
                              : READ_COLUMNS);
     buf_puts(sql, READ_FROM);
-    buf_puts(sql, where_head(f));
+    buf_puts(sql, sorted_here ? " WHERE s.institution_id = ? AND s.asof = ?" : where_head(f));
     filter_sql(f, 1, 1, sql);
     if (cursor) keyset_cursor_sql(f, back, part, sql, fields, nf);
-    if (order) keyset_order_sql(f, cursor && back, sql);
+    if (!sorted_here) keyset_order_sql(f, cursor && back, sql);
     if (!page_unbounded(f, cursor)) buf_puts(sql, " LIMIT ?");
-}
-
-/* The SQL of a page (see risk_read_internal.h). */
-void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, int part,
-                        int names_only, buf *sql, int *fields, size_t *nf) {
-    page_sql(f, cursor, back, part, names_only, 1, sql, fields, nf);
 }
 
 /* One row to sort: its keys, and where it is. */
@@ -325,7 +324,7 @@ static int attention_part(store *st, int64_t inst, int32_t asof, const risk_atte
     buf sql = BUF_INIT;
     int fields[KEYSET_MAX_FIELDS];
     size_t nf = 0;
-    page_sql(f, after != NULL, back, part, names_only, !here, &sql, fields, &nf);
+    risk_read_page_sql(f, after != NULL, back, part, names_only, here, &sql, fields, &nf);
     store_stmt *s = store_prepare(st, buf_cstr(&sql), err);
     buf_free(&sql);
     if (!s) return -1;

@@ -63,10 +63,12 @@ void keyset_cursor_of_row(const risk_attention_row *r, const char *flags, attent
 ** the tests read its plan): from the start (cursor 0) or part part of the
 ** rows after a cursor (before it when back is 1), in the list's order (the
 ** cursor's side first); names_only 1 selects the learner's id, reference
-** and names alone.  Its parameters: institution, date, f's (as
-** filter_bind), the cursor fields[0..*nf), the limit. */
+** and names alone; sorted_here 1 (the first page of a narrow list on
+** SQLite, sorted in C) without ORDER BY.  Its parameters: institution,
+** date, f's (as filter_bind), the cursor fields[0..*nf), the limit (none
+** on the first page of a narrow list). */
 void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, int part,
-                        int names_only, buf *sql, int *fields, size_t *nf);
+                        int names_only, int sorted_here, buf *sql, int *fields, size_t *nf);
 
 /* Bind the cursor c's fields[0..nf) (from keyset_cursor_sql) from
 ** parameter index i; returns the next index. */

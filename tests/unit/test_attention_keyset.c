@@ -203,7 +203,8 @@ static void test_keyset_next_filtered(void **state) {
 
 /* SQLite: the cursor's own tier is read from risk_score_attention entered
 ** at (tier, probability), and the tiers beyond from its tier range, in
-** every direction, with and without a tier filter, names only or not. */
+** every direction, with and without a tier filter, names only or not; the
+** first page of a narrow list seeks each learner's score of the day. */
 static void test_keyset_plan(void **state) {
     store *st = keyset_school(state, "keyset_plan");
     for (int v = 0; v < 16; v++) {
@@ -215,7 +216,7 @@ static void test_keyset_plan(void **state) {
             buf sql = BUF_INIT, plan = BUF_INIT;
             int fields[KEYSET_MAX_FIELDS];
             size_t nf = 0;
-            risk_read_page_sql(&f, 1, back, part, names_only, &sql, fields, &nf);
+            risk_read_page_sql(&f, 1, back, part, names_only, 0, &sql, fields, &nf);
             test_query_plan(st, buf_cstr(&sql), &plan);
             const char *want = part == 0 ? "USING INDEX risk_score_attention (institution_id=? "
                                            "AND asof=? AND tier=? AND <expr>"
@@ -231,6 +232,28 @@ static void test_keyset_plan(void **state) {
             buf_free(&sql);
             buf_free(&plan);
         }
+    }
+    /* the first page of a narrow list, sorted in C: one primary-key seek
+    ** per learner of the set, the date among its keys */
+    risk_visibility narrow = {"s.learner_id IN (SELECT v.learner_id FROM enrolment v"
+                              " WHERE v.institution_id = 1 AND v.group_id = 1)",
+                              NULL, NULL, 1};
+    for (int sort = RISK_SORT_URGENCY; sort <= RISK_SORT_GROUP; sort++) {
+        risk_attention_filter f = {0};
+        f.tier = RISK_TIER_FILTER_ALL;
+        f.sort = (risk_attention_sort)sort;
+        f.visible = &narrow;
+        buf sql = BUF_INIT, plan = BUF_INIT;
+        int fields[KEYSET_MAX_FIELDS];
+        size_t nf = 0;
+        risk_read_page_sql(&f, 0, 0, 0, 0, 1, &sql, fields, &nf);
+        test_query_plan(st, buf_cstr(&sql), &plan);
+        if (!strstr(buf_cstr(&plan), "(institution_id=? AND learner_id=? AND asof=?)") ||
+            strstr(buf_cstr(&plan), "ORDER BY") || strstr(buf_cstr(&sql), "LIMIT"))
+            fail_msg("sort %d: the narrow first page is not one seek per learner, or sorts:"
+                     "\n%s\n%s", sort, buf_cstr(&sql), buf_cstr(&plan));
+        buf_free(&sql);
+        buf_free(&plan);
     }
     test_store_drop(st);
 }
