@@ -107,7 +107,7 @@ static void filter_sql(const risk_attention_filter *f, int with_tier, int joined
 }
 
 /* Bind what filter_sql() wrote, from index first; returns the next. */
-static int filter_bind(const risk_attention_filter *f, int with_tier, store_stmt *s, int first) {
+int risk_read_filter_bind(const risk_attention_filter *f, int with_tier, store_stmt *s, int first) {
     int i = first;
     if (!blank(f->programme_code)) store_bind_text(s, i++, f->programme_code, (size_t)-1);
     if (!blank(f->group_code)) store_bind_text(s, i++, f->group_code, (size_t)-1);
@@ -150,7 +150,7 @@ static int filter_check(const risk_attention_filter *f, cairn_err *err) {
 }
 
 /* Fill r from the current row of s (columns of READ_COLUMNS). */
-static int row_read(store_stmt *s, risk_attention_row *r, cairn_err *err) {
+int risk_read_row(store_stmt *s, risk_attention_row *r, cairn_err *err) {
     memset(r, 0, sizeof *r);
     r->learner_id = store_col_int64(s, 0);
     str_copy(r->ref, sizeof r->ref, store_col_text(s, 1));
@@ -190,7 +190,7 @@ int risk_read_latest_asof(store *st, int64_t inst, int32_t *asof, cairn_err *err
 }
 
 /* Bind institution and asof to parameters 1 and 2. */
-static void bind_head(store_stmt *s, int64_t inst, int32_t asof) {
+void risk_read_bind_head(store_stmt *s, int64_t inst, int32_t asof) {
     char d[DATE_TEXT_LEN];
     date_format(asof, d);
     store_bind_int64(s, 1, inst);
@@ -230,8 +230,8 @@ static int attention_total(store *st, int64_t inst, int32_t asof, const risk_att
         store_stmt *c = store_prepare(st, buf_cstr(&sql), err);
         buf_free(&sql);
         if (!c) return -1;
-        bind_head(c, inst, asof);
-        int i = filter_bind(f, 1, c, 3);
+        risk_read_bind_head(c, inst, asof);
+        int i = risk_read_filter_bind(f, 1, c, 3);
         if (before) keyset_cursor_bind(before, fields, nf, c, i);
         int rc = store_step(c, err);
         if (rc == STORE_ROW) *total += (size_t)store_col_int64(c, 0);
@@ -252,20 +252,9 @@ static int page_unbounded(const risk_attention_filter *f, int cursor) {
     return !cursor && f->visible && f->visible->narrow;
 }
 
-/* 1 when the unbounded page of f is sorted here rather than by SQL: on
-** SQLite, whose ORDER BY compares texts byte by byte as keyset_cursor_cmp
-** does (on PostgreSQL the database's collation decides: SQL sorts).
-** SQLite's sorter copies every whole row, reasons and all, into a sort
-** record: a fifth of a caseload's query. */
-static int page_sorted_here(store *st, const risk_attention_filter *f, int cursor) {
-    return page_unbounded(f, cursor) && store_kind_of(st) == STORE_SQLITE;
-}
-
-/* The SQL of a page (see risk_read_internal.h).  Sorted here, it has no
-** ORDER BY and no LIMIT, so nothing draws the planner to the order's index:
-** the date is compared plainly and each learner of the set is one seek of
-** the primary key (institution, learner, date), however many days were
-** scored (with || '' every score day of each learner was walked). */
+/* The SQL of a page (see risk_read_internal.h).  Sorted here (a narrow
+** list on SQLite, risk_narrow.c), it has no ORDER BY and no LIMIT, so the
+** date is compared plainly: one primary-key seek per learner. */
 void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, int part,
                         int names_only, int sorted_here, buf *sql, int *fields, size_t *nf) {
     assert(!sorted_here || page_unbounded(f, cursor));
@@ -280,34 +269,6 @@ void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, in
     if (!page_unbounded(f, cursor)) buf_puts(sql, " LIMIT ?");
 }
 
-/* One row to sort: its keys, and where it is. */
-typedef struct sort_item {
-    const risk_attention_filter *f;
-    attention_cursor             keys;
-    size_t                       at;
-} sort_item;
-
-/* qsort's comparison of two sort_items in their filter's order. */
-static int sort_item_cmp(const void *a, const void *b) {
-    const sort_item *x = a, *y = b;
-    return keyset_cursor_cmp(x->f, &x->keys, &y->keys);
-}
-
-/* Put rows[0..*n) (items[i] the sort keys of rows[i]) in their order and keep
-** the first limit of them (*rows reallocated; *cap its room); the rest are
-** counted into *more. */
-static void rows_sort(sort_item *items, size_t limit,
-                      risk_attention_row **rows, size_t *n, size_t *cap, size_t *more) {
-    qsort(items, *n, sizeof *items, sort_item_cmp);
-    size_t keep = *n < limit ? *n : limit;
-    risk_attention_row *sorted = keep ? xmalloc(keep * sizeof *sorted) : NULL;
-    for (size_t k = 0; k < keep; k++) sorted[k] = (*rows)[items[k].at];
-    *more += *n - keep;
-    free(*rows);
-    *rows = sorted;
-    *n = *cap = keep;
-}
-
 /* Append to *rows (*n of them, room for *cap) up to limit - *n rows of
 ** the attention list that pass f: from the start (after NULL) or part part
 ** of those after the cursor (see keyset_cursor_sql), in the list's order
@@ -319,30 +280,26 @@ static int attention_part(store *st, int64_t inst, int32_t asof, const risk_atte
                           int names_only, risk_attention_row **rows, size_t *n, size_t *cap,
                           size_t *more, cairn_err *err) {
     assert(*n < limit);
-    int here = page_sorted_here(st, f, after != NULL);   /* every row read, sorted below */
-    assert(!here || (*n == 0 && !names_only));
     buf sql = BUF_INIT;
     int fields[KEYSET_MAX_FIELDS];
     size_t nf = 0;
-    risk_read_page_sql(f, after != NULL, back, part, names_only, here, &sql, fields, &nf);
+    risk_read_page_sql(f, after != NULL, back, part, names_only, 0, &sql, fields, &nf);
     store_stmt *s = store_prepare(st, buf_cstr(&sql), err);
     buf_free(&sql);
     if (!s) return -1;
-    bind_head(s, inst, asof);
-    int i = filter_bind(f, 1, s, 3);
+    risk_read_bind_head(s, inst, asof);
+    int i = risk_read_filter_bind(f, 1, s, 3);
     if (after) i = keyset_cursor_bind(after, fields, nf, s, i);
     if (!page_unbounded(f, after != NULL)) store_bind_int64(s, i, (int64_t)(limit - *n));
     int rc;
-    sort_item *items = NULL;
     while ((rc = store_step(s, err)) == STORE_ROW) {
-        if (*n == limit && !here) {   /* unbounded: past the page, counted */
+        if (*n == limit) {   /* unbounded: past the page, counted */
             (*more)++;
             continue;
         }
         if (*n == *cap) {
             *cap = *cap ? *cap * 2 : 16;
             *rows = xrealloc(*rows, *cap * sizeof **rows);
-            if (here) items = xrealloc(items, *cap * sizeof *items);
         }
         if (names_only) {   /* what a link to the row needs, no reasons parsed */
             risk_attention_row *r = &(*rows)[*n];
@@ -351,20 +308,13 @@ static int attention_part(store *st, int64_t inst, int32_t asof, const risk_atte
             str_copy(r->ref, sizeof r->ref, store_col_text(s, 1));
             str_copy(r->given_name, sizeof r->given_name, store_col_text(s, 2));
             str_copy(r->family_name, sizeof r->family_name, store_col_text(s, 3));
-        } else if (row_read(s, &(*rows)[*n], err) != 0) {
+        } else if (risk_read_row(s, &(*rows)[*n], err) != 0) {
             rc = -1;
             break;
-        }
-        if (here) {
-            items[*n].f = f;
-            items[*n].at = *n;
-            keyset_cursor_of_row(&(*rows)[*n], store_col_text(s, 11), &items[*n].keys);
         }
         (*n)++;
     }
     store_finalize(s);
-    if (rc >= 0 && here) rows_sort(items, limit, rows, n, cap, more);
-    free(items);
     return rc < 0 ? -1 : 0;
 }
 
@@ -418,7 +368,7 @@ static int attention_cursor_read(store *st, int64_t inst, int32_t asof, int64_t 
     store_stmt *q = store_prepare(st, buf_cstr(&sql), err);
     buf_free(&sql);
     if (!q) return -1;
-    bind_head(q, inst, asof);
+    risk_read_bind_head(q, inst, asof);
     store_bind_int64(q, 3, learner_id);
     if (vis && vis->sql && vis->bind) vis->bind(vis->ctx, q, 4);
     int rc = store_step(q, err);
@@ -439,6 +389,22 @@ static int attention_cursor_read(store *st, int64_t inst, int32_t asof, int64_t 
     return 0;
 }
 
+/* The list's count into *total and the page's first place into *first
+** (either may be NULL), from the rows in the list (all) and past the
+** cursor (beyond); 0. */
+static int page_numbers(int64_t cursor, int before, size_t n, size_t all, size_t beyond,
+                        size_t *total, size_t *first) {
+    if (total) *total = all;
+    if (first && n) {
+        /* the cursor itself need not pass f (it may have left the filter),
+        ** so count what lies past it rather than before it */
+        if (!cursor) *first = 1;
+        else if (before) *first = beyond >= n ? beyond - n + 1 : 1;
+        else *first = all >= beyond ? all - beyond + 1 : 1;
+    }
+    return 0;
+}
+
 /* A page of the list around a cursor (see risk_read.h). */
 int risk_read_attention_page(store *st, int64_t inst, int32_t asof,
                              const risk_attention_filter *f, int64_t cursor, int before,
@@ -454,6 +420,12 @@ int risk_read_attention_page(store *st, int64_t inst, int32_t asof,
     size_t all = 0, beyond = 0;   /* rows in the list; rows past the cursor */
     if (cursor && attention_cursor_read(st, inst, asof, cursor, f->visible, &c, err) != 0)
         return -1;
+    if (risk_narrow_here(st, f)) {   /* the whole set, sorted in C */
+        if (risk_narrow_page(st, inst, asof, f, cursor ? &c : NULL, before, limit, rows, n, &all,
+                             &beyond, err) != 0)
+            return -1;
+        return page_numbers(cursor, before, *n, all, beyond, total, first);
+    }
     /* on the first page, fewer rows than the limit are the whole list: the
     ** count is then the page's own (a caseload's home page saves a query) */
     int need_all = total || (first && cursor);
@@ -474,15 +446,7 @@ int risk_read_attention_page(store *st, int64_t inst, int32_t asof,
             return -1;
         }
     }
-    if (total) *total = all;
-    if (first && *n) {
-        /* the cursor itself need not pass f (it may have left the filter),
-        ** so count what lies past it rather than before it */
-        if (!cursor) *first = 1;
-        else if (before) *first = beyond >= *n ? beyond - *n + 1 : 1;
-        else *first = all >= beyond ? all - beyond + 1 : 1;
-    }
-    return 0;
+    return page_numbers(cursor, before, *n, all, beyond, total, first);
 }
 
 /* The attention list (see risk_read.h). */
@@ -518,8 +482,8 @@ int risk_read_tier_counts(store *st, int64_t inst, int32_t asof, const risk_atte
     store_stmt *s = store_prepare(st, buf_cstr(&sql), err);
     buf_free(&sql);
     if (!s) return -1;
-    bind_head(s, inst, asof);
-    filter_bind(&g, 0, s, 3);
+    risk_read_bind_head(s, inst, asof);
+    risk_read_filter_bind(&g, 0, s, 3);
     int rc;
     while ((rc = store_step(s, err)) == STORE_ROW) {
         int64_t t = store_col_int64(s, 0);
@@ -541,7 +505,7 @@ int risk_read_learner_latest(store *st, int64_t inst, int64_t learner_id,
     int rc = store_step(s, err);
     int found = 0;
     if (rc == STORE_ROW) {
-        if (row_read(s, out, err) != 0) rc = -1;
+        if (risk_read_row(s, out, err) != 0) rc = -1;
         else found = 1;
     }
     store_finalize(s);
@@ -576,9 +540,11 @@ int risk_read_attention_next(store *st, int64_t inst, int32_t asof,
         return -1;
     }
     risk_attention_row *rows = NULL;
-    size_t n = 0;
-    size_t more = 0;
-    if (attention_page(st, inst, asof, f, &c, 0, 1, 1, &rows, &n, &more, err) != 0) return -1;
+    size_t n = 0, more = 0, all = 0;
+    if (risk_narrow_here(st, f)
+            ? risk_narrow_page(st, inst, asof, f, &c, 0, 1, &rows, &n, &all, &more, err) != 0
+            : attention_page(st, inst, asof, f, &c, 0, 1, 1, &rows, &n, &more, err) != 0)
+        return -1;
     if (n) *next = rows[0];
     free(rows);
     return n ? 1 : 0;

@@ -59,12 +59,38 @@ int keyset_cursor_cmp(const risk_attention_filter *f, const attention_cursor *a,
 ** stored flags text as READ_NFLAGS computes it (risk_keyset.c). */
 void keyset_cursor_of_row(const risk_attention_row *r, const char *flags, attention_cursor *c);
 
+/* Read the current row of a READ_COLUMNS query into *r (risk_read.c).
+** 0, or -1 with err (a stored date that is not one). */
+int risk_read_row(store_stmt *s, risk_attention_row *r, cairn_err *err);
+
+/* Bind the institution and the day to parameters 1 and 2 (risk_read.c). */
+void risk_read_bind_head(store_stmt *s, int64_t inst, int32_t asof);
+
+/* Bind f's filter (with its tier when with_tier is 1) from parameter first
+** on; returns the next parameter (risk_read.c). */
+int risk_read_filter_bind(const risk_attention_filter *f, int with_tier, store_stmt *s,
+                          int first);
+
+/* 1 when the pages of f are read whole and sorted in C (risk_narrow.c): a
+** narrow list on SQLite. */
+int risk_narrow_here(store *st, const risk_attention_filter *f);
+
+/* A page of narrow f on asof (risk_narrow.c): every row of its set read,
+** sorted in f's order; from the start (cursor NULL), or the rows after the
+** cursor (before it when before is 1), at most limit (> 0), in the list's
+** order, into *rows (malloc'd; caller frees), *n; the list's rows into
+** *all and those past the cursor into *beyond.  0 or -1. */
+int risk_narrow_page(store *st, int64_t inst, int32_t asof, const risk_attention_filter *f,
+                     const attention_cursor *cursor, int before, size_t limit,
+                     risk_attention_row **rows, size_t *n, size_t *all, size_t *beyond,
+                     cairn_err *err);
+
 /* The SQL of a page of the attention list that passes f (risk_read.c;
 ** the tests read its plan): from the start (cursor 0) or part part of the
 ** rows after a cursor (before it when back is 1), in the list's order (the
 ** cursor's side first); names_only 1 selects the learner's id, reference
-** and names alone; sorted_here 1 (the first page of a narrow list on
-** SQLite, sorted in C) without ORDER BY.  Its parameters: institution,
+** and names alone; sorted_here 1 (a narrow list on SQLite, read whole
+** from the start and sorted in C) without ORDER BY and LIMIT.  Its parameters: institution,
 ** date, f's (as filter_bind), the cursor fields[0..*nf), the limit (none
 ** on the first page of a narrow list). */
 void risk_read_page_sql(const risk_attention_filter *f, int cursor, int back, int part,

@@ -65,19 +65,21 @@ static int32_t list_day(void) {
 
 /* Check one order (sort, reverse) against a full read of the list: for
 ** every learner, the next learner, and the pages of 3 after and before. */
-static void check_order(store *st, risk_attention_sort sort, int reverse) {
+static void check_order(store *st, risk_attention_sort sort, int reverse,
+                        const risk_visibility *vis, size_t nl) {
     cairn_err err = {0};
     int32_t asof = list_day();
     risk_attention_filter f = {0};
     f.tier = RISK_TIER_FILTER_ALL;
     f.sort = sort;
     f.reverse = reverse;
+    f.visible = vis;
     risk_attention_row *all = NULL;
     size_t n = 0, total = 0;
     if (risk_read_attention(st, 1, asof, &f, 1000, &all, &n, &total, &err) != 0)
         fail_msg("%s", err.msg);
-    assert_int_equal(n, NL);
-    assert_int_equal(total, NL);
+    assert_int_equal(n, nl);
+    assert_int_equal(total, nl);
     for (size_t i = 0; i < n; i++) {
         int64_t id = all[i].learner_id;
         risk_attention_row next, self;
@@ -101,7 +103,7 @@ static void check_order(store *st, risk_attention_sort sort, int reverse) {
             size_t from = before ? (i >= 3 ? i - 3 : 0) : i + 1;
             size_t want = before ? i - from : (n - from < 3 ? n - from : 3);
             assert_int_equal(m, want);
-            assert_int_equal(t, NL);
+            assert_int_equal(t, nl);
             assert_int_equal(first, m ? from + 1 : 0);
             for (size_t k = 0; k < m; k++)
                 if (rows[k].learner_id != all[from + k].learner_id)
@@ -115,12 +117,21 @@ static void check_order(store *st, risk_attention_sort sort, int reverse) {
 }
 
 /* Every learner's next learner and pages around it agree with the full
-** list, in each order, forwards and reversed. */
+** list, in each order, forwards and reversed: for the whole school (keyset
+** SQL), and for narrow sets (on SQLite read whole and sorted in C): group
+** 1, and everyone as a narrow set. */
 static void test_keyset_matches_full_list(void **state) {
     store *st = keyset_school(state, "keyset");
+    risk_visibility group = {"s.learner_id IN (SELECT v.learner_id FROM enrolment v"
+                             " WHERE v.institution_id = 1 AND v.group_id = 1)", NULL, NULL, 1};
+    risk_visibility everyone = {"s.learner_id IN (SELECT v.learner_id FROM enrolment v"
+                                " WHERE v.institution_id = 1)", NULL, NULL, 1};
     for (int sort = RISK_SORT_URGENCY; sort <= RISK_SORT_GROUP; sort++)
-        for (int reverse = 0; reverse <= 1; reverse++)
-            check_order(st, (risk_attention_sort)sort, reverse);
+        for (int reverse = 0; reverse <= 1; reverse++) {
+            check_order(st, (risk_attention_sort)sort, reverse, NULL, NL);
+            check_order(st, (risk_attention_sort)sort, reverse, &group, NL / 2);
+            check_order(st, (risk_attention_sort)sort, reverse, &everyone, NL);
+        }
     test_store_drop(st);
 }
 
