@@ -15,22 +15,27 @@ int support_caseload_unscored(store *st, int64_t inst, int64_t staff_id, int32_t
     if (limit == 0) limit = 500;
     char day[DATE_TEXT_LEN] = "";
     if (asof) date_format(asof, day);
-    store_stmt *s = store_prepare(st,
-        "SELECT l.id, l.ref, l.given_name, l.family_name FROM support_assignment a"
-        " JOIN learner l ON l.institution_id = a.institution_id AND l.id = a.learner_id"
-        " WHERE a.institution_id = ? AND a.staff_id = ? AND a.ended_at IS NULL"
-        " AND EXISTS (SELECT 1 FROM enrolment e WHERE e.institution_id = l.institution_id"
-        "   AND e.learner_id = l.id AND e.status IN ('active', 'paused'))"
-        " AND NOT EXISTS (SELECT 1 FROM risk_score s WHERE s.institution_id = a.institution_id"
-        "   AND s.learner_id = a.learner_id AND (? = '' OR s.asof = ?))"
-        /* no LIMIT (the loop stops at limit): SQLite sorts a result with a
-        ** LIMIT through a temporary b-tree, one without in memory */
-        " ORDER BY l.family_name, l.given_name, l.id", err);
+    /* the day as a plain equality, so that "no score that day" is one seek
+    ** of the primary key (institution, learner, date), not a walk through
+    ** every day the learner was scored ("? = '' OR s.asof = ?" was); no
+    ** LIMIT (the loop stops at limit): SQLite sorts a result with a LIMIT
+    ** through a temporary b-tree, one without in memory */
+#define UNSCORED_SQL(DAY)                                                                   \
+    "SELECT l.id, l.ref, l.given_name, l.family_name FROM support_assignment a"             \
+    " JOIN learner l ON l.institution_id = a.institution_id AND l.id = a.learner_id"        \
+    " WHERE a.institution_id = ? AND a.staff_id = ? AND a.ended_at IS NULL"                 \
+    " AND EXISTS (SELECT 1 FROM enrolment e WHERE e.institution_id = l.institution_id"      \
+    "   AND e.learner_id = l.id AND e.status IN ('active', 'paused'))"                      \
+    " AND NOT EXISTS (SELECT 1 FROM risk_score s WHERE s.institution_id = a.institution_id" \
+    "   AND s.learner_id = a.learner_id" DAY ")"                                            \
+    " ORDER BY l.family_name, l.given_name, l.id"
+    store_stmt *s = store_prepare(st, asof ? UNSCORED_SQL(" AND s.asof = ?") : UNSCORED_SQL(""),
+                                  err);
+#undef UNSCORED_SQL
     if (!s) return -1;
     store_bind_int64(s, 1, inst);
     store_bind_int64(s, 2, staff_id);
-    store_bind_text(s, 3, day, (size_t)-1);
-    store_bind_text(s, 4, day, (size_t)-1);
+    if (asof) store_bind_text(s, 3, day, (size_t)-1);
     size_t cap = 0;
     int rc = STORE_DONE;
     while (*n < limit && (rc = store_step(s, err)) == STORE_ROW) {
