@@ -94,7 +94,7 @@ int risk_narrow_page(store *st, int64_t inst, int32_t asof, const risk_attention
         free(items);
         return -1;
     }
-    qsort(items, count, sizeof *items, sort_item_cmp);
+    if (count) qsort(items, count, sizeof *items, sort_item_cmp);   /* items is NULL when 0 */
     size_t from = 0, to = count;   /* the page: items[from..to) */
     if (cursor) {   /* the rows before it, and those up to it (itself, when it is here) */
         size_t lt = 0;

@@ -68,7 +68,8 @@ lib_cleanup() {
     if [ -n "$PG_DB" ] && [ -n "$PSQL" ]; then
         "$PSQL" -q "$CAIRN_TEST_PG" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1
     fi
-    rm -rf "$TMP"
+    # KEEP_TMP=1 keeps the folder (the server's log, with any sanitizer report)
+    [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"
 }
 trap lib_cleanup EXIT
 

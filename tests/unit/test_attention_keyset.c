@@ -140,16 +140,17 @@ static void test_keyset_matches_full_list(void **state) {
 ** and count that the same list read as a wide one gives (sorted by SQL,
 ** with a LIMIT and a count query), in every order, for every page size
 ** from 1 to past the end, for a group and for everyone (ties on every
-** key but the last). */
+** key but the last), and for no one. */
 static void test_narrow_first_page(void **state) {
     store *st = keyset_school(state, "narrow");
     cairn_err err = {0};
-    static const char *const sets[] = {   /* group 1 (the odd half), everyone */
+    static const char *const sets[] = {   /* group 1 (the odd half), everyone, no one */
         "s.learner_id IN (SELECT v.learner_id FROM enrolment v"
         " WHERE v.institution_id = 1 AND v.group_id = 1)",
-        "s.learner_id IN (SELECT v.learner_id FROM enrolment v WHERE v.institution_id = 1)"};
-    static const size_t set_size[] = {NL / 2, NL};
-    for (size_t set = 0; set < 2; set++)
+        "s.learner_id IN (SELECT v.learner_id FROM enrolment v WHERE v.institution_id = 1)",
+        "s.learner_id IN (SELECT v.learner_id FROM enrolment v WHERE v.institution_id = 0)"};
+    static const size_t set_size[] = {NL / 2, NL, 0};
+    for (size_t set = 0; set < 3; set++)
     for (int sort = RISK_SORT_URGENCY; sort <= RISK_SORT_GROUP; sort++)
         for (int reverse = 0; reverse <= 1; reverse++)
             for (size_t limit = 1; limit <= set_size[set] + 2; limit++) {
