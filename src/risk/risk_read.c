@@ -242,11 +242,10 @@ static int attention_total(store *st, int64_t inst, int32_t asof, const risk_att
 }
 
 /* 1 when the page of f (from the start: cursor 0) is read without a
-** LIMIT: the first page of a narrow list (a caseload, a teacher's groups).
-** Its rows are few and are all sorted anyway (the learner set drives the
-** loop, not the order's index), and SQLite sorts a result with a LIMIT
-** through a temporary b-tree of whole rows, reasons and all (a quarter of
-** a caseload's query), without one in memory; the caller keeps the first
+** LIMIT: the first page of a narrow list (a caseload, a teacher's groups)
+** where SQL sorts it (PostgreSQL; on SQLite risk_narrow.c reads narrow
+** lists).  Its rows are few and are all sorted anyway (the learner set
+** drives the loop, not the order's index); the caller keeps the first
 ** rows and counts the rest, which also gives the list's count. */
 static int page_unbounded(const risk_attention_filter *f, int cursor) {
     return !cursor && f->visible && f->visible->narrow;
