@@ -380,7 +380,7 @@ static int matches_add(store_stmt *q, const support_case_move *m, int same_ref,
         support_case_match *r = &rows[(*n)++];
         r->learner_id = store_col_int64(q, 0);
         str_copy(r->ref, sizeof r->ref, store_col_text(q, 1));
-        snprintf(r->name, sizeof r->name, "%s %s", store_col_text(q, 2), store_col_text(q, 3));
+        str_full_name(r->name, sizeof r->name, store_col_text(q, 2), store_col_text(q, 3));
         str_copy(r->birth_date, sizeof r->birth_date, store_col_text(q, 4));
         r->exact = store_col_int64(q, 5) != 0 && !strcmp(r->birth_date, m->birth_date);
         r->same_ref = same_ref;

@@ -106,6 +106,19 @@ check "...then the one of the same name and birth date, not checked" \
     bash -c "grep -q 'value=\"7\">' '$TMP/body' && ! grep -q 'value=\"7\" checked' '$TMP/body'"
 check "...and none of Northside's other learners" \
     bash -c "! grep -q 'Unrelated' '$TMP/body' && ! grep -q 'value=\"9\"' '$TMP/body'"
+# without a learner of the same reference, the one of the same name and
+# birth date is proposed even when a namesake born another day comes first
+r8=$(q "SELECT ref FROM learner WHERE institution_id = 902 AND id = 8")
+q "UPDATE learner SET ref = 'N-L8' WHERE institution_id = 902 AND id = 8;
+   INSERT INTO learner (institution_id, id, ref, given_name, family_name, birth_date)
+   SELECT 902, 6, 'N-L6', given_name, family_name, '1990-01-01' FROM learner
+   WHERE institution_id = 902 AND id = 7"
+code=$(http "$BASE/case-moves/$mid?from=$inst" -b "$N")
+check "...no same reference: the namesake born another day first, the exact one checked" \
+    bash -c "[ $code = 200 ] && grep -o 'name=\"learner_id\" value=\"[0-9]*\"' '$TMP/body' | head -1 | grep -q 'value=\"6\"' && grep -q 'value=\"7\" checked' '$TMP/body' && ! grep -q 'value=\"6\" checked' '$TMP/body' && ! grep -q 'same learner reference</strong>' '$TMP/body'"
+q "DELETE FROM learner WHERE institution_id = 902 AND id = 6;
+   UPDATE learner SET ref = '$r8' WHERE institution_id = 902 AND id = 8"
+code=$(http "$BASE/case-moves/$mid?from=$inst" -b "$N")
 code=$(http "$BASE/api/v1/case-moves" -b "$N")
 check "GET /api/v1/case-moves lists it with the birth date" \
     bash -c "[ $code = 200 ] && grep -q '\"birth_date\"' '$TMP/body'"

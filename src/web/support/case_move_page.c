@@ -280,10 +280,15 @@ static void offer_show(web_ctx *c, int64_t from, int status, support_case_proble
         html_printf(b, "<p>%T</p>\n", T(L, "None of your learners has this learner reference, or "
                                            "this name and date of birth. Decline, or come back "
                                            "after the import."));
-    for (size_t i = 0; i < nm; i++) {   /* the first, when sure enough, is proposed */
+    /* proposed: the learner with the same reference (always first), else
+    ** the first with the same name and birth date; else none */
+    size_t proposed = nm;
+    for (size_t i = 0; i < nm && proposed == nm; i++)
+        if (mt[i].same_ref || mt[i].exact) proposed = i;
+    for (size_t i = 0; i < nm; i++) {
         html_printf(b, "<p><label><input type=\"radio\" name=\"learner_id\" value=\"%lld\"%T> "
                        "<bdi>%T</bdi> (%T, %T)", (long long)mt[i].learner_id,
-                    !i && (mt[i].same_ref || mt[i].exact) ? " checked" : "", mt[i].name,
+                    i == proposed ? " checked" : "", mt[i].name,
                     mt[i].ref, mt[i].birth_date[0] ? mt[i].birth_date : "\xE2\x80\x94");
         if (mt[i].same_ref)
             html_printf(b, " <strong class=\"same-ref\">%T</strong>",
